@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SupportGroupsConfig(AppConfig):
+    name = "supportgroups"
+    verbose_name = "Accounts and site"

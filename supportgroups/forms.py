@@ -1,0 +1,61 @@
+import zoneinfo
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
+
+
+class DisplayNameMixin:
+    def clean_display_name(self):
+        name = self.cleaned_data["display_name"].strip()
+        if "@" in name:
+            raise forms.ValidationError(_("Please don't use an email address as a display name."))
+        others = User.objects.filter(display_name__iexact=name)
+        if self.instance_pk is not None:
+            others = others.exclude(pk=self.instance_pk)
+        if others.exists():
+            raise forms.ValidationError(_("That display name is taken. Please choose another."))
+        return name
+
+
+class SignupForm(DisplayNameMixin, forms.Form):
+    """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    instance_pk = None
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=40,
+        help_text=_("Shown to others instead of your real name. Your email is never shown."),
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="UTC")
+
+    def signup(self, request, user):
+        user.display_name = self.cleaned_data["display_name"]
+        user.time_zone = self.cleaned_data["time_zone"]
+        user.save(update_fields=["display_name", "time_zone"])
+
+
+class ProfileForm(DisplayNameMixin, forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=40)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    about_role = forms.ChoiceField(
+        label=_("About me (private)"),
+        choices=[("", _("Prefer not to say"))] + list(User.AboutRole.choices),
+        required=False,
+        help_text=_("Only you and site staff see this."),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.instance_pk = user.pk
+        kwargs.setdefault(
+            "initial",
+            {
+                "display_name": user.display_name,
+                "time_zone": user.time_zone,
+                "about_role": user.about_role,
+            },
+        )
+        super().__init__(*args, **kwargs)

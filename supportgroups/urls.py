@@ -1,0 +1,32 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from . import health, views
+
+# Admin signs people in through allauth, so its rate limits and MFA apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("terms/", views.terms, name="terms"),
+    path("profile/", views.profile, name="profile"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
+    path("accounts/mfa-required/", views.mfa_required, name="mfa_required"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("groups/", include("groups.urls")),
+    path("meetings/", include("groups.meetings.urls")),
+    path("chat/", include("groups.chat.urls")),
+    path("forums/", include("forums.urls")),
+    path("moderation/", include("moderation.urls")),
+    path("resources/", include("resources.urls")),
+]
+
+handler400 = "supportgroups.views.error_400"
+handler403 = "supportgroups.views.error_403"
+handler404 = "supportgroups.views.error_404"
+handler500 = "supportgroups.views.error_500"

@@ -1,0 +1,69 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import ProfileForm
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+def privacy(request):
+    return render(request, "pages/privacy.html")
+
+
+def terms(request):
+    return render(request, "pages/terms.html")
+
+
+def mfa_required(request):
+    """Explains why staff are sent to set up two-factor authentication."""
+    return render(request, "account/mfa_required.html")
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_profile(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("profile")
+    return render(request, "account/profile.html", {"form": form})
+
+
+@login_required
+def notifications(request):
+    items = list(selectors.notifications_for(user=request.user))
+    return render(request, "notifications.html", {"notifications": items})
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request):
+    services.mark_notifications_read(user=request.user)
+    return redirect("notifications")
+
+
+def error_400(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def error_403(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "errors/500.html", status=500)

@@ -1,0 +1,49 @@
+"""Shared fixtures. Tests run on real PostgreSQL and Redis (see Makefile / .ci/run)."""
+
+import os
+import shutil
+
+import pytest
+from django.test import Client
+
+from tests.factories import UserFactory
+
+# Playwright drives Debian's Chromium; never a downloaded browser build.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Playwright's sync API runs an event loop; Django refuses ORM calls from it without this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def member_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and other cached state must not leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -1,0 +1,100 @@
+"""factory-boy factories, one section per app. Add to your app's section only."""
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+
+PASSWORD = "a-long-test-password-42"
+
+# --- supportgroups ---------------------------------------------------------------------------
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A person with a verified email address who can sign in with PASSWORD."""
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    display_name = factory.Sequence(lambda n: f"Member {n}")
+    time_zone = "Europe/London"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+            EmailAddress.objects.create(
+                user=obj, email=obj.email, primary=True, verified=extracted is not False
+            )
+
+
+# --- groups ----------------------------------------------------------------------------------
+
+
+class CancerTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "groups.CancerType"
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Cancer type {n}")
+    slug = factory.Sequence(lambda n: f"cancer-type-{n}")
+
+
+class AudienceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "groups.Audience"
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Audience {n}")
+    slug = factory.Sequence(lambda n: f"audience-{n}")
+
+
+class LanguageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "groups.Language"
+        django_get_or_create = ["code"]
+
+    code = "en"
+    name = "English"
+
+
+class SupportGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "groups.SupportGroup"
+
+    name = factory.Sequence(lambda n: f"Support group {n}")
+    slug = factory.Sequence(lambda n: f"support-group-{n}")
+    summary = "A friendly group for people affected by cancer."
+    format = "online"
+    time_zone = "Europe/London"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "groups.Membership"
+
+    user = factory.SubFactory(UserFactory)
+    group = factory.SubFactory(SupportGroupFactory)
+    role = "member"
+    state = "active"
+
+
+class FacilitatorMembershipFactory(MembershipFactory):
+    role = "facilitator"
+
+
+# --- meetings --------------------------------------------------------------------------------
+
+
+# --- chat ------------------------------------------------------------------------------------
+
+
+# --- forums ----------------------------------------------------------------------------------
+
+
+# --- moderation ------------------------------------------------------------------------------
+
+
+# --- resources -------------------------------------------------------------------------------
