@@ -20,3 +20,8 @@ class ScreenResult:
 def screen(content: Moderatable) -> ScreenResult:
     """Screen newly created or edited content. Accepts everything until the moderation issue."""
     return ScreenResult()
+
+
+def request_review(*, target, reason: str, note: str = "", by=None):
+    """Put any model instance in the facilitators' queue. Implemented by the moderation issue."""
+    return None
