@@ -264,3 +264,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- forums ---
+FORUMS_PAGE_SIZE = 20  # top-level replies per thread page, threads per board page
+FORUMS_DISPLAY_DEPTH = 6  # reply levels shown before "continue this thread"
+FORUMS_MAX_POST_LENGTH = 20_000  # characters
+CELERY_BEAT_SCHEDULE["forums-daily-digest"] = {
+    "task": "forums.tasks.send_daily_digests",
+    "schedule": 24 * 60 * 60,  # once a day; each digest holds everything since the last one
+}
