@@ -66,14 +66,15 @@ def _topic_actions(user) -> dict[int, str]:
     return dict(Pref.objects.filter(user=user).values_list("topic_id", "action"))
 
 
-def _held_filter(user, *, moderator: bool, prefix: str = "") -> Q:
-    """Held posts stay out of lists except for their writer and the board's moderators."""
+def _others_held(user, *, moderator: bool, prefix: str = "") -> Q:
+    """Held posts stay out of lists except for their writer and the board's moderators:
+    exclude() what this matches."""
     if moderator:
         return Q()
-    held_ok = Q(**{f"{prefix}is_held": False})
+    held = Q(**{f"{prefix}is_held": True})
     if user.is_authenticated:
-        held_ok |= Q(**{f"{prefix}author": user})
-    return held_ok
+        held &= ~Q(**{f"{prefix}author": user})
+    return held
 
 
 @dataclass
@@ -103,7 +104,7 @@ def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage
     moderator = permissions.can_moderate_board(user, board)
     qs = (
         Thread.objects.filter(board=board)
-        .filter(_held_filter(user, moderator=moderator, prefix="opening_post__"))
+        .exclude(_others_held(user, moderator=moderator, prefix="opening_post__"))
         .select_related("author")
         .prefetch_related("topics")
         .annotate(
@@ -188,7 +189,7 @@ def _post_queryset(*, user, thread: Thread, moderator: bool) -> QuerySet[Post]:
         facilitators = facilitators.filter(group_id=thread.board.group_id)
     return (
         Post.objects.filter(thread=thread)
-        .filter(_held_filter(user, moderator=moderator))
+        .exclude(_others_held(user, moderator=moderator))
         .select_related("author")
         .defer("search_vector")
         .annotate(

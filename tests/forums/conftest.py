@@ -71,3 +71,44 @@ def reply_to(thread, author, parent=None, body="A reply", **kwargs):
     return services.create_reply(
         author=author, thread=thread, parent=parent, body=body, **kwargs
     ).post
+
+
+def bulk_replies(thread, author, count: int, *, top_level_share: int = 3, seed: int = 1):
+    """Add `count` replies fast (bulk inserts), shaped like a real thread: about one in
+    `top_level_share` is a top-level reply, the rest answer a random earlier post, to any depth.
+    Paths are built exactly as services._insert_post builds them."""
+    import random
+
+    from django.utils import timezone
+
+    from forums.models import Post, Thread, path_segment
+
+    rng = random.Random(seed)
+    made: list[Post] = []
+    batch = 500
+    for start in range(0, count, batch):
+        rows = []
+        for i in range(start, min(count, start + batch)):
+            parent = None
+            if made and i % top_level_share:
+                parent = rng.choice(made[-200:])
+            rows.append(
+                Post(
+                    thread=thread,
+                    parent=parent,
+                    depth=parent.depth + 1 if parent else 0,
+                    author=author,
+                    body=f"Reply number {i}",
+                )
+            )
+        Post.objects.bulk_create(rows)
+        for post in rows:
+            post.path = (post.parent.path if post.parent else "") + path_segment(post.pk)
+            post.root_id = post.parent.root_id if post.parent else post.pk
+        Post.objects.bulk_update(rows, ["path", "root_id"])
+        made.extend(rows)
+    Thread.objects.filter(pk=thread.pk).update(
+        reply_count=len(made), last_post_id=made[-1].pk, last_post_at=timezone.now()
+    )
+    thread.refresh_from_db()
+    return made
