@@ -53,6 +53,13 @@ def _after_write(request, written: services.Written):
     return redirect(written.post.get_absolute_url())
 
 
+def _add_errors(form, exc: ValidationError) -> None:
+    """Service errors beside the field they concern; errors about hidden fields go on top."""
+    for field, errors in exc.message_dict.items():
+        visible = field in form.fields and not form.fields[field].widget.is_hidden
+        form.add_error(field if visible else None, errors)
+
+
 def _wants_preview(request) -> bool:
     return request.method == "POST" and request.POST.get("action") == "preview"
 
@@ -102,13 +109,14 @@ def new_thread(request, slug):
                     is_anonymous=form.cleaned_data.get("is_anonymous", False),
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                _add_errors(form, exc)
             else:
                 return _after_write(request, written)
     return render(
         request,
         "forums/thread_form.html",
         {"board": board, "access": access, "form": form, "preview": preview},
+        status=400 if form.errors else 200,
     )
 
 
@@ -163,7 +171,7 @@ def reply(request, pk):
                     is_anonymous=form.cleaned_data.get("is_anonymous", False),
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                _add_errors(form, exc)
             else:
                 return _after_write(request, written)
     if parent is not None and not permissions.can_read_board(request.user, parent.thread.board):
@@ -234,7 +242,7 @@ def edit(request, pk):
                     content_warning=form.cleaned_data["content_warning"],
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                _add_errors(form, exc)
             else:
                 return _after_write(request, written)
     return render(
