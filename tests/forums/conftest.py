@@ -13,6 +13,12 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Forum tests make many people and sign them in with force_login: hash cheaply."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def client_for(user) -> Client:
     client = Client()
     if user is not None:
