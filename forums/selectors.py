@@ -83,12 +83,12 @@ class ThreadPage:
     next_cursor: str | None
 
 
-def _thread_cursor(thread: Thread) -> str:
+def thread_cursor(thread: Thread) -> str:
     micros = (thread.last_post_at - EPOCH) // timedelta(microseconds=1)
     return f"{micros}_{thread.pk}"
 
 
-def _parse_thread_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+def _parsethread_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     try:
         micros, pk = (int(part) for part in (cursor or "").split("_"))
     except ValueError:
@@ -125,7 +125,7 @@ def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage
                 )[:1]
             )
         )
-    position = _parse_thread_cursor(cursor)
+    position = _parsethread_cursor(cursor)
     if position:
         at, pk = position
         qs = qs.filter(Q(last_post_at__lt=at) | Q(last_post_at=at, id__lt=pk))
@@ -138,7 +138,7 @@ def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage
         last_read = getattr(thread, "last_read", None)
         thread.is_unread = user.is_authenticated and (last_read or 0) < thread.last_post_id
     more = len(rows) > page_size()
-    return ThreadPage(rows[: page_size()], _thread_cursor(rows[page_size() - 1]) if more else None)
+    return ThreadPage(rows[: page_size()], thread_cursor(rows[page_size() - 1]) if more else None)
 
 
 # --- threads ------------------------------------------------------------------------------------
