@@ -1,9 +1,9 @@
 """Forum pages under load, through the real WSGI (gunicorn) and ASGI (daphne) servers.
 
 Builds, in its own database (<DATABASE_URL name>_bench, made if missing and reused after):
-  - a thread of 1,000 nested posts,
+  - a thread of 1,000 nested posts (about 520 top-level replies, replies down to depth 4),
   - a board of 5,000 threads,
-  - a thread of 50,000 posts (25,000 top-level replies), to compare page 1 with page 500.
+  - a thread of 50,000 posts (about 26,000 top-level replies), to compare page 1 with page 500.
 Then serves the site with gunicorn and with daphne on free loopback ports and sends bounded
 concurrent load (httpx, a thread pool), printing p50/p95 latency and requests per second for
 each page beside a bare Django view measured in the same run: the ratio is the figure.
@@ -13,6 +13,7 @@ each page beside a bare Django view measured in the same run: the ratio is the f
 """
 
 import argparse
+import logging
 import os
 import socket
 import statistics
@@ -81,6 +82,7 @@ def build_data() -> dict:
     from django.utils import timezone
 
     from forums.models import Board, Post, Thread
+    from supportgroups.markdown import render_markdown
     from supportgroups.models import User
 
     call_command("migrate", verbosity=0)
@@ -96,25 +98,37 @@ def build_data() -> dict:
     rng = random.Random(5)
     now = timezone.now()
 
-    def add_posts(thread, count, top_share):
-        made: list[Post] = []
-        for start in range(0, count, 5000):
-            rows = []
-            for i in range(start, min(count, start + 5000)):
-                parent = rng.choice(made[-300:]) if made and i % top_share else None
-                rows.append(
-                    Post(
-                        thread=thread,
-                        parent=parent,
-                        depth=parent.depth + 1 if parent else 0,
-                        author=rng.choice(people),
-                        body=f"Reply {i}. Some words about treatment, fatigue and hope.",
-                    )
-                )
-            made.extend(Post.objects.bulk_create(rows))
+    def add_posts(thread, count, top_level):
+        """Blocks of `top_level` top-level replies, then rounds of replies to posts already
+        saved in the same block, so every page has the same kind of tree as any other."""
+        made = 0
+        while made < count:
+            block = Post.objects.bulk_create(
+                [post(thread, None, made + i) for i in range(min(top_level, count - made))]
+            )
+            made += len(block)
+            for share in (2, 4, 8, 16):  # ~0.94 replies per top-level reply, up to depth 4
+                if made >= count:
+                    break
+                size = min(len(block) // share, count - made)
+                replies = [post(thread, rng.choice(block), made + i) for i in range(size)]
+                block += Post.objects.bulk_create(replies)
+                made += size
+        last = Post.objects.filter(thread=thread).order_by("-id").values_list("id", flat=True)[0]
         fill_paths(thread)
         Thread.objects.filter(pk=thread.pk).update(
-            reply_count=count, last_post_id=made[-1].pk, last_post_at=now
+            reply_count=count, last_post_id=last, last_post_at=now
+        )
+
+    def post(thread, parent, i):
+        body = f"Reply {i}. Some words about **treatment**, fatigue and hope."
+        return Post(
+            thread=thread,
+            parent=parent,
+            depth=parent.depth + 1 if parent else 0,
+            author=rng.choice(people),
+            body=body,
+            body_html=render_markdown(body),
         )
 
     def fill_paths(thread):
@@ -143,7 +157,16 @@ def build_data() -> dict:
         ]  # fmt: skip
     )
     openings = Post.objects.bulk_create(
-        [Post(thread=t, author=t.author, body="Opening words.", is_opening=True) for t in threads]
+        [
+            Post(
+                thread=t,
+                author=t.author,
+                body="Opening words.",
+                body_html="<p>Opening words.</p>",
+                is_opening=True,
+            )
+            for t in threads
+        ]  # fmt: skip
     )
     with connection.cursor() as cur:
         cur.execute(
@@ -158,9 +181,9 @@ def build_data() -> dict:
         )
     del openings
     nested = Thread.objects.create(board=board, title="Bench 1,000 nested", last_post_at=now)
-    add_posts(nested, 1000, 4)
+    add_posts(nested, 1000, 100)
     huge = Thread.objects.create(board=board, title="Bench 50,000", last_post_at=now)
-    add_posts(huge, 50_000, 2)
+    add_posts(huge, 50_000, 1000)
     with connection.cursor() as cur:
         cur.execute("ANALYZE forums_post; ANALYZE forums_thread;")
     return ids_of(board)
@@ -284,6 +307,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--servers", default="gunicorn,daphne")
     args = parser.parse_args()
 
     url = bench_database_url()
@@ -319,7 +343,8 @@ def main() -> None:
         ("thread of 50,000 posts, page 500", ids["huge_500"]),
     ]
     print(f"\n{args.requests} requests per row, {args.concurrency} concurrent clients, anonymous")
-    for kind in ("gunicorn", "daphne"):
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for kind in args.servers.split(","):
         port = free_port()
         proc = start_server(kind, port, env)
         try:

@@ -11,6 +11,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 PATH_SEGMENT_WIDTH = 12  # ids up to 10^12 - 1
@@ -114,6 +115,9 @@ class Post(models.Model):
     )
     is_anonymous = models.BooleanField(_("post anonymously"), default=False)
     body = models.TextField(_("message"))
+    # The body rendered by supportgroups.markdown.render_markdown (nh3-sanitised) when it is
+    # written, so a page of 300 posts does not run Markdown 300 times on every view.
+    body_html = models.TextField(blank=True, editable=False)
     content_warning = models.CharField(_("content warning"), max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
@@ -150,6 +154,10 @@ class Post(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("forums:permalink", kwargs={"pk": self.pk})
+
+    @property
+    def rendered_body(self) -> SafeString:
+        return mark_safe(self.body_html)  # noqa: S308 - sanitised by render_markdown on write
 
     @property
     def is_removed(self) -> bool:

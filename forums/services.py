@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from groups.models import SupportGroup
 from moderation.services import ScreenResult, screen
+from supportgroups.markdown import render_markdown
 
 from . import tasks
 from .models import (
@@ -112,6 +113,7 @@ def _insert_post(
         depth=parent.depth + 1 if parent else 0,
         author=author,
         body=body,
+        body_html=render_markdown(body),
         content_warning=content_warning.strip(),
         is_anonymous=is_anonymous and thread.board.allows_anonymous,
         is_opening=is_opening,
@@ -208,9 +210,10 @@ def edit_post(*, post: Post, body: str, content_warning: str = "") -> Written:
         return Written(post=post, screening=ScreenResult())
     PostRevision.objects.create(post=post, body=post.body, content_warning=post.content_warning)
     post.body = body
+    post.body_html = render_markdown(body)
     post.content_warning = content_warning.strip()
     post.edited_at = timezone.now()
-    post.save(update_fields=["body", "content_warning", "edited_at"])
+    post.save(update_fields=["body", "body_html", "content_warning", "edited_at"])
     result = _screen(post)
     index_post(post)
     return Written(post=post, screening=result)
@@ -220,7 +223,11 @@ def edit_post(*, post: Post, body: str, content_warning: str = "") -> Written:
 def remove_post(*, post: Post) -> None:
     """Soft delete: the words (and their history) go, the place in the tree and replies stay."""
     Post.objects.filter(pk=post.pk).update(
-        removed_by_author_at=timezone.now(), body="", content_warning="", search_vector=None
+        removed_by_author_at=timezone.now(),
+        body="",
+        body_html="",
+        content_warning="",
+        search_vector=None,
     )
     PostRevision.objects.filter(post=post).delete()
     post.refresh_from_db()

@@ -88,10 +88,11 @@ def bulk_replies(thread, author, count: int, *, top_level_share: int = 3, seed: 
     from django.utils import timezone
 
     from forums.models import Post, Thread, path_segment
+    from supportgroups.markdown import render_markdown
 
     rng = random.Random(seed)
     made: list[Post] = []
-    batch = 500
+    batch = 50  # parents come from earlier batches (a new row has no id until it is saved)
     for start in range(0, count, batch):
         rows = []
         for i in range(start, min(count, start + batch)):
@@ -105,6 +106,7 @@ def bulk_replies(thread, author, count: int, *, top_level_share: int = 3, seed: 
                     depth=parent.depth + 1 if parent else 0,
                     author=author,
                     body=f"Reply number {i}",
+                    body_html=render_markdown(f"Reply number {i}"),
                 )
             )
         Post.objects.bulk_create(rows)
