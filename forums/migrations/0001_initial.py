@@ -7,196 +7,511 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('groups', '0002_initial'),
+        ("groups", "0002_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['position', 'name'],
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Board',
+            name="Board",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('slug', models.SlugField(max_length=140, unique=True)),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
-                ('allows_anonymous', models.BooleanField(default=False, verbose_name='allows anonymous posts')),
-                ('indexable', models.BooleanField(default=False, help_text='Off by default: people write about their health here.', verbose_name='search engines may index')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('group', models.OneToOneField(blank=True, help_text="Set for a group's private board; empty for public boards.", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='forum_board', to='groups.supportgroup')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("slug", models.SlugField(max_length=140, unique=True)),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=300, verbose_name="description"),
+                ),
+                (
+                    "allows_anonymous",
+                    models.BooleanField(default=False, verbose_name="allows anonymous posts"),
+                ),
+                (
+                    "indexable",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Off by default: people write about their health here.",
+                        verbose_name="search engines may index",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "group",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="Set for a group's private board; empty for public boards.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="forum_board",
+                        to="groups.supportgroup",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'name'],
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='EmailPreference',
+            name="EmailPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(choices=[('immediately', 'As it happens'), ('daily', 'Once a day'), ('never', 'Never: in-app notifications only')], default='never', max_length=12, verbose_name='email me about replies and mentions')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='forum_email_preference', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "digest",
+                    models.CharField(
+                        choices=[
+                            ("immediately", "As it happens"),
+                            ("daily", "Once a day"),
+                            ("never", "Never: in-app notifications only"),
+                        ],
+                        default="never",
+                        max_length=12,
+                        verbose_name="email me about replies and mentions",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="forum_email_preference",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('root_id', models.BigIntegerField(help_text='The top-level reply this hangs under.', null=True)),
-                ('depth', models.PositiveSmallIntegerField(default=0)),
-                ('path', models.TextField(blank=True)),
-                ('is_opening', models.BooleanField(default=False)),
-                ('is_anonymous', models.BooleanField(default=False, verbose_name='post anonymously')),
-                ('body', models.TextField(verbose_name='message')),
-                ('body_html', models.TextField(blank=True, editable=False)),
-                ('content_warning', models.CharField(blank=True, max_length=120, verbose_name='content warning')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('edited_at', models.DateTimeField(blank=True, null=True)),
-                ('removed_by_author_at', models.DateTimeField(blank=True, null=True)),
-                ('is_held', models.BooleanField(default=False, help_text='Waiting for a facilitator.')),
-                ('hidden_at', models.DateTimeField(blank=True, null=True)),
-                ('hidden_reason', models.CharField(blank=True, max_length=200)),
-                ('support_count', models.PositiveIntegerField(default=0)),
-                ('search_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='forum_posts', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='forums.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "root_id",
+                    models.BigIntegerField(
+                        help_text="The top-level reply this hangs under.", null=True
+                    ),
+                ),
+                ("depth", models.PositiveSmallIntegerField(default=0)),
+                ("path", models.TextField(blank=True)),
+                ("is_opening", models.BooleanField(default=False)),
+                (
+                    "is_anonymous",
+                    models.BooleanField(default=False, verbose_name="post anonymously"),
+                ),
+                ("body", models.TextField(verbose_name="message")),
+                ("body_html", models.TextField(blank=True, editable=False)),
+                (
+                    "content_warning",
+                    models.CharField(blank=True, max_length=120, verbose_name="content warning"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("edited_at", models.DateTimeField(blank=True, null=True)),
+                ("removed_by_author_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "is_held",
+                    models.BooleanField(default=False, help_text="Waiting for a facilitator."),
+                ),
+                ("hidden_at", models.DateTimeField(blank=True, null=True)),
+                ("hidden_reason", models.CharField(blank=True, max_length=200)),
+                ("support_count", models.PositiveIntegerField(default=0)),
+                (
+                    "search_vector",
+                    django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="forum_posts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="forums.post",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PostRevision',
+            name="PostRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField()),
-                ('content_warning', models.CharField(blank=True, max_length=120)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='forums.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField()),
+                ("content_warning", models.CharField(blank=True, max_length=120)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="forums.post",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Thread',
+            name="Thread",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('reply_count', models.PositiveIntegerField(default=0)),
-                ('last_post_at', models.DateTimeField(db_index=True)),
-                ('last_post_id', models.BigIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='forum_threads', to=settings.AUTH_USER_MODEL)),
-                ('board', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='threads', to='forums.board')),
-                ('opening_post', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='forums.post')),
-                ('topics', models.ManyToManyField(blank=True, related_name='threads', to='forums.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("reply_count", models.PositiveIntegerField(default=0)),
+                ("last_post_at", models.DateTimeField(db_index=True)),
+                ("last_post_id", models.BigIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="forum_threads",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "board",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="threads",
+                        to="forums.board",
+                    ),
+                ),
+                (
+                    "opening_post",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="forums.post",
+                    ),
+                ),
+                (
+                    "topics",
+                    models.ManyToManyField(blank=True, related_name="threads", to="forums.topic"),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='post',
-            name='thread',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='posts', to='forums.thread'),
+            model_name="post",
+            name="thread",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="posts",
+                to="forums.thread",
+            ),
         ),
         migrations.CreateModel(
-            name='ThreadReadState',
+            name="ThreadReadState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_read_post_id', models.BigIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('thread', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='read_states', to='forums.thread')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_read_post_id", models.BigIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "thread",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="read_states",
+                        to="forums.thread",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TopicPreference',
+            name="TopicPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('hide', 'Hide threads about this'), ('collapse', 'Collapse threads about this')], max_length=10)),
-                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='forums.topic')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='forum_topic_preferences', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("hide", "Hide threads about this"),
+                            ("collapse", "Collapse threads about this"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="forums.topic",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="forum_topic_preferences",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DigestItem',
+            name="DigestItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('reply', 'New reply'), ('mention', 'Mention')], max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='forums.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[("reply", "New reply"), ("mention", "Mention")], max_length=10
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="forums.post",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['user', 'sent_at'], name='digest_pending_idx')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'post'), name='digest_item_once_per_post')],
+                "indexes": [models.Index(fields=["user", "sent_at"], name="digest_pending_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "post"), name="digest_item_once_per_post"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Reaction',
+            name="Reaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('hug', 'Sending a hug'), ('thanks', 'Thank you'), ('me_too', 'Me too'), ('strength', 'Sending strength')], max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reactions', to='forums.post')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='forum_reactions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("hug", "Sending a hug"),
+                            ("thanks", "Thank you"),
+                            ("me_too", "Me too"),
+                            ("strength", "Sending strength"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reactions",
+                        to="forums.post",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="forum_reactions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['post', 'kind'], name='reaction_post_idx')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'post', 'kind'), name='reaction_one_per_kind')],
+                "indexes": [models.Index(fields=["post", "kind"], name="reaction_post_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "post", "kind"), name="reaction_one_per_kind"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Subscription',
+            name="Subscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('board', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='forums.board')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='forum_subscriptions', to=settings.AUTH_USER_MODEL)),
-                ('thread', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='forums.thread')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "board",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="forums.board",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="forum_subscriptions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "thread",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="forums.thread",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('board__isnull', False), ('thread__isnull', True)), models.Q(('board__isnull', True), ('thread__isnull', False)), _connector='OR'), name='subscription_thread_xor_board'), models.UniqueConstraint(condition=models.Q(('thread__isnull', False)), fields=('user', 'thread'), name='sub_thread_uq'), models.UniqueConstraint(condition=models.Q(('board__isnull', False)), fields=('user', 'board'), name='sub_board_uq')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("board__isnull", False), ("thread__isnull", True)),
+                            models.Q(("board__isnull", True), ("thread__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="subscription_thread_xor_board",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("thread__isnull", False)),
+                        fields=("user", "thread"),
+                        name="sub_thread_uq",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("board__isnull", False)),
+                        fields=("user", "board"),
+                        name="sub_board_uq",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['root_id', 'path'], name='post_subtree_idx'),
+            model_name="post",
+            index=models.Index(fields=["root_id", "path"], name="post_subtree_idx"),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(condition=models.Q(('is_opening', False), ('parent__isnull', True)), fields=['thread', 'id'], name='post_toplevel_idx'),
+            model_name="post",
+            index=models.Index(
+                condition=models.Q(("is_opening", False), ("parent__isnull", True)),
+                fields=["thread", "id"],
+                name="post_toplevel_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(condition=models.Q(('is_opening', False), ('parent__isnull', True)), fields=['thread', '-support_count', '-id'], name='post_toplevel_support_idx'),
+            model_name="post",
+            index=models.Index(
+                condition=models.Q(("is_opening", False), ("parent__isnull", True)),
+                fields=["thread", "-support_count", "-id"],
+                name="post_toplevel_support_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_opening', True)), fields=('thread',), name='post_one_opening_per_thread'),
+            model_name="post",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_opening", True)),
+                fields=("thread",),
+                name="post_one_opening_per_thread",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='threadreadstate',
-            constraint=models.UniqueConstraint(fields=('user', 'thread'), name='read_state_one_per_thread'),
+            model_name="threadreadstate",
+            constraint=models.UniqueConstraint(
+                fields=("user", "thread"), name="read_state_one_per_thread"
+            ),
         ),
         migrations.AddIndex(
-            model_name='thread',
-            index=models.Index(fields=['board', '-last_post_at', '-id'], name='thread_board_idx'),
+            model_name="thread",
+            index=models.Index(fields=["board", "-last_post_at", "-id"], name="thread_board_idx"),
         ),
         migrations.AddConstraint(
-            model_name='topicpreference',
-            constraint=models.UniqueConstraint(fields=('user', 'topic'), name='topic_pref_one_per_topic'),
+            model_name="topicpreference",
+            constraint=models.UniqueConstraint(
+                fields=("user", "topic"), name="topic_pref_one_per_topic"
+            ),
         ),
     ]
