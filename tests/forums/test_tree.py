@@ -227,3 +227,13 @@ def test_replying_costs_the_same_in_a_big_thread_and_renumbers_nothing(board, wr
     post_updates = [sql for sql in big_sql if sql.startswith('UPDATE "forums_post"')]
     assert post_updates and all(f'"id" = {post.pk}' in sql for sql in post_updates)
     assert Post.objects.get(pk=post.pk).path.startswith(deep_parent.path)
+
+
+def test_htmx_reaction_returns_the_updated_counts(board, writer, outsider):
+    post = start_thread(board, writer).post
+    response = client_for(outsider).post(
+        f"/forums/post/{post.pk}/react/", {"kind": "me_too"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert html.startswith('<div class="reactions" id="reactions-')
+    assert 'aria-pressed="true">Me too <span class="badge text-bg-light">1</span>' in html
