@@ -8,6 +8,7 @@ files, all under var/. Production and the test suite set DATABASE_URL and REDIS_
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -25,8 +26,8 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-local-demo-key-never-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 SITE_NAME = env("SITE_NAME", default="Support Groups")
 
 INSTALLED_APPS = [
@@ -155,9 +156,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Beat entries are added by the apps' issues; exactly one beat process runs in every layout.
-CELERY_BEAT_SCHEDULE: dict = {}
+# Each app adds its entries in its own block at the end of this file. Exactly one beat process
+# runs in every layout (inside the worker for `make run`, the `beat` service in docker-compose).
+CELERY_BEAT_SCHEDULE: dict = {
+    "clear-expired-sessions": {
+        "task": "supportgroups.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}
 
 # --- Email ------------------------------------------------------------------------------------
 if env("EMAIL_URL", default=""):

@@ -1,12 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import ProfileForm
+from .models import User
 
 
 def home(request):
@@ -38,6 +40,16 @@ def profile(request):
             messages.success(request, _("Your profile is saved."))
             return redirect("profile")
     return render(request, "account/profile.html", {"form": form})
+
+
+@login_required
+def member(request, pk: int):
+    """A person as other members see them: display name and badge, never email or role."""
+    try:
+        person = selectors.member_for_display(pk=pk)
+    except User.DoesNotExist:
+        raise Http404 from None
+    return render(request, "account/member.html", {"person": person})
 
 
 @login_required

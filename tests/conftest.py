@@ -23,6 +23,17 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests run last (keeping pytest-django's order otherwise).
+
+    Playwright's sync API keeps an asyncio loop running in the main thread from its first use to
+    the end of the session, after which `async_to_sync` (channel layer, consumer tests) refuses
+    to run there. So every non-browser test goes first.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
