@@ -52,6 +52,12 @@ def member_client(user) -> Client:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness costs ~0.3 s per test user; tests don't need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits and other cached state must not leak between tests."""
     from django.core.cache import cache

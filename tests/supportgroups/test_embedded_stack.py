@@ -109,6 +109,7 @@ def test_embedded_default_stack_serves_pages_and_runs_tasks(tmp_path):
             "the worker to run the task",
         )
         assert "beat: Starting" in log_path.read_text()
+        assert not (ROOT / "control").exists()  # kombu keeps its exchange table in var/ too
     finally:
         honcho.send_signal(signal.SIGTERM)  # what Ctrl-C in `make run` amounts to
         try:
