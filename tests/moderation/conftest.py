@@ -62,3 +62,9 @@ def staff(db):
 @pytest.fixture
 def facilitator(db, scope):
     return with_mfa(scope.facilitate(UserFactory(display_name="Facil Fran"), 1))
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hashing the factories' passwords with PBKDF2 dominated these tests' run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
