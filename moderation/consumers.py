@@ -28,8 +28,8 @@ def _visible(user, item_id: int) -> dict | None:
     return {
         "id": item.pk,
         "url": reverse("moderation:item", args=[item.pk]),
-        "priority": item.priority_label,
-        "state": item.get_state_display(),
+        "priority": str(item.priority_label),
+        "state": str(item.get_state_display()),
         "crisis": item.crisis,
         "excerpt": item.excerpt[:120],
     }
