@@ -79,6 +79,8 @@ def _act(
 
 def _content_target(item: ReviewItem):
     target = _target(item)
+    if target is None:
+        raise ModerationError(_("The content no longer exists."))
     if not getattr(target, "content_actions", True):
         raise ModerationError(_("This cannot be hidden or edited; act on its author instead."))
     return target
@@ -86,7 +88,9 @@ def _content_target(item: ReviewItem):
 
 def _publish_if_held(item: ReviewItem) -> None:
     if item.held:
-        _target(item).restore()
+        target = _target(item)
+        if target is not None:
+            target.restore()
         item.held = False
 
 

@@ -79,7 +79,10 @@ def reportable_for(label: str) -> Reportable | None:
 
 
 def as_moderatable(obj):
-    """The object itself, or its registered adapter if it does not implement Moderatable."""
+    """The object itself, or its registered adapter if it does not implement Moderatable
+    (None stays None: the target of a queue item may have been deleted since)."""
+    if obj is None:
+        return None
     entry = registry.reportables.get(obj._meta.label_lower)
     if entry and entry.adapter:
         return entry.adapter(obj)

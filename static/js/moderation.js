@@ -11,7 +11,7 @@ document.addEventListener("DOMContentLoaded", () => {
     box.className = "alert " + (item.crisis ? "alert-danger" : "alert-info");
     const link = document.createElement("a");
     link.href = item.url;
-    link.textContent = (item.crisis ? "Urgent: " : "") + item.priority + " · " + item.state + " · " + item.excerpt;
+    link.textContent = (item.crisis ? region.dataset.urgent + ": " : "") + item.priority + " · " + item.state + " · " + item.excerpt;
     box.appendChild(link);
     region.prepend(box);
     while (region.children.length > 5) region.lastElementChild.remove();

@@ -217,3 +217,12 @@ def test_upheld_appeal_lifts_a_suspension(reported, facilitator, staff):
     run("approve", appeal_item, staff)
     post.author.refresh_from_db()
     assert post.author.is_active and Sanction.objects.get().lifted_at is not None
+
+
+def test_deleted_content_can_still_be_closed(reported, facilitator):
+    post, item = reported
+    post.delete()
+    with pytest.raises(services.ModerationError, match="no longer exists"):
+        run("hide", item, facilitator)
+    run("dismiss", item, facilitator)
+    assert ReviewItem.objects.get().state == "resolved"

@@ -183,3 +183,34 @@ def test_member_reports_a_profile_and_is_thanked(scope):
     own = reverse("moderation:report", args=["supportgroups.user", reporter.pk])
     assert client.get(own).status_code == 404
     assert client.get(reverse("moderation:report", args=["auth.group", 1])).status_code == 404
+
+
+def test_item_page_query_count_does_not_grow_with_reports(post_model, staff):
+    post = post_model.objects.create(author=UserFactory(), body="busy post")
+    item = services.request_review(target=post, reason="spam", by=UserFactory())
+    services.add_note(item=item, author=staff, body="first note")
+    client = signed_in(staff)
+    client.get(item.get_absolute_url())
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # session, user, MFA (decorator and permission), the item, its reports + reporters, flags,
+    # notes + authors, audit + actors, the target, the author's items and sanctions, the bell.
+    with CaptureQueriesContext(connection) as few:
+        client.get(item.get_absolute_url())
+    for _ in range(5):
+        services.request_review(target=post, reason="harassment", by=UserFactory())
+    services.add_note(item=item, author=staff, body="n")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(item.get_absolute_url()).status_code == 200
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_report_url_tag_links_to_the_report_form(post_model):
+    from django.template import Context, Template
+
+    target = UserFactory()
+    html = Template("{% load moderation %}{% report_url person %}").render(
+        Context({"person": target})
+    )
+    assert html == reverse("moderation:report", args=["supportgroups.user", target.pk])
