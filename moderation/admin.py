@@ -1,6 +1,7 @@
 """Staff see every moderation model here; the audit log is read-only (no add, change, delete)."""
 
 from django.contrib import admin
+from django.db import models
 
 from .models import (
     Appeal,
@@ -107,6 +108,7 @@ class CrisisPhraseAdmin(admin.ModelAdmin):
 class CrisisResourceAdmin(admin.ModelAdmin):
     list_display = ["name", "country", "language", "phone", "text", "hours", "active"]
     list_filter = ["country", "language", "active"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(OnDutyShift)

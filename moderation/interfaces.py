@@ -7,7 +7,7 @@ GenericForeignKey on its queue item.
 Optional members moderation uses when present (not part of the Protocol, so isinstance checks
 stay true without them):
 - moderation_context() -> str: the thread or chat around the item, shown on the item page
-  (plain text or already-safe HTML); without it the page shows excerpt().
+  (escaped, unless it is a SafeString such as render_to_string output); else excerpt().
 - apply_moderator_edit(*, text: str) -> None: enables the "edit with a note" action.
 - remove(*, reason: str) -> None: a final removal; without it "remove" calls hide().
 - content_actions = False: for things that are not content (a profile): only sanctions apply.

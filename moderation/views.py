@@ -1,6 +1,7 @@
 """Thin views: the facilitators' dashboard and item page (MFA required), a member's report and
 appeal forms."""
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -179,8 +180,6 @@ def report(request, label: str, object_id: int):
     entry = reportable_for(label)
     if entry is None:
         raise Http404
-    from django.apps import apps
-
     model = apps.get_model(label)
     target = get_object_or_404(model, pk=object_id)
     if not entry.can_report(request.user, target):

@@ -214,3 +214,21 @@ def test_report_url_tag_links_to_the_report_form(post_model):
         Context({"person": target})
     )
     assert html == reverse("moderation:report", args=["supportgroups.user", target.pk])
+
+
+def test_admin_pages_for_every_moderation_model_open(post_model, staff):
+    from django.contrib import admin as django_admin
+
+    from moderation.models import CrisisResource
+
+    post = post_model.objects.create(author=UserFactory(), body="x")
+    item = services.request_review(target=post, reason="spam", by=UserFactory())
+    client = signed_in(with_mfa(UserFactory(is_staff=True, is_superuser=True)))
+    models = [m for m in django_admin.site._registry if m._meta.app_label == "moderation"]
+    assert len(models) == 10
+    for model in models:
+        url = f"/admin/moderation/{model._meta.model_name}/"
+        assert client.get(url).status_code == 200, url
+    assert client.get(f"/admin/moderation/reviewitem/{item.pk}/change/").status_code == 200
+    resource = CrisisResource.objects.get(name="Samaritans")
+    assert client.get(f"/admin/moderation/crisisresource/{resource.pk}/change/").status_code == 200
