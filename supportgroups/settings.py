@@ -274,3 +274,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- moderation ---
+# The dashboard needs MFA for everyone (mfa_required); staff are also stopped by the middleware.
+MFA_REQUIRED_PATH_PREFIXES += ["/moderation/"]
+MODERATION_CLAIM_MINUTES = env.int("MODERATION_CLAIM_MINUTES", default=15)
+MODERATION_CRISIS_BACKUP_MINUTES = env.int("MODERATION_CRISIS_BACKUP_MINUTES", default=10)
+MODERATION_ROTA_TIME_ZONE = env("MODERATION_ROTA_TIME_ZONE", default="Europe/London")
+MODERATION_REPORTS_PER_HOUR = env.int("MODERATION_REPORTS_PER_HOUR", default=10)
+MODERATION_SPAM_NEW_ACCOUNT_DAYS = env.int("MODERATION_SPAM_NEW_ACCOUNT_DAYS", default=3)
+CELERY_BEAT_SCHEDULE["moderation-escalate-unclaimed-crises"] = {
+    "task": "moderation.tasks.escalate_unclaimed_crises",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["moderation-release-stale-claims"] = {
+    "task": "moderation.tasks.release_stale_claims",
+    "schedule": 60.0,
+}

@@ -97,4 +97,28 @@ class FacilitatorMembershipFactory(MembershipFactory):
 # --- moderation ------------------------------------------------------------------------------
 
 
+def _rota_weekday_now() -> int:
+    import zoneinfo
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    return timezone.localtime(
+        timezone=zoneinfo.ZoneInfo(settings.MODERATION_ROTA_TIME_ZONE)
+    ).weekday()
+
+
+class OnDutyShiftFactory(factory.django.DjangoModelFactory):
+    """Covers the whole of today (in MODERATION_ROTA_TIME_ZONE) unless told otherwise."""
+
+    class Meta:
+        model = "moderation.OnDutyShift"
+
+    user = factory.SubFactory(UserFactory)
+    weekday = factory.LazyFunction(_rota_weekday_now)
+    start = "00:00"
+    end = "23:59:59"
+    is_backup = False
+
+
 # --- resources -------------------------------------------------------------------------------
