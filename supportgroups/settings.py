@@ -264,3 +264,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- resources ---
+from celery.schedules import crontab  # noqa: E402 - only the resources block needs it
+
+RESOURCES_PAGE_SIZE = 20
+RESOURCES_LINK_CHECK_TIMEOUT = 10  # seconds, for HEAD and again for the GET fallback
+RESOURCES_LINK_CHECK_FAILURES_BEFORE_BROKEN = 2  # timeouts / 5xx in a row before "broken"
+# Members suggest addresses, so the checker never reaches private hosts (tests turn this on).
+RESOURCES_LINK_CHECK_ALLOW_PRIVATE = env.bool("RESOURCES_LINK_CHECK_ALLOW_PRIVATE", default=False)
+CELERY_BEAT_SCHEDULE["resources-check-links-weekly"] = {
+    "task": "resources.tasks.check_all_links",
+    "schedule": crontab(minute=17, hour=3, day_of_week="sun"),
+}

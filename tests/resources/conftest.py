@@ -1,0 +1,112 @@
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+
+from moderation import selectors as moderation_selectors
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def crisis_lines_selector(monkeypatch):
+    """Records the library's calls to moderation's crisis-line selector.
+
+    The library shows moderation's CrisisResource list through
+    `moderation.selectors.crisis_lines(country=, language=)`, built in parallel by the moderation
+    issue. Until it is on main this stands in for it (raising=False); the lines it returns can be
+    set per test through `.lines`.
+    """
+
+    class Recorder:
+        def __init__(self):
+            self.lines: list = []
+            self.calls: list = []
+
+        def __call__(self, *, country=None, language=None):
+            self.calls.append({"country": country, "language": language})
+            return self.lines
+
+    recorder = Recorder()
+    monkeypatch.setattr(moderation_selectors, "crisis_lines", recorder, raising=False)
+    return recorder
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def staff_client(db) -> Client:
+    return client_for(UserFactory(is_staff=True))
+
+
+@pytest.fixture
+def curator(db):
+    """Someone granted resources.curate who is neither staff nor a facilitator."""
+    person = UserFactory()
+    person.user_permissions.add(Permission.objects.get(codename="curate"))
+    return person
+
+
+@pytest.fixture
+def curator_client(curator) -> Client:
+    return client_for(curator)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """/ok 200, /missing 404, /slow answers after 2 s, /no-head 405 to HEAD but 200 to GET,
+    /moved redirects to /ok, /error 503."""
+
+    def _answer(self, *, head: bool) -> None:
+        path = self.path.split("?")[0]
+        if path == "/slow":
+            time.sleep(2)
+            status = 200
+        elif path == "/no-head" and head:
+            status = 405
+        elif path == "/moved":
+            self.send_response(301)
+            self.send_header("Location", "/ok")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        else:
+            status = {"/ok": 200, "/no-head": 200, "/error": 503}.get(path, 404)
+        body = b"hello"
+        try:
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+        except OSError:
+            pass  # the checker gave up waiting (the timeout case)
+
+    def do_HEAD(self):  # noqa: N802
+        self._answer(head=True)
+
+    def do_GET(self):  # noqa: N802
+        self._answer(head=False)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def local_site(settings):
+    """A real HTTP server on 127.0.0.1 for the link checker; never the internet."""
+    settings.RESOURCES_LINK_CHECK_ALLOW_PRIVATE = True
+    settings.RESOURCES_LINK_CHECK_TIMEOUT = 0.5
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.daemon_threads = True
+    server.block_on_close = False
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
