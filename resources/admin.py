@@ -52,6 +52,10 @@ class ResourceAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["publish_selected"]
 
+    def save_model(self, request, obj, form, change):
+        """Through the service, so a changed address is marked as not checked yet."""
+        services.save_resource(resource=obj, m2m={})  # the admin saves the tags just after
+
     @admin.action(description=_("Publish selected resources (reviewed today by you)"))
     def publish_selected(self, request, queryset):
         count = 0

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import translation
 
 from groups.models import Audience, CancerType, Language, SupportGroup
 from moderation import selectors as moderation_selectors
@@ -122,14 +123,19 @@ def broken_links() -> QuerySet[Resource]:
     )
 
 
-def crisis_lines(*, country: Country | None, language: Language | None) -> list:
-    """Crisis lines from moderation's single list (CrisisResource), never a copy of our own."""
-    return list(
-        moderation_selectors.crisis_lines(
-            country=country.code if country else None,
-            language=language.code if language else None,
-        )
-    )
+def crisis_lines(*, user, country: Country | None, language: Language | None) -> list:
+    """Crisis lines from moderation's single list (CrisisResource), never a copy of our own.
+
+    No country chosen: moderation's lines for the reader (their country from their time zone).
+    A country chosen: its lines first, then international ones (blank country), each in the
+    chosen language first. A line is never hidden for its language: an English line still
+    helps a Spanish speaker in crisis in London. A few dozen rows, so sorted here.
+    """
+    if country is None:
+        return list(moderation_selectors.crisis_lines_for(user))
+    wanted = language.code if language else (translation.get_language() or "en")[:2]
+    lines = [line for line in moderation_selectors.hotlines() if line.country in ("", country.code)]
+    return sorted(lines, key=lambda line: (line.country == "", line.language[:2] != wanted))
 
 
 def links_to_check() -> QuerySet[Resource]:

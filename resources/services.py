@@ -1,6 +1,7 @@
 """Writes for the library: suggestions, curation and link checks."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from groups.models import CancerType
 from moderation.services import request_review
+from supportgroups.models import Notification
 from supportgroups.services import notify
 
 from . import linkcheck
@@ -47,7 +49,18 @@ def suggest_resource(
     note: str = "",
     cancer_types: Iterable[CancerType] = (),
 ) -> Resource:
-    """A member's suggestion: a draft marked as one, put in the facilitators' queue."""
+    """A member's suggestion: a draft marked as one, put in the facilitators' queue.
+
+    Each suggestion costs a facilitator's time, so one person may make only
+    RESOURCES_SUGGESTIONS_PER_DAY of them in 24 hours (counted in the database, so it holds
+    across processes and restarts).
+    """
+    since = timezone.now() - timedelta(days=1)
+    recent = Resource.objects.filter(suggested_by=by, created_at__gte=since).count()
+    if recent >= settings.RESOURCES_SUGGESTIONS_PER_DAY:
+        raise ValidationError(
+            _("You have sent many suggestions today. Thank you! Please send more tomorrow.")
+        )
     if Resource.objects.filter(url=url).exists():
         raise _duplicate_url_error()
     resource = Resource(
@@ -94,7 +107,7 @@ def _tell_suggester(resource: Resource, title: str, body: str = "") -> None:
     if resource.is_suggestion and resource.suggested_by_id:
         notify(
             user=resource.suggested_by,
-            kind="resource_suggestion",
+            kind=Notification.Kind.MODERATION,
             title=title,
             body=body,
             url=resource.get_absolute_url() if resource.is_published else "",

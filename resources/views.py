@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,15 +28,21 @@ def library(request):
     context = {
         "form": form,
         "page": page,
-        "crisis_lines": selectors.crisis_lines(country=filters.country, language=filters.language)
+        "crisis_lines": selectors.crisis_lines(
+            user=request.user, country=filters.country, language=filters.language
+        )
         if show_crisis_lines
         else [],
         "show_crisis_lines": show_crisis_lines,
         "can_curate": permissions.can_curate(request.user),
     }
-    # htmx swaps in just the results when a filter changes; the full page works without it.
-    template = "resources/_results.html" if request.htmx else "resources/library.html"
-    return render(request, template, context)
+    # htmx swaps in just the results when a filter changes; the full page works without it
+    # (and is what a history restore gets, since it replaces the whole body).
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "resources/_results.html" if partial else "resources/library.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _resource_or_404(request, slug: str) -> Resource:

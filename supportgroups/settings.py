@@ -269,6 +269,7 @@ LOGGING = {
 from celery.schedules import crontab  # noqa: E402 - only the resources block needs it
 
 RESOURCES_PAGE_SIZE = 20
+RESOURCES_SUGGESTIONS_PER_DAY = 10  # per member: each one lands in the facilitators' queue
 RESOURCES_LINK_CHECK_TIMEOUT = 10  # seconds, for HEAD and again for the GET fallback
 RESOURCES_LINK_CHECK_FAILURES_BEFORE_BROKEN = 2  # timeouts / 5xx in a row before "broken"
 # Members suggest addresses, so the checker never reaches private hosts (tests turn this on).

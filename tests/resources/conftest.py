@@ -1,6 +1,7 @@
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -11,27 +12,29 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
-def crisis_lines_selector(monkeypatch):
-    """Records the library's calls to moderation's crisis-line selector.
+def crisis_lines(monkeypatch) -> list:
+    """The crisis lines moderation's `hotlines()` selector returns, as a list tests fill in.
 
-    The library shows moderation's CrisisResource list through
-    `moderation.selectors.crisis_lines(country=, language=)`, built in parallel by the moderation
-    issue. Until it is on main this stands in for it (raising=False); the lines it returns can be
-    set per test through `.lines`.
+    moderation owns CrisisResource and `moderation.selectors.hotlines()`, built in parallel;
+    until that is on main this stands in for it (raising=False) with objects carrying the
+    model's fields (name, country, language, phone, text, url, hours).
     """
+    lines: list = []
+    monkeypatch.setattr(moderation_selectors, "hotlines", lambda: lines, raising=False)
+    return lines
 
-    class Recorder:
-        def __init__(self):
-            self.lines: list = []
-            self.calls: list = []
 
-        def __call__(self, *, country=None, language=None):
-            self.calls.append({"country": country, "language": language})
-            return self.lines
+@pytest.fixture
+def lines_for_reader(monkeypatch) -> list:
+    """What moderation's `crisis_lines_for(user)` finds for the reader (their own country)."""
+    lines: list = []
+    monkeypatch.setattr(moderation_selectors, "crisis_lines_for", lambda user: lines)
+    return lines
 
-    recorder = Recorder()
-    monkeypatch.setattr(moderation_selectors, "crisis_lines", recorder, raising=False)
-    return recorder
+
+def crisis_line(**fields) -> SimpleNamespace:
+    defaults = {"country": "", "language": "en", "phone": "", "text": "", "url": "", "hours": ""}
+    return SimpleNamespace(**{**defaults, **fields})
 
 
 def client_for(user) -> Client:

@@ -11,6 +11,8 @@ from tests.factories import (
     TopicFactory,
 )
 
+from .conftest import crisis_line
+
 pytestmark = pytest.mark.django_db
 LIBRARY = reverse("resources:library")
 
@@ -177,15 +179,36 @@ def test_broken_link_is_shown_with_a_warning(client):
     assert html.count("This link may not work") == 1
 
 
-def test_crisis_lines_come_from_moderation_for_the_chosen_country_and_language(
-    client, tagged, crisis_lines_selector
-):
-    crisis_lines_selector.lines = [
-        {"name": "Samaritans", "phone": "116 123", "hours": "24 hours"},
+def test_crisis_lines_come_from_moderation_for_the_chosen_country(client, tagged, crisis_lines):
+    crisis_lines += [
+        crisis_line(name="Befrienders Worldwide", url="https://befrienders.org/"),
+        crisis_line(name="Samaritans", country="GB", phone="116 123", hours="24 hours"),
+        crisis_line(name="Shout", country="GB", text="Text SHOUT to 85258"),
+        crisis_line(name="Teléfono de la Esperanza", country="ES", language="es"),
+        crisis_line(name="Línea en español", country="GB", language="es"),
     ]
-    html = client.get(LIBRARY, {"country": "GB", "language": "en"}).content.decode()
-    assert crisis_lines_selector.calls == [{"country": "GB", "language": "en"}]
-    assert "Samaritans" in html and 'href="tel:116 123"' in html
-    # Other kinds of resource: the library does not repeat the crisis section.
-    client.get(LIBRARY, {"kind": "book"})
-    assert len(crisis_lines_selector.calls) == 1
+    html = client.get(LIBRARY, {"country": "GB", "language": "es"}).content.decode()
+    assert 'href="tel:116 123"' in html and "24 hours" in html and "Text SHOUT to 85258" in html
+    assert "Esperanza" not in html  # another country's line
+    # The country's lines first, in the chosen language first, then international ones.
+    order = ["Línea en español", "Samaritans", "Shout", "Befrienders Worldwide"]
+    assert sorted(order, key=html.index) == order
+    # Another kind of resource chosen: the crisis section is not repeated above it.
+    assert "Samaritans" not in client.get(LIBRARY, {"kind": "book"}).content.decode()
+
+
+def test_without_a_country_the_reader_gets_moderation_lines_for_them(
+    client, crisis_lines, lines_for_reader
+):
+    crisis_lines.append(crisis_line(name="Samaritans", country="GB"))
+    html = client.get(LIBRARY).content.decode()
+    assert "Samaritans" not in html and "Choose your country" in html
+    lines_for_reader.append(crisis_line(name="Lifeline Australia", country="AU", phone="13 11 14"))
+    assert "Lifeline Australia" in client.get(LIBRARY).content.decode()
+
+
+def test_history_restore_gets_the_whole_page_and_responses_vary_on_htmx(client, tagged):
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    response = client.get(LIBRARY, {"kind": "guide"}, headers=headers)
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response.headers["Vary"]

@@ -175,3 +175,27 @@ def test_admin_bulk_publish(rf):
     for draft in drafts:
         draft.refresh_from_db()
         assert draft.state == "published" and draft.reviewed_by == admin_user
+
+
+def test_suggestions_are_limited_per_member_per_day(member_client, settings, review_requests):
+    settings.RESOURCES_SUGGESTIONS_PER_DAY = 2
+    for n in range(3):
+        response = member_client.post(SUGGEST, suggestion(url=f"https://s{n}.example.org/"))
+    assert response.status_code == 200
+    assert "many suggestions today" in response.content.decode()
+    assert Resource.objects.count() == 2 and len(review_requests) == 2
+
+
+def test_moderation_hide_and_restore(member_client):
+    """What moderation's queue actions do to a resource (the Moderatable contract)."""
+    member_client.post(SUGGEST, suggestion())
+    suggested = Resource.objects.get()
+    assert suggested.author == suggested.suggested_by and suggested.moderation_group_id() is None
+    assert "Their nurses helped me" in suggested.text_for_screening()
+    suggested.hide(reason="spam")
+    assert suggested.state == "declined" and suggested.curator_note == "spam"
+    listed = ResourceFactory()
+    listed.hide(reason="misinformation")
+    assert Resource.objects.get(pk=listed.pk).state == "draft"
+    listed.restore()
+    assert Resource.objects.get(pk=listed.pk).state == "published"
