@@ -122,3 +122,44 @@ class OnDutyShiftFactory(factory.django.DjangoModelFactory):
 
 
 # --- resources -------------------------------------------------------------------------------
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "resources.Topic"
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "resources.Country"
+        django_get_or_create = ["code"]
+
+    code = "GB"
+    name = "United Kingdom"
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    """A published, reviewed resource with its own address."""
+
+    class Meta:
+        model = "resources.Resource"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Helpful resource {n}")
+    slug = factory.Sequence(lambda n: f"helpful-resource-{n}")
+    summary = "Plain information for people affected by cancer."
+    kind = "organisation"
+    url = factory.Sequence(lambda n: f"https://charity{n}.example.org/")
+    state = "published"
+    reviewed_on = factory.Faker("past_date")
+
+    @factory.post_generation
+    def tags(obj, create, extracted, **kwargs):
+        """ResourceFactory(tags={"topics": [topic], "countries": [gb]})"""
+        if create and extracted:
+            for name, values in extracted.items():
+                getattr(obj, name).set(values)
