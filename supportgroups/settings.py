@@ -264,3 +264,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- meetings ---
+# Occurrences are materialised this far ahead (on save and by an hourly beat task).
+MEETINGS_HORIZON_DAYS = 90
+# A reminder claimed this long ago and never "sent" belongs to a dead worker: claim it again.
+MEETINGS_CLAIM_TIMEOUT_MINUTES = 10
+# Reminders for meetings that started less than this long ago are recorded as skipped.
+MEETINGS_LATE_LOOKBACK_HOURS = 24
+CELERY_BEAT_SCHEDULE["meetings-scan-reminders"] = {
+    "task": "groups.meetings.tasks.scan_reminders",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["meetings-materialise-occurrences"] = {
+    "task": "groups.meetings.tasks.materialise_all",
+    "schedule": 3600.0,
+}
