@@ -57,9 +57,18 @@ def _zone(user: User) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("UTC")
 
 
-def _message(*, user: User, occurrence: Occurrence, subject: str, template: str, **extra):
+def _message(
+    *,
+    user: User,
+    occurrence: Occurrence,
+    subject: str,
+    template: str,
+    show_link: bool | None = None,
+    **extra,
+):
     group = occurrence.series.group
-    show_link = can_view_private(user, group)
+    if show_link is None:
+        show_link = can_view_private(user, group)
     context = {
         "user": user,
         "occurrence": occurrence,
@@ -98,6 +107,7 @@ def send_reminder_email(delivery: ReminderDelivery) -> None:
         occurrence=delivery.occurrence,
         subject=reminder_subject(delivery),
         template="meetings/email/reminder.txt",
+        show_link=True,  # claim_delivery lets only people who may see the link through
         cant_make_it_url=cant_make_it_url(delivery.occurrence_id, delivery.user_id),
         preferences_url=preferences_url(delivery.user_id),
     )

@@ -61,10 +61,12 @@ class MeetingSeries(models.Model):
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("starts_on")),
                 name="meeting_series_ends_after_start",
+                violation_error_message=_("The last date cannot be before the first date."),
             ),
             models.CheckConstraint(
                 condition=Q(join_url="") | Q(join_url__regex=r"^https?://"),
                 name="meeting_series_join_url_is_web",
+                violation_error_message=_("Use a web link starting with https:// or http://."),
             ),
         ]
 

@@ -146,7 +146,7 @@ def claim_delivery(*, delivery_id: int, now: dt.datetime | None = None) -> Remin
     stale_before = now - claim_timeout()
     delivery = (
         ReminderDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("occurrence__series__group", "user")
+        .select_related("occurrence__series__group", "user__reminder_preference")
         .filter(Q(state=State.PENDING) | Q(state=State.CLAIMED, claimed_at__lt=stale_before))
         .filter(pk=delivery_id)
         .first()

@@ -155,3 +155,19 @@ def test_move_and_cancel_one_occurrence_email_the_people_going(
     send_change_notices(occurrence_id=occurrence.pk, change="cancelled")
     assert mail.outbox[1].to == [going.user.email] and "Cancelled" in mail.outbox[1].subject
     assert going.user.notifications.count() == 2
+
+
+def test_ending_a_series_before_it_starts_is_refused_clearly(client, facilitated):
+    client.post(reverse("meetings:series_create", args=[facilitated.slug]), GOOD)
+    series = MeetingSeries.objects.get()
+    response = client.post(
+        reverse("meetings:series", args=[series.pk]), {"last_date": "2020-05-01"}
+    )
+    assert response.status_code == 200
+    assert "The last date cannot be before the first date." in response.content.decode()
+    assert 'value="2020-05-01"' in response.content.decode()
+    series.refresh_from_db()
+    assert series.ended_on is None and series.occurrences.count() > 10
+    last = series.occurrences.all()[1].local_date
+    client.post(reverse("meetings:series", args=[series.pk]), {"last_date": last.isoformat()})
+    assert series.occurrences.count() == 2
