@@ -305,3 +305,19 @@ CELERY_BEAT_SCHEDULE["resources-check-links-weekly"] = {
     "task": "resources.tasks.check_all_links",
     "schedule": crontab(minute=17, hour=3, day_of_week="sun"),
 }
+
+# --- meetings ---
+# Occurrences are materialised this far ahead (on save and by an hourly beat task).
+MEETINGS_HORIZON_DAYS = 90
+# A reminder claimed this long ago and never "sent" belongs to a dead worker: claim it again.
+MEETINGS_CLAIM_TIMEOUT_MINUTES = 10
+# Reminders for meetings that started less than this long ago are recorded as skipped.
+MEETINGS_LATE_LOOKBACK_HOURS = 24
+CELERY_BEAT_SCHEDULE["meetings-scan-reminders"] = {
+    "task": "groups.meetings.tasks.scan_reminders",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["meetings-materialise-occurrences"] = {
+    "task": "groups.meetings.tasks.materialise_all",
+    "schedule": 3600.0,
+}
