@@ -8,7 +8,7 @@ from asgiref.sync import async_to_sync
 from groups.chat import services
 from groups.chat.models import ChatMessage, ChatRoom
 from groups.models import Membership
-from tests.chat.conftest import open_socket, session_cookie
+from tests.chat.sockets import open_socket, session_cookie
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
