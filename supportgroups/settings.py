@@ -321,3 +321,13 @@ CELERY_BEAT_SCHEDULE["meetings-materialise-occurrences"] = {
     "task": "groups.meetings.tasks.materialise_all",
     "schedule": 3600.0,
 }
+# --- chat ---
+CHAT_MAX_MESSAGE_LENGTH = 2000
+CHAT_HISTORY_PAGE = 50  # messages on a fresh page, and per "load older" request
+CHAT_CATCH_UP_LIMIT = 500  # a client further behind than this starts again from the last page
+# Per-connection token bucket: a burst of CHAT_RATE_LIMIT_BURST, then this many per second.
+CHAT_RATE_LIMIT_BURST = env.int("CHAT_RATE_LIMIT_BURST", default=5)
+CHAT_RATE_LIMIT_PER_SECOND = env.float("CHAT_RATE_LIMIT_PER_SECOND", default=1.0)
+CHAT_HEARTBEAT_SECONDS = 20
+CHAT_PRESENCE_TTL_SECONDS = 3 * CHAT_HEARTBEAT_SECONDS
+CHAT_MUTE_MAX_MINUTES = 24 * 60
