@@ -331,3 +331,13 @@ CHAT_RATE_LIMIT_PER_SECOND = env.float("CHAT_RATE_LIMIT_PER_SECOND", default=1.0
 CHAT_HEARTBEAT_SECONDS = 20
 CHAT_PRESENCE_TTL_SECONDS = 3 * CHAT_HEARTBEAT_SECONDS
 CHAT_MUTE_MAX_MINUTES = 24 * 60
+}
+
+# --- forums ---
+FORUMS_PAGE_SIZE = 20  # top-level replies per thread page, threads per board page
+FORUMS_DISPLAY_DEPTH = 6  # reply levels shown before "continue this thread"
+FORUMS_MAX_POST_LENGTH = 20_000  # characters
+CELERY_BEAT_SCHEDULE["forums-daily-digest"] = {
+    "task": "forums.tasks.send_daily_digests",
+    "schedule": 24 * 60 * 60,  # once a day; each digest holds everything since the last one
+}

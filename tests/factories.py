@@ -136,6 +136,25 @@ class OccurrenceFactory(factory.django.DjangoModelFactory):
 # --- forums ----------------------------------------------------------------------------------
 
 
+class BoardFactory(factory.django.DjangoModelFactory):
+    """A public board; pass group=... for a group's private board."""
+
+    class Meta:
+        model = "forums.Board"
+
+    name = factory.Sequence(lambda n: f"Board {n}")
+    slug = factory.Sequence(lambda n: f"board-{n}")
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "forums.Topic"
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
 # --- moderation ------------------------------------------------------------------------------
 
 
