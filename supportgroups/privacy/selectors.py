@@ -16,9 +16,14 @@ from .deletion import FORMER_MEMBER_EMAIL
 
 
 def privacy_settings_for(*, user: User) -> PrivacySettings:
-    """The person's settings, or the most private defaults if they never changed them."""
-    found = PrivacySettings.objects.filter(user=user).first()
-    return found or PrivacySettings(user=user)
+    """The person's settings, or the most private defaults if they never changed them.
+
+    Uses the row loaded by select_related("privacy_settings") when there is one.
+    """
+    try:
+        return user.privacy_settings
+    except PrivacySettings.DoesNotExist:
+        return PrivacySettings(user=user)
 
 
 def blocked_user_ids(user: User) -> set[int]:
