@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 
 from . import registry
 
@@ -45,10 +45,29 @@ def delete_account(*, user, remove_content: bool) -> None:
             account_entries.append(entry)
         elif entry.erase is not None:
             entry.erase(user=user, placeholder=placeholder, remove_content=remove_content)
-        elif entry.on_delete == "delete" or (entry.on_delete == "anonymise" and remove_content):
-            registry.rows_for(entry, user).delete()
-        else:  # anonymise (keeping the content) or keep_minimal
-            for name in entry.user_fields:
-                entry.model._default_manager.filter(**{name: user}).update(**{name: placeholder})
+        else:
+            _apply_decision(entry, user=user, placeholder=placeholder, remove=remove_content)
     for entry in account_entries:
         registry.rows_for(entry, user).delete()
+
+
+def _apply_decision(entry: registry.Entry, *, user, placeholder, remove: bool) -> None:
+    meta = entry.model._meta
+    keys = [n for n in entry.user_fields if not meta.get_field(n).many_to_many]
+    for name in entry.user_fields:
+        if name not in keys:  # a many-to-many link: only the link to the person goes
+            field = meta.get_field(name)
+            field.remote_field.through._default_manager.filter(
+                **{field.m2m_reverse_field_name(): user}
+            ).delete()
+    if not keys:
+        return
+    manager = entry.model._default_manager
+    if entry.on_delete == "delete" or (entry.on_delete == "anonymise" and remove):
+        query = models.Q()
+        for name in keys:
+            query |= models.Q(**{name: user})
+        manager.filter(query).delete()
+    else:  # anonymise (keeping the content) or keep_minimal: attribute to the placeholder
+        for name in keys:
+            manager.filter(**{name: user}).update(**{name: placeholder})

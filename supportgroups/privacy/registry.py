@@ -6,6 +6,8 @@ The core cannot import groups, forums or chat, so each app registers its own mod
 
 Decisions (`on_delete`):
 - "delete": the rows go with the account (preferences, memberships, sessions).
+  Many-to-many links to the person (subscribers, reactions as a M2M) are always removed and
+  never delete the row that holds them, whatever the decision.
 - "anonymise": authored content stays, attributed to the "former member" placeholder, unless
   the person asks for removal too, in which case the rows are deleted.
 - "keep_minimal": records others rely on (moderation history, audit logs) stay, pointed at the
@@ -91,6 +93,14 @@ def register(
     fields = user_fields or user_fields_of(model)
     if not fields and on_delete != "account":
         raise ValueError(f"{model._meta.label} has no foreign key to the user model.")
+    if on_delete in ("anonymise", "keep_minimal") and erase is None:
+        for name in fields:
+            if _reassigning_could_collide(model, name):
+                raise ValueError(
+                    f"{model._meta.label}.{name} is unique (alone or with other fields), so "
+                    "pointing several deleted people's rows at the placeholder would collide: "
+                    'use on_delete="delete" or pass erase=.'
+                )
     exporter = _export_fields if export == "fields" else export
     _entries[model._meta.label] = Entry(
         model=model,
@@ -102,6 +112,21 @@ def register(
         export_fields=export_fields,
         exclude_fields=tuple(exclude_fields),
     )
+
+
+def _reassigning_could_collide(model: type[models.Model], name: str) -> bool:
+    field = model._meta.get_field(name)
+    if field.many_to_many:
+        return False  # links to the person are removed, never reassigned
+    if field.unique:
+        return True
+    together = [set(group) for group in model._meta.unique_together]
+    together += [
+        set(c.fields)
+        for c in model._meta.constraints
+        if isinstance(c, models.UniqueConstraint) and c.condition is None
+    ]
+    return any(name in group for group in together)
 
 
 def register_memorial_hook(hook: Callable) -> None:

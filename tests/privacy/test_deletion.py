@@ -117,3 +117,70 @@ def test_a_failing_handler_leaves_the_account_whole(user):
         registry._entries[entry.label] = entry
     assert User.objects.filter(pk=user.pk).exists()
     assert EmailAddress.objects.filter(user=user).exists()
+
+
+@pytest.fixture
+def forum_like_models(db):
+    """A post with an author and a many-to-many of readers, as forums or chat might have.
+
+    Declared in the real app registry (a many-to-many to the User needs it) and taken out
+    again afterwards; the tables go with the test's rolled-back transaction.
+    """
+    from django.apps import apps
+    from django.db import connection, models
+
+    class ProbePost(models.Model):
+        author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+        readers = models.ManyToManyField(User, related_name="+")
+        body = models.TextField()
+
+        class Meta:
+            app_label = "supportgroups"
+
+        def __str__(self):
+            return self.body
+
+    class ProbeReaction(models.Model):
+        user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+        post = models.ForeignKey(ProbePost, on_delete=models.CASCADE, related_name="+")
+
+        class Meta:
+            app_label = "supportgroups"
+            constraints = [
+                models.UniqueConstraint(fields=["user", "post"], name="probe_one_reaction")
+            ]
+
+        def __str__(self):
+            return "reaction"
+
+    with connection.schema_editor() as editor:
+        editor.create_model(ProbePost)
+        editor.create_model(ProbeReaction)
+    yield ProbePost, ProbeReaction
+    for model in (ProbePost, ProbeReaction, ProbePost.readers.through):
+        registry._entries.pop(model._meta.label, None)
+        apps.all_models["supportgroups"].pop(model._meta.model_name, None)
+    apps.clear_cache()
+
+
+def test_posts_stay_as_former_member_and_many_to_many_links_go(forum_like_models, user):
+    post_model, reaction_model = forum_like_models
+    registry.register(post_model, on_delete="anonymise", why="Conversations stay readable.")
+    reader = UserFactory()
+    post = post_model.objects.create(author=user, body="my words")
+    theirs = post_model.objects.create(author=reader, body="their words")
+    theirs.readers.add(user, reader)
+
+    deletion.delete_account(user=user, remove_content=False)
+
+    post.refresh_from_db()
+    assert post.author == deletion.former_member() and post.body == "my words"
+    assert list(theirs.readers.all()) == [reader]  # the link went, the post stayed
+    assert post_model.objects.count() == 2
+
+
+def test_a_unique_user_field_cannot_be_anonymised_without_a_handler(forum_like_models):
+    _post_model, reaction_model = forum_like_models
+    with pytest.raises(ValueError, match="collide"):
+        registry.register(reaction_model, on_delete="anonymise", why="x")
+    registry.register(reaction_model, on_delete="delete", why="Reactions go with the person.")
