@@ -289,6 +289,9 @@ ROBOTS_DISALLOW = [
     "/profile/",
 ]
 MIDDLEWARE.append("supportgroups.privacy.middleware.NoIndexMiddleware")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
+    "supportgroups.privacy.context_processors.privacy"  # lazy `blocked_ids` for templates
+)
 CELERY_BEAT_SCHEDULE["privacy-purge-expired-exports"] = {
     "task": "supportgroups.privacy.tasks.purge_expired_exports_task",
     "schedule": 3600.0,

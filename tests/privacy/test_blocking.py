@@ -70,3 +70,23 @@ def test_blocked_ids_take_one_query(user, django_assert_num_queries):
         services.block(blocker=user, blocked=other)
     with django_assert_num_queries(1):  # the blocked ids, nothing per person
         assert len(blocked_user_ids(user)) == 3
+
+
+def test_templates_get_blocked_ids_lazily(member_client, user, django_assert_max_num_queries):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    from supportgroups.privacy.context_processors import privacy
+
+    other = UserFactory(display_name="Loud Magpie")
+    services.block(blocker=user, blocked=other)
+    request = RequestFactory().get("/")
+    request.user = user
+    with django_assert_max_num_queries(0):
+        context = privacy(request)  # nothing is read until a template asks
+    html = Template(
+        "{% if author.pk in blocked_ids %}"
+        '{% include "privacy/_collapsed.html" with text="<p>loud words</p>" %}'
+        "{% endif %}"
+    ).render(Context({**context, "author": other}))
+    assert "<details" in html and "you blocked Loud Magpie" in html and "loud words" in html
