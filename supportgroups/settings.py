@@ -341,3 +341,34 @@ CELERY_BEAT_SCHEDULE["forums-daily-digest"] = {
     "task": "forums.tasks.send_daily_digests",
     "schedule": 24 * 60 * 60,  # once a day; each digest holds everything since the last one
 }
+# --- privacy ---
+# Sign-up asks for the minimum age and explicit consent to processing health information.
+ACCOUNT_SIGNUP_FORM_CLASS = "supportgroups.privacy.forms.PrivacySignupForm"
+MINIMUM_AGE = env.int("MINIMUM_AGE", default=16)
+PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-01")
+FORMER_MEMBER_NAME = "Former member"
+# Export links work for 48 hours, and the copies are deleted when their links expire.
+DATA_EXPORT_LINK_MAX_AGE = 48 * 3600
+SIGN_IN_HISTORY_KEEP = 20
+# Search engines are kept out unless this is on AND a page opts in (privacy.middleware).
+SEARCH_INDEXING_ALLOWED = env.bool("SEARCH_INDEXING_ALLOWED", default=False)
+ROBOTS_DISALLOW = [
+    "/account/",
+    "/accounts/",
+    "/admin/",
+    "/chat/",
+    "/groups/",
+    "/meetings/",
+    "/members/",
+    "/moderation/",
+    "/notifications/",
+    "/profile/",
+]
+MIDDLEWARE.append("supportgroups.privacy.middleware.NoIndexMiddleware")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
+    "supportgroups.privacy.context_processors.privacy"  # lazy `blocked_ids` for templates
+)
+CELERY_BEAT_SCHEDULE["privacy-purge-expired-exports"] = {
+    "task": "supportgroups.privacy.tasks.purge_expired_exports_task",
+    "schedule": 3600.0,
+}
