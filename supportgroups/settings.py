@@ -321,6 +321,7 @@ CELERY_BEAT_SCHEDULE["meetings-materialise-occurrences"] = {
     "task": "groups.meetings.tasks.materialise_all",
     "schedule": 3600.0,
 }
+
 # --- chat ---
 CHAT_MAX_MESSAGE_LENGTH = 2000
 CHAT_HISTORY_PAGE = 50  # messages on a fresh page, and per "load older" request
@@ -331,7 +332,6 @@ CHAT_RATE_LIMIT_PER_SECOND = env.float("CHAT_RATE_LIMIT_PER_SECOND", default=1.0
 CHAT_HEARTBEAT_SECONDS = 20
 CHAT_PRESENCE_TTL_SECONDS = 3 * CHAT_HEARTBEAT_SECONDS
 CHAT_MUTE_MAX_MINUTES = 24 * 60
-}
 
 # --- forums ---
 FORUMS_PAGE_SIZE = 20  # top-level replies per thread page, threads per board page
@@ -341,6 +341,7 @@ CELERY_BEAT_SCHEDULE["forums-daily-digest"] = {
     "task": "forums.tasks.send_daily_digests",
     "schedule": 24 * 60 * 60,  # once a day; each digest holds everything since the last one
 }
+
 # --- privacy ---
 # Sign-up asks for the minimum age and explicit consent to processing health information.
 ACCOUNT_SIGNUP_FORM_CLASS = "supportgroups.privacy.forms.PrivacySignupForm"

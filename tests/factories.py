@@ -185,7 +185,7 @@ class OnDutyShiftFactory(factory.django.DjangoModelFactory):
 # --- resources -------------------------------------------------------------------------------
 
 
-class TopicFactory(factory.django.DjangoModelFactory):
+class ResourceTopicFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "resources.Topic"
         django_get_or_create = ["slug"]
