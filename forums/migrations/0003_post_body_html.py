@@ -13,15 +13,14 @@ def render_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('forums', '0002_search_index_and_reference_data'),
+        ("forums", "0002_search_index_and_reference_data"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='post',
-            name='body_html',
+            model_name="post",
+            name="body_html",
             field=models.TextField(blank=True, editable=False),
         ),
         migrations.RunPython(render_existing, migrations.RunPython.noop),

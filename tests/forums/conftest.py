@@ -1,5 +1,7 @@
 """People and places for the forum tests: one public board, one group with its private board."""
 
+import itertools
+
 import pytest
 from django.test import Client
 
@@ -73,7 +75,12 @@ def start_thread(board, author, title="Hello", body="First post", **kwargs):
     return services.create_thread(author=author, board=board, title=title, body=body, **kwargs)
 
 
-def reply_to(thread, author, parent=None, body="A reply", **kwargs):
+_replies = itertools.count()
+
+
+def reply_to(thread, author, parent=None, body=None, **kwargs):
+    """A reply; bodies differ by default, since moderation holds repeated text as spam."""
+    body = body or f"A reply, number {next(_replies)}"
     return services.create_reply(
         author=author, thread=thread, parent=parent, body=body, **kwargs
     ).post
