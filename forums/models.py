@@ -185,7 +185,15 @@ class Post(models.Model):
         Post.objects.filter(pk=self.pk).update(hidden_at=timezone.now(), hidden_reason=reason)
 
     def restore(self) -> None:
-        Post.objects.filter(pk=self.pk).update(hidden_at=None, hidden_reason="", is_held=False)
+        """Shown again; a held post is published now (counted, and its followers told)."""
+        from .services import publish
+
+        publish(post=self)
+
+    def apply_moderator_edit(self, *, text: str) -> None:
+        from .services import edit_post
+
+        edit_post(post=self, body=text, content_warning=self.content_warning, screen_it=False)
 
 
 class PostRevision(models.Model):

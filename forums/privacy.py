@@ -1,6 +1,7 @@
 """What the forums hold about a person, for export and account deletion
 (see supportgroups.privacy.registry)."""
 
+from django.db.models import Count, F
 from django.utils import timezone
 
 from supportgroups.privacy.registry import register
@@ -64,7 +65,22 @@ register(
     export_fields=("title", "created_at"),
     erase=_erase_threads,
 )
-register(Reaction, on_delete="delete", why="A reaction means nothing without its person.")
+
+
+def _erase_reactions(*, user, placeholder, remove_content: bool) -> None:
+    """Take the person's reactions back, keeping each post's support count true."""
+    mine = Reaction.objects.filter(user=user)
+    for row in mine.values("post_id").annotate(n=Count("id")):
+        Post.objects.filter(pk=row["post_id"]).update(support_count=F("support_count") - row["n"])
+    mine.delete()
+
+
+register(
+    Reaction,
+    on_delete="delete",
+    why="A reaction means nothing without its person.",
+    erase=_erase_reactions,
+)
 register(Subscription, on_delete="delete", why="What the person chose to follow.")
 register(ThreadReadState, on_delete="delete", why="The person's own reading place.")
 register(TopicPreference, on_delete="delete", why="The person's own reading filters.")
