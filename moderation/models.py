@@ -105,6 +105,7 @@ class Report(models.Model):
     item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="reports")
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
     reason = models.CharField(max_length=20, choices=Reason.choices)
     note = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
