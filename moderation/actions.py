@@ -29,7 +29,9 @@ def _target(item: ReviewItem):
 def _tell_author(item: ReviewItem, entry: AuditLogEntry, title: str) -> None:
     if item.author is None:
         return
-    url = reverse("moderation:appeal", args=[entry.pk]) if entry.action in APPEALABLE else ""
+    # Decisions can be appealed; a private message can be answered.
+    name = "moderation:appeal" if entry.action in APPEALABLE else "moderation:write"
+    url = reverse(name, args=[entry.pk])
     notify(user=item.author, kind="moderation", title=title, body=entry.reason, url=url)
 
 

@@ -145,11 +145,13 @@ class Flag(models.Model):
 
 
 class ItemNote(models.Model):
-    """Facilitators talking to each other about an item (never shown to members)."""
+    """Facilitators talking to each other about an item (never shown to members), and what the
+    member a decision was about wrote to them (from_author: a silenced member can still write)."""
 
     item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     body = models.TextField(max_length=4000)
+    from_author = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
