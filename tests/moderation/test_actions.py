@@ -175,6 +175,8 @@ def test_escalate_hands_the_item_to_staff(reported, facilitator, staff):
     run("escalate", item, facilitator)
     item.refresh_from_db()
     assert item.state == "escalated" and item.claimed_by is None
+    alert = Notification.objects.get(user=staff)
+    assert alert.url == item.get_absolute_url() and alert.body == "escalate: see the group rules"
     services.claim(item_id=item.pk, user=staff, version=item.version)
 
 
