@@ -95,7 +95,8 @@ def item_view(request, item_id: int, *, form=None, action: str = "", status: int
     available = [
         (name, label)
         for name, label in ACTION_LABELS.items()
-        if content_actions or name not in CONTENT_ACTIONS
+        if (content_actions or name not in CONTENT_ACTIONS)
+        and (item.group_id is not None or name != "mute")
     ]
     context = {
         "item": item,
