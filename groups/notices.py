@@ -87,9 +87,13 @@ def tell_in_app(event: MembershipEvent) -> bool:
 
 def send_emails(*, event_id: int) -> int:
     """Email everyone told about this event. Runs in the worker, after the change committed."""
-    event = MembershipEvent.objects.select_related("membership__group", "membership__user").get(
-        pk=event_id
+    event = (
+        MembershipEvent.objects.select_related("membership__group", "membership__user")
+        .filter(pk=event_id)
+        .first()
     )
+    if event is None:  # the person deleted their account before the worker got here
+        return 0
     people = recipients(event)
     context = {"event": event, "url": settings.SITE_URL + link(event)}
     body = render_to_string("groups/email/membership_event.txt", context)
