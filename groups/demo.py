@@ -6,6 +6,8 @@ email; each gets one history line so the facilitator tools have something to sho
 """
 
 import datetime
+import json
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.utils import timezone
@@ -20,7 +22,7 @@ CANCER_TYPES = [
     ("breast", "Breast cancer"),
     ("prostate", "Prostate cancer"),
     ("lung", "Lung cancer"),
-    ("colorectal", "Bowel (colorectal) cancer"),
+    ("bowel", "Bowel (colorectal) cancer"),
     ("blood", "Blood cancers (leukaemia, lymphoma, myeloma)"),
     ("brain", "Brain tumours"),
     ("gynaecological", "Gynaecological cancers"),
@@ -28,6 +30,7 @@ CANCER_TYPES = [
     ("skin", "Skin cancer and melanoma"),
     ("pancreatic", "Pancreatic cancer"),
     ("childrens", "Children's cancers"),
+    ("sarcoma", "Sarcoma"),
     ("rare", "Rare cancers"),
 ]
 AUDIENCES = [
@@ -60,35 +63,9 @@ EXTRA_PEOPLE = [
     ("wei@example.org", "Wei", "Asia/Singapore"),
 ]
 
-_TODAY = datetime.date.today()
-_WEEK = datetime.timedelta(weeks=1)
-
-# slug, name, summary, cancer types, audiences, format, city, country, languages, time zone,
-# join policy, capacity, facilitator emails, member emails, extra fields
-GROUPS = [
-    ("breast-friends-london", "Breast Friends London", "A warm evening circle for women during and after breast cancer treatment.", ["breast"], ["patients", "women"], "in_person", "London", "GB", ["en"], "Europe/London", "open", None, ["sam"], ["robin", "priya", "mei"], {}),
-    ("prostate-talk-online", "Prostate Talk", "Men talking openly about prostate cancer, treatment choices and life afterwards.", ["prostate"], ["patients", "men", "survivors"], "online", "", "", ["en"], "Europe/London", "open", None, ["sam"], ["olu", "kai"], {}),
-    ("caring-for-someone", "Caring for Someone", "For partners, family and friends looking after someone with any cancer.", ["all"], ["caregivers"], "online", "", "", ["en"], "America/New_York", "approval", 12, ["ana"], ["grace", "jo"], {}),
-    ("cuidadores-madrid", "Cuidadores Madrid", "Grupo de apoyo para familiares y cuidadores de personas con cáncer.", ["all"], ["caregivers"], "hybrid", "Madrid", "ES", ["es"], "Europe/Madrid", "open", 15, ["ana"], ["lucia", "tomas"], {}),
-    ("young-adults-after-treatment", "Life After Treatment (18-39)", "Young adults finding their feet again after cancer treatment ends.", ["all"], ["young-adults", "survivors"], "online", "", "", ["en"], "Europe/London", "approval", 10, ["sam"], ["robin", "hannah"], {}),
-    ("lung-cancer-breathing-space", "Breathing Space", "Support for people with lung cancer and those close to them.", ["lung"], ["patients", "caregivers"], "online", "", "", ["en"], "America/Chicago", "open", None, ["ana"], ["grace"], {}),
-    ("bowel-cancer-manchester", "Bowel Cancer Manchester", "Monthly meet-up for people affected by bowel cancer in Greater Manchester.", ["colorectal"], ["patients", "survivors", "caregivers"], "in_person", "Manchester", "GB", ["en"], "Europe/London", "open", 20, ["sam"], ["olu"], {}),
-    ("blood-cancer-circle", "Blood Cancer Circle", "Living with leukaemia, lymphoma or myeloma: treatment, waiting and everyday life.", ["blood"], ["patients"], "online", "", "", ["en"], "America/Los_Angeles", "approval", 12, ["ana"], ["kai", "wei"], {}),
-    ("brain-tumour-carers", "Brain Tumour Carers", "For carers of people with a brain tumour: changes in personality, fatigue and planning.", ["brain"], ["caregivers"], "online", "", "", ["en"], "Europe/London", "approval", 8, ["sam"], ["jo"], {}),
-    ("gynae-cancer-sisters", "Gynae Cancer Sisters", "Ovarian, womb and cervical cancer: a space to talk about what is hard to say elsewhere.", ["gynaecological"], ["patients", "women"], "hybrid", "Bristol", "GB", ["en"], "Europe/London", "open", None, ["sam"], ["priya", "hannah"], {}),
-    ("head-and-neck-voices", "Head and Neck Voices", "Eating, speaking and looking different after head and neck cancer.", ["head-and-neck"], ["patients", "survivors"], "online", "", "", ["en"], "America/New_York", "open", None, ["ana"], [], {}),
-    ("melanoma-sun-and-after", "Melanoma: Sun and After", "For people living with melanoma and other skin cancers.", ["skin"], ["patients", "survivors"], "online", "", "", ["en"], "Australia/Sydney", "open", None, ["ana"], ["jo"], {}),
-    ("pancreatic-cancer-families", "Pancreatic Cancer Families", "Families facing pancreatic cancer together, including after a loss.", ["pancreatic"], ["caregivers", "bereaved"], "online", "", "", ["en"], "Europe/London", "approval", 12, ["sam"], [], {}),
-    ("parents-of-children-with-cancer", "Parents Together", "Parents of children and teenagers with cancer, on and off treatment.", ["childrens"], ["parents", "caregivers"], "hybrid", "Leeds", "GB", ["en"], "Europe/London", "approval", 15, ["sam"], ["robin"], {}),
-    ("teen-cancer-hangout", "Teen Hangout", "A relaxed online hangout for teenagers with cancer. Facilitated by youth workers.", ["all"], ["teens"], "online", "", "", ["en"], "Europe/London", "invitation", 10, ["sam"], [], {}),
-    ("lgbtq-cancer-support", "Out With Cancer", "LGBTQ+ people affected by cancer, and their partners.", ["all"], ["lgbtq", "patients", "caregivers"], "online", "", "", ["en"], "America/New_York", "open", None, ["ana"], ["kai"], {}),
-    ("rare-cancers-network", "Rare Cancers Network", "When few people have your cancer: sharing what we have learned.", ["rare"], ["patients", "caregivers"], "online", "", "", ["en", "fr"], "Europe/Paris", "open", None, ["ana"], ["hannah"], {}),
-    ("groupe-parole-paris", "Groupe de parole Paris", "Un groupe de parole pour les personnes touchées par un cancer.", ["all"], ["patients", "caregivers"], "in_person", "Paris", "FR", ["fr"], "Europe/Paris", "open", 14, ["ana"], [], {}),
-    ("trauer-nach-krebs", "Trauer nach Krebs", "Für Hinterbliebene, die einen Menschen an Krebs verloren haben.", ["all"], ["bereaved"], "online", "", "", ["de"], "Europe/Berlin", "approval", 10, ["sam"], ["hannah"], {}),
-    ("singapore-breast-cancer-circle", "Singapore Breast Cancer Circle", "Bilingual support circle for women with breast cancer in Singapore.", ["breast"], ["patients", "women"], "in_person", "Singapore", "SG", ["en", "zh"], "Asia/Singapore", "open", 12, ["ana"], ["mei", "wei"], {}),
-    ("cohort-finding-your-feet", "Finding Your Feet: 8-week course", "A closed 8-week cohort led by an oncology counsellor, for the months after treatment ends.", ["all"], ["survivors"], "online", "", "", ["en"], "Europe/London", "approval", 10, ["sam"], ["robin", "priya"], {"kind": "cohort", "cohort_starts_on": _TODAY + 2 * _WEEK, "cohort_ends_on": _TODAY + 10 * _WEEK, "screening_questions": "When did your treatment end?\nWhat would you like to get from the course?"}),
-    ("cohort-caregiver-resilience", "Caregiver Resilience: spring cohort", "A 6-week cohort for caregivers, now running; join the waitlist for the next one.", ["all"], ["caregivers"], "online", "", "", ["en"], "America/New_York", "approval", 8, ["ana"], ["grace", "jo"], {"kind": "cohort", "cohort_starts_on": _TODAY - 2 * _WEEK, "cohort_ends_on": _TODAY + 4 * _WEEK}),
-]  # fmt: skip
+# Each group: name, summary, format, place, time zone, join policy, capacity, taxonomy slugs,
+# and the demo people (by the part of their email before the @) who facilitate or belong.
+GROUPS = json.loads((Path(__file__).with_name("demo_groups.json")).read_text(encoding="utf-8"))
 
 
 def _person(email: str, name: str, zone: str) -> User:
@@ -115,6 +92,25 @@ def _member(user: User, group: SupportGroup, role: str) -> None:
         MembershipEvent.objects.create(membership=membership, kind=MembershipEvent.Kind.JOINED)
 
 
+def _group_fields(spec: dict) -> dict:
+    fields = {
+        name: spec[name]
+        for name in ("name", "summary", "format", "city", "country", "time_zone", "join_policy")
+    }
+    fields["capacity"] = spec["capacity"]
+    fields["description"] = (
+        f"{spec['summary']}\n\nEveryone here has been touched by cancer. We listen more than we "
+        "advise, and what is said in the group stays in the group."
+    )
+    if cohort := spec.get("cohort"):
+        today = datetime.date.today()
+        fields["kind"] = SupportGroup.Kind.COHORT
+        fields["cohort_starts_on"] = today + datetime.timedelta(weeks=cohort["starts_in_weeks"])
+        fields["cohort_ends_on"] = today + datetime.timedelta(weeks=cohort["ends_in_weeks"])
+        fields["screening_questions"] = spec.get("screening_questions", "")
+    return fields
+
+
 def load(stdout) -> None:
     for position, (slug, name) in enumerate(CANCER_TYPES):
         CancerType.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
@@ -126,32 +122,17 @@ def load(stdout) -> None:
         _person(email, name, zone)
     people = {user.email.split("@")[0]: user for user in User.objects.all()}
 
-    for row in GROUPS:
-        (slug, name, summary, cancers, audiences, fmt, city, country, languages, zone) = row[:10]
-        policy, capacity, facilitators, members, extra = row[10:]
+    for spec in GROUPS:
         group, created = SupportGroup.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "summary": summary,
-                "description": f"{summary}\n\nEveryone here has been touched by cancer. "
-                "We listen more than we advise, and what is said in the group stays here.",
-                "format": fmt,
-                "city": city,
-                "country": country,
-                "time_zone": zone,
-                "join_policy": policy,
-                "capacity": capacity,
-                **extra,
-            },
+            slug=spec["slug"], defaults=_group_fields(spec)
         )
         if created:
-            group.cancer_types.set(CancerType.objects.filter(slug__in=cancers))
-            group.audiences.set(Audience.objects.filter(slug__in=audiences))
-            group.languages.set(Language.objects.filter(code__in=languages))
-        for key in facilitators:
+            group.cancer_types.set(CancerType.objects.filter(slug__in=spec["cancer_types"]))
+            group.audiences.set(Audience.objects.filter(slug__in=spec["audiences"]))
+            group.languages.set(Language.objects.filter(code__in=spec["languages"]))
+        for key in spec["facilitators"]:
             _member(people[key], group, Membership.Role.FACILITATOR)
-        for key in members:
+        for key in spec["members"]:
             _member(people[key], group, Membership.Role.MEMBER)
 
     # Cohort graduates carry on in the young adults' group; one request waits for Sam.

@@ -31,6 +31,22 @@ class MembershipError(ValidationError):
     """A change that is not allowed; its message is shown to the person as it is."""
 
 
+# Callables `fn(user_id, group_id)` told when someone loses access to a group's private parts
+# (they left or were removed), inside the transaction. Live parts register here from their
+# AppConfig.ready (chat closes the person's open sockets), so groups imports none of them.
+_access_revoked_hooks: list = []
+
+
+def register_access_revoked(fn) -> None:
+    if fn not in _access_revoked_hooks:
+        _access_revoked_hooks.append(fn)
+
+
+def _access_revoked(membership: Membership) -> None:
+    for hook in _access_revoked_hooks:
+        hook(membership.user_id, membership.group_id)
+
+
 def _lock(group: SupportGroup) -> SupportGroup:
     return SupportGroup.objects.select_for_update().get(pk=group.pk)
 
@@ -170,6 +186,7 @@ def leave(*, user, group: SupportGroup) -> Membership | None:
     was_active = membership.is_active
     _set_state(membership, State.LEFT, Kind.LEFT, actor=user)
     if was_active:
+        _access_revoked(membership)
         _fill_places(group)
     return membership
 
@@ -185,6 +202,7 @@ def remove(*, membership: Membership, by, message: str = "") -> Membership:
         raise MembershipError(_("Only members can be removed; decline requests instead."))
     _check_not_last_facilitator(membership)
     _set_state(membership, State.REMOVED, Kind.REMOVED, actor=by, message=message)
+    _access_revoked(membership)
     _fill_places(group)
     return membership
 

@@ -269,3 +269,20 @@ def test_reserved_slug_is_rejected():
     with pytest.raises(ValidationError):
         group.full_clean()
     assert SupportGroup.objects.count() == 0
+
+
+def test_leaving_and_removal_tell_the_registered_access_hooks(open_group, facilitator):
+    calls = []
+
+    def hook(user_id, group_id):
+        calls.append((user_id, group_id))
+
+    services.register_access_revoked(hook)
+    try:
+        leaver = services.join(user=UserFactory(), group=open_group)
+        removed = services.join(user=UserFactory(), group=open_group)
+        services.leave(user=leaver.user, group=open_group)
+        services.remove(membership=removed, by=facilitator)
+    finally:
+        services._access_revoked_hooks.remove(hook)
+    assert calls == [(leaver.user_id, open_group.pk), (removed.user_id, open_group.pk)]

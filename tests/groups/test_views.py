@@ -2,7 +2,9 @@
 with their query counts and their answers to bad input."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from groups.models import Membership
@@ -124,15 +126,17 @@ def test_group_page_query_count_is_constant(django_assert_num_queries):
     member = MembershipFactory(group=group).user
     FacilitatorMembershipFactory(group=group)
     client = logged_in(member)
-    # session, user, unread notifications (base template), group, its cancer types,
-    # audiences, languages, the viewer's membership, the facilitators.
-    with django_assert_num_queries(9):
+    # Ours: session, user, unread notifications (base template), group, its cancer types,
+    # audiences, languages, the viewer's membership, the facilitators (9). The other apps'
+    # panels add their own few; the total must not grow with the group.
+    with CaptureQueriesContext(connection) as small:
         body = detail(client, group)
+    assert 9 <= len(small) <= 14
     assert "<strong>Warm</strong>" in body and "<script>alert" not in body
     for _ in range(5):
         FacilitatorMembershipFactory(group=group)
         MembershipFactory(group=group)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(len(small)):
         detail(client, group)
 
 
