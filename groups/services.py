@@ -274,6 +274,8 @@ def hand_on_to_alumni(*, group: SupportGroup, by) -> int:
     if group.alumni_group_id is None:
         raise MembershipError(_("Choose an alumni group for this cohort first."))
     alumni = _lock(group.alumni_group)
+    if not permissions.can_manage(by, alumni):
+        raise MembershipError(_("Only the alumni group's facilitators can add people to it."))
     if alumni.is_archived:
         raise MembershipError(_("The alumni group is archived."))
     members = Membership.objects.filter(

@@ -212,7 +212,7 @@ def edit(request, slug):
     if group.is_archived:
         messages.error(request, _("This group is archived, so it is read-only."))
         return redirect("groups:manage", slug=group.slug)
-    form = GroupForm(_posted(request), instance=group)
+    form = GroupForm(_posted(request), instance=group, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_group(group=group, by=request.user, data=form.cleaned_data)
