@@ -64,7 +64,7 @@ def test_find_request_approve_and_see_members(live_server, browser):
     assert tools.evaluate("document.documentElement.scrollWidth") <= 320
     request = tools.get_by_role("article", name="Applicant Ada")
     expect(request.get_by_text("I was diagnosed last spring.")).to_be_visible()
-    request.get_by_label("Message to the person").first.fill("Welcome, see you on Tuesday")
+    request.get_by_label("Message to the person").fill("Welcome, see you on Tuesday")
     request.get_by_role("button", name="Approve").click()
     expect(tools.get_by_text("Applicant Ada: Approved.")).to_be_visible()
     assert Membership.objects.get(user=applicant, group=group).state == "active"
