@@ -297,10 +297,18 @@ def hand_on_to_alumni(*, group: SupportGroup, by) -> int:
     return handed_on
 
 
-def record_activity(*, user, group: SupportGroup) -> None:
-    """Note that a member did something in the group (posted, chatted, came to a meeting).
+def activity_is_stale(membership: Membership) -> bool:
+    """Whether record_activity would write: lets a caller that has the row skip the UPDATE."""
+    seen = membership.last_active_at
+    return seen is None or seen < timezone.now() - ACTIVITY_RESOLUTION
 
-    Called by the board, chat and meetings; one UPDATE, skipped when written recently.
+
+def record_activity(*, user, group: SupportGroup) -> None:
+    """Note that a member did something in the group (opened it, posted, chatted, came to a
+    meeting), so facilitators can see who has gone quiet.
+
+    Called by the group page, and meant for the board, chat and meetings; one UPDATE that
+    changes nothing when the time was written within the last hour.
     """
     now = timezone.now()
     Membership.objects.filter(

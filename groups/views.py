@@ -71,6 +71,8 @@ def directory(request):
 def detail(request, slug):
     group = _group_or_404(slug, with_facts=True)
     access = permissions.access_for(request.user, group)
+    if access.is_active_member and services.activity_is_stale(access.membership):
+        services.record_activity(user=request.user, group=group)
     context = {
         "group": group,
         "access": access,

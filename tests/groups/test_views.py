@@ -1,11 +1,14 @@
 """Pages people click through: the group page's button, joining, My groups, facilitator tools,
 with their query counts and their answers to bad input."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from groups.models import Membership
 from tests.factories import (
@@ -123,7 +126,7 @@ def test_my_groups_lists_memberships_with_their_state(user, member_client):
 
 def test_group_page_query_count_is_constant(django_assert_num_queries):
     group = SupportGroupFactory(description="**Warm** welcome <script>alert(1)</script>")
-    member = MembershipFactory(group=group).user
+    member = MembershipFactory(group=group, last_active_at=timezone.now()).user
     FacilitatorMembershipFactory(group=group)
     client = logged_in(member)
     # Ours: session, user, unread notifications (base template), group, its cancer types,
@@ -195,11 +198,7 @@ def test_facilitator_approves_with_a_message_and_the_member_is_told():
     assert applicant.user.notifications.filter(body="Welcome aboard").exists()
 
 
-def test_quiet_members_are_marked(django_assert_num_queries):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
+def test_quiet_members_are_marked():
     group = SupportGroupFactory()
     facilitator = FacilitatorMembershipFactory(group=group, last_active_at=timezone.now()).user
     MembershipFactory(
@@ -261,3 +260,12 @@ def test_edit_saves():
     waiting.refresh_from_db()
     assert (group.name, group.country, group.capacity) == ("Renamed group", "GB", 5)
     assert waiting.state == "active", "the new places went to the waitlist"
+
+
+def test_opening_the_group_page_counts_as_activity(user, member_client):
+    group = SupportGroupFactory()
+    week_ago = timezone.now() - timedelta(days=8)
+    membership = MembershipFactory(group=group, user=user, last_active_at=week_ago)
+    detail(member_client, group)
+    membership.refresh_from_db()
+    assert membership.last_active_at > week_ago
