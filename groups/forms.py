@@ -101,6 +101,7 @@ class GroupForm(forms.ModelForm):
             "time_zone",
             "join_policy",
             "capacity",
+            "premoderated_posts",
             "kind",
             "cohort_starts_on",
             "cohort_ends_on",
