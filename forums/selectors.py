@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from groups.models import Membership
 
@@ -32,9 +33,9 @@ from .models import (
 from .models import TopicPreference as Pref
 
 SORTS = {
-    "oldest": _("Oldest first"),
-    "newest": _("Newest first"),
-    "supported": _("Most supported"),
+    "oldest": gettext_lazy("Oldest first"),
+    "newest": gettext_lazy("Newest first"),
+    "supported": gettext_lazy("Most supported"),
 }
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

@@ -242,3 +242,11 @@ def test_htmx_reaction_returns_the_updated_counts(board, writer, outsider):
     html = response.content.decode()
     assert html.startswith('<div class="reactions" id="reactions-')
     assert 'aria-pressed="true">Me too <span class="badge text-bg-light">1</span>' in html
+
+
+def test_reaction_forms_post_to_the_post(board, writer, outsider):
+    post = start_thread(board, writer).post
+    html = client_for(outsider).get(post.thread.get_absolute_url()).content.decode()
+    assert html.count(f'action="/forums/post/{post.pk}/react/"') == 4
+    anonymous_html = client_for(None).get(post.thread.get_absolute_url()).content.decode()
+    assert "/react/" not in anonymous_html
