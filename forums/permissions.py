@@ -112,6 +112,15 @@ def can_see_post_body(user, post: Post, *, moderator: bool) -> bool:
     return not post.is_held or moderator or (user.is_authenticated and post.author_id == user.pk)
 
 
+def can_see_thread(user, thread) -> bool:
+    """A thread whose opening post is held exists, for now, only for its writer and moderators.
+    Expects thread_for()'s opening_held / opening_author_id annotations."""
+    if not thread.opening_held:
+        return True
+    mine = user.is_authenticated and thread.opening_author_id == user.pk
+    return mine or can_moderate_board(user, thread.board)
+
+
 def readable_boards(user) -> QuerySet[Board]:
     """Every board a person may read; the same rule as can_read_board, as a queryset for search."""
     if user.is_authenticated and user.is_staff:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -149,7 +149,10 @@ def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage
 
 def thread_for(*, user, pk: int) -> Thread:
     """The thread with its board and group, and the reader's read mark and follow, in one query."""
-    qs = Thread.objects.select_related("board__group")
+    qs = Thread.objects.select_related("board__group").annotate(
+        opening_held=Q(opening_post__is_held=True),
+        opening_author_id=F("opening_post__author_id"),
+    )
     if user.is_authenticated:
         qs = qs.annotate(
             last_read=Subquery(

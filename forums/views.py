@@ -140,6 +140,8 @@ def new_thread(request, slug):
 def thread(request, pk):
     thread = selectors.thread_for(user=request.user, pk=pk)
     access = _readable_board(request, thread.board)
+    if not permissions.can_see_thread(request.user, thread):
+        raise Http404
     sort = request.GET.get("sort", "oldest")
     cursor = request.GET.get("after")
     tree = selectors.thread_tree(user=request.user, thread=thread, sort=sort, cursor=cursor)
@@ -233,6 +235,8 @@ def replies(request, pk):
     post = selectors.post_for(pk=pk)
     thread = selectors.thread_for(user=request.user, pk=post.thread_id)
     access = _readable_board(request, thread.board)
+    if not permissions.can_see_thread(request.user, thread):
+        raise Http404
     posts = selectors.subtree(user=request.user, thread=thread, post=post)
     return render(
         request,

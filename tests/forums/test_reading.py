@@ -130,3 +130,16 @@ def test_demo_data_loads_twice_without_duplicates(group, facilitator):
     demo.load(io.StringIO())
     assert (Thread.objects.count(), Post.objects.count()) == counts
     assert Thread.objects.filter(board__group=group).exists()
+
+
+def test_a_held_new_thread_is_404_to_others_until_released(board, writer, outsider, staff):
+    post = start_thread(board, writer, title="Held title").post
+    Post.objects.filter(pk=post.pk).update(is_held=True)
+    url = post.thread.get_absolute_url()
+    assert client_for(outsider).get(url).status_code == 404
+    assert client_for(None).get(url).status_code == 404
+    assert client_for(writer).get(url).status_code == 200
+    assert client_for(staff).get(url).status_code == 200
+    assert "Held title" not in client_for(outsider).get(board.get_absolute_url()).content.decode()
+    post.restore()
+    assert client_for(outsider).get(url).status_code == 200
