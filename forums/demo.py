@@ -115,16 +115,32 @@ THREADS = [
     ),
 ]
 
-GROUP_POSTS = [
+# Private boards of groups from groups/demo.py, looked up by slug (skipped if absent):
+# group slug, title, opening (author email, body), replies (author email, body, answers).
+GROUP_THREADS = [
     (
-        "Welcome to our private board",
-        "Hello everyone. This board is only for our group, so it is "
-        "a safe place for things you'd rather not say on the public boards.",
+        "breast-friends-london",
+        "Before Thursday's meeting",
+        (
+            "sam@example.org",
+            "Hello all. This board is only for our group, so it is a safe place "
+            "for things you'd rather not say on the public boards. What would you like to talk "
+            "about on Thursday?",
+        ),
+        [
+            ("robin@example.org", "Could we talk about going back to work? I start in May.", None),
+            ("mei@example.org", "Yes please. And about telling colleagues, or not.", 0),
+        ],
     ),
     (
-        "Notes from this week's meeting",
-        "Thanks to everyone who came. We talked about fatigue and "
-        "pacing; the handout is in the resources library.",
+        "caring-for-someone",
+        "Notes from this week",
+        (
+            "ana@example.org",
+            "Thank you to everyone who came. We talked about asking for help "
+            "and about sleep; the handout is in the resources library.",
+        ),
+        [("jo@example.org", "It helped to hear I'm not the only one awake at 3 a.m.", None)],
     ),
 ]
 
@@ -160,35 +176,18 @@ def _write_thread(board, title, topic_slugs, warning, opening, replies) -> bool:
 
 
 def load(stdout) -> None:
+    from groups.models import SupportGroup
+
     count = 0
     for slug, title, topics, warning, opening, replies in THREADS:
         board = Board.objects.filter(slug=slug).first()
         if board and _write_thread(board, title, topics, warning, opening, replies):
             count += 1
-    count += _load_group_boards()
-    stdout.write(f"Forums: {count} demo threads written.")
-
-
-def _load_group_boards() -> int:
-    """A post or two in the private boards of the first groups that have a facilitator."""
-    from groups.models import Membership, SupportGroup
-
-    count = 0
-    groups = SupportGroup.objects.filter(
-        memberships__role=Membership.Role.FACILITATOR, memberships__state=Membership.State.ACTIVE
-    ).distinct()[:2]
-    for group in groups:
-        facilitator = (
-            group.memberships.filter(
-                role=Membership.Role.FACILITATOR, state=Membership.State.ACTIVE
-            )
-            .select_related("user")
-            .first()
-            .user
-        )
+    for slug, title, opening, replies in GROUP_THREADS:
+        group = SupportGroup.objects.filter(slug=slug).first()
+        if group is None:
+            continue
         board = services.ensure_group_board(group=group)
-        for title, body in GROUP_POSTS:
-            if not Thread.objects.filter(board=board, title=title).exists():
-                services.create_thread(author=facilitator, board=board, title=title, body=body)
-                count += 1
-    return count
+        if _write_thread(board, title, [], "", opening, replies):
+            count += 1
+    stdout.write(f"Forums: {count} demo threads written.")
