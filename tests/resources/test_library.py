@@ -1,7 +1,9 @@
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from resources.models import Resource
+from resources.selectors import search
 from tests.factories import (
     AudienceFactory,
     CancerTypeFactory,
@@ -212,3 +214,12 @@ def test_history_restore_gets_the_whole_page_and_responses_vary_on_htmx(client, 
     response = client.get(LIBRARY, {"kind": "guide"}, headers=headers)
     assert "<html" in response.content.decode()
     assert "HX-Request" in response.headers["Vary"]
+
+
+def test_search_uses_the_postgresql_index(settings):
+    """The GIN index (migration 0002) only helps while its expression equals the query's."""
+    if not settings.USING_POSTGRES:
+        pytest.skip("full-text search index is PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    assert "resources_search_gin" in search(Resource.objects.all(), "fatigue").explain()
