@@ -10,7 +10,7 @@ from tests.factories import (
     CountryFactory,
     LanguageFactory,
     ResourceFactory,
-    TopicFactory,
+    ResourceTopicFactory,
 )
 
 from .conftest import crisis_line
@@ -28,8 +28,8 @@ def tagged():
     """Two published resources that differ on every filter, and a draft matching all of A's."""
     breast = CancerTypeFactory(name="Breast cancer", slug="breast")
     bowel = CancerTypeFactory(name="Bowel cancer", slug="bowel")
-    money = TopicFactory(name="Money", slug="money")
-    grief = TopicFactory(name="Grief", slug="grief")
+    money = ResourceTopicFactory(name="Money", slug="money")
+    grief = ResourceTopicFactory(name="Grief", slug="grief")
     carers = AudienceFactory(name="Carers", slug="carers")
     teens = AudienceFactory(name="Teens", slug="teens")
     en = LanguageFactory(code="en", name="English")
