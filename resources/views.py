@@ -38,9 +38,9 @@ def library(request):
     }
     # htmx swaps in just the results when a filter changes; the full page works without it
     # (and is what a history restore gets, since it replaces the whole body).
-    partial = request.htmx and not request.htmx.history_restore_request
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
     template = "resources/_results.html" if partial else "resources/library.html"
-    response = render(request, template, context)
+    response = render(request, template, {**context, "partial": partial})
     patch_vary_headers(response, ["HX-Request"])
     return response
 

@@ -134,8 +134,9 @@ def test_search_is_stemmed_and_combines_with_filters(client):
 def test_htmx_request_gets_only_the_results(client, tagged):
     response = client.get(LIBRARY, {"kind": "guide"}, headers={"HX-Request": "true"})
     html = response.content.decode()
-    assert "<html" not in html and 'id="library-results"' in html
-    assert "Alpha guide" in html
+    assert "<html" not in html and "Alpha guide" in html
+    # and the count, out of band, into the page's live region for screen readers
+    assert '<span id="library-status" hx-swap-oob="innerHTML">1 resource</span>' in html
 
 
 def test_filter_form_works_without_javascript(client, tagged):
@@ -218,7 +219,8 @@ def test_without_a_country_the_reader_gets_lines_for_where_they_live(
 def test_history_restore_gets_the_whole_page_and_responses_vary_on_htmx(client, tagged):
     headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
     response = client.get(LIBRARY, {"kind": "guide"}, headers=headers)
-    assert "<html" in response.content.decode()
+    html = response.content.decode()
+    assert "<html" in html and html.count('id="library-status"') == 1
     assert "HX-Request" in response.headers["Vary"]
 
 
