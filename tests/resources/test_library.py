@@ -177,6 +177,23 @@ def test_library_query_count_does_not_grow_with_resources(
     assert len(response.context["page"]) == 13
 
 
+def test_library_query_count_for_a_signed_in_member(
+    member_client, tagged, django_assert_num_queries
+):
+    crisis_line(name="A line for the UK", country="GB")  # the member's zone is Europe/London
+    # session, user (2); the chosen language (1); count, page, 3 prefetches (5); 5 filter option
+    # lists (5); crisis lines for where the member lives (1); can_curate: the member's and their
+    # groups' permissions, facilitated groups (3); unread notifications in the header (1).
+    with django_assert_num_queries(18):
+        member_client.get(LIBRARY, {"language": "en"})
+    a, _ = tagged
+    for _ in range(12):
+        ResourceFactory(tags={"languages": list(a.languages.all())})
+    with django_assert_num_queries(18):
+        response = member_client.get(LIBRARY, {"language": "en"})
+    assert len(response.context["page"]) == 13
+
+
 def test_broken_link_is_shown_with_a_warning(client):
     ResourceFactory(title="Moved charity", link_status=Resource.LinkStatus.BROKEN)
     ResourceFactory(title="Fine charity", link_status=Resource.LinkStatus.OK)
