@@ -215,8 +215,9 @@ def test_removed_member_is_disconnected_at_once(room_people):
     assert "no longer" in closed["message"]
 
 
-def test_every_event_rechecks_access(room_people):
+def test_every_event_rechecks_access(room_people, settings):
     """Even without the access event, the next room event finds the member gone."""
+    settings.CHAT_ACCESS_RECHECK_SECONDS = 0
     group, cookies, alice = room_people["group"], room_people["cookies"], room_people["alice"]
 
     async def scenario():
