@@ -198,6 +198,7 @@ async def bench(args, layer: str, workdir: str) -> bool:
 
         total = int(args.rate * args.seconds)
         loaded_rtt_task = asyncio.create_task(redis_round_trips(int(args.seconds * 20), 0.05))
+        cpu_at_start = cpu_seconds(server.pid)
         first_send = time.perf_counter()
         for n in range(total):
             target = first_send + n / args.rate
@@ -206,13 +207,14 @@ async def bench(args, layer: str, workdir: str) -> bool:
             sent_at[client_msg_id] = time.perf_counter()
             frame = {"type": "send", "client_msg_id": client_msg_id, "body": f"bench {n}"}
             await sender.send(json.dumps(frame))
-        deadline = time.perf_counter() + 30
+        deadline = time.perf_counter() + args.drain
         while time.perf_counter() < deadline:
             if all(len(r.seen) >= total for r in receivers):
                 break
             await asyncio.sleep(0.1)
         loaded_rtt = await loaded_rtt_task
 
+        server_cpu = cpu_seconds(server.pid) - cpu_at_start
         latencies = [x for r in receivers for x in r.latencies]
         delivered = len(latencies)
         expected = total * len(receivers)
@@ -236,6 +238,11 @@ async def bench(args, layer: str, workdir: str) -> bool:
             f"  deliveries/s: {delivered / max(last - first_send, 1e-9):.0f} "
             f"({total / max(last - first_send, 1e-9):.1f} messages/s stored and fanned out)"
         )
+        print(
+            f"  daphne CPU while sending and draining: {server_cpu:.1f} s, "
+            f"{server_cpu / max(delivered, 1) * 1e6:.0f} µs per delivery "
+            f"(machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+        )
         for label, rtt in (("idle", idle_rtt), ("under load", loaded_rtt)):
             print(
                 f"  raw Redis PUBLISH round trip ({label}): "
@@ -254,6 +261,12 @@ async def drain(client) -> None:
         pass
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def find_free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -265,6 +278,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--rate", type=float, default=5.0, help="messages per second")
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--drain", type=float, default=30.0, help="seconds to wait after sending")
     layers = ["core", "pubsub"]
     parser.add_argument("--layers", nargs="+", choices=layers, default=layers)
     args = parser.parse_args()

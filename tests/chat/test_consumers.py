@@ -334,19 +334,48 @@ def test_presence_and_typing_are_live_and_never_stored(room_people):
     assert not ChatMessage.objects.exists()
 
 
-def test_report_is_one_frame(room_people):
+def test_report_is_one_frame_and_reaches_the_queue(room_people):
+    from moderation.models import ReviewItem
+
     message = post(room_people, "alice", "please look at this")
+    bob = room_people["bob"]
 
     async def scenario():
-        _, b = await open_socket(
-            room_people["cookies"][room_people["bob"].pk], room_people["group"].slug
-        )
+        _, b = await open_socket(room_people["cookies"][bob.pk], room_people["group"].slug)
         await b.send({"type": "report", "id": message.sequence})
         reported = await b.expect("reported")
+        await b.send({"type": "report", "id": message.sequence})
+        again = await b.expect("error")
         await b.close()
-        return reported
+        return reported, again
 
-    assert run(scenario)["id"] == message.sequence
+    reported, again = run(scenario)
+    assert reported["id"] == message.sequence
+    assert again["code"] == "report_refused" and "already reported" in again["message"]
+    item = ReviewItem.objects.get()
+    assert item.target == message and item.reports.get().reporter == bob
+
+
+def test_crisis_words_bring_the_writer_support_privately(room_people):
+    from moderation.models import CrisisPhrase
+
+    CrisisPhrase.objects.get_or_create(language="en", phrase="end my life")
+    group, cookies = room_people["group"], room_people["cookies"]
+
+    async def scenario():
+        _, a = await open_socket(cookies[room_people["alice"].pk], group.slug)
+        _, b = await open_socket(cookies[room_people["bob"].pk], group.slug)
+        body = "I want to end my life"
+        await a.send({"type": "send", "client_msg_id": str(uuid.uuid4()), "body": body})
+        crisis = await a.expect("crisis")
+        seen_by_b = [f["type"] for f in await b.frames(0.5)]
+        await a.close()
+        await b.close()
+        return crisis, seen_by_b
+
+    crisis, seen_by_b = run(scenario)
+    assert "crisis-message" in crisis["html"]
+    assert "crisis" not in seen_by_b  # only the writer is shown the support message
 
 
 def test_held_message_is_shown_only_to_its_writer_with_crisis_support(room_people, monkeypatch):
