@@ -6,12 +6,12 @@ run, idle and under the chat load. Loopback only; bounded in time. Needs DATABAS
 (PostgreSQL) and REDIS_URL; it migrates that database, adds a "bench-chat" group with 201 people,
 and deletes them again at the end.
 
-It runs once with the project's channel layer (channels_redis.core, list per process, one Redis
-round trip per delivered event) and once with channels_redis.pubsub (one PUBLISH per group event,
-fanned out inside the process), so the two can be compared on the same machine.
+By default it runs with the project's channel layer (channels_redis.core: one Redis round trip
+per delivered event); ``--layers core pubsub`` adds a run on channels_redis.pubsub (one PUBLISH
+per group event, fanned out inside the process) to compare the two on the same machine.
 
     DATABASE_URL=postgres://... REDIS_URL=redis://127.0.0.1:6379/4 SECRET_KEY=x \\
-        python bench/chat.py [--clients 200] [--rate 5] [--seconds 20] [--layers core pubsub]
+        python bench/chat.py [--clients 200] [--rate 2] [--seconds 15] [--layers core pubsub]
 """
 
 import argparse
@@ -276,11 +276,10 @@ def find_free_port() -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=200)
-    parser.add_argument("--rate", type=float, default=5.0, help="messages per second")
-    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--rate", type=float, default=2.0, help="messages per second")
+    parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--drain", type=float, default=30.0, help="seconds to wait after sending")
-    layers = ["core", "pubsub"]
-    parser.add_argument("--layers", nargs="+", choices=layers, default=layers)
+    parser.add_argument("--layers", nargs="+", choices=["core", "pubsub"], default=["core"])
     args = parser.parse_args()
     if not (settings.USING_POSTGRES and settings.REDIS_URL):
         raise SystemExit("bench/chat.py needs DATABASE_URL (PostgreSQL) and REDIS_URL")

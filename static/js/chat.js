@@ -29,7 +29,7 @@
     lastSeen: Number(root.dataset.lastSeenId), rev: Number(root.dataset.rev),
     socket: null, online: false, closedForGood: false, retries: 0, retryTimer: null,
     lastPong: 0, lastTyping: 0, typingTimer: null, editing: null,
-    mutedUntil: root.dataset.mutedUntil ? new Date(root.dataset.mutedUntil) : null,
+    mutedUntil: null,
     room: { locked: false, ended: false, live_with: null },
   };
   const rendered = new Map(); // message id -> {li, rev}
@@ -147,6 +147,12 @@
     els.state.textContent = text;
   }
 
+  function setMuted(until) {
+    state.mutedUntil = until ? new Date(until) : null;
+    if (state.mutedUntil) setTimeout(refreshComposer, state.mutedUntil - new Date() + 500);
+    refreshComposer();
+  }
+
   function startEdit(m) {
     state.editing = m.id;
     els.body.value = rendered.get(m.id)?.li.querySelector(".chat-body").textContent ?? m.body;
@@ -251,7 +257,7 @@
         state.rev = Math.max(state.rev, frame.room.last_revision);
         frame.messages.forEach((m) => upsert(m));
         frame.removed.forEach(removeMessage);
-        state.mutedUntil = frame.muted_until ? new Date(frame.muted_until) : null;
+        setMuted(frame.muted_until);
         state.retries = 0;
         state.lastPong = Date.now();
         setOnline(true);
@@ -270,11 +276,7 @@
         break;
       case "presence": showPresence(frame.people); break;
       case "typing": showTyping(frame.name); break;
-      case "muted":
-        state.mutedUntil = new Date(frame.until);
-        setTimeout(refreshComposer, state.mutedUntil - new Date() + 500);
-        refreshComposer();
-        break;
+      case "muted": setMuted(frame.until); break;
       case "error": {
         const pending = outbox.get(frame.client_msg_id);
         outbox.delete(frame.client_msg_id);
@@ -346,6 +348,7 @@
     if (Date.now() - state.lastPong > heartbeatMs * 2.5) { dropSocket(); scheduleReconnect(); return; }
     sendFrame({ type: "heartbeat" });
   }, heartbeatMs);
+  setMuted(root.dataset.mutedUntil);
   setOnline(false, S.offline);
   connect();
 })();
