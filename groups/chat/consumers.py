@@ -135,12 +135,14 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             "messages": [selectors.serialize_message(m) for m in [*messages, *changed]],
             "removed": removed,
             "muted_until": mute.until.isoformat() if mute else None,
-            "can_manage": permissions.can_manage(self.user, room.group),
         }
 
     # --- frames from the client ------------------------------------------------------------
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        if text_data is None or len(text_data) > settings.CHAT_MAX_MESSAGE_LENGTH * 4:
+        if text_data is None:
+            await self._error("bad_request", _("The chat could not read that."), {})
+            return
+        if len(text_data) > settings.CHAT_MAX_MESSAGE_LENGTH * 4:
             await self._error("too_long", _("That message is far too long."), {})
             return
         try:
