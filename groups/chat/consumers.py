@@ -113,27 +113,28 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         """The room's state and the messages the client lacks (see selectors)."""
         room = ChatRoom.objects.select_related("group", "live_facilitator").get(pk=self.room.pk)
         self.room = room
-        changed, removed, reset = [], [], last_seen is None
+        changes, reset = ([], []), last_seen is None
         if not reset:
             limit = settings.CHAT_CATCH_UP_LIMIT
             messages = selectors.messages_after(
                 room=room, user=self.user, after=last_seen, limit=limit + 1
             )
-            if len(messages) > limit:  # too far behind: start again from the recent page
-                reset = True
-            else:
-                changed, removed = selectors.changes_since(
-                    room=room, user=self.user, up_to=last_seen, revision=revision
+            if len(messages) <= limit:
+                changes = selectors.changes_since(
+                    room=room, user=self.user, up_to=last_seen, revision=revision, limit=limit
                 )
+            # Too far behind: start again from the recent page.
+            reset = len(messages) > limit or changes is None
         if reset:
+            changes = ([], [])
             messages = selectors.recent_messages(room=room, user=self.user)
         mute = selectors.active_mute(room=room, user=self.user)
         return {
             "type": "welcome",
             "reset": reset,
             "room": selectors.serialize_room(room),
-            "messages": [selectors.serialize_message(m) for m in [*messages, *changed]],
-            "removed": removed,
+            "messages": [selectors.serialize_message(m) for m in [*messages, *changes[0]]],
+            "removed": changes[1],
             "muted_until": mute.until.isoformat() if mute else None,
         }
 

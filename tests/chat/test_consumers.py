@@ -118,6 +118,23 @@ def test_reconnect_with_last_seen_id_gets_exactly_what_was_missed(room_people):
     assert welcome["reset"] is False
 
 
+def test_client_too_far_behind_starts_again_from_the_recent_page(room_people, settings):
+    settings.CHAT_CATCH_UP_LIMIT = 2
+    settings.CHAT_HISTORY_PAGE = 2
+    for n in range(4):
+        post(room_people, "alice", f"m{n}")
+
+    async def scenario():
+        cookie = room_people["cookies"][room_people["bob"].pk]
+        _, b = await open_socket(cookie, room_people["group"].slug, query="last_seen_id=1&rev=1")
+        await b.close()
+        return b.welcome
+
+    welcome = run(scenario)
+    assert welcome["reset"] is True
+    assert [m["body"] for m in welcome["messages"]] == ["m2", "m3"]
+
+
 def test_fresh_connection_gets_the_last_page(room_people, settings):
     settings.CHAT_HISTORY_PAGE = 3
     for n in range(5):
