@@ -191,6 +191,8 @@
     state.online = online;
     els.connection.classList.toggle("is-online", online);
     els.connection.textContent = online ? S.online : text;
+    if (!online && outbox.size) els.notice.textContent = S.unsent;
+    if (online && els.notice.textContent === S.unsent) els.notice.textContent = "";
     refreshComposer();
   }
 
