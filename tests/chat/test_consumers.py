@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from groups import services as groups_services
 from groups.chat import services
 from groups.chat.models import ChatMessage, ChatRoom
 from groups.models import Membership
@@ -169,8 +170,8 @@ def test_removed_member_is_disconnected_at_once(room_people):
 
     @database_sync_to_async
     def remove_alice():
-        Membership.objects.filter(user=alice, group=group).update(state=Membership.State.REMOVED)
-        services.disconnect_user_from_group(alice.pk, group.pk)
+        membership = Membership.objects.get(user=alice, group=group)
+        groups_services.remove(membership=membership, by=room_people["facilitator"])
 
     closed, code = run(scenario)
     assert code == 4403
