@@ -23,7 +23,7 @@ from groups.models import SupportGroup
 from moderation.selectors import crisis_lines_for
 
 from . import presence, selectors, services
-from .limits import TokenBucket
+from .limits import chat_bucket
 from .models import ChatRoom
 
 CLOSE_FORBIDDEN = 4403
@@ -63,9 +63,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if self.room is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.bucket = TokenBucket(
-            capacity=settings.CHAT_RATE_LIMIT_BURST, rate=settings.CHAT_RATE_LIMIT_PER_SECOND
-        )
+        self.bucket = chat_bucket()
         self.last_typing = 0.0
         self.checked_at = time.monotonic()  # just checked by _load_room
         await self.accept()
