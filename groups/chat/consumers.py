@@ -188,6 +188,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 "type": "error",
                 "code": code,
                 "message": message,
+                "action": content.get("type"),
                 "client_msg_id": content.get("client_msg_id"),
             }
         )

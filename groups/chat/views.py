@@ -36,6 +36,7 @@ def _client_strings() -> dict:
         "empty": _("Write a message first."),
         "newMessage": _("New message from %(name)s: %(body)s"),
         "removedMessage": _("A message was removed."),
+        "caughtUp": _("New messages while you were away: %(count)s"),
         "locked": _("A facilitator has locked the room: only facilitators can write now."),
         "ended": _("This room has ended."),
         "live": _("Session in progress with %(name)s"),
