@@ -181,3 +181,20 @@ def test_member_without_staff_cannot_open_admin(member_client):
     response = member_client.get("/admin/")
     assert response.status_code == 302
     assert reverse("mfa_required") not in response.url
+
+
+def test_sign_up_stores_the_display_name_with_the_first_save(client):
+    """A row with an empty display name already exists: a blank first save would collide."""
+    User.objects.create_user(email="blank@example.org", display_name="")
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "second@example.org",
+            "display_name": "Second Person",
+            "time_zone": "UTC",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.get(email="second@example.org").display_name == "Second Person"
