@@ -25,6 +25,7 @@ urlpatterns = [
     path("forums/", include("forums.urls")),
     path("moderation/", include("moderation.urls")),
     path("resources/", include("resources.urls")),
+    path("", include("supportgroups.privacy.urls")),  # robots.txt, account/privacy, members
 ]
 
 handler400 = "supportgroups.views.error_400"

@@ -1,0 +1,198 @@
+"""Reminder scanning and sending: each reminder is sent once, never twice, never skipped.
+
+1. `scan_due_reminders` (a beat task, every minute) inserts a ReminderDelivery row for every due
+   (occurrence, person, kind); the unique constraint makes a second scan's inserts no-ops.
+2. It marks late rows (meeting already started or cancelled) as skipped.
+3. It picks open rows that have no live task (never enqueued, or a claim that went stale), stamps
+   them `enqueued_at` under `SKIP LOCKED` so a concurrent scan picks others, and enqueues one thin
+   task per id. No ETA/countdown: the row is due now, so a redelivery cannot be early or lost.
+4. `send_delivery` claims its row (pending, or claimed longer ago than the claim timeout)
+   under `SELECT ... FOR UPDATE SKIP LOCKED`, commits the claim, sends, and marks it sent only if
+   its claim still holds. A worker that dies after claiming leaves a stale claim that step 3
+   re-enqueues.
+   The one remaining window is a death after the email left and before "sent" was written; that
+   email is sent again (at-least-once), while the in-app reminder is written in the same
+   transaction as "sent" and so is exactly-once.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from groups.models import Membership
+from groups.permissions import can_view_private
+from supportgroups.models import Notification, User
+from supportgroups.services import notify
+
+from . import emails
+from .models import RSVP, Occurrence, ReminderDelivery, ReminderPreference
+
+logger = logging.getLogger(__name__)
+
+Kind = ReminderDelivery.Kind
+State = ReminderDelivery.State
+OFFSETS = {Kind.DAY_BEFORE: dt.timedelta(hours=24), Kind.HOUR_BEFORE: dt.timedelta(hours=1)}
+PREFERENCE_FIELD = {Kind.DAY_BEFORE: "remind_24h", Kind.HOUR_BEFORE: "remind_1h"}
+ENQUEUE_BATCH = 20_000
+
+
+def claim_timeout() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.MEETINGS_CLAIM_TIMEOUT_MINUTES)
+
+
+def preferences_for(user: User) -> ReminderPreference:
+    try:
+        return user.reminder_preference
+    except ReminderPreference.DoesNotExist:
+        return ReminderPreference(user=user)
+
+
+def recipients(occurrence: Occurrence, kind: str):
+    """Active members who want this kind by some channel and have not said they won't come.
+
+    With limited places only the people holding a place are reminded.
+    """
+    users = User.objects.filter(
+        memberships__group_id=occurrence.series.group_id,
+        memberships__state=Membership.State.ACTIVE,
+        is_active=True,
+    ).exclude(**{f"reminder_preference__{PREFERENCE_FIELD[kind]}": False})
+    users = users.exclude(
+        Q(reminder_preference__by_email=False) & Q(reminder_preference__in_app=False)
+    )
+    answers = RSVP.objects.filter(occurrence=occurrence)
+    if occurrence.series.capacity is not None:
+        return users.filter(pk__in=answers.filter(status=RSVP.Status.GOING).values("user_id"))
+    return users.exclude(
+        pk__in=answers.exclude(status=RSVP.Status.GOING).values("user_id"),
+    )
+
+
+def create_due_deliveries(*, now: dt.datetime) -> int:
+    lookback = dt.timedelta(hours=settings.MEETINGS_LATE_LOOKBACK_HOURS)
+    created = 0
+    for kind, offset in OFFSETS.items():
+        due = Occurrence.objects.filter(
+            is_cancelled=False, starts_at__gt=now - lookback, starts_at__lte=now + offset
+        ).select_related("series")
+        for occurrence in due:
+            late = occurrence.starts_at <= now
+            rows = [
+                ReminderDelivery(
+                    occurrence=occurrence,
+                    user_id=user_id,
+                    kind=kind,
+                    state=State.SKIPPED if late else State.PENDING,
+                    skip_reason="late" if late else "",
+                )
+                for user_id in recipients(occurrence, kind).values_list("pk", flat=True)
+            ]
+            created += len(ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True))
+    return created
+
+
+def skip_late_deliveries(*, now: dt.datetime) -> int:
+    """Reminders whose meeting has started or was cancelled are dropped, and recorded as such."""
+    open_rows = ReminderDelivery.objects.filter(state__in=[State.PENDING, State.CLAIMED])
+    stale = Q(state=State.PENDING) | Q(claimed_at__lt=now - claim_timeout())
+    late = open_rows.filter(stale, occurrence__starts_at__lte=now).update(
+        state=State.SKIPPED, skip_reason="late"
+    )
+    cancelled = open_rows.filter(stale, occurrence__is_cancelled=True).update(
+        state=State.SKIPPED, skip_reason="cancelled"
+    )
+    return late + cancelled
+
+
+@transaction.atomic
+def take_deliveries_to_enqueue(*, now: dt.datetime) -> list[int]:
+    """Open rows with no live task: never enqueued, or enqueued/claimed too long ago."""
+    before = now - claim_timeout()
+    ids = list(
+        ReminderDelivery.objects.select_for_update(skip_locked=True)
+        .filter(
+            Q(state=State.PENDING) | Q(state=State.CLAIMED, claimed_at__lt=before),
+            Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=before),
+        )
+        .order_by("id")
+        .values_list("id", flat=True)[:ENQUEUE_BATCH]
+    )
+    ReminderDelivery.objects.filter(id__in=ids).update(enqueued_at=now)
+    return ids
+
+
+def scan_due_reminders(*, now: dt.datetime | None = None) -> list[int]:
+    """Find due reminders and hand them to workers; returns the ids enqueued."""
+    from .tasks import send_reminder
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        create_due_deliveries(now=now)
+    skip_late_deliveries(now=now)
+    ids = take_deliveries_to_enqueue(now=now)
+    for delivery_id in ids:
+        send_reminder.delay(delivery_id)
+    return ids
+
+
+@transaction.atomic
+def claim_delivery(*, delivery_id: int, now: dt.datetime | None = None) -> ReminderDelivery | None:
+    """Take the row for sending, or None if it is sent, skipped or being sent by someone else."""
+    now = now or timezone.now()
+    stale_before = now - claim_timeout()
+    delivery = (
+        ReminderDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("occurrence__series__group", "user__reminder_preference")
+        .filter(Q(state=State.PENDING) | Q(state=State.CLAIMED, claimed_at__lt=stale_before))
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None:
+        return None
+    occurrence = delivery.occurrence
+    reason = ""
+    if occurrence.is_cancelled:
+        reason = "cancelled"
+    elif occurrence.starts_at <= now:
+        reason = "late"
+    elif not can_view_private(delivery.user, occurrence.series.group):
+        reason = "not a member"
+    if reason:
+        delivery.state, delivery.skip_reason = State.SKIPPED, reason
+        delivery.save(update_fields=["state", "skip_reason"])
+        return None
+    delivery.state, delivery.claimed_at = State.CLAIMED, now
+    delivery.attempts += 1
+    delivery.save(update_fields=["state", "claimed_at", "attempts"])
+    return delivery
+
+
+def send_claimed(delivery: ReminderDelivery) -> bool:
+    """Send a claimed reminder; False if the claim was lost to another worker meanwhile."""
+    preferences = preferences_for(delivery.user)
+    if preferences.by_email:
+        emails.send_reminder_email(delivery)
+    with transaction.atomic():
+        won = ReminderDelivery.objects.filter(
+            pk=delivery.pk, state=State.CLAIMED, claimed_at=delivery.claimed_at
+        ).update(state=State.SENT, sent_at=timezone.now())
+        if won and preferences.in_app:
+            occurrence = delivery.occurrence
+            notify(
+                user=delivery.user,
+                kind=Notification.Kind.REMINDER,
+                title=emails.reminder_subject(delivery),
+                url=occurrence.get_absolute_url(),
+            )
+    if not won:
+        logger.warning("Reminder %s was re-claimed while it was being sent", delivery.pk)
+    return bool(won)
+
+
+def send_delivery(*, delivery_id: int) -> bool:
+    delivery = claim_delivery(delivery_id=delivery_id)
+    return delivery is not None and send_claimed(delivery)

@@ -1,0 +1,211 @@
+"""Meeting pages for facilitators and members. Thin: permission, selector or service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groups.models import SupportGroup
+from groups.permissions import can_manage
+
+from . import permissions, selectors, services
+from .calendar import occurrence_calendar
+from .forms import AttendanceForm, EndSeriesForm, MoveForm, SeriesForm
+from .models import MeetingSeries, Occurrence
+
+
+def _occurrence(pk: int) -> Occurrence:
+    try:
+        return selectors.occurrence_with_group(pk)
+    except Occurrence.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _series(pk: int) -> MeetingSeries:
+    try:
+        return selectors.series_with_group(pk)
+    except MeetingSeries.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _save_or_errors(form, call):
+    """Run a service; its ValidationErrors become form errors (the typed input is kept)."""
+    try:
+        return call()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return None
+
+
+@login_required
+def my_meetings(request):
+    occurrences = list(selectors.upcoming_for_user(user=request.user))
+    return render(
+        request,
+        "meetings/my_meetings.html",
+        {"occurrences": occurrences, "viewer_zone": request.user.time_zone},
+    )
+
+
+@login_required
+def series_create(request, slug):
+    group = get_object_or_404(SupportGroup.objects.visible_to(request.user), slug=slug)
+    permissions.require_manage(request.user, group)
+    form = SeriesForm(request.POST or None, initial={"time_zone": group.time_zone})
+    if request.method == "POST" and form.is_valid():
+        series = _save_or_errors(
+            form,
+            lambda: services.create_series(
+                group=group, created_by=request.user, **form.service_fields()
+            ),
+        )
+        if series:
+            messages.success(request, _("The meeting is planned."))
+            return redirect(series)
+    return render(request, "meetings/series_form.html", {"form": form, "group": group})
+
+
+@login_required
+def series_edit(request, pk):
+    series = _series(pk)
+    permissions.require_manage(request.user, series.group)
+    form = SeriesForm(request.POST or None, instance=series)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_or_errors(
+            form, lambda: services.update_series(series=series, **form.service_fields())
+        )
+    ):
+        messages.success(request, _("The meeting is saved."))
+        return redirect(series)
+    context = {"form": form, "group": series.group, "series": series}
+    return render(request, "meetings/series_form.html", context)
+
+
+@login_required
+def series_manage(request, pk):
+    series = _series(pk)
+    permissions.require_manage(request.user, series.group)
+    end_form = EndSeriesForm(request.POST or None, initial={"last_date": timezone.localdate()})
+    if request.method == "POST" and end_form.is_valid():
+        last_date = end_form.cleaned_data["last_date"]
+        if _save_or_errors(
+            end_form, lambda: services.end_series(series=series, last_date=last_date)
+        ):
+            messages.success(request, _("The meeting series ends on that date."))
+            return redirect(series)
+    occurrences = list(selectors.series_occurrences(series=series))
+    return render(
+        request,
+        "meetings/series_manage.html",
+        {"series": series, "group": series.group, "occurrences": occurrences, "end_form": end_form},
+    )
+
+
+def occurrence_detail(request, pk):
+    occurrence = _occurrence(pk)
+    group = occurrence.series.group
+    manager = can_manage(request.user, group)
+    return render(
+        request,
+        "meetings/occurrence_detail.html",
+        {
+            "occurrence": occurrence,
+            "series": occurrence.series,
+            "group": group,
+            "show_link": permissions.can_see_join_link(request.user, group),
+            "can_rsvp": permissions.can_rsvp(request.user, group),
+            "can_manage": manager,
+            "my_answer": selectors.my_answer(occurrence=occurrence, user=request.user),
+            "answers": list(selectors.answers(occurrence=occurrence)) if manager else [],
+            "is_future": occurrence.starts_at > timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def rsvp(request, pk):
+    occurrence = _occurrence(pk)
+    if not permissions.can_rsvp(request.user, occurrence.series.group):
+        raise PermissionDenied
+    going = request.POST.get("going") == "yes"
+    try:
+        answer = services.set_rsvp(occurrence=occurrence, user=request.user, going=going)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, answer.get_status_display())
+    return redirect(occurrence)
+
+
+@login_required
+def occurrence_cancel(request, pk):
+    occurrence = _occurrence(pk)
+    permissions.require_manage(request.user, occurrence.series.group)
+    if request.method == "POST":
+        services.cancel_occurrence(occurrence=occurrence)
+        messages.success(request, _("The meeting is cancelled; people going are told by email."))
+        return redirect(occurrence.series)
+    return render(request, "meetings/occurrence_cancel.html", {"occurrence": occurrence})
+
+
+@login_required
+def occurrence_move(request, pk):
+    occurrence = _occurrence(pk)
+    series = occurrence.series
+    permissions.require_manage(request.user, series.group)
+    form = MoveForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_or_errors(
+            form, lambda: services.move_occurrence(occurrence=occurrence, **form.cleaned_data)
+        )
+    ):
+        messages.success(request, _("The meeting is moved; people going are told by email."))
+        return redirect(series)
+    return render(
+        request, "meetings/occurrence_move.html", {"occurrence": occurrence, "form": form}
+    )
+
+
+@login_required
+def attendance(request, pk):
+    occurrence = _occurrence(pk)
+    group = occurrence.series.group
+    permissions.require_manage(request.user, group)
+    people = list(selectors.active_members(group=group))
+    form = AttendanceForm(
+        request.POST or None,
+        people=people,
+        initial={"attended": [str(i) for i in selectors.attended_ids(occurrence=occurrence)]},
+    )
+    if request.method == "POST" and form.is_valid():
+        ids = {int(i) for i in form.cleaned_data["attended"]}
+        if _save_or_errors(
+            form,
+            lambda: services.record_attendance(occurrence=occurrence, attended_user_ids=ids),
+        ):
+            messages.success(request, _("Attendance is recorded."))
+            return redirect(occurrence)
+    return render(request, "meetings/attendance.html", {"occurrence": occurrence, "form": form})
+
+
+def occurrence_ics(request, pk):
+    occurrence = _occurrence(pk)
+    show_link = permissions.can_see_join_link(request.user, occurrence.series.group)
+    response = HttpResponse(
+        occurrence_calendar(occurrence, show_link=show_link), content_type="text/calendar"
+    )
+    response["Content-Disposition"] = f'attachment; filename="meeting-{occurrence.pk}.ics"'
+    return response
