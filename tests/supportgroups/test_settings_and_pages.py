@@ -75,3 +75,30 @@ def test_demo_data_loads_twice_without_duplicates():
     people = User.objects.count()
     call_command("load_demo_data", stdout=StringIO())
     assert User.objects.count() == people > 0
+
+
+@pytest.mark.parametrize("name", ["privacy", "terms"])
+def test_privacy_and_terms_pages(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert b'<main id="main"' in response.content
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    from django.conf import settings
+
+    run = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=settings.BASE_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": "supportgroups.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode != 0
+    assert "Set SECRET_KEY" in run.stderr
