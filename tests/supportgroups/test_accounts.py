@@ -198,3 +198,17 @@ def test_sign_up_stores_the_display_name_with_the_first_save(client):
     )
     assert response.status_code == 302
     assert User.objects.get(email="second@example.org").display_name == "Second Person"
+
+
+def test_profile_save_losing_a_race_for_the_name_is_a_field_error(user, monkeypatch):
+    """Form and full_clean both passed, then someone took the name: the constraint decides."""
+    from django.core.exceptions import ValidationError
+
+    from supportgroups.services import update_profile
+
+    UserFactory(display_name="Raced Name")
+    monkeypatch.setattr(User, "full_clean", lambda self, **kwargs: None)  # the check "passed"
+    with pytest.raises(ValidationError) as error:
+        update_profile(user=user, display_name="raced name", time_zone="UTC", about_role="")
+    assert "display_name" in error.value.message_dict
+    assert user.display_name.startswith("Member ")  # the object matches the database again
