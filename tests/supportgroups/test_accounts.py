@@ -212,3 +212,30 @@ def test_profile_save_losing_a_race_for_the_name_is_a_field_error(user, monkeypa
         update_profile(user=user, display_name="raced name", time_zone="UTC", about_role="")
     assert "display_name" in error.value.message_dict
     assert user.display_name.startswith("Member ")  # the object matches the database again
+
+
+def test_password_reset_by_email_link(client):
+    person = UserFactory(email="fern@example.org")
+    response = client.post(reverse("account_reset_password"), {"email": "fern@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/[^\s]+/)", mail.outbox[0].body)
+    assert link, mail.outbox[0].body
+
+    form_page = client.get(link.group(1), follow=True)  # allauth moves the key into the session
+    assert form_page.status_code == 200
+    new = "another-long-password-77"
+    done = client.post(form_page.redirect_chain[-1][0], {"password1": new, "password2": new})
+    assert done.status_code == 302
+    person.refresh_from_db()
+    assert person.check_password(new)
+    assert sign_in(client, "fern@example.org", new).url == reverse("home")
+
+
+def test_failed_sign_ins_are_rate_limited(client):
+    UserFactory(email="gale@example.org")
+    for _ in range(5):
+        assert sign_in(client, "gale@example.org", "wrong-password").status_code == 200
+    blocked = sign_in(client, "gale@example.org", PASSWORD)  # even the right password now
+    assert blocked.status_code in (200, 429)
+    assert "Too many failed login attempts" in blocked.content.decode()
