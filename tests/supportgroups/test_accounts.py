@@ -235,7 +235,9 @@ def test_password_reset_by_email_link(client):
 def test_failed_sign_ins_are_rate_limited(client):
     UserFactory(email="gale@example.org")
     for _ in range(5):
-        assert sign_in(client, "gale@example.org", "wrong-password").status_code == 200
+        refused = sign_in(client, "gale@example.org", "wrong-password")
+        assert refused.status_code == 200
+        assert 'value="gale@example.org"' in refused.content.decode()  # typed email is kept
     blocked = sign_in(client, "gale@example.org", PASSWORD)  # even the right password now
     assert blocked.status_code in (200, 429)
     assert "Too many failed login attempts" in blocked.content.decode()
