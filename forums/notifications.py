@@ -85,6 +85,9 @@ def deliver_post_notifications(*, post_id: int) -> None:
             if reason == DigestItem.Reason.MENTION:
                 title = _("%(name)s mentioned you in “%(thread)s”")
                 kind = Notification.Kind.MENTION
+            elif post.is_opening:
+                title = _("%(name)s started “%(thread)s”")
+                kind = Notification.Kind.REPLY
             else:
                 title = _("%(name)s replied in “%(thread)s”")
                 kind = Notification.Kind.REPLY
