@@ -52,10 +52,11 @@ def display_depth() -> int:
 
 
 def boards_for(*, user) -> QuerySet[Board]:
+    """Public boards first, then the private boards of the person's groups."""
     return (
         permissions.readable_boards(user)
         .select_related("group")
-        .order_by("group_id", "position", "name")
+        .order_by(F("group_id").asc(nulls_first=True), "position", "name")
     )
 
 
