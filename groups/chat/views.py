@@ -81,7 +81,8 @@ def room(request, slug):
             else:
                 return redirect(chat_room)
     revision = chat_room.last_revision  # read before the messages: see consumers._welcome
-    messages = selectors.recent_messages(room=chat_room, user=request.user)
+    # Not "messages": that name belongs to the messages framework base.html shows as banners.
+    chat_messages = selectors.recent_messages(room=chat_room, user=request.user)
     mute = selectors.active_mute(room=chat_room, user=request.user)
     return render(
         request,
@@ -89,10 +90,10 @@ def room(request, slug):
         {
             "group": group,
             "room": chat_room,
-            "messages": messages,
-            "initial": [selectors.serialize_message(m) for m in messages],
+            "chat_messages": chat_messages,
+            "initial": [selectors.serialize_message(m) for m in chat_messages],
             "revision": revision,
-            "last_seen_id": messages[-1].sequence if messages else 0,
+            "last_seen_id": chat_messages[-1].sequence if chat_messages else 0,
             "can_manage": permissions.can_manage(request.user, group),
             "mute": mute,
             "body": body,

@@ -102,3 +102,17 @@ def test_group_page_links_members_to_the_room(client, membership):
     assert room_url not in client.get(group_url).content.decode()
     client.force_login(membership.user)
     assert room_url in client.get(group_url).content.decode()
+
+
+def test_chat_messages_are_not_shown_as_flash_banners(client, membership):
+    """The page's list of chat messages must not shadow the messages framework in base.html."""
+    client.force_login(membership.user)
+    url = reverse("chat:room", args=[membership.group.slug])
+    client.post(url, {"body": "Only in the room", "client_msg_id": str(uuid.uuid4())})
+    profile = {"display_name": membership.user.display_name, "time_zone": "UTC"}
+    assert client.post(reverse("profile"), profile).status_code == 302  # leaves a flash
+    page = client.get(url).content.decode()
+    banners = page.split('<div class="messages"', 1)[1].split('<section id="chat"', 1)[0]
+    assert "Your profile is saved." in banners
+    assert "Only in the room" not in banners
+    assert page.count("Only in the room") == 2  # the server-rendered list and chat-initial
