@@ -113,7 +113,8 @@ def group_by_slug(*, slug: str, with_facts: bool = False) -> SupportGroup:
     return groups.get(slug=slug)
 
 
-def facilitators_of(*, group: SupportGroup) -> QuerySet[User]:
+def facilitators_of(*, group: SupportGroup | int) -> QuerySet[User]:
+    """A group's facilitators (the group or its id, so a subquery needs no group row)."""
     return User.objects.filter(
         memberships__group=group,
         memberships__state=State.ACTIVE,

@@ -8,9 +8,9 @@ DEMO_PASSWORD = "demo-password-123"  # noqa: S105 - a public demo password, prin
 
 PEOPLE = [
     # email, display name, time zone, staff
-    ("admin@example.org", "Site admin", "Europe/London", True),
-    ("sam@example.org", "Sam (facilitator)", "Europe/London", False),
-    ("ana@example.org", "Ana (facilitator)", "America/New_York", False),
+    ("admin@example.org", "Alex", "Europe/London", True),
+    ("sam@example.org", "Sam", "Europe/London", False),
+    ("ana@example.org", "Ana", "America/New_York", False),
     ("robin@example.org", "Robin", "Europe/London", False),
     ("kai@example.org", "Kai", "America/Los_Angeles", False),
     ("mei@example.org", "Mei", "Asia/Singapore", False),

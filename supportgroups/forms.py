@@ -1,3 +1,5 @@
+import re
+import unicodedata
 import zoneinfo
 
 from django import forms
@@ -7,12 +9,32 @@ from .models import User
 
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
+# A display name is what others see beside every post and chat message, so a name such as
+# "Sam (facilitator)" would pass for the badge the site shows real facilitators and staff.
+# Whole words only (no letter either side; "SamNurse" counts as two words), so "Nursery Rhyme"
+# or "Staffordshire" stay fine.
+ROLE_WORDS = ("facilitator", "moderator", "admin", "staff", "professional", "nurse", "doctor")
+_ROLE_WORD = re.compile(r"(?<![^\W\d_])(?:" + "|".join(ROLE_WORDS) + r")s?(?![^\W\d_])")
+_CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def claims_a_role(name: str) -> bool:
+    words = _CAMEL_HUMP.sub(" ", unicodedata.normalize("NFKC", name))
+    return _ROLE_WORD.search(words.casefold()) is not None
+
 
 class DisplayNameMixin:
     def clean_display_name(self):
         name = self.cleaned_data["display_name"].strip()
         if "@" in name:
             raise forms.ValidationError(_("Please don't use an email address as a display name."))
+        if claims_a_role(name):
+            raise forms.ValidationError(
+                _(
+                    "Please choose a name without a role word such as facilitator, moderator, "
+                    "staff, nurse or doctor: the site shows real roles with a badge of its own."
+                )
+            )
         others = User.objects.filter(display_name__iexact=name)
         if self.instance_pk is not None:
             others = others.exclude(pk=self.instance_pk)

@@ -1,20 +1,31 @@
 """Reads for chat rooms, and the plain dicts that go over the websocket."""
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from groups.selectors import facilitators_of
 
 from .models import ChatMessage, ChatRoom, RoomMute
 
 
+def _with_author_role(messages: QuerySet[ChatMessage], room: ChatRoom) -> QuerySet[ChatMessage]:
+    """Mark facilitators' messages in the same query, so a page of history costs no extra one.
+
+    The badge comes from the membership, never from the name: anyone can call themselves
+    "Sam (facilitator)", only a real facilitator gets the badge.
+    """
+    facilitator = facilitators_of(group=room.group_id).filter(pk=OuterRef("author_id"))
+    return messages.select_related("author").annotate(author_is_facilitator=Exists(facilitator))
+
+
 def _visible_to(room: ChatRoom, user) -> QuerySet[ChatMessage]:
     """Shown messages, plus the person's own messages waiting for a facilitator."""
-    return (
-        ChatMessage.objects.filter(room=room, is_hidden=False)
-        .filter(Q(is_held=False) | Q(author_id=user.pk))
-        .select_related("author")
+    shown = ChatMessage.objects.filter(room=room, is_hidden=False).filter(
+        Q(is_held=False) | Q(author_id=user.pk)
     )
+    return _with_author_role(shown, room)
 
 
 def recent_messages(*, room: ChatRoom, user, limit: int | None = None) -> list[ChatMessage]:
@@ -42,11 +53,8 @@ def changes_since(
     Returns (changed messages to show, ids to take away), or None when there are more than
     ``limit`` of them and the client had better start again from the recent page.
     """
-    changed = list(
-        ChatMessage.objects.filter(room=room, sequence__lte=up_to, revision__gt=revision)
-        .select_related("author")
-        .order_by("sequence")[: limit + 1]
-    )
+    changed = ChatMessage.objects.filter(room=room, sequence__lte=up_to, revision__gt=revision)
+    changed = list(_with_author_role(changed, room).order_by("sequence")[: limit + 1])
     if len(changed) > limit:
         return None
     shown, gone = [], []
@@ -63,12 +71,21 @@ def active_mute(*, room: ChatRoom, user) -> RoomMute | None:
 
 
 def serialize_message(message: ChatMessage) -> dict:
+    """The frame for one message. Messages from the selectors above carry the facilitator mark
+    already; a lone message (a broadcast from services) costs one small query for it."""
     author = message.author
+    is_facilitator = getattr(message, "author_is_facilitator", None)
+    if is_facilitator is None:
+        is_facilitator = (
+            message.author_id is not None
+            and facilitators_of(group=message.room.group_id).filter(pk=message.author_id).exists()
+        )
     return {
         "id": message.sequence,
         "rev": message.revision,
         "author": author.display_name if author else _("Former member"),
         "author_id": message.author_id,
+        "is_facilitator": is_facilitator,
         "body": message.body,
         "created": message.created_at.isoformat(),
         "edited": message.edited_at is not None,

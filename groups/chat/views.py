@@ -22,6 +22,7 @@ def _client_strings() -> dict:
         "waitingNetwork": _("You are offline. The room reconnects when your connection is back."),
         "closed": _("You no longer have access to this room."),
         "here": _("Here now:"),
+        "facilitator": _("Facilitator"),
         "typing": _("%(name)s is typing…"),
         "edited": _("(edited)"),
         "held": _("Waiting for a facilitator; only you can see this."),

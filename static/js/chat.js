@@ -66,7 +66,10 @@
     const when = document.createElement("time");
     when.dateTime = m.created;
     when.textContent = clock.format(new Date(m.created));
-    meta.append(who, when);
+    meta.append(who);
+    // The role comes from the membership (never from the name), so nobody can borrow it.
+    if (m.is_facilitator) meta.append(Object.assign(document.createElement("span"), { className: "badge text-bg-info chat-role", textContent: S.facilitator }));
+    meta.append(when);
     if (m.edited) meta.append(Object.assign(document.createElement("span"), { className: "chat-edited", textContent: S.edited }));
     if (m.held) meta.append(Object.assign(document.createElement("span"), { className: "chat-held", textContent: S.held }));
     const actions = document.createElement("span");

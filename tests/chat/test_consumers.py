@@ -338,3 +338,33 @@ def test_held_message_is_shown_only_to_its_writer_with_crisis_support(room_peopl
     assert "crisis-message" in crisis["html"]
     assert seen_by_b == []
     assert ChatMessage.objects.get().is_held
+
+
+def test_frames_say_who_is_a_facilitator_from_the_membership_not_the_name(room_people):
+    """A member calling themselves "(facilitator)" gets no badge; the real facilitator does."""
+    group, cookies = room_people["group"], room_people["cookies"]
+    facilitator, alice = room_people["facilitator"], room_people["alice"]
+    alice.display_name = "Alice (facilitator)"  # written before the form refused such names
+    alice.save(update_fields=["display_name"])
+    post(room_people, "facilitator", "earlier, from the facilitator")
+    post(room_people, "alice", "earlier, from Alice")
+
+    async def scenario():
+        _, b = await open_socket(cookies[room_people["bob"].pk], group.slug)
+        _, f = await open_socket(cookies[facilitator.pk], group.slug)
+        await f.send({"type": "send", "client_msg_id": str(uuid.uuid4()), "body": "live, f"})
+        from_facilitator = (await b.expect("message"))["message"]
+        _, a = await open_socket(cookies[alice.pk], group.slug)
+        await a.send({"type": "send", "client_msg_id": str(uuid.uuid4()), "body": "live, a"})
+        from_alice = (await b.expect("message"))["message"]
+        for socket in (a, b, f):
+            await socket.close()
+        return b.welcome, from_facilitator, from_alice
+
+    welcome, from_facilitator, from_alice = run(scenario)
+    assert [(m["body"], m["is_facilitator"]) for m in welcome["messages"]] == [
+        ("earlier, from the facilitator", True),
+        ("earlier, from Alice", False),
+    ]
+    assert (from_facilitator["body"], from_facilitator["is_facilitator"]) == ("live, f", True)
+    assert (from_alice["body"], from_alice["is_facilitator"]) == ("live, a", False)

@@ -38,6 +38,27 @@ def test_member_sees_the_room_with_recent_messages(client, membership, django_as
     assert author.email not in page
 
 
+def test_history_shows_a_badge_on_facilitators_messages_only(client, django_assert_num_queries):
+    facilitator = FacilitatorMembershipFactory()
+    group = facilitator.group
+    poser = MembershipFactory(group=group, user__display_name="Kim (facilitator)")  # legacy name
+    room = services.room_for_group(group=group)
+    for author, body in [(facilitator.user, "from the facilitator"), (poser.user, "from Kim")]:
+        services.post_message(room=room, author=author, body=body, client_msg_id=uuid.uuid4())
+    client.force_login(poser.user)
+    with django_assert_num_queries(9):  # the badge comes with the messages, no extra query
+        response = client.get(reverse("chat:room", args=[group.slug]))
+    page = response.content.decode()
+    items = page.split('<li class="chat-message"')[1:]
+    assert "from the facilitator" in items[0] and 'class="badge text-bg-info chat-role"' in items[0]
+    assert "from Kim" in items[1] and "chat-role" not in items[1]
+    initial = response.context["initial"]
+    assert [(m["body"], m["is_facilitator"]) for m in initial] == [
+        ("from the facilitator", True),
+        ("from Kim", False),
+    ]
+
+
 def test_facilitator_sees_the_controls(client):
     facilitator = FacilitatorMembershipFactory()
     client.force_login(facilitator.user)

@@ -241,3 +241,64 @@ def test_failed_sign_ins_are_rate_limited(client):
     blocked = sign_in(client, "gale@example.org", PASSWORD)  # even the right password now
     assert blocked.status_code in (200, 429)
     assert "Too many failed login attempts" in blocked.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Robin (facilitator)",
+        "Sam (Facilitator)",
+        "MODERATOR Kim",
+        "admin",
+        "Site staff",
+        "Professional Jo",
+        "nurse_lee",
+        "Dr Who the Doctor",
+        "RobinFacilitator",
+        "Facilitators team",
+        "Ｎｕｒｓｅ Ann",  # full-width letters
+    ],
+)
+def test_display_names_claiming_a_role_are_refused(member_client, user, name):
+    """Only the site's badge may say who facilitates; a name must not pretend to."""
+    response = member_client.post(reverse("profile"), {"display_name": name, "time_zone": "UTC"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "without a role word" in page and 'aria-invalid="true"' in page
+    assert f'value="{name}"' in page
+    user.refresh_from_db()
+    assert user.display_name.startswith("Member ")
+
+
+@pytest.mark.parametrize("name", ["Nursery Rhyme", "Staffordshire Sam", "Badminton Fan", "Docs"])
+def test_names_that_only_contain_a_role_word_inside_another_word_are_fine(
+    member_client, user, name
+):
+    response = member_client.post(reverse("profile"), {"display_name": name, "time_zone": "UTC"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.display_name == name
+
+
+def test_sign_up_refuses_a_role_in_the_display_name(client):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "pose@example.org",
+            "display_name": "Quiet River (moderator)",
+            "time_zone": "UTC",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            **CONSENT,
+        },
+    )
+    assert response.status_code == 200
+    assert "without a role word" in response.content.decode()
+    assert not User.objects.filter(email="pose@example.org").exists()
+
+
+def test_demo_people_have_plain_names():
+    from supportgroups import demo
+    from supportgroups.forms import claims_a_role
+
+    assert not [name for _email, name, _zone, _staff in demo.PEOPLE if claims_a_role(name)]
