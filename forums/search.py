@@ -1,15 +1,19 @@
 """Search across the posts a person may read.
 
 PostgreSQL: the maintained search vector (GIN index), ranked with SearchRank, with highlighted
-snippets from SearchHeadline. Other databases (the SQLite demo): a plain icontains match.
-Both start from permissions.readable_boards, so private-board posts never reach outsiders.
+snippets from SearchHeadline. Other databases (the SQLite demo): every word must appear
+(icontains, like the group directory). Both start from permissions.readable_boards, so
+private-board posts never reach outsiders. Snippets are plain text either way: they come from
+the rendered, sanitised body with its tags taken out, so no Markdown or HTML source shows.
 """
 
+import html
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F, Q
-from django.utils.html import escape
+from django.db.models import F, Func, Q, QuerySet, TextField, Value
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from . import permissions
@@ -18,7 +22,11 @@ from .selectors import author_label
 
 # Control characters cannot occur in the escaped text, so they mark highlights unambiguously.
 START, STOP = "\x02", "\x03"
+MARKERS = re.compile(f"([{START}{STOP}])")
+NO_MARKERS = str.maketrans("", "", START + STOP)
 MAX_RESULTS = 30
+MAX_TERMS = 8  # as in the group directory: a pasted paragraph is not hundreds of LIKE clauses
+SNIPPET_CHARS = 200
 
 
 @dataclass
@@ -28,10 +36,51 @@ class Hit:
     author_label: str
 
 
-def _snippet(text: str) -> SafeString:
+def _plain(html_text: str) -> str:
+    """The text of (sanitised) HTML, entities decoded, with nothing that could pass for a marker."""
+    return html.unescape(strip_tags(html_text)).translate(NO_MARKERS)
+
+
+def _snippet(marked: str) -> SafeString:
     """Escape everything the writer wrote, then turn only our own markers into <mark>."""
-    html = escape(text)
-    return mark_safe(html.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+    escaped = escape(" ".join(marked.split()))
+    return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+
+
+def _headline_text(headline: str) -> str:
+    """PostgreSQL's headline of the tag-stripped body: decode the text between its markers."""
+    return "".join(p if p in (START, STOP) else _plain(p) for p in MARKERS.split(headline))
+
+
+def _body_text():
+    """body_html without its tags (and without stray marker characters), in SQL."""
+    pattern = Value(f"<[^>]*>|[{START}{STOP}]")
+    return Func(
+        F("body_html"), pattern, Value(" "), Value("g"),
+        function="regexp_replace", output_field=TextField(),
+    )  # fmt: skip
+
+
+def plain_search(posts: QuerySet[Post], query: str) -> QuerySet[Post]:
+    """The fallback without full-text search: every word, in the post or its thread's title."""
+    for word in query.split()[:MAX_TERMS]:
+        posts = posts.filter(
+            Q(body__icontains=word) | Q(is_opening=True, thread__title__icontains=word)
+        )
+    return posts.order_by("-id")
+
+
+def plain_snippet(body_html: str, query: str) -> str:
+    """About SNIPPET_CHARS of plain text from the first word found on, each word marked."""
+    text = " ".join(_plain(body_html).split())
+    words = sorted(set(query.split()[:MAX_TERMS]), key=len, reverse=True)
+    found = re.compile("|".join(map(re.escape, words)), re.IGNORECASE) if words else None
+    first = found.search(text) if found else None
+    start = max(0, first.start() - SNIPPET_CHARS // 4) if first else 0
+    window = text[start : start + SNIPPET_CHARS]
+    if found:
+        window = found.sub(lambda m: START + m.group(0) + STOP, window)
+    return ("…" if start else "") + window + ("…" if start + SNIPPET_CHARS < len(text) else "")
 
 
 def search_posts(*, user, query: str) -> list[Hit]:
@@ -57,7 +106,7 @@ def search_posts(*, user, query: str) -> list[Hit]:
             .annotate(
                 rank=SearchRank(F("search_vector"), terms),
                 headline=SearchHeadline(
-                    "body",
+                    _body_text(),
                     terms,
                     config="english",
                     start_sel=START,
@@ -70,14 +119,15 @@ def search_posts(*, user, query: str) -> list[Hit]:
             .order_by("-rank", "-id")
         )
     else:
-        posts = posts.filter(
-            Q(body__icontains=query) | Q(is_opening=True, thread__title__icontains=query)
-        ).order_by("-id")
+        posts = plain_search(posts, query)
     hits = []
     for post in posts[:MAX_RESULTS]:
         board = post.thread.board
         reveal = permissions.can_see_anonymous_author(user, board)
         label = author_label(post.author, anonymous=post.is_anonymous, reveal=reveal)
-        text = getattr(post, "headline", None) or post.excerpt()
+        if settings.USING_POSTGRES:
+            text = _headline_text(post.headline)
+        else:
+            text = plain_snippet(post.body_html, query)
         hits.append(Hit(post=post, snippet=_snippet(text), author_label=label))
     return hits

@@ -4,7 +4,7 @@ import pytest
 
 from forums import services
 from forums.models import Post
-from forums.search import search_posts
+from forums.search import plain_search, plain_snippet, search_posts
 from tests.forums.conftest import client_for, reply_to, start_thread
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +72,42 @@ def test_plain_fallback_when_not_on_postgresql(board, private_board, member, out
     start_thread(board, member, body="Public mango")
     assert len(search_posts(user=member, query="mango")) == 2
     assert [h.post.body for h in search_posts(user=outsider, query="MANGO")] == ["Public mango"]
+
+
+MARKED_UP = (
+    "Hello **everyone** & welcome. <script>alert(1)</script> Radiotherapy <b>burns</b> "
+    "\x02 _my notes_ on `creams`."
+)
+
+
+def test_postgres_snippets_are_plain_text_with_only_the_highlight_as_markup(board, writer):
+    start_thread(board, writer, body=MARKED_UP)
+    [hit] = search_posts(user=writer, query="radiotherapy")
+    snippet = str(hit.snippet)
+    assert "<mark>Radiotherapy</mark>" in snippet
+    assert "Hello everyone &amp; welcome." in snippet and "my notes on creams" in snippet
+    assert snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+    for source in ("**", "script", "alert", "&lt;", "_my", "`", "\x02"):
+        assert source not in snippet, source
+
+
+def test_plain_fallback_matches_every_word_in_title_or_body(board, writer):
+    opening = start_thread(board, writer, title="Qazwsx first week after diagnosis").post
+    reply = reply_to(opening.thread, writer, body="The first days after the diagnosis, and after")
+    posts = Post.objects.all()
+    assert set(plain_search(posts, "diagnosis first")) == {opening, reply}
+    assert set(plain_search(posts, "DIAGNOSIS  qazwsx")) == {opening}  # title words count too
+    assert list(plain_search(posts, "diagnosis banana")) == []
+
+
+def test_plain_fallback_snippet_is_plain_text_around_the_words(board, writer, settings):
+    settings.USING_POSTGRES = False
+    start_thread(board, writer, body=("Padding words. " * 20) + MARKED_UP)
+    [hit] = search_posts(user=writer, query="burns radiotherapy")
+    snippet = str(hit.snippet)
+    assert snippet.startswith("…")  # starts near the first word found, not at the top
+    assert "<mark>Radiotherapy</mark> <mark>burns</mark>" in snippet
+    assert "&amp; welcome." in snippet and "my notes on creams" in snippet
+    for source in ("**", "script", "alert", "&lt;", "_my", "`", "\x02"):
+        assert source not in snippet, source
+    assert plain_snippet("<p>a &lt;b&gt; c</p>", "b") == "a <\x02b\x03> c"
