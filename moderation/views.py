@@ -1,6 +1,8 @@
 """Thin views: the facilitators' dashboard and item page (MFA required), a member's report and
 appeal forms."""
 
+from functools import wraps
+
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -42,9 +44,22 @@ ACTION_LABELS = {
 CONTENT_ACTIONS = {"hide", "remove", "restore", "edit"}
 
 
-def _require_moderator(user) -> None:
-    if not permissions.is_moderator(user):
-        raise PermissionDenied
+def moderator_required(view):
+    """Moderators only (403 for anyone else), and then only with MFA.
+
+    Who may moderate is asked first: a member who can moderate nothing is refused, rather than
+    sent to set up two-factor authentication for pages they could never open.
+    """
+    with_mfa = mfa_required(view)
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not permissions.is_moderator(request.user):
+            raise PermissionDenied
+        return with_mfa(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _visible_item(user, item_id: int) -> ReviewItem:
@@ -58,9 +73,8 @@ def _visible_item(user, item_id: int) -> ReviewItem:
     return item
 
 
-@mfa_required
+@moderator_required
 def dashboard(request):
-    _require_moderator(request.user)
     groups = selectors.group_choices(request.user)
     form = QueueFilterForm(request.GET or None, group_choices=groups)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -86,9 +100,8 @@ def _context_of(target) -> str:
     return provider() if callable(provider) else ""
 
 
-@mfa_required
+@moderator_required
 def item_view(request, item_id: int, *, form=None, action: str = "", status: int = 200):
-    _require_moderator(request.user)
     item = _visible_item(request.user, item_id)
     target = as_moderatable(item.target) if item.target is not None else None
     content_actions = target is not None and getattr(target, "content_actions", True)
@@ -114,10 +127,9 @@ def item_view(request, item_id: int, *, form=None, action: str = "", status: int
     return render(request, "moderation/item.html", context, status=status)
 
 
-@mfa_required
+@moderator_required
 @require_POST
 def claim(request, item_id: int, release: bool = False):
-    _require_moderator(request.user)
     item = _visible_item(request.user, item_id)
     form = ClaimForm(request.POST)
     if not form.is_valid():
@@ -130,10 +142,9 @@ def claim(request, item_id: int, release: bool = False):
     return redirect(item)
 
 
-@mfa_required
+@moderator_required
 @require_POST
 def act(request, item_id: int, action: str):
-    _require_moderator(request.user)
     if action not in actions.ACTIONS:
         raise Http404
     item = _visible_item(request.user, item_id)
@@ -169,10 +180,9 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-@mfa_required
+@moderator_required
 @require_POST
 def add_note(request, item_id: int):
-    _require_moderator(request.user)
     item = _visible_item(request.user, item_id)
     form = NoteForm(request.POST)
     if form.is_valid():

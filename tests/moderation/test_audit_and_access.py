@@ -101,6 +101,21 @@ def test_dashboard_needs_mfa(two_groups, scope):
     assert Client().get(reverse("moderation:dashboard")).status_code == 302  # to sign in
 
 
+def test_member_without_mfa_is_refused_not_sent_to_mfa_setup(two_groups, scope):
+    """Someone who can moderate nothing gets 403 everywhere, before any talk of MFA."""
+    member = signed_in(UserFactory())  # no authenticator, no facilitated group, not staff
+    item = two_groups["a"]
+    assert member.get(reverse("moderation:dashboard")).status_code == 403
+    assert member.get(item.get_absolute_url()).status_code == 403
+    for name, args in [("claim", [item.pk]), ("note", [item.pk]), ("act", [item.pk, "hide"])]:
+        response = member.post(reverse(f"moderation:{name}", args=args), {"version": 1})
+        assert response.status_code == 403, name
+    # A real facilitator without MFA is still sent to set it up, for the item page too.
+    fac = signed_in(scope.facilitate(UserFactory(), 1))
+    response = fac.get(item.get_absolute_url())
+    assert response.status_code == 302 and response.url == reverse("mfa_required")
+
+
 def test_unregistered_scope_shows_facilitators_nothing(two_groups, scope):
     from moderation.registry import reset_group_scope
 
