@@ -42,8 +42,16 @@ def test_home_page_under_a_strict_csp_by_keyboard_and_at_320px(page, live_server
     # 320 px wide: nothing scrolls sideways, and the menu opens from its toggle.
     page.set_viewport_size({"width": 320, "height": 640})
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    # The bar keeps the same gutter as the page: brand and toggle (and its focus ring) clear
+    # the screen edges instead of touching them.
+    brand = page.locator(".navbar-brand").bounding_box()
+    toggler = page.get_by_role("button", name="Menu").bounding_box()
+    assert brand["x"] >= 8 and toggler["x"] + toggler["width"] <= 320 - 8
     page.get_by_role("button", name="Menu").click()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Forums")
+    ).to_be_visible()
     assert problems == []
 
 
