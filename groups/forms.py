@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import permissions, selectors
+from .countries import is_country_code
 from .models import SupportGroup
 
 ANY = [("", _("Any"))]
@@ -128,7 +129,10 @@ class GroupForm(forms.ModelForm):
         self.fields["alumni_group"].queryset = alumni
 
     def clean_country(self) -> str:
-        return self.cleaned_data["country"].upper()
+        code = self.cleaned_data["country"].strip().upper()
+        if code and not is_country_code(code):
+            raise forms.ValidationError(_("Enter a two-letter country code such as GB or ES."))
+        return code
 
     def clean(self):
         data = super().clean()

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from supportgroups.models import validate_time_zone
 
+from .countries import country_name
+
 
 class CancerType(models.Model):
     name = models.CharField(max_length=80, unique=True)
@@ -155,6 +157,10 @@ class SupportGroup(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("groups:detail", kwargs={"slug": self.slug})
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
 
     @property
     def is_cohort(self) -> bool:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from supportgroups.models import User
 
+from .countries import country_choices
 from .models import Audience, CancerType, Language, Membership, MembershipEvent, SupportGroup
 
 State = Membership.State
@@ -97,7 +98,7 @@ def directory_choices() -> dict[str, list[tuple[str, str]]]:
         "audience": list(Audience.objects.values_list("slug", "name")),
         "format": list(SupportGroup.Format.choices),
         "language": list(Language.objects.values_list("code", "name")),
-        "country": [(code, code) for code in countries],
+        "country": country_choices(countries),
     }
 
 

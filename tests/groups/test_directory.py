@@ -161,3 +161,12 @@ def test_query_count_is_constant_in_the_number_of_groups(client, django_assert_n
     with django_assert_num_queries(9):
         response = client.get(URL, {"country": "GB"})
     assert "10 groups found" in response.content.decode()
+
+
+def test_country_filter_and_cards_show_country_names_not_codes(client, catalogue):
+    body = client.get(URL).content.decode()
+    assert '<option value="ES">Spain</option>' in body
+    assert '<option value="GB">United Kingdom</option>' in body
+    assert body.index(">Spain<") < body.index(">United Kingdom<"), "ordered by name"
+    assert "(United Kingdom)" in body and "(GB)" not in body  # the group cards
+    assert selectors.directory_choices()["country"] == [("ES", "Spain"), ("GB", "United Kingdom")]

@@ -264,6 +264,20 @@ def test_edit_saves():
     assert waiting.state == "active", "the new places went to the waitlist"
 
 
+def test_group_page_names_the_country_and_the_edit_form_refuses_unknown_codes(client):
+    group = SupportGroupFactory(city="Madrid", country="ES")
+    assert "Madrid, Spain" in client.get(group.get_absolute_url()).content.decode()
+    facilitator = FacilitatorMembershipFactory(group=group).user
+    url = reverse("groups:edit", kwargs={"slug": group.slug})
+    data = {"name": group.name, "summary": "s", "format": "hybrid", "country": "zz",
+            "time_zone": "UTC", "join_policy": "open", "kind": "ongoing"}  # fmt: skip
+    response = logged_in(facilitator).post(url, data)
+    assert response.status_code == 200
+    assert "two-letter country code" in response.content.decode()
+    group.refresh_from_db()
+    assert group.country == "ES"
+
+
 def test_opening_the_group_page_counts_as_activity(user, member_client):
     group = SupportGroupFactory()
     week_ago = timezone.now() - timedelta(days=8)
