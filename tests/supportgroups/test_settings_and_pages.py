@@ -129,3 +129,19 @@ def test_marking_notifications_read_clears_the_bell(member_client, user):
     assert "1<span" in member_client.get(reverse("home")).content.decode().replace(" ", "")
     member_client.post(reverse("notifications_mark_read"))
     assert user.notifications.filter(read_at__isnull=True).count() == 0
+
+
+def test_notification_times_use_the_site_format_in_the_viewer_zone(member_client, user):
+    """The same "25 Nov 2026, 17:46" as forum posts, not Django's "Nov. 25, 2026, 5:46 p.m."."""
+    import datetime
+
+    from supportgroups.models import Notification
+    from supportgroups.services import notify
+
+    user.time_zone = "Asia/Tokyo"
+    user.save(update_fields=["time_zone"])
+    notify(user=user, kind="reply", title="A reply")
+    at = datetime.datetime(2026, 11, 25, 8, 46, tzinfo=datetime.UTC)
+    Notification.objects.filter(user=user).update(created_at=at)
+    page = member_client.get(reverse("notifications")).content.decode()
+    assert ">25 Nov 2026, 17:46</time>" in page
