@@ -5,8 +5,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
 from .forms import ProfileForm
@@ -22,6 +24,16 @@ def privacy(request):
 
 def terms(request):
     return render(request, "pages/terms.html")
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Browsers ask for /favicon.ico where a page links no icon (admin, error pages).
+
+    A temporary redirect: with STATIC_MANIFEST the file's name carries a hash that changes.
+    """
+    return redirect(static("favicon.svg"))
 
 
 def mfa_required(request):

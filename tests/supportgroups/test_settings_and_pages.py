@@ -145,3 +145,14 @@ def test_notification_times_use_the_site_format_in_the_viewer_zone(member_client
     Notification.objects.filter(user=user).update(created_at=at)
     page = member_client.get(reverse("notifications")).content.decode()
     assert ">25 Nov 2026, 17:46</time>" in page
+
+
+def test_favicon_ico_leads_to_the_static_icon(client):
+    """Admin and error pages link no icon, so browsers ask for /favicon.ico: no 404 there."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response.url == "/static/favicon.svg"
+    assert "max-age=86400" in response["Cache-Control"]
+    icon = client.get(response.url)
+    assert icon.status_code == 200
+    assert b"<svg" in b"".join(icon.streaming_content if icon.streaming else [icon.content])
