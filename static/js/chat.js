@@ -219,8 +219,7 @@
       if (state.socket !== socket) return;
       state.socket = null;
       if (e.code === 4403) {
-        state.closedForGood = true;
-        setOnline(false, S.closed);
+        if (!state.closedForGood) closeForGood(S.closed);
         return;
       }
       scheduleReconnect();
@@ -236,6 +235,21 @@
     state.retries += 1;
     setOnline(false, fmt(S.reconnecting, { seconds: Math.ceil(delay / 1000) }));
     state.retryTimer = setTimeout(connect, delay);
+  }
+
+  // Access was taken away: say so beside the box, and let nothing more be written or sent.
+  // What was typed stays in the (disabled) box, with anything that never got out.
+  function closeForGood(text) {
+    state.closedForGood = true;
+    clearTimeout(state.retryTimer);
+    const unsent = [...outbox.values()].map((frame) => frame.body);
+    outbox.clear();
+    els.body.value = [...unsent, els.body.value].filter(Boolean).join("\n");
+    setOnline(false, text);
+    els.body.disabled = true;
+    els.error.textContent = text;
+    if (els.notice.textContent === S.unsent) els.notice.textContent = "";
+    els.controls?.setAttribute("disabled", "");
   }
 
   function dropSocket() {
@@ -299,10 +313,7 @@
       }
       case "notice": case "reported": els.notice.textContent = frame.message; break;
       case "crisis": els.crisis.innerHTML = frame.html; break; // server-rendered template
-      case "closed":
-        state.closedForGood = true;
-        setOnline(false, frame.message);
-        break;
+      case "closed": closeForGood(frame.message); break;
       default: break;
     }
   }

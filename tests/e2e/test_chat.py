@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -17,7 +18,11 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.chat.sockets import session_cookie
-from tests.factories import MembershipFactory, SupportGroupFactory
+from tests.factories import (
+    FacilitatorMembershipFactory,
+    MembershipFactory,
+    SupportGroupFactory,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -119,3 +124,56 @@ def test_two_members_chat_and_one_catches_up_after_going_offline(browser, daphne
     assert alice_page.locator("#chat-body").input_value() == "a draft I keep"
     alice_context.close()
     bob_context.close()
+
+
+def _remove(group, user, by):
+    from django.db import connection
+
+    from groups import services as groups_services
+    from groups.models import Membership
+
+    try:
+        groups_services.remove(membership=Membership.objects.get(group=group, user=user), by=by)
+    finally:
+        connection.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_facilitator_badge_and_a_removed_member_keeps_the_draft_but_cannot_send(
+    browser, daphne_url
+):
+    group = SupportGroupFactory()
+    facilitator = FacilitatorMembershipFactory(group=group).user
+    alice = MembershipFactory(group=group, user__display_name="Alice").user
+    room_path = f"/chat/{group.slug}/"
+    fac_context, fac_page = _signed_in_page(browser, daphne_url, facilitator)
+    alice_context, alice_page = _signed_in_page(browser, daphne_url, alice)
+    for page in (fac_page, alice_page):
+        page.goto(room_path)
+        expect(page.locator("#chat-send")).to_be_enabled()
+
+    # The badge comes from the membership, drawn by chat.js for a live message.
+    _say(fac_page, "Welcome, everyone")
+    _say(alice_page, "Thanks")
+    welcome = alice_page.locator(".chat-message", has_text="Welcome, everyone")
+    expect(welcome.locator(".chat-role")).to_have_text("Facilitator")
+    expect(alice_page.locator(".chat-message", has_text="Thanks")).to_have_count(1)
+    expect(
+        alice_page.locator(".chat-message", has_text="Thanks").locator(".chat-role")
+    ).to_have_count(0)
+
+    alice_page.locator("#chat-body").fill("a draft I was writing")
+    # In its own thread: Playwright's event loop in this one would stop async_to_sync from
+    # sending the access event on commit.
+    remover = threading.Thread(target=_remove, args=(group, alice, facilitator))
+    remover.start()
+    remover.join()
+    expect(alice_page.locator("#chat-body")).to_be_disabled()
+    expect(alice_page.locator("#chat-send")).to_be_disabled()
+    expect(alice_page.locator("#chat-body")).to_have_value("a draft I was writing")
+    expect(alice_page.locator("#chat-error")).to_have_text(
+        "You no longer have access to this room."
+    )
+    alice_context.close()
+    fac_context.close()
