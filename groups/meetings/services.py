@@ -45,11 +45,56 @@ def _announce(occurrence: Occurrence, change: str) -> None:
 # --- series --------------------------------------------------------------------------------
 
 
+EDITABLE = frozenset(
+    {
+        "title",
+        "starts_on",
+        "start_time",
+        "duration_minutes",
+        "time_zone",
+        "recurrence",
+        "ended_on",
+        "place",
+        "join_url",
+        "note",
+        "capacity",
+    }
+)
+
+
 @transaction.atomic
 def create_series(
-    *, group: SupportGroup, created_by: User, now: dt.datetime | None = None, **fields
+    *,
+    group: SupportGroup,
+    created_by: User | None,
+    title: str,
+    starts_on: dt.date,
+    start_time: dt.time,
+    duration_minutes: int,
+    time_zone: str,
+    recurrence: str,
+    ended_on: dt.date | None = None,
+    place: str = "",
+    join_url: str = "",
+    note: str = "",
+    capacity: int | None = None,
+    now: dt.datetime | None = None,
 ) -> MeetingSeries:
-    series = MeetingSeries(group=group, created_by=created_by, **fields)
+    series = MeetingSeries(
+        group=group,
+        created_by=created_by,
+        title=title,
+        starts_on=starts_on,
+        start_time=start_time,
+        duration_minutes=duration_minutes,
+        time_zone=time_zone,
+        recurrence=recurrence,
+        ended_on=ended_on,
+        place=place,
+        join_url=join_url,
+        note=note,
+        capacity=capacity,
+    )
     series.full_clean()
     series.save()
     materialise_occurrences(series=series, now=now)
@@ -58,8 +103,12 @@ def create_series(
 
 @transaction.atomic
 def update_series(
-    *, series: MeetingSeries, now: dt.datetime | None = None, **fields
+    *, series: MeetingSeries, now: dt.datetime | None = None, **fields: object
 ) -> MeetingSeries:
+    """Change any of EDITABLE; future occurrences follow (see materialise_occurrences)."""
+    unknown = fields.keys() - EDITABLE
+    if unknown:
+        raise TypeError(f"update_series cannot change {sorted(unknown)}")
     for name, value in fields.items():
         setattr(series, name, value)
     series.full_clean()
