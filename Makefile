@@ -32,7 +32,7 @@ run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo_data
 	@echo "Serving on http://127.0.0.1:8000 (web + worker with beat). Ctrl-C stops both."
-	DEBUG=1 PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+	DEBUG=1 PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start -f Procfile -p 8000
 
 demo-data: install
 	DEBUG=1 $(BIN)/python manage.py load_demo_data

@@ -1,9 +1,14 @@
 """Support groups, what they are about, and who belongs to them."""
 
+import datetime
+import zoneinfo
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supportgroups.models import validate_time_zone
@@ -46,6 +51,17 @@ class Language(models.Model):
         return self.name
 
 
+# Paths under /groups/ that are pages of their own, so no group may take them as its slug.
+RESERVED_SLUGS = frozenset({"mine"})
+
+
+def validate_group_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(value)s” is reserved; choose another."), params={"value": value}
+        )
+
+
 class SupportGroupQuerySet(models.QuerySet):
     def listed(self):
         """What the public directory shows: listed and not archived."""
@@ -82,7 +98,9 @@ class SupportGroup(models.Model):
         COHORT = "cohort", _("Closed cohort for a fixed number of weeks")
 
     name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=120, unique=True, validators=[validate_group_slug]
+    )
     summary = models.CharField(_("summary"), max_length=280)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown"))
     cancer_types = models.ManyToManyField(CancerType, related_name="groups", blank=True)
@@ -133,6 +151,34 @@ class SupportGroup(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("groups:detail", kwargs={"slug": self.slug})
 
+    @property
+    def is_cohort(self) -> bool:
+        return self.kind == self.Kind.COHORT
+
+    def local_today(self) -> datetime.date:
+        """Cohort dates are days in the group's own time zone."""
+        return timezone.localdate(timezone=zoneinfo.ZoneInfo(self.time_zone))
+
+    def cohort_has_started(self, today: datetime.date | None = None) -> bool:
+        """A cohort closes to new members on its first day."""
+        today = today or self.local_today()
+        return (
+            self.is_cohort and self.cohort_starts_on is not None and today >= self.cohort_starts_on
+        )
+
+    def cohort_has_ended(self, today: datetime.date | None = None) -> bool:
+        today = today or self.local_today()
+        return self.is_cohort and self.cohort_ends_on is not None and today > self.cohort_ends_on
+
+    @property
+    def is_read_only(self) -> bool:
+        """Archived groups and finished cohorts keep their history but take no new posts."""
+        return self.is_archived or self.cohort_has_ended()
+
+    @property
+    def screening_question_list(self) -> list[str]:
+        return [line.strip() for line in self.screening_questions.splitlines() if line.strip()]
+
 
 class Membership(models.Model):
     """One row per person and group; its state changes instead of new rows being made."""
@@ -160,12 +206,19 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     last_active_at = models.DateTimeField(null=True, blank=True)
+    joined_at = models.DateTimeField(null=True, blank=True)
+    waitlisted_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Places are offered in this order.")
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "group"], name="membership_one_per_user_group"),
         ]
-        indexes = [models.Index(fields=["group", "state", "role"], name="membership_lookup_idx")]
+        indexes = [
+            models.Index(fields=["group", "state", "role"], name="membership_lookup_idx"),
+            models.Index(fields=["user", "state"], name="membership_user_state_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.group} ({self.state})"
@@ -177,3 +230,42 @@ class Membership(models.Model):
     @property
     def is_facilitator(self) -> bool:
         return self.is_active and self.role == self.Role.FACILITATOR
+
+
+class MembershipEvent(models.Model):
+    """One line of a membership's history: who did what, when, with what message.
+
+    Membership rows change state in place; these rows are never changed, so the story of
+    someone leaving and coming back is kept.
+    """
+
+    class Kind(models.TextChoices):
+        REQUESTED = "requested", _("Asked to join")
+        JOINED = "joined", _("Joined")
+        WAITLISTED = "waitlisted", _("Put on the waitlist")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+        ADMITTED = "admitted", _("Given a place from the waitlist")
+        LEFT = "left", _("Left")
+        REMOVED = "removed", _("Removed")
+        PROMOTED = "promoted", _("Made a co-facilitator")
+        HANDED_ON = "handed_on", _("Moved on from a finished cohort")
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Who did it: the person themself, a facilitator, or empty for the system."),
+    )
+    message = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"

@@ -1,9 +1,57 @@
 """The one place that decides who may see a group's private parts and who may manage it.
 
 Views, websocket consumers and querysets all ask these predicates; none re-derives them.
+`access_for` answers every question about one person and one group with a single query, so
+a page can ask several questions cheaply; the single-question helpers below are built on it.
 """
 
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
 from .models import Membership, SupportGroup
+
+
+@dataclass(frozen=True)
+class GroupAccess:
+    """What one person may do in one group, derived from their membership row (if any)."""
+
+    membership: Membership | None
+    is_authenticated: bool
+    is_staff: bool
+
+    @property
+    def state(self) -> str | None:
+        return self.membership.state if self.membership else None
+
+    @property
+    def is_active_member(self) -> bool:
+        """Active members, facilitators included."""
+        return self.membership is not None and self.membership.is_active
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.membership is not None and self.membership.is_facilitator
+
+    @property
+    def can_view_private(self) -> bool:
+        """Members list, board, chat, meeting links: active members, facilitators, staff."""
+        return self.is_staff or self.is_active_member
+
+    @property
+    def can_manage(self) -> bool:
+        """Edit the group, decide on requests, remove members, run meetings and the chat room."""
+        return self.is_staff or self.is_facilitator
+
+
+def access_for(user, group: SupportGroup) -> GroupAccess:
+    if not user.is_authenticated:
+        return GroupAccess(membership=None, is_authenticated=False, is_staff=False)
+    return GroupAccess(
+        membership=membership_of(user, group),
+        is_authenticated=True,
+        is_staff=user.is_staff,
+    )
 
 
 def membership_of(user, group: SupportGroup) -> Membership | None:
@@ -14,27 +62,40 @@ def membership_of(user, group: SupportGroup) -> Membership | None:
 
 def is_active_member(user, group: SupportGroup) -> bool:
     """Active members and facilitators."""
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(user=user, group=group, state=Membership.State.ACTIVE).exists()
+    return access_for(user, group).is_active_member
 
 
 def is_facilitator(user, group: SupportGroup) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(
-        user=user, group=group, state=Membership.State.ACTIVE, role=Membership.Role.FACILITATOR
-    ).exists()
+    return access_for(user, group).is_facilitator
 
 
 def can_view_private(user, group: SupportGroup) -> bool:
     """Members list, board, chat, meeting links: active members, facilitators, site staff."""
-    return user.is_authenticated and (user.is_staff or is_active_member(user, group))
+    return access_for(user, group).can_view_private
 
 
 def can_manage(user, group: SupportGroup) -> bool:
     """Edit the group, decide on requests, remove members, run meetings and the chat room."""
-    return user.is_authenticated and (user.is_staff or is_facilitator(user, group))
+    return access_for(user, group).can_manage
+
+
+def can_contribute(user, group: SupportGroup) -> bool:
+    """Post on the board, write in chat: members of a group that is not read-only.
+
+    Archived groups and finished cohorts keep their history readable but take no new words.
+    """
+    return not group.is_read_only and access_for(user, group).can_view_private
+
+
+def join_refusal(*, group: SupportGroup, membership: Membership | None) -> str | None:
+    """Why this person may not join (or ask to join) now, or None if they may."""
+    if group.is_archived:
+        return _("This group is archived and no longer takes new members.")
+    if group.join_policy == SupportGroup.JoinPolicy.INVITATION:
+        return _("This group is by invitation only. Ask one of its facilitators.")
+    if membership is not None and membership.state == Membership.State.REMOVED:
+        return _("A facilitator removed you from this group, so you can't rejoin it.")
+    return None
 
 
 def facilitated_group_ids(user) -> set[int]:

@@ -1,17 +1,233 @@
-from django.shortcuts import get_object_or_404, render
+"""Thin views: parse the request, ask groups.permissions, call a selector or a service, render.
 
-from . import permissions
-from .models import SupportGroup
+Outsiders asking for a group's private pages get 404, so a private page's existence is not
+revealed; members without the right to manage get 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from supportgroups.markdown import render_markdown
+
+from . import permissions, selectors, services
+from .forms import DecisionForm, DirectoryFilterForm, GroupForm, JoinForm
+from .models import Membership, SupportGroup
+
+PAGE_SIZE = 12
+MEMBERSHIP_IN_PROGRESS = (
+    Membership.State.ACTIVE,
+    Membership.State.PENDING,
+    Membership.State.WAITLISTED,
+)
 
 
+def _group_or_404(slug: str) -> SupportGroup:
+    try:
+        return selectors.group_by_slug(slug=slug)
+    except SupportGroup.DoesNotExist:
+        raise Http404 from None
+
+
+def _private(request, slug: str):
+    """A group and the viewer's access, for pages only its members may see (404 otherwise)."""
+    group = _group_or_404(slug)
+    access = permissions.access_for(request.user, group)
+    if not access.can_view_private:
+        raise Http404
+    return group, access
+
+
+def _managed(request, slug: str):
+    """A group the viewer facilitates: outsiders get 404, members without the right 403."""
+    group, access = _private(request, slug)
+    if not access.can_manage:
+        raise PermissionDenied
+    return group, access
+
+
+@vary_on_headers("HX-Request")
 def directory(request):
-    groups = SupportGroup.objects.listed().order_by("name")
-    return render(request, "groups/directory.html", {"groups": groups})
+    form = DirectoryFilterForm(request.GET or None)
+    groups = selectors.directory_groups(filters=form.filters())
+    page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
+    # htmx swaps in just the results; restoring history needs the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "groups/_results.html" if partial else "groups/directory.html"
+    return render(request, template, {"form": form, "page": page})
 
 
 def detail(request, slug):
-    group = get_object_or_404(SupportGroup.objects.visible_to(request.user), slug=slug)
-    can_view_private = permissions.can_view_private(request.user, group)
+    group = _group_or_404(slug)
+    access = permissions.access_for(request.user, group)
+    context = {
+        "group": group,
+        "access": access,
+        "can_view_private": access.can_view_private,
+        "facilitators": selectors.facilitators_of(group=group),
+        "description_html": render_markdown(group.description),
+    }
+    if access.state not in MEMBERSHIP_IN_PROGRESS:
+        context["join_refusal"] = permissions.join_refusal(
+            group=group, membership=access.membership
+        )
+        if not context["join_refusal"]:
+            context["join_outcome"] = selectors.join_outcome(group=group)
+    return render(request, "groups/detail.html", context)
+
+
+@login_required
+def join(request, slug):
+    """GET: a form for a note and screening answers. POST: join, ask, or join the waitlist."""
+    group = _group_or_404(slug)
+    form = JoinForm(request.POST or None, group=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.join(
+                user=request.user,
+                group=group,
+                note=form.cleaned_data["note"],
+                answers=form.answers(),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _state_message(membership.state))
+        return redirect(group)
+    access = permissions.access_for(request.user, group)
     return render(
-        request, "groups/detail.html", {"group": group, "can_view_private": can_view_private}
+        request,
+        "groups/join.html",
+        {
+            "group": group,
+            "form": form,
+            "access": access,
+            "join_refusal": permissions.join_refusal(group=group, membership=access.membership),
+            "join_outcome": selectors.join_outcome(group=group),
+        },
     )
+
+
+def _state_message(state: str) -> str:
+    return {
+        Membership.State.ACTIVE: _("You are a member of this group. Welcome!"),
+        Membership.State.PENDING: _(
+            "Your request is with the facilitators. We will email you when they decide."
+        ),
+        Membership.State.WAITLISTED: _(
+            "You are on the waitlist. We will tell you when a place opens up."
+        ),
+    }.get(state, _("Your membership is unchanged."))
+
+
+@login_required
+def leave(request, slug):
+    """GET asks to confirm; POST leaves, withdraws a request or comes off the waitlist."""
+    group = _group_or_404(slug)
+    if request.method == "POST":
+        try:
+            services.leave(user=request.user, group=group)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("You have left %(group)s.") % {"group": group.name})
+        return redirect(group)
+    access = permissions.access_for(request.user, group)
+    return render(request, "groups/leave.html", {"group": group, "access": access})
+
+
+def members(request, slug):
+    group, access = _private(request, slug)
+    return render(
+        request,
+        "groups/members.html",
+        {"group": group, "access": access, "members": selectors.members_of(group=group)},
+    )
+
+
+@login_required
+def my_groups(request):
+    memberships = selectors.my_memberships(user=request.user)
+    return render(request, "groups/my_groups.html", {"memberships": memberships})
+
+
+def manage(request, slug):
+    group, access = _managed(request, slug)
+    context = {
+        "group": group,
+        "access": access,
+        "pending": selectors.pending_requests(group=group),
+        "waitlist": selectors.waitlist(group=group),
+        "members": selectors.members_with_activity(group=group),
+        "events": selectors.recent_events(group=group),
+        "free_places": selectors.free_places(group=group),
+        "decision_form": DecisionForm(),
+    }
+    return render(request, "groups/manage.html", context)
+
+
+DECISIONS = {
+    "approve": (services.approve, _("Approved.")),
+    "decline": (services.decline, _("Declined.")),
+    "remove": (services.remove, _("Removed from the group.")),
+    "promote": (services.promote, _("Now a co-facilitator.")),
+}
+
+
+@require_POST
+def decide(request, slug, membership_id, action):
+    group, access = _managed(request, slug)
+    if action not in DECISIONS:
+        raise Http404
+    membership = get_object_or_404(Membership, pk=membership_id, group=group)
+    form = DecisionForm(request.POST)
+    service, done = DECISIONS[action]
+    if group.is_archived:
+        messages.error(request, _("This group is archived, so it is read-only."))
+    elif not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("message", [])))
+    else:
+        try:
+            service(membership=membership, by=request.user, message=form.cleaned_data["message"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{membership.user.display_name}: {done}")
+    return redirect("groups:manage", slug=group.slug)
+
+
+def edit(request, slug):
+    group, access = _managed(request, slug)
+    if group.is_archived:
+        messages.error(request, _("This group is archived, so it is read-only."))
+        return redirect("groups:manage", slug=group.slug)
+    form = GroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_group(group=group, by=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The group is saved."))
+            return redirect("groups:manage", slug=group.slug)
+    return render(request, "groups/edit.html", {"group": group, "access": access, "form": form})
+
+
+@require_POST
+def hand_on(request, slug):
+    group, access = _managed(request, slug)
+    try:
+        count = services.hand_on_to_alumni(group=group, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("%(count)d members moved on to the alumni group.") % {"count": count}
+        )
+    return redirect("groups:manage", slug=group.slug)

@@ -3,6 +3,18 @@
 moderation imports nothing from forums or groups. A content model (a forum post, a chat
 message, a profile) takes part by providing these members; moderation refers to it through a
 GenericForeignKey on its queue item.
+
+Optional members moderation uses when present (not part of the Protocol, so isinstance checks
+stay true without them):
+- moderation_context() -> str: the thread or chat around the item, shown on the item page
+  (escaped, unless it is a SafeString such as render_to_string output); else excerpt().
+- apply_moderator_edit(*, text: str) -> None: enables the "edit with a note" action.
+- remove(*, reason: str) -> None: a final removal; without it "remove" calls hide().
+- content_actions = False: for things that are not content (a profile): only sanctions apply.
+
+Held content (ScreenResult.held) is published by restore() when a facilitator approves it.
+Models that cannot implement this themselves (the User profile) register an adapter with
+moderation.registry.register_reportable().
 """
 
 from typing import Protocol, runtime_checkable

@@ -1,1 +1,363 @@
-from django.db import models  # noqa: F401
+"""The facilitators' queue, what feeds it (reports, flags), what comes out (actions, sanctions,
+appeals) and the crisis lexicon, hotlines and on-duty rota.
+
+The audit log is append-only: rows refuse updates and deletes here and in admin, so the record
+of who did what and why cannot be rewritten from the site.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+User = settings.AUTH_USER_MODEL
+
+
+class Reason(models.TextChoices):
+    AT_RISK = "at_risk", _("At risk of harming themselves")
+    HARASSMENT = "harassment", _("Harassment")
+    MISINFORMATION = "misinformation", _("Misinformation about treatment")
+    SPAM = "spam", _("Spam")
+    OTHER = "other", _("Something else")
+
+
+# Lower sorts first: crisis before everything, then harassment, misinformation, spam, other.
+PRIORITY = {
+    Reason.AT_RISK: 0,
+    Reason.HARASSMENT: 1,
+    Reason.MISINFORMATION: 2,
+    Reason.SPAM: 3,
+    Reason.OTHER: 4,
+}
+PRIORITY_LABELS = {v: Reason(k).label for k, v in PRIORITY.items()}
+
+
+class ReviewItem(models.Model):
+    """One queue entry per reported or flagged target, aggregating every report and flag on it."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLAIMED = "claimed", _("Claimed")
+        ESCALATED = "escalated", _("Escalated")
+        RESOLVED = "resolved", _("Resolved")
+
+    class Resolution(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        HIDDEN = "hidden", _("Hidden")
+        REMOVED = "removed", _("Removed")
+        NO_ACTION = "no_action", _("No action")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    group_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    author = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    excerpt = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.OTHER)
+    priority = models.PositiveSmallIntegerField(default=PRIORITY[Reason.OTHER])
+    crisis = models.BooleanField(default=False)
+    held = models.BooleanField(default=False, help_text=_("Waiting for approval before shown."))
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    resolution = models.CharField(max_length=10, choices=Resolution.choices, blank=True)
+    claimed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    opened_at = models.DateTimeField(db_index=True)
+    alerted_at = models.DateTimeField(null=True, blank=True)
+    backup_alerted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["priority", "opened_at", "id"]
+        permissions = [("moderate_all", "Can moderate every group and public place")]
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="reviewitem_target")
+        ]
+        indexes = [models.Index(fields=["state", "priority", "opened_at"], name="queue_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_reason_display()} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("moderation:item", args=[self.pk])
+
+    @property
+    def priority_label(self) -> str:
+        return PRIORITY_LABELS.get(self.priority, "")
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != self.State.RESOLVED
+
+
+class Report(models.Model):
+    """A member telling the facilitators about something; one per member per target."""
+
+    reporter = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="reports")
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "content_type", "object_id"], name="report_once_per_target"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} by {self.reporter}"
+
+
+class Flag(models.Model):
+    """An automatic reason to look: the crisis lexicon, spam heuristics, pre-moderation,
+    or a review someone asked for (a resource suggestion)."""
+
+    class Kind(models.TextChoices):
+        CRISIS = "crisis", _("Crisis words")
+        SPAM = "spam", _("Looks like spam")
+        PREMODERATION = "premoderation", _("New member, waiting for approval")
+        REVIEW = "review", _("Review requested")
+
+    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    detail = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class ItemNote(models.Model):
+    """Facilitators talking to each other about an item (never shown to members)."""
+
+    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:50]
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied("The moderation audit log is append-only.")
+
+    def delete(self):
+        raise PermissionDenied("The moderation audit log is append-only.")
+
+
+class AuditLogEntry(models.Model):
+    """Every moderation action and state change: who, when, what and why. Append-only."""
+
+    class Action(models.TextChoices):
+        REPORTED = "reported", _("Reported")
+        FLAGGED = "flagged", _("Flagged")
+        REOPENED = "reopened", _("Reopened")
+        CLAIMED = "claimed", _("Claimed")
+        RELEASED = "released", _("Released")
+        APPROVE = "approve", _("Approved")
+        HIDE = "hide", _("Hidden")
+        REMOVE = "remove", _("Removed")
+        RESTORE = "restore", _("Restored")
+        EDIT = "edit", _("Edited")
+        MESSAGE = "message", _("Messaged the author")
+        WARN = "warn", _("Warned")
+        SILENCE = "silence", _("Silenced")
+        MUTE = "mute", _("Muted in group")
+        SUSPEND = "suspend", _("Suspended")
+        ESCALATE = "escalate", _("Escalated")
+        DISMISS = "dismiss", _("Closed with no action")
+        APPEALED = "appealed", _("Appealed")
+        OVERTURN = "overturn", _("Appeal upheld, action reversed")
+        BACKUP_ALERT = "backup_alert", _("Backup contacts alerted")
+
+    item = models.ForeignKey(ReviewItem, on_delete=models.PROTECT, related_name="audit")
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    reason = models.TextField(blank=True)
+    subject = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "audit log entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor or 'system'}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionDenied("The moderation audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("The moderation audit log is append-only.")
+
+
+class Sanction(models.Model):
+    """A consequence for a member: a warning, silence (until a time), mute in one group,
+    or suspension of the account."""
+
+    class Kind(models.TextChoices):
+        WARN = "warn", _("Warning")
+        SILENCE = "silence", _("Silenced")
+        MUTE = "mute", _("Muted in group")
+        SUSPEND = "suspend", _("Suspended")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sanctions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    group_id = models.PositiveBigIntegerField(null=True, blank=True)
+    until = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField()
+    action = models.OneToOneField(AuditLogEntry, on_delete=models.PROTECT, related_name="sanction")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "kind"], name="sanction_user_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.user}"
+
+
+class Appeal(models.Model):
+    """The author asking once for an action on them or their words to be looked at again.
+
+    It goes through the same queue as everything else, so it implements Moderatable itself.
+    """
+
+    action = models.OneToOneField(AuditLogEntry, on_delete=models.PROTECT, related_name="appeal")
+    appellant = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Appeal against {self.action}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("moderation:item", args=[self.action.item_id])
+
+    @property
+    def author(self):
+        return self.appellant
+
+    def text_for_screening(self) -> str:
+        return self.body
+
+    def excerpt(self) -> str:
+        return self.body[:200]
+
+    def moderation_group_id(self) -> int | None:
+        return self.action.item.group_id
+
+    def hide(self, *, reason: str) -> None:
+        """An appeal is never shown to members, so there is nothing to hide."""
+
+    def restore(self) -> None:
+        """See hide()."""
+
+
+class CrisisPhrase(models.Model):
+    """Words that suggest someone may harm themselves. Only explicit statements of intent go
+    here; exclusions remove everyday idioms ("could kill myself laughing") before matching."""
+
+    language = models.CharField(max_length=10, default="en")
+    phrase = models.CharField(max_length=200)
+    is_exclusion = models.BooleanField(
+        default=False, help_text=_("Removed from the text before matching (an everyday idiom).")
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["language", "phrase"]
+        constraints = [
+            models.UniqueConstraint(fields=["language", "phrase"], name="crisisphrase_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.phrase}"
+
+
+class CrisisResource(models.Model):
+    """A real crisis line, shown to a writer in crisis and as the site's hotline list."""
+
+    country = models.CharField(
+        max_length=2, blank=True, help_text=_("ISO code, e.g. GB; blank for international.")
+    )
+    language = models.CharField(max_length=10, default="en")
+    name = models.CharField(max_length=200)
+    phone = models.CharField(max_length=40, blank=True)
+    text = models.CharField(max_length=100, blank=True, help_text=_("How to reach it by text."))
+    url = models.URLField(blank=True)
+    hours = models.CharField(max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["country", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "name"], name="crisisresource_unique")
+        ]
+
+    def __str__(self) -> str:
+        return " · ".join(p for p in (self.name, self.phone, self.text, self.hours) if p)
+
+
+WEEKDAYS = list(
+    enumerate(
+        [
+            _("Monday"),
+            _("Tuesday"),
+            _("Wednesday"),
+            _("Thursday"),
+            _("Friday"),
+            _("Saturday"),
+            _("Sunday"),
+        ]
+    )
+)
+
+
+class OnDutyShift(models.Model):
+    """Who covers which hours (in MODERATION_ROTA_TIME_ZONE). Backups are alerted when a
+    crisis item stays unclaimed."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
+    start = models.TimeField()
+    end = models.TimeField(help_text=_("May be earlier than the start for a shift past midnight."))
+    is_backup = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["weekday", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_weekday_display()} {self.start}-{self.end}"

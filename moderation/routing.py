@@ -1,1 +1,5 @@
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from .consumers import DashboardConsumer
+
+websocket_urlpatterns: list = [path("ws/moderation/", DashboardConsumer.as_asgi())]

@@ -1,1 +1,196 @@
-from django.db import models  # noqa: F401
+"""The curated library: articles, guides, helplines, organisations and more.
+
+Crisis lines (suicide prevention, emergency emotional support) are NOT kept here: they are
+moderation's `CrisisResource`, used on the crisis path and shown in the library's crisis section
+through `moderation.selectors.crisis_lines`. A Resource of kind "hotline" is an information or
+support helpline (a cancer charity's nurse line), never a second crisis list.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import Audience, CancerType, Language
+
+
+class Topic(models.Model):
+    """What a resource is about: side effects, diet, money, work, grief, ..."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Country(models.Model):
+    """An ISO 3166-1 alpha-2 country. A table (not a JSON list) so that filtering by country
+    is a plain indexed join on PostgreSQL and SQLite alike."""
+
+    code = models.CharField(_("ISO code"), max_length=2, unique=True, help_text=_("e.g. GB"))
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = _("countries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{2}$"), name="resources_country_code_iso"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResourceQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=Resource.State.PUBLISHED)
+
+
+class Resource(models.Model):
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("Article")
+        GUIDE = "guide", _("Guide")
+        HOTLINE = "hotline", _("Helpline")
+        ORGANISATION = "organisation", _("Organisation")
+        VIDEO = "video", _("Video")
+        APP = "app", _("App")
+        BOOK = "book", _("Book")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        DECLINED = "declined", _("Declined")
+
+    class LinkStatus(models.TextChoices):
+        OK = "ok", _("Working")
+        BROKEN = "broken", _("Broken")
+        UNKNOWN = "unknown", _("Not checked yet")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    summary = models.CharField(_("summary"), max_length=500)
+    kind = models.CharField(_("type"), max_length=14, choices=Kind.choices)
+    url = models.URLField(_("web address"), max_length=500, blank=True)
+    body = models.TextField(_("text"), blank=True, help_text=_("Markdown"))
+    cancer_types = models.ManyToManyField(
+        CancerType, blank=True, related_name="resources", verbose_name=_("cancer types")
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="resources", verbose_name=_("topics")
+    )
+    audiences = models.ManyToManyField(
+        Audience, blank=True, related_name="resources", verbose_name=_("audiences")
+    )
+    languages = models.ManyToManyField(
+        Language, blank=True, related_name="resources", verbose_name=_("languages")
+    )
+    countries = models.ManyToManyField(
+        Country,
+        blank=True,
+        related_name="resources",
+        verbose_name=_("countries"),
+        help_text=_("Leave empty for resources useful everywhere."),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    curator_note = models.TextField(_("note from the curators"), blank=True)
+
+    is_suggestion = models.BooleanField(_("suggested by a member"), default=False)
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="suggested_resources",
+    )
+    suggestion_note = models.TextField(_("why the member suggests it"), blank=True)
+
+    link_status = models.CharField(
+        _("link status"), max_length=8, choices=LinkStatus.choices, default=LinkStatus.UNKNOWN
+    )
+    last_checked_at = models.DateTimeField(_("link last checked"), null=True, blank=True)
+    link_failures = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Failed checks in a row (timeouts and server errors).")
+    )
+    link_detail = models.CharField(_("last check result"), max_length=200, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        permissions = [("curate", "Can review, edit, publish and decline resources")]
+        constraints = [
+            # One entry per address: a double-submitted suggestion cannot make a twin.
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=~Q(url=""),
+                name="resources_unique_url",
+                violation_error_message=_("Another resource already has this web address."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(url="") | ~Q(body=""),
+                name="resources_url_or_body",
+                violation_error_message=_("Give a web address, a text, or both."),
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "kind"], name="resources_state_kind_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("resources:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+    @property
+    def link_is_broken(self) -> bool:
+        return bool(self.url) and self.link_status == self.LinkStatus.BROKEN
+
+    # --- moderation.interfaces.Moderatable: a suggestion sits in the facilitators' queue ---
+    @property
+    def author(self):
+        return self.suggested_by
+
+    def text_for_screening(self) -> str:
+        return "\n".join(filter(None, [self.title, self.summary, self.body, self.suggestion_note]))
+
+    def excerpt(self) -> str:
+        return f"{self.title}: {self.summary}"[:200]
+
+    def moderation_group_id(self) -> int | None:
+        return None  # the library is site-wide, not one group's
+
+    def hide(self, *, reason: str) -> None:
+        """Take it out of the library (moderation's hide/remove)."""
+        self.state = self.State.DECLINED if self.is_suggestion else self.State.DRAFT
+        self.curator_note = reason
+        self.save(update_fields=["state", "curator_note", "updated_at"])
+
+    def restore(self) -> None:
+        """Undo hide(): back to the library if a curator had reviewed it, else a draft."""
+        self.state = self.State.PUBLISHED if self.reviewed_on else self.State.DRAFT
+        self.save(update_fields=["state", "updated_at"])

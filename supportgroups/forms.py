@@ -32,6 +32,12 @@ class SignupForm(DisplayNameMixin, forms.Form):
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="UTC")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # static/js/site.js preselects the browser's own zone; never over a person's choice.
+            self.fields["time_zone"].widget.attrs["data-detect-time-zone"] = ""
+
     def signup(self, request, user):
         user.display_name = self.cleaned_data["display_name"]
         user.time_zone = self.cleaned_data["time_zone"]

@@ -4,6 +4,7 @@ import zoneinfo
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -116,3 +117,176 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- privacy (issue 9): settings, consent, blocking, email preferences, audit -----------------
+# Kept as one clearly separated section so that the account-lifecycle models read together.
+# Their logic lives in supportgroups/privacy/ (services, selectors, registry).
+
+
+class PrivacySettings(models.Model):
+    """Who may see a person's profile details, and the details themselves.
+
+    A separate one-to-one row (created on first use) keeps health-related profile text out of
+    the User row that every page loads, and defaults to the most private choice.
+    """
+
+    class Visibility(models.TextChoices):
+        NOBODY = "nobody", _("Nobody (only me and site staff)")
+        GROUP_MEMBERS = "group_members", _("Members of groups I belong to")
+        MEMBERS = "members", _("All signed-in members")
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="privacy_settings")
+    profile_visibility = models.CharField(
+        _("who can see my profile"),
+        max_length=20,
+        choices=Visibility.choices,
+        default=Visibility.NOBODY,
+    )
+    about = models.TextField(_("about me"), blank=True, max_length=1000)
+    cancer_types = models.CharField(
+        _("cancer types"),
+        blank=True,
+        max_length=200,
+        help_text=_("Optional, in your own words, e.g. “breast, and my father's prostate”."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"privacy settings of {self.user}"
+
+
+class Consent(models.Model):
+    """What a person agreed to, when, and under which version of the privacy notice."""
+
+    class Kind(models.TextChoices):
+        MINIMUM_AGE = "minimum_age", _("Confirmed the minimum age")
+        HEALTH_DATA = "health_data", _("Processing of health information")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    notice_version = models.CharField(max_length=20)
+    given_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "notice_version"], name="consent_once_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind} ({self.notice_version})"
+
+
+class Block(models.Model):
+    """`blocker` no longer sees `blocked`'s words expanded, and neither can contact the other."""
+
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once"),
+            models.CheckConstraint(
+                condition=~models.Q(blocker=models.F("blocked")), name="block_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker} blocks {self.blocked}"
+
+
+class NotificationPreference(models.Model):
+    """Email on or off for one kind of notification; no row means the default (on)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=20, choices=Notification.Kind.choices)
+    email = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind} email={'on' if self.email else 'off'}"
+
+
+class SignInRecord(models.Model):
+    """A recent sign-in, shown on the security page so people can spot one that wasn't them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_ins")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Memorial(models.Model):
+    """A member who has died, memorialised by staff at their family's request."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="memorial")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("staff note"), max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return f"in memory of {self.user}"
+
+
+class DataExport(models.Model):
+    """One requested copy of a person's data, built by a Celery task and fetched by link."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    data = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} for {self.user} ({self.state})"
+
+
+class AdminAccessLog(models.Model):
+    """Which staff member opened which member's private data in admin, and when.
+
+    Labels are copied so that the row still says who was involved after an account goes.
+    """
+
+    staff = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="admin_accesses_made"
+    )
+    staff_label = models.CharField(max_length=200)
+    subject = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="admin_accesses_received"
+    )
+    subject_label = models.CharField(max_length=200)
+    object_label = models.CharField(max_length=200)
+    path = models.CharField(max_length=500)
+    method = models.CharField(max_length=8)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.staff_label} viewed {self.object_label} at {self.at:%Y-%m-%d %H:%M}"

@@ -25,3 +25,11 @@ def mark_notifications_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def clear_expired_sessions() -> int:
+    """Delete sessions past their expiry; returns how many went. Safe to run twice."""
+    from django.contrib.sessions.models import Session
+
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

@@ -8,6 +8,7 @@ files, all under var/. Production and the test suite set DATABASE_URL and REDIS_
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -25,8 +26,8 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-local-demo-key-never-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 SITE_NAME = env("SITE_NAME", default="Support Groups")
 
 INSTALLED_APPS = [
@@ -132,12 +133,13 @@ else:
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
     _celery_dir = VAR_DIR / "celery"
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_celery_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_celery_dir / "queue"),
         "data_folder_out": str(_celery_dir / "queue"),
         "processed_folder": str(_celery_dir / "processed"),
+        "control_folder": str(_celery_dir / "control"),  # else it lands in the working directory
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
@@ -155,9 +157,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Beat entries are added by the apps' issues; exactly one beat process runs in every layout.
-CELERY_BEAT_SCHEDULE: dict = {}
+# Each app adds its entries in its own block at the end of this file. Exactly one beat process
+# runs in every layout (inside the worker for `make run`, the `beat` service in docker-compose).
+CELERY_BEAT_SCHEDULE: dict = {
+    "clear-expired-sessions": {
+        "task": "supportgroups.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}
 
 # --- Email ------------------------------------------------------------------------------------
 if env("EMAIL_URL", default=""):
@@ -216,6 +225,7 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_FAILURE_VIEW = "supportgroups.views.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -243,7 +253,7 @@ USE_TZ = True
 
 # --- Static files -------------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -265,6 +275,37 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
+# --- moderation ---
+# The dashboard needs MFA for everyone (mfa_required); staff are also stopped by the middleware.
+MFA_REQUIRED_PATH_PREFIXES += ["/moderation/"]
+MODERATION_CLAIM_MINUTES = env.int("MODERATION_CLAIM_MINUTES", default=15)
+MODERATION_CRISIS_BACKUP_MINUTES = env.int("MODERATION_CRISIS_BACKUP_MINUTES", default=10)
+MODERATION_ROTA_TIME_ZONE = env("MODERATION_ROTA_TIME_ZONE", default="Europe/London")
+MODERATION_REPORTS_PER_HOUR = env.int("MODERATION_REPORTS_PER_HOUR", default=10)
+MODERATION_SPAM_NEW_ACCOUNT_DAYS = env.int("MODERATION_SPAM_NEW_ACCOUNT_DAYS", default=3)
+CELERY_BEAT_SCHEDULE["moderation-escalate-unclaimed-crises"] = {
+    "task": "moderation.tasks.escalate_unclaimed_crises",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["moderation-release-stale-claims"] = {
+    "task": "moderation.tasks.release_stale_claims",
+    "schedule": 60.0,
+}
+
+# --- resources ---
+from celery.schedules import crontab  # noqa: E402 - only the resources block needs it
+
+RESOURCES_PAGE_SIZE = 20
+RESOURCES_SUGGESTIONS_PER_DAY = 10  # per member: each one lands in the facilitators' queue
+RESOURCES_LINK_CHECK_TIMEOUT = 10  # seconds, for HEAD and again for the GET fallback
+RESOURCES_LINK_CHECK_FAILURES_BEFORE_BROKEN = 2  # timeouts / 5xx in a row before "broken"
+# Members suggest addresses, so the checker never reaches private hosts (tests turn this on).
+RESOURCES_LINK_CHECK_ALLOW_PRIVATE = env.bool("RESOURCES_LINK_CHECK_ALLOW_PRIVATE", default=False)
+CELERY_BEAT_SCHEDULE["resources-check-links-weekly"] = {
+    "task": "resources.tasks.check_all_links",
+    "schedule": crontab(minute=17, hour=3, day_of_week="sun"),
+}
+
 # --- meetings ---
 # Occurrences are materialised this far ahead (on save and by an hourly beat task).
 MEETINGS_HORIZON_DAYS = 90
@@ -278,5 +319,57 @@ CELERY_BEAT_SCHEDULE["meetings-scan-reminders"] = {
 }
 CELERY_BEAT_SCHEDULE["meetings-materialise-occurrences"] = {
     "task": "groups.meetings.tasks.materialise_all",
+    "schedule": 3600.0,
+}
+
+# --- chat ---
+CHAT_MAX_MESSAGE_LENGTH = 2000
+CHAT_HISTORY_PAGE = 50  # messages on a fresh page, and per "load older" request
+CHAT_CATCH_UP_LIMIT = 500  # a client further behind than this starts again from the last page
+# Per-connection token bucket: a burst of CHAT_RATE_LIMIT_BURST, then this many per second.
+CHAT_RATE_LIMIT_BURST = env.int("CHAT_RATE_LIMIT_BURST", default=5)
+CHAT_RATE_LIMIT_PER_SECOND = env.float("CHAT_RATE_LIMIT_PER_SECOND", default=1.0)
+CHAT_HEARTBEAT_SECONDS = 20
+CHAT_PRESENCE_TTL_SECONDS = 3 * CHAT_HEARTBEAT_SECONDS
+CHAT_MUTE_MAX_MINUTES = 24 * 60
+
+# --- forums ---
+FORUMS_PAGE_SIZE = 20  # top-level replies per thread page, threads per board page
+FORUMS_DISPLAY_DEPTH = 6  # reply levels shown before "continue this thread"
+FORUMS_MAX_POST_LENGTH = 20_000  # characters
+CELERY_BEAT_SCHEDULE["forums-daily-digest"] = {
+    "task": "forums.tasks.send_daily_digests",
+    "schedule": 24 * 60 * 60,  # once a day; each digest holds everything since the last one
+}
+
+# --- privacy ---
+# Sign-up asks for the minimum age and explicit consent to processing health information.
+ACCOUNT_SIGNUP_FORM_CLASS = "supportgroups.privacy.forms.PrivacySignupForm"
+MINIMUM_AGE = env.int("MINIMUM_AGE", default=16)
+PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-01")
+FORMER_MEMBER_NAME = "Former member"
+# Export links work for 48 hours, and the copies are deleted when their links expire.
+DATA_EXPORT_LINK_MAX_AGE = 48 * 3600
+SIGN_IN_HISTORY_KEEP = 20
+# Search engines are kept out unless this is on AND a page opts in (privacy.middleware).
+SEARCH_INDEXING_ALLOWED = env.bool("SEARCH_INDEXING_ALLOWED", default=False)
+ROBOTS_DISALLOW = [
+    "/account/",
+    "/accounts/",
+    "/admin/",
+    "/chat/",
+    "/groups/",
+    "/meetings/",
+    "/members/",
+    "/moderation/",
+    "/notifications/",
+    "/profile/",
+]
+MIDDLEWARE.append("supportgroups.privacy.middleware.NoIndexMiddleware")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
+    "supportgroups.privacy.context_processors.privacy"  # lazy `blocked_ids` for templates
+)
+CELERY_BEAT_SCHEDULE["privacy-purge-expired-exports"] = {
+    "task": "supportgroups.privacy.tasks.purge_expired_exports_task",
     "schedule": 3600.0,
 }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("terms/", views.terms, name="terms"),
     path("profile/", views.profile, name="profile"),
+    path("members/<int:pk>/", views.member, name="member"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("accounts/mfa-required/", views.mfa_required, name="mfa_required"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("forums/", include("forums.urls")),
     path("moderation/", include("moderation.urls")),
     path("resources/", include("resources.urls")),
+    path("", include("supportgroups.privacy.urls")),  # robots.txt, account/privacy, members
 ]
 
 handler400 = "supportgroups.views.error_400"

@@ -1,12 +1,16 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import ProfileForm
+from .models import User
 
 
 def home(request):
@@ -41,6 +45,16 @@ def profile(request):
 
 
 @login_required
+def member(request, pk: int):
+    """A person as other members see them: display name and badge, never email or role."""
+    try:
+        person = selectors.member_for_display(pk=pk)
+    except User.DoesNotExist:
+        raise Http404 from None
+    return render(request, "account/member.html", {"person": person})
+
+
+@login_required
 def notifications(request):
     items = list(selectors.notifications_for(user=request.user))
     return render(request, "notifications.html", {"notifications": items})
@@ -66,4 +80,11 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return render(request, "errors/500.html", status=500)
+    """Rendered without the request context: it must work even when the database is down."""
+    html = loader.get_template("errors/500.html").render({"SITE_NAME": settings.SITE_NAME})
+    return HttpResponseServerError(html)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent after its page went stale (or from elsewhere): say so in the site's style."""
+    return render(request, "errors/403.html", {"csrf_failure": True}, status=403)

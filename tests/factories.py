@@ -136,7 +136,91 @@ class OccurrenceFactory(factory.django.DjangoModelFactory):
 # --- forums ----------------------------------------------------------------------------------
 
 
+class BoardFactory(factory.django.DjangoModelFactory):
+    """A public board; pass group=... for a group's private board."""
+
+    class Meta:
+        model = "forums.Board"
+
+    name = factory.Sequence(lambda n: f"Board {n}")
+    slug = factory.Sequence(lambda n: f"board-{n}")
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "forums.Topic"
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
 # --- moderation ------------------------------------------------------------------------------
 
 
+def _rota_weekday_now() -> int:
+    import zoneinfo
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    return timezone.localtime(
+        timezone=zoneinfo.ZoneInfo(settings.MODERATION_ROTA_TIME_ZONE)
+    ).weekday()
+
+
+class OnDutyShiftFactory(factory.django.DjangoModelFactory):
+    """Covers the whole of today (in MODERATION_ROTA_TIME_ZONE) unless told otherwise."""
+
+    class Meta:
+        model = "moderation.OnDutyShift"
+
+    user = factory.SubFactory(UserFactory)
+    weekday = factory.LazyFunction(_rota_weekday_now)
+    start = "00:00"
+    end = "23:59:59"
+    is_backup = False
+
+
 # --- resources -------------------------------------------------------------------------------
+
+
+class ResourceTopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "resources.Topic"
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "resources.Country"
+        django_get_or_create = ["code"]
+
+    code = "GB"
+    name = "United Kingdom"
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    """A published, reviewed resource with its own address."""
+
+    class Meta:
+        model = "resources.Resource"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Helpful resource {n}")
+    slug = factory.Sequence(lambda n: f"helpful-resource-{n}")
+    summary = "Plain information for people affected by cancer."
+    kind = "organisation"
+    url = factory.Sequence(lambda n: f"https://charity{n}.example.org/")
+    state = "published"
+    reviewed_on = factory.Faker("past_date")
+
+    @factory.post_generation
+    def tags(obj, create, extracted, **kwargs):
+        """ResourceFactory(tags={"topics": [topic], "countries": [gb]})"""
+        if create and extracted:
+            for name, values in extracted.items():
+                getattr(obj, name).set(values)

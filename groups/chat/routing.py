@@ -1,1 +1,5 @@
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from .consumers import ChatConsumer
+
+websocket_urlpatterns = [path("ws/chat/<slug:slug>/", ChatConsumer.as_asgi())]

@@ -1,5 +1,7 @@
-from django.urls import path  # noqa: F401 - routes arrive with the chat issue
+from django.urls import path
+
+from . import views
 
 app_name = "chat"
 
-urlpatterns: list = []
+urlpatterns = [path("<slug:slug>/", views.room, name="room")]

@@ -1,0 +1,90 @@
+"""Forms for writing and for reading preferences. Services validate again; forms give the
+writer field-level errors while keeping everything they typed."""
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+from .models import EmailPreference, Topic, TopicPreference
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Markdown works: *italic*, **bold**, > quote, - lists. Write @name to mention."
+        ),
+        error_messages={"required": _("Write a message before posting.")},
+    )
+    content_warning = forms.CharField(
+        label=_("Content warning (optional)"),
+        required=False,
+        max_length=120,
+        help_text=_("If you give one, your message starts folded away behind it."),
+    )
+    is_anonymous = forms.BooleanField(label=_("Post anonymously"), required=False)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, board=None, allow_anonymous=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A validator rather than max_length: no maxlength attribute silently cuts a long paste.
+        self.fields["body"].validators.append(
+            MaxLengthValidator(
+                settings.FORUMS_MAX_POST_LENGTH,
+                message=_(
+                    "This message is %(show_value)s characters long; the limit is "
+                    "%(limit_value)s. Your text is still here: shorten it or split it in two."
+                ),
+            )
+        )
+        if not (allow_anonymous and board is not None and board.allows_anonymous):
+            del self.fields["is_anonymous"]
+
+
+class EditPostForm(PostForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, allow_anonymous=False, **kwargs)
+        del self.fields["parent"]
+
+
+class ThreadForm(PostForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Sensitive topics this thread touches"),
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Readers can choose to hide or fold away threads about these."),
+    )
+    field_order = ["title", "topics", "content_warning", "body", "is_anonymous"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["parent"]
+        self.fields["body"].label = _("Opening message")
+
+
+class PreferencesForm(forms.Form):
+    digest = forms.ChoiceField(
+        label=_("Email me about replies and mentions"),
+        choices=EmailPreference.Digest.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, topics, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Show as usual")), *TopicPreference.Action.choices]
+        for topic in topics:
+            self.fields[f"topic_{topic.pk}"] = forms.ChoiceField(
+                label=topic.name, choices=choices, required=False
+            )
+        self.topics = topics
+
+    def topic_actions(self) -> dict[int, str]:
+        return {
+            topic.pk: self.cleaned_data[f"topic_{topic.pk}"]
+            for topic in self.topics
+            if self.cleaned_data.get(f"topic_{topic.pk}")
+        }

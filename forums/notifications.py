@@ -1,0 +1,147 @@
+"""Telling people about new posts: in-app notifications, and email digests by their choice.
+
+Runs in a Celery worker after the post has committed. Idempotent: a digest item is unique per
+(person, post), and a digest marks its items sent in the same transaction that picks them.
+"""
+
+import re
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from supportgroups.models import Notification, User
+from supportgroups.services import notify
+
+from . import permissions
+from .models import DigestItem, EmailPreference, Post, Subscription
+from .selectors import author_label, digest_choice
+
+MENTION = re.compile(r"(?<![\w@])@([^\s@][^@\n]{0,60})")
+MAX_NAME_WORDS = 4
+
+
+def mention_candidates(text: str) -> set[str]:
+    """Every lower-cased run of one to four words after an @: display names may have spaces."""
+    candidates = set()
+    for match in MENTION.finditer(text):
+        words = match.group(1).split()
+        for n in range(1, min(MAX_NAME_WORDS, len(words)) + 1):
+            phrase = " ".join(words[:n])
+            candidates.add(phrase.lower())
+            candidates.add(phrase.rstrip(".,;:!?").lower())
+    return candidates
+
+
+def mentioned_users(text: str):
+    candidates = mention_candidates(text)
+    if not candidates:
+        return User.objects.none()
+    return User.objects.annotate(lower_name=Lower("display_name")).filter(
+        lower_name__in=candidates, is_active=True
+    )
+
+
+def public_label(post: Post) -> str:
+    """Notifications and email never reveal an anonymous writer."""
+    return author_label(post.author, anonymous=post.is_anonymous, reveal=False)
+
+
+def deliver_post_notifications(*, post_id: int) -> None:
+    post = (
+        Post.objects.select_related("thread__board__group", "author")
+        .filter(pk=post_id, is_held=False, hidden_at__isnull=True)
+        .first()
+    )
+    if post is None:
+        return
+    thread, board = post.thread, post.thread.board
+    recipients: dict[int, tuple[User, str]] = {}
+    for person in mentioned_users(post.body).exclude(pk=post.author_id):
+        recipients[person.pk] = (person, DigestItem.Reason.MENTION)
+    followers = (
+        Subscription.objects.filter(thread=thread) | Subscription.objects.filter(board=board)
+    ).select_related("user")
+    for sub in followers:
+        if sub.user_id != post.author_id and sub.user_id not in recipients:
+            recipients[sub.user_id] = (sub.user, DigestItem.Reason.REPLY)
+    url = post.get_absolute_url()
+    name = public_label(post)
+    for person, reason in recipients.values():
+        if not permissions.can_read_board(person, board):
+            continue
+        with transaction.atomic():
+            _item, created = DigestItem.objects.get_or_create(
+                user=person, post=post, defaults={"reason": reason}
+            )
+            if not created:
+                continue  # this task already ran for this post
+            if reason == DigestItem.Reason.MENTION:
+                title = _("%(name)s mentioned you in “%(thread)s”")
+                kind = Notification.Kind.MENTION
+            else:
+                title = _("%(name)s replied in “%(thread)s”")
+                kind = Notification.Kind.REPLY
+            notify(
+                user=person,
+                kind=kind,
+                title=(title % {"name": name, "thread": thread.title})[:200],
+                body=post.excerpt(),
+                url=url,
+            )
+            if digest_choice(person) == EmailPreference.Digest.IMMEDIATELY:
+                from .tasks import send_digest
+
+                transaction.on_commit(lambda pk=person.pk: send_digest.delay(pk))
+
+
+@transaction.atomic
+def send_digest(*, user_id: int) -> int:
+    """Email everything waiting for one person in one message; returns how many items went."""
+    items = list(
+        DigestItem.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("post__thread", "post__author", "user")
+        .filter(user_id=user_id, sent_at__isnull=True)
+        .order_by("created_at", "id")
+    )
+    if not items:
+        return 0
+    person = items[0].user
+    lines = [
+        {
+            "reason": item.get_reason_display(),
+            "thread": item.post.thread.title,
+            "author": public_label(item.post),
+            "excerpt": item.post.excerpt(),
+            "url": settings.SITE_URL + item.post.get_absolute_url(),
+        }
+        for item in items
+        if not item.post.is_removed and not item.post.is_hidden
+    ]
+    DigestItem.objects.filter(pk__in=[i.pk for i in items]).update(sent_at=timezone.now())
+    if lines:
+        context = {"person": person, "lines": lines, "site_url": settings.SITE_URL}
+        send_mail(
+            subject=_("%(count)s new in the forums") % {"count": len(lines)},
+            message=render_to_string("forums/email/digest.txt", context),
+            from_email=None,
+            recipient_list=[person.email],
+        )
+    return len(lines)
+
+
+def send_daily_digests() -> int:
+    """The daily beat entry: one digest per person who chose daily email and has news."""
+    user_ids = (
+        DigestItem.objects.filter(
+            sent_at__isnull=True,
+            user__forum_email_preference__digest=EmailPreference.Digest.DAILY,
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    return sum(1 for user_id in list(user_ids) if send_digest(user_id=user_id))

@@ -1,0 +1,130 @@
+"""Who may read, write and moderate on a board: the one place forum rules live.
+
+Views, selectors, templates and tasks ask these named predicates; none re-derives them. Group
+boards defer to groups.permissions (can_view_private, can_manage). Answers are remembered on the
+user object for the rest of the request, so asking twice costs no second query.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.db.models import Q, QuerySet
+
+from groups import permissions as group_permissions
+from groups.models import SupportGroup
+
+from .models import Board, Post
+
+
+def _remember(user, key: tuple, compute: Callable[[], bool]) -> bool:
+    memo = user.__dict__.setdefault("_forum_permission_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def has_verified_email(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return _remember(
+        user,
+        ("verified",),
+        lambda: EmailAddress.objects.filter(user=user, verified=True).exists(),
+    )
+
+
+def _can_view_group(user, board: Board) -> bool:
+    return _remember(
+        user,
+        ("view", board.group_id),
+        lambda: group_permissions.can_view_private(user, board.group),
+    )
+
+
+def can_read_board(user, board: Board) -> bool:
+    """Public boards: anyone. A group's board: its active members, facilitators and staff."""
+    return not board.is_private or _can_view_group(user, board)
+
+
+def can_post_in(user, board: Board) -> bool:
+    """Public boards: signed-in people with a verified email. Group boards: whoever may read."""
+    if not user.is_authenticated:
+        return False
+    if board.is_private:
+        return _can_view_group(user, board)
+    return has_verified_email(user)
+
+
+def can_moderate_board(user, board: Board) -> bool:
+    """The group's facilitators and staff on a group board; staff on public boards."""
+    if not user.is_authenticated:
+        return False
+    if not board.is_private:
+        return user.is_staff
+    return _remember(
+        user, ("manage", board.group_id), lambda: group_permissions.can_manage(user, board.group)
+    )
+
+
+def can_see_anonymous_author(user, board: Board) -> bool:
+    """Anonymous posts name their writer only to the people who moderate the board."""
+    return can_moderate_board(user, board)
+
+
+def can_see_history(user, board: Board) -> bool:
+    return can_moderate_board(user, board)
+
+
+def can_edit_post(user, post: Post) -> bool:
+    """Writers edit and remove their own posts while they stand; moderation keeps its own tools."""
+    return (
+        user.is_authenticated
+        and post.author_id == user.pk
+        and not post.is_removed
+        and not post.is_hidden
+    )
+
+
+def can_see_post_body(user, post: Post, *, moderator: bool) -> bool:
+    """Held posts wait for a facilitator: only their writer and moderators see them meanwhile."""
+    return not post.is_held or moderator or (user.is_authenticated and post.author_id == user.pk)
+
+
+def readable_boards(user) -> QuerySet[Board]:
+    """Every board a person may read; the same rule as can_read_board, as a queryset for search."""
+    if user.is_authenticated and user.is_staff:
+        return Board.objects.all()
+    if not user.is_authenticated:
+        return Board.objects.filter(group__isnull=True)
+    return Board.objects.filter(
+        Q(group__isnull=True) | Q(group__in=SupportGroup.objects.with_member(user))
+    )
+
+
+@dataclass
+class BoardAccess:
+    """The answers for one person on one board, for templates that ask several times."""
+
+    user: object
+    board: Board
+
+    @property
+    def can_read(self) -> bool:
+        return can_read_board(self.user, self.board)
+
+    @property
+    def can_post(self) -> bool:
+        return can_post_in(self.user, self.board)
+
+    @property
+    def can_moderate(self) -> bool:
+        return can_moderate_board(self.user, self.board)
+
+    @property
+    def can_see_history(self) -> bool:
+        return can_see_history(self.user, self.board)
+
+    @property
+    def can_see_anonymous_author(self) -> bool:
+        return can_see_anonymous_author(self.user, self.board)

@@ -1,0 +1,294 @@
+"""Writes for the forums. Every create or edit is screened by moderation in the same transaction,
+indexed for search, and tells followers only after it has committed (see notifications.py).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from groups.models import SupportGroup
+from moderation.services import ScreenResult, screen
+
+from . import tasks
+from .models import (
+    Board,
+    EmailPreference,
+    Post,
+    PostRevision,
+    Reaction,
+    Subscription,
+    Thread,
+    ThreadReadState,
+    Topic,
+    TopicPreference,
+    path_segment,
+)
+
+
+@dataclass(frozen=True)
+class Written:
+    """A created or edited post and what moderation said about it."""
+
+    post: Post
+    screening: ScreenResult
+
+
+def max_post_length() -> int:
+    return settings.FORUMS_MAX_POST_LENGTH
+
+
+def _validate_body(body: str, content_warning: str) -> None:
+    errors = {}
+    if not body.strip():
+        errors["body"] = _("Write a message before posting.")
+    elif len(body) > max_post_length():
+        errors["body"] = _(
+            "This message is %(length)s characters long; the limit is %(limit)s. "
+            "Your text is still here: shorten it or split it into two posts."
+        ) % {"length": len(body), "limit": max_post_length()}
+    if len(content_warning) > 120:
+        errors["content_warning"] = _("Keep the content warning under 120 characters.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def index_post(post: Post) -> None:
+    """Refresh the post's search vector (title weighs more than body); PostgreSQL only."""
+    if not settings.USING_POSTGRES:
+        return
+    from django.contrib.postgres.search import SearchVector
+
+    title = post.thread.title if post.is_opening else ""
+    searchable = "" if post.is_removed else post.body
+    Post.objects.filter(pk=post.pk).update(
+        search_vector=SearchVector(Value(title), weight="A", config="english")
+        + SearchVector(Value(searchable), weight="B", config="english")
+    )
+
+
+@transaction.atomic
+def ensure_group_board(*, group: SupportGroup) -> Board:
+    """Each support group has exactly one private board, made the first time it is needed."""
+    board, _created = Board.objects.get_or_create(
+        group=group,
+        defaults={
+            "name": group.name,
+            "slug": f"group-{group.slug}"[:140],
+            "description": _("Private board for the members of %(group)s.") % {"group": group},
+        },
+    )
+    return board
+
+
+def _screen(post: Post) -> ScreenResult:
+    result = screen(post)
+    if result.held and not post.is_held:
+        Post.objects.filter(pk=post.pk).update(is_held=True)
+        post.is_held = True
+    return result
+
+
+def _insert_post(
+    *,
+    thread: Thread,
+    author,
+    parent: Post | None,
+    body: str,
+    content_warning: str,
+    is_anonymous: bool,
+    is_opening: bool = False,
+) -> Post:
+    """Two writes whatever the thread's size: the row, then its path from its own id."""
+    post = Post.objects.create(
+        thread=thread,
+        parent=parent,
+        depth=parent.depth + 1 if parent else 0,
+        author=author,
+        body=body,
+        content_warning=content_warning.strip(),
+        is_anonymous=is_anonymous and thread.board.allows_anonymous,
+        is_opening=is_opening,
+    )
+    post.path = (parent.path if parent else "") + path_segment(post.pk)
+    post.root_id = parent.root_id if parent else post.pk
+    Post.objects.filter(pk=post.pk).update(path=post.path, root_id=post.root_id)
+    return post
+
+
+@transaction.atomic
+def create_thread(
+    *,
+    author,
+    board: Board,
+    title: str,
+    body: str,
+    content_warning: str = "",
+    topics: Iterable[Topic] = (),
+    is_anonymous: bool = False,
+) -> Written:
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": _("Give the thread a title.")})
+    _validate_body(body, content_warning)
+    now = timezone.now()
+    thread = Thread.objects.create(board=board, title=title, author=author, last_post_at=now)
+    thread.topics.set(topics)
+    post = _insert_post(
+        thread=thread,
+        author=author,
+        parent=None,
+        body=body,
+        content_warning=content_warning,
+        is_anonymous=is_anonymous,
+        is_opening=True,
+    )
+    thread.opening_post = post
+    thread.last_post_id = post.pk
+    thread.save(update_fields=["opening_post", "last_post_id"])
+    result = _screen(post)
+    index_post(post)
+    follow(user=author, thread=thread)
+    if not post.is_held:
+        transaction.on_commit(lambda: tasks.notify_new_post.delay(post.pk))
+    return Written(post=post, screening=result)
+
+
+@transaction.atomic
+def create_reply(
+    *,
+    author,
+    thread: Thread,
+    body: str,
+    parent: Post | None = None,
+    content_warning: str = "",
+    is_anonymous: bool = False,
+) -> Written:
+    """Reply to the thread (parent None, or its opening post) or to any standing reply in it."""
+    if parent is not None and parent.thread_id != thread.pk:
+        raise ValidationError({"parent": _("That post belongs to another thread.")})
+    if parent is not None and (parent.is_removed or parent.is_hidden):
+        raise ValidationError(
+            {"parent": _("That post has been removed, so it can't take replies any more.")}
+        )
+    _validate_body(body, content_warning)
+    if parent is not None and parent.is_opening:
+        parent = None
+    post = _insert_post(
+        thread=thread,
+        author=author,
+        parent=parent,
+        body=body,
+        content_warning=content_warning,
+        is_anonymous=is_anonymous,
+    )
+    result = _screen(post)
+    index_post(post)
+    if not post.is_held:
+        Thread.objects.filter(pk=thread.pk).update(
+            reply_count=F("reply_count") + 1, last_post_at=post.created_at, last_post_id=post.pk
+        )
+        transaction.on_commit(lambda: tasks.notify_new_post.delay(post.pk))
+    follow(user=author, thread=thread)
+    return Written(post=post, screening=result)
+
+
+@transaction.atomic
+def edit_post(*, post: Post, body: str, content_warning: str = "") -> Written:
+    """Keep what it said before as a revision, mark it edited, and screen it again."""
+    _validate_body(body, content_warning)
+    post = Post.objects.select_for_update().select_related("thread__board").get(pk=post.pk)
+    if post.body == body and post.content_warning == content_warning.strip():
+        return Written(post=post, screening=ScreenResult())
+    PostRevision.objects.create(post=post, body=post.body, content_warning=post.content_warning)
+    post.body = body
+    post.content_warning = content_warning.strip()
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "content_warning", "edited_at"])
+    result = _screen(post)
+    index_post(post)
+    return Written(post=post, screening=result)
+
+
+@transaction.atomic
+def remove_post(*, post: Post) -> None:
+    """Soft delete: the words (and their history) go, the place in the tree and replies stay."""
+    Post.objects.filter(pk=post.pk).update(
+        removed_by_author_at=timezone.now(), body="", content_warning="", search_vector=None
+    )
+    PostRevision.objects.filter(post=post).delete()
+    post.refresh_from_db()
+
+
+@transaction.atomic
+def toggle_reaction(*, user, post: Post, kind: str) -> bool:
+    """Add the reaction, or take it back if already given; returns whether it is now on."""
+    if kind not in Reaction.Kind.values:
+        raise ValidationError({"kind": _("Choose one of the offered reactions.")})
+    deleted, _details = Reaction.objects.filter(user=user, post=post, kind=kind).delete()
+    if deleted:
+        Post.objects.filter(pk=post.pk).update(support_count=F("support_count") - 1)
+        return False
+    try:
+        with transaction.atomic():
+            Reaction.objects.create(user=user, post=post, kind=kind)
+    except IntegrityError:  # a double click raced us; one row is what we want
+        return True
+    Post.objects.filter(pk=post.pk).update(support_count=F("support_count") + 1)
+    return True
+
+
+def follow(*, user, thread: Thread | None = None, board: Board | None = None) -> None:
+    Subscription.objects.bulk_create(
+        [Subscription(user=user, thread=thread, board=board)], ignore_conflicts=True
+    )
+
+
+def unfollow(*, user, thread: Thread | None = None, board: Board | None = None) -> None:
+    Subscription.objects.filter(user=user, thread=thread, board=board).delete()
+
+
+def mark_read(*, user, thread: Thread) -> None:
+    """Remember the newest post seen; one upsert, never moving backwards."""
+    if not user.is_authenticated or not thread.last_post_id:
+        return
+    ThreadReadState.objects.bulk_create(
+        [ThreadReadState(user=user, thread=thread, last_read_post_id=thread.last_post_id)],
+        update_conflicts=True,
+        unique_fields=["user", "thread"],
+        update_fields=["last_read_post_id", "updated_at"],
+    )
+
+
+@transaction.atomic
+def set_reading_preferences(*, user, topic_actions: dict[int, str], digest: str) -> None:
+    """Replace the person's topic filters and email digest choice."""
+    if digest not in EmailPreference.Digest.values:
+        raise ValidationError({"digest": _("Choose how often to get email.")})
+    TopicPreference.objects.filter(user=user).delete()
+    TopicPreference.objects.bulk_create(
+        [
+            TopicPreference(user=user, topic_id=topic_id, action=action)
+            for topic_id, action in topic_actions.items()
+            if action in TopicPreference.Action.values
+        ]
+    )
+    EmailPreference.objects.update_or_create(user=user, defaults={"digest": digest})
+
+
+def create_board(*, name: str, description: str = "", allows_anonymous: bool = False) -> Board:
+    board, _created = Board.objects.get_or_create(
+        slug=slugify(name)[:140],
+        defaults={
+            "name": name,
+            "description": description,
+            "allows_anonymous": allows_anonymous,
+        },
+    )
+    return board

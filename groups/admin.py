@@ -1,0 +1,99 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import Audience, CancerType, Language, Membership, MembershipEvent, SupportGroup
+
+
+@admin.register(CancerType, Audience)
+class TaxonomyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["user", "role", "state", "last_active_at"]
+    readonly_fields = ["last_active_at"]
+    autocomplete_fields = ["user"]
+    show_change_link = True
+
+
+@admin.register(SupportGroup)
+class SupportGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "format", "country", "join_policy", "kind", "is_listed", "is_archived"]
+    list_filter = [
+        "is_archived",
+        "is_listed",
+        "format",
+        "join_policy",
+        "kind",
+        "cancer_types",
+        "audiences",
+        "languages",
+        "country",
+    ]
+    search_fields = ["name", "slug", "summary", "city"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["cancer_types", "audiences", "languages"]
+    autocomplete_fields = ["alumni_group"]
+    inlines = [MembershipInline]
+    actions = ["archive"]
+
+    @admin.action(description=_("Archive the selected groups"))
+    def archive(self, request, queryset):
+        count = services.archive_groups(groups=queryset)
+        self.message_user(
+            request, ngettext("%d group archived.", "%d groups archived.", count) % count
+        )
+
+
+class MembershipEventInline(admin.TabularInline):
+    """History is appended by the services and never edited here."""
+
+    model = MembershipEvent
+    extra = 0
+    fields = ["created_at", "kind", "actor", "message"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "group", "role", "state", "updated_at", "last_active_at"]
+    list_filter = ["state", "role", "group__is_archived", "group"]
+    search_fields = ["user__display_name", "user__email", "group__name"]
+    list_select_related = ["user", "group"]
+    autocomplete_fields = ["user", "group"]
+    readonly_fields = ["created_at", "updated_at", "joined_at", "waitlisted_at"]
+    inlines = [MembershipEventInline]
+    actions = ["approve_pending"]
+
+    @admin.action(description=_("Approve the selected pending requests"))
+    def approve_pending(self, request, queryset):
+        """Through the service, so capacity, history and emails work as on the site."""
+        approved = 0
+        for membership in queryset.filter(state=Membership.State.PENDING):
+            try:
+                services.approve(membership=membership, by=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"{membership}: {exc.messages[0]}", messages.WARNING)
+            else:
+                approved += 1
+        self.message_user(
+            request, ngettext("%d request approved.", "%d requests approved.", approved) % approved
+        )

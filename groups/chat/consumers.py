@@ -1,0 +1,335 @@
+"""The live room socket: catch-up, sending, presence, typing and facilitator controls.
+
+Who may do what is asked of groups.permissions on connect, inside every write (the services
+check again under the room lock) and in every group event handler, so a person whose access
+was taken away stops receiving the moment the next event arrives, and a "chat.access" event
+closes their sockets at once.
+"""
+
+import json
+import time
+import uuid
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from groups import permissions
+from groups.models import SupportGroup
+from moderation.selectors import crisis_lines_for
+
+from . import presence, selectors, services
+from .limits import TokenBucket
+from .models import ChatRoom
+
+CLOSE_FORBIDDEN = 4403
+# Actions that write or read the database on the client's say-so take a rate-limit token.
+LIMITED_ACTIONS = {"send", "edit", "history", "report", "remove", "mute", "room", "live"}
+
+
+def _as_int(value, default: int | None = None) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+class ChatConsumer(AsyncJsonWebsocketConsumer):
+    room: ChatRoom | None = None
+
+    # --- connection ------------------------------------------------------------------------
+    async def connect(self):
+        self.user = self.scope["user"]
+        self.room = await database_sync_to_async(self._load_room)(
+            self.scope["url_route"]["kwargs"]["slug"]
+        )
+        if self.room is None:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.bucket = TokenBucket(
+            capacity=settings.CHAT_RATE_LIMIT_BURST, rate=settings.CHAT_RATE_LIMIT_PER_SECOND
+        )
+        self.last_typing = 0.0
+        await self.accept()
+        # Join the live groups first, then read the catch-up: a message saved in between
+        # arrives twice at worst, and the client drops the duplicate by id.
+        await self.channel_layer.group_add(self.room.group_name, self.channel_name)
+        await self.channel_layer.group_add(
+            services.user_group_name(self.user.pk), self.channel_name
+        )
+        params = parse_qs(self.scope.get("query_string", b"").decode())
+        await self.send_json(
+            await database_sync_to_async(self._welcome)(
+                _as_int(params.get("last_seen_id", [None])[0]),
+                _as_int(params.get("rev", [None])[0], 0),
+            )
+        )
+        await self._heartbeat()
+
+    async def disconnect(self, code):
+        if self.room is None:
+            return
+        await self.channel_layer.group_discard(self.room.group_name, self.channel_name)
+        await self.channel_layer.group_discard(
+            services.user_group_name(self.user.pk), self.channel_name
+        )
+        people = await database_sync_to_async(presence.leave)(
+            room_id=self.room.pk, channel=self.channel_name
+        )
+        await self.channel_layer.group_send(
+            self.room.group_name, {"type": "chat.presence", "people": people}
+        )
+
+    def _load_room(self, slug: str) -> ChatRoom | None:
+        if not self.user.is_authenticated:
+            return None
+        group = SupportGroup.objects.filter(slug=slug).first()
+        if group is None or not permissions.can_view_private(self.user, group):
+            return None
+        room = services.room_for_group(group=group)
+        room.group = group
+        return room
+
+    def _welcome(self, last_seen: int | None, revision: int) -> dict:
+        """The room's state and the messages the client lacks (see selectors)."""
+        room = ChatRoom.objects.select_related("group", "live_facilitator").get(pk=self.room.pk)
+        self.room = room
+        changed, removed, reset = [], [], last_seen is None
+        if not reset:
+            limit = settings.CHAT_CATCH_UP_LIMIT
+            messages = selectors.messages_after(
+                room=room, user=self.user, after=last_seen, limit=limit + 1
+            )
+            if len(messages) > limit:  # too far behind: start again from the recent page
+                reset = True
+            else:
+                changed, removed = selectors.changes_since(
+                    room=room, user=self.user, up_to=last_seen, revision=revision
+                )
+        if reset:
+            messages = selectors.recent_messages(room=room, user=self.user)
+        mute = selectors.active_mute(room=room, user=self.user)
+        return {
+            "type": "welcome",
+            "reset": reset,
+            "room": selectors.serialize_room(room),
+            "messages": [selectors.serialize_message(m) for m in [*messages, *changed]],
+            "removed": removed,
+            "muted_until": mute.until.isoformat() if mute else None,
+            "can_manage": permissions.can_manage(self.user, room.group),
+        }
+
+    # --- frames from the client ------------------------------------------------------------
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if text_data is None or len(text_data) > settings.CHAT_MAX_MESSAGE_LENGTH * 4:
+            await self._error("too_long", _("That message is far too long."), {})
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            content = None
+        if not isinstance(content, dict):
+            await self._error("bad_request", _("The chat could not read that."), {})
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content, **kwargs):
+        action = str(content.get("type"))
+        if action == "heartbeat":
+            await self._heartbeat()
+            return
+        if action == "typing":
+            await self._typing()
+            return
+        handler = getattr(self, f"_do_{action}", None) if action in LIMITED_ACTIONS else None
+        if handler is None:
+            await self._error("bad_request", _("The chat could not read that."), content)
+            return
+        if not self.bucket.take():
+            await self._error(
+                "rate_limited",
+                _("You are sending very quickly. Please wait a few seconds and try again."),
+                content,
+            )
+            return
+        try:
+            frames = await database_sync_to_async(handler)(content)
+        except services.ChatRefused as refused:
+            await self._error(refused.code, refused.message, content)
+            if refused.code == "forbidden":
+                await self._still_allowed()
+            return
+        for frame in frames:
+            await self.send_json(frame)
+
+    async def _error(self, code: str, message: str, content: dict) -> None:
+        await self.send_json(
+            {
+                "type": "error",
+                "code": code,
+                "message": message,
+                "client_msg_id": content.get("client_msg_id"),
+            }
+        )
+
+    async def _heartbeat(self) -> None:
+        if not await self._still_allowed():
+            return
+        changed, people = await database_sync_to_async(presence.touch)(
+            room_id=self.room.pk,
+            channel=self.channel_name,
+            user_id=self.user.pk,
+            name=self.user.display_name,
+        )
+        await self.send_json({"type": "pong", "people": people})
+        if changed:
+            await self.channel_layer.group_send(
+                self.room.group_name, {"type": "chat.presence", "people": people}
+            )
+
+    async def _typing(self) -> None:
+        """Tell the others someone is typing; at most one every two seconds, never stored."""
+        now = time.monotonic()
+        if now - self.last_typing < 2 or not await self._still_allowed():
+            return
+        self.last_typing = now
+        await self.channel_layer.group_send(
+            self.room.group_name,
+            {"type": "chat.typing", "user_id": self.user.pk, "name": self.user.display_name},
+        )
+
+    # --- actions (run in a worker thread; they return the frames for this socket) -------------
+    def _do_send(self, content: dict) -> list[dict]:
+        try:
+            client_msg_id = uuid.UUID(str(content.get("client_msg_id")))
+        except ValueError as error:
+            raise services.ChatRefused("bad_request", _("The chat could not read that.")) from error
+        result = services.post_message(
+            room=self.room,
+            author=self.user,
+            body=content.get("body", ""),
+            client_msg_id=client_msg_id,
+        )
+        return self._after_write(result, announce=not result.created)
+
+    def _do_edit(self, content: dict) -> list[dict]:
+        result = services.edit_message(
+            room=self.room,
+            editor=self.user,
+            sequence=_as_int(content.get("id"), 0),
+            body=content.get("body", ""),
+        )
+        return self._after_write(result, announce=False)
+
+    def _after_write(self, result: services.PostResult, *, announce: bool) -> list[dict]:
+        """What only the writer hears: their held message, the crisis support message."""
+        frames = []
+        if announce or result.message.is_held:
+            frames.append(
+                {"type": "message", "message": selectors.serialize_message(result.message)}
+            )
+        if result.message.is_held:
+            frames.append(
+                {
+                    "type": "notice",
+                    "message": _(
+                        "Your message is waiting for a facilitator. Only you can see it for now."
+                    ),
+                }
+            )
+        if result.screen.crisis:
+            html = render_to_string(
+                "moderation/_crisis_message.html",
+                {"crisis_lines": crisis_lines_for(self.user)},
+            )
+            frames.append({"type": "crisis", "html": html})
+        return frames
+
+    def _do_history(self, content: dict) -> list[dict]:
+        if not permissions.can_view_private(self.user, self.room.group):
+            raise services.ChatRefused("forbidden", _("You no longer have access to this room."))
+        messages = selectors.messages_before(
+            room=self.room, user=self.user, before=_as_int(content.get("before"), 0)
+        )
+        return [
+            {
+                "type": "history",
+                "messages": [selectors.serialize_message(m) for m in messages],
+                "has_more": len(messages) == settings.CHAT_HISTORY_PAGE,
+            }
+        ]
+
+    def _do_report(self, content: dict) -> list[dict]:
+        sequence = _as_int(content.get("id"), 0)
+        services.report_message(room=self.room, by=self.user, sequence=sequence)
+        notice = _("Thank you. A facilitator will look at this message.")
+        return [{"type": "reported", "id": sequence, "message": notice}]
+
+    def _do_remove(self, content: dict) -> list[dict]:
+        services.remove_message(
+            room=self.room, by=self.user, sequence=_as_int(content.get("id"), 0)
+        )
+        return []
+
+    def _do_mute(self, content: dict) -> list[dict]:
+        services.mute_member(
+            room=self.room,
+            by=self.user,
+            user_id=_as_int(content.get("user_id"), 0),
+            minutes=_as_int(content.get("minutes"), 0),
+        )
+        return [{"type": "notice", "message": _("The member is muted in this room.")}]
+
+    def _do_room(self, content: dict) -> list[dict]:
+        flags = {k: bool(content[k]) for k in ("locked", "ended") if k in content}
+        self.room = services.set_room_state(room=self.room, by=self.user, **flags)
+        return []
+
+    def _do_live(self, content: dict) -> list[dict]:
+        self.room = services.set_live_session(
+            room=self.room, by=self.user, live=bool(content.get("live"))
+        )
+        return []
+
+    # --- events from the channel layer: each one re-checks access first ----------------------
+    async def _still_allowed(self) -> bool:
+        allowed = await database_sync_to_async(permissions.can_view_private)(
+            self.user, self.room.group
+        )
+        if not allowed:
+            await self.send_json(
+                {"type": "closed", "message": _("You no longer have access to this room.")}
+            )
+            await self.close(code=CLOSE_FORBIDDEN)
+        return allowed
+
+    async def chat_message(self, event):
+        if await self._still_allowed():
+            await self.send_json({"type": "message", "message": event["message"]})
+
+    async def chat_removed(self, event):
+        if await self._still_allowed():
+            await self.send_json({"type": "removed", "id": event["id"]})
+
+    async def chat_room(self, event):
+        if await self._still_allowed():
+            await self.send_json({"type": "room", "room": event["room"]})
+
+    async def chat_presence(self, event):
+        if await self._still_allowed():
+            await self.send_json({"type": "presence", "people": event["people"]})
+
+    async def chat_typing(self, event):
+        if event["user_id"] != self.user.pk and await self._still_allowed():
+            await self.send_json({"type": "typing", "name": event["name"]})
+
+    async def chat_muted(self, event):
+        if event["room_id"] == self.room.pk and await self._still_allowed():
+            await self.send_json({"type": "muted", "until": event["until"]})
+
+    async def chat_access(self, event):
+        if event["group_id"] == self.room.group_id:
+            await self._still_allowed()

@@ -1,0 +1,44 @@
+"""Who is in a room now, kept in the cache (Redis in production) and never in the database.
+
+One cache entry per room maps each open socket to (user id, name, last heartbeat). Sockets send a
+heartbeat every CHAT_HEARTBEAT_SECONDS; entries older than CHAT_PRESENCE_TTL_SECONDS are dropped
+on every update (a server that died without saying goodbye), and the whole entry expires with the
+same timeout. Two servers writing at once may drop one update; the next heartbeat restores it.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def _key(room_id: int) -> str:
+    return f"chat:presence:{room_id}"
+
+
+def _fresh(entries: dict) -> dict:
+    oldest = time.time() - settings.CHAT_PRESENCE_TTL_SECONDS
+    return {channel: entry for channel, entry in entries.items() if entry[2] >= oldest}
+
+
+def names(entries: dict) -> list[str]:
+    return sorted({entry[1] for entry in entries.values()}, key=str.casefold)
+
+
+def touch(*, room_id: int, channel: str, user_id: int, name: str) -> tuple[bool, list[str]]:
+    """Record a heartbeat. Returns (whether the list of people changed, the people here)."""
+    entries = cache.get(_key(room_id)) or {}
+    before = names(entries)
+    entries = _fresh(entries)
+    entries[channel] = (user_id, name, time.time())
+    cache.set(_key(room_id), entries, timeout=settings.CHAT_PRESENCE_TTL_SECONDS)
+    after = names(entries)
+    return before != after, after
+
+
+def leave(*, room_id: int, channel: str) -> list[str]:
+    """Forget a closed socket; returns who is still here."""
+    entries = _fresh(cache.get(_key(room_id)) or {})
+    entries.pop(channel, None)
+    cache.set(_key(room_id), entries, timeout=settings.CHAT_PRESENCE_TTL_SECONDS)
+    return names(entries)

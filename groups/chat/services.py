@@ -1,0 +1,300 @@
+"""Writes for chat rooms. Each one saves first and broadcasts after the commit.
+
+Every write locks the room row (``select_for_update``) and takes the next ``last_sequence`` /
+``last_revision`` from it, so two writers can never get the same number and a reconnecting
+client can ask for exactly what it missed. The broadcast runs in ``transaction.on_commit`` with
+``robust=True``: a message is in PostgreSQL before anyone hears of it, and if Redis is down the
+write still succeeds and clients catch up from the database when they reconnect.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groups import permissions
+from groups.models import SupportGroup
+from moderation import services as moderation
+from moderation.services import ScreenResult
+
+from .models import ChatMessage, ChatRoom, RoomMute
+from .selectors import active_mute, serialize_message, serialize_room
+
+
+class ChatRefused(Exception):
+    """A write the person may not make; ``code`` goes to the client in an error frame."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PostResult:
+    message: ChatMessage
+    created: bool
+    screen: ScreenResult
+
+
+def user_group_name(user_id: int) -> str:
+    """Every open chat socket of one person listens here, so access changes reach them all."""
+    return f"chat.user.{user_id}"
+
+
+def room_for_group(*, group: SupportGroup) -> ChatRoom:
+    room, _created = ChatRoom.objects.select_related("live_facilitator").get_or_create(group=group)
+    room.group = group
+    return room
+
+
+def _send_on_commit(group_name: str, event: dict) -> None:
+    def send() -> None:
+        async_to_sync(get_channel_layer().group_send)(group_name, event)
+
+    transaction.on_commit(send, robust=True)
+
+
+def _locked_room(room_id: int) -> ChatRoom:
+    return ChatRoom.objects.select_for_update().select_related("group").get(pk=room_id)
+
+
+def _bump_revision(room: ChatRoom, *, new_message: bool = False) -> None:
+    room.last_revision += 1
+    fields = ["last_revision"]
+    if new_message:
+        room.last_sequence += 1
+        fields.append("last_sequence")
+    room.save(update_fields=fields)
+
+
+def _clean_body(body: str) -> str:
+    body = body.strip() if isinstance(body, str) else ""
+    if not body:
+        raise ChatRefused("empty", _("Write a message first."))
+    limit = settings.CHAT_MAX_MESSAGE_LENGTH
+    if len(body) > limit:
+        raise ChatRefused(
+            "too_long",
+            _("Messages can be at most %(limit)d characters; this one has %(length)d.")
+            % {"limit": limit, "length": len(body)},
+        )
+    return body
+
+
+def check_can_write(user, room: ChatRoom) -> None:
+    """Raise ChatRefused unless the person may write in the room right now."""
+    if not permissions.can_view_private(user, room.group):
+        raise ChatRefused("forbidden", _("You are no longer a member of this group."))
+    if room.is_ended:
+        raise ChatRefused("ended", _("This room has ended. A facilitator can open it again."))
+    if room.is_locked and not permissions.can_manage(user, room.group):
+        raise ChatRefused("locked", _("A facilitator has locked the room for now."))
+    mute = active_mute(room=room, user=user)
+    if mute is not None:
+        until = timezone.localtime(mute.until).strftime("%H:%M")
+        raise ChatRefused(
+            "muted", _("A facilitator has muted you until %(time)s.") % {"time": until}
+        )
+
+
+def _check_can_manage(user, room: ChatRoom) -> None:
+    if not permissions.can_manage(user, room.group):
+        raise ChatRefused("forbidden", _("Only the group's facilitators can do that."))
+
+
+def _screened_broadcast(message: ChatMessage, screen: ScreenResult, *, was_shown: bool) -> None:
+    """Tell the room about a new or edited message, unless moderation holds it back.
+
+    A held message stays held when its author edits it: only a facilitator releases it.
+    """
+    if screen.held or message.is_held:
+        message.is_held = True
+        message.save(update_fields=["is_held"])
+        if was_shown:  # an edit put it on hold: take the old text away from the others
+            _send_on_commit(
+                message.room.group_name, {"type": "chat.removed", "id": message.sequence}
+            )
+    else:
+        _send_on_commit(
+            message.room.group_name, {"type": "chat.message", "message": serialize_message(message)}
+        )
+
+
+def post_message(*, room: ChatRoom, author, body: str, client_msg_id: uuid.UUID) -> PostResult:
+    """Store a message once per ``client_msg_id``; a resend returns the stored one."""
+    body = _clean_body(body)
+    with transaction.atomic():
+        room = _locked_room(room.pk)
+        check_can_write(author, room)
+        existing = (
+            ChatMessage.objects.select_related("author", "room")
+            .filter(room=room, client_msg_id=client_msg_id)
+            .first()
+        )
+        if existing is not None:
+            return PostResult(existing, created=False, screen=ScreenResult())
+        _bump_revision(room, new_message=True)
+        message = ChatMessage.objects.create(
+            room=room,
+            sequence=room.last_sequence,
+            revision=room.last_revision,
+            author=author,
+            body=body,
+            client_msg_id=client_msg_id,
+        )
+        screen = moderation.screen(message)
+        _screened_broadcast(message, screen, was_shown=False)
+    return PostResult(message, created=True, screen=screen)
+
+
+def edit_message(*, room: ChatRoom, editor, sequence: int, body: str) -> PostResult:
+    """Authors edit their own messages; the new text is screened again."""
+    body = _clean_body(body)
+    with transaction.atomic():
+        room = _locked_room(room.pk)
+        check_can_write(editor, room)
+        message = _get_message(room, sequence)
+        if message.author_id != editor.pk or message.is_hidden:
+            raise ChatRefused("forbidden", _("You can only edit your own messages."))
+        _bump_revision(room)
+        message.body = body
+        message.edited_at = timezone.now()
+        message.revision = room.last_revision
+        message.save(update_fields=["body", "edited_at", "revision"])
+        was_shown = message.is_visible
+        screen = moderation.screen(message)
+        _screened_broadcast(message, screen, was_shown=was_shown)
+    return PostResult(message, created=False, screen=screen)
+
+
+def _get_message(room: ChatRoom, sequence: int) -> ChatMessage:
+    message = (
+        ChatMessage.objects.select_related("author", "room")
+        .filter(room=room, sequence=sequence)
+        .first()
+    )
+    if message is None:
+        raise ChatRefused("not_found", _("That message is no longer there."))
+    message.room = room
+    return message
+
+
+def hide_message(*, message: ChatMessage, reason: str) -> None:
+    """Take a message out of the room for everyone, live; the row stays for the record."""
+    with transaction.atomic():
+        room = _locked_room(message.room_id)
+        message = _get_message(room, message.sequence)
+        if message.is_hidden:
+            return
+        _bump_revision(room)
+        message.is_hidden = True
+        message.hidden_reason = reason[:200]
+        message.revision = room.last_revision
+        message.save(update_fields=["is_hidden", "hidden_reason", "revision"])
+        _send_on_commit(room.group_name, {"type": "chat.removed", "id": message.sequence})
+
+
+def restore_message(*, message: ChatMessage) -> None:
+    """Show a hidden or held message again (a facilitator approved it)."""
+    with transaction.atomic():
+        room = _locked_room(message.room_id)
+        message = _get_message(room, message.sequence)
+        _bump_revision(room)
+        message.is_hidden = False
+        message.is_held = False
+        message.hidden_reason = ""
+        message.revision = room.last_revision
+        message.save(update_fields=["is_hidden", "is_held", "hidden_reason", "revision"])
+        _send_on_commit(
+            room.group_name, {"type": "chat.message", "message": serialize_message(message)}
+        )
+
+
+def remove_message(*, room: ChatRoom, by, sequence: int) -> None:
+    _check_can_manage(by, room)
+    message = _get_message(room, sequence)
+    hide_message(message=message, reason=_("Removed by a facilitator in the room"))
+
+
+def mute_member(*, room: ChatRoom, by, user_id: int, minutes: int) -> RoomMute:
+    """Stop a member writing for ``minutes``; their open sockets are told at once."""
+    _check_can_manage(by, room)
+    if not 1 <= minutes <= settings.CHAT_MUTE_MAX_MINUTES:
+        raise ChatRefused("bad_request", _("Choose between 1 minute and 24 hours."))
+    target = room.group.memberships.select_related("user").filter(user_id=user_id).first()
+    if target is None or permissions.can_manage(target.user, room.group):
+        raise ChatRefused("bad_request", _("Only members can be muted, not facilitators."))
+    with transaction.atomic():
+        mute, _created = RoomMute.objects.update_or_create(
+            room=room,
+            user_id=user_id,
+            defaults={"until": timezone.now() + timedelta(minutes=minutes), "created_by": by},
+        )
+        _send_on_commit(
+            user_group_name(user_id),
+            {"type": "chat.muted", "room_id": room.pk, "until": mute.until.isoformat()},
+        )
+    return mute
+
+
+def set_room_state(
+    *, room: ChatRoom, by, locked: bool | None = None, ended: bool | None = None
+) -> ChatRoom:
+    """Lock (only facilitators write) or end (nobody writes) the room, or open it again."""
+    _check_can_manage(by, room)
+    with transaction.atomic():
+        room = _locked_room(room.pk)
+        if locked is not None:
+            room.is_locked = locked
+        if ended is not None:
+            room.is_ended = ended
+            if ended:
+                room.live_facilitator = None
+                room.live_started_at = None
+        room.save(update_fields=["is_locked", "is_ended", "live_facilitator", "live_started_at"])
+        _broadcast_room(room)
+    return room
+
+
+def set_live_session(*, room: ChatRoom, by, live: bool) -> ChatRoom:
+    """Mark a facilitated session: the room shows "session in progress with <facilitator>"."""
+    _check_can_manage(by, room)
+    with transaction.atomic():
+        room = _locked_room(room.pk)
+        room.live_facilitator = by if live else None
+        room.live_started_at = timezone.now() if live else None
+        if live:
+            room.is_ended = False
+        room.save(update_fields=["live_facilitator", "live_started_at", "is_ended"])
+        _broadcast_room(room)
+    return room
+
+
+def _broadcast_room(room: ChatRoom) -> None:
+    _send_on_commit(room.group_name, {"type": "chat.room", "room": serialize_room(room)})
+
+
+def report_message(*, room: ChatRoom, by, sequence: int) -> None:
+    """One click from any member puts the message in the facilitators' queue."""
+    if not permissions.can_view_private(by, room.group):
+        raise ChatRefused("forbidden", _("You are no longer a member of this group."))
+    message = _get_message(room, sequence)
+    if not message.is_visible:
+        raise ChatRefused("not_found", _("That message is no longer there."))
+    moderation.request_review(target=message, reason="other", by=by)
+
+
+def disconnect_user_from_group(user_id: int, group_id: int) -> None:
+    """Close a person's open chat sockets for a group after their access changed.
+
+    groups.services.remove_member (and anything else that takes access away) calls this. It is
+    sent after the surrounding transaction commits, so the consumer's re-check sees the change.
+    """
+    _send_on_commit(user_group_name(user_id), {"type": "chat.access", "group_id": group_id})

@@ -1,0 +1,78 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from groups import permissions
+from groups.models import SupportGroup
+
+from . import selectors, services
+
+
+def _client_strings() -> dict:
+    """Words chat.js shows, translated here so the script holds none."""
+    return {
+        "online": _("Connected."),
+        "offline": _("The room is offline. Reconnecting…"),
+        "reconnecting": _("Reconnecting… next try in %(seconds)s s."),
+        "waitingNetwork": _("You are offline. The room reconnects when your connection is back."),
+        "closed": _("You no longer have access to this room."),
+        "here": _("Here now:"),
+        "typing": _("%(name)s is typing…"),
+        "edited": _("(edited)"),
+        "held": _("Waiting for a facilitator; only you can see this."),
+        "report": _("Report"),
+        "reported": _("Reported"),
+        "edit": _("Edit"),
+        "remove": _("Remove"),
+        "mute": _("Mute"),
+        "confirmRemove": _("Remove this message for everyone?"),
+        "saveEdit": _("Save edit"),
+        "send": _("Send"),
+        "empty": _("Write a message first."),
+        "newMessage": _("New message from %(name)s: %(body)s"),
+        "removedMessage": _("A message was removed."),
+        "locked": _("A facilitator has locked the room: only facilitators can write now."),
+        "ended": _("This room has ended."),
+        "live": _("Session in progress with %(name)s"),
+        "mutedUntil": _("A facilitator has muted you until %(time)s."),
+        "startSession": _("Start live session"),
+        "endSession": _("End live session"),
+        "lock": _("Lock room"),
+        "unlock": _("Unlock room"),
+        "endRoom": _("End room"),
+        "reopen": _("Open room again"),
+        "unsent": _("Not sent yet: it goes out when the room reconnects."),
+    }
+
+
+@login_required
+def room(request, slug):
+    """The room page. It reads only PostgreSQL, so it renders even when Redis is down."""
+    group = get_object_or_404(SupportGroup, slug=slug)
+    if not permissions.can_view_private(request.user, group):
+        raise Http404
+    chat_room = services.room_for_group(group=group)
+    revision = chat_room.last_revision  # read before the messages: see consumers._welcome
+    messages = selectors.recent_messages(room=chat_room, user=request.user)
+    can_manage = permissions.can_manage(request.user, group)
+    mute = selectors.active_mute(room=chat_room, user=request.user)
+    return render(
+        request,
+        "chat/room.html",
+        {
+            "group": group,
+            "room": chat_room,
+            "messages": messages,
+            "initial": [selectors.serialize_message(m) for m in messages],
+            "revision": revision,
+            "last_seen_id": messages[-1].sequence if messages else 0,
+            "can_manage": can_manage,
+            "mute": mute,
+            "strings": _client_strings(),
+            "max_length": settings.CHAT_MAX_MESSAGE_LENGTH,
+            "heartbeat": settings.CHAT_HEARTBEAT_SECONDS,
+            "history_page": settings.CHAT_HISTORY_PAGE,
+        },
+    )

@@ -1,0 +1,133 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .models import SupportGroup
+
+ANY = [("", _("Any"))]
+
+
+class DirectoryFilterForm(forms.Form):
+    """The directory's GET form. A value we don't know is a field error and is ignored."""
+
+    q = forms.CharField(
+        label=_("Search names and summaries"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
+    )
+    cancer_type = forms.ChoiceField(label=_("Cancer type"), required=False)
+    audience = forms.ChoiceField(label=_("For"), required=False)
+    format = forms.ChoiceField(label=_("Format"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    meets_this_week = forms.BooleanField(
+        label=_("Meets this week"), required=False, help_text=_("In the next seven days")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, choices in selectors.directory_choices().items():
+            self.fields[name].choices = ANY + choices
+            self.fields[name].widget.attrs["class"] = "form-select"
+        self.fields["meets_this_week"].widget.attrs.update(
+            {"class": "form-check-input", "aria-describedby": "id_meets_this_week_help"}
+        )
+
+    def filters(self) -> selectors.DirectoryFilters:
+        """The valid part of what was asked for; invalid fields count as "any"."""
+        if not self.is_bound:
+            return selectors.DirectoryFilters()
+        self.is_valid()
+        data = self.cleaned_data
+        return selectors.DirectoryFilters(
+            q=data.get("q", "").strip(),
+            cancer_type=data.get("cancer_type", ""),
+            audience=data.get("audience", ""),
+            format=data.get("format", ""),
+            language=data.get("language", ""),
+            country=data.get("country", ""),
+            meets_this_week=bool(data.get("meets_this_week")),
+        )
+
+
+class JoinForm(forms.Form):
+    """A note to the facilitators, plus an answer to each of the group's screening questions."""
+
+    note = forms.CharField(
+        label=_("A note to the facilitators (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only the group's facilitators read this."),
+    )
+
+    def __init__(self, *args, group: SupportGroup, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = group.screening_question_list
+        for index, question in enumerate(self.questions):
+            self.fields[f"answer_{index}"] = forms.CharField(
+                label=question, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def answers(self) -> dict[str, str]:
+        return {q: self.cleaned_data[f"answer_{i}"] for i, q in enumerate(self.questions)}
+
+
+class DecisionForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the person (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class GroupForm(forms.ModelForm):
+    """What a facilitator may change. Listing, archiving and the slug stay with site staff."""
+
+    class Meta:
+        model = SupportGroup
+        fields = [
+            "name",
+            "summary",
+            "description",
+            "cancer_types",
+            "audiences",
+            "languages",
+            "format",
+            "city",
+            "country",
+            "time_zone",
+            "join_policy",
+            "capacity",
+            "kind",
+            "cohort_starts_on",
+            "cohort_ends_on",
+            "screening_questions",
+            "alumni_group",
+        ]
+        widgets = {
+            "cancer_types": forms.CheckboxSelectMultiple,
+            "audiences": forms.CheckboxSelectMultiple,
+            "languages": forms.CheckboxSelectMultiple,
+            "cohort_starts_on": forms.DateInput(attrs={"type": "date"}),
+            "cohort_ends_on": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "screening_questions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["alumni_group"].queryset = SupportGroup.objects.filter(
+            is_archived=False
+        ).exclude(pk=self.instance.pk)
+
+    def clean_country(self) -> str:
+        return self.cleaned_data["country"].upper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == SupportGroup.Kind.COHORT and not data.get("cohort_starts_on"):
+            self.add_error("cohort_starts_on", _("A cohort needs a start date."))
+        return data

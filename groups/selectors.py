@@ -1,0 +1,193 @@
+"""Reads for the directory, the group page, "My groups" and the facilitator tools.
+
+Each returns a queryset with the select_related/prefetch_related that keep a page's query
+count the same however many groups or members there are.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from supportgroups.models import User
+
+from .models import Audience, CancerType, Language, Membership, MembershipEvent, SupportGroup
+
+State = Membership.State
+
+# A member with no activity for this long is marked for a facilitator to check on.
+QUIET_AFTER = timedelta(days=7)
+MEETS_SOON_WINDOW = timedelta(days=7)
+MAX_SEARCH_TERMS = 8
+
+# --- "Meets this week" hook ----------------------------------------------------------------
+# Meetings live in groups.meetings, which depends on groups, not the other way round. So the
+# meetings app registers a callable here (in its AppConfig.ready) that answers "which groups
+# have a meeting between start and end?". Until one is registered the filter has no effect.
+MeetsBetween = Callable[..., Iterable[int] | QuerySet]
+_meets_between: MeetsBetween | None = None
+
+
+def register_meets_this_week(fn: MeetsBetween | None) -> None:
+    """Register `fn(*, start: datetime, end: datetime)` returning the ids of groups that meet
+    in [start, end). A `values_list("group_id", flat=True)` queryset keeps the directory to a
+    single SQL query (it becomes a subquery). Pass None to unregister (tests)."""
+    global _meets_between
+    _meets_between = fn
+
+
+def groups_meeting_soon(*, now: datetime | None = None) -> Iterable[int] | QuerySet | None:
+    """Ids of groups meeting in the next seven days, or None when nothing is registered."""
+    if _meets_between is None:
+        return None
+    now = now or timezone.now()
+    return _meets_between(start=now, end=now + MEETS_SOON_WINDOW)
+
+
+# --- Directory ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DirectoryFilters:
+    """What a visitor asked the directory for; empty values mean "any"."""
+
+    q: str = ""
+    cancer_type: str = ""
+    audience: str = ""
+    format: str = ""
+    language: str = ""
+    country: str = ""
+    meets_this_week: bool = False
+
+
+def directory_groups(*, filters: DirectoryFilters) -> QuerySet[SupportGroup]:
+    groups = SupportGroup.objects.listed()
+    if filters.cancer_type:
+        groups = groups.filter(cancer_types__slug=filters.cancer_type)
+    if filters.audience:
+        groups = groups.filter(audiences__slug=filters.audience)
+    if filters.format:
+        groups = groups.filter(format=filters.format)
+    if filters.language:
+        groups = groups.filter(languages__code=filters.language)
+    if filters.country:
+        groups = groups.filter(country=filters.country)
+    # Every word must appear in the name or the summary; substrings match ("prostat").
+    for term in filters.q.split()[:MAX_SEARCH_TERMS]:
+        groups = groups.filter(Q(name__icontains=term) | Q(summary__icontains=term))
+    if filters.meets_this_week:
+        meeting = groups_meeting_soon()
+        if meeting is not None:
+            groups = groups.filter(pk__in=meeting)
+    return groups.prefetch_related("cancer_types", "audiences", "languages").order_by("name", "pk")
+
+
+def directory_choices() -> dict[str, list[tuple[str, str]]]:
+    """The values each directory filter accepts (one query each)."""
+    countries = (
+        SupportGroup.objects.listed()
+        .exclude(country="")
+        .order_by("country")
+        .values_list("country", flat=True)
+        .distinct()
+    )
+    return {
+        "cancer_type": list(CancerType.objects.values_list("slug", "name")),
+        "audience": list(Audience.objects.values_list("slug", "name")),
+        "format": list(SupportGroup.Format.choices),
+        "language": list(Language.objects.values_list("code", "name")),
+        "country": [(code, code) for code in countries],
+    }
+
+
+# --- One group ------------------------------------------------------------------------------
+def group_by_slug(*, slug: str) -> SupportGroup:
+    """Raises SupportGroup.DoesNotExist; views turn that into a 404."""
+    return SupportGroup.objects.prefetch_related("cancer_types", "audiences", "languages").get(
+        slug=slug
+    )
+
+
+def facilitators_of(*, group: SupportGroup) -> QuerySet[User]:
+    return User.objects.filter(
+        memberships__group=group,
+        memberships__state=State.ACTIVE,
+        memberships__role=Membership.Role.FACILITATOR,
+    ).order_by("display_name")
+
+
+def members_of(*, group: SupportGroup) -> QuerySet[Membership]:
+    """Active members, facilitators first, by display name."""
+    return (
+        Membership.objects.filter(group=group, state=State.ACTIVE)
+        .select_related("user")
+        .order_by("role", "user__display_name")
+    )
+
+
+def free_places(*, group: SupportGroup) -> int | None:
+    """Places left, or None for no limit. Facilitators do not take a member's place."""
+    if group.capacity is None:
+        return None
+    taken = Membership.objects.filter(
+        group=group, state=State.ACTIVE, role=Membership.Role.MEMBER
+    ).count()
+    return max(group.capacity - taken, 0)
+
+
+def join_outcome(*, group: SupportGroup) -> str:
+    """The state joining now would lead to. The group page's button and services.join both
+    ask this, so the button always says what will happen."""
+    if group.cohort_has_started():
+        return State.WAITLISTED
+    if group.join_policy == SupportGroup.JoinPolicy.APPROVAL:
+        return State.PENDING
+    places = free_places(group=group)
+    return State.ACTIVE if places is None or places > 0 else State.WAITLISTED
+
+
+# --- A person's groups ----------------------------------------------------------------------
+def my_memberships(*, user: User) -> QuerySet[Membership]:
+    """Groups a person belongs to, has asked to join or is waiting for."""
+    return (
+        Membership.objects.filter(
+            user=user, state__in=[State.ACTIVE, State.PENDING, State.WAITLISTED]
+        )
+        .select_related("group")
+        .order_by("group__name")
+    )
+
+
+# --- Facilitator tools ----------------------------------------------------------------------
+def pending_requests(*, group: SupportGroup) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(group=group, state=State.PENDING)
+        .select_related("user")
+        .order_by("updated_at", "pk")
+    )
+
+
+def waitlist(*, group: SupportGroup) -> QuerySet[Membership]:
+    """In the order places will be offered."""
+    return (
+        Membership.objects.filter(group=group, state=State.WAITLISTED)
+        .select_related("user")
+        .order_by("waitlisted_at", "pk")
+    )
+
+
+def members_with_activity(*, group: SupportGroup, now: datetime | None = None):
+    """Active members with `is_quiet` set for anyone with nothing done for over a week."""
+    cutoff = (now or timezone.now()) - QUIET_AFTER
+    return (
+        members_of(group=group)
+        .annotate(last_seen=Coalesce("last_active_at", "joined_at", "created_at"))
+        .annotate(is_quiet=ExpressionWrapper(Q(last_seen__lt=cutoff), output_field=BooleanField()))
+    )
+
+
+def recent_events(*, group: SupportGroup, limit: int = 30) -> QuerySet[MembershipEvent]:
+    return MembershipEvent.objects.filter(membership__group=group).select_related(
+        "membership__user", "actor"
+    )[:limit]

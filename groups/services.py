@@ -1,0 +1,291 @@
+"""Writes for groups and memberships.
+
+Every change of a membership's state goes through one function here. Each locks the group's
+row first (`select_for_update`), so two people racing for the last place are served one after
+the other and never both get in; each writes a MembershipEvent (who, what, when, message), tells
+the people concerned in-app, and enqueues their email only once the transaction has committed.
+"""
+
+from collections.abc import Iterable
+from datetime import timedelta
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import notices, permissions, selectors, tasks
+from .models import Membership, MembershipEvent, SupportGroup
+
+State = Membership.State
+Kind = MembershipEvent.Kind
+
+# How often a member's "last active" time is written: often enough to spot someone gone quiet
+# for a week, rarely enough that every chat message does not rewrite the membership row.
+ACTIVITY_RESOLUTION = timedelta(hours=1)
+
+
+class MembershipError(ValidationError):
+    """A change that is not allowed; its message is shown to the person as it is."""
+
+
+def _lock(group: SupportGroup) -> SupportGroup:
+    return SupportGroup.objects.select_for_update().get(pk=group.pk)
+
+
+def _locked_membership(membership: Membership) -> tuple[SupportGroup, Membership]:
+    """Lock the group, then re-read the membership: it may have changed while we waited."""
+    group = _lock(membership.group)
+    return group, Membership.objects.select_related("user").get(pk=membership.pk)
+
+
+def _has_free_place(group: SupportGroup) -> bool:
+    places = selectors.free_places(group=group)
+    return places is None or places > 0
+
+
+def _record(membership: Membership, kind: str, *, actor=None, message: str = "") -> None:
+    event = MembershipEvent.objects.create(
+        membership=membership, kind=kind, actor=actor, message=message
+    )
+    if notices.tell_in_app(event):
+        transaction.on_commit(partial(tasks.send_membership_event_email.delay, event.pk))
+
+
+def _set_state(
+    membership: Membership, state: str, kind: str, *, actor=None, message: str = ""
+) -> Membership:
+    now = timezone.now()
+    membership.state = state
+    if state == State.ACTIVE:
+        membership.joined_at = now
+        membership.last_active_at = membership.last_active_at or now
+    membership.waitlisted_at = now if state == State.WAITLISTED else None
+    membership.save()
+    _record(membership, kind, actor=actor, message=message)
+    return membership
+
+
+def _check_screening(group: SupportGroup, answers: dict[str, str]) -> dict[str, str]:
+    questions = group.screening_question_list
+    cleaned = {q: (answers.get(q) or "").strip() for q in questions}
+    if any(not answer for answer in cleaned.values()):
+        raise MembershipError(_("Please answer every question so the facilitators can decide."))
+    return cleaned
+
+
+@transaction.atomic
+def join(
+    *, user, group: SupportGroup, note: str = "", answers: dict[str, str] | None = None
+) -> Membership:
+    """Join, ask to join, or join the waitlist, whichever the group's rules say.
+
+    Clicking twice changes nothing: someone already active, pending or waitlisted gets their
+    membership back as it is. People who left or were declined may ask again on the same row,
+    so their history stays in one place; people who were removed may not.
+    """
+    group = _lock(group)
+    membership = Membership.objects.filter(user=user, group=group).first()
+    if membership and membership.state in (State.ACTIVE, State.PENDING, State.WAITLISTED):
+        return membership
+    refusal = permissions.join_refusal(group=group, membership=membership)
+    if refusal:
+        raise MembershipError(refusal)
+    answers = _check_screening(group, answers or {})
+    if membership is None:
+        membership = Membership(user=user, group=group)
+    membership.role = Membership.Role.MEMBER
+    membership.join_note = note.strip()
+    membership.screening_answers = answers
+    state = selectors.join_outcome(group=group)
+    kind = {
+        State.ACTIVE: Kind.JOINED,
+        State.PENDING: Kind.REQUESTED,
+        State.WAITLISTED: Kind.WAITLISTED,
+    }[state]
+    return _set_state(membership, state, kind, actor=user, message=membership.join_note)
+
+
+@transaction.atomic
+def approve(*, membership: Membership, by, message: str = "") -> Membership:
+    """Say yes to a request (a full group puts the person on its waitlist), or let someone
+    on the waitlist in now, ahead of their turn if the facilitator chooses."""
+    group, membership = _locked_membership(membership)
+    if membership.state == State.ACTIVE:
+        return membership
+    open_place = _has_free_place(group) and not group.cohort_has_started()
+    if membership.state == State.PENDING:
+        if open_place:
+            return _set_state(membership, State.ACTIVE, Kind.APPROVED, actor=by, message=message)
+        return _set_state(membership, State.WAITLISTED, Kind.WAITLISTED, actor=by, message=message)
+    if membership.state == State.WAITLISTED:
+        if not open_place:
+            raise MembershipError(_("There is no free place in this group right now."))
+        return _set_state(membership, State.ACTIVE, Kind.APPROVED, actor=by, message=message)
+    raise MembershipError(_("This request has already been decided."))
+
+
+@transaction.atomic
+def decline(*, membership: Membership, by, message: str = "") -> Membership:
+    group, membership = _locked_membership(membership)
+    if membership.state == State.DECLINED:
+        return membership
+    if membership.state not in (State.PENDING, State.WAITLISTED):
+        raise MembershipError(_("Only requests and the waitlist can be declined."))
+    return _set_state(membership, State.DECLINED, Kind.DECLINED, actor=by, message=message)
+
+
+def _check_not_last_facilitator(membership: Membership) -> None:
+    if not membership.is_facilitator:
+        return
+    others = (
+        Membership.objects.filter(
+            group_id=membership.group_id,
+            state=State.ACTIVE,
+            role=Membership.Role.FACILITATOR,
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+    if not others:
+        raise MembershipError(
+            _("A group needs a facilitator. Make someone a co-facilitator first.")
+        )
+
+
+@transaction.atomic
+def leave(*, user, group: SupportGroup) -> Membership | None:
+    """Leave, withdraw a request, or come off the waitlist. A freed place goes to the waitlist."""
+    group = _lock(group)
+    membership = Membership.objects.filter(user=user, group=group).first()
+    if membership is None or membership.state not in (
+        State.ACTIVE,
+        State.PENDING,
+        State.WAITLISTED,
+    ):
+        return membership
+    _check_not_last_facilitator(membership)
+    was_active = membership.is_active
+    _set_state(membership, State.LEFT, Kind.LEFT, actor=user)
+    if was_active:
+        _fill_places(group)
+    return membership
+
+
+@transaction.atomic
+def remove(*, membership: Membership, by, message: str = "") -> Membership:
+    group, membership = _locked_membership(membership)
+    if membership.state == State.REMOVED:
+        return membership
+    if membership.user_id == getattr(by, "pk", None):
+        raise MembershipError(_("To step away from a group yourself, use Leave."))
+    if membership.state != State.ACTIVE:
+        raise MembershipError(_("Only members can be removed; decline requests instead."))
+    _check_not_last_facilitator(membership)
+    _set_state(membership, State.REMOVED, Kind.REMOVED, actor=by, message=message)
+    _fill_places(group)
+    return membership
+
+
+@transaction.atomic
+def promote(*, membership: Membership, by, message: str = "") -> Membership:
+    """Make an active member a co-facilitator."""
+    group, membership = _locked_membership(membership)
+    if membership.is_facilitator:
+        return membership
+    if not membership.is_active:
+        raise MembershipError(_("Only active members can become co-facilitators."))
+    membership.role = Membership.Role.FACILITATOR
+    membership.save(update_fields=["role", "updated_at"])
+    _record(membership, Kind.PROMOTED, actor=by, message=message)
+    # The new facilitator no longer takes a member's place.
+    _fill_places(group)
+    return membership
+
+
+def _fill_places(group: SupportGroup) -> list[Membership]:
+    """Offer free places to the waitlist in the order people joined it (group already locked).
+
+    A cohort that has started stays closed: its waitlist is for the next cohort.
+    """
+    if group.is_archived or group.cohort_has_started():
+        return []
+    places = selectors.free_places(group=group)
+    waiting = Membership.objects.filter(group=group, state=State.WAITLISTED).order_by(
+        "waitlisted_at", "pk"
+    )
+    if places is not None:
+        waiting = waiting[:places]
+    return [_set_state(m, State.ACTIVE, Kind.ADMITTED) for m in waiting]
+
+
+@transaction.atomic
+def update_group(*, group: SupportGroup, by, data: dict) -> SupportGroup:
+    """Save a facilitator's edits; a larger capacity offers the new places to the waitlist."""
+    group = _lock(group)
+    many = {}
+    for name, value in data.items():
+        if group._meta.get_field(name).many_to_many:
+            many[name] = value
+        else:
+            setattr(group, name, value)
+    group.full_clean()
+    group.save()
+    for name, values in many.items():
+        getattr(group, name).set(values)
+    _fill_places(group)
+    return group
+
+
+@transaction.atomic
+def archive_groups(*, groups: Iterable[SupportGroup]) -> int:
+    """Archived groups stay readable, leave the directory and take no new members."""
+    return SupportGroup.objects.filter(pk__in=[g.pk for g in groups]).update(is_archived=True)
+
+
+@transaction.atomic
+def hand_on_to_alumni(*, group: SupportGroup, by) -> int:
+    """When a cohort ends, its members carry on together in the alumni group.
+
+    Members join the alumni group directly (the facilitators vouch for them), or its waitlist
+    if it is full. Returns how many people were handed on.
+    """
+    group = _lock(group)
+    if group.alumni_group_id is None:
+        raise MembershipError(_("Choose an alumni group for this cohort first."))
+    alumni = _lock(group.alumni_group)
+    if alumni.is_archived:
+        raise MembershipError(_("The alumni group is archived."))
+    members = Membership.objects.filter(
+        group=group, state=State.ACTIVE, role=Membership.Role.MEMBER
+    ).select_related("user")
+    existing = {
+        m.user_id: m
+        for m in Membership.objects.filter(group=alumni, user__in=[m.user for m in members])
+    }
+    handed_on = 0
+    for member in members:
+        target = existing.get(member.user_id) or Membership(user=member.user, group=alumni)
+        if target.pk and target.state in (State.ACTIVE, State.WAITLISTED, State.REMOVED):
+            continue
+        state = State.ACTIVE if _has_free_place(alumni) else State.WAITLISTED
+        target.role = Membership.Role.MEMBER
+        _set_state(target, state, Kind.HANDED_ON, actor=by)
+        handed_on += 1
+    return handed_on
+
+
+def record_activity(*, user, group: SupportGroup) -> None:
+    """Note that a member did something in the group (posted, chatted, came to a meeting).
+
+    Called by the board, chat and meetings; one UPDATE, skipped when written recently.
+    """
+    now = timezone.now()
+    Membership.objects.filter(
+        Q(last_active_at__isnull=True) | Q(last_active_at__lt=now - ACTIVITY_RESOLUTION),
+        user=user,
+        group=group,
+        state=State.ACTIVE,
+    ).update(last_active_at=now)

@@ -1,0 +1,10 @@
+"""Celery tasks: thin wrappers that take ids, enqueued by groups.services on commit."""
+
+from celery import shared_task
+
+from . import notices
+
+
+@shared_task
+def send_membership_event_email(event_id: int) -> int:
+    return notices.send_emails(event_id=event_id)

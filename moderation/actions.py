@@ -1,0 +1,301 @@
+"""One do_* service per moderation action. Each checks the claim and version, writes the audit
+row, tells the author why (with a link to appeal), and sends the live event, so nothing changes
+state without being logged and broadcast."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from allauth.usersessions.models import UserSession
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from supportgroups.services import notify
+
+from . import events
+from .models import Appeal, AuditLogEntry, ReviewItem, Sanction
+from .registry import as_moderatable
+from .services import APPEALABLE, ClaimConflict, ModerationError, _unclaim, claim_is_live, lock_item
+
+State, Resolution = ReviewItem.State, ReviewItem.Resolution
+
+
+def _target(item: ReviewItem):
+    return as_moderatable(item.target)
+
+
+def _tell_author(item: ReviewItem, entry: AuditLogEntry, title: str) -> None:
+    if item.author is None:
+        return
+    url = reverse("moderation:appeal", args=[entry.pk]) if entry.action in APPEALABLE else ""
+    notify(user=item.author, kind="moderation", title=title, body=entry.reason, url=url)
+
+
+def _act(
+    *,
+    item_id: int,
+    user,
+    version: int,
+    reason: str,
+    action: str,
+    change: Callable[[ReviewItem], dict | None],
+    state: str | None = None,
+    resolution: str | None = None,
+    tell: str | None = None,
+    sanction: str | None = None,
+) -> AuditLogEntry:
+    """The shared shape of every action; change(item) does the specific work and may return
+    detail for the audit row."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason: it is kept in the audit log.")})
+    with transaction.atomic():
+        item = lock_item(item_id=item_id, user=user, version=version)
+        if item.claimed_by_id != user.pk or not claim_is_live(item):
+            raise ClaimConflict(_("Claim the item before acting on it."))
+        detail = change(item) or {}
+        if state is not None:
+            item.state = state
+        if resolution is not None:
+            item.resolution = resolution
+        if item.state in (State.RESOLVED, State.ESCALATED):
+            _unclaim(item)
+        else:
+            item.claimed_at = timezone.now()  # acting keeps the claim from going idle
+        item.version += 1
+        item.save()
+        entry = AuditLogEntry.objects.create(
+            item=item, actor=user, action=action, reason=reason, subject=item.author, detail=detail
+        )
+        if sanction:
+            _record_sanction(entry, sanction)
+        if tell:
+            _tell_author(item, entry, tell)
+        events.item_changed(item, kind=action)
+    return entry
+
+
+def _content_target(item: ReviewItem):
+    target = _target(item)
+    if target is None:
+        raise ModerationError(_("The content no longer exists."))
+    if not getattr(target, "content_actions", True):
+        raise ModerationError(_("This cannot be hidden or edited; act on its author instead."))
+    return target
+
+
+def _publish_if_held(item: ReviewItem) -> None:
+    if item.held:
+        target = _target(item)
+        if target is not None:
+            target.restore()
+        item.held = False
+
+
+def do_approve(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
+    """Nothing wrong: publish it if it was held. On an appeal, approving reverses the action."""
+
+    def change(item):
+        _publish_if_held(item)
+        if isinstance(item.target, Appeal):
+            return _overturn(item.target, by=user)
+        return None
+
+    return _act(
+        item_id=item_id, user=user, version=version, reason=reason, action="approve",
+        change=change, state=State.RESOLVED, resolution=Resolution.APPROVED,
+    )  # fmt: skip
+
+
+def do_dismiss(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
+    """Close with no action (a held post is published; an appeal's decision stands)."""
+
+    def change(item):
+        _publish_if_held(item)
+        if isinstance(item.target, Appeal) and item.author:
+            notify(user=item.author, kind="moderation", title=_("Your appeal was reviewed; the "
+                   "decision stands"), body=reason)  # fmt: skip
+
+    return _act(
+        item_id=item_id, user=user, version=version, reason=reason, action="dismiss",
+        change=change, state=State.RESOLVED, resolution=Resolution.NO_ACTION,
+    )  # fmt: skip
+
+
+def do_hide(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
+    def change(item):
+        _content_target(item).hide(reason=reason)
+
+    return _act(
+        item_id=item_id, user=user, version=version, reason=reason, action="hide",
+        change=change, state=State.RESOLVED, resolution=Resolution.HIDDEN,
+        tell=_("A facilitator hid something you wrote"),
+    )  # fmt: skip
+
+
+def do_remove(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
+    """Removal is final for the members; targets without a remove() of their own are hidden."""
+
+    def change(item):
+        target = _content_target(item)
+        (getattr(target, "remove", None) or target.hide)(reason=reason)
+
+    return _act(
+        item_id=item_id, user=user, version=version, reason=reason, action="remove",
+        change=change, state=State.RESOLVED, resolution=Resolution.REMOVED,
+        tell=_("A facilitator removed something you wrote"),
+    )  # fmt: skip
+
+
+def do_restore(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
+    def change(item):
+        _content_target(item).restore()
+        item.held = False
+
+    return _act(
+        item_id=item_id, user=user, version=version, reason=reason, action="restore",
+        change=change, state=State.RESOLVED, resolution=Resolution.APPROVED,
+        tell=_("Something you wrote is shown again"),
+    )  # fmt: skip
+
+
+def do_edit(*, item_id: int, user, version: int, reason: str, text: str) -> AuditLogEntry:
+    """Needs the target to offer apply_moderator_edit(text=...)."""
+
+    def change(item):
+        target = _content_target(item)
+        if not hasattr(target, "apply_moderator_edit"):
+            raise ModerationError(_("This kind of content cannot be edited here."))
+        if not text.strip():
+            raise ValidationError({"text": _("The edited text cannot be empty.")})
+        target.apply_moderator_edit(text=text)
+        return {"text": text}
+
+    return _act(
+        item_id=item_id, user=user, version=version, reason=reason, action="edit",
+        change=change, tell=_("A facilitator edited something you wrote"),
+    )  # fmt: skip
+
+
+def do_message(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
+    """A private word with the author; the reason is the message."""
+    return _act(
+        item_id=item_id, user=user, version=version, reason=reason, action="message",
+        change=lambda item: None, tell=_("A message from the facilitators"),
+    )  # fmt: skip
+
+
+def _sanction(kind: str, *, group: bool = False, until: datetime | None = None):
+    def change(item):
+        if item.author is None:
+            raise ModerationError(_("The author's account no longer exists."))
+        if group and item.group_id is None:
+            raise ModerationError(_("This item is not in a group."))
+        if until is not None and until <= timezone.now():
+            raise ValidationError({"until": _("Choose a time in the future.")})
+        if kind == Sanction.Kind.SUSPEND:
+            item.author.is_active = False
+            item.author.save(update_fields=["is_active"])
+            for session in UserSession.objects.filter(user=item.author):
+                session.end()
+        return {"group_id": item.group_id if group else None, "until": until and until.isoformat()}
+
+    return change
+
+
+def _record_sanction(entry: AuditLogEntry, kind: str) -> None:
+    Sanction.objects.create(
+        user_id=entry.subject_id,
+        kind=kind,
+        group_id=entry.detail.get("group_id"),
+        until=entry.detail.get("until"),
+        reason=entry.reason,
+        action=entry,
+    )
+
+
+def do_warn(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
+    return _act(
+        item_id=item_id, user=user, version=version, reason=reason, action="warn",
+        change=_sanction(Sanction.Kind.WARN), tell=_("A warning from the facilitators"),
+        sanction=Sanction.Kind.WARN,
+    )  # fmt: skip
+
+
+def do_silence(*, item_id: int, user, version: int, reason: str, until: datetime) -> AuditLogEntry:
+    """Cannot post anywhere until then, but can still appeal and write to facilitators."""
+    return _act(
+        item_id=item_id, user=user, version=version, reason=reason, action="silence",
+        change=_sanction(Sanction.Kind.SILENCE, until=until),
+        tell=_("You cannot post for a while"),
+        sanction=Sanction.Kind.SILENCE,
+    )  # fmt: skip
+
+
+def do_mute(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
+    return _act(
+        item_id=item_id, user=user, version=version, reason=reason, action="mute",
+        change=_sanction(Sanction.Kind.MUTE, group=True),
+        tell=_("You cannot post in one of your groups"),
+        sanction=Sanction.Kind.MUTE,
+    )  # fmt: skip
+
+
+def do_suspend(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
+    """The account is switched off and every session ends."""
+    return _act(
+        item_id=item_id, user=user, version=version, reason=reason, action="suspend",
+        change=_sanction(Sanction.Kind.SUSPEND), tell=_("Your account is suspended"),
+        sanction=Sanction.Kind.SUSPEND,
+    )  # fmt: skip
+
+
+def do_escalate(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
+    """Hand it to the site staff; the claim is released so one of them can take it."""
+    return _act(
+        item_id=item_id, user=user, version=version, reason=reason, action="escalate",
+        change=lambda item: None, state=State.ESCALATED,
+    )  # fmt: skip
+
+
+def _overturn(appeal: Appeal, *, by) -> dict:
+    """Reverse the appealed action: show the content again or lift the sanction."""
+    original = appeal.action
+    if original.action in ("hide", "remove", "edit"):
+        target = as_moderatable(original.item.target)
+        if original.action != "edit" and target is not None:
+            target.restore()
+    sanction = Sanction.objects.filter(action=original, lifted_at__isnull=True).first()
+    if sanction is not None:
+        sanction.lifted_at = timezone.now()
+        sanction.save(update_fields=["lifted_at"])
+        if sanction.kind == Sanction.Kind.SUSPEND:
+            sanction.user.is_active = True
+            sanction.user.save(update_fields=["is_active"])
+    AuditLogEntry.objects.create(
+        item=original.item,
+        actor=by,
+        action="overturn",
+        reason=appeal.body,
+        subject=original.subject,
+    )
+    notify(user=appeal.appellant, kind="moderation", title=_("Your appeal was upheld"))
+    return {"overturned": original.pk}
+
+
+ACTIONS = {
+    "approve": do_approve,
+    "dismiss": do_dismiss,
+    "hide": do_hide,
+    "remove": do_remove,
+    "restore": do_restore,
+    "edit": do_edit,
+    "message": do_message,
+    "warn": do_warn,
+    "silence": do_silence,
+    "mute": do_mute,
+    "suspend": do_suspend,
+    "escalate": do_escalate,
+}

@@ -1,0 +1,118 @@
+"""Staff see every moderation model here; the audit log is read-only (no add, change, delete)."""
+
+from django.contrib import admin
+from django.db import models
+
+from .models import (
+    Appeal,
+    AuditLogEntry,
+    CrisisPhrase,
+    CrisisResource,
+    Flag,
+    ItemNote,
+    OnDutyShift,
+    Report,
+    ReviewItem,
+    Sanction,
+)
+
+
+class ReportInline(admin.TabularInline):
+    model = Report
+    extra = 0
+    fields = ["reporter", "reason", "note", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+class FlagInline(admin.TabularInline):
+    model = Flag
+    extra = 0
+    readonly_fields = ["kind", "detail", "created_at"]
+    can_delete = False
+
+
+@admin.register(ReviewItem)
+class ReviewItemAdmin(admin.ModelAdmin):
+    """State changes go through the dashboard's actions (audited), so these fields are shown,
+    not edited."""
+
+    list_display = ["id", "reason", "state", "resolution", "group_id", "crisis", "opened_at"]
+    list_filter = ["state", "reason", "crisis", "resolution"]
+    search_fields = ["excerpt"]
+    readonly_fields = [f.name for f in ReviewItem._meta.fields]
+    inlines = [ReportInline, FlagInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["id", "reporter", "reason", "item", "created_at"]
+    list_filter = ["reason"]
+    raw_id_fields = ["reporter", "item"]
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ["id", "kind", "item", "created_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["item"]
+
+
+@admin.register(ItemNote)
+class ItemNoteAdmin(admin.ModelAdmin):
+    list_display = ["id", "item", "author", "created_at"]
+    raw_id_fields = ["item", "author"]
+
+
+@admin.register(AuditLogEntry)
+class AuditLogEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "action", "actor", "subject", "item", "reason"]
+    list_filter = ["action"]
+    search_fields = ["reason"]
+    readonly_fields = ["item", "actor", "action", "reason", "subject", "detail", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Sanction)
+class SanctionAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "group_id", "until", "lifted_at", "created_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["user", "action"]
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    list_display = ["id", "appellant", "action", "created_at"]
+    raw_id_fields = ["appellant", "action"]
+
+
+@admin.register(CrisisPhrase)
+class CrisisPhraseAdmin(admin.ModelAdmin):
+    list_display = ["phrase", "language", "is_exclusion", "active"]
+    list_filter = ["language", "is_exclusion", "active"]
+    search_fields = ["phrase"]
+
+
+@admin.register(CrisisResource)
+class CrisisResourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "language", "phone", "text", "hours", "active"]
+    list_filter = ["country", "language", "active"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(OnDutyShift)
+class OnDutyShiftAdmin(admin.ModelAdmin):
+    list_display = ["user", "weekday", "start", "end", "is_backup"]
+    list_filter = ["weekday", "is_backup"]
+    raw_id_fields = ["user"]

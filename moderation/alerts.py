@@ -1,0 +1,95 @@
+"""The crisis path after the writer has seen the caring message: find who is on duty, email
+them and push a live alert; if nobody claims the item in time, alert the backup contacts."""
+
+import datetime
+import zoneinfo
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import events, permissions
+from .models import AuditLogEntry, OnDutyShift, ReviewItem
+
+
+def _on_shift(shift: OnDutyShift, now: datetime.datetime) -> bool:
+    today, t = now.weekday(), now.time()
+    if shift.start <= shift.end:
+        return shift.weekday == today and shift.start <= t < shift.end
+    # Past midnight: the evening part on its own weekday, the early hours on the next.
+    return (shift.weekday == today and t >= shift.start) or (
+        (shift.weekday + 1) % 7 == today and t < shift.end
+    )
+
+
+def on_duty(*, backup: bool, at: datetime.datetime | None = None) -> list:
+    now = (at or timezone.now()).astimezone(zoneinfo.ZoneInfo(settings.MODERATION_ROTA_TIME_ZONE))
+    shifts = OnDutyShift.objects.filter(is_backup=backup, user__is_active=True).select_related(
+        "user"
+    )
+    return list({s.user_id: s.user for s in shifts if _on_shift(s, now)}.values())
+
+
+def crisis_recipients(item: ReviewItem, *, backup: bool) -> list:
+    """On-duty people who may see the item; failing that the group's facilitators and the site
+    moderators, so that a crisis never goes to nobody."""
+    people = [u for u in on_duty(backup=backup) if permissions.can_view_item(u, item)]
+    return people or permissions.item_moderators(item)
+
+
+def _alert(item: ReviewItem, people: list, *, subject: str) -> None:
+    url = settings.SITE_URL + reverse("moderation:item", args=[item.pk])
+    body = (
+        _("A member may be at risk. Please open the moderation dashboard and claim the item:\n\n%s")
+        % url
+    )
+    for person in people:
+        send_mail(subject, body, None, [person.email])
+    events.push(user_ids=[p.pk for p in people], item_id=item.pk, kind="crisis")
+
+
+def send_crisis_alert(*, item_id: int) -> int:
+    """Idempotent: an item is alerted once per opening (a redelivered task does nothing)."""
+    with transaction.atomic():
+        item = ReviewItem.objects.select_for_update().get(pk=item_id)
+        if item.alerted_at is not None or not item.crisis:
+            return 0
+        item.alerted_at = timezone.now()
+        item.save(update_fields=["alerted_at", "updated_at"])
+    people = crisis_recipients(item, backup=False)
+    _alert(item, people, subject=_("Urgent: a member may be at risk"))
+    return len(people)
+
+
+def escalate_unclaimed_crises() -> int:
+    """Beat task: crisis items nobody has claimed within MODERATION_CRISIS_BACKUP_MINUTES."""
+    cutoff = timezone.now() - timedelta(minutes=settings.MODERATION_CRISIS_BACKUP_MINUTES)
+    count = 0
+    ids = ReviewItem.objects.filter(
+        crisis=True,
+        claimed_by__isnull=True,
+        backup_alerted_at__isnull=True,
+        alerted_at__lt=cutoff,
+    ).exclude(state=ReviewItem.State.RESOLVED)
+    for item_id in ids.values_list("pk", flat=True):
+        with transaction.atomic():
+            item = (
+                ReviewItem.objects.select_for_update(skip_locked=True)
+                .filter(pk=item_id, backup_alerted_at__isnull=True, claimed_by__isnull=True)
+                .first()
+            )
+            if item is None:
+                continue
+            item.backup_alerted_at = timezone.now()
+            item.save(update_fields=["backup_alerted_at", "updated_at"])
+            people = crisis_recipients(item, backup=True)
+            AuditLogEntry.objects.create(
+                item=item, action="backup_alert", detail={"to": [p.pk for p in people]}
+            )
+        _alert(item, people, subject=_("Still unclaimed: a member may be at risk"))
+        count += 1
+    return count

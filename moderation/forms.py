@@ -1,0 +1,77 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Reason, ReviewItem
+from .selectors import AGES
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong?"), choices=Reason.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Anything the facilitators should know (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class QueueFilterForm(forms.Form):
+    """A plain GET form: every filter is optional and bad values are simply ignored."""
+
+    group = forms.TypedChoiceField(label=_("Group"), required=False, coerce=int, empty_value=None)
+    reason = forms.ChoiceField(
+        label=_("Reason"), required=False, choices=[("", _("Any"))] + Reason.choices
+    )
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("Not resolved"))] + ReviewItem.State.choices,
+    )
+    age = forms.ChoiceField(
+        label=_("Waiting longer than"),
+        required=False,
+        choices=[("", _("Any time"))] + [(k, k) for k in AGES],
+    )
+
+    def __init__(self, *args, group_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", _("All my groups"))] + list(group_choices)
+
+
+class ActionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason (kept in the audit log; the author sees it)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    until = forms.DateTimeField(
+        label=_("Silenced until"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    text = forms.CharField(
+        label=_("Edited text"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ClaimForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Note for the other facilitators"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AppealForm(forms.Form):
+    body = forms.CharField(
+        label=_("Why should the facilitators look again?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -1,0 +1,60 @@
+"""Reading text for crisis words and spam. Pure functions plus one lexicon query.
+
+Crisis matching, deliberately: the lexicon holds only explicit statements of intent to die or
+self-harm ("kill myself", "end my life", "quiero morir"), never words that are everyday cancer
+talk ("dying", "killing me", "terminal"), so "the chemo is killing me" does not match anything.
+Exclusions (idioms such as "could kill myself laughing") are cut out of the text before
+matching. Both text and phrases are normalised the same way: case folded, accents stripped,
+punctuation turned into spaces, so "KILL. myself!!" and "kill myself" read alike. Phrases of
+every language are checked, because people write in whichever language they like. A missed
+crisis costs more than a false alarm, which a facilitator closes in a click.
+"""
+
+import hashlib
+import re
+import unicodedata
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from .models import CrisisPhrase
+
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_LINK = re.compile(r"(https?://|www\.|\b[a-z0-9-]+\.(com|net|org|info|biz|ru|xyz|top)\b)", re.I)
+
+
+def normalise(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " " + " ".join(_NON_WORD.sub(" ", stripped).split()) + " "
+
+
+def crisis_match(text: str) -> str | None:
+    """The first crisis phrase found in the text, or None."""
+    phrases = list(CrisisPhrase.objects.filter(active=True).values_list("phrase", "is_exclusion"))
+    body = normalise(text)
+    for phrase, is_exclusion in phrases:
+        if is_exclusion:
+            body = body.replace(normalise(phrase), " ")
+    for phrase, is_exclusion in phrases:
+        if not is_exclusion and normalise(phrase) in body:
+            return phrase
+    return None
+
+
+def spam_signal(*, author, text: str, target_key: str) -> str | None:
+    """Why this looks like spam, or None. Only new accounts are screened: links, or the same
+    text posted again (in another place, target_key tells an edit apart) within a day."""
+    if author is None or author.date_joined < timezone.now() - timedelta(
+        days=settings.MODERATION_SPAM_NEW_ACCOUNT_DAYS
+    ):
+        return None
+    if _LINK.search(text):
+        return "link from a new account"
+    digest = hashlib.sha256(normalise(text).encode()).hexdigest()[:16]
+    key = f"moderation:recent-text:{author.pk}:{digest}"
+    if not cache.add(key, target_key, timeout=24 * 3600) and cache.get(key) != target_key:
+        return "repeated text from a new account"
+    return None

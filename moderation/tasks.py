@@ -1,0 +1,20 @@
+"""Thin Celery wrappers around alerts and services (they take ids)."""
+
+from celery import shared_task
+
+from . import alerts, services
+
+
+@shared_task(acks_late=True)
+def alert_crisis(item_id: int) -> int:
+    return alerts.send_crisis_alert(item_id=item_id)
+
+
+@shared_task
+def escalate_unclaimed_crises() -> int:
+    return alerts.escalate_unclaimed_crises()
+
+
+@shared_task
+def release_stale_claims() -> int:
+    return services.release_stale_claims()

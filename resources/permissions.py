@@ -1,0 +1,25 @@
+"""Who may curate the library. Views, templates and the admin all ask can_curate()."""
+
+from groups.permissions import facilitated_group_ids
+
+from .models import Resource
+
+
+def can_curate(user) -> bool:
+    """Staff, anyone granted `resources.curate`, and active facilitators.
+
+    The issue says facilitators curate the library and handle suggestions from their queue, so
+    facilitating any group is enough; the permission lets staff add curators who facilitate none.
+    """
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or user.has_perm("resources.curate") or bool(facilitated_group_ids(user))
+
+
+def can_view(user, resource: Resource) -> bool:
+    """Published resources are public; drafts, suggestions and declined ones are for curators."""
+    return resource.is_published or can_curate(user)
+
+
+def can_suggest(user) -> bool:
+    return user.is_authenticated

@@ -1,0 +1,143 @@
+"""Reads for the library. Each list prefetches what its template shows, so its query count
+stays the same however many resources a page lists."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import translation
+
+from groups.models import Audience, CancerType, Language, SupportGroup
+from moderation import selectors as moderation_selectors
+
+from .models import Country, Resource, Topic
+
+SEARCH_CONFIG = "english"
+
+
+@dataclass(frozen=True)
+class LibraryFilters:
+    """The reader's choices on the library page; None means "any"."""
+
+    q: str = ""
+    kind: str = ""
+    cancer_type: CancerType | None = None
+    topic: Topic | None = None
+    audience: Audience | None = None
+    language: Language | None = None
+    country: Country | None = None
+
+
+def _with_card_data(qs: QuerySet[Resource]) -> QuerySet[Resource]:
+    """What a resource card shows: its topics, languages and countries (3 queries a page)."""
+    return qs.prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.order_by("position", "name")),
+        Prefetch("languages", queryset=Language.objects.order_by("name")),
+        Prefetch("countries", queryset=Country.objects.order_by("name")),
+    )
+
+
+def search(qs: QuerySet[Resource], q: str) -> QuerySet[Resource]:
+    """Full-text search on PostgreSQL (stemmed, ranked, title first); word match on SQLite."""
+    q = q.strip()
+    if not q:
+        return qs
+    if settings.USING_POSTGRES:
+        vector = (
+            SearchVector("title", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+        )
+        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        return (
+            qs.annotate(search=vector, search_rank=SearchRank(vector, query))
+            .filter(Q(search=query) | Q(title__icontains=q))
+            .order_by("-search_rank", "title")
+        )
+    for word in q.split():
+        qs = qs.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+        )
+    return qs
+
+
+def library(filters: LibraryFilters) -> QuerySet[Resource]:
+    """Published resources matching every chosen filter.
+
+    Each many-to-many filter matches one related row, so the joins never duplicate a resource.
+    A country filter also keeps resources with no country: they are useful everywhere.
+    """
+    qs = Resource.objects.published()
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.cancer_type:
+        qs = qs.filter(cancer_types=filters.cancer_type)
+    if filters.topic:
+        qs = qs.filter(topics=filters.topic)
+    if filters.audience:
+        qs = qs.filter(audiences=filters.audience)
+    if filters.language:
+        qs = qs.filter(languages=filters.language)
+    if filters.country:
+        qs = qs.filter(Q(countries=filters.country) | Q(countries=None))
+    return _with_card_data(search(qs, filters.q))
+
+
+def resource_for_page(slug: str) -> Resource:
+    """One resource with everything its page shows. Raises Resource.DoesNotExist."""
+    return (
+        Resource.objects.select_related("reviewed_by", "suggested_by")
+        .prefetch_related("cancer_types", "topics", "audiences", "languages", "countries")
+        .get(slug=slug)
+    )
+
+
+def for_group(group: SupportGroup, *, limit: int = 5) -> list[Resource]:
+    """Published resources sharing a cancer type or an audience with the group."""
+    cancer_type_ids = [c.pk for c in group.cancer_types.all()]
+    audience_ids = [a.pk for a in group.audiences.all()]
+    if not cancer_type_ids and not audience_ids:
+        return []
+    match = Resource.objects.published().filter(
+        Q(cancer_types__in=cancer_type_ids) | Q(audiences__in=audience_ids)
+    )
+    # Ids first (a subquery), so a resource matching several tags is listed once.
+    return list(
+        Resource.objects.filter(pk__in=match.values("pk")).order_by("-reviewed_on", "title")[:limit]
+    )
+
+
+def review_queue() -> QuerySet[Resource]:
+    """What curators still have to decide on: suggestions first, then other drafts."""
+    return (
+        Resource.objects.filter(state=Resource.State.DRAFT)
+        .select_related("suggested_by")
+        .order_by("-is_suggestion", "created_at")
+    )
+
+
+def broken_links() -> QuerySet[Resource]:
+    return Resource.objects.filter(link_status=Resource.LinkStatus.BROKEN).exclude(
+        state=Resource.State.DECLINED
+    )
+
+
+def crisis_lines(*, user, country: Country | None, language: Language | None) -> list:
+    """Crisis lines from moderation's single list (CrisisResource), never a copy of our own.
+
+    No country chosen: moderation's lines for the reader (their country from their time zone).
+    A country chosen: its lines first, then international ones (blank country), each in the
+    chosen language first. A line is never hidden for its language: an English line still
+    helps a Spanish speaker in crisis in London. A few dozen rows, so sorted here.
+    """
+    if country is None:
+        return list(moderation_selectors.crisis_lines_for(user))
+    wanted = language.code if language else (translation.get_language() or "en")[:2]
+    lines = [line for line in moderation_selectors.hotlines() if line.country in ("", country.code)]
+    return sorted(lines, key=lambda line: (line.country == "", line.language[:2] != wanted))
+
+
+def links_to_check() -> QuerySet[Resource]:
+    """Every resource with an address that is or may become visible (not declined ones)."""
+    return Resource.objects.exclude(url="").exclude(state=Resource.State.DECLINED)

@@ -1,0 +1,11 @@
+from django import template
+
+from resources import selectors
+
+register = template.Library()
+
+
+@register.simple_tag
+def group_resources(group, limit: int = 5) -> list:
+    """Published resources for a group's cancer types and audiences (the group page panel)."""
+    return selectors.for_group(group, limit=limit)

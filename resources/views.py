@@ -1,0 +1,145 @@
+"""Thin views: parse the request, ask a selector or a service, render."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from supportgroups.markdown import render_markdown
+
+from . import permissions, selectors, services
+from .forms import DeclineForm, LibraryFilterForm, ResourceForm, SuggestionForm
+from .models import Resource
+
+
+def library(request):
+    form = LibraryFilterForm(request.GET)
+    filters = form.filters()
+    page = Paginator(selectors.library(filters), settings.RESOURCES_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    show_crisis_lines = filters.kind in ("", Resource.Kind.HOTLINE)
+    context = {
+        "form": form,
+        "page": page,
+        "crisis_lines": selectors.crisis_lines(
+            user=request.user, country=filters.country, language=filters.language
+        )
+        if show_crisis_lines
+        else [],
+        "show_crisis_lines": show_crisis_lines,
+        "can_curate": permissions.can_curate(request.user),
+    }
+    # htmx swaps in just the results when a filter changes; the full page works without it
+    # (and is what a history restore gets, since it replaces the whole body).
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "resources/_results.html" if partial else "resources/library.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _resource_or_404(request, slug: str) -> Resource:
+    try:
+        resource = selectors.resource_for_page(slug)
+    except Resource.DoesNotExist:
+        raise Http404 from None
+    if not permissions.can_view(request.user, resource):
+        raise Http404  # a draft's existence is not revealed
+    return resource
+
+
+def _render_detail(request, resource: Resource, *, decline_form=None, status: int = 200):
+    return render(
+        request,
+        "resources/detail.html",
+        {
+            "resource": resource,
+            "body_html": render_markdown(resource.body),
+            "can_curate": permissions.can_curate(request.user),
+            "decline_form": decline_form or DeclineForm(),
+        },
+        status=status,
+    )
+
+
+def detail(request, slug):
+    return _render_detail(request, _resource_or_404(request, slug))
+
+
+@login_required
+def suggest(request):
+    form = SuggestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.suggest_resource(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Thank you. A facilitator will look at your suggestion before it is listed."),
+            )
+            return redirect("resources:library")
+    return render(request, "resources/suggest.html", {"form": form})
+
+
+def _require_curator(request) -> None:
+    if not permissions.can_curate(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def review(request):
+    _require_curator(request)
+    return render(
+        request,
+        "resources/review.html",
+        {"drafts": selectors.review_queue(), "broken": selectors.broken_links()},
+    )
+
+
+@login_required
+def edit(request, slug=None):
+    """Create (no slug) or edit a resource; the "publish" button also publishes it."""
+    _require_curator(request)
+    resource = get_object_or_404(Resource, slug=slug) if slug else Resource()
+    form = ResourceForm(request.POST or None, instance=resource)
+    if request.method == "POST" and form.is_valid():
+        resource = services.save_resource(resource=form.save(commit=False), m2m=form.m2m())
+        if request.POST.get("action") == "publish":
+            services.publish(resource=resource, by=request.user)
+            messages.success(request, _("Published."))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect(resource)
+    return render(request, "resources/edit.html", {"form": form, "resource": resource})
+
+
+@require_POST
+@login_required
+def publish(request, slug):
+    _require_curator(request)
+    resource = get_object_or_404(Resource, slug=slug)
+    services.publish(resource=resource, by=request.user)
+    messages.success(request, _("Published. Readers now see it reviewed today."))
+    return redirect(resource)
+
+
+@require_POST
+@login_required
+def decline(request, slug):
+    _require_curator(request)
+    resource = get_object_or_404(Resource, slug=slug)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        services.decline(resource=resource, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Declined. The member has been told why."))
+        return redirect("resources:review")
+    return _render_detail(request, resource, decline_form=form, status=400)

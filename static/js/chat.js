@@ -1,0 +1,351 @@
+// Live chat room client. The server saves each message before anyone hears of it; this script
+// remembers the last message id and revision it saw and asks for what it missed on reconnect,
+// drops duplicates by id, and resends unacknowledged messages with the same client_msg_id.
+"use strict";
+
+(() => {
+  const root = document.getElementById("chat");
+  if (!root) return;
+  const S = JSON.parse(document.getElementById("chat-strings").textContent);
+  const initial = JSON.parse(document.getElementById("chat-initial").textContent);
+  const $ = (id) => document.getElementById(id);
+  const els = {
+    list: $("chat-messages"), form: $("chat-form"), body: $("chat-body"), send: $("chat-send"),
+    error: $("chat-error"), notice: $("chat-notice"), connection: $("chat-connection"),
+    presence: $("chat-presence"), typing: $("chat-typing"), announcer: $("chat-announcer"),
+    live: $("chat-live"), state: $("chat-state"), older: $("chat-older"), crisis: $("chat-crisis"),
+    controls: $("chat-controls"), muteMinutes: $("chat-mute-minutes"),
+  };
+  const me = Number(root.dataset.userId);
+  const canManage = root.dataset.canManage === "1";
+  const heartbeatMs = Number(root.dataset.heartbeat) * 1000;
+  const historyPage = Number(root.dataset.historyPage);
+  const clock = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+    hour: "2-digit", minute: "2-digit", timeZone: root.dataset.timeZone || undefined,
+  });
+  const fmt = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
+
+  const state = {
+    lastSeen: Number(root.dataset.lastSeenId), rev: Number(root.dataset.rev),
+    socket: null, online: false, closedForGood: false, retries: 0, retryTimer: null,
+    lastPong: 0, lastTyping: 0, typingTimer: null, editing: null,
+    mutedUntil: root.dataset.mutedUntil ? new Date(root.dataset.mutedUntil) : null,
+    room: { locked: false, ended: false, live_with: null },
+  };
+  const rendered = new Map(); // message id -> {li, rev}
+  const outbox = new Map(); // client_msg_id -> frame, until the server echoes the message
+
+  function uuid4() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  // --- messages in the list -------------------------------------------------------------
+  function button(label, onClick, extra = "") {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = `btn btn-link ${extra}`;
+    b.textContent = label;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function buildItem(m) {
+    const li = document.createElement("li");
+    li.className = "chat-message" + (m.held ? " is-held" : "");
+    li.id = `message-${m.id}`;
+    li.dataset.id = m.id;
+    const meta = document.createElement("p");
+    meta.className = "chat-meta";
+    const who = document.createElement("span");
+    who.className = "chat-author";
+    who.textContent = m.author;
+    const when = document.createElement("time");
+    when.dateTime = m.created;
+    when.textContent = clock.format(new Date(m.created));
+    meta.append(who, when);
+    if (m.edited) meta.append(Object.assign(document.createElement("span"), { className: "chat-edited", textContent: S.edited }));
+    if (m.held) meta.append(Object.assign(document.createElement("span"), { className: "chat-held", textContent: S.held }));
+    const actions = document.createElement("span");
+    actions.className = "chat-actions";
+    if (m.author_id === me) {
+      actions.append(button(S.edit, () => startEdit(m)));
+    } else {
+      actions.append(button(S.report, (e) => {
+        sendFrame({ type: "report", id: m.id });
+        e.target.disabled = true;
+      }));
+      if (canManage) {
+        actions.append(button(S.remove, () => {
+          if (window.confirm(S.confirmRemove)) sendFrame({ type: "remove", id: m.id });
+        }, "text-danger"));
+        if (m.author_id) actions.append(button(S.mute, () => sendFrame({
+          type: "mute", user_id: m.author_id, minutes: Number(els.muteMinutes.value),
+        })));
+      }
+    }
+    meta.append(actions);
+    const body = document.createElement("p");
+    body.className = "chat-body";
+    body.textContent = m.body;
+    li.append(meta, body);
+    return li;
+  }
+
+  function isNearBottom() {
+    const l = els.list;
+    return l.scrollHeight - l.scrollTop - l.clientHeight < 80;
+  }
+
+  // Insert or update one message; a copy we already have (same id, same revision) is dropped.
+  function upsert(m, { announce = false } = {}) {
+    outbox.delete(m.client_msg_id);
+    state.lastSeen = Math.max(state.lastSeen, m.id);
+    state.rev = Math.max(state.rev, m.rev);
+    const known = rendered.get(m.id);
+    if (known && known.rev >= m.rev) return;
+    const li = buildItem(m);
+    if (known) {
+      known.li.replaceWith(li);
+    } else {
+      els.list.querySelector(".chat-empty")?.remove();
+      const after = [...rendered.keys()].filter((id) => id > m.id).sort((a, b) => a - b)[0];
+      const stick = isNearBottom();
+      els.list.insertBefore(li, after ? rendered.get(after).li : null);
+      if (stick && !after) els.list.scrollTop = els.list.scrollHeight;
+      if (announce && m.author_id !== me) {
+        els.announcer.textContent = fmt(S.newMessage, { name: m.author, body: m.body });
+      }
+    }
+    rendered.set(m.id, { li, rev: m.rev });
+  }
+
+  function removeMessage(id) {
+    const known = rendered.get(id);
+    if (!known) return;
+    known.li.remove();
+    rendered.delete(id);
+    els.announcer.textContent = S.removedMessage;
+  }
+
+  // --- the composer ------------------------------------------------------------------------
+  function mutedNow() {
+    return state.mutedUntil && state.mutedUntil > new Date();
+  }
+
+  function refreshComposer() {
+    const writable = !state.room.ended && (!state.room.locked || canManage) && !mutedNow();
+    els.send.disabled = !(state.online && writable);
+    els.send.textContent = state.editing ? S.saveEdit : S.send;
+    let text = "";
+    if (state.room.ended) text = S.ended;
+    else if (state.room.locked) text = S.locked;
+    if (mutedNow()) text = fmt(S.mutedUntil, { time: clock.format(state.mutedUntil) });
+    els.state.textContent = text;
+  }
+
+  function startEdit(m) {
+    state.editing = m.id;
+    els.body.value = rendered.get(m.id)?.li.querySelector(".chat-body").textContent ?? m.body;
+    els.body.focus();
+    refreshComposer();
+  }
+
+  function submit(event) {
+    event.preventDefault();
+    const text = els.body.value.trim();
+    els.error.textContent = "";
+    if (!text) { els.error.textContent = S.empty; return; }
+    if (els.send.disabled) return; // offline: the text stays in the box
+    if (state.editing) {
+      sendFrame({ type: "edit", id: state.editing, body: text });
+      state.editing = null;
+    } else {
+      const frame = { type: "send", client_msg_id: uuid4(), body: text };
+      outbox.set(frame.client_msg_id, frame);
+      sendFrame(frame);
+    }
+    els.body.value = "";
+    refreshComposer();
+  }
+
+  // --- the socket ----------------------------------------------------------------------
+  function sendFrame(frame) {
+    if (state.socket && state.socket.readyState === WebSocket.OPEN) {
+      state.socket.send(JSON.stringify(frame));
+      return true;
+    }
+    return false;
+  }
+
+  function setOnline(online, text) {
+    state.online = online;
+    els.connection.classList.toggle("is-online", online);
+    els.connection.textContent = online ? S.online : text;
+    refreshComposer();
+  }
+
+  function connect() {
+    clearTimeout(state.retryTimer);
+    if (state.closedForGood || state.socket) return;
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const query = `last_seen_id=${state.lastSeen}&rev=${state.rev}`;
+    let socket;
+    try {
+      socket = new WebSocket(`${scheme}//${location.host}${root.dataset.wsPath}?${query}`);
+    } catch {
+      scheduleReconnect();
+      return;
+    }
+    state.socket = socket;
+    socket.addEventListener("message", (e) => handle(JSON.parse(e.data)));
+    socket.addEventListener("close", (e) => {
+      if (state.socket !== socket) return;
+      state.socket = null;
+      if (e.code === 4403) {
+        state.closedForGood = true;
+        setOnline(false, S.closed);
+        return;
+      }
+      scheduleReconnect();
+    });
+  }
+
+  // Exponential back-off with jitter: 1 s, 2 s, 4 s ... up to 30 s; at once when back online.
+  function scheduleReconnect() {
+    clearTimeout(state.retryTimer);
+    if (state.closedForGood) return;
+    if (!navigator.onLine) { setOnline(false, S.waitingNetwork); return; }
+    const delay = Math.min(30000, 1000 * 2 ** state.retries) * (0.75 + Math.random() / 2);
+    state.retries += 1;
+    setOnline(false, fmt(S.reconnecting, { seconds: Math.ceil(delay / 1000) }));
+    state.retryTimer = setTimeout(connect, delay);
+  }
+
+  function dropSocket() {
+    const socket = state.socket;
+    state.socket = null;
+    if (socket) socket.close();
+  }
+
+  function applyRoom(room) {
+    state.room = room;
+    els.live.hidden = !room.live_with;
+    els.live.textContent = room.live_with ? fmt(S.live, { name: room.live_with }) : "";
+    if (els.controls) {
+      els.controls.querySelector("[data-control=live]").textContent = room.live_with ? S.endSession : S.startSession;
+      els.controls.querySelector("[data-control=lock]").textContent = room.locked ? S.unlock : S.lock;
+      els.controls.querySelector("[data-control=end]").textContent = room.ended ? S.reopen : S.endRoom;
+    }
+    refreshComposer();
+  }
+
+  function handle(frame) {
+    switch (frame.type) {
+      case "welcome":
+        if (frame.reset) { els.list.replaceChildren(); rendered.clear(); }
+        applyRoom(frame.room);
+        state.rev = Math.max(state.rev, frame.room.last_revision);
+        frame.messages.forEach((m) => upsert(m));
+        frame.removed.forEach(removeMessage);
+        state.mutedUntil = frame.muted_until ? new Date(frame.muted_until) : null;
+        state.retries = 0;
+        state.lastPong = Date.now();
+        setOnline(true);
+        outbox.forEach((pending) => sendFrame(pending)); // stored once, thanks to client_msg_id
+        break;
+      case "message": upsert(frame.message, { announce: true }); break;
+      case "removed": removeMessage(frame.id); break;
+      case "history":
+        frame.messages.forEach((m) => upsert(m));
+        els.older.hidden = !frame.has_more;
+        break;
+      case "room": applyRoom(frame.room); break;
+      case "pong":
+        state.lastPong = Date.now();
+        showPresence(frame.people);
+        break;
+      case "presence": showPresence(frame.people); break;
+      case "typing": showTyping(frame.name); break;
+      case "muted":
+        state.mutedUntil = new Date(frame.until);
+        setTimeout(refreshComposer, state.mutedUntil - new Date() + 500);
+        refreshComposer();
+        break;
+      case "error": {
+        const pending = outbox.get(frame.client_msg_id);
+        outbox.delete(frame.client_msg_id);
+        if (pending && !els.body.value) els.body.value = pending.body; // keep what they wrote
+        els.error.textContent = frame.message;
+        if (frame.code === "muted" || frame.code === "locked" || frame.code === "ended") refreshComposer();
+        break;
+      }
+      case "notice": case "reported": els.notice.textContent = frame.message; break;
+      case "crisis": els.crisis.innerHTML = frame.html; break; // server-rendered template
+      case "closed":
+        state.closedForGood = true;
+        setOnline(false, frame.message);
+        break;
+      default: break;
+    }
+  }
+
+  function showPresence(people) {
+    els.presence.textContent = people.length ? `${S.here} ${people.join(", ")}` : "";
+  }
+
+  function showTyping(name) {
+    els.typing.textContent = fmt(S.typing, { name });
+    clearTimeout(state.typingTimer);
+    state.typingTimer = setTimeout(() => { els.typing.textContent = ""; }, 4000);
+  }
+
+  // --- wiring ------------------------------------------------------------------------------
+  els.list.replaceChildren();
+  initial.forEach((m) => upsert(m));
+  els.list.scrollTop = els.list.scrollHeight;
+  els.older.hidden = initial.length < historyPage;
+  els.older.addEventListener("click", () => {
+    const oldest = Math.min(...rendered.keys());
+    if (Number.isFinite(oldest)) sendFrame({ type: "history", before: oldest });
+  });
+  els.list.addEventListener("scroll", () => {
+    if (els.list.scrollTop === 0 && !els.older.hidden) els.older.click();
+  });
+  els.form.addEventListener("submit", submit);
+  els.body.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      els.form.requestSubmit();
+    } else if (e.key === "Escape" && state.editing) {
+      state.editing = null;
+      els.body.value = "";
+      refreshComposer();
+    }
+  });
+  els.body.addEventListener("input", () => {
+    if (state.online && Date.now() - state.lastTyping > 3000) {
+      state.lastTyping = Date.now();
+      sendFrame({ type: "typing" });
+    }
+  });
+  els.controls?.addEventListener("click", (e) => {
+    const control = e.target.closest("[data-control]")?.dataset.control;
+    if (control === "live") sendFrame({ type: "live", live: !state.room.live_with });
+    if (control === "lock") sendFrame({ type: "room", locked: !state.room.locked });
+    if (control === "end") sendFrame({ type: "room", ended: !state.room.ended });
+  });
+  window.addEventListener("offline", () => { dropSocket(); setOnline(false, S.waitingNetwork); });
+  window.addEventListener("online", () => { state.retries = 0; connect(); });
+  // Heartbeats keep presence fresh; a socket that stops answering is replaced.
+  setInterval(() => {
+    if (!state.online) return;
+    if (Date.now() - state.lastPong > heartbeatMs * 2.5) { dropSocket(); scheduleReconnect(); return; }
+    sendFrame({ type: "heartbeat" });
+  }, heartbeatMs);
+  setOnline(false, S.offline);
+  connect();
+})();

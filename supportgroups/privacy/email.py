@@ -1,0 +1,100 @@
+"""The one way to email a member: honours their preferences, memorials and unsubscribe links.
+
+Every app sends person-to-person email through `send_user_email` (call it from a Celery task,
+not a request). It refuses memorialised, deactivated and placeholder accounts, skips kinds the
+person switched off, and adds a one-click unsubscribe link plus the List-Unsubscribe headers
+(RFC 2369 / RFC 8058) to every email whose kind can be switched off.
+"""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from supportgroups.models import Memorial, Notification, NotificationPreference
+
+# Emails the person asked for themselves (their data export) or that protect the account.
+ACCOUNT = "account"
+_SALT = "supportgroups.privacy.unsubscribe"
+
+
+def make_unsubscribe_token(*, user, kind: str) -> str:
+    # Unsubscribe links never expire: people click them from old emails.
+    return signing.Signer(salt=_SALT).sign_object({"u": user.pk, "k": kind})
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    try:
+        payload = signing.Signer(salt=_SALT).unsign_object(token)
+    except signing.BadSignature:
+        return None
+    if payload.get("k") not in Notification.Kind.values:
+        return None
+    return payload.get("u"), payload["k"]
+
+
+def may_email(*, user, kind: str) -> bool:
+    from .deletion import is_placeholder
+
+    if not user.is_active or is_placeholder(user) or not user.email:
+        return False
+    if Memorial.objects.filter(user=user).exists():
+        return False
+    if kind == ACCOUNT:
+        return True
+    pref = NotificationPreference.objects.filter(user=user, kind=kind).first()
+    return pref is None or pref.email
+
+
+def send_user_email(
+    *,
+    user,
+    kind: str,
+    subject: str,
+    template: str,
+    context: dict | None = None,
+    attachments: Iterable[tuple[str, bytes | str, str]] = (),
+) -> bool:
+    """Send `template` (a plain-text template) to `user` if they may and want to receive it.
+
+    `kind` is a `Notification.Kind` value, or "account" for mail the person asked for.
+    Returns whether an email was sent.
+    """
+    if kind != ACCOUNT and kind not in Notification.Kind.values:
+        raise ValueError(f"Unknown email kind {kind!r}: add it to Notification.Kind first.")
+    if not may_email(user=user, kind=kind):
+        return False
+    base = settings.SITE_URL
+    extra = {
+        "user": user,
+        "site_name": settings.SITE_NAME,
+        "site_url": base,
+        "preferences_url": base + reverse("privacy:email_preferences"),
+        "unsubscribe_url": "",
+    }
+    headers = {}
+    if kind != ACCOUNT:
+        url = base + reverse(
+            "privacy:unsubscribe", args=[make_unsubscribe_token(user=user, kind=kind)]
+        )
+        extra["unsubscribe_url"] = url
+        extra["kind_label"] = Notification.Kind(kind).label
+        headers["List-Unsubscribe"] = f"<{url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    full_context = {**(context or {}), **extra}
+    body = render_to_string(template, full_context) + render_to_string(
+        "privacy/email/_footer.txt", full_context
+    )
+    message = EmailMessage(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body=body,
+        to=[user.email],
+        headers=headers,
+    )
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
+    message.send()
+    return True

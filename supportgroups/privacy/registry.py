@@ -1,0 +1,201 @@
+"""Every model that holds a reference to a person declares what export and deletion do with it.
+
+The core cannot import groups, forums or chat, so each app registers its own models here, from
+`<app>/privacy.py` (found by `autodiscover()`, as `load_demo_data` finds `demo.py`).
+`tests/privacy/test_registry.py` fails when a model with a user foreign key has no decision.
+
+Decisions (`on_delete`):
+- "delete": the rows go with the account (preferences, memberships, sessions).
+  Many-to-many links to the person (subscribers, reactions as a M2M) are always removed and
+  never delete the row that holds them, whatever the decision.
+- "anonymise": authored content stays, attributed to the "former member" placeholder, unless
+  the person asks for removal too, in which case the rows are deleted.
+- "keep_minimal": records others rely on (moderation history, audit logs) stay, pointed at the
+  placeholder, whatever the person chooses; the app's `erase` handler strips anything more.
+- "account": the User row itself (deleted last).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.utils.module_loading import autodiscover_modules
+
+DECISIONS = ("delete", "anonymise", "keep_minimal", "account")
+
+# (user, rows) -> list of JSON-serialisable dicts; rows are that person's rows of the model.
+Exporter = Callable[[models.Model, models.QuerySet], list[dict]]
+# (user, placeholder, remove_content) -> None; replaces the default behaviour of the decision.
+Eraser = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class Entry:
+    model: type[models.Model]
+    on_delete: str
+    user_fields: tuple[str, ...]
+    export: Exporter | None
+    erase: Eraser | None
+    why: str
+    export_fields: tuple[str, ...] | None = None
+    exclude_fields: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label
+
+
+_entries: dict[str, Entry] = {}
+_memorial_hooks: list[Callable] = []
+_shared_group_checks: list[Callable] = []
+_discovered = False
+
+
+def user_fields_of(model: type[models.Model]) -> tuple[str, ...]:
+    """Names of the model's own foreign keys, one-to-ones and many-to-manys to the User."""
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    return tuple(
+        f.name
+        for f in model._meta.get_fields()
+        if (f.many_to_one or f.one_to_one or f.many_to_many)
+        and not f.auto_created
+        and f.concrete
+        and f.related_model is user_model
+    )
+
+
+def register(
+    model: type[models.Model],
+    *,
+    on_delete: str,
+    why: str,
+    export: Exporter | None | str = "fields",
+    erase: Eraser | None = None,
+    user_fields: tuple[str, ...] | None = None,
+    export_fields: tuple[str, ...] | None = None,
+    exclude_fields: tuple[str, ...] = (),
+) -> None:
+    """Declare what happens to `model`'s rows about a person on export and deletion.
+
+    `export="fields"` exports every concrete field (or `export_fields`, minus `exclude_fields`)
+    of the rows where any of `user_fields` (default: all user foreign keys) is the person;
+    a callable builds the rows itself; None means nothing is exported and `why` must say why.
+    """
+    if on_delete not in DECISIONS:
+        raise ValueError(f"on_delete must be one of {DECISIONS}, not {on_delete!r}")
+    if not why:
+        raise ValueError("Say why: the decision is read by people auditing the site.")
+    fields = user_fields or user_fields_of(model)
+    if not fields and on_delete != "account":
+        raise ValueError(f"{model._meta.label} has no foreign key to the user model.")
+    if on_delete in ("anonymise", "keep_minimal") and erase is None:
+        for name in fields:
+            if _reassigning_could_collide(model, name):
+                raise ValueError(
+                    f"{model._meta.label}.{name} is unique (alone or with other fields), so "
+                    "pointing several deleted people's rows at the placeholder would collide: "
+                    'use on_delete="delete" or pass erase=.'
+                )
+    exporter = _export_fields if export == "fields" else export
+    _entries[model._meta.label] = Entry(
+        model=model,
+        on_delete=on_delete,
+        user_fields=tuple(fields),
+        export=exporter,
+        erase=erase,
+        why=why,
+        export_fields=export_fields,
+        exclude_fields=tuple(exclude_fields),
+    )
+
+
+def _reassigning_could_collide(model: type[models.Model], name: str) -> bool:
+    field = model._meta.get_field(name)
+    if field.many_to_many:
+        return False  # links to the person are removed, never reassigned
+    if field.unique:
+        return True
+    together = [set(group) for group in model._meta.unique_together]
+    together += [
+        set(c.fields)
+        for c in model._meta.constraints
+        if isinstance(c, models.UniqueConstraint) and c.condition is None
+    ]
+    return any(name in group for group in together)
+
+
+def register_memorial_hook(hook: Callable) -> None:
+    """`hook(user=...)` runs after an account is memorialised (e.g. tell the facilitators)."""
+    if hook not in _memorial_hooks:
+        _memorial_hooks.append(hook)
+
+
+def register_shared_group_check(check: Callable) -> None:
+    """`check(viewer=, subject=) -> bool`: do two people share a group (for profile visibility)?"""
+    if check not in _shared_group_checks:
+        _shared_group_checks.append(check)
+
+
+def autodiscover() -> None:
+    """Import the core registrations and every installed app's `privacy` module, once."""
+    global _discovered
+    if _discovered:
+        return
+    _discovered = True
+    import_module("supportgroups.privacy.core")
+    autodiscover_modules("privacy")
+
+
+def entries() -> list[Entry]:
+    autodiscover()
+    return sorted(_entries.values(), key=lambda e: e.label)
+
+
+def entry_for(model: type[models.Model]) -> Entry | None:
+    autodiscover()
+    return _entries.get(model._meta.label)
+
+
+def memorial_hooks() -> list[Callable]:
+    autodiscover()
+    return list(_memorial_hooks)
+
+
+def shared_group_checks() -> list[Callable]:
+    autodiscover()
+    return list(_shared_group_checks)
+
+
+def unregistered_models(candidates=None) -> list[str]:
+    """Models that point at a user without a decision (the registry test asserts none)."""
+    autodiscover()
+    missing = []
+    for model in apps.get_models() if candidates is None else candidates:
+        if user_fields_of(model) and model._meta.label not in _entries:
+            missing.append(model._meta.label)
+    return sorted(missing)
+
+
+def rows_for(entry: Entry, user) -> models.QuerySet:
+    query = models.Q()
+    for name in entry.user_fields:
+        query |= models.Q(**{name: user})
+    if entry.on_delete == "account":
+        query = models.Q(pk=user.pk)
+    return entry.model._default_manager.filter(query).distinct()
+
+
+def _export_fields(user, rows: models.QuerySet) -> list[dict]:
+    entry = _entries[rows.model._meta.label]
+    names = [
+        f.attname
+        for f in rows.model._meta.concrete_fields
+        if (entry.export_fields is None or f.name in entry.export_fields)
+        and f.name not in entry.exclude_fields
+    ]
+    return list(rows.values(*names))

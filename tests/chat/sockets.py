@@ -1,0 +1,79 @@
+"""Websocket helpers: the real ASGI stack (origin check, session auth) over channels-redis."""
+
+import asyncio
+import time
+
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client
+
+from supportgroups.asgi import application
+
+ORIGIN = b"http://127.0.0.1"
+BACKGROUND = {"pong", "presence"}  # frames that arrive on their own timing
+
+
+def session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+class Socket:
+    """A WebsocketCommunicator with helpers that skip heartbeat and presence frames."""
+
+    def __init__(self, communicator: WebsocketCommunicator):
+        self.communicator = communicator
+        self.welcome: dict | None = None
+
+    async def send(self, frame: dict) -> None:
+        await self.communicator.send_json_to(frame)
+
+    async def expect(self, kind: str, timeout: float = 3) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            frame = await self.communicator.receive_json_from(timeout=deadline - time.monotonic())
+            if frame["type"] == kind:
+                return frame
+            assert frame["type"] in BACKGROUND, f"expected {kind}, got {frame}"
+
+    async def frames(self, seconds: float = 0.3) -> list[dict]:
+        """Everything but background frames that arrives within ``seconds``.
+
+        Polls the queue: a receive timeout would cancel the application under test.
+        """
+        found = []
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.communicator.output_queue.empty():
+                await asyncio.sleep(0.01)
+                continue
+            frame = await self.communicator.receive_json_from()
+            if frame["type"] not in BACKGROUND:
+                found.append(frame)
+        return found
+
+    async def expect_closed(self, timeout: float = 3) -> int:
+        deadline = time.monotonic() + timeout
+        while True:
+            output = await self.communicator.receive_output(timeout=deadline - time.monotonic())
+            if output["type"] == "websocket.close":
+                return output.get("code")
+
+    async def close(self) -> None:
+        await self.communicator.disconnect()
+
+
+async def open_socket(cookie: str | None, slug: str, *, query: str = "", origin=ORIGIN):
+    """Connect as the person whose session cookie is given; returns (accepted, Socket|code)."""
+    headers = [(b"origin", origin)] if origin else []
+    if cookie:
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
+    path = f"/ws/chat/{slug}/" + (f"?{query}" if query else "")
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    accepted, code = await communicator.connect(timeout=5)
+    if not accepted:
+        return False, code
+    socket = Socket(communicator)
+    socket.welcome = await socket.expect("welcome")
+    return True, socket

@@ -1,0 +1,376 @@
+"""The room socket over the real ASGI stack, channels-redis and PostgreSQL (committed data)."""
+
+import uuid
+
+import pytest
+from asgiref.sync import async_to_sync
+
+from groups.chat import services
+from groups.chat.models import ChatMessage, ChatRoom
+from groups.models import Membership
+from tests.chat.sockets import open_socket, session_cookie
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run(scenario, *args):
+    """Run an async scenario from a sync test; ORM calls inside it come back to this thread."""
+    return async_to_sync(scenario)(*args)
+
+
+def post(room_people, author_key, body):
+    room = services.room_for_group(group=room_people["group"])
+    return services.post_message(
+        room=room, author=room_people[author_key], body=body, client_msg_id=uuid.uuid4()
+    ).message
+
+
+def test_anonymous_outsider_and_pending_member_are_refused(room_people):
+    group = room_people["group"]
+    outsider = session_cookie(UserFactory())
+    pending = session_cookie(MembershipFactory(group=group, state=Membership.State.PENDING).user)
+
+    async def scenario():
+        assert await open_socket(None, group.slug) == (False, 4403)
+        assert await open_socket(outsider, group.slug) == (False, 4403)
+        assert await open_socket(pending, group.slug) == (False, 4403)
+        assert await open_socket(outsider, "no-such-group") == (False, 4403)
+
+    run(scenario)
+
+
+def test_foreign_origin_is_refused(room_people):
+    cookie = room_people["cookies"][room_people["alice"].pk]
+
+    async def scenario():
+        accepted, _code = await open_socket(
+            cookie, room_people["group"].slug, origin=b"https://evil.example"
+        )
+        assert not accepted
+        accepted, _code = await open_socket(cookie, room_people["group"].slug, origin=None)
+        assert not accepted
+
+    run(scenario)
+
+
+def test_message_reaches_the_other_member_and_is_saved_first(room_people):
+    alice, bob, group = room_people["alice"], room_people["bob"], room_people["group"]
+    cookies = room_people["cookies"]
+
+    async def scenario():
+        _, a = await open_socket(cookies[alice.pk], group.slug)
+        _, b = await open_socket(cookies[bob.pk], group.slug)
+        cid = str(uuid.uuid4())
+        await a.send({"type": "send", "client_msg_id": cid, "body": "Hello from Alice"})
+        received = (await b.expect("message"))["message"]
+        echoed = (await a.expect("message"))["message"]
+        await a.close()
+        await b.close()
+        return received, echoed
+
+    received, echoed = run(scenario)
+    assert received["body"] == "Hello from Alice"
+    assert received["author"] == alice.display_name and "email" not in received
+    assert echoed["client_msg_id"] == received["client_msg_id"]
+    stored = ChatMessage.objects.get()
+    assert (stored.sequence, stored.body, stored.author) == (
+        received["id"],
+        "Hello from Alice",
+        alice,
+    )
+
+
+def test_resend_with_same_client_msg_id_is_stored_once(room_people):
+    alice, bob, group = room_people["alice"], room_people["bob"], room_people["group"]
+    cookies = room_people["cookies"]
+
+    async def scenario():
+        _, a = await open_socket(cookies[alice.pk], group.slug)
+        _, b = await open_socket(cookies[bob.pk], group.slug)
+        frame = {"type": "send", "client_msg_id": str(uuid.uuid4()), "body": "Only once"}
+        await a.send(frame)
+        first = await a.expect("message")
+        await a.send(frame)  # as after a flaky connection: the server acknowledges again
+        again = await a.expect("message")
+        seen_by_b = [f for f in await b.frames(0.5) if f["type"] == "message"]
+        await a.close()
+        await b.close()
+        return first, again, seen_by_b
+
+    first, again, seen_by_b = run(scenario)
+    assert first["message"]["id"] == again["message"]["id"]
+    assert len(seen_by_b) == 1
+    assert ChatMessage.objects.count() == 1
+
+
+def test_reconnect_with_last_seen_id_gets_exactly_what_was_missed(room_people):
+    group, cookies = room_people["group"], room_people["cookies"]
+    first = post(room_people, "alice", "one")
+    second = post(room_people, "alice", "two")
+    room = ChatRoom.objects.get(group=group)
+    seen_revision = room.last_revision
+    # While Bob is away: two new messages, an edit of one he had, a removal of another.
+    post(room_people, "alice", "three")
+    post(room_people, "facilitator", "four")
+    services.edit_message(
+        room=room, editor=room_people["alice"], sequence=first.sequence, body="1!"
+    )
+    services.remove_message(room=room, by=room_people["facilitator"], sequence=second.sequence)
+
+    async def scenario():
+        query = f"last_seen_id={second.sequence}&rev={seen_revision}"
+        _, b = await open_socket(cookies[room_people["bob"].pk], group.slug, query=query)
+        await b.close()
+        return b.welcome
+
+    welcome = run(scenario)
+    bodies = [m["body"] for m in welcome["messages"]]
+    assert bodies == ["three", "four", "1!"]
+    assert welcome["removed"] == [second.sequence]
+    assert welcome["reset"] is False
+
+
+def test_fresh_connection_gets_the_last_page(room_people, settings):
+    settings.CHAT_HISTORY_PAGE = 3
+    for n in range(5):
+        post(room_people, "alice", f"m{n}")
+
+    async def scenario():
+        _, b = await open_socket(
+            room_people["cookies"][room_people["bob"].pk], room_people["group"].slug
+        )
+        await b.send({"type": "history", "before": b.welcome["messages"][0]["id"]})
+        older = await b.expect("history")
+        await b.close()
+        return b.welcome, older
+
+    welcome, older = run(scenario)
+    assert [m["body"] for m in welcome["messages"]] == ["m2", "m3", "m4"]
+    assert [m["body"] for m in older["messages"]] == ["m0", "m1"]
+    assert older["has_more"] is False
+
+
+def test_facilitator_removes_a_message_live(room_people):
+    group, cookies = room_people["group"], room_people["cookies"]
+    message = post(room_people, "alice", "something to remove")
+
+    async def scenario():
+        _, f = await open_socket(cookies[room_people["facilitator"].pk], group.slug)
+        _, b = await open_socket(cookies[room_people["bob"].pk], group.slug)
+        await b.send({"type": "remove", "id": message.sequence})  # a member may not
+        refused = await b.expect("error")
+        await f.send({"type": "remove", "id": message.sequence})
+        removed = await b.expect("removed")
+        await f.close()
+        await b.close()
+        return refused, removed
+
+    refused, removed = run(scenario)
+    assert refused["code"] == "forbidden"
+    assert removed["id"] == message.sequence
+    message.refresh_from_db()
+    assert message.is_hidden  # kept for the moderation record
+
+
+def test_mute_takes_effect_live(room_people):
+    group, cookies, alice = room_people["group"], room_people["cookies"], room_people["alice"]
+
+    async def scenario():
+        _, f = await open_socket(cookies[room_people["facilitator"].pk], group.slug)
+        _, a = await open_socket(cookies[alice.pk], group.slug)
+        await f.send({"type": "mute", "user_id": alice.pk, "minutes": 15})
+        muted = await a.expect("muted")
+        await a.send({"type": "send", "client_msg_id": str(uuid.uuid4()), "body": "hello?"})
+        error = await a.expect("error")
+        await f.close()
+        await a.close()
+        return muted, error
+
+    muted, error = run(scenario)
+    assert muted["until"]
+    assert error["code"] == "muted" and "muted" in error["message"]
+    assert not ChatMessage.objects.exists()
+
+
+def test_removed_member_is_disconnected_at_once(room_people):
+    group, cookies, alice = room_people["group"], room_people["cookies"], room_people["alice"]
+
+    async def scenario():
+        _, a = await open_socket(cookies[alice.pk], group.slug)
+        await remove_alice()
+        closed = await a.expect("closed")
+        code = await a.expect_closed()
+        return closed, code
+
+    from channels.db import database_sync_to_async
+
+    @database_sync_to_async
+    def remove_alice():
+        Membership.objects.filter(user=alice, group=group).update(state=Membership.State.REMOVED)
+        services.disconnect_user_from_group(alice.pk, group.pk)
+
+    closed, code = run(scenario)
+    assert code == 4403
+    assert "no longer" in closed["message"]
+
+
+def test_every_event_rechecks_access(room_people):
+    """Even without the access event, the next room event finds the member gone."""
+    group, cookies, alice = room_people["group"], room_people["cookies"], room_people["alice"]
+
+    async def scenario():
+        _, a = await open_socket(cookies[alice.pk], group.slug)
+        _, b = await open_socket(cookies[room_people["bob"].pk], group.slug)
+        await leave()
+        await b.send({"type": "send", "client_msg_id": str(uuid.uuid4()), "body": "private"})
+        closed = await a.expect("closed")
+        await b.close()
+        return closed
+
+    from channels.db import database_sync_to_async
+
+    @database_sync_to_async
+    def leave():
+        Membership.objects.filter(user=alice, group=group).update(state=Membership.State.LEFT)
+
+    assert "no longer" in run(scenario)["message"]
+
+
+def test_rate_limit_trips_with_a_clear_message(room_people, settings):
+    settings.CHAT_RATE_LIMIT_BURST = 3
+    settings.CHAT_RATE_LIMIT_PER_SECOND = 0.1
+    alice = room_people["alice"]
+
+    async def scenario():
+        _, a = await open_socket(room_people["cookies"][alice.pk], room_people["group"].slug)
+        for n in range(5):
+            await a.send({"type": "send", "client_msg_id": str(uuid.uuid4()), "body": f"n{n}"})
+        frames = await a.frames(1.0)
+        await a.close()
+        return frames
+
+    frames = run(scenario)
+    errors = [f for f in frames if f["type"] == "error"]
+    assert [e["code"] for e in errors] == ["rate_limited", "rate_limited"]
+    assert "wait" in errors[0]["message"] and errors[0]["client_msg_id"]
+    assert ChatMessage.objects.count() == 3
+
+
+def test_oversize_and_empty_messages_get_an_error_frame(room_people, settings):
+    alice = room_people["alice"]
+
+    async def scenario():
+        _, a = await open_socket(room_people["cookies"][alice.pk], room_people["group"].slug)
+        too_long = "x" * (settings.CHAT_MAX_MESSAGE_LENGTH + 1)
+        await a.send({"type": "send", "client_msg_id": str(uuid.uuid4()), "body": too_long})
+        first = await a.expect("error")
+        await a.send({"type": "send", "client_msg_id": str(uuid.uuid4()), "body": "   "})
+        second = await a.expect("error")
+        await a.communicator.send_to(text_data="not json")
+        third = await a.expect("error")
+        await a.close()
+        return first, second, third
+
+    first, second, third = run(scenario)
+    assert first["code"] == "too_long" and "2000" in first["message"]
+    assert second["code"] == "empty"
+    assert third["code"] == "bad_request"
+    assert not ChatMessage.objects.exists()
+
+
+def test_locked_and_ended_rooms_and_live_session(room_people):
+    group, cookies = room_people["group"], room_people["cookies"]
+    facilitator = room_people["facilitator"]
+
+    async def scenario():
+        _, f = await open_socket(cookies[facilitator.pk], group.slug)
+        _, a = await open_socket(cookies[room_people["alice"].pk], group.slug)
+        await f.send({"type": "live", "live": True})
+        live = await a.expect("room")
+        await f.send({"type": "room", "locked": True})
+        locked = await a.expect("room")
+        await a.send({"type": "send", "client_msg_id": str(uuid.uuid4()), "body": "hi"})
+        refused = await a.expect("error")
+        await f.send({"type": "send", "client_msg_id": str(uuid.uuid4()), "body": "welcome"})
+        allowed = await a.expect("message")
+        await f.send({"type": "room", "ended": True})
+        ended = await a.expect("room")
+        await f.close()
+        await a.close()
+        return live, locked, refused, allowed, ended
+
+    live, locked, refused, allowed, ended = run(scenario)
+    assert live["room"]["live_with"] == facilitator.display_name
+    assert locked["room"]["locked"] is True
+    assert refused["code"] == "locked"
+    assert allowed["message"]["body"] == "welcome"
+    assert ended["room"]["ended"] is True and ended["room"]["live_with"] is None
+
+
+def test_presence_and_typing_are_live_and_never_stored(room_people):
+    group, cookies = room_people["group"], room_people["cookies"]
+    alice, bob = room_people["alice"], room_people["bob"]
+
+    async def scenario():
+        _, a = await open_socket(cookies[alice.pk], group.slug)
+        _, b = await open_socket(cookies[bob.pk], group.slug)
+        await b.send({"type": "heartbeat"})
+        pong = await b.expect("pong")
+        await b.send({"type": "typing"})
+        typing = await a.expect("typing")
+        own = [f for f in await b.frames(0.3) if f["type"] == "typing"]
+        await b.close()
+        await a.send({"type": "heartbeat"})
+        after = await a.expect("pong")
+        await a.close()
+        return pong, typing, own, after
+
+    pong, typing, own, after = run(scenario)
+    assert pong["people"] == sorted([alice.display_name, bob.display_name], key=str.casefold)
+    assert typing["name"] == bob.display_name and own == []
+    assert after["people"] == [alice.display_name]
+    assert not ChatMessage.objects.exists()
+
+
+def test_report_is_one_frame(room_people):
+    message = post(room_people, "alice", "please look at this")
+
+    async def scenario():
+        _, b = await open_socket(
+            room_people["cookies"][room_people["bob"].pk], room_people["group"].slug
+        )
+        await b.send({"type": "report", "id": message.sequence})
+        reported = await b.expect("reported")
+        await b.close()
+        return reported
+
+    assert run(scenario)["id"] == message.sequence
+
+
+def test_held_message_is_shown_only_to_its_writer_with_crisis_support(room_people, monkeypatch):
+    from moderation import services as moderation
+
+    monkeypatch.setattr(
+        moderation, "screen", lambda content: moderation.ScreenResult(held=True, crisis=True)
+    )
+    group, cookies = room_people["group"], room_people["cookies"]
+
+    async def scenario():
+        _, a = await open_socket(cookies[room_people["alice"].pk], group.slug)
+        _, b = await open_socket(cookies[room_people["bob"].pk], group.slug)
+        await a.send({"type": "send", "client_msg_id": str(uuid.uuid4()), "body": "I can't go on"})
+        own = await a.expect("message")
+        notice = await a.expect("notice")
+        crisis = await a.expect("crisis")
+        seen_by_b = await b.frames(0.5)
+        await a.close()
+        await b.close()
+        return own, notice, crisis, seen_by_b
+
+    own, notice, crisis, seen_by_b = run(scenario)
+    assert own["message"]["held"] is True
+    assert "facilitator" in notice["message"]
+    assert "crisis-message" in crisis["html"]
+    assert seen_by_b == []
+    assert ChatMessage.objects.get().is_held

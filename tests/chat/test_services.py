@@ -1,0 +1,92 @@
+"""Writes: numbering under concurrency, idempotent resends, moderation hooks, presence."""
+
+import threading
+import time
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+from groups.chat import presence, services
+from groups.chat.models import ChatMessage
+from tests.factories import MembershipFactory, SupportGroupFactory
+
+transactional = pytest.mark.django_db(transaction=True)
+
+
+@transactional
+def test_concurrent_writers_get_distinct_increasing_ids():
+    group = SupportGroupFactory()
+    writers = [MembershipFactory(group=group).user for _ in range(4)]
+    room = services.room_for_group(group=group)
+    client_ids = [uuid.uuid4() for _ in range(5)]
+    errors = []
+
+    def write(author):
+        try:
+            for client_id in client_ids:  # every writer also resends the others' ids
+                services.post_message(
+                    room=room, author=author, body=f"from {author.pk}", client_msg_id=client_id
+                )
+            for n in range(5):
+                services.post_message(
+                    room=room, author=author, body=f"{n}", client_msg_id=uuid.uuid4()
+                )
+        except Exception as error:  # surfaced below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in writers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    sequences = list(ChatMessage.objects.filter(room=room).values_list("sequence", flat=True))
+    assert sequences == list(range(1, 5 + 4 * 5 + 1))  # the shared ids stored once
+    room.refresh_from_db()
+    assert room.last_sequence == sequences[-1]
+
+
+@transactional
+def test_moderatable_hide_and_restore_bump_the_revision():
+    group = SupportGroupFactory()
+    author = MembershipFactory(group=group).user
+    room = services.room_for_group(group=group)
+    message = services.post_message(
+        room=room, author=author, body="hello", client_msg_id=uuid.uuid4()
+    ).message
+    message.hide(reason="spam")
+    message.refresh_from_db()
+    assert message.is_hidden and message.hidden_reason == "spam" and message.revision == 2
+    message.restore()
+    message.refresh_from_db()
+    assert message.is_visible and message.revision == 3
+    assert message.moderation_group_id() == group.pk
+    assert message.text_for_screening() == "hello"
+    assert message.get_absolute_url().endswith(f"#message-{message.sequence}")
+
+
+@transactional
+def test_mute_refuses_facilitators_and_silly_durations():
+    group = SupportGroupFactory()
+    facilitator = MembershipFactory(group=group, role="facilitator").user
+    other_facilitator = MembershipFactory(group=group, role="facilitator").user
+    room = services.room_for_group(group=group)
+    with pytest.raises(services.ChatRefused):
+        services.mute_member(room=room, by=facilitator, user_id=other_facilitator.pk, minutes=5)
+    member = MembershipFactory(group=group).user
+    with pytest.raises(services.ChatRefused):
+        services.mute_member(room=room, by=facilitator, user_id=member.pk, minutes=0)
+    with pytest.raises(services.ChatRefused):
+        services.mute_member(room=room, by=member, user_id=facilitator.pk, minutes=5)
+
+
+def test_presence_drops_stale_entries(settings):
+    settings.CHAT_PRESENCE_TTL_SECONDS = 60
+    cache.set("chat:presence:7", {"gone": (1, "Ghost", time.time() - 61)})
+    changed, people = presence.touch(room_id=7, channel="here", user_id=2, name="Robin")
+    assert changed and people == ["Robin"]
+    assert presence.leave(room_id=7, channel="here") == []

@@ -1,0 +1,76 @@
+"""The room page: private to members, light on queries, alive without Redis."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from groups.chat import services
+from tests.factories import FacilitatorMembershipFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def membership():
+    return MembershipFactory()
+
+
+def test_member_sees_the_room_with_recent_messages(client, membership, django_assert_num_queries):
+    room = services.room_for_group(group=membership.group)
+    for n in range(8):
+        author = MembershipFactory(group=membership.group).user
+        services.post_message(
+            room=room, author=author, body=f"note {n}", client_msg_id=uuid.uuid4()
+        )
+    client.force_login(membership.user)
+    url = reverse("chat:room", args=[membership.group.slug])
+    # 1 session, 2 user, 3 group, 4 membership (can_view_private), 5 room, 6 messages with
+    # their authors, 7 membership (can_manage), 8 mute, 9 unread notifications (base template).
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "note 7" in page and 'id="chat-initial"' in page
+    assert "<script>" not in page and 'style="' not in page
+    assert "Facilitator controls" not in page
+    assert author.email not in page
+
+
+def test_facilitator_sees_the_controls(client):
+    facilitator = FacilitatorMembershipFactory()
+    client.force_login(facilitator.user)
+    response = client.get(reverse("chat:room", args=[facilitator.group.slug]))
+    assert "Facilitator controls" in response.content.decode()
+
+
+def test_outsiders_get_404_and_anonymous_people_sign_in(client, membership):
+    url = reverse("chat:room", args=[membership.group.slug])
+    assert client.get(url).status_code == 302
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    removed = MembershipFactory(group=membership.group, state="removed")
+    client.force_login(removed.user)
+    assert client.get(url).status_code == 404
+
+
+def test_page_renders_and_says_offline_when_redis_is_down(client, membership, settings):
+    dead = "redis://127.0.0.1:1/0"
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": dead}
+    }
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [dead]}}
+    }
+    client.force_login(membership.user)
+    response = client.get(reverse("chat:room", args=[membership.group.slug]))
+    assert response.status_code == 200
+    assert "The room is offline" in response.content.decode()
+
+
+def test_group_page_links_members_to_the_room(client, membership):
+    group_url = reverse("groups:detail", args=[membership.group.slug])
+    room_url = reverse("chat:room", args=[membership.group.slug])
+    assert room_url not in client.get(group_url).content.decode()
+    client.force_login(membership.user)
+    assert room_url in client.get(group_url).content.decode()

@@ -1,0 +1,118 @@
+"""Two members chat in Chromium through a real daphne server (websockets, channels-redis).
+
+Django's live_server speaks only HTTP, so a daphne process is started on a free port against the
+test database; the data the test commits (transaction=True) is what daphne reads.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from tests.chat.sockets import session_cookie
+from tests.factories import MembershipFactory, SupportGroupFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def daphne_url(django_db_setup, tmp_path_factory):
+    db = settings.DATABASES["default"]
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        SECRET_KEY=settings.SECRET_KEY,
+        SECURE_COOKIES="0",
+        DEBUG="0",
+    )
+    log = tmp_path_factory.mktemp("daphne") / "daphne.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+             "supportgroups.asgi:application"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code < 500:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(log.read_text())
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _signed_in_page(browser, base_url, user, **context_args):
+    context = browser.new_context(base_url=base_url, **context_args)
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie(user), "url": base_url}]
+    )
+    return context, context.new_page()
+
+
+def _say(page, text):
+    page.locator("#chat-body").fill(text)
+    page.locator("#chat-body").press("Enter")
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_two_members_chat_and_one_catches_up_after_going_offline(browser, daphne_url):
+    group = SupportGroupFactory()
+    alice = MembershipFactory(group=group).user
+    bob = MembershipFactory(group=group).user
+    room_path = f"/chat/{group.slug}/"
+    alice_context, alice_page = _signed_in_page(
+        browser, daphne_url, alice, viewport={"width": 320, "height": 640}
+    )
+    bob_context, bob_page = _signed_in_page(browser, daphne_url, bob)
+    csp_errors = []
+    for page in (alice_page, bob_page):
+        page.on("console", lambda m: "Content Security Policy" in m.text and csp_errors.append(m))
+        page.goto(room_path)
+        expect(page.locator("#chat-send")).to_be_enabled()  # the websocket is up under the CSP
+    assert csp_errors == []
+    assert alice_page.evaluate("document.documentElement.scrollWidth") <= 320
+
+    _say(alice_page, "Hello Bob")
+    expect(bob_page.locator(".chat-message", has_text="Hello Bob")).to_have_count(1)
+    expect(bob_page.locator("#chat-announcer")).to_contain_text("Hello Bob")
+    alice_page.locator("#chat-body").press("Shift+Enter")
+    assert alice_page.locator("#chat-body").input_value() == "\n"
+
+    alice_context.set_offline(True)
+    expect(alice_page.locator("#chat-connection")).to_be_visible()
+    expect(alice_page.locator("#chat-send")).to_be_disabled()
+    alice_page.locator("#chat-body").fill("a draft I keep")
+    for text in ("first while away", "second while away", "third while away"):
+        _say(bob_page, text)
+        expect(bob_page.locator(".chat-message", has_text=text)).to_have_count(1)
+
+    alice_context.set_offline(False)
+    expect(alice_page.locator("#chat-send")).to_be_enabled(timeout=15_000)
+    for text in ("first while away", "second while away", "third while away"):
+        expect(alice_page.locator(".chat-message", has_text=text)).to_have_count(1)
+    expect(alice_page.locator(".chat-message")).to_have_count(4)
+    assert alice_page.locator("#chat-body").input_value() == "a draft I keep"
+    alice_context.close()
+    bob_context.close()

@@ -1,0 +1,120 @@
+"""People and places for the forum tests: one public board, one group with its private board."""
+
+import pytest
+from django.test import Client
+
+from forums import services
+from tests.factories import (
+    BoardFactory,
+    FacilitatorMembershipFactory,
+    MembershipFactory,
+    SupportGroupFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Forum tests make many people and sign them in with force_login: hash cheaply."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def board(db):
+    return BoardFactory(name="Treatment talk", slug="treatment-talk", allows_anonymous=True)
+
+
+@pytest.fixture
+def group(db):
+    return SupportGroupFactory(name="Tuesday circle", slug="tuesday-circle")
+
+
+@pytest.fixture
+def private_board(group):
+    board = services.ensure_group_board(group=group)
+    board.allows_anonymous = True
+    board.save(update_fields=["allows_anonymous"])
+    return board
+
+
+@pytest.fixture
+def member(group):
+    return MembershipFactory(group=group, user=UserFactory(display_name="Marta")).user
+
+
+@pytest.fixture
+def facilitator(group):
+    return FacilitatorMembershipFactory(group=group, user=UserFactory(display_name="Fay")).user
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(display_name="Otto")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(display_name="Stella staff", is_staff=True)
+
+
+@pytest.fixture
+def writer(db):
+    return UserFactory(display_name="Wren")
+
+
+def start_thread(board, author, title="Hello", body="First post", **kwargs):
+    return services.create_thread(author=author, board=board, title=title, body=body, **kwargs)
+
+
+def reply_to(thread, author, parent=None, body="A reply", **kwargs):
+    return services.create_reply(
+        author=author, thread=thread, parent=parent, body=body, **kwargs
+    ).post
+
+
+def bulk_replies(thread, author, count: int, *, top_level_share: int = 3, seed: int = 1):
+    """Add `count` replies fast (bulk inserts), shaped like a real thread: about one in
+    `top_level_share` is a top-level reply, the rest answer a random earlier post, to any depth.
+    Paths are built exactly as services._insert_post builds them."""
+    import random
+
+    from django.utils import timezone
+
+    from forums.models import Post, Thread, path_segment
+
+    rng = random.Random(seed)
+    made: list[Post] = []
+    batch = 500
+    for start in range(0, count, batch):
+        rows = []
+        for i in range(start, min(count, start + batch)):
+            parent = None
+            if made and i % top_level_share:
+                parent = rng.choice(made[-200:])
+            rows.append(
+                Post(
+                    thread=thread,
+                    parent=parent,
+                    depth=parent.depth + 1 if parent else 0,
+                    author=author,
+                    body=f"Reply number {i}",
+                )
+            )
+        Post.objects.bulk_create(rows)
+        for post in rows:
+            post.path = (post.parent.path if post.parent else "") + path_segment(post.pk)
+            post.root_id = post.parent.root_id if post.parent else post.pk
+        Post.objects.bulk_update(rows, ["path", "root_id"])
+        made.extend(rows)
+    Thread.objects.filter(pk=thread.pk).update(
+        reply_count=len(made), last_post_id=made[-1].pk, last_post_at=timezone.now()
+    )
+    thread.refresh_from_db()
+    return made

@@ -1,0 +1,105 @@
+"""Checked in Chromium: an XSS corpus in posts, titles, display names and content warnings runs
+nothing; content warnings fold away without JavaScript; permalinks highlight their post."""
+
+import pytest
+
+from forums import services
+from tests.factories import BoardFactory, UserFactory
+from tests.forums.xss_payloads import PAYLOADS
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+DANGEROUS = (
+    "script:not([src^='/static/']), iframe, object, embed, base, meta[http-equiv], "
+    "[onerror], [onload], [onfocus], [onclick], [ontoggle], [onmouseover], [onbegin], "
+    "[onstart], [hx-get]:not(#nothing), [hx-on\\:click], [style], "
+    "a[href^='javascript' i], a[href^='data' i], a[href^='vbscript' i]"
+)
+
+
+def check_page_runs_nothing(page, url):
+    dialogs, csp_violations = [], []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on(
+        "console",
+        lambda msg: (
+            csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None
+        ),
+    )
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    for summary in page.locator("summary").all():  # open every content warning (ontoggle)
+        summary.click()
+    for _ in range(15):  # move focus through the page (onfocus payloads)
+        page.keyboard.press("Tab")
+    page.mouse.move(200, 300)
+    assert page.evaluate("typeof window.__xss") == "undefined", url
+    assert dialogs == [], url
+    assert csp_violations == [], (url, csp_violations)
+    injected = page.evaluate(
+        "(sel) => Array.from(document.querySelector('main').querySelectorAll(sel))"
+        ".map(el => el.outerHTML.slice(0, 120))",
+        DANGEROUS,
+    )
+    assert injected == [], (url, injected)
+
+
+def test_xss_corpus_runs_nothing(page, live_server, settings):
+    assert len(PAYLOADS) >= 50
+    settings.FORUMS_PAGE_SIZE = 100
+    board = BoardFactory(slug="xss", name="XSS board", allows_anonymous=False)
+    host = UserFactory(display_name="Host")
+    thread = services.create_thread(
+        author=host, board=board, title="Corpus", body="needle opening"
+    ).post.thread
+    for i, payload in enumerate(PAYLOADS):
+        writer = UserFactory(display_name=f"{payload[:34]} {i}")
+        services.create_thread(
+            author=writer, board=board, title=f"{payload} {i}", body=f"needle {payload}"
+        )
+        services.create_reply(
+            author=writer,
+            thread=thread,
+            body=f"needle {payload}",
+            content_warning=payload[:110] if i % 2 else "",
+        )
+    for path in (
+        board.get_absolute_url(),
+        f"/forums/search/?q={PAYLOADS[1]}",
+        thread.get_absolute_url(),
+        "/forums/search/?q=needle",
+    ):
+        check_page_runs_nothing(page, live_server.url + path)
+    assert page.locator("main").inner_text().count("needle") >= 30  # the text is there, inert
+
+
+def test_content_warning_folds_the_post_away_without_javascript(browser, live_server):
+    board = BoardFactory(slug="cw")
+    body = "The scan showed it has spread."
+    thread = services.create_thread(
+        author=UserFactory(), board=board, title="News", body=body, content_warning="recurrence"
+    ).post.thread
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + thread.get_absolute_url())
+    text = page.get_by_text(body)
+    assert not text.is_visible()
+    page.get_by_text("Content warning: recurrence").click()
+    assert text.is_visible()
+    context.close()
+
+
+def test_permalink_highlights_the_post(page, live_server, settings):
+    settings.FORUMS_PAGE_SIZE = 2
+    board = BoardFactory(slug="perma")
+    writer = UserFactory()
+    thread = services.create_thread(author=writer, board=board, title="T", body="b").post.thread
+    replies = [
+        services.create_reply(author=writer, thread=thread, body=f"reply {i}").post
+        for i in range(5)
+    ]
+    target = replies[3]
+    page.goto(live_server.url + target.get_absolute_url())
+    assert page.evaluate("document.querySelector(':target').id") == f"post-{target.pk}"
+    assert page.evaluate("document.activeElement.id") == f"post-{target.pk}"
+    assert "reply 0" not in page.locator("main").inner_text()

@@ -1,0 +1,101 @@
+"""Thread and board pages cost the same number of queries at 10 posts as at 1,000, and deep
+pages use keyset pagination (no OFFSET), so page 500 is the same query shape as page 1."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from forums.models import Thread
+from tests.factories import MembershipFactory
+from tests.forums.conftest import bulk_replies, client_for, start_thread
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 12
+
+
+def queries_for(client, url) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def make_board_threads(board, author, count):
+    now = timezone.now()
+    threads = Thread.objects.bulk_create(
+        [
+            Thread(board=board, title=f"Thread {i}", author=author, last_post_at=now)
+            for i in range(count)
+        ]
+    )
+    return threads
+
+
+@pytest.mark.parametrize("viewer_kind", ["anonymous", "member", "facilitator"])
+def test_thread_and_board_pages_cost_the_same_for_10_and_1000_posts(
+    private_board, board, member, facilitator, writer, viewer_kind
+):
+    """Queries for a signed-in member on a private board:
+    session, user, unread-notification count (base template), thread with its board, group,
+    read mark and follow (1), can_view_private (1), can_manage (1), the page of top-level
+    replies (1), their subtrees (1), reaction counts (1), topics with the reader's choices (1),
+    the read-mark upsert (1)."""
+    viewer = {"anonymous": None, "member": member, "facilitator": facilitator}[viewer_kind]
+    target = board if viewer is None else private_board
+    client = client_for(viewer)
+    small = start_thread(target, writer if viewer is None else member, title="small").post.thread
+    big = start_thread(target, writer if viewer is None else member, title="big").post.thread
+    bulk_replies(small, writer, 10)
+    bulk_replies(big, writer, 1000)
+
+    small_sql = queries_for(client, small.get_absolute_url())
+    big_sql = queries_for(client, big.get_absolute_url())
+    assert len(small_sql) == len(big_sql) <= MAX_QUERIES, "\n".join(big_sql)
+
+    board_sql_10 = queries_for(client, target.get_absolute_url())
+    make_board_threads(target, writer, 1000)
+    board_sql_1000 = queries_for(client, target.get_absolute_url())
+    assert len(board_sql_10) == len(board_sql_1000) <= MAX_QUERIES, "\n".join(board_sql_1000)
+
+
+def test_deep_thread_pages_use_keyset_pagination(board, writer, settings):
+    settings.FORUMS_PAGE_SIZE = 5
+    thread = start_thread(board, writer).post.thread
+    bulk_replies(thread, writer, 300, top_level_share=2)
+    client = client_for(writer)
+
+    first = queries_for(client, thread.get_absolute_url())
+    url = thread.get_absolute_url()
+    for _ in range(20):  # walk to page 21 by following "More replies"
+        html = client.get(url).content.decode()
+        cursor = html.split("after=")[1].split("#")[0]
+        url = f"{thread.get_absolute_url()}?sort=oldest&after={cursor}"
+    deep = queries_for(client, url)
+    assert len(deep) == len(first)
+    assert not any("OFFSET" in sql.upper() for sql in first + deep)
+    toplevel = [sql for sql in deep if '"forums_post"."parent_id" IS NULL' in sql]
+    assert toplevel and all("LIMIT 6" in sql for sql in toplevel)
+
+
+def test_deep_board_pages_use_keyset_pagination(board, writer, settings):
+    settings.FORUMS_PAGE_SIZE = 5
+    make_board_threads(board, writer, 40)
+    client = client_for(writer)
+    first = queries_for(client, board.get_absolute_url())
+    html = client.get(board.get_absolute_url()).content.decode()
+    cursor = html.split("?after=")[1].split('"')[0]
+    second_html = client.get(f"{board.get_absolute_url()}?after={cursor}").content.decode()
+    second = queries_for(client, f"{board.get_absolute_url()}?after={cursor}")
+    assert len(second) == len(first)
+    assert not any("OFFSET" in sql.upper() for sql in first + second)
+    assert "Thread 34" in second_html and "Thread 35<" not in second_html
+
+
+def test_anonymous_and_member_on_public_board_are_within_budget(board, writer, group):
+    member = MembershipFactory(group=group).user
+    thread = start_thread(board, writer).post.thread
+    bulk_replies(thread, writer, 50)
+    for viewer in (None, member):
+        assert len(queries_for(client_for(viewer), thread.get_absolute_url())) <= MAX_QUERIES

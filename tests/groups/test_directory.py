@@ -1,0 +1,163 @@
+"""The directory: each filter alone, combined, free-text search, bad input, htmx, query count."""
+
+import pytest
+from django.urls import reverse
+
+from groups import selectors
+from groups.selectors import DirectoryFilters, directory_groups
+from tests.factories import (
+    AudienceFactory,
+    CancerTypeFactory,
+    LanguageFactory,
+    SupportGroupFactory,
+)
+
+pytestmark = pytest.mark.django_db
+URL = reverse("groups:directory")
+
+
+@pytest.fixture
+def catalogue():
+    breast = CancerTypeFactory(name="Breast cancer", slug="breast")
+    prostate = CancerTypeFactory(name="Prostate cancer", slug="prostate")
+    carers = AudienceFactory(name="Caregivers", slug="caregivers")
+    patients = AudienceFactory(name="Patients", slug="patients")
+    english = LanguageFactory(code="en", name="English")
+    spanish = LanguageFactory(code="es", name="Spanish")
+
+    def group(name, summary, cancer, audience, language, fmt, country):
+        g = SupportGroupFactory(name=name, summary=summary, format=fmt, country=country)
+        g.cancer_types.add(cancer)
+        g.audiences.add(audience)
+        g.languages.add(language)
+        return g
+
+    return {
+        "london_breast": group(
+            "Breast friends London", "Evening circle", breast, patients, english, "in_person", "GB"
+        ),
+        "online_carers": group(
+            "Caring for someone", "Online carers' space", prostate, carers, english, "online", ""
+        ),
+        "madrid": group(
+            "Cuidadores Madrid", "Grupo de apoyo", breast, carers, spanish, "hybrid", "ES"
+        ),
+        "prostate_men": group(
+            "Prostate talk", "Men talking openly", prostate, patients, english, "online", "GB"
+        ),
+        "unlisted": SupportGroupFactory(name="Hidden breast group", is_listed=False),
+        "archived": SupportGroupFactory(name="Old breast group", is_archived=True),
+    }
+
+
+def names(**filters):
+    return sorted(g.name for g in directory_groups(filters=DirectoryFilters(**filters)))
+
+
+def test_no_filter_lists_listed_active_groups_only(catalogue):
+    assert names() == [
+        "Breast friends London",
+        "Caring for someone",
+        "Cuidadores Madrid",
+        "Prostate talk",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"cancer_type": "breast"}, ["Breast friends London", "Cuidadores Madrid"]),
+        ({"audience": "caregivers"}, ["Caring for someone", "Cuidadores Madrid"]),
+        ({"format": "online"}, ["Caring for someone", "Prostate talk"]),
+        ({"language": "es"}, ["Cuidadores Madrid"]),
+        ({"country": "GB"}, ["Breast friends London", "Prostate talk"]),
+        ({"q": "carers"}, ["Caring for someone"]),
+        ({"q": "PROSTATE"}, ["Prostate talk"]),
+        ({"q": "men openly"}, ["Prostate talk"]),
+        ({"q": "apoyo"}, ["Cuidadores Madrid"]),
+    ],
+)
+def test_each_filter_alone(catalogue, filters, expected):
+    assert names(**filters) == expected
+
+
+def test_filters_combined(catalogue):
+    assert names(cancer_type="breast", audience="caregivers") == ["Cuidadores Madrid"]
+    assert names(format="online", country="GB", language="en") == ["Prostate talk"]
+    assert names(cancer_type="breast", q="london", country="GB") == ["Breast friends London"]
+    assert names(cancer_type="prostate", language="es") == []
+
+
+def test_meets_this_week_uses_the_registered_hook(catalogue):
+    assert len(names(meets_this_week=True)) == 4, "no effect until meetings registers"
+    madrid = catalogue["madrid"]
+    seen = {}
+
+    def meeting(*, start, end):
+        seen["window"] = end - start
+        return [madrid.pk]
+
+    selectors.register_meets_this_week(meeting)
+    try:
+        assert names(meets_this_week=True) == ["Cuidadores Madrid"]
+        assert names(meets_this_week=True, language="en") == []
+        assert seen["window"].days == 7
+    finally:
+        selectors.register_meets_this_week(None)
+
+
+def test_page_holds_filters_in_the_url_and_shows_the_count(client, catalogue):
+    response = client.get(URL, {"cancer_type": "breast", "q": "madrid"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "1 group found" in body
+    assert "Cuidadores Madrid" in body and "Breast friends London" not in body
+    assert 'value="madrid"' in body, "the form keeps what was typed"
+    assert 'hx-get="/groups/"' in body and 'method="get"' in body
+
+
+def test_unknown_filter_values_are_ignored_with_a_message_not_a_500(client, catalogue):
+    response = client.get(
+        URL, {"cancer_type": "nonsense", "format": "zeppelin", "country": "GB", "page": "x"}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Some filters were not recognised" in body
+    assert "2 groups found" in body, "the valid country filter still applies"
+
+
+def test_htmx_request_gets_only_the_results(client, catalogue):
+    response = client.get(URL, {"audience": "caregivers"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert "2 groups found" in body
+    assert "<form" not in body and "<html" not in body
+    assert "HX-Request" in response["Vary"]
+
+
+def test_pagination(client):
+    for n in range(14):
+        SupportGroupFactory(name=f"Group {n:02}")
+    first = client.get(URL).content.decode()
+    second = client.get(URL, {"page": 2}).content.decode()
+    assert "14 groups found" in first
+    assert "Group 00" in first and "Group 12" not in first
+    assert "Group 12" in second and "Page 2 of 2" in second
+
+
+def test_query_count_is_constant_in_the_number_of_groups(client, django_assert_num_queries):
+    def add_groups(count):
+        for _ in range(count):
+            g = SupportGroupFactory(country="GB")
+            g.cancer_types.add(CancerTypeFactory())
+            g.audiences.add(AudienceFactory())
+            g.languages.add(LanguageFactory())
+
+    add_groups(2)
+    # 4 filter choice lists (cancer types, audiences, languages, countries; formats are
+    # static), 1 count, 1 page of groups, 3 prefetches (cancer types, audiences, languages).
+    with django_assert_num_queries(9):
+        client.get(URL, {"country": "GB"})
+    add_groups(8)
+    with django_assert_num_queries(9):
+        response = client.get(URL, {"country": "GB"})
+    assert "10 groups found" in response.content.decode()

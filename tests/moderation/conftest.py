@@ -1,0 +1,70 @@
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+
+from moderation.registry import register_group_scope, reset_group_scope
+from tests.factories import UserFactory
+
+from .content import FakePost
+
+
+class Scope:
+    """The groups app's answers, as plain dicts (moderation imports nothing from groups)."""
+
+    def __init__(self):
+        self.facilitators: dict[int, list] = {}
+        self.premoderation: dict[int, int] = {}
+
+    def facilitate(self, user, group_id: int):
+        self.facilitators.setdefault(group_id, []).append(user)
+        return user
+
+
+@pytest.fixture
+def scope():
+    s = Scope()
+    register_group_scope(
+        facilitated_group_ids=lambda user: {
+            g for g, people in s.facilitators.items() if any(p.pk == user.pk for p in people)
+        },
+        group_facilitators=lambda group_id: s.facilitators.get(group_id, []),
+        group_premoderation=lambda group_id: s.premoderation.get(group_id, 0),
+        group_names=lambda ids: {i: f"Group {i}" for i in ids},
+    )
+    yield s
+    reset_group_scope()
+
+
+@pytest.fixture
+def post_model(db):
+    # Its content type row is created inside each test, so a cached id must not outlive it.
+    ContentType.objects.clear_cache()
+    with connection.schema_editor() as editor:
+        editor.create_model(FakePost)
+    yield FakePost
+    ContentType.objects.clear_cache()
+    if not connection.in_atomic_block:  # test transactions roll the table back themselves
+        with connection.schema_editor() as editor:
+            editor.delete_model(FakePost)
+
+
+def with_mfa(user):
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.fixture
+def staff(db):
+    return with_mfa(UserFactory(is_staff=True, display_name="Staff Sam"))
+
+
+@pytest.fixture
+def facilitator(db, scope):
+    return with_mfa(scope.facilitate(UserFactory(display_name="Facil Fran"), 1))
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hashing the factories' passwords with PBKDF2 dominated these tests' run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,54 @@
+"""A stand-in for a forum post: moderation's tests need Moderatable content without forums.
+
+Its table is created by the `post_model` fixture (it has no migration: it is not part of the
+product). app_label "moderation" lets content types resolve it like a real model.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class FakePost(models.Model):
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField()
+    group = models.PositiveBigIntegerField(null=True)
+    hidden = models.BooleanField(default=False)
+
+    class Meta:
+        app_label = "moderation"
+        db_table = "test_moderation_fakepost"
+        managed = False
+
+    def __str__(self):
+        return self.body[:30]
+
+    def get_absolute_url(self) -> str:
+        return f"/fake-posts/{self.pk}/"
+
+    def text_for_screening(self) -> str:
+        return self.body
+
+    def excerpt(self) -> str:
+        return self.body[:200]
+
+    def moderation_group_id(self):
+        return self.group
+
+    def hide(self, *, reason: str) -> None:
+        self.hidden = True
+        self.save(update_fields=["hidden"])
+
+    def restore(self) -> None:
+        self.hidden = False
+        self.save(update_fields=["hidden"])
+
+    def apply_moderator_edit(self, *, text: str) -> None:
+        self.body = text
+        self.save(update_fields=["body"])
+
+    @classmethod
+    def shown_to_members(cls):
+        """What members see: not hidden (held posts are created hidden by the writer's side)."""
+        return cls.objects.filter(hidden=False)

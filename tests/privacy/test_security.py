@@ -1,0 +1,54 @@
+"""Sessions and security page: sessions, sign out everywhere, recent sign-ins."""
+
+import pytest
+from allauth.usersessions.models import UserSession
+from django.test import Client
+from django.urls import reverse
+
+from supportgroups.models import SignInRecord
+from supportgroups.privacy import services
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _sign_in(user, agent):
+    client = Client(HTTP_USER_AGENT=agent)
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def test_sign_ins_and_sessions_are_listed_and_sign_out_everywhere_ends_them(user):
+    phone = _sign_in(user, "PhoneBrowser/1.0")
+    laptop = _sign_in(user, "LaptopBrowser/2.0")
+    assert SignInRecord.objects.filter(user=user).count() == 2
+
+    page = laptop.get(reverse("privacy:security")).content.decode()
+    assert "PhoneBrowser/1.0" in page and "LaptopBrowser/2.0" in page
+    assert "this browser" in page
+    assert reverse("mfa_index") in page
+
+    response = laptop.post(reverse("privacy:sign_out_everywhere"))
+    assert response.status_code == 302
+    assert not UserSession.objects.filter(user=user).exists()
+    for client in (phone, laptop):
+        assert client.get(reverse("privacy:security")).status_code == 302  # to sign in
+
+
+def test_only_the_latest_sign_ins_are_kept(user, settings):
+    settings.SIGN_IN_HISTORY_KEEP = 3
+    for n in range(5):
+        services.record_sign_in(user=user, ip="192.0.2.1", user_agent=f"agent {n}")
+    kept = list(SignInRecord.objects.filter(user=user).values_list("user_agent", flat=True))
+    assert kept == ["agent 4", "agent 3", "agent 2"]
+
+
+def test_security_page_query_count(user, django_assert_max_num_queries):
+    client = _sign_in(user, "X")
+    for n in range(5):
+        services.record_sign_in(user=user, ip=None, user_agent=f"agent {n}")
+    # session, user, user session touch (allauth middleware), sessions list, mfa, sign-ins,
+    # unread count; no query per row.
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("privacy:security")).status_code == 200

@@ -1,0 +1,68 @@
+import io
+
+import pytest
+from django.template import Context, Template
+
+from resources import demo as resources_demo
+from resources.models import Resource
+from supportgroups import demo as people_demo
+from tests.factories import (
+    AudienceFactory,
+    CancerTypeFactory,
+    ResourceFactory,
+    SupportGroupFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def render_panel(group) -> str:
+    return Template('{% include "resources/_group_panel.html" %}').render(Context({"group": group}))
+
+
+def test_group_page_shows_resources_for_its_cancer_types_and_audiences(client):
+    sarcoma = CancerTypeFactory(name="Sarcoma", slug="sarcoma")
+    carers = AudienceFactory(name="Carers", slug="carers")
+    group = SupportGroupFactory()
+    group.cancer_types.add(sarcoma)
+    group.audiences.add(carers)
+    ResourceFactory(title="Sarcoma UK", tags={"cancer_types": [sarcoma]})
+    ResourceFactory(title="Carers UK", tags={"audiences": [carers]})
+    ResourceFactory(title="Both", tags={"cancer_types": [sarcoma], "audiences": [carers]})
+    ResourceFactory(title="Sarcoma draft", state="draft", tags={"cancer_types": [sarcoma]})
+    ResourceFactory(title="Prostate Cancer UK", tags={"cancer_types": [CancerTypeFactory()]})
+    html = client.get(group.get_absolute_url()).content.decode()
+    assert "Resources for this group" in html
+    assert html.count("Sarcoma UK") == 1 and "Carers UK" in html and html.count(">Both<") == 1
+    assert "Sarcoma draft" not in html and "Prostate Cancer UK" not in html
+
+
+def test_group_panel_query_count_and_empty_group(django_assert_num_queries):
+    group = SupportGroupFactory()
+    assert "Resources for this group" not in render_panel(group)  # nothing to match on
+    group.cancer_types.add(CancerTypeFactory())
+    for _ in range(8):
+        ResourceFactory(tags={"cancer_types": list(group.cancer_types.all())})
+    # the group's cancer types, its audiences, one query for the matching resources
+    with django_assert_num_queries(3):
+        html = render_panel(group)
+    assert html.count("<li") == 5  # a short list; the library has the rest
+
+
+def test_demo_library_is_real_varied_and_loads_twice_without_twins():
+    out = io.StringIO()
+    people_demo.load(out)
+    resources_demo.load(out)
+    count = Resource.objects.count()
+    resources_demo.load(out)
+    assert Resource.objects.count() == count >= 40
+    published = Resource.objects.published()
+    assert published.count() == count
+    assert not published.filter(reviewed_by__isnull=True).exists()
+    assert published.filter(reviewed_by__is_staff=True).count() == count
+    assert published.values("countries__code").distinct().count() >= 8
+    assert published.values("languages__code").distinct().count() >= 4
+    assert published.filter(cancer_types__slug="rare").exists()  # rare-cancer networks
+    assert Resource.objects.get(slug="macmillan-cancer-support").url == (
+        "https://www.macmillan.org.uk/"
+    )

@@ -1,0 +1,183 @@
+"""Accounts through the real allauth views: sign-up, verification, sign-in, profile, staff MFA."""
+
+import re
+import time
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import (
+    SECRET_SESSION_KEY,
+    format_hotp_value,
+    hotp_value,
+)
+from django.core import mail
+from django.urls import reverse
+
+from supportgroups.models import User
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def totp_code(secret: str) -> str:
+    """What an authenticator app would show right now for this secret."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def sign_in(client, email: str, password: str = PASSWORD):
+    return client.post(reverse("account_login"), {"login": email, "password": password})
+
+
+def test_sign_up_verify_sign_in_and_edit_profile(client):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "river@example.org",
+            "display_name": "Quiet River",
+            "time_zone": "Europe/Paris",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("account_email_verification_sent")
+    person = User.objects.get(email="river@example.org")
+    assert person.display_name == "Quiet River" and person.time_zone == "Europe/Paris"
+
+    # Mandatory verification: no way in until the emailed link is followed.
+    assert sign_in(client, "river@example.org").url == reverse("account_email_verification_sent")
+    assert client.get(reverse("profile")).status_code == 302
+
+    assert len(mail.outbox) == 1  # the refused sign-in does not re-send within 3 minutes
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", mail.outbox[0].body)
+    assert link, mail.outbox[0].body
+    confirm = client.get(link.group(1))
+    assert confirm.status_code == 200
+    assert client.post(link.group(1)).status_code == 302
+    assert EmailAddress.objects.get(email="river@example.org").verified
+
+    client.logout()
+    assert sign_in(client, "river@example.org").url == reverse("home")
+
+    response = client.post(
+        reverse("profile"),
+        {"display_name": "Calm River", "time_zone": "Asia/Tokyo", "about_role": "caregiver"},
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.display_name, person.time_zone, person.about_role) == (
+        "Calm River",
+        "Asia/Tokyo",
+        "caregiver",
+    )
+
+    # Another member sees the display name, never the email address or the private role.
+    other = UserFactory()
+    client.force_login(other)
+    page = client.get(reverse("member", args=[person.pk])).content.decode()
+    assert "Calm River" in page
+    assert "river@example.org" not in page
+    assert "aregiver" not in page
+
+
+def test_sign_up_with_bad_input_shows_errors_and_keeps_what_was_typed(client):
+    UserFactory(display_name="Taken Name")
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "not-an-email",
+            "display_name": "taken name",
+            "time_zone": "Europe/London",
+            "password1": PASSWORD,
+            "password2": PASSWORD + "x",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'value="not-an-email"' in page
+    assert 'value="taken name"' in page
+    assert '<option value="Europe/London" selected>' in page
+    assert page.count("is-invalid") >= 3  # email, display name, second password
+    assert "That display name is taken" in page
+    assert User.objects.count() == 1
+
+
+def test_profile_with_bad_input_shows_errors_and_keeps_what_was_typed(member_client, user):
+    UserFactory(display_name="Someone Else")
+    response = member_client.post(
+        reverse("profile"),
+        {"display_name": "SOMEONE ELSE", "time_zone": "Mars/Olympus", "about_role": "bereaved"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'value="SOMEONE ELSE"' in page
+    assert '<option value="bereaved" selected>' in page
+    assert "That display name is taken" in page
+    assert "Select a valid choice" in page  # the unknown time zone
+    user.refresh_from_db()
+    assert user.display_name.startswith("Member ")
+
+
+def test_email_as_display_name_is_refused(member_client):
+    response = member_client.post(
+        reverse("profile"), {"display_name": "me@example.org", "time_zone": "UTC"}
+    )
+    assert "email address as a display name" in response.content.decode()
+
+
+def test_member_page_needs_sign_in_and_hides_inactive_people(client, member_client):
+    gone = UserFactory(is_active=False)
+    assert client.get(reverse("member", args=[gone.pk])).status_code == 302
+    assert member_client.get(reverse("member", args=[gone.pk])).status_code == 404
+
+
+def test_admin_sign_in_goes_through_allauth(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    login = client.get(response.url, follow=True)
+    assert login.redirect_chain[-1][0].startswith(reverse("account_login"))
+
+
+def test_staff_without_mfa_is_sent_to_set_it_up_then_gets_in(client):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    assert sign_in(client, staff.email).status_code == 302
+
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response.url == reverse("mfa_required")
+    assert client.get("/admin/supportgroups/user/").url == reverse("mfa_required")
+    explain = client.get(response.url).content.decode()
+    assert reverse("mfa_activate_totp") in explain
+
+    # Set up an authenticator app through allauth's own pages, as a person would: allauth asks
+    # for the password again first.
+    ask = client.get(reverse("mfa_activate_totp"))
+    assert ask.url.startswith(reverse("account_reauthenticate"))
+    assert client.post(ask.url, {"password": PASSWORD}).url == reverse("mfa_activate_totp")
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+    activated = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    assert activated.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_staff_with_totp_answers_the_code_at_sign_in_and_reaches_admin(client):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    secret = generate_totp_secret()
+    TOTP.activate(staff, secret)
+
+    response = sign_in(client, staff.email)
+    assert response.url == reverse("mfa_authenticate")
+    assert client.get("/admin/").status_code == 302  # not signed in until the code is given
+    assert client.post(reverse("mfa_authenticate"), {"code": "000000"}).status_code == 200
+    assert client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)}).status_code == 302
+    page = client.get("/admin/supportgroups/user/?q=" + staff.email)
+    assert page.status_code == 200
+    assert staff.display_name in page.content.decode()
+
+
+def test_member_without_staff_cannot_open_admin(member_client):
+    response = member_client.get("/admin/")
+    assert response.status_code == 302
+    assert reverse("mfa_required") not in response.url
