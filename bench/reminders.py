@@ -2,6 +2,8 @@
 
 It builds its own database (`<your database>_bench_reminders`, dropped and created afresh), writes
 email with the file backend to a temporary folder, and uses the Redis broker from REDIS_URL.
+Don't run the test suite on the same Redis database meanwhile: its fixtures clear that database
+(the cache), and the queued tasks with it.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sg_meetings REDIS_URL=redis://127.0.0.1:6379/3 \
         .venv/bin/python bench/reminders.py [--count 10000] [--concurrency 2]
