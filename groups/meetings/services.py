@@ -80,6 +80,8 @@ def create_series(
     capacity: int | None = None,
     now: dt.datetime | None = None,
 ) -> MeetingSeries:
+    if group.is_read_only:
+        raise ValidationError(_("This group is archived or has ended; it plans no new meetings."))
     series = MeetingSeries(
         group=group,
         created_by=created_by,

@@ -144,7 +144,8 @@ def rsvp(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, answer.get_status_display())
+        status = answer.get_status_display()
+        messages.success(request, _("Your answer is saved: %(status)s.") % {"status": status})
     return redirect(occurrence)
 
 
