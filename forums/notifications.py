@@ -7,14 +7,14 @@ Runs in a Celery worker after the post has committed. Idempotent: a digest item 
 import re
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supportgroups.models import Notification, User
+from supportgroups.privacy.email import send_user_email
+from supportgroups.privacy.permissions import can_contact
 from supportgroups.services import notify
 
 from . import permissions
@@ -74,6 +74,8 @@ def deliver_post_notifications(*, post_id: int) -> None:
     for person, reason in recipients.values():
         if not permissions.can_read_board(person, board):
             continue
+        if post.author is not None and not can_contact(post.author, person):
+            continue  # a block (either way), a memorial or a closed account
         with transaction.atomic():
             _item, created = DigestItem.objects.get_or_create(
                 user=person, post=post, defaults={"reason": reason}
@@ -83,6 +85,9 @@ def deliver_post_notifications(*, post_id: int) -> None:
             if reason == DigestItem.Reason.MENTION:
                 title = _("%(name)s mentioned you in “%(thread)s”")
                 kind = Notification.Kind.MENTION
+            elif post.is_opening:
+                title = _("%(name)s started “%(thread)s”")
+                kind = Notification.Kind.REPLY
             else:
                 title = _("%(name)s replied in “%(thread)s”")
                 kind = Notification.Kind.REPLY
@@ -123,15 +128,16 @@ def send_digest(*, user_id: int) -> int:
         if not item.post.is_removed and not item.post.is_hidden
     ]
     DigestItem.objects.filter(pk__in=[i.pk for i in items]).update(sent_at=timezone.now())
-    if lines:
-        context = {"person": person, "lines": lines, "site_url": settings.SITE_URL}
-        send_mail(
-            subject=_("%(count)s new in the forums") % {"count": len(lines)},
-            message=render_to_string("forums/email/digest.txt", context),
-            from_email=None,
-            recipient_list=[person.email],
-        )
-    return len(lines)
+    if not lines:
+        return 0
+    sent = send_user_email(
+        user=person,
+        kind=Notification.Kind.REPLY,
+        subject=_("%(count)s new in the forums") % {"count": len(lines)},
+        template="forums/email/digest.txt",
+        context={"person": person, "lines": lines},
+    )
+    return len(lines) if sent else 0
 
 
 def send_daily_digests() -> int:

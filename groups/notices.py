@@ -5,12 +5,11 @@ they did themselves (they see it on the page); facilitators are told about new r
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from supportgroups.models import Notification, User
+from supportgroups.privacy.email import send_user_email
 from supportgroups.services import notify
 
 from .models import Membership, MembershipEvent
@@ -86,13 +85,26 @@ def tell_in_app(event: MembershipEvent) -> bool:
 
 
 def send_emails(*, event_id: int) -> int:
-    """Email everyone told about this event. Runs in the worker, after the change committed."""
-    event = MembershipEvent.objects.select_related("membership__group", "membership__user").get(
-        pk=event_id
+    """Email everyone told about this event who wants group email; returns how many were sent.
+
+    Runs in the worker, after the change committed.
+    """
+    event = (
+        MembershipEvent.objects.select_related("membership__group", "membership__user")
+        .filter(pk=event_id)
+        .first()
     )
-    people = recipients(event)
+    if event is None:  # the person deleted their account before the worker got here
+        return 0
     context = {"event": event, "url": settings.SITE_URL + link(event)}
-    body = render_to_string("groups/email/membership_event.txt", context)
-    for person in people:
-        send_mail(subject(event), body, None, [person.email])
-    return len(people)
+    sent = 0
+    for person in recipients(event):
+        # The one way to email a member: it honours their email preferences and memorials.
+        sent += send_user_email(
+            user=person,
+            kind=Notification.Kind.GROUP,
+            subject=subject(event),
+            template="groups/email/membership_event.txt",
+            context=context,
+        )
+    return sent

@@ -14,7 +14,7 @@ from supportgroups.privacy.registry import (
 )
 from supportgroups.services import notify
 
-from .models import Membership
+from .models import Membership, MembershipEvent
 
 
 def _export_memberships(user, rows):
@@ -27,8 +27,11 @@ def _export_memberships(user, rows):
             "screening_answers": m.screening_answers,
             "created_at": m.created_at,
             "last_active_at": m.last_active_at,
+            "history": [
+                {"what": e.kind, "when": e.created_at, "message": e.message} for e in m.events.all()
+            ],
         }
-        for m in rows.select_related("group")
+        for m in rows.select_related("group").prefetch_related("events")
     ]
 
 
@@ -37,6 +40,17 @@ register(
     on_delete="delete",
     why="Belonging to a group (and the note and screening answers given to join) is personal.",
     export=_export_memberships,
+)
+
+register(
+    MembershipEvent,
+    on_delete="keep_minimal",
+    user_fields=("actor",),
+    export=None,
+    why="Rows where the person acted (as a facilitator approving or removing someone) are about "
+    "other people's memberships, so they are not exported; the history is kept for the group "
+    "with the former-member placeholder as actor. A person's own membership history is exported "
+    "with their memberships and deleted with them.",
 )
 
 

@@ -1,0 +1,93 @@
+"""What the forums hold about a person, for export and account deletion
+(see supportgroups.privacy.registry)."""
+
+from django.db.models import Count, F
+from django.utils import timezone
+
+from supportgroups.privacy.registry import register
+
+from .models import (
+    DigestItem,
+    EmailPreference,
+    Post,
+    PostRevision,
+    Reaction,
+    Subscription,
+    Thread,
+    ThreadReadState,
+    TopicPreference,
+)
+
+
+def _export_posts(user, rows):
+    return [
+        {
+            "thread": post.thread.title,
+            "board": post.thread.board.name,
+            "body": post.body,
+            "content_warning": post.content_warning,
+            "anonymous": post.is_anonymous,
+            "created_at": post.created_at,
+            "edited_at": post.edited_at,
+            "removed": post.is_removed,
+        }
+        for post in rows.select_related("thread__board")
+    ]
+
+
+def _erase_posts(*, user, placeholder, remove_content: bool) -> None:
+    """Posts are never deleted outright: others' replies hang under them. Asked to remove their
+    words, the person's posts become "removed by its author" (text and history gone)."""
+    posts = Post.objects.filter(author=user)
+    if remove_content:
+        PostRevision.objects.filter(post__in=posts).delete()
+        posts.filter(removed_by_author_at__isnull=True).update(removed_by_author_at=timezone.now())
+        posts.update(body="", body_html="", content_warning="", search_vector=None)
+    posts.update(author=placeholder)
+
+
+def _erase_threads(*, user, placeholder, remove_content: bool) -> None:
+    """A thread's title is shared ground for everyone who replied, so it stays."""
+    Thread.objects.filter(author=user).update(author=placeholder)
+
+
+register(
+    Post,
+    on_delete="anonymise",
+    why="Conversations stay readable; the writer is shown as a former member.",
+    export=_export_posts,
+    erase=_erase_posts,
+)
+register(
+    Thread,
+    on_delete="anonymise",
+    why="Threads others replied to stay; their starter is shown as a former member.",
+    export_fields=("title", "created_at"),
+    erase=_erase_threads,
+)
+
+
+def _erase_reactions(*, user, placeholder, remove_content: bool) -> None:
+    """Take the person's reactions back, keeping each post's support count true."""
+    mine = Reaction.objects.filter(user=user)
+    for row in mine.values("post_id").annotate(n=Count("id")):
+        Post.objects.filter(pk=row["post_id"]).update(support_count=F("support_count") - row["n"])
+    mine.delete()
+
+
+register(
+    Reaction,
+    on_delete="delete",
+    why="A reaction means nothing without its person.",
+    erase=_erase_reactions,
+)
+register(Subscription, on_delete="delete", why="What the person chose to follow.")
+register(ThreadReadState, on_delete="delete", why="The person's own reading place.")
+register(TopicPreference, on_delete="delete", why="The person's own reading filters.")
+register(EmailPreference, on_delete="delete", why="The person's own email choice.")
+register(
+    DigestItem,
+    on_delete="delete",
+    why="Pending email about others' posts, for this person only.",
+    export=None,
+)
