@@ -85,6 +85,7 @@ def test_group_panel_query_count_does_not_grow_with_meetings(client, django_asse
     group = occurrence.series.group
     client.force_login(FacilitatorMembershipFactory(group=group).user)
     url = reverse("groups:detail", args=[group.slug])
+    client.get(url)  # the first visit also records things once (e.g. last activity)
     with CaptureQueriesContext(connection) as one_meeting:
         client.get(url)
     for days in range(1, 6):
