@@ -12,6 +12,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from groups.permissions import can_view_private
@@ -92,12 +93,13 @@ def _message(
 
 
 def reminder_subject(delivery: ReminderDelivery) -> str:
+    """Names the start in the reader's zone: right even when a late reminder goes out."""
     occurrence = delivery.occurrence
-    when = _("tomorrow") if delivery.kind == ReminderDelivery.Kind.DAY_BEFORE else _("in 1 hour")
-    return _("Reminder: %(title)s (%(group)s) starts %(when)s") % {
+    starts = timezone.localtime(occurrence.starts_at, _zone(delivery.user))
+    return _("Reminder: %(title)s (%(group)s), %(when)s") % {
         "title": occurrence.series.title,
         "group": occurrence.series.group.name,
-        "when": when,
+        "when": date_format(starts, "D j M, H:i"),
     }
 
 
