@@ -106,10 +106,6 @@ class Occurrence(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("meetings:occurrence", kwargs={"pk": self.pk})
 
-    @property
-    def group(self) -> SupportGroup:
-        return self.series.group
-
 
 class RSVP(models.Model):
     class Status(models.TextChoices):

@@ -126,19 +126,23 @@ def take_deliveries_to_enqueue(*, now: dt.datetime) -> list[int]:
     return ids
 
 
-def scan_due_reminders(*, now: dt.datetime | None = None) -> list[int]:
-    """Find due reminders and hand them to workers; returns the ids enqueued."""
+def _publish(ids: list[int]) -> None:
     from .tasks import send_reminder
 
+    # One broker connection for the whole batch: about twice as fast as .delay() per id.
+    with send_reminder.app.producer_or_acquire() as producer:
+        for delivery_id in ids:
+            send_reminder.apply_async((delivery_id,), producer=producer)
+
+
+def scan_due_reminders(*, now: dt.datetime | None = None) -> list[int]:
+    """Find due reminders and hand them to workers; returns the ids enqueued."""
     now = now or timezone.now()
     with transaction.atomic():
         create_due_deliveries(now=now)
     skip_late_deliveries(now=now)
     ids = take_deliveries_to_enqueue(now=now)
-    # One broker connection for the whole batch: about twice as fast as .delay() per id.
-    with send_reminder.app.producer_or_acquire() as producer:
-        for delivery_id in ids:
-            send_reminder.apply_async((delivery_id,), producer=producer)
+    transaction.on_commit(lambda: _publish(ids))  # at once unless a caller holds a transaction
     return ids
 
 

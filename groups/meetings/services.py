@@ -344,13 +344,8 @@ def record_attendance(
 
 
 @transaction.atomic
-def get_or_create_feed(*, user: User) -> CalendarFeed:
-    return CalendarFeed.objects.get_or_create(user=user)[0]
-
-
-@transaction.atomic
 def regenerate_feed(*, user: User) -> CalendarFeed:
-    """A new secret address; the old one stops working at once."""
+    """Create the person's secret address, or replace it (the old one stops working at once)."""
     feed, created = CalendarFeed.objects.get_or_create(user=user)
     if not created:
         feed.token = new_feed_token()
