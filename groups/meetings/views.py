@@ -165,7 +165,7 @@ def occurrence_move(request, pk):
     occurrence = _occurrence(pk)
     series = occurrence.series
     permissions.require_manage(request.user, series.group)
-    form = MoveForm(request.POST or None)
+    form = MoveForm(request.POST or None, initial=MoveForm.initial_for(occurrence))
     if (
         request.method == "POST"
         and form.is_valid()
