@@ -147,3 +147,22 @@ def test_facilitator_sees_answers_and_records_attendance(client):
     client.post(url, {"attended": [str(came.pk), str(walk_in.pk)]})
     attended = dict(RSVP.objects.values_list("user_id", "attended"))
     assert attended == {came.pk: True, stayed_home.pk: False, walk_in.pk: True}
+
+
+def test_series_page_lists_dates_with_counts_in_constant_queries(client, django_assert_num_queries):
+    occurrence = OccurrenceFactory(series__capacity=5)
+    group = occurrence.series.group
+    client.force_login(FacilitatorMembershipFactory(group=group).user)
+    url = reverse("meetings:series", args=[occurrence.series.pk])
+    client.get(url)  # the first visit also records things once (e.g. last activity)
+    with CaptureQueriesContext(connection) as one_date:
+        client.get(url)
+    for days in range(1, 8):
+        other = OccurrenceFactory(
+            series=occurrence.series, starts_at=timezone.now() + dt.timedelta(days=days)
+        )
+        services.set_rsvp(occurrence=other, user=MembershipFactory(group=group).user, going=True)
+    # The page's own: the series with its group, access, the dates with going/waitlist counts.
+    with django_assert_num_queries(len(one_date)):
+        page = client.get(url).content.decode()
+    assert page.count("1 / 5") == 7
