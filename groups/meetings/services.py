@@ -107,15 +107,23 @@ def create_series(
 def update_series(
     *, series: MeetingSeries, now: dt.datetime | None = None, **fields: object
 ) -> MeetingSeries:
-    """Change any of EDITABLE; future occurrences follow (see materialise_occurrences)."""
+    """Change any of EDITABLE; future occurrences follow (see materialise_occurrences).
+
+    More places (or no limit) move waitlisted people up at once.
+    """
     unknown = fields.keys() - EDITABLE
     if unknown:
         raise TypeError(f"update_series cannot change {sorted(unknown)}")
+    now = now or timezone.now()
     for name, value in fields.items():
         setattr(series, name, value)
     series.full_clean()
     series.save()
     materialise_occurrences(series=series, now=now)
+    waitlisted = RSVP.objects.filter(status=Status.WAITLISTED).values("occurrence_id")
+    waiting = series.occurrences.filter(starts_at__gt=now, is_cancelled=False, pk__in=waitlisted)
+    for occurrence in waiting.select_for_update(of=("self",)).select_related("series"):
+        _promote_from_waitlist(occurrence, now)
     return series
 
 

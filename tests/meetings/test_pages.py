@@ -166,3 +166,15 @@ def test_series_page_lists_dates_with_counts_in_constant_queries(client, django_
     with django_assert_num_queries(len(one_date)):
         page = client.get(url).content.decode()
     assert page.count("1 / 5") == 7
+
+
+def test_more_places_move_the_waitlist_up():
+    occurrence = OccurrenceFactory(series__capacity=1)
+    group = occurrence.series.group
+    first, second, third = (MembershipFactory(group=group).user for _ in range(3))
+    for person in (first, second, third):
+        services.set_rsvp(occurrence=occurrence, user=person, going=True)
+    assert RSVP.objects.filter(status="waitlisted").count() == 2
+    services.update_series(series=occurrence.series, capacity=2)
+    assert RSVP.objects.get(user=second).status == "going"  # first come, first served
+    assert RSVP.objects.get(user=third).status == "waitlisted"
