@@ -14,7 +14,7 @@ from supportgroups.privacy.registry import (
 )
 from supportgroups.services import notify
 
-from .models import Membership
+from .models import Membership, MembershipEvent
 
 
 def _export_memberships(user, rows):
@@ -26,17 +26,32 @@ def _export_memberships(user, rows):
             "join_note": m.join_note,
             "screening_answers": m.screening_answers,
             "created_at": m.created_at,
+            "joined_at": m.joined_at,
             "last_active_at": m.last_active_at,
+            "history": [
+                {"kind": e.kind, "message": e.message, "at": e.created_at} for e in m.events.all()
+            ],
         }
-        for m in rows.select_related("group")
+        for m in rows.select_related("group").prefetch_related("events")
     ]
+
+
+def _export_decisions(user, rows):
+    return list(rows.values("kind", "message", "created_at", "membership__group__name"))
 
 
 register(
     Membership,
     on_delete="delete",
-    why="Belonging to a group (and the note and screening answers given to join) is personal.",
+    why="Belonging to a group (and the note and screening answers given to join) is personal; "
+    "its history goes with it.",
     export=_export_memberships,
+)
+register(
+    MembershipEvent,
+    on_delete="keep_minimal",
+    why="What a facilitator decided about other people's memberships stays in their history.",
+    export=_export_decisions,
 )
 
 
