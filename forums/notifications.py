@@ -7,14 +7,14 @@ Runs in a Celery worker after the post has committed. Idempotent: a digest item 
 import re
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supportgroups.models import Notification, User
+from supportgroups.privacy.email import send_user_email
+from supportgroups.privacy.permissions import can_contact
 from supportgroups.services import notify
 
 from . import permissions
@@ -74,6 +74,8 @@ def deliver_post_notifications(*, post_id: int) -> None:
     for person, reason in recipients.values():
         if not permissions.can_read_board(person, board):
             continue
+        if post.author is not None and not can_contact(post.author, person):
+            continue  # a block (either way) stops mentions and reply notifications
         with transaction.atomic():
             _item, created = DigestItem.objects.get_or_create(
                 user=person, post=post, defaults={"reason": reason}
@@ -125,11 +127,13 @@ def send_digest(*, user_id: int) -> int:
     DigestItem.objects.filter(pk__in=[i.pk for i in items]).update(sent_at=timezone.now())
     if lines:
         context = {"person": person, "lines": lines, "site_url": settings.SITE_URL}
-        send_mail(
+        # Through privacy's helper: memorials, email preferences and one-click unsubscribe.
+        send_user_email(
+            user=person,
+            kind=Notification.Kind.REPLY,
             subject=_("%(count)s new in the forums") % {"count": len(lines)},
-            message=render_to_string("forums/email/digest.txt", context),
-            from_email=None,
-            recipient_list=[person.email],
+            template="forums/email/digest.txt",
+            context=context,
         )
     return len(lines)
 

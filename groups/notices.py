@@ -5,12 +5,11 @@ they did themselves (they see it on the page); facilitators are told about new r
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from supportgroups.models import Notification, User
+from supportgroups.privacy.email import send_user_email
 from supportgroups.services import notify
 
 from .models import Membership, MembershipEvent
@@ -92,7 +91,15 @@ def send_emails(*, event_id: int) -> int:
     )
     people = recipients(event)
     context = {"event": event, "url": settings.SITE_URL + link(event)}
-    body = render_to_string("groups/email/membership_event.txt", context)
-    for person in people:
-        send_mail(subject(event), body, None, [person.email])
-    return len(people)
+    # Through privacy's helper: memorials, email preferences and one-click unsubscribe.
+    sent = [
+        send_user_email(
+            user=person,
+            kind=Notification.Kind.GROUP,
+            subject=subject(event),
+            template="groups/email/membership_event.txt",
+            context=context,
+        )
+        for person in people
+    ]
+    return sum(sent)
