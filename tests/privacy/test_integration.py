@@ -62,3 +62,26 @@ def test_meeting_emails_carry_unsubscribe_and_stop_for_a_memorial():
     going.refresh_from_db()
     send_change_email(occurrence=occurrence, user=going, change="cancelled")
     assert len(mail.outbox) == 1
+
+
+def test_a_blocked_members_chat_messages_are_folded_away_for_the_blocker(user):
+    import uuid
+
+    from django.urls import reverse
+
+    from groups.chat import services as chat_services
+
+    membership = MembershipFactory(user=user)
+    loud = MembershipFactory(group=membership.group, user=UserFactory()).user
+    room = chat_services.room_for_group(group=membership.group)
+    chat_services.post_message(
+        room=room, author=loud, body="Loud chat words", client_msg_id=uuid.uuid4()
+    )
+    services.block(blocker=user, blocked=loud)
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("chat:room", kwargs={"slug": membership.group.slug}))
+    body = page.content.decode()
+    assert f'data-blocked-ids="{loud.pk}"' in body  # the live client folds new ones too
+    folded = body.split('class="blocked-content"', 1)[1]
+    assert "Loud chat words" in folded.split("</details>", 1)[0]
