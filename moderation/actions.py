@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from supportgroups.services import notify
 
-from . import events
+from . import events, permissions
 from .models import Appeal, AuditLogEntry, ReviewItem, Sanction
 from .registry import as_moderatable
 from .services import APPEALABLE, ClaimConflict, ModerationError, _unclaim, claim_is_live, lock_item
@@ -29,7 +29,9 @@ def _target(item: ReviewItem):
 def _tell_author(item: ReviewItem, entry: AuditLogEntry, title: str) -> None:
     if item.author is None:
         return
-    url = reverse("moderation:appeal", args=[entry.pk]) if entry.action in APPEALABLE else ""
+    # Decisions can be appealed; a private message can be answered.
+    name = "moderation:appeal" if entry.action in APPEALABLE else "moderation:write"
+    url = reverse(name, args=[entry.pk])
     notify(user=item.author, kind="moderation", title=title, body=entry.reason, url=url)
 
 
@@ -253,10 +255,23 @@ def do_suspend(*, item_id: int, user, version: int, reason: str) -> AuditLogEntr
 
 
 def do_escalate(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
-    """Hand it to the site staff; the claim is released so one of them can take it."""
+    """Hand it to the site staff; the claim is released so one of them can take it, and each
+    site moderator finds it in their notifications as well as on the dashboard."""
+
+    def change(item):
+        for person in permissions.item_moderators(item):
+            if person.pk != user.pk and permissions.is_site_moderator(person):
+                notify(
+                    user=person,
+                    kind="moderation",
+                    title=_("An item was escalated to site staff"),
+                    body=reason,
+                    url=item.get_absolute_url(),
+                )
+
     return _act(
         item_id=item_id, user=user, version=version, reason=reason, action="escalate",
-        change=lambda item: None, state=State.ESCALATED,
+        change=change, state=State.ESCALATED,
     )  # fmt: skip
 
 

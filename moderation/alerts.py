@@ -42,6 +42,8 @@ def crisis_recipients(item: ReviewItem, *, backup: bool) -> list:
 
 
 def _alert(item: ReviewItem, people: list, *, subject: str) -> None:
+    """Plain send_mail, not the member mail helper: a crisis alert to the people on duty is part
+    of their role and must not be switched off by a notification preference."""
     url = settings.SITE_URL + reverse("moderation:item", args=[item.pk])
     body = (
         _("A member may be at risk. Please open the moderation dashboard and claim the item:\n\n%s")

@@ -75,3 +75,11 @@ class AppealForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class MemberMessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message to the facilitators"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

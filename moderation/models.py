@@ -105,6 +105,7 @@ class Report(models.Model):
     item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="reports")
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
     reason = models.CharField(max_length=20, choices=Reason.choices)
     note = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -144,11 +145,13 @@ class Flag(models.Model):
 
 
 class ItemNote(models.Model):
-    """Facilitators talking to each other about an item (never shown to members)."""
+    """Facilitators talking to each other about an item (never shown to members), and what the
+    member a decision was about wrote to them (from_author: a silenced member can still write)."""
 
     item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     body = models.TextField(max_length=4000)
+    from_author = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,10 +1,11 @@
-"""What moderation holds about a person, for export and deletion (supportgroups.privacy.registry).
+"""What moderation holds about a person, for export and deletion (supportgroups.privacy).
 
-Written by the privacy engineer (issue 9); owned by moderation from here on. Moderation records
-keep the minimum needed for other people's safety: queue items, notes and appeals stay pointed
-at the "Former member" placeholder; the append-only audit log is never updated here (its
-actor/subject foreign keys are SET_NULL when the account row goes, through Django's collector).
+Moderation records are what others rely on (who reported what, what was decided and why), so
+they stay and point at the "former member" placeholder; the person's own free text in reports
+and appeals goes when they ask for their words to be removed too.
 """
+
+from django.db import models
 
 from supportgroups.privacy.registry import register
 
@@ -19,76 +20,74 @@ from .models import (
 )
 
 
-def _export_reports(user, rows):
-    # The reports the person made (issue 9 lists them); not who else reported the same thing.
-    return list(rows.values("reason", "note", "created_at", "item__excerpt"))
-
-
 def _erase_reports(*, user, placeholder, remove_content):
-    """The report stays (the queue item counts it); the reporter and their note go.
-
-    One report per reporter and target: where the placeholder already reported the same
-    target, the person's report is deleted rather than merged.
-    """
+    """One report per person per target: a report the placeholder already "made" on the same
+    target is enough, so a second one is deleted rather than colliding."""
     for report in Report.objects.filter(reporter=user):
-        clash = Report.objects.filter(
-            reporter=placeholder, content_type_id=report.content_type_id, object_id=report.object_id
+        taken = Report.objects.filter(
+            reporter=placeholder, content_type=report.content_type_id, object_id=report.object_id
         ).exists()
-        if clash:
+        if taken:
             report.delete()
-        else:
-            Report.objects.filter(pk=report.pk).update(reporter=placeholder, note="")
+            continue
+        report.reporter = placeholder
+        if remove_content:
+            report.note = ""
+        report.save(update_fields=["reporter", "note"])
 
 
-def _erase_review_items(*, user, placeholder, remove_content):
-    ReviewItem.objects.filter(author=user).update(author=placeholder)
-    ReviewItem.objects.filter(claimed_by=user).update(claimed_by=None)
+def _erase_audit(*, user, placeholder, remove_content):
+    """The one change the append-only log allows, and only here: a deleted person's rows point
+    at the placeholder (a plain QuerySet, because the log's own manager refuses updates)."""
+    rows = models.QuerySet(model=AuditLogEntry)
+    rows.filter(actor=user).update(actor=placeholder)
+    rows.filter(subject=user).update(subject=placeholder)
 
 
-def _leave_audit_log(*, user, placeholder, remove_content):
-    """Append-only: nothing is rewritten; SET_NULL empties actor/subject when the user goes."""
+def _erase_appeals(*, user, placeholder, remove_content):
+    changes = {"appellant": placeholder}
+    if remove_content:
+        changes["body"] = ""
+    Appeal.objects.filter(appellant=user).update(**changes)
 
 
 register(
     Report,
     on_delete="keep_minimal",
-    why="Reports protect other people; they stay without the reporter's name or note.",
-    export=_export_reports,
+    why="Reports they made: facilitators' decisions rest on them.",
+    export_fields=("reason", "note", "created_at"),
     erase=_erase_reports,
 )
 register(
     ReviewItem,
     on_delete="keep_minimal",
-    why="The moderation queue keeps what was decided; its author becomes Former member.",
-    export_fields=("reason", "state", "resolution", "excerpt", "created_at"),
-    user_fields=("author",),
-    erase=_erase_review_items,
-)
-register(
-    ItemNote,
-    on_delete="keep_minimal",
-    why="Facilitators' internal notes stay with the item; they are about other people, so "
-    "they are not part of their writer's export.",
+    why="Queue items are the facilitators' working record; the content is exported by its app.",
     export=None,
 )
 register(
     AuditLogEntry,
     on_delete="keep_minimal",
-    why="The append-only moderation audit log; it loses the person's link, never its record.",
+    why="The moderation audit log is append-only: decisions about them and by them.",
     export_fields=("action", "reason", "created_at"),
-    user_fields=("subject",),
-    erase=_leave_audit_log,
+    erase=_erase_audit,
+)
+register(
+    ItemNote,
+    on_delete="keep_minimal",
+    why="Messages to the facilitators (and facilitators' notes) stay with the decision.",
+    export_fields=("body", "from_author", "created_at"),
 )
 register(
     Sanction,
-    on_delete="delete",
-    why="A sanction ends with the account; the audit log keeps the action that imposed it.",
+    on_delete="keep_minimal",
+    why="Warnings, silences and suspensions are part of the moderation record.",
     export_fields=("kind", "until", "reason", "lifted_at", "created_at"),
 )
 register(
     Appeal,
     on_delete="keep_minimal",
-    why="An appeal is part of the moderation record of an action; it becomes Former member's.",
+    why="Appeals they made stay with the decision they questioned.",
     export_fields=("body", "created_at"),
+    erase=_erase_appeals,
 )
-register(OnDutyShift, on_delete="delete", why="A moderator's rota ends with their account.")
+register(OnDutyShift, on_delete="delete", why="A rota entry means nothing without its person.")

@@ -46,14 +46,18 @@ def crisis_match(text: str) -> str | None:
 
 def spam_signal(*, author, text: str, target_key: str) -> str | None:
     """Why this looks like spam, or None. Only new accounts are screened: links, or the same
-    text posted again (in another place, target_key tells an edit apart) within a day."""
+    text posted again (in another place, target_key tells an edit apart) within a day. Short
+    repeats ("Thank you", "Sending hugs") are ordinary kindness, so only longer text counts."""
     if author is None or author.date_joined < timezone.now() - timedelta(
         days=settings.MODERATION_SPAM_NEW_ACCOUNT_DAYS
     ):
         return None
     if _LINK.search(text):
         return "link from a new account"
-    digest = hashlib.sha256(normalise(text).encode()).hexdigest()[:16]
+    body = normalise(text)
+    if len(body.strip()) < settings.MODERATION_SPAM_MIN_REPEAT_CHARS:
+        return None
+    digest = hashlib.sha256(body.encode()).hexdigest()[:16]
     key = f"moderation:recent-text:{author.pk}:{digest}"
     if not cache.add(key, target_key, timeout=24 * 3600) and cache.get(key) != target_key:
         return "repeated text from a new account"

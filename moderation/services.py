@@ -312,6 +312,33 @@ def add_note(*, item: ReviewItem, author, body: str) -> ItemNote:
     return ItemNote.objects.create(item=item, author=author, body=body.strip())
 
 
+@transaction.atomic
+def write_to_facilitators(*, action: AuditLogEntry, user, body: str) -> ItemNote:
+    """The member a decision was about writes to the facilitators (as often as they need, within
+    a rate limit): silenced or muted members can still reach a human."""
+    if not permissions.can_appeal(user, action):
+        raise PermissionDenied
+    if not body.strip():
+        raise ValidationError({"body": _("Write your message first.")})
+    key = f"moderation:author-messages:{user.pk}"
+    cache.add(key, 0, timeout=3600)
+    if cache.incr(key) > settings.MODERATION_REPORTS_PER_HOUR:
+        raise ValidationError(_("You have sent a lot of messages in the last hour. Please wait."))
+    note = ItemNote.objects.create(
+        item=action.item, author=user, body=body.strip(), from_author=True
+    )
+    if action.actor_id:
+        notify(
+            user=action.actor,
+            kind="moderation",
+            title=_("A member wrote about your decision"),
+            body=body.strip()[:500],
+            url=reverse("moderation:item", args=[action.item_id]),
+        )
+    events.item_changed(action.item, kind="message")
+    return note
+
+
 APPEALABLE = {"hide", "remove", "edit", "warn", "silence", "mute", "suspend"}
 
 

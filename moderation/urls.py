@@ -13,5 +13,6 @@ urlpatterns = [
     path("items/<int:item_id>/<slug:action>/", views.act, name="act"),
     path("report/<str:label>/<int:object_id>/", views.report, name="report"),
     path("appeals/<int:action_id>/", views.appeal, name="appeal"),
+    path("appeals/<int:action_id>/write/", views.write, name="write"),
     path("support/", views.support, name="support"),
 ]

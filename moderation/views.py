@@ -13,7 +13,15 @@ from django.views.decorators.http import require_POST
 from supportgroups.permissions import mfa_required
 
 from . import actions, permissions, selectors, services
-from .forms import ActionForm, AppealForm, ClaimForm, NoteForm, QueueFilterForm, ReportForm
+from .forms import (
+    ActionForm,
+    AppealForm,
+    ClaimForm,
+    MemberMessageForm,
+    NoteForm,
+    QueueFilterForm,
+    ReportForm,
+)
 from .models import PRIORITY_LABELS, ReviewItem
 from .registry import as_moderatable, reportable_for
 
@@ -87,7 +95,8 @@ def item_view(request, item_id: int, *, form=None, action: str = "", status: int
     available = [
         (name, label)
         for name, label in ACTION_LABELS.items()
-        if content_actions or name not in CONTENT_ACTIONS
+        if (content_actions or name not in CONTENT_ACTIONS)
+        and (item.group_id is not None or name != "mute")
     ]
     context = {
         "item": item,
@@ -224,3 +233,23 @@ def appeal(request, action_id: int):
             return redirect("notifications")
     context = {"action": action, "form": form, "already": already}
     return render(request, "moderation/appeal.html", context)
+
+
+@login_required
+def write(request, action_id: int):
+    """A member writes to the facilitators about a decision on them (silenced members too)."""
+    action = selectors.action_for_appeal(action_id=action_id, user=request.user)
+    if action is None:
+        raise Http404
+    form = MemberMessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.write_to_facilitators(
+                action=action, user=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your message is with the facilitators."))
+            return redirect("moderation:appeal", action_id=action.pk)
+    return render(request, "moderation/write.html", {"action": action, "form": form})

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from moderation import actions, permissions, selectors, services
-from moderation.models import Appeal, AuditLogEntry, ReviewItem, Sanction
+from moderation.models import Appeal, AuditLogEntry, ItemNote, ReviewItem, Sanction
 from supportgroups.models import Notification
 from tests.factories import UserFactory
 
@@ -117,7 +117,9 @@ def test_message_reaches_the_author_privately(reported, facilitator):
     run("message", item, facilitator, reason="Could you share a source for that?")
     note = Notification.objects.get(user=post.author)
     assert note.kind == "moderation" and note.body == "Could you share a source for that?"
-    assert note.url == ""  # a message is not a decision, so nothing to appeal
+    assert (
+        note.url == f"/moderation/appeals/{AuditLogEntry.objects.get(action='message').pk}/write/"
+    )
 
 
 def test_warn_is_recorded_in_the_authors_history(reported, facilitator):
@@ -173,6 +175,8 @@ def test_escalate_hands_the_item_to_staff(reported, facilitator, staff):
     run("escalate", item, facilitator)
     item.refresh_from_db()
     assert item.state == "escalated" and item.claimed_by is None
+    alert = Notification.objects.get(user=staff)
+    assert alert.url == item.get_absolute_url() and alert.body == "escalate: see the group rules"
     services.claim(item_id=item.pk, user=staff, version=item.version)
 
 
@@ -226,3 +230,21 @@ def test_deleted_content_can_still_be_closed(reported, facilitator):
         run("hide", item, facilitator)
     run("dismiss", item, facilitator)
     assert ReviewItem.objects.get().state == "resolved"
+
+
+def test_a_silenced_member_can_still_write_to_the_facilitators(reported, facilitator):
+    post, item = reported
+    entry = run("silence", item, facilitator, until=timezone.now() + timedelta(days=1))
+    client = Client()
+    client.force_login(post.author)
+    url = f"/moderation/appeals/{entry.pk}/write/"
+    empty = client.post(url, {"body": "  "})
+    assert empty.status_code == 200 and "This field is required" in empty.content.decode()
+    assert client.post(url, {"body": "I was upset, sorry."}).status_code == 302
+    note = ItemNote.objects.get(from_author=True)
+    assert note.item == item and note.author == post.author
+    assert Notification.objects.filter(user=facilitator, kind="moderation").exists()
+    # Only the member the decision was about.
+    stranger = Client()
+    stranger.force_login(UserFactory())
+    assert stranger.post(url, {"body": "hi"}).status_code == 404
