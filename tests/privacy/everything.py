@@ -19,7 +19,7 @@ from groups.chat.models import RoomMute
 from groups.meetings.models import RSVP, CalendarFeed, ReminderDelivery, ReminderPreference
 from groups.models import MembershipEvent
 from moderation import services as moderation_services
-from moderation.models import Appeal, AuditLogEntry, Sanction
+from moderation.models import Appeal, AuditLogEntry, ItemNote, Sanction
 from supportgroups.models import (
     AdminAccessLog,
     Block,
@@ -142,4 +142,5 @@ def _moderation(user, other):
     )
     Sanction.objects.create(user=user, kind="warn", reason="Please be kind", action=action)
     Appeal.objects.create(action=action, appellant=user, body="I was quoting someone")
+    ItemNote.objects.create(item=item, author=user, body="Sorry, I was upset", from_author=True)
     OnDutyShiftFactory(user=user)

@@ -40,6 +40,7 @@ def test_export_holds_a_row_for_every_registered_model_and_no_secrets(user):
         "See you all on Tuesday",
         "Claims a miracle cure",
         "I was quoting someone",
+        "Sorry, I was upset",
         "Helped my sister",
     ]:
         assert words in text
