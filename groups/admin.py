@@ -87,7 +87,8 @@ class MembershipAdmin(admin.ModelAdmin):
     def approve_pending(self, request, queryset):
         """Through the service, so capacity, history and emails work as on the site."""
         approved = 0
-        for membership in queryset.filter(state=Membership.State.PENDING):
+        pending = queryset.filter(state=Membership.State.PENDING).order_by("updated_at", "pk")
+        for membership in pending:  # oldest request first, as places may run out
             try:
                 services.approve(membership=membership, by=request.user)
             except ValidationError as exc:

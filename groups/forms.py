@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors
+from . import permissions, selectors
 from .models import SupportGroup
 
 ANY = [("", _("Any"))]
@@ -101,6 +101,7 @@ class GroupForm(forms.ModelForm):
             "time_zone",
             "join_policy",
             "capacity",
+            "premoderated_posts",
             "kind",
             "cohort_starts_on",
             "cohort_ends_on",
@@ -117,11 +118,14 @@ class GroupForm(forms.ModelForm):
             "screening_questions": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["alumni_group"].queryset = SupportGroup.objects.filter(
-            is_archived=False
-        ).exclude(pk=self.instance.pk)
+        # Handing members on adds them to the alumni group directly, so it must be one this
+        # person runs too (staff may choose any).
+        alumni = SupportGroup.objects.filter(is_archived=False).exclude(pk=self.instance.pk)
+        if not user.is_staff:
+            alumni = alumni.filter(pk__in=permissions.facilitated_group_ids(user))
+        self.fields["alumni_group"].queryset = alumni
 
     def clean_country(self) -> str:
         return self.cleaned_data["country"].upper()

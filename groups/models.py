@@ -118,6 +118,11 @@ class SupportGroup(models.Model):
         _("join policy"), max_length=12, choices=JoinPolicy.choices, default=JoinPolicy.OPEN
     )
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    premoderated_posts = models.PositiveSmallIntegerField(
+        _("posts held for review"),
+        default=0,
+        help_text=_("A new member's first posts wait for a facilitator's approval (0 = off)."),
+    )
     is_listed = models.BooleanField(_("listed in the directory"), default=True)
     is_archived = models.BooleanField(_("archived"), default=False)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ONGOING)

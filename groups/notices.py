@@ -85,21 +85,26 @@ def tell_in_app(event: MembershipEvent) -> bool:
 
 
 def send_emails(*, event_id: int) -> int:
-    """Email everyone told about this event. Runs in the worker, after the change committed."""
-    event = MembershipEvent.objects.select_related("membership__group", "membership__user").get(
-        pk=event_id
+    """Email everyone told about this event who wants group email; returns how many were sent.
+
+    Runs in the worker, after the change committed.
+    """
+    event = (
+        MembershipEvent.objects.select_related("membership__group", "membership__user")
+        .filter(pk=event_id)
+        .first()
     )
-    people = recipients(event)
+    if event is None:  # the person deleted their account before the worker got here
+        return 0
     context = {"event": event, "url": settings.SITE_URL + link(event)}
-    # Through privacy's helper: memorials, email preferences and one-click unsubscribe.
-    sent = [
-        send_user_email(
+    sent = 0
+    for person in recipients(event):
+        # The one way to email a member: it honours their email preferences and memorials.
+        sent += send_user_email(
             user=person,
             kind=Notification.Kind.GROUP,
             subject=subject(event),
             template="groups/email/membership_event.txt",
             context=context,
         )
-        for person in people
-    ]
-    return sum(sent)
+    return sent

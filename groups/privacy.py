@@ -26,32 +26,31 @@ def _export_memberships(user, rows):
             "join_note": m.join_note,
             "screening_answers": m.screening_answers,
             "created_at": m.created_at,
-            "joined_at": m.joined_at,
             "last_active_at": m.last_active_at,
             "history": [
-                {"kind": e.kind, "message": e.message, "at": e.created_at} for e in m.events.all()
+                {"what": e.kind, "when": e.created_at, "message": e.message} for e in m.events.all()
             ],
         }
         for m in rows.select_related("group").prefetch_related("events")
     ]
 
 
-def _export_decisions(user, rows):
-    return list(rows.values("kind", "message", "created_at", "membership__group__name"))
-
-
 register(
     Membership,
     on_delete="delete",
-    why="Belonging to a group (and the note and screening answers given to join) is personal; "
-    "its history goes with it.",
+    why="Belonging to a group (and the note and screening answers given to join) is personal.",
     export=_export_memberships,
 )
+
 register(
     MembershipEvent,
     on_delete="keep_minimal",
-    why="What a facilitator decided about other people's memberships stays in their history.",
-    export=_export_decisions,
+    user_fields=("actor",),
+    export=None,
+    why="Rows where the person acted (as a facilitator approving or removing someone) are about "
+    "other people's memberships, so they are not exported; the history is kept for the group "
+    "with the former-member placeholder as actor. A person's own membership history is exported "
+    "with their memberships and deleted with them.",
 )
 
 

@@ -102,11 +102,15 @@ def directory_choices() -> dict[str, list[tuple[str, str]]]:
 
 
 # --- One group ------------------------------------------------------------------------------
-def group_by_slug(*, slug: str) -> SupportGroup:
-    """Raises SupportGroup.DoesNotExist; views turn that into a 404."""
-    return SupportGroup.objects.prefetch_related("cancer_types", "audiences", "languages").get(
-        slug=slug
-    )
+def group_by_slug(*, slug: str, with_facts: bool = False) -> SupportGroup:
+    """Raises SupportGroup.DoesNotExist; views turn that into a 404.
+
+    with_facts prefetches the cancer types, audiences and languages the group page lists.
+    """
+    groups = SupportGroup.objects.select_related("alumni_group")
+    if with_facts:
+        groups = groups.prefetch_related("cancer_types", "audiences", "languages")
+    return groups.get(slug=slug)
 
 
 def facilitators_of(*, group: SupportGroup) -> QuerySet[User]:

@@ -31,6 +31,22 @@ class MembershipError(ValidationError):
     """A change that is not allowed; its message is shown to the person as it is."""
 
 
+# Callables `fn(user_id, group_id)` told when someone loses access to a group's private parts
+# (they left or were removed), inside the transaction. Live parts register here from their
+# AppConfig.ready (chat closes the person's open sockets), so groups imports none of them.
+_access_revoked_hooks: list = []
+
+
+def register_access_revoked(fn) -> None:
+    if fn not in _access_revoked_hooks:
+        _access_revoked_hooks.append(fn)
+
+
+def _access_revoked(membership: Membership) -> None:
+    for hook in _access_revoked_hooks:
+        hook(membership.user_id, membership.group_id)
+
+
 def _lock(group: SupportGroup) -> SupportGroup:
     return SupportGroup.objects.select_for_update().get(pk=group.pk)
 
@@ -170,6 +186,7 @@ def leave(*, user, group: SupportGroup) -> Membership | None:
     was_active = membership.is_active
     _set_state(membership, State.LEFT, Kind.LEFT, actor=user)
     if was_active:
+        _access_revoked(membership)
         _fill_places(group)
     return membership
 
@@ -185,6 +202,7 @@ def remove(*, membership: Membership, by, message: str = "") -> Membership:
         raise MembershipError(_("Only members can be removed; decline requests instead."))
     _check_not_last_facilitator(membership)
     _set_state(membership, State.REMOVED, Kind.REMOVED, actor=by, message=message)
+    _access_revoked(membership)
     _fill_places(group)
     return membership
 
@@ -256,6 +274,8 @@ def hand_on_to_alumni(*, group: SupportGroup, by) -> int:
     if group.alumni_group_id is None:
         raise MembershipError(_("Choose an alumni group for this cohort first."))
     alumni = _lock(group.alumni_group)
+    if not permissions.can_manage(by, alumni):
+        raise MembershipError(_("Only the alumni group's facilitators can add people to it."))
     if alumni.is_archived:
         raise MembershipError(_("The alumni group is archived."))
     members = Membership.objects.filter(
@@ -277,10 +297,18 @@ def hand_on_to_alumni(*, group: SupportGroup, by) -> int:
     return handed_on
 
 
-def record_activity(*, user, group: SupportGroup) -> None:
-    """Note that a member did something in the group (posted, chatted, came to a meeting).
+def activity_is_stale(membership: Membership) -> bool:
+    """Whether record_activity would write: lets a caller that has the row skip the UPDATE."""
+    seen = membership.last_active_at
+    return seen is None or seen < timezone.now() - ACTIVITY_RESOLUTION
 
-    Called by the board, chat and meetings; one UPDATE, skipped when written recently.
+
+def record_activity(*, user, group: SupportGroup) -> None:
+    """Note that a member did something in the group (opened it, posted, chatted, came to a
+    meeting), so facilitators can see who has gone quiet.
+
+    Called by the group page, and meant for the board, chat and meetings; one UPDATE that
+    changes nothing when the time was written within the last hour.
     """
     now = timezone.now()
     Membership.objects.filter(

@@ -28,11 +28,16 @@ MEMBERSHIP_IN_PROGRESS = (
 )
 
 
-def _group_or_404(slug: str) -> SupportGroup:
+def _group_or_404(slug: str, *, with_facts: bool = False) -> SupportGroup:
     try:
-        return selectors.group_by_slug(slug=slug)
+        return selectors.group_by_slug(slug=slug, with_facts=with_facts)
     except SupportGroup.DoesNotExist:
         raise Http404 from None
+
+
+def _posted(request):
+    """The POST data to bind a form to (an empty POST is still a submission)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _private(request, slug: str):
@@ -64,8 +69,10 @@ def directory(request):
 
 
 def detail(request, slug):
-    group = _group_or_404(slug)
+    group = _group_or_404(slug, with_facts=True)
     access = permissions.access_for(request.user, group)
+    if access.is_active_member and services.activity_is_stale(access.membership):
+        services.record_activity(user=request.user, group=group)
     context = {
         "group": group,
         "access": access,
@@ -86,7 +93,7 @@ def detail(request, slug):
 def join(request, slug):
     """GET: a form for a note and screening answers. POST: join, ask, or join the waitlist."""
     group = _group_or_404(slug)
-    form = JoinForm(request.POST or None, group=group)
+    form = JoinForm(_posted(request), group=group)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.join(
@@ -207,7 +214,7 @@ def edit(request, slug):
     if group.is_archived:
         messages.error(request, _("This group is archived, so it is read-only."))
         return redirect("groups:manage", slug=group.slug)
-    form = GroupForm(request.POST or None, instance=group)
+    form = GroupForm(_posted(request), instance=group, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_group(group=group, by=request.user, data=form.cleaned_data)

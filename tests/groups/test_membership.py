@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from groups import permissions, selectors, services, tasks
 from groups.models import Membership, MembershipEvent, SupportGroup
-from supportgroups.models import Notification
+from supportgroups.models import Notification, NotificationPreference
 from tests.factories import (
     FacilitatorMembershipFactory,
     MembershipFactory,
@@ -235,6 +235,9 @@ def test_hand_on_to_alumni_group(facilitator):
     alumni = SupportGroupFactory(join_policy="approval")
     cohort = SupportGroupFactory(kind="cohort", alumni_group=alumni)
     FacilitatorMembershipFactory(group=cohort, user=facilitator)
+    with pytest.raises(services.MembershipError, match="alumni group's facilitators"):
+        services.hand_on_to_alumni(group=cohort, by=facilitator)
+    FacilitatorMembershipFactory(group=alumni, user=facilitator)
     stayers = [MembershipFactory(group=cohort).user for _ in range(2)]
     already = MembershipFactory(group=cohort).user
     MembershipFactory(group=alumni, user=already)
@@ -242,7 +245,9 @@ def test_hand_on_to_alumni_group(facilitator):
 
     assert services.hand_on_to_alumni(group=cohort, by=facilitator) == 2
     in_alumni = set(
-        Membership.objects.filter(group=alumni, state=State.ACTIVE).values_list("user", flat=True)
+        Membership.objects.filter(group=alumni, state=State.ACTIVE, role="member").values_list(
+            "user", flat=True
+        )
     )
     assert in_alumni == {p.pk for p in [*stayers, already]}
     assert gone.pk not in in_alumni
@@ -269,3 +274,28 @@ def test_reserved_slug_is_rejected():
     with pytest.raises(ValidationError):
         group.full_clean()
     assert SupportGroup.objects.count() == 0
+
+
+def test_leaving_and_removal_tell_the_registered_access_hooks(open_group, facilitator):
+    calls = []
+
+    def hook(user_id, group_id):
+        calls.append((user_id, group_id))
+
+    services.register_access_revoked(hook)
+    try:
+        leaver = services.join(user=UserFactory(), group=open_group)
+        removed = services.join(user=UserFactory(), group=open_group)
+        services.leave(user=leaver.user, group=open_group)
+        services.remove(membership=removed, by=facilitator)
+    finally:
+        services._access_revoked_hooks.remove(hook)
+    assert calls == [(leaver.user_id, open_group.pk), (removed.user_id, open_group.pk)]
+
+
+def test_people_who_switched_off_group_email_are_told_in_app_only(approval_group, facilitator):
+    NotificationPreference.objects.create(user=facilitator, kind="group", email=False)
+    membership = services.join(user=UserFactory(), group=approval_group)
+    assert Notification.objects.filter(user=facilitator).count() == 1
+    assert tasks.send_membership_event_email(membership.events.get().pk) == 0
+    assert mail.outbox == []

@@ -1,0 +1,155 @@
+"""Demo groups for `make run`: about twenty realistic groups, all people fictional.
+
+Idempotent: everything is found by slug or email first, so running it twice changes nothing.
+Memberships are written directly (not through groups.services) so loading demo data sends no
+email; each gets one history line so the facilitator tools have something to show.
+"""
+
+import datetime
+import json
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from supportgroups.demo import DEMO_PASSWORD
+from supportgroups.models import User
+
+from .models import Audience, CancerType, Language, Membership, MembershipEvent, SupportGroup
+
+CANCER_TYPES = [
+    ("all", "All cancers"),
+    ("breast", "Breast cancer"),
+    ("prostate", "Prostate cancer"),
+    ("lung", "Lung cancer"),
+    ("bowel", "Bowel (colorectal) cancer"),
+    ("blood", "Blood cancers (leukaemia, lymphoma, myeloma)"),
+    ("brain", "Brain tumours"),
+    ("gynaecological", "Gynaecological cancers"),
+    ("head-and-neck", "Head and neck cancers"),
+    ("skin", "Skin cancer and melanoma"),
+    ("pancreatic", "Pancreatic cancer"),
+    ("childrens", "Children's cancers"),
+    ("sarcoma", "Sarcoma"),
+    ("rare", "Rare cancers"),
+]
+AUDIENCES = [
+    ("patients", "People living with cancer"),
+    ("survivors", "Survivors"),
+    ("caregivers", "Caregivers and family"),
+    ("bereaved", "Bereaved"),
+    ("teens", "Teenagers"),
+    ("young-adults", "Young adults"),
+    ("parents", "Parents of young children"),
+    ("lgbtq", "LGBTQ+"),
+    ("men", "Men"),
+    ("women", "Women"),
+]
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Spanish"),
+    ("fr", "French"),
+    ("de", "German"),
+    ("zh", "Chinese"),
+    ("pt", "Portuguese"),
+]
+# More fictional members, so groups have a few people in them.
+EXTRA_PEOPLE = [
+    ("priya@example.org", "Priya", "Europe/London"),
+    ("tomas@example.org", "Tomás", "Europe/Madrid"),
+    ("grace@example.org", "Grace", "America/Chicago"),
+    ("olu@example.org", "Olu", "Europe/London"),
+    ("hannah@example.org", "Hannah", "Europe/Berlin"),
+    ("wei@example.org", "Wei", "Asia/Singapore"),
+]
+
+# Each group: name, summary, format, place, time zone, join policy, capacity, taxonomy slugs,
+# and the demo people (by the part of their email before the @) who facilitate or belong.
+GROUPS = json.loads((Path(__file__).with_name("demo_groups.json")).read_text(encoding="utf-8"))
+
+
+def _person(email: str, name: str, zone: str) -> User:
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"display_name": name, "time_zone": zone}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def _member(user: User, group: SupportGroup, role: str) -> None:
+    now = timezone.now()
+    membership, created = Membership.objects.get_or_create(
+        user=user,
+        group=group,
+        defaults={"role": role, "state": "active", "joined_at": now, "last_active_at": now},
+    )
+    if created:
+        MembershipEvent.objects.create(membership=membership, kind=MembershipEvent.Kind.JOINED)
+
+
+def _group_fields(spec: dict) -> dict:
+    fields = {
+        name: spec[name]
+        for name in ("name", "summary", "format", "city", "country", "time_zone", "join_policy")
+    }
+    fields["capacity"] = spec["capacity"]
+    fields["description"] = (
+        f"{spec['summary']}\n\nEveryone here has been touched by cancer. We listen more than we "
+        "advise, and what is said in the group stays in the group."
+    )
+    if cohort := spec.get("cohort"):
+        today = datetime.date.today()
+        fields["kind"] = SupportGroup.Kind.COHORT
+        fields["cohort_starts_on"] = today + datetime.timedelta(weeks=cohort["starts_in_weeks"])
+        fields["cohort_ends_on"] = today + datetime.timedelta(weeks=cohort["ends_in_weeks"])
+        fields["screening_questions"] = spec.get("screening_questions", "")
+    return fields
+
+
+def load(stdout) -> None:
+    for position, (slug, name) in enumerate(CANCER_TYPES):
+        CancerType.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
+    for position, (slug, name) in enumerate(AUDIENCES):
+        Audience.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
+    for code, name in LANGUAGES:
+        Language.objects.get_or_create(code=code, defaults={"name": name})
+    for email, name, zone in EXTRA_PEOPLE:
+        _person(email, name, zone)
+    people = {user.email.split("@")[0]: user for user in User.objects.all()}
+
+    for spec in GROUPS:
+        group, created = SupportGroup.objects.get_or_create(
+            slug=spec["slug"], defaults=_group_fields(spec)
+        )
+        if created:
+            group.cancer_types.set(CancerType.objects.filter(slug__in=spec["cancer_types"]))
+            group.audiences.set(Audience.objects.filter(slug__in=spec["audiences"]))
+            group.languages.set(Language.objects.filter(code__in=spec["languages"]))
+        for key in spec["facilitators"]:
+            _member(people[key], group, Membership.Role.FACILITATOR)
+        for key in spec["members"]:
+            _member(people[key], group, Membership.Role.MEMBER)
+
+    # Cohort graduates carry on in the young adults' group; one request waits for Sam.
+    cohort = SupportGroup.objects.get(slug="cohort-finding-your-feet")
+    if cohort.alumni_group_id is None:
+        cohort.alumni_group = SupportGroup.objects.get(slug="young-adults-after-treatment")
+        cohort.save(update_fields=["alumni_group"])
+    pending, created = Membership.objects.get_or_create(
+        user=people["kai"],
+        group=SupportGroup.objects.get(slug="young-adults-after-treatment"),
+        defaults={"state": "pending", "join_note": "I finished treatment last month."},
+    )
+    if created:
+        MembershipEvent.objects.create(
+            membership=pending, kind=MembershipEvent.Kind.REQUESTED, actor=people["kai"]
+        )
+    stdout.write(
+        f"Demo groups: {SupportGroup.objects.count()} groups; sam@example.org and "
+        "ana@example.org facilitate, robin@, kai@, mei@, lucia@ and jo@ are members."
+    )
