@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from groups.models import SupportGroup
 from moderation.selectors import crisis_lines_for
 from supportgroups.markdown import render_markdown
+from supportgroups.privacy.middleware import allow_indexing
 
 from . import permissions, search, selectors, services
 from .forms import EditPostForm, PostForm, PreferencesForm, ThreadForm
@@ -81,11 +82,13 @@ def board(request, slug):
     access = _readable_board(request, board)
     page = selectors.threads_page(user=request.user, board=board, cursor=request.GET.get("after"))
     following = selectors.is_following_board(user=request.user, board=board)
-    return render(
+    response = render(
         request,
         "forums/board.html",
         {"board": board, "access": access, "page": page, "following": following},
     )
+    # privacy: only a public board an administrator opened to search engines is indexable.
+    return allow_indexing(response) if board.indexable and not board.is_private else response
 
 
 @login_required
@@ -128,7 +131,7 @@ def thread(request, pk):
     tree = selectors.thread_tree(user=request.user, thread=thread, sort=sort, cursor=cursor)
     topics = selectors.thread_topics(user=request.user, thread=thread)
     services.mark_read(user=request.user, thread=thread)
-    return render(
+    response = render(
         request,
         "forums/thread.html",
         {
@@ -144,6 +147,8 @@ def thread(request, pk):
             "form": PostForm(board=thread.board) if access.can_post else None,
         },
     )
+    board = thread.board
+    return allow_indexing(response) if board.indexable and not board.is_private else response
 
 
 @login_required
