@@ -252,6 +252,7 @@ def test_edit_saves():
         "time_zone": "Europe/London",
         "join_policy": "open",
         "capacity": "5",
+        "premoderated_posts": "2",
         "kind": "ongoing",
     }
     response = logged_in(facilitator).post(url, data)
@@ -259,6 +260,7 @@ def test_edit_saves():
     group.refresh_from_db()
     waiting.refresh_from_db()
     assert (group.name, group.country, group.capacity) == ("Renamed group", "GB", 5)
+    assert group.premoderated_posts == 2
     assert waiting.state == "active", "the new places went to the waitlist"
 
 
