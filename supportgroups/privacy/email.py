@@ -16,7 +16,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from supportgroups.models import Memorial, Notification, NotificationPreference
+from supportgroups.models import Notification, NotificationPreference
+
+from .selectors import is_memorialised
 
 # Emails the person asked for themselves (their data export) or that protect the account.
 ACCOUNT = "account"
@@ -43,7 +45,7 @@ def may_email(*, user, kind: str) -> bool:
 
     if not user.is_active or is_placeholder(user) or not user.email:
         return False
-    if Memorial.objects.filter(user=user).exists():
+    if is_memorialised(user):
         return False
     if kind == ACCOUNT:
         return True
