@@ -70,7 +70,9 @@ class SuggestionForm(forms.Form):
     url = forms.URLField(
         label=_("Web address"), max_length=500, assume_scheme="https", help_text="https://…"
     )
-    kind = forms.ChoiceField(label=_("Type"), choices=Resource.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("Type"), choices=[("", _("Choose a type")), *Resource.Kind.choices]
+    )
     summary = forms.CharField(
         label=_("What it offers"),
         max_length=500,

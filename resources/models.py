@@ -154,7 +154,11 @@ class Resource(models.Model):
                 violation_error_message=_("Give a web address, a text, or both."),
             ),
         ]
-        indexes = [models.Index(fields=["state", "kind"], name="resources_state_kind_idx")]
+        indexes = [
+            models.Index(fields=["state", "kind"], name="resources_state_kind_idx"),
+            # the library's default order: a page of published titles without a sort
+            models.Index(fields=["state", "title"], name="resources_state_title_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import translation
 
 from groups.models import Audience, CancerType, Language, SupportGroup
@@ -30,11 +30,22 @@ class LibraryFilters:
 
 
 def _with_card_data(qs: QuerySet[Resource]) -> QuerySet[Resource]:
-    """What a resource card shows: its topics, languages and countries (3 queries a page)."""
-    return qs.prefetch_related(
+    """What a resource card shows: its topics, languages and countries (3 queries a page);
+    not the long texts it never shows."""
+    return qs.defer("body", "suggestion_note", "curator_note").prefetch_related(
         Prefetch("topics", queryset=Topic.objects.order_by("position", "name")),
         Prefetch("languages", queryset=Language.objects.order_by("name")),
         Prefetch("countries", queryset=Country.objects.order_by("name")),
+    )
+
+
+def search_vector() -> SearchVector:
+    """Title first, then summary, then body. The PostgreSQL GIN index on exactly this
+    expression (migration 0002) is what keeps search fast: change both together."""
+    return (
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
     )
 
 
@@ -44,15 +55,16 @@ def search(qs: QuerySet[Resource], q: str) -> QuerySet[Resource]:
     if not q:
         return qs
     if settings.USING_POSTGRES:
-        vector = (
-            SearchVector("title", weight="A", config=SEARCH_CONFIG)
-            + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-            + SearchVector("body", weight="C", config=SEARCH_CONFIG)
-        )
         query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        # Ranked on title and summary only: re-reading every matching body to rank it cost
+        # ten times more (bench/resources_library.py) for little gain in order.
+        headline = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+            "summary", weight="B", config=SEARCH_CONFIG
+        )
         return (
-            qs.annotate(search=vector, search_rank=SearchRank(vector, query))
-            .filter(Q(search=query) | Q(title__icontains=q))
+            qs.alias(search=search_vector())
+            .filter(search=query)
+            .annotate(search_rank=SearchRank(headline, query))
             .order_by("-search_rank", "title")
         )
     for word in q.split():
@@ -94,17 +106,29 @@ def resource_for_page(slug: str) -> Resource:
 
 
 def for_group(group: SupportGroup, *, limit: int = 5) -> list[Resource]:
-    """Published resources sharing a cancer type or an audience with the group."""
+    """Published resources for the group: those about one of its cancer types, and general
+    ones (about no particular cancer) for one of its audiences; never one about another
+    cancer. Most relevant first: same cancer type, then useful where the group meets (its
+    country, or everywhere), then same audience. Almost every resource is for "patients" or
+    "carers", so without this order every group would show the same alphabetical five."""
     cancer_type_ids = [c.pk for c in group.cancer_types.all()]
     audience_ids = [a.pk for a in group.audiences.all()]
     if not cancer_type_ids and not audience_ids:
         return []
-    match = Resource.objects.published().filter(
-        Q(cancer_types__in=cancer_type_ids) | Q(audiences__in=audience_ids)
-    )
-    # Ids first (a subquery), so a resource matching several tags is listed once.
+    tagged = {
+        name: getattr(Resource, name).through.objects.filter(resource_id=OuterRef("pk"))
+        for name in ("cancer_types", "audiences", "countries")
+    }
     return list(
-        Resource.objects.filter(pk__in=match.values("pk")).order_by("-reviewed_on", "title")[:limit]
+        Resource.objects.published()
+        .annotate(
+            same_cancer=Exists(tagged["cancer_types"].filter(cancertype_id__in=cancer_type_ids)),
+            same_audience=Exists(tagged["audiences"].filter(audience_id__in=audience_ids)),
+            local=Exists(tagged["countries"].filter(country__code=group.country))
+            | ~Exists(tagged["countries"]),
+        )
+        .filter(Q(same_cancer=True) | Q(same_audience=True) & ~Exists(tagged["cancer_types"]))
+        .order_by("-same_cancer", "-local", "-same_audience", "title")[:limit]
     )
 
 

@@ -25,22 +25,28 @@ def library(request):
         request.GET.get("page")
     )
     show_crisis_lines = filters.kind in ("", Resource.Kind.HOTLINE)
-    context = {
-        "form": form,
-        "page": page,
-        "crisis_lines": selectors.crisis_lines(
+    crisis_lines = (
+        selectors.crisis_lines(
             user=request.user, country=filters.country, language=filters.language
         )
         if show_crisis_lines
-        else [],
-        "show_crisis_lines": show_crisis_lines,
-        "can_curate": permissions.can_curate(request.user),
-    }
+        else []
+    )
     # htmx swaps in just the results when a filter changes; the full page works without it
     # (and is what a history restore gets, since it replaces the whole body).
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = "resources/_results.html" if partial else "resources/library.html"
-    response = render(request, template, context)
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    response = render(
+        request,
+        "resources/_results.html" if partial else "resources/library.html",
+        {
+            "form": form,
+            "page": page,
+            "show_crisis_lines": show_crisis_lines,
+            "crisis_lines": crisis_lines,
+            "can_curate": permissions.can_curate(request.user),
+            "partial": partial,
+        },
+    )
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -140,6 +146,9 @@ def decline(request, slug):
     form = DeclineForm(request.POST)
     if form.is_valid():
         services.decline(resource=resource, by=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Declined. The member has been told why."))
+        if resource.is_suggestion:
+            messages.success(request, _("Declined. The member has been told why."))
+        else:
+            messages.success(request, _("Declined. Readers no longer see it."))
         return redirect("resources:review")
     return _render_detail(request, resource, decline_form=form, status=400)

@@ -39,9 +39,7 @@ class SignupForm(DisplayNameMixin, forms.Form):
             self.fields["time_zone"].widget.attrs["data-detect-time-zone"] = ""
 
     def signup(self, request, user):
-        user.display_name = self.cleaned_data["display_name"]
-        user.time_zone = self.cleaned_data["time_zone"]
-        user.save(update_fields=["display_name", "time_zone"])
+        """Required by allauth; AccountAdapter.save_user has already stored these fields."""
 
 
 class ProfileForm(DisplayNameMixin, forms.Form):

@@ -11,10 +11,3 @@ def unread_notification_count(*, user: User) -> int:
 
 def notifications_for(*, user: User, limit: int = 50) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user)[:limit]
-
-
-def member_for_display(*, pk: int) -> User:
-    """What another member may see of a person: never the email, never the private role."""
-    return User.objects.only("id", "display_name", "is_verified_professional", "date_joined").get(
-        pk=pk, is_active=True
-    )

@@ -1,17 +1,33 @@
 """Writes for accounts and notifications."""
 
-from django.db import transaction
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Notification, User
 
+PROFILE_FIELDS = ["display_name", "time_zone", "about_role"]
+
 
 def update_profile(*, user: User, display_name: str, time_zone: str, about_role: str) -> User:
+    """Save the profile, or raise ValidationError and leave `user` as it was in the database."""
     user.display_name = display_name
     user.time_zone = time_zone
     user.about_role = about_role
-    user.full_clean(exclude=["password"])
-    user.save(update_fields=["display_name", "time_zone", "about_role"])
+    try:
+        user.full_clean(exclude=["password"])
+        with transaction.atomic():
+            user.save(update_fields=PROFILE_FIELDS)
+    except IntegrityError as exc:  # someone took the name between the check and the save
+        user.refresh_from_db(fields=PROFILE_FIELDS)
+        raise ValidationError(
+            {"display_name": _("That display name is taken. Please choose another.")}
+        ) from exc
+    except ValidationError:
+        user.refresh_from_db(fields=PROFILE_FIELDS)
+        raise
     return user
 
 
@@ -29,7 +45,5 @@ def mark_notifications_read(*, user: User) -> int:
 
 def clear_expired_sessions() -> int:
     """Delete sessions past their expiry; returns how many went. Safe to run twice."""
-    from django.contrib.sessions.models import Session
-
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted

@@ -199,6 +199,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "supportgroups.forms.SignupForm"
+ACCOUNT_ADAPTER = "supportgroups.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_RATE_LIMITS = {
@@ -332,7 +333,10 @@ CHAT_RATE_LIMIT_BURST = env.int("CHAT_RATE_LIMIT_BURST", default=5)
 CHAT_RATE_LIMIT_PER_SECOND = env.float("CHAT_RATE_LIMIT_PER_SECOND", default=1.0)
 CHAT_HEARTBEAT_SECONDS = 20
 CHAT_PRESENCE_TTL_SECONDS = 3 * CHAT_HEARTBEAT_SECONDS
+CHAT_PRESENCE_ANNOUNCE_SECONDS = 2  # at most one "who is here" broadcast per room this often
 CHAT_MUTE_MAX_MINUTES = 24 * 60
+# Event handlers trust a socket's last access check this long (writes always check afresh).
+CHAT_ACCESS_RECHECK_SECONDS = 2.0
 
 # --- forums ---
 FORUMS_PAGE_SIZE = 20  # top-level replies per thread page, threads per board page

@@ -13,7 +13,6 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("terms/", views.terms, name="terms"),
     path("profile/", views.profile, name="profile"),
-    path("members/<int:pk>/", views.member, name="member"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("accounts/mfa-required/", views.mfa_required, name="mfa_required"),

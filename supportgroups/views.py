@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseServerError
+from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import ProfileForm
-from .models import User
 
 
 def home(request):
@@ -42,16 +41,6 @@ def profile(request):
             messages.success(request, _("Your profile is saved."))
             return redirect("profile")
     return render(request, "account/profile.html", {"form": form})
-
-
-@login_required
-def member(request, pk: int):
-    """A person as other members see them: display name and badge, never email or role."""
-    try:
-        person = selectors.member_for_display(pk=pk)
-    except User.DoesNotExist:
-        raise Http404 from None
-    return render(request, "account/member.html", {"person": person})
 
 
 @login_required

@@ -31,7 +31,15 @@ def pytest_collection_modifyitems(items):
     the end of the session, after which `async_to_sync` (channel layer, consumer tests) refuses
     to run there. So every non-browser test goes first.
     """
-    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+    items.sort(key=_uses_browser)
+
+
+def _uses_browser(item) -> bool:
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    playwright_fixtures = {"page", "context", "browser"} - set(params)  # not a test's own param
+    return item.get_closest_marker("e2e") is not None or bool(
+        playwright_fixtures & set(item.fixturenames)
+    )
 
 
 @pytest.fixture(scope="session")

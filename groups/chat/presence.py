@@ -4,6 +4,10 @@ One cache entry per room maps each open socket to (user id, name, last heartbeat
 heartbeat every CHAT_HEARTBEAT_SECONDS; entries older than CHAT_PRESENCE_TTL_SECONDS are dropped
 on every update (a server that died without saying goodbye), and the whole entry expires with the
 same timeout. Two servers writing at once may drop one update; the next heartbeat restores it.
+
+Changes are announced to the room at most once per CHAT_PRESENCE_ANNOUNCE_SECONDS: when many
+people arrive at once (the start of a session) a broadcast per arrival would cost n² frames. Every
+heartbeat reply carries the list too, so a skipped announcement is caught up within one beat.
 """
 
 import time
@@ -25,20 +29,28 @@ def names(entries: dict) -> list[str]:
     return sorted({entry[1] for entry in entries.values()}, key=str.casefold)
 
 
+def _may_announce(room_id: int) -> bool:
+    seconds = settings.CHAT_PRESENCE_ANNOUNCE_SECONDS
+    return cache.add(f"chat:presence-announced:{room_id}", 1, seconds)
+
+
 def touch(*, room_id: int, channel: str, user_id: int, name: str) -> tuple[bool, list[str]]:
-    """Record a heartbeat. Returns (whether the list of people changed, the people here)."""
+    """Record a heartbeat. Returns (whether to announce a change to the room, the people here)."""
     entries = cache.get(_key(room_id)) or {}
     before = names(entries)
     entries = _fresh(entries)
     entries[channel] = (user_id, name, time.time())
     cache.set(_key(room_id), entries, timeout=settings.CHAT_PRESENCE_TTL_SECONDS)
     after = names(entries)
-    return before != after, after
+    return before != after and _may_announce(room_id), after
 
 
-def leave(*, room_id: int, channel: str) -> list[str]:
-    """Forget a closed socket; returns who is still here."""
-    entries = _fresh(cache.get(_key(room_id)) or {})
+def leave(*, room_id: int, channel: str) -> tuple[bool, list[str]]:
+    """Forget a closed socket. Returns (whether to announce, who is still here)."""
+    entries = cache.get(_key(room_id)) or {}
+    before = names(entries)
+    entries = _fresh(entries)
     entries.pop(channel, None)
     cache.set(_key(room_id), entries, timeout=settings.CHAT_PRESENCE_TTL_SECONDS)
-    return names(entries)
+    after = names(entries)
+    return before != after and _may_announce(room_id), after

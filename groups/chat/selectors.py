@@ -34,16 +34,21 @@ def messages_after(*, room: ChatRoom, user, after: int, limit: int) -> list[Chat
     return list(_visible_to(room, user).filter(sequence__gt=after).order_by("sequence")[:limit])
 
 
-def changes_since(*, room: ChatRoom, user, up_to: int, revision: int) -> tuple[list, list[int]]:
+def changes_since(
+    *, room: ChatRoom, user, up_to: int, revision: int, limit: int
+) -> tuple[list, list[int]] | None:
     """Edits and removals, since ``revision``, of messages the client already had.
 
-    Returns (changed messages to show, ids to take away).
+    Returns (changed messages to show, ids to take away), or None when there are more than
+    ``limit`` of them and the client had better start again from the recent page.
     """
-    changed = (
+    changed = list(
         ChatMessage.objects.filter(room=room, sequence__lte=up_to, revision__gt=revision)
         .select_related("author")
-        .order_by("sequence")
+        .order_by("sequence")[: limit + 1]
     )
+    if len(changed) > limit:
+        return None
     shown, gone = [], []
     for message in changed:
         if message.is_hidden or (message.is_held and message.author_id != user.pk):

@@ -14,12 +14,14 @@ from datetime import timedelta
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups import permissions
 from groups.models import SupportGroup
+from groups.services import record_activity
 from moderation import services as moderation
 from moderation.services import ScreenResult
 
@@ -151,6 +153,7 @@ def post_message(*, room: ChatRoom, author, body: str, client_msg_id: uuid.UUID)
         )
         screen = moderation.screen(message)
         _screened_broadcast(message, screen, was_shown=False)
+        record_activity(user=author, group=room.group)
     return PostResult(message, created=True, screen=screen)
 
 
@@ -288,7 +291,10 @@ def report_message(*, room: ChatRoom, by, sequence: int) -> None:
     message = _get_message(room, sequence)
     if not message.is_visible:
         raise ChatRefused("not_found", _("That message is no longer there."))
-    moderation.request_review(target=message, reason="other", by=by)
+    try:
+        moderation.request_review(target=message, reason="other", by=by)
+    except ValidationError as refused:  # already reported by them, or reporting too fast
+        raise ChatRefused("report_refused", " ".join(refused.messages)) from refused
 
 
 def disconnect_user_from_group(user_id: int, group_id: int) -> None:

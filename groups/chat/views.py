@@ -1,13 +1,16 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from groups import permissions
 from groups.models import SupportGroup
 
 from . import selectors, services
+from .limits import allow
 
 
 def _client_strings() -> dict:
@@ -33,6 +36,7 @@ def _client_strings() -> dict:
         "empty": _("Write a message first."),
         "newMessage": _("New message from %(name)s: %(body)s"),
         "removedMessage": _("A message was removed."),
+        "caughtUp": _("New messages while you were away: %(count)s"),
         "locked": _("A facilitator has locked the room: only facilitators can write now."),
         "ended": _("This room has ended."),
         "live": _("Session in progress with %(name)s"),
@@ -49,14 +53,35 @@ def _client_strings() -> dict:
 
 @login_required
 def room(request, slug):
-    """The room page. It reads only PostgreSQL, so it renders even when Redis is down."""
+    """The room page. It reads only PostgreSQL, so it renders even when Redis is down.
+
+    Posting the form works without JavaScript too: the page carries a fresh client_msg_id, so a
+    resubmitted form is stored once, and the same rate limit applies, kept in the cache.
+    """
     group = get_object_or_404(SupportGroup, slug=slug)
     if not permissions.can_view_private(request.user, group):
         raise Http404
     chat_room = services.room_for_group(group=group)
+    body, error = "", ""
+    if request.method == "POST":
+        body = request.POST.get("body", "")
+        try:
+            client_msg_id = uuid.UUID(request.POST.get("client_msg_id", ""))
+        except ValueError:
+            client_msg_id = uuid.uuid4()
+        if not allow(f"chat:post:{request.user.pk}"):
+            error = _("You are sending very quickly. Please wait a few seconds and try again.")
+        else:
+            try:
+                services.post_message(
+                    room=chat_room, author=request.user, body=body, client_msg_id=client_msg_id
+                )
+            except services.ChatRefused as refused:
+                error = refused.message
+            else:
+                return redirect(chat_room)
     revision = chat_room.last_revision  # read before the messages: see consumers._welcome
     messages = selectors.recent_messages(room=chat_room, user=request.user)
-    can_manage = permissions.can_manage(request.user, group)
     mute = selectors.active_mute(room=chat_room, user=request.user)
     return render(
         request,
@@ -68,11 +93,15 @@ def room(request, slug):
             "initial": [selectors.serialize_message(m) for m in messages],
             "revision": revision,
             "last_seen_id": messages[-1].sequence if messages else 0,
-            "can_manage": can_manage,
+            "can_manage": permissions.can_manage(request.user, group),
             "mute": mute,
+            "body": body,
+            "error": error,
+            "client_msg_id": uuid.uuid4(),
             "strings": _client_strings(),
             "max_length": settings.CHAT_MAX_MESSAGE_LENGTH,
             "heartbeat": settings.CHAT_HEARTBEAT_SECONDS,
             "history_page": settings.CHAT_HISTORY_PAGE,
         },
+        status=400 if error else 200,
     )

@@ -30,8 +30,8 @@
   const state = {
     lastSeen: Number(root.dataset.lastSeenId), rev: Number(root.dataset.rev),
     socket: null, online: false, closedForGood: false, retries: 0, retryTimer: null,
-    lastPong: 0, lastTyping: 0, typingTimer: null, editing: null,
-    mutedUntil: root.dataset.mutedUntil ? new Date(root.dataset.mutedUntil) : null,
+    lastPong: 0, lastTyping: 0, typingTimer: null, editing: null, lastEdit: null,
+    mutedUntil: null,
     room: { locked: false, ended: false, live_with: null },
   };
   const rendered = new Map(); // message id -> {li, rev}
@@ -111,6 +111,7 @@
   // Insert or update one message; a copy we already have (same id, same revision) is dropped.
   function upsert(m, { announce = false } = {}) {
     outbox.delete(m.client_msg_id);
+    if (state.lastEdit?.id === m.id) state.lastEdit = null;
     state.lastSeen = Math.max(state.lastSeen, m.id);
     state.rev = Math.max(state.rev, m.rev);
     const known = rendered.get(m.id);
@@ -155,6 +156,12 @@
     els.state.textContent = text;
   }
 
+  function setMuted(until) {
+    state.mutedUntil = until ? new Date(until) : null;
+    if (state.mutedUntil) setTimeout(refreshComposer, state.mutedUntil - new Date() + 500);
+    refreshComposer();
+  }
+
   function startEdit(m) {
     state.editing = m.id;
     els.body.value = rendered.get(m.id)?.li.querySelector(".chat-body").textContent ?? m.body;
@@ -170,6 +177,7 @@
     if (els.send.disabled) return; // offline: the text stays in the box
     if (state.editing) {
       sendFrame({ type: "edit", id: state.editing, body: text });
+      state.lastEdit = { id: state.editing, body: text }; // put back if refused
       state.editing = null;
     } else {
       const frame = { type: "send", client_msg_id: uuid4(), body: text };
@@ -193,6 +201,8 @@
     state.online = online;
     els.connection.classList.toggle("is-online", online);
     els.connection.textContent = online ? S.online : text;
+    if (!online && outbox.size) els.notice.textContent = S.unsent;
+    if (online && els.notice.textContent === S.unsent) els.notice.textContent = "";
     refreshComposer();
   }
 
@@ -257,9 +267,12 @@
         if (frame.reset) { els.list.replaceChildren(); rendered.clear(); }
         applyRoom(frame.room);
         state.rev = Math.max(state.rev, frame.room.last_revision);
+        const before = state.lastSeen;
         frame.messages.forEach((m) => upsert(m));
+        const missed = frame.messages.filter((m) => m.id > before && m.author_id !== me).length;
+        if (missed && !frame.reset) els.announcer.textContent = fmt(S.caughtUp, { count: missed });
         frame.removed.forEach(removeMessage);
-        state.mutedUntil = frame.muted_until ? new Date(frame.muted_until) : null;
+        setMuted(frame.muted_until);
         state.retries = 0;
         state.lastPong = Date.now();
         setOnline(true);
@@ -278,17 +291,15 @@
         break;
       case "presence": showPresence(frame.people); break;
       case "typing": showTyping(frame.name); break;
-      case "muted":
-        state.mutedUntil = new Date(frame.until);
-        setTimeout(refreshComposer, state.mutedUntil - new Date() + 500);
-        refreshComposer();
-        break;
+      case "muted": setMuted(frame.until); break;
       case "error": {
-        const pending = outbox.get(frame.client_msg_id);
+        const edit = frame.action === "edit" ? state.lastEdit : null;
+        const pending = outbox.get(frame.client_msg_id) ?? edit;
         outbox.delete(frame.client_msg_id);
         if (pending && !els.body.value) els.body.value = pending.body; // keep what they wrote
+        if (edit) { state.editing = edit.id; state.lastEdit = null; }
         els.error.textContent = frame.message;
-        if (frame.code === "muted" || frame.code === "locked" || frame.code === "ended") refreshComposer();
+        refreshComposer();
         break;
       }
       case "notice": case "reported": els.notice.textContent = frame.message; break;
@@ -354,6 +365,7 @@
     if (Date.now() - state.lastPong > heartbeatMs * 2.5) { dropSocket(); scheduleReconnect(); return; }
     sendFrame({ type: "heartbeat" });
   }, heartbeatMs);
+  setMuted(root.dataset.mutedUntil);
   setOnline(false, S.offline);
   connect();
 })();

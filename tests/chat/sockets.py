@@ -2,11 +2,14 @@
 
 import asyncio
 import time
+import uuid
 
+from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 
+from groups.chat import services
 from supportgroups.asgi import application
 
 ORIGIN = b"http://127.0.0.1"
@@ -77,3 +80,15 @@ async def open_socket(cookie: str | None, slug: str, *, query: str = "", origin=
     socket = Socket(communicator)
     socket.welcome = await socket.expect("welcome")
     return True, socket
+
+
+def run(scenario, *args):
+    """Run an async scenario from a sync test; ORM calls inside it come back to this thread."""
+    return async_to_sync(scenario)(*args)
+
+
+def post(room_people, author_key, body):
+    room = services.room_for_group(group=room_people["group"])
+    return services.post_message(
+        room=room, author=room_people[author_key], body=body, client_msg_id=uuid.uuid4()
+    ).message

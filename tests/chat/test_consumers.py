@@ -3,27 +3,15 @@
 import uuid
 
 import pytest
-from asgiref.sync import async_to_sync
 
+from groups import services as groups_services
 from groups.chat import services
 from groups.chat.models import ChatMessage, ChatRoom
 from groups.models import Membership
-from tests.chat.sockets import open_socket, session_cookie
+from tests.chat.sockets import open_socket, post, run, session_cookie
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run(scenario, *args):
-    """Run an async scenario from a sync test; ORM calls inside it come back to this thread."""
-    return async_to_sync(scenario)(*args)
-
-
-def post(room_people, author_key, body):
-    room = services.room_for_group(group=room_people["group"])
-    return services.post_message(
-        room=room, author=room_people[author_key], body=body, client_msg_id=uuid.uuid4()
-    ).message
 
 
 def test_anonymous_outsider_and_pending_member_are_refused(room_people):
@@ -131,6 +119,23 @@ def test_reconnect_with_last_seen_id_gets_exactly_what_was_missed(room_people):
     assert welcome["reset"] is False
 
 
+def test_client_too_far_behind_starts_again_from_the_recent_page(room_people, settings):
+    settings.CHAT_CATCH_UP_LIMIT = 2
+    settings.CHAT_HISTORY_PAGE = 2
+    for n in range(4):
+        post(room_people, "alice", f"m{n}")
+
+    async def scenario():
+        cookie = room_people["cookies"][room_people["bob"].pk]
+        _, b = await open_socket(cookie, room_people["group"].slug, query="last_seen_id=1&rev=1")
+        await b.close()
+        return b.welcome
+
+    welcome = run(scenario)
+    assert welcome["reset"] is True
+    assert [m["body"] for m in welcome["messages"]] == ["m2", "m3"]
+
+
 def test_fresh_connection_gets_the_last_page(room_people, settings):
     settings.CHAT_HISTORY_PAGE = 3
     for n in range(5):
@@ -151,48 +156,6 @@ def test_fresh_connection_gets_the_last_page(room_people, settings):
     assert older["has_more"] is False
 
 
-def test_facilitator_removes_a_message_live(room_people):
-    group, cookies = room_people["group"], room_people["cookies"]
-    message = post(room_people, "alice", "something to remove")
-
-    async def scenario():
-        _, f = await open_socket(cookies[room_people["facilitator"].pk], group.slug)
-        _, b = await open_socket(cookies[room_people["bob"].pk], group.slug)
-        await b.send({"type": "remove", "id": message.sequence})  # a member may not
-        refused = await b.expect("error")
-        await f.send({"type": "remove", "id": message.sequence})
-        removed = await b.expect("removed")
-        await f.close()
-        await b.close()
-        return refused, removed
-
-    refused, removed = run(scenario)
-    assert refused["code"] == "forbidden"
-    assert removed["id"] == message.sequence
-    message.refresh_from_db()
-    assert message.is_hidden  # kept for the moderation record
-
-
-def test_mute_takes_effect_live(room_people):
-    group, cookies, alice = room_people["group"], room_people["cookies"], room_people["alice"]
-
-    async def scenario():
-        _, f = await open_socket(cookies[room_people["facilitator"].pk], group.slug)
-        _, a = await open_socket(cookies[alice.pk], group.slug)
-        await f.send({"type": "mute", "user_id": alice.pk, "minutes": 15})
-        muted = await a.expect("muted")
-        await a.send({"type": "send", "client_msg_id": str(uuid.uuid4()), "body": "hello?"})
-        error = await a.expect("error")
-        await f.close()
-        await a.close()
-        return muted, error
-
-    muted, error = run(scenario)
-    assert muted["until"]
-    assert error["code"] == "muted" and "muted" in error["message"]
-    assert not ChatMessage.objects.exists()
-
-
 def test_removed_member_is_disconnected_at_once(room_people):
     group, cookies, alice = room_people["group"], room_people["cookies"], room_people["alice"]
 
@@ -207,16 +170,17 @@ def test_removed_member_is_disconnected_at_once(room_people):
 
     @database_sync_to_async
     def remove_alice():
-        Membership.objects.filter(user=alice, group=group).update(state=Membership.State.REMOVED)
-        services.disconnect_user_from_group(alice.pk, group.pk)
+        membership = Membership.objects.get(user=alice, group=group)
+        groups_services.remove(membership=membership, by=room_people["facilitator"])
 
     closed, code = run(scenario)
     assert code == 4403
     assert "no longer" in closed["message"]
 
 
-def test_every_event_rechecks_access(room_people):
+def test_every_event_rechecks_access(room_people, settings):
     """Even without the access event, the next room event finds the member gone."""
+    settings.CHAT_ACCESS_RECHECK_SECONDS = 0
     group, cookies, alice = room_people["group"], room_people["cookies"], room_people["alice"]
 
     async def scenario():
@@ -279,35 +243,6 @@ def test_oversize_and_empty_messages_get_an_error_frame(room_people, settings):
     assert not ChatMessage.objects.exists()
 
 
-def test_locked_and_ended_rooms_and_live_session(room_people):
-    group, cookies = room_people["group"], room_people["cookies"]
-    facilitator = room_people["facilitator"]
-
-    async def scenario():
-        _, f = await open_socket(cookies[facilitator.pk], group.slug)
-        _, a = await open_socket(cookies[room_people["alice"].pk], group.slug)
-        await f.send({"type": "live", "live": True})
-        live = await a.expect("room")
-        await f.send({"type": "room", "locked": True})
-        locked = await a.expect("room")
-        await a.send({"type": "send", "client_msg_id": str(uuid.uuid4()), "body": "hi"})
-        refused = await a.expect("error")
-        await f.send({"type": "send", "client_msg_id": str(uuid.uuid4()), "body": "welcome"})
-        allowed = await a.expect("message")
-        await f.send({"type": "room", "ended": True})
-        ended = await a.expect("room")
-        await f.close()
-        await a.close()
-        return live, locked, refused, allowed, ended
-
-    live, locked, refused, allowed, ended = run(scenario)
-    assert live["room"]["live_with"] == facilitator.display_name
-    assert locked["room"]["locked"] is True
-    assert refused["code"] == "locked"
-    assert allowed["message"]["body"] == "welcome"
-    assert ended["room"]["ended"] is True and ended["room"]["live_with"] is None
-
-
 def test_presence_and_typing_are_live_and_never_stored(room_people):
     group, cookies = room_people["group"], room_people["cookies"]
     alice, bob = room_people["alice"], room_people["bob"]
@@ -333,19 +268,48 @@ def test_presence_and_typing_are_live_and_never_stored(room_people):
     assert not ChatMessage.objects.exists()
 
 
-def test_report_is_one_frame(room_people):
+def test_report_is_one_frame_and_reaches_the_queue(room_people):
+    from moderation.models import ReviewItem
+
     message = post(room_people, "alice", "please look at this")
+    bob = room_people["bob"]
 
     async def scenario():
-        _, b = await open_socket(
-            room_people["cookies"][room_people["bob"].pk], room_people["group"].slug
-        )
+        _, b = await open_socket(room_people["cookies"][bob.pk], room_people["group"].slug)
         await b.send({"type": "report", "id": message.sequence})
         reported = await b.expect("reported")
+        await b.send({"type": "report", "id": message.sequence})
+        again = await b.expect("error")
         await b.close()
-        return reported
+        return reported, again
 
-    assert run(scenario)["id"] == message.sequence
+    reported, again = run(scenario)
+    assert reported["id"] == message.sequence
+    assert again["code"] == "report_refused" and "already reported" in again["message"]
+    item = ReviewItem.objects.get()
+    assert item.target == message and item.reports.get().reporter == bob
+
+
+def test_crisis_words_bring_the_writer_support_privately(room_people):
+    from moderation.models import CrisisPhrase
+
+    CrisisPhrase.objects.get_or_create(language="en", phrase="end my life")
+    group, cookies = room_people["group"], room_people["cookies"]
+
+    async def scenario():
+        _, a = await open_socket(cookies[room_people["alice"].pk], group.slug)
+        _, b = await open_socket(cookies[room_people["bob"].pk], group.slug)
+        body = "I want to end my life"
+        await a.send({"type": "send", "client_msg_id": str(uuid.uuid4()), "body": body})
+        crisis = await a.expect("crisis")
+        seen_by_b = [f["type"] for f in await b.frames(0.5)]
+        await a.close()
+        await b.close()
+        return crisis, seen_by_b
+
+    crisis, seen_by_b = run(scenario)
+    assert "crisis-message" in crisis["html"]
+    assert "crisis" not in seen_by_b  # only the writer is shown the support message
 
 
 def test_held_message_is_shown_only_to_its_writer_with_crisis_support(room_people, monkeypatch):

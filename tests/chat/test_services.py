@@ -87,6 +87,8 @@ def test_mute_refuses_facilitators_and_silly_durations():
 def test_presence_drops_stale_entries(settings):
     settings.CHAT_PRESENCE_TTL_SECONDS = 60
     cache.set("chat:presence:7", {"gone": (1, "Ghost", time.time() - 61)})
-    changed, people = presence.touch(room_id=7, channel="here", user_id=2, name="Robin")
-    assert changed and people == ["Robin"]
-    assert presence.leave(room_id=7, channel="here") == []
+    announce, people = presence.touch(room_id=7, channel="here", user_id=2, name="Robin")
+    assert announce and people == ["Robin"]
+    announce, people = presence.touch(room_id=7, channel="also", user_id=3, name="Ash")
+    assert not announce and people == ["Ash", "Robin"]  # announced at most every 2 s
+    assert presence.leave(room_id=7, channel="here") == (False, ["Ash"])

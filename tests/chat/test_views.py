@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from groups.chat import services
+from groups.chat.models import ChatMessage
 from tests.factories import FacilitatorMembershipFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +68,33 @@ def test_page_renders_and_says_offline_when_redis_is_down(client, membership, se
     response = client.get(reverse("chat:room", args=[membership.group.slug]))
     assert response.status_code == 200
     assert "The room is offline" in response.content.decode()
+
+
+def test_posting_without_javascript_is_stored_once(client, membership):
+    client.force_login(membership.user)
+    url = reverse("chat:room", args=[membership.group.slug])
+    data = {"body": "Hello without scripts", "client_msg_id": str(uuid.uuid4())}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert client.post(url, data).status_code == 302  # the browser resubmitted the form
+    assert ChatMessage.objects.get().body == "Hello without scripts"
+    assert "Hello without scripts" in client.get(url).content.decode()
+
+
+def test_refused_post_keeps_the_text_and_says_why(client, membership, settings):
+    settings.CHAT_RATE_LIMIT_BURST = 2  # every post takes a token, refused or not
+    settings.CHAT_RATE_LIMIT_PER_SECOND = 0.01
+    client.force_login(membership.user)
+    url = reverse("chat:room", args=[membership.group.slug])
+    too_long = "word " * 500
+    response = client.post(url, {"body": too_long, "client_msg_id": str(uuid.uuid4())})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "at most 2000 characters" in page and too_long.strip() in page
+    assert client.post(url, {"body": "one", "client_msg_id": str(uuid.uuid4())}).status_code == 302
+    response = client.post(url, {"body": "two", "client_msg_id": str(uuid.uuid4())})
+    assert response.status_code == 400 and "very quickly" in response.content.decode()
+    assert list(ChatMessage.objects.values_list("body", flat=True)) == ["one"]
 
 
 def test_group_page_links_members_to_the_room(client, membership):

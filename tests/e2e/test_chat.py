@@ -113,6 +113,9 @@ def test_two_members_chat_and_one_catches_up_after_going_offline(browser, daphne
     for text in ("first while away", "second while away", "third while away"):
         expect(alice_page.locator(".chat-message", has_text=text)).to_have_count(1)
     expect(alice_page.locator(".chat-message")).to_have_count(4)
+    expect(alice_page.locator("#chat-announcer")).to_have_text(
+        "New messages while you were away: 3"
+    )
     assert alice_page.locator("#chat-body").input_value() == "a draft I keep"
     alice_context.close()
     bob_context.close()

@@ -60,6 +60,8 @@ def test_sign_up_form_keeps_typed_text_on_errors_then_signs_up(browser, live_ser
     page.get_by_label("Display name").fill("me@harbour.example")
     page.get_by_label(re.compile(r"^\s*Password\W*$")).fill("a-long-test-password-42")
     page.get_by_label("Password (again)").fill("a-long-test-password-42")
+    page.get_by_label(re.compile("or older")).check()
+    page.get_by_label(re.compile("processes the health information")).check()
     page.get_by_role("button", name="Sign Up").click()
 
     expect(page.get_by_text("Please don't use an email address as a display name.")).to_be_visible()

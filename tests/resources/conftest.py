@@ -1,40 +1,24 @@
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
-from moderation import selectors as moderation_selectors
+from moderation.models import CrisisResource
 from tests.factories import UserFactory
 
 
-@pytest.fixture(autouse=True)
-def crisis_lines(monkeypatch) -> list:
-    """The crisis lines moderation's `hotlines()` selector returns, as a list tests fill in.
-
-    moderation owns CrisisResource and `moderation.selectors.hotlines()`, built in parallel;
-    until that is on main this stands in for it (raising=False) with objects carrying the
-    model's fields (name, country, language, phone, text, url, hours).
-    """
-    lines: list = []
-    monkeypatch.setattr(moderation_selectors, "hotlines", lambda: lines, raising=False)
-    return lines
-
-
 @pytest.fixture
-def lines_for_reader(monkeypatch) -> list:
-    """What moderation's `crisis_lines_for(user)` finds for the reader (their own country)."""
-    lines: list = []
-    monkeypatch.setattr(moderation_selectors, "crisis_lines_for", lambda user: lines)
-    return lines
+def no_seeded_crisis_lines(db):
+    """moderation seeds real crisis lines; these tests set out their own."""
+    CrisisResource.objects.all().delete()
 
 
-def crisis_line(**fields) -> SimpleNamespace:
-    defaults = {"country": "", "language": "en", "phone": "", "text": "", "url": "", "hours": ""}
-    return SimpleNamespace(**{**defaults, **fields})
+def crisis_line(**fields) -> CrisisResource:
+    """A line in moderation's crisis list, the one list the library shows."""
+    return CrisisResource.objects.create(**{"language": "en", **fields})
 
 
 def client_for(user) -> Client:

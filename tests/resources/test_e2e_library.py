@@ -24,6 +24,7 @@ def test_choosing_a_filter_updates_results_without_reloading(live_server, page):
     expect(page.get_by_role("link", name="Carers UK")).to_have_count(0)
     expect(page).to_have_url(re.compile(r"cancer_type=sarcoma"))
     assert page.evaluate("window.notReloaded") is True  # swapped in place, no page load
+    expect(page.get_by_role("status")).to_have_text("1 resource")  # announced
 
     page.get_by_label("Search").fill("carers")
     page.get_by_label("Cancer type").select_option(label="Any cancer type")

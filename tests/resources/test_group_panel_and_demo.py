@@ -5,10 +5,12 @@ from django.template import Context, Template
 
 from resources import demo as resources_demo
 from resources.models import Resource
+from resources.selectors import for_group
 from supportgroups import demo as people_demo
 from tests.factories import (
     AudienceFactory,
     CancerTypeFactory,
+    CountryFactory,
     ResourceFactory,
     SupportGroupFactory,
 )
@@ -30,11 +32,32 @@ def test_group_page_shows_resources_for_its_cancer_types_and_audiences(client):
     ResourceFactory(title="Carers UK", tags={"audiences": [carers]})
     ResourceFactory(title="Both", tags={"cancer_types": [sarcoma], "audiences": [carers]})
     ResourceFactory(title="Sarcoma draft", state="draft", tags={"cancer_types": [sarcoma]})
-    ResourceFactory(title="Prostate Cancer UK", tags={"cancer_types": [CancerTypeFactory()]})
+    prostate = CancerTypeFactory(name="Prostate cancer", slug="prostate")
+    ResourceFactory(title="Prostate Cancer UK", tags={"cancer_types": [prostate]})
+    ResourceFactory(
+        title="Prostate carers", tags={"cancer_types": [prostate], "audiences": [carers]}
+    )
     html = client.get(group.get_absolute_url()).content.decode()
     assert "Resources for this group" in html
     assert html.count("Sarcoma UK") == 1 and "Carers UK" in html and html.count(">Both<") == 1
-    assert "Sarcoma draft" not in html and "Prostate Cancer UK" not in html
+    assert "Sarcoma draft" not in html
+    assert "Prostate" not in html  # about another cancer, even when for the same audience
+
+
+def test_group_panel_puts_the_same_cancer_and_the_groups_country_first():
+    sarcoma = CancerTypeFactory(name="Sarcoma", slug="sarcoma")
+    carers = AudienceFactory(name="Carers", slug="carers")
+    spain = CountryFactory(code="ES", name="Spain")
+    usa = CountryFactory(code="US", name="United States")
+    group = SupportGroupFactory(country="ES")
+    group.cancer_types.add(sarcoma)
+    group.audiences.add(carers)
+    ResourceFactory(title="A: US carers", tags={"audiences": [carers], "countries": [usa]})
+    ResourceFactory(title="B: Spanish carers", tags={"audiences": [carers], "countries": [spain]})
+    ResourceFactory(title="C: US sarcoma", tags={"cancer_types": [sarcoma], "countries": [usa]})
+    ResourceFactory(title="D: sarcoma anywhere", tags={"cancer_types": [sarcoma]})
+    titles = [r.title for r in for_group(group)]
+    assert titles == ["D: sarcoma anywhere", "C: US sarcoma", "B: Spanish carers", "A: US carers"]
 
 
 def test_group_panel_query_count_and_empty_group(django_assert_num_queries):

@@ -1,7 +1,9 @@
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from resources.models import Resource
+from resources.selectors import search
 from tests.factories import (
     AudienceFactory,
     CancerTypeFactory,
@@ -9,9 +11,10 @@ from tests.factories import (
     LanguageFactory,
     ResourceFactory,
     ResourceTopicFactory,
+    UserFactory,
 )
 
-from .conftest import crisis_line
+from .conftest import client_for, crisis_line
 
 pytestmark = pytest.mark.django_db
 LIBRARY = reverse("resources:library")
@@ -131,8 +134,9 @@ def test_search_is_stemmed_and_combines_with_filters(client):
 def test_htmx_request_gets_only_the_results(client, tagged):
     response = client.get(LIBRARY, {"kind": "guide"}, headers={"HX-Request": "true"})
     html = response.content.decode()
-    assert "<html" not in html and 'id="library-results"' in html
-    assert "Alpha guide" in html
+    assert "<html" not in html and "Alpha guide" in html
+    # and the count, out of band, into the page's live region for screen readers
+    assert '<span id="library-status" hx-swap-oob="innerHTML">1 resource</span>' in html
 
 
 def test_filter_form_works_without_javascript(client, tagged):
@@ -158,17 +162,35 @@ def test_library_query_count_does_not_grow_with_resources(
     client, tagged, django_assert_num_queries
 ):
     # Anonymous visitor with two filters chosen: 2 lookups of the chosen filter values, 1 count,
-    # 1 page of resources, 3 prefetches (topics, languages, countries), 5 filter option lists.
+    # 1 page of resources, 3 prefetches (topics, languages, countries), 5 filter option lists,
+    # 1 for the country's crisis lines.
     params = {"country": "GB", "language": "en"}
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(LIBRARY, params)
     assert len(response.context["page"]) == 1
     a, _ = tagged
     for _ in range(12):
         tags = {name: list(getattr(a, name).all()) for name in ("countries", "languages", "topics")}
         ResourceFactory(tags=tags)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(LIBRARY, params)
+    assert len(response.context["page"]) == 13
+
+
+def test_library_query_count_for_a_signed_in_member(
+    member_client, tagged, django_assert_num_queries
+):
+    crisis_line(name="A line for the UK", country="GB")  # the member's zone is Europe/London
+    # session, user (2); the chosen language (1); count, page, 3 prefetches (5); 5 filter option
+    # lists (5); crisis lines for where the member lives (1); can_curate: the member's and their
+    # groups' permissions, facilitated groups (3); unread notifications in the header (1).
+    with django_assert_num_queries(18):
+        member_client.get(LIBRARY, {"language": "en"})
+    a, _ = tagged
+    for _ in range(12):
+        ResourceFactory(tags={"languages": list(a.languages.all())})
+    with django_assert_num_queries(18):
+        response = member_client.get(LIBRARY, {"language": "en"})
     assert len(response.context["page"]) == 13
 
 
@@ -179,17 +201,18 @@ def test_broken_link_is_shown_with_a_warning(client):
     assert html.count("This link may not work") == 1
 
 
-def test_crisis_lines_come_from_moderation_for_the_chosen_country(client, tagged, crisis_lines):
-    crisis_lines += [
-        crisis_line(name="Befrienders Worldwide", url="https://befrienders.org/"),
-        crisis_line(name="Samaritans", country="GB", phone="116 123", hours="24 hours"),
-        crisis_line(name="Shout", country="GB", text="Text SHOUT to 85258"),
-        crisis_line(name="Teléfono de la Esperanza", country="ES", language="es"),
-        crisis_line(name="Línea en español", country="GB", language="es"),
-    ]
+def test_crisis_lines_come_from_moderation_for_the_chosen_country(
+    client, tagged, no_seeded_crisis_lines
+):
+    crisis_line(name="Befrienders Worldwide", url="https://befrienders.org/")
+    crisis_line(name="Samaritans", country="GB", phone="116 123", hours="24 hours")
+    crisis_line(name="Shout", country="GB", text="Text SHOUT to 85258")
+    crisis_line(name="Teléfono de la Esperanza", country="ES", language="es")
+    crisis_line(name="Línea en español", country="GB", language="es")
+    crisis_line(name="Closed line", country="GB", active=False)
     html = client.get(LIBRARY, {"country": "GB", "language": "es"}).content.decode()
     assert 'href="tel:116 123"' in html and "24 hours" in html and "Text SHOUT to 85258" in html
-    assert "Esperanza" not in html  # another country's line
+    assert "Esperanza" not in html and "Closed line" not in html
     # The country's lines first, in the chosen language first, then international ones.
     order = ["Línea en español", "Samaritans", "Shout", "Befrienders Worldwide"]
     assert sorted(order, key=html.index) == order
@@ -197,18 +220,31 @@ def test_crisis_lines_come_from_moderation_for_the_chosen_country(client, tagged
     assert "Samaritans" not in client.get(LIBRARY, {"kind": "book"}).content.decode()
 
 
-def test_without_a_country_the_reader_gets_moderation_lines_for_them(
-    client, crisis_lines, lines_for_reader
+def test_without_a_country_the_reader_gets_lines_for_where_they_live(
+    client, no_seeded_crisis_lines
 ):
-    crisis_lines.append(crisis_line(name="Samaritans", country="GB"))
-    html = client.get(LIBRARY).content.decode()
-    assert "Samaritans" not in html and "Choose your country" in html
-    lines_for_reader.append(crisis_line(name="Lifeline Australia", country="AU", phone="13 11 14"))
-    assert "Lifeline Australia" in client.get(LIBRARY).content.decode()
+    crisis_line(name="Befrienders Worldwide", url="https://befrienders.org/")
+    crisis_line(name="Lifeline Australia", country="AU", phone="13 11 14")
+    html = client.get(LIBRARY).content.decode()  # a visitor: we do not know where they are
+    assert "Befrienders Worldwide" in html and "Lifeline Australia" not in html
+    assert "Choose your country" in html
+    sydney = client_for(UserFactory(time_zone="Australia/Sydney"))
+    html = sydney.get(LIBRARY).content.decode()
+    assert "Lifeline Australia" in html and "Befrienders Worldwide" not in html
 
 
 def test_history_restore_gets_the_whole_page_and_responses_vary_on_htmx(client, tagged):
     headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
     response = client.get(LIBRARY, {"kind": "guide"}, headers=headers)
-    assert "<html" in response.content.decode()
+    html = response.content.decode()
+    assert "<html" in html and html.count('id="library-status"') == 1
     assert "HX-Request" in response.headers["Vary"]
+
+
+def test_search_uses_the_postgresql_index(settings):
+    """The GIN index (migration 0002) only helps while its expression equals the query's."""
+    if not settings.USING_POSTGRES:
+        pytest.skip("full-text search index is PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    assert "resources_search_gin" in search(Resource.objects.all(), "fatigue").explain()

@@ -2,9 +2,12 @@
 
 import pytest
 from django.contrib.admin.sites import site
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from resources import services
+from moderation import actions
+from moderation import services as moderation_services
+from moderation.models import ReviewItem
 from resources.admin import ResourceAdmin
 from resources.models import Resource
 from supportgroups.models import Notification
@@ -15,18 +18,9 @@ SUGGEST = reverse("resources:suggest")
 LIBRARY = reverse("resources:library")
 
 
-@pytest.fixture
-def review_requests(monkeypatch):
-    """Every call the library makes to moderation's request_review, passed through to it."""
-    calls = []
-    real = services.request_review
-
-    def spy(**kwargs):
-        calls.append(kwargs)
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, "request_review", spy)
-    return calls
+def queue_items():
+    """The facilitators' queue items (moderation.ReviewItem) about resources."""
+    return ReviewItem.objects.filter(content_type=ContentType.objects.get_for_model(Resource))
 
 
 def suggestion(**overrides) -> dict:
@@ -40,18 +34,17 @@ def suggestion(**overrides) -> dict:
     }
 
 
-def test_member_suggestion_becomes_a_draft_in_the_moderation_queue(
-    member_client, user, review_requests
-):
+def test_member_suggestion_becomes_a_draft_in_the_moderation_queue(member_client, user):
     lymphoma = CancerTypeFactory(name="Lymphoma", slug="lymphoma")
     response = member_client.post(SUGGEST, suggestion(cancer_types=[lymphoma.pk]))
     assert response.status_code == 302
     resource = Resource.objects.get()
     assert (resource.state, resource.is_suggestion, resource.suggested_by) == ("draft", True, user)
     assert list(resource.cancer_types.all()) == [lymphoma]
-    assert review_requests == [
-        {"target": resource, "reason": "other", "note": "Their nurses helped me a lot.", "by": None}
-    ]
+    item = queue_items().get()
+    assert (item.object_id, item.reason, item.state) == (resource.pk, "other", "open")
+    assert item.author == user and item.group_id is None  # site-wide: the library's curators
+    assert item.flags.get().detail == "Their nurses helped me a lot."
     # Not listed, and its page is hidden, until a curator publishes it.
     assert "Lymphoma Action" not in member_client.get(LIBRARY).content.decode()
     assert member_client.get(resource.get_absolute_url()).status_code == 404
@@ -106,7 +99,7 @@ def test_curator_declines_with_a_reason_the_member_reads(member_client, user, cu
     assert note.body == "We list UK charities through Macmillan."
 
 
-def test_bad_suggestion_keeps_the_typed_text_and_makes_nothing(member_client, review_requests):
+def test_bad_suggestion_keeps_the_typed_text_and_makes_nothing(member_client):
     response = member_client.post(
         SUGGEST, suggestion(url="not a web address", summary="Kind nurses on the phone.")
     )
@@ -114,17 +107,15 @@ def test_bad_suggestion_keeps_the_typed_text_and_makes_nothing(member_client, re
     assert response.status_code == 200
     assert "Enter a valid URL" in html
     assert "Kind nurses on the phone." in html and 'value="Lymphoma Action"' in html
-    assert not Resource.objects.exists() and review_requests == []
+    assert not Resource.objects.exists() and not queue_items().exists()
 
 
-def test_suggesting_an_address_already_listed_is_a_field_error_not_a_twin(
-    member_client, review_requests
-):
+def test_suggesting_an_address_already_listed_is_a_field_error_not_a_twin(member_client):
     ResourceFactory(url="https://lymphoma-action.org.uk/")
     response = member_client.post(SUGGEST, suggestion())
     assert response.status_code == 200
     assert "already in the library" in response.content.decode()
-    assert Resource.objects.count() == 1 and review_requests == []
+    assert Resource.objects.count() == 1 and not queue_items().exists()
 
 
 def test_visitors_must_sign_in_to_suggest(client):
@@ -177,13 +168,13 @@ def test_admin_bulk_publish(rf):
         assert draft.state == "published" and draft.reviewed_by == admin_user
 
 
-def test_suggestions_are_limited_per_member_per_day(member_client, settings, review_requests):
+def test_suggestions_are_limited_per_member_per_day(member_client, settings):
     settings.RESOURCES_SUGGESTIONS_PER_DAY = 2
     for n in range(3):
         response = member_client.post(SUGGEST, suggestion(url=f"https://s{n}.example.org/"))
     assert response.status_code == 200
     assert "many suggestions today" in response.content.decode()
-    assert Resource.objects.count() == 2 and len(review_requests) == 2
+    assert Resource.objects.count() == 2 and queue_items().count() == 2
 
 
 def test_moderation_hide_and_restore(member_client):
@@ -199,3 +190,15 @@ def test_moderation_hide_and_restore(member_client):
     assert Resource.objects.get(pk=listed.pk).state == "draft"
     listed.restore()
     assert Resource.objects.get(pk=listed.pk).state == "published"
+
+
+def test_site_moderator_hiding_the_queue_item_declines_the_suggestion(member_client, client):
+    """The whole path through the real moderation queue: claim, then hide."""
+    member_client.post(SUGGEST, suggestion())
+    moderator = UserFactory(is_staff=True)
+    item = queue_items().get()
+    item = moderation_services.claim(item_id=item.pk, user=moderator, version=item.version)
+    actions.do_hide(item_id=item.pk, user=moderator, version=item.version, reason="Advertising")
+    resource = Resource.objects.get()
+    assert (resource.state, resource.curator_note) == ("declined", "Advertising")
+    assert client.get(resource.get_absolute_url()).status_code == 404

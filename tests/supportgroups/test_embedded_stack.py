@@ -1,4 +1,5 @@
-"""`make run`'s stack with no configuration at all: SQLite, in-memory layer, filesystem broker.
+"""`make run`'s stack with no configuration at all: SQLite, in-memory layer, filesystem broker,
+email as files.
 
 Starts the real Procfile under honcho (daphne + Celery worker with beat) in a temporary VAR_DIR,
 fetches pages, has the worker run a task, then stops honcho with SIGTERM as Ctrl-C would.
@@ -6,12 +7,14 @@ fetches pages, has the worker run a task, then stops honcho with SIGTERM as Ctrl
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -96,6 +99,15 @@ def test_embedded_default_stack_serves_pages_and_runs_tasks(tmp_path):
             "broker": "filesystem",
         }
         assert (tmp_path / "var" / "db.sqlite3").exists()
+
+        # Email is written as files to var/mail/ (here: a password reset for an unknown address).
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        form = browser.open(f"{base}/accounts/password/reset/", timeout=5).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "email": "new@example.org"})
+        browser.open(f"{base}/accounts/password/reset/", data=data.encode(), timeout=5)
+        mails = list((tmp_path / "var" / "mail").glob("*.log"))
+        assert len(mails) == 1 and "new@example.org" in mails[0].read_text()
 
         # The worker (with beat inside) picks a task up from the filesystem queue in var/.
         enqueue = "from supportgroups.tasks import clear_expired_sessions as t; t.delay()"

@@ -2,6 +2,8 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +77,55 @@ def test_demo_data_loads_twice_without_duplicates():
     people = User.objects.count()
     call_command("load_demo_data", stdout=StringIO())
     assert User.objects.count() == people > 0
+
+
+@pytest.mark.parametrize("name", ["privacy", "terms"])
+def test_privacy_and_terms_pages(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert b'<main id="main"' in response.content
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    from django.conf import settings
+
+    run = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=settings.BASE_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": "supportgroups.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode != 0
+    assert "Set SECRET_KEY" in run.stderr
+
+
+def test_notifications_page_costs_the_same_for_few_and_many(member_client, user):
+    from supportgroups.services import notify
+
+    def page_queries(count: int) -> int:
+        for i in range(count):
+            notify(user=user, kind="reply", title=f"Reply {i}", url="/")
+        with CaptureQueriesContext(connection) as queries:
+            response = member_client.get(reverse("notifications"))
+        assert response.status_code == 200
+        return len(queries)
+
+    # session, user, the list, the unread count for the bell: 4, whatever the number of items
+    assert page_queries(2) == 4
+    assert page_queries(40) == 4
+
+
+def test_marking_notifications_read_clears_the_bell(member_client, user):
+    from supportgroups.services import notify
+
+    notify(user=user, kind="reply", title="A reply")
+    assert "1<span" in member_client.get(reverse("home")).content.decode().replace(" ", "")
+    member_client.post(reverse("notifications_mark_read"))
+    assert user.notifications.filter(read_at__isnull=True).count() == 0
