@@ -11,6 +11,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 PATH_SEGMENT_WIDTH = 12  # ids up to 10^12 - 1
@@ -114,6 +115,9 @@ class Post(models.Model):
     )
     is_anonymous = models.BooleanField(_("post anonymously"), default=False)
     body = models.TextField(_("message"))
+    # The body rendered by supportgroups.markdown.render_markdown (nh3-sanitised) when it is
+    # written, so a page of 300 posts does not run Markdown 300 times on every view.
+    body_html = models.TextField(blank=True, editable=False)
     content_warning = models.CharField(_("content warning"), max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
@@ -152,6 +156,10 @@ class Post(models.Model):
         return reverse("forums:permalink", kwargs={"pk": self.pk})
 
     @property
+    def rendered_body(self) -> SafeString:
+        return mark_safe(self.body_html)  # noqa: S308 - sanitised by render_markdown on write
+
+    @property
     def is_removed(self) -> bool:
         return self.removed_by_author_at is not None
 
@@ -177,7 +185,15 @@ class Post(models.Model):
         Post.objects.filter(pk=self.pk).update(hidden_at=timezone.now(), hidden_reason=reason)
 
     def restore(self) -> None:
-        Post.objects.filter(pk=self.pk).update(hidden_at=None, hidden_reason="", is_held=False)
+        """Shown again; a held post is published now (counted, and its followers told)."""
+        from .services import publish
+
+        publish(post=self)
+
+    def apply_moderator_edit(self, *, text: str) -> None:
+        from .services import edit_post
+
+        edit_post(post=self, body=text, content_warning=self.content_warning, screen_it=False)
 
 
 class PostRevision(models.Model):

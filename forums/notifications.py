@@ -75,7 +75,7 @@ def deliver_post_notifications(*, post_id: int) -> None:
         if not permissions.can_read_board(person, board):
             continue
         if post.author is not None and not can_contact(post.author, person):
-            continue  # a block (either way) stops mentions and reply notifications
+            continue  # a block (either way), a memorial or a closed account
         with transaction.atomic():
             _item, created = DigestItem.objects.get_or_create(
                 user=person, post=post, defaults={"reason": reason}
@@ -85,6 +85,9 @@ def deliver_post_notifications(*, post_id: int) -> None:
             if reason == DigestItem.Reason.MENTION:
                 title = _("%(name)s mentioned you in “%(thread)s”")
                 kind = Notification.Kind.MENTION
+            elif post.is_opening:
+                title = _("%(name)s started “%(thread)s”")
+                kind = Notification.Kind.REPLY
             else:
                 title = _("%(name)s replied in “%(thread)s”")
                 kind = Notification.Kind.REPLY
@@ -125,17 +128,16 @@ def send_digest(*, user_id: int) -> int:
         if not item.post.is_removed and not item.post.is_hidden
     ]
     DigestItem.objects.filter(pk__in=[i.pk for i in items]).update(sent_at=timezone.now())
-    if lines:
-        context = {"person": person, "lines": lines, "site_url": settings.SITE_URL}
-        # Through privacy's helper: memorials, email preferences and one-click unsubscribe.
-        send_user_email(
-            user=person,
-            kind=Notification.Kind.REPLY,
-            subject=_("%(count)s new in the forums") % {"count": len(lines)},
-            template="forums/email/digest.txt",
-            context=context,
-        )
-    return len(lines)
+    if not lines:
+        return 0
+    sent = send_user_email(
+        user=person,
+        kind=Notification.Kind.REPLY,
+        subject=_("%(count)s new in the forums") % {"count": len(lines)},
+        template="forums/email/digest.txt",
+        context={"person": person, "lines": lines},
+    )
+    return len(lines) if sent else 0
 
 
 def send_daily_digests() -> int:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from groups import permissions as group_permissions
@@ -34,12 +35,17 @@ def has_verified_email(user) -> bool:
     )
 
 
+def _group_access(user, board: Board) -> group_permissions.GroupAccess:
+    """One membership query per person and group per request, however often it is asked."""
+    memo = user.__dict__.setdefault("_forum_permission_memo", {})
+    key = ("access", board.group_id)
+    if key not in memo:
+        memo[key] = group_permissions.access_for(user, board.group)
+    return memo[key]
+
+
 def _can_view_group(user, board: Board) -> bool:
-    return _remember(
-        user,
-        ("view", board.group_id),
-        lambda: group_permissions.can_view_private(user, board.group),
-    )
+    return _group_access(user, board).can_view_private
 
 
 def can_read_board(user, board: Board) -> bool:
@@ -48,12 +54,29 @@ def can_read_board(user, board: Board) -> bool:
 
 
 def can_post_in(user, board: Board) -> bool:
-    """Public boards: signed-in people with a verified email. Group boards: whoever may read."""
+    """Public boards: signed-in people with a verified email. Group boards: members of a group
+    that still takes new words (groups.permissions.can_contribute: not archived or finished)."""
     if not user.is_authenticated:
         return False
     if board.is_private:
-        return _can_view_group(user, board)
+        return _remember(
+            user,
+            ("contribute", board.group_id),
+            lambda: group_permissions.can_contribute(user, board.group),
+        )
     return has_verified_email(user)
+
+
+def can_write_now(user, board: Board) -> bool:
+    """can_post_in, and not silenced, suspended or muted in this group by moderation."""
+    from moderation.selectors import can_post
+
+    return can_post_in(user, board) and can_post(user, board.group_id)
+
+
+def is_indexable(board: Board) -> bool:
+    """Search engines may index a public board only if staff opened it and the site allows it."""
+    return board.indexable and not board.is_private and settings.SEARCH_INDEXING_ALLOWED
 
 
 def can_moderate_board(user, board: Board) -> bool:
@@ -62,9 +85,7 @@ def can_moderate_board(user, board: Board) -> bool:
         return False
     if not board.is_private:
         return user.is_staff
-    return _remember(
-        user, ("manage", board.group_id), lambda: group_permissions.can_manage(user, board.group)
-    )
+    return _group_access(user, board).can_manage
 
 
 def can_see_anonymous_author(user, board: Board) -> bool:
@@ -89,6 +110,15 @@ def can_edit_post(user, post: Post) -> bool:
 def can_see_post_body(user, post: Post, *, moderator: bool) -> bool:
     """Held posts wait for a facilitator: only their writer and moderators see them meanwhile."""
     return not post.is_held or moderator or (user.is_authenticated and post.author_id == user.pk)
+
+
+def can_see_thread(user, thread) -> bool:
+    """A thread whose opening post is held exists, for now, only for its writer and moderators.
+    Expects thread_for()'s opening_held / opening_author_id annotations."""
+    if not thread.opening_held:
+        return True
+    mine = user.is_authenticated and thread.opening_author_id == user.pk
+    return mine or can_moderate_board(user, thread.board)
 
 
 def readable_boards(user) -> QuerySet[Board]:

@@ -2,16 +2,19 @@
 
 Pages use keyset pagination (a cursor naming the last row seen), never OFFSET, so page 500 is
 an index range scan like page 1. A thread page is: one query for the page of top-level replies,
-one for those replies' subtrees (ordered by materialised path), one for reaction counts.
+one for those replies' subtrees (ordered by materialised path, with reaction counts as
+subqueries).
 """
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from groups.models import Membership
 
@@ -30,9 +33,9 @@ from .models import (
 from .models import TopicPreference as Pref
 
 SORTS = {
-    "oldest": _("Oldest first"),
-    "newest": _("Newest first"),
-    "supported": _("Most supported"),
+    "oldest": gettext_lazy("Oldest first"),
+    "newest": gettext_lazy("Newest first"),
+    "supported": gettext_lazy("Most supported"),
 }
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -49,10 +52,11 @@ def display_depth() -> int:
 
 
 def boards_for(*, user) -> QuerySet[Board]:
+    """Public boards first, then the private boards of the person's groups."""
     return (
         permissions.readable_boards(user)
         .select_related("group")
-        .order_by("group_id", "position", "name")
+        .order_by(F("group_id").asc(nulls_first=True), "position", "name")
     )
 
 
@@ -83,12 +87,12 @@ class ThreadPage:
     next_cursor: str | None
 
 
-def _thread_cursor(thread: Thread) -> str:
+def thread_cursor(thread: Thread) -> str:
     micros = (thread.last_post_at - EPOCH) // timedelta(microseconds=1)
     return f"{micros}_{thread.pk}"
 
 
-def _parse_thread_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+def _parsethread_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     try:
         micros, pk = (int(part) for part in (cursor or "").split("_"))
     except ValueError:
@@ -125,7 +129,7 @@ def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage
                 )[:1]
             )
         )
-    position = _parse_thread_cursor(cursor)
+    position = _parsethread_cursor(cursor)
     if position:
         at, pk = position
         qs = qs.filter(Q(last_post_at__lt=at) | Q(last_post_at=at, id__lt=pk))
@@ -138,7 +142,7 @@ def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage
         last_read = getattr(thread, "last_read", None)
         thread.is_unread = user.is_authenticated and (last_read or 0) < thread.last_post_id
     more = len(rows) > page_size()
-    return ThreadPage(rows[: page_size()], _thread_cursor(rows[page_size() - 1]) if more else None)
+    return ThreadPage(rows[: page_size()], thread_cursor(rows[page_size() - 1]) if more else None)
 
 
 # --- threads ------------------------------------------------------------------------------------
@@ -146,7 +150,10 @@ def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage
 
 def thread_for(*, user, pk: int) -> Thread:
     """The thread with its board and group, and the reader's read mark and follow, in one query."""
-    qs = Thread.objects.select_related("board__group")
+    qs = Thread.objects.select_related("board__group").annotate(
+        opening_held=Q(opening_post__is_held=True),
+        opening_author_id=F("opening_post__author_id"),
+    )
     if user.is_authenticated:
         qs = qs.annotate(
             last_read=Subquery(
@@ -177,6 +184,19 @@ def author_label(author, *, anonymous: bool, reveal: bool) -> str:
     if anonymous and not reveal:
         return _("Anonymous member")
     return author.display_name
+
+
+def _reaction_annotations(user) -> dict:
+    """Per kind: how many, and whether the reader gave one, as subqueries on the post rows
+    (index post+kind), so reactions cost no query of their own."""
+    annotations = {}
+    for kind in Reaction.Kind.values:
+        same = Reaction.objects.filter(post=OuterRef("pk"), kind=kind)
+        count = same.order_by().values("post").annotate(n=Count("id")).values("n")
+        annotations[f"reactions_{kind}"] = Coalesce(Subquery(count), 0)
+        if user.is_authenticated:
+            annotations[f"reacted_{kind}"] = Exists(same.filter(user=user))
+    return annotations
 
 
 def _post_queryset(*, user, thread: Thread, moderator: bool) -> QuerySet[Post]:
@@ -232,18 +252,6 @@ def _decorate(posts: list[Post], *, user, thread: Thread, base_depth: int) -> No
     board = thread.board
     reveal = permissions.can_see_anonymous_author(user, board)
     moderator = permissions.can_moderate_board(user, board)
-    counts: dict[int, dict[str, tuple[int, bool]]] = {}
-    if posts:
-        rows = (
-            Reaction.objects.filter(post__in=[p.pk for p in posts])
-            .values("post_id", "kind")
-            .annotate(
-                n=Count("id"),
-                mine=Count("id", filter=Q(user=user) if user.is_authenticated else Q(pk=None)),
-            )
-        )
-        for row in rows:
-            counts.setdefault(row["post_id"], {})[row["kind"]] = (row["n"], row["mine"] > 0)
     last_read = getattr(thread, "last_read", None) or 0
     for post in posts:
         post.display_depth = post.depth - base_depth
@@ -256,10 +264,9 @@ def _decorate(posts: list[Post], *, user, thread: Thread, base_depth: int) -> No
         post.can_edit = permissions.can_edit_post(user, post)
         post.is_new = user.is_authenticated and post.pk > last_read and post.author_id != user.pk
         post.continues = post.display_depth >= display_depth() - 1 and post.has_replies
-        mine = counts.get(post.pk, {})
         post.reaction_counts = [
-            {"kind": kind, "label": label, "count": mine.get(kind, (0, False))[0],
-             "mine": mine.get(kind, (0, False))[1]}
+            {"kind": kind, "label": label, "count": getattr(post, f"reactions_{kind}"),
+             "mine": getattr(post, f"reacted_{kind}", False)}
             for kind, label in Reaction.Kind.choices
         ]  # fmt: skip
 
@@ -283,7 +290,7 @@ def thread_tree(
     wanted = Q(root_id__in=list(order), depth__lt=display_depth())
     if thread.opening_post_id and not cursor:
         wanted |= Q(pk=thread.opening_post_id)
-    rows = list(posts.filter(wanted).order_by("path"))
+    rows = list(posts.filter(wanted).annotate(**_reaction_annotations(user)).order_by("path"))
     opening = next((p for p in rows if p.is_opening), None)
     rows = [p for p in rows if not p.is_opening]
     rows.sort(key=lambda p: order.get(p.root_id, 0))  # stable: keeps path order in each subtree
@@ -297,6 +304,7 @@ def subtree(*, user, thread: Thread, post: Post) -> list[Post]:
     moderator = permissions.can_moderate_board(user, thread.board)
     rows = list(
         _post_queryset(user=user, thread=thread, moderator=moderator)
+        .annotate(**_reaction_annotations(user))
         .filter(
             root_id=post.root_id,
             path__startswith=post.path,
@@ -344,7 +352,11 @@ def revisions_for(*, post: Post):
 def one_post(*, user, post: Post) -> Post:
     """A single post decorated like on the thread page (for htmx reaction updates)."""
     moderator = permissions.can_moderate_board(user, post.thread.board)
-    row = _post_queryset(user=user, thread=post.thread, moderator=moderator).get(pk=post.pk)
+    row = (
+        _post_queryset(user=user, thread=post.thread, moderator=moderator)
+        .annotate(**_reaction_annotations(user))
+        .get(pk=post.pk)
+    )
     _decorate([row], user=user, thread=post.thread, base_depth=row.depth)
     return row
 

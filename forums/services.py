@@ -9,12 +9,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from groups.models import SupportGroup
 from moderation.services import ScreenResult, screen
+from supportgroups.markdown import render_markdown
 
 from . import tasks
 from .models import (
@@ -112,6 +114,7 @@ def _insert_post(
         depth=parent.depth + 1 if parent else 0,
         author=author,
         body=body,
+        body_html=render_markdown(body),
         content_warning=content_warning.strip(),
         is_anonymous=is_anonymous and thread.board.allows_anonymous,
         is_opening=is_opening,
@@ -200,18 +203,39 @@ def create_reply(
 
 
 @transaction.atomic
-def edit_post(*, post: Post, body: str, content_warning: str = "") -> Written:
-    """Keep what it said before as a revision, mark it edited, and screen it again."""
+def publish(*, post: Post) -> None:
+    """Moderation restored or approved the post: show it, and if it was held, count it and
+    tell followers now (they were not told while it waited)."""
+    was_held = Post.objects.select_for_update().filter(pk=post.pk, is_held=True).exists()
+    Post.objects.filter(pk=post.pk).update(hidden_at=None, hidden_reason="", is_held=False)
+    post.refresh_from_db()
+    if was_held and not post.is_opening:
+        Thread.objects.filter(pk=post.thread_id).update(
+            reply_count=F("reply_count") + 1,
+            last_post_at=Greatest("last_post_at", Value(post.created_at)),
+            last_post_id=Greatest("last_post_id", Value(post.pk)),
+        )
+    if was_held:
+        transaction.on_commit(lambda: tasks.notify_new_post.delay(post.pk))
+
+
+@transaction.atomic
+def edit_post(
+    *, post: Post, body: str, content_warning: str = "", screen_it: bool = True
+) -> Written:
+    """Keep what it said before as a revision, mark it edited, and screen it again (unless the
+    edit is a moderator's own, made through moderation's queue)."""
     _validate_body(body, content_warning)
     post = Post.objects.select_for_update().select_related("thread__board").get(pk=post.pk)
     if post.body == body and post.content_warning == content_warning.strip():
         return Written(post=post, screening=ScreenResult())
     PostRevision.objects.create(post=post, body=post.body, content_warning=post.content_warning)
     post.body = body
+    post.body_html = render_markdown(body)
     post.content_warning = content_warning.strip()
     post.edited_at = timezone.now()
-    post.save(update_fields=["body", "content_warning", "edited_at"])
-    result = _screen(post)
+    post.save(update_fields=["body", "body_html", "content_warning", "edited_at"])
+    result = _screen(post) if screen_it else ScreenResult()
     index_post(post)
     return Written(post=post, screening=result)
 
@@ -220,7 +244,11 @@ def edit_post(*, post: Post, body: str, content_warning: str = "") -> Written:
 def remove_post(*, post: Post) -> None:
     """Soft delete: the words (and their history) go, the place in the tree and replies stay."""
     Post.objects.filter(pk=post.pk).update(
-        removed_by_author_at=timezone.now(), body="", content_warning="", search_vector=None
+        removed_by_author_at=timezone.now(),
+        body="",
+        body_html="",
+        content_warning="",
+        search_vector=None,
     )
     PostRevision.objects.filter(post=post).delete()
     post.refresh_from_db()

@@ -35,6 +35,8 @@ def _writable_board(request, board: Board) -> permissions.BoardAccess:
     access = _readable_board(request, board)
     if not access.can_post:
         raise PermissionDenied(_("Only verified members can write here."))
+    if request.method == "POST" and not permissions.can_write_now(request.user, board):
+        raise PermissionDenied(_("You can't post at the moment. A moderator has told you why."))
     return access
 
 
@@ -61,6 +63,11 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(field if visible else None, errors)
 
 
+def _indexable(board: Board, response):
+    """Opt a staff-opened public board (and its threads) in to search engines."""
+    return allow_indexing(response) if permissions.is_indexable(board) else response
+
+
 def _wants_preview(request) -> bool:
     return request.method == "POST" and request.POST.get("action") == "preview"
 
@@ -82,13 +89,20 @@ def board(request, slug):
     access = _readable_board(request, board)
     page = selectors.threads_page(user=request.user, board=board, cursor=request.GET.get("after"))
     following = selectors.is_following_board(user=request.user, board=board)
-    response = render(
-        request,
-        "forums/board.html",
-        {"board": board, "access": access, "page": page, "following": following},
+    return _indexable(
+        board,
+        render(
+            request,
+            "forums/board.html",
+            {
+                "board": board,
+                "access": access,
+                "page": page,
+                "following": following,
+                "indexable": permissions.is_indexable(board),
+            },
+        ),
     )
-    # privacy: only a public board an administrator opened to search engines is indexable.
-    return allow_indexing(response) if board.indexable and not board.is_private else response
 
 
 @login_required
@@ -126,6 +140,8 @@ def new_thread(request, slug):
 def thread(request, pk):
     thread = selectors.thread_for(user=request.user, pk=pk)
     access = _readable_board(request, thread.board)
+    if not permissions.can_see_thread(request.user, thread):
+        raise Http404
     sort = request.GET.get("sort", "oldest")
     cursor = request.GET.get("after")
     tree = selectors.thread_tree(user=request.user, thread=thread, sort=sort, cursor=cursor)
@@ -145,10 +161,10 @@ def thread(request, pk):
             "sorts": selectors.SORTS,
             "is_first_page": not cursor,
             "form": PostForm(board=thread.board) if access.can_post else None,
+            "indexable": permissions.is_indexable(thread.board),
         },
     )
-    board = thread.board
-    return allow_indexing(response) if board.indexable and not board.is_private else response
+    return _indexable(thread.board, response)
 
 
 @login_required
@@ -219,6 +235,8 @@ def replies(request, pk):
     post = selectors.post_for(pk=pk)
     thread = selectors.thread_for(user=request.user, pk=post.thread_id)
     access = _readable_board(request, thread.board)
+    if not permissions.can_see_thread(request.user, thread):
+        raise Http404
     posts = selectors.subtree(user=request.user, thread=thread, post=post)
     return render(
         request,
@@ -233,6 +251,8 @@ def edit(request, pk):
     access = _readable_board(request, post.thread.board)
     if not permissions.can_edit_post(request.user, post):
         raise PermissionDenied
+    if request.method == "POST" and not permissions.can_write_now(request.user, post.thread.board):
+        raise PermissionDenied(_("You can't post at the moment. A moderator has told you why."))
     initial = {"body": post.body, "content_warning": post.content_warning}
     form = EditPostForm(request.POST or None, initial=initial, board=post.thread.board)
     preview = None

@@ -1,5 +1,7 @@
 """People and places for the forum tests: one public board, one group with its private board."""
 
+import itertools
+
 import pytest
 from django.test import Client
 
@@ -73,7 +75,12 @@ def start_thread(board, author, title="Hello", body="First post", **kwargs):
     return services.create_thread(author=author, board=board, title=title, body=body, **kwargs)
 
 
-def reply_to(thread, author, parent=None, body="A reply", **kwargs):
+_replies = itertools.count()
+
+
+def reply_to(thread, author, parent=None, body=None, **kwargs):
+    """A reply; bodies differ by default, since moderation holds repeated text as spam."""
+    body = body or f"A reply, number {next(_replies)}"
     return services.create_reply(
         author=author, thread=thread, parent=parent, body=body, **kwargs
     ).post
@@ -88,10 +95,11 @@ def bulk_replies(thread, author, count: int, *, top_level_share: int = 3, seed: 
     from django.utils import timezone
 
     from forums.models import Post, Thread, path_segment
+    from supportgroups.markdown import render_markdown
 
     rng = random.Random(seed)
     made: list[Post] = []
-    batch = 500
+    batch = 50  # parents come from earlier batches (a new row has no id until it is saved)
     for start in range(0, count, batch):
         rows = []
         for i in range(start, min(count, start + batch)):
@@ -105,6 +113,7 @@ def bulk_replies(thread, author, count: int, *, top_level_share: int = 3, seed: 
                     depth=parent.depth + 1 if parent else 0,
                     author=author,
                     body=f"Reply number {i}",
+                    body_html=render_markdown(f"Reply number {i}"),
                 )
             )
         Post.objects.bulk_create(rows)

@@ -95,6 +95,8 @@ def test_private_boards_are_listed_only_to_their_members(people, private_board):
     for role, listed in [("anonymous", False), ("outsider", False), ("member", True)]:
         html = client_for(people[role]).get("/forums/").content.decode()
         assert (private_board.get_absolute_url() in html) is listed
+    html = client_for(people["member"]).get("/forums/").content.decode()
+    assert html.index("Public boards") < html.index("Your groups' private boards")
 
 
 def test_unverified_people_read_but_cannot_write_on_public_boards(board, member):

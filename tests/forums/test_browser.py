@@ -103,3 +103,36 @@ def test_permalink_highlights_the_post(page, live_server, settings):
     assert page.evaluate("document.querySelector(':target').id") == f"post-{target.pk}"
     assert page.evaluate("document.activeElement.id") == f"post-{target.pk}"
     assert "reply 0" not in page.locator("main").inner_text()
+
+
+def test_writing_a_reply_with_htmx_preview_and_reaction(page, live_server):
+    from tests.forums.conftest import client_for
+
+    board = BoardFactory(slug="write")
+    writer, reader = UserFactory(display_name="Writer"), UserFactory(display_name="Reader")
+    thread = services.create_thread(
+        author=writer, board=board, title="Sleep", body="How do you sleep after chemo?"
+    ).post.thread
+    session = client_for(reader).cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    page.goto(live_server.url + thread.get_absolute_url())
+
+    page.get_by_label("Your message").fill("A **warm** bath and an audiobook.")
+    page.get_by_role("button", name="Preview").click()
+    preview = page.locator("#preview strong")
+    preview.wait_for()
+    assert preview.inner_text() == "warm"
+    assert page.url.endswith(thread.get_absolute_url())  # htmx: no navigation, text still typed
+    assert page.get_by_label("Your message").input_value() == "A **warm** bath and an audiobook."
+
+    page.get_by_role("button", name="Post reply").click()
+    page.wait_for_url("**/forums/t/**")
+    reply = page.locator("article.post").filter(has_text="bath and an audiobook")
+    assert reply.locator("strong").inner_text() == "warm"
+    assert page.evaluate("document.querySelector(':target') !== null")
+
+    opening = page.locator("article.post.opening")
+    opening.get_by_role("button", name="Sending a hug").click()
+    hug = opening.get_by_role("button", name="Sending a hug 1")
+    hug.wait_for()
+    assert hug.get_attribute("aria-pressed") == "true"

@@ -58,6 +58,7 @@ def test_replies_and_mentions_notify_followers_and_send_digests(celery_worker):
     thread = services.create_thread(author=starter, board=board, title="Night sweats", body="Hi")
     thread = thread.post.thread
     assert wait_for(lambda: Notification.objects.filter(user=board_follower).exists())
+    assert Notification.objects.get(user=board_follower).title == "Starter started “Night sweats”"
     assert client_for(thread_follower).post(f"/forums/t/{thread.pk}/follow/").status_code == 302
     services.follow(user=daily, thread=thread)
 

@@ -37,11 +37,13 @@ def make_board_threads(board, author, count):
 def test_thread_and_board_pages_cost_the_same_for_10_and_1000_posts(
     private_board, board, member, facilitator, writer, viewer_kind
 ):
-    """Queries for a signed-in member on a private board:
-    session, user, unread-notification count (base template), thread with its board, group,
-    read mark and follow (1), can_view_private (1), can_manage (1), the page of top-level
-    replies (1), their subtrees (1), reaction counts (1), topics with the reader's choices (1),
-    the read-mark upsert (1)."""
+    """Thread page for a signed-in member on a private board, 11 queries:
+    session, user, thread (with board, group, read mark, follow), the member's access to the
+    group (groups.permissions.access_for), can_contribute (groups), the page of top-level
+    replies, their subtrees (reaction counts as subqueries), topics with the reader's choices,
+    the read-mark upsert, the unread-notification count and blocked ids (base template).
+    Board page, 10: session, user, board, access, topic choices, threads, their topics,
+    board follow, notification count, can_contribute."""
     viewer = {"anonymous": None, "member": member, "facilitator": facilitator}[viewer_kind]
     target = board if viewer is None else private_board
     client = client_for(viewer)
