@@ -277,8 +277,8 @@ LOGGING = {
 }
 
 # --- moderation ---
-# The dashboard needs MFA for everyone (mfa_required); staff are also stopped by the middleware.
-MFA_REQUIRED_PATH_PREFIXES += ["/moderation/"]
+# The dashboard and item pages need MFA for everyone (views use mfa_required); reporting, appeals
+# and the crisis-lines page do not, so staff without MFA can still report and find help.
 MODERATION_CLAIM_MINUTES = env.int("MODERATION_CLAIM_MINUTES", default=15)
 MODERATION_CRISIS_BACKUP_MINUTES = env.int("MODERATION_CRISIS_BACKUP_MINUTES", default=10)
 MODERATION_ROTA_TIME_ZONE = env("MODERATION_ROTA_TIME_ZONE", default="Europe/London")

@@ -3,6 +3,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
+from moderation import registry
 from moderation.registry import register_group_scope, reset_group_scope
 from tests.factories import UserFactory
 
@@ -19,6 +20,14 @@ class Scope:
     def facilitate(self, user, group_id: int):
         self.facilitators.setdefault(group_id, []).append(user)
         return user
+
+
+@pytest.fixture(autouse=True)
+def _restore_group_scope():
+    """Tests here swap the group scope; put back what the groups app registered at start-up."""
+    registered = registry.registry.scope
+    yield
+    registry.registry.scope = registered
 
 
 @pytest.fixture

@@ -109,7 +109,7 @@ def test_unregistered_scope_shows_facilitators_nothing(two_groups, scope):
     assert signed_in(fac).get(reverse("moderation:dashboard")).status_code == 403
 
 
-def test_dashboard_filters_and_query_count(post_model, staff, django_assert_num_queries):
+def test_dashboard_filters_and_query_count(post_model, staff, scope, django_assert_num_queries):
     for i in range(6):
         post = post_model.objects.create(author=UserFactory(), body=f"post {i}", group=i % 2 + 1)
         services.request_review(
@@ -118,9 +118,9 @@ def test_dashboard_filters_and_query_count(post_model, staff, django_assert_num_
     client = signed_in(staff)
     url = reverse("moderation:dashboard")
     client.get(url)  # warm the session and content-type caches
-    # session, user, MFA (staff middleware), MFA (decorator), group choices, the queue with
-    # authors and claimers joined, counts by priority, unread notifications: 8 whatever the size.
-    with django_assert_num_queries(8):
+    # session, user, MFA (decorator), group choices, the queue with authors and claimers
+    # joined, counts by priority, unread notifications: 7 whatever the size.
+    with django_assert_num_queries(7):
         page = client.get(url, {"reason": "spam", "group": "2"}).content.decode()
     assert page.count("post ") == 3 and "post 0" not in page
     bad = client.get(url, {"group": "nope", "state": "weird", "age": "1000y"})
