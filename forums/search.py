@@ -20,7 +20,8 @@ from . import permissions
 from .models import Post
 from .selectors import author_label
 
-# Control characters cannot occur in the escaped text, so they mark highlights unambiguously.
+# Highlight markers: control characters, taken out of what people wrote (see _plain), so only
+# the search puts them in.
 START, STOP = "\x02", "\x03"
 MARKERS = re.compile(f"([{START}{STOP}])")
 NO_MARKERS = str.maketrans("", "", START + STOP)
