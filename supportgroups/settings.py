@@ -382,3 +382,8 @@ CELERY_BEAT_SCHEDULE["privacy-purge-expired-exports"] = {
     "task": "supportgroups.privacy.tasks.purge_expired_exports_task",
     "schedule": 3600.0,
 }
+
+# --- wiring ---
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
+    "moderation.context_processors.moderation"  # lazy `shows_queue_link` for the header
+)
