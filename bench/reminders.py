@@ -2,9 +2,14 @@
 
 It builds its own database (`<your database>_bench_reminders`, dropped and created afresh), writes
 email with the file backend to a temporary folder, and uses the Redis broker from REDIS_URL.
+Don't run the test suite on the same Redis database meanwhile: its fixtures clear that database
+(the cache), and the queued tasks with it.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sg_meetings REDIS_URL=redis://127.0.0.1:6379/3 \
-        .venv/bin/python bench/reminders.py [--count 10000] [--concurrency 2]
+        .venv/bin/python bench/reminders.py [--count 10000] [--concurrency 2] [--reuse-db]
+
+--reuse-db shows what setting CELERY_DB_REUSE_MAX would give: by default Celery's Django fixup
+closes the database connection after every task, so each reminder opens a new one.
 """
 
 import argparse
@@ -107,17 +112,21 @@ def create_due_reminders(count: int) -> None:
     )
 
 
-def start_worker(concurrency: int) -> subprocess.Popen:
+def start_worker(concurrency: int, reuse_db: bool) -> subprocess.Popen:
     from supportgroups.celery import app
 
     app.control.purge()
+    launcher = ["-m", "celery", "-A", "supportgroups"]
+    if reuse_db:
+        launcher = [
+            "-c",
+            "import sys; from supportgroups.celery import app; "
+            "app.conf.CELERY_DB_REUSE_MAX = 10**6; app.worker_main(sys.argv[1:])",
+        ]
     worker = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "supportgroups",
+            *launcher,
             "worker",
             f"--concurrency={concurrency}",
             "--loglevel=WARNING",
@@ -148,6 +157,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--reuse-db", action="store_true")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-reminders-") as tmp:
@@ -157,7 +167,7 @@ def main() -> None:
         from groups.meetings.reminders import scan_due_reminders
 
         create_due_reminders(args.count)
-        worker = start_worker(args.concurrency)
+        worker = start_worker(args.concurrency, args.reuse_db)
         try:
             started = time.perf_counter()
             enqueued = scan_due_reminders()
@@ -176,7 +186,7 @@ def main() -> None:
         sent = ReminderDelivery.objects.filter(state=ReminderDelivery.State.SENT).count()
         print(f"reminders due:        {args.count}")
         print(f"enqueued by the scan: {len(enqueued)} in {scanned:.2f} s")
-        print(f"worker concurrency:   {args.concurrency} (one worker)")
+        print(f"worker concurrency:   {args.concurrency} (one worker), reuse db: {args.reuse_db}")
         print(f"elapsed seconds:      {elapsed:.2f}")
         print(f"emails/second:        {sum(emails.values()) / elapsed:.1f}")
         print(f"emails written:       {sum(emails.values())} ({sent} rows sent)")

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from supportgroups.privacy.audit import AuditedAdminMixin
+
 from . import services
 from .models import Audience, CancerType, Language, Membership, MembershipEvent, SupportGroup
 
@@ -73,7 +75,8 @@ class MembershipEventInline(admin.TabularInline):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_subject_field = "user"  # join notes and screening answers are private (privacy audit)
     list_display = ["user", "group", "role", "state", "updated_at", "last_active_at"]
     list_filter = ["state", "role", "group__is_archived", "group"]
     search_fields = ["user__display_name", "user__email", "group__name"]

@@ -46,10 +46,11 @@ class ProfileForm(DisplayNameMixin, forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=40)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
     about_role = forms.ChoiceField(
-        label=_("About me (private)"),
+        label=_("About me"),
         choices=[("", _("Prefer not to say"))] + list(User.AboutRole.choices),
         required=False,
-        help_text=_("Only you and site staff see this."),
+        # Privacy settings decide who else sees it (nobody, by default).
+        help_text=_("Shown only to people you choose in your privacy settings; nobody by default."),
     )
 
     def __init__(self, *args, user: User, **kwargs):

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from .models import Occurrence
@@ -40,7 +41,7 @@ def occurrence_event(occurrence: Occurrence, *, show_link: bool) -> Event:
         event.add("location", location)
     description = [series.note] if series.note else []
     if show_link and series.join_url:
-        description.append(f"Join online: {series.join_url}")
+        description.append(_("Join online: %(url)s") % {"url": series.join_url})
     if description:
         event.add("description", "\n\n".join(description))
     return event

@@ -8,14 +8,14 @@ import zoneinfo
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from groups.permissions import can_view_private
-from supportgroups.models import User
+from supportgroups.models import Notification, User
+from supportgroups.privacy.email import send_user_email
 
 from .calendar import occurrence_calendar
 from .models import Occurrence, ReminderDelivery
@@ -50,22 +50,19 @@ def read_preferences_token(token: str) -> int:
     return int(signing.loads(token, salt=PREFERENCES_SALT, max_age=LINK_MAX_AGE)["u"])
 
 
-def _zone(user: User) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(user.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
-def _message(
+def _send(
     *,
     user: User,
     occurrence: Occurrence,
+    kind: str,
     subject: str,
     template: str,
     show_link: bool | None = None,
+    headers: dict[str, str] | None = None,
     **extra,
-):
+) -> bool:
+    """Sent through privacy's send_user_email: memorials, email preferences, one-click
+    unsubscribe; it renders the template in the reader's own time zone."""
     group = occurrence.series.group
     if show_link is None:
         show_link = can_view_private(user, group)
@@ -80,40 +77,49 @@ def _message(
         "SITE_NAME": settings.SITE_NAME,
         **extra,
     }
-    with timezone.override(_zone(user)):
-        body = render_to_string(template, context)
-    message = EmailMessage(subject=subject, body=body, to=[user.email])
-    message.attach(
-        "meeting.ics",
-        occurrence_calendar(occurrence, show_link=show_link),
-        "text/calendar; method=PUBLISH",
+    calendar = occurrence_calendar(occurrence, show_link=show_link)
+    return send_user_email(
+        user=user,
+        kind=kind,
+        subject=subject,
+        template=template,
+        context=context,
+        attachments=[("meeting.ics", calendar, "text/calendar; method=PUBLISH")],
+        headers=headers,
     )
-    return message
+
+
+def _zone(user: User) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(user.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
 
 
 def reminder_subject(delivery: ReminderDelivery) -> str:
+    """Names the start in the reader's zone: right even when a late reminder goes out."""
     occurrence = delivery.occurrence
-    when = _("tomorrow") if delivery.kind == ReminderDelivery.Kind.DAY_BEFORE else _("in 1 hour")
-    return _("Reminder: %(title)s (%(group)s) starts %(when)s") % {
+    starts = timezone.localtime(occurrence.starts_at, _zone(delivery.user))
+    return _("Reminder: %(title)s (%(group)s), %(when)s") % {
         "title": occurrence.series.title,
         "group": occurrence.series.group.name,
-        "when": when,
+        "when": date_format(starts, "D j M, H:i"),
     }
 
 
 def send_reminder_email(delivery: ReminderDelivery) -> None:
-    message = _message(
+    _send(
         user=delivery.user,
         occurrence=delivery.occurrence,
+        kind=Notification.Kind.REMINDER,
         subject=reminder_subject(delivery),
         template="meetings/email/reminder.txt",
         show_link=True,  # claim_delivery lets only people who may see the link through
+        # Lets an operator (and the benchmark) match every email to its delivery row.
+        headers={"X-Meeting-Reminder": str(delivery.pk)},
         cant_make_it_url=cant_make_it_url(delivery.occurrence_id, delivery.user_id),
         preferences_url=preferences_url(delivery.user_id),
     )
-    # Lets an operator (and the benchmark) match every email to its delivery row.
-    message.extra_headers["X-Meeting-Reminder"] = str(delivery.pk)
-    message.send()
 
 
 def send_change_email(*, occurrence: Occurrence, user: User, change: str) -> None:
@@ -122,11 +128,12 @@ def send_change_email(*, occurrence: Occurrence, user: User, change: str) -> Non
         if change == "cancelled"
         else _("New time: %(title)s (%(group)s)")
     ) % {"title": occurrence.series.title, "group": occurrence.series.group.name}
-    _message(
+    _send(
         user=user,
         occurrence=occurrence,
+        kind=Notification.Kind.MEETING_CHANGE,
         subject=subject,
         template="meetings/email/change.txt",
         change=change,
         cant_make_it_url="" if change == "cancelled" else cant_make_it_url(occurrence.pk, user.pk),
-    ).send()
+    )

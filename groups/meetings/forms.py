@@ -1,6 +1,7 @@
 """Forms for facilitators and members. Errors name the field and keep what was typed."""
 
 import datetime as dt
+import zoneinfo
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -97,6 +98,13 @@ class MoveForm(TimeRangeMixin, forms.Form):
     new_date = forms.DateField(label=_("New date"), widget=DATE_INPUT, input_formats=["%Y-%m-%d"])
     start_time = forms.TimeField(label=_("Starts at (local time)"), widget=TIME_INPUT)
     end_time = forms.TimeField(label=_("Ends at (local time)"), widget=TIME_INPUT)
+
+    @staticmethod
+    def initial_for(occurrence) -> dict:
+        """The current date and times in the series' zone, the zone the form asks in."""
+        zone = zoneinfo.ZoneInfo(occurrence.series.time_zone)
+        starts, ends = occurrence.starts_at.astimezone(zone), occurrence.ends_at.astimezone(zone)
+        return {"new_date": starts.date(), "start_time": starts.time(), "end_time": ends.time()}
 
 
 class EndSeriesForm(forms.Form):

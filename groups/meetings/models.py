@@ -49,7 +49,7 @@ class MeetingSeries(models.Model):
         _("places"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -105,10 +105,6 @@ class Occurrence(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:occurrence", kwargs={"pk": self.pk})
-
-    @property
-    def group(self) -> SupportGroup:
-        return self.series.group
 
 
 class RSVP(models.Model):

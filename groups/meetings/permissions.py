@@ -1,28 +1,27 @@
-"""Who may do what with meetings, built only from groups.permissions (never re-derived).
+"""Who may do what with meetings, built only on groups.permissions (never re-derived).
 
 Outsiders asking for a private thing get 404 so its existence is not revealed; members without
-the right get 403.
+the right get 403. Join links follow `GroupAccess.can_view_private`; answering (RSVP) needs an
+active membership.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from groups.models import SupportGroup
-from groups.permissions import can_manage, can_view_private, is_active_member
+from groups.permissions import GroupAccess, access_for
 
 
-def can_see_join_link(user, group: SupportGroup) -> bool:
-    return can_view_private(user, group)
-
-
-def can_rsvp(user, group: SupportGroup) -> bool:
-    return is_active_member(user, group)
-
-
-def require_manage(user, group: SupportGroup) -> None:
+def require_manage(user, group: SupportGroup) -> GroupAccess:
     """Facilitator pages: 404 for outsiders, 403 for members who are not facilitators."""
-    if can_manage(user, group):
-        return
-    if can_view_private(user, group):
+    access = access_for(user, group)
+    if access.can_manage:
+        return access
+    if access.can_view_private:
         raise PermissionDenied
     raise Http404
+
+
+def require_rsvp(user, group: SupportGroup) -> None:
+    if not access_for(user, group).is_active_member:
+        raise PermissionDenied

@@ -108,15 +108,11 @@ def feed_occurrences(*, user: User, now: dt.datetime | None = None) -> QuerySet[
     )
 
 
-def group_ids_meeting_between(start: dt.datetime, end: dt.datetime) -> set[int]:
-    return set(
-        Occurrence.objects.filter(starts_at__gte=start, starts_at__lt=end, is_cancelled=False)
-        .values_list("series__group_id", flat=True)
-        .distinct()
-    )
+def group_ids_meeting_between(*, start: dt.datetime, end: dt.datetime) -> QuerySet:
+    """Groups with a (not cancelled) meeting in [start, end): the directory's "meets this week".
 
-
-def group_ids_meeting_this_week() -> set[int]:
-    """For the directory's "meets this week" filter: a meeting in the next 7 days."""
-    now = timezone.now()
-    return group_ids_meeting_between(now, now + dt.timedelta(days=7))
+    A values_list queryset, so the directory uses it as a subquery in its one SQL query.
+    """
+    return Occurrence.objects.filter(
+        starts_at__gte=start, starts_at__lt=end, is_cancelled=False
+    ).values_list("series__group_id", flat=True)

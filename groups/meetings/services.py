@@ -45,11 +45,58 @@ def _announce(occurrence: Occurrence, change: str) -> None:
 # --- series --------------------------------------------------------------------------------
 
 
+EDITABLE = frozenset(
+    {
+        "title",
+        "starts_on",
+        "start_time",
+        "duration_minutes",
+        "time_zone",
+        "recurrence",
+        "ended_on",
+        "place",
+        "join_url",
+        "note",
+        "capacity",
+    }
+)
+
+
 @transaction.atomic
 def create_series(
-    *, group: SupportGroup, created_by: User, now: dt.datetime | None = None, **fields
+    *,
+    group: SupportGroup,
+    created_by: User | None,
+    title: str,
+    starts_on: dt.date,
+    start_time: dt.time,
+    duration_minutes: int,
+    time_zone: str,
+    recurrence: str,
+    ended_on: dt.date | None = None,
+    place: str = "",
+    join_url: str = "",
+    note: str = "",
+    capacity: int | None = None,
+    now: dt.datetime | None = None,
 ) -> MeetingSeries:
-    series = MeetingSeries(group=group, created_by=created_by, **fields)
+    if group.is_read_only:
+        raise ValidationError(_("This group is archived or has ended; it plans no new meetings."))
+    series = MeetingSeries(
+        group=group,
+        created_by=created_by,
+        title=title,
+        starts_on=starts_on,
+        start_time=start_time,
+        duration_minutes=duration_minutes,
+        time_zone=time_zone,
+        recurrence=recurrence,
+        ended_on=ended_on,
+        place=place,
+        join_url=join_url,
+        note=note,
+        capacity=capacity,
+    )
     series.full_clean()
     series.save()
     materialise_occurrences(series=series, now=now)
@@ -58,13 +105,25 @@ def create_series(
 
 @transaction.atomic
 def update_series(
-    *, series: MeetingSeries, now: dt.datetime | None = None, **fields
+    *, series: MeetingSeries, now: dt.datetime | None = None, **fields: object
 ) -> MeetingSeries:
+    """Change any of EDITABLE; future occurrences follow (see materialise_occurrences).
+
+    More places (or no limit) move waitlisted people up at once.
+    """
+    unknown = fields.keys() - EDITABLE
+    if unknown:
+        raise TypeError(f"update_series cannot change {sorted(unknown)}")
+    now = now or timezone.now()
     for name, value in fields.items():
         setattr(series, name, value)
     series.full_clean()
     series.save()
     materialise_occurrences(series=series, now=now)
+    waitlisted = RSVP.objects.filter(status=Status.WAITLISTED).values("occurrence_id")
+    waiting = series.occurrences.filter(starts_at__gt=now, is_cancelled=False, pk__in=waitlisted)
+    for occurrence in waiting.select_for_update(of=("self",)).select_related("series"):
+        _promote_from_waitlist(occurrence, now)
     return series
 
 
@@ -293,13 +352,8 @@ def record_attendance(
 
 
 @transaction.atomic
-def get_or_create_feed(*, user: User) -> CalendarFeed:
-    return CalendarFeed.objects.get_or_create(user=user)[0]
-
-
-@transaction.atomic
 def regenerate_feed(*, user: User) -> CalendarFeed:
-    """A new secret address; the old one stops working at once."""
+    """Create the person's secret address, or replace it (the old one stops working at once)."""
     feed, created = CalendarFeed.objects.get_or_create(user=user)
     if not created:
         feed.token = new_feed_token()

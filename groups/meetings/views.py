@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups.models import SupportGroup
-from groups.permissions import can_manage
+from groups.permissions import access_for
 
 from . import permissions, selectors, services
 from .calendar import occurrence_calendar
@@ -114,7 +114,8 @@ def series_manage(request, pk):
 def occurrence_detail(request, pk):
     occurrence = _occurrence(pk)
     group = occurrence.series.group
-    manager = can_manage(request.user, group)
+    access = access_for(request.user, group)
+    manager = access.can_manage
     return render(
         request,
         "meetings/occurrence_detail.html",
@@ -122,8 +123,8 @@ def occurrence_detail(request, pk):
             "occurrence": occurrence,
             "series": occurrence.series,
             "group": group,
-            "show_link": permissions.can_see_join_link(request.user, group),
-            "can_rsvp": permissions.can_rsvp(request.user, group),
+            "show_link": access.can_view_private,
+            "can_rsvp": access.is_active_member,
             "can_manage": manager,
             "my_answer": selectors.my_answer(occurrence=occurrence, user=request.user),
             "answers": list(selectors.answers(occurrence=occurrence)) if manager else [],
@@ -136,15 +137,15 @@ def occurrence_detail(request, pk):
 @require_POST
 def rsvp(request, pk):
     occurrence = _occurrence(pk)
-    if not permissions.can_rsvp(request.user, occurrence.series.group):
-        raise PermissionDenied
+    permissions.require_rsvp(request.user, occurrence.series.group)
     going = request.POST.get("going") == "yes"
     try:
         answer = services.set_rsvp(occurrence=occurrence, user=request.user, going=going)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, answer.get_status_display())
+        status = answer.get_status_display()
+        messages.success(request, _("Your answer is saved: %(status)s.") % {"status": status})
     return redirect(occurrence)
 
 
@@ -164,7 +165,7 @@ def occurrence_move(request, pk):
     occurrence = _occurrence(pk)
     series = occurrence.series
     permissions.require_manage(request.user, series.group)
-    form = MoveForm(request.POST or None)
+    form = MoveForm(request.POST or None, initial=MoveForm.initial_for(occurrence))
     if (
         request.method == "POST"
         and form.is_valid()
@@ -203,7 +204,7 @@ def attendance(request, pk):
 
 def occurrence_ics(request, pk):
     occurrence = _occurrence(pk)
-    show_link = permissions.can_see_join_link(request.user, occurrence.series.group)
+    show_link = access_for(request.user, occurrence.series.group).can_view_private
     response = HttpResponse(
         occurrence_calendar(occurrence, show_link=show_link), content_type="text/calendar"
     )

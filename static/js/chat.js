@@ -17,6 +17,8 @@
     controls: $("chat-controls"), muteMinutes: $("chat-mute-minutes"),
   };
   const me = Number(root.dataset.userId);
+  // Privacy: messages by people this member blocked are folded away (the server does the same).
+  const blocked = new Set((root.dataset.blockedIds || "").split(",").filter(Boolean).map(Number));
   const canManage = root.dataset.canManage === "1";
   const heartbeatMs = Number(root.dataset.heartbeat) * 1000;
   const historyPage = Number(root.dataset.historyPage);
@@ -91,7 +93,13 @@
     const body = document.createElement("p");
     body.className = "chat-body";
     body.textContent = m.body;
-    li.append(meta, body);
+    if (blocked.has(m.author_id)) {
+      const folded = Object.assign(document.createElement("details"), { className: "blocked-content" });
+      folded.append(Object.assign(document.createElement("summary"), { textContent: root.dataset.blockedLabel }), body);
+      li.append(meta, folded);
+    } else {
+      li.append(meta, body);
+    }
     return li;
   }
 
@@ -117,7 +125,7 @@
       const stick = isNearBottom();
       els.list.insertBefore(li, after ? rendered.get(after).li : null);
       if (stick && !after) els.list.scrollTop = els.list.scrollHeight;
-      if (announce && m.author_id !== me) {
+      if (announce && m.author_id !== me && !blocked.has(m.author_id)) {
         els.announcer.textContent = fmt(S.newMessage, { name: m.author, body: m.body });
       }
     }

@@ -6,6 +6,7 @@ person switched off, and adds a one-click unsubscribe link plus the List-Unsubsc
 (RFC 2369 / RFC 8058) to every email whose kind can be switched off.
 """
 
+import zoneinfo
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -13,8 +14,11 @@ from django.core import signing
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
-from supportgroups.models import Memorial, Notification, NotificationPreference
+from supportgroups.models import Notification, NotificationPreference
+
+from .selectors import is_memorialised
 
 # Emails the person asked for themselves (their data export) or that protect the account.
 ACCOUNT = "account"
@@ -41,7 +45,7 @@ def may_email(*, user, kind: str) -> bool:
 
     if not user.is_active or is_placeholder(user) or not user.email:
         return False
-    if Memorial.objects.filter(user=user).exists():
+    if is_memorialised(user):
         return False
     if kind == ACCOUNT:
         return True
@@ -57,10 +61,13 @@ def send_user_email(
     template: str,
     context: dict | None = None,
     attachments: Iterable[tuple[str, bytes | str, str]] = (),
+    headers: dict[str, str] | None = None,
 ) -> bool:
     """Send `template` (a plain-text template) to `user` if they may and want to receive it.
 
     `kind` is a `Notification.Kind` value, or "account" for mail the person asked for.
+    The template renders in the person's own time zone, with `context` plus `user`,
+    `site_url`, and for the footer `unsubscribe_url` and `email_preferences_url`.
     Returns whether an email was sent.
     """
     if kind != ACCOUNT and kind not in Notification.Kind.values:
@@ -68,33 +75,39 @@ def send_user_email(
     if not may_email(user=user, kind=kind):
         return False
     base = settings.SITE_URL
-    extra = {
-        "user": user,
+    footer = {
         "site_name": settings.SITE_NAME,
-        "site_url": base,
-        "preferences_url": base + reverse("privacy:email_preferences"),
+        "email_preferences_url": base + reverse("privacy:email_preferences"),
         "unsubscribe_url": "",
     }
-    headers = {}
+    all_headers = dict(headers or {})
     if kind != ACCOUNT:
         url = base + reverse(
             "privacy:unsubscribe", args=[make_unsubscribe_token(user=user, kind=kind)]
         )
-        extra["unsubscribe_url"] = url
-        extra["kind_label"] = Notification.Kind(kind).label
-        headers["List-Unsubscribe"] = f"<{url}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    full_context = {**(context or {}), **extra}
-    body = render_to_string(template, full_context) + render_to_string(
-        "privacy/email/_footer.txt", full_context
-    )
+        footer["unsubscribe_url"] = url
+        footer["kind_label"] = Notification.Kind(kind).label
+        all_headers["List-Unsubscribe"] = f"<{url}>"
+        all_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    full_context = {"user": user, "site_url": base, **(context or {}), **footer}
+    with timezone.override(_zone(user)):
+        body = render_to_string(template, full_context) + render_to_string(
+            "privacy/email/_footer.txt", full_context
+        )
     message = EmailMessage(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body=body,
         to=[user.email],
-        headers=headers,
+        headers=all_headers,
     )
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     message.send()
     return True
+
+
+def _zone(user) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(user.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")

@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 
 from supportgroups.models import (
     Block,
+    DataExport,
     Memorial,
     Notification,
     NotificationPreference,
@@ -45,6 +46,10 @@ def email_preferences(*, user: User) -> dict[str, bool]:
 
 def recent_sign_ins(*, user: User, limit: int = 10) -> QuerySet[SignInRecord]:
     return SignInRecord.objects.filter(user=user)[:limit]
+
+
+def recent_exports(*, user: User, limit: int = 5) -> QuerySet[DataExport]:
+    return DataExport.objects.filter(user=user).only("state", "requested_at")[:limit]
 
 
 def is_memorialised(user: User) -> bool:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from supportgroups.models import DataExport, Notification, User
+from supportgroups.models import Notification, User
 
 from . import deletion, export, permissions, selectors, services
 from .email import read_unsubscribe_token
@@ -50,8 +50,7 @@ def data_export(request):
             request, _("We're preparing your data and will email you a link when it's ready.")
         )
         return redirect("privacy:export")
-    exports = DataExport.objects.filter(user=request.user).only("state", "requested_at")[:5]
-    context = {"exports": exports, "hours": export.link_hours()}
+    context = {"exports": selectors.recent_exports(user=request.user), "hours": export.link_hours()}
     return render(request, "privacy/export.html", context)
 
 

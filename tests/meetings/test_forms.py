@@ -171,3 +171,12 @@ def test_ending_a_series_before_it_starts_is_refused_clearly(client, facilitated
     last = series.occurrences.all()[1].local_date
     client.post(reverse("meetings:series", args=[series.pk]), {"last_date": last.isoformat()})
     assert series.occurrences.count() == 2
+
+
+def test_an_archived_group_plans_no_new_meetings(client, facilitated):
+    facilitated.is_archived = True
+    facilitated.save()
+    response = client.post(reverse("meetings:series_create", args=[facilitated.slug]), GOOD)
+    assert response.status_code == 200
+    assert "plans no new meetings" in response.content.decode()
+    assert not MeetingSeries.objects.exists()

@@ -99,6 +99,7 @@ def test_reminder_email_names_group_time_link_and_carries_ics_and_one_click_link
     (email,) = mail.outbox
     assert group.name in email.subject and email.to == [reader.email]
     new_york = occurrence.starts_at.astimezone(zoneinfo.ZoneInfo("America/New_York"))
+    assert email.subject.endswith(f"{new_york:%a %-d %b, %H:%M}")
     assert f"{new_york:%H:%M}–" in email.body and "(America/New_York)" in email.body
     assert JOIN in email.body and "Riverside library" in email.body
     name, content, mimetype = email.attachments[0]

@@ -43,3 +43,13 @@ def test_staff_without_two_factor_never_reach_the_data(client):
     response = client.get(reverse("admin:supportgroups_user_change", args=[UserFactory().pk]))
     assert response.status_code == 302
     assert not AdminAccessLog.objects.exists()
+
+
+def test_opening_a_membership_with_screening_answers_is_logged_against_the_member(staff_client):
+    from tests.factories import MembershipFactory
+
+    membership = MembershipFactory(join_note="Diagnosed last spring")
+    url = reverse("admin:groups_membership_change", args=[membership.pk])
+    assert staff_client.get(url).status_code == 200
+    log = AdminAccessLog.objects.get()
+    assert log.subject == membership.user and log.object_label.startswith("membership")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from supportgroups.models import AdminAccessLog, Notification
 from supportgroups.privacy import deletion, registry
 from tests.factories import PASSWORD, UserFactory
-from tests.privacy.test_export import _give_everything
+from tests.privacy.everything import give_everything
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -52,7 +52,7 @@ def test_the_form_asks_for_confirmation_and_keeps_the_choice(user):
 
 
 def test_deletion_leaves_nothing_pointing_at_the_person(user):
-    _give_everything(user)
+    give_everything(user)
     LogEntry.objects.create(
         user=UserFactory(),
         content_type=ContentType.objects.get_for_model(User),
@@ -184,3 +184,33 @@ def test_a_unique_user_field_cannot_be_anonymised_without_a_handler(forum_like_m
     with pytest.raises(ValueError, match="collide"):
         registry.register(reaction_model, on_delete="anonymise", why="x")
     registry.register(reaction_model, on_delete="delete", why="Reactions go with the person.")
+
+
+@pytest.mark.parametrize("remove_content", [False, True])
+def test_every_app_keeps_or_removes_the_words_as_chosen(user, remove_content):
+    from forums.models import Post
+    from groups.chat.models import ChatMessage
+    from moderation.models import AuditLogEntry, Report
+    from resources.models import Resource
+
+    other = give_everything(user)
+    deletion.delete_account(user=user, remove_content=remove_content)
+    former = deletion.former_member()
+
+    post = Post.objects.get(thread__title="My first scan", is_opening=True)
+    message = ChatMessage.objects.get(author=former)
+    assert post.author == former
+    assert Post.objects.filter(author=other, body="Thinking of you").exists()  # replies stay
+    if remove_content:
+        assert post.body == "" and post.is_removed
+        assert message.body == "" and message.is_hidden
+        assert Resource.objects.get(suggested_by=former).suggestion_note == ""
+    else:
+        assert post.body == "Scared of the results"
+        assert message.body == "See you all on Tuesday"
+    # Moderation keeps the minimum: the report (its words only if not removed), the audit log.
+    report = Report.objects.get(reporter=former)
+    assert report.reason == "misinformation"
+    assert (report.note == "") is remove_content
+    assert AuditLogEntry.objects.filter(action="warn", subject=former).exists()
+    assert Post.objects.get(body="Welcome all").support_count == 0  # the hug went with its giver

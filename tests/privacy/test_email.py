@@ -79,3 +79,11 @@ def test_preferences_page_saves_each_kind(member_client, user):
     prefs = email_preferences(user=user)
     assert prefs["reminder"] and prefs["group"]
     assert not prefs["reply"] and not prefs["mention"] and not prefs["moderation"]
+
+
+def test_the_notification_list_and_profile_lead_to_the_privacy_choices(member_client):
+    listing = member_client.get(reverse("notifications")).content.decode()
+    assert reverse("privacy:email_preferences") in listing
+    profile = member_client.get(reverse("profile")).content.decode()
+    assert reverse("privacy:settings") in profile
+    assert "nobody by default" in profile  # the role follows the privacy setting

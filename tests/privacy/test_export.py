@@ -5,61 +5,19 @@ import re
 import time
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.usersessions.models import UserSession
-from django.contrib.admin.models import ADDITION, LogEntry
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from supportgroups.models import (
-    AdminAccessLog,
-    Block,
-    Consent,
-    DataExport,
-    Memorial,
-    NotificationPreference,
-    PrivacySettings,
-    SignInRecord,
-)
-from supportgroups.privacy import export, registry, services
-from supportgroups.services import notify
+from supportgroups.models import DataExport
+from supportgroups.privacy import export, registry
 from tests.factories import MembershipFactory, UserFactory
-
-
-def _give_everything(user):
-    """One row in every registered model that can hold something about `user`."""
-    other = UserFactory(display_name="Someone Else")
-    notify(user=user, kind="reply", title="A reply to you")
-    PrivacySettings.objects.create(user=user, about="I like walks", cancer_types="lung")
-    services.record_consents(user=user, kinds=[Consent.Kind.HEALTH_DATA])
-    Block.objects.create(blocker=user, blocked=other)
-    Block.objects.create(blocker=other, blocked=user)  # received: must not be exported
-    NotificationPreference.objects.create(user=user, kind="reply", email=False)
-    SignInRecord.objects.create(user=user, ip="192.0.2.1", user_agent="Firefox")
-    DataExport.objects.create(user=user)
-    Authenticator.objects.create(
-        user=user, type=Authenticator.Type.TOTP, data={"secret": "TOPSECRETSEED"}
-    )
-    UserSession.objects.create(user=user, session_key="k" * 32, ip="192.0.2.2", user_agent="Lynx")
-    AdminAccessLog.objects.create(
-        staff=other,
-        staff_label="Staff",
-        subject=user,
-        subject_label="x",
-        object_label="user",
-        path="/admin/",
-        method="GET",
-    )
-    Memorial.objects.create(user=UserFactory(), created_by=user)
-    LogEntry.objects.create(user=user, object_repr="thing", action_flag=ADDITION)
-    MembershipFactory(user=user, join_note="My mum has lymphoma")
-    return other
+from tests.privacy.everything import SECRET_SEED, give_everything
 
 
 @pytest.mark.django_db
 def test_export_holds_a_row_for_every_registered_model_and_no_secrets(user):
-    other = _give_everything(user)
+    other = give_everything(user)
     data = json.loads(json.dumps(export.collect(user=user), default=str))
 
     assert data["account"]["email"] == user.email
@@ -75,8 +33,17 @@ def test_export_holds_a_row_for_every_registered_model_and_no_secrets(user):
         assert data["records"][entry.label]["rows"], f"{entry.label} missing from the export"
 
     text = json.dumps(data)
-    assert "TOPSECRETSEED" not in text
-    assert "My mum has lymphoma" in text
+    assert SECRET_SEED not in text
+    for words in [
+        "My mum has lymphoma",
+        "Scared of the results",
+        "See you all on Tuesday",
+        "Claims a miracle cure",
+        "I was quoting someone",
+        "Sorry, I was upset",
+        "Helped my sister",
+    ]:
+        assert words in text
     blocks = data["records"]["supportgroups.Block"]["rows"]
     assert [row["blocked"] for row in blocks] == [other.display_name]
     # The person may know staff looked, not which staff member.

@@ -9,7 +9,15 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import PASSWORD, UserFactory
+from forums import services as forum_services
+from tests.factories import (
+    PASSWORD,
+    BoardFactory,
+    MembershipFactory,
+    OccurrenceFactory,
+    ResourceFactory,
+    UserFactory,
+)
 
 # Tag -> attributes that make the browser fetch something.
 FETCHING = {
@@ -51,17 +59,33 @@ def _is_same_origin(url: str) -> bool:
 
 
 def _pages(member) -> list[tuple[bool, str]]:
-    """(signed in?, path) for the main pages of the site."""
+    """(signed in?, path) for the main pages of every app, `member` active in a group with a
+    meeting, a chat room and a forum thread."""
+    group = MembershipFactory(user=member).group
+    occurrence = OccurrenceFactory(series__group=group)
+    thread = forum_services.create_thread(
+        author=member, board=BoardFactory(), title="Hello", body="![x](https://evil.example/x.png)"
+    ).post.thread
+    resource = ResourceFactory()
     anonymous = [
         reverse("account_login"),
         reverse("account_signup"),
         reverse("account_reset_password"),
         reverse("privacy"),
+        reverse("resources:library"),
+        resource.get_absolute_url(),
     ]
     signed_in = [
         "/",
         reverse("terms"),
         reverse("groups:directory"),
+        group.get_absolute_url(),
+        reverse("meetings:mine"),
+        occurrence.get_absolute_url(),
+        reverse("chat:room", kwargs={"slug": group.slug}),
+        reverse("forums:index"),
+        thread.board.get_absolute_url(),
+        thread.get_absolute_url(),
         reverse("profile"),
         reverse("notifications"),
         reverse("privacy:settings"),

@@ -34,3 +34,25 @@ def test_a_page_opts_in_only_when_the_site_allows(settings, site_allows, expect_
     assert ("X-Robots-Tag" in response) is expect_header
     plain = NoIndexMiddleware(lambda request: HttpResponse("x"))(RequestFactory().get("/"))
     assert plain["X-Robots-Tag"] == "noindex, nofollow"
+
+
+@pytest.mark.parametrize(
+    ("site_allows", "board_indexable", "indexed"),
+    [(False, True, False), (True, False, False), (True, True, True)],
+)
+def test_a_public_board_is_indexed_only_when_admin_and_site_both_allow(
+    client, settings, site_allows, board_indexable, indexed
+):
+    from forums import services as forum_services
+    from tests.factories import BoardFactory, UserFactory
+
+    settings.SEARCH_INDEXING_ALLOWED = site_allows
+    board = BoardFactory(indexable=board_indexable)
+    thread = forum_services.create_thread(
+        author=UserFactory(), board=board, title="Tips", body="Drink water"
+    ).post.thread
+    for url in (board.get_absolute_url(), thread.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert ("X-Robots-Tag" not in response) is indexed
+        assert ('<meta name="robots" content="noindex' not in response.content.decode()) is indexed

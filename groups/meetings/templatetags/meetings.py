@@ -2,17 +2,18 @@
 
 from django import template
 
-from groups.permissions import can_manage
-
 from .. import selectors
 
 register = template.Library()
 
 
 @register.simple_tag
-def group_meetings(group, user) -> dict:
-    """Data for meetings/_group_panel.html, so the groups view needs no change."""
-    return {
-        "occurrences": selectors.upcoming_for_group(group=group),
-        "can_manage": can_manage(user, group),
-    }
+def upcoming_meetings(group) -> list:
+    """The next occurrences for meetings/_group_panel.html, so the groups view needs no change."""
+    return selectors.upcoming_for_group(group=group)
+
+
+@register.simple_tag
+def meeting_series(group) -> list:
+    """The group's series, for the facilitators' "manage" links."""
+    return list(selectors.series_for_group(group=group))

@@ -1,0 +1,69 @@
+"""What chat holds about a person, for export and deletion (supportgroups.privacy.registry).
+
+Written by the privacy engineer (issue 9); owned by chat from here on. Messages stay in the
+room as "Former member"; if the person asks for removal, each message is taken out of the room
+live (services.hide_message, which keeps room revisions right for reconnecting clients) and
+its words are blanked.
+"""
+
+from supportgroups.privacy.registry import register
+
+from . import services
+from .models import ChatMessage, ChatRoom, RoomMute
+
+REMOVED_REASON = "Removed with the author's account"
+
+
+def _export_messages(user, rows):
+    return [
+        {
+            "group": m.room.group.name,
+            "body": m.body,
+            "created_at": m.created_at,
+            "edited_at": m.edited_at,
+            "hidden": m.is_hidden,
+        }
+        for m in rows.select_related("room__group").order_by("created_at")
+    ]
+
+
+def _erase_messages(*, user, placeholder, remove_content):
+    if remove_content:
+        for message in ChatMessage.objects.filter(author=user, is_hidden=False):
+            services.hide_message(message=message, reason=REMOVED_REASON)
+        ChatMessage.objects.filter(author=user).update(body="")
+    ChatMessage.objects.filter(author=user).update(author=placeholder)
+
+
+def _erase_live_facilitator(*, user, placeholder, remove_content):
+    ChatRoom.objects.filter(live_facilitator=user).update(live_facilitator=None)
+
+
+def _erase_mutes(*, user, placeholder, remove_content):
+    # Mutes of the person go; mutes they imposed on others stay, without their name.
+    RoomMute.objects.filter(user=user).delete()
+    RoomMute.objects.filter(created_by=user).update(created_by=None)
+
+
+register(
+    ChatMessage,
+    on_delete="anonymise",
+    why="A conversation stays readable; messages show Former member (removed on request).",
+    export=_export_messages,
+    erase=_erase_messages,
+)
+register(
+    ChatRoom,
+    on_delete="keep_minimal",
+    why="The room belongs to the group; only the live-session marker pointed at the person.",
+    export=None,
+    erase=_erase_live_facilitator,
+)
+register(
+    RoomMute,
+    on_delete="delete",
+    why="A mute on the person ends with the account; mutes they set on others stay.",
+    export_fields=("room", "until", "created_at"),
+    user_fields=("user",),
+    erase=_erase_mutes,
+)

@@ -1,0 +1,146 @@
+"""One row about a person in every model any app registered.
+
+The export and deletion tests run against it, so a newly registered model with no data here
+shows up as a failing export test (add a line below when you register one).
+"""
+
+import datetime as dt
+import uuid
+
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.utils import timezone
+
+from forums import services as forum_services
+from forums.models import DigestItem
+from groups.chat import services as chat_services
+from groups.chat.models import RoomMute
+from groups.meetings.models import RSVP, CalendarFeed, ReminderDelivery, ReminderPreference
+from groups.models import MembershipEvent
+from moderation import services as moderation_services
+from moderation.models import Appeal, AuditLogEntry, ItemNote, Sanction
+from supportgroups.models import (
+    AdminAccessLog,
+    Block,
+    Consent,
+    DataExport,
+    Memorial,
+    NotificationPreference,
+    PrivacySettings,
+    SignInRecord,
+)
+from supportgroups.privacy import services
+from supportgroups.services import notify
+from tests.factories import (
+    BoardFactory,
+    MeetingSeriesFactory,
+    MembershipFactory,
+    OccurrenceFactory,
+    OnDutyShiftFactory,
+    ResourceFactory,
+    TopicFactory,
+    UserFactory,
+)
+
+SECRET_SEED = "TOPSECRETSEED"
+
+
+def give_everything(user):
+    """Returns another member who appears in some rows (blocks, reports, replies)."""
+    other = UserFactory(display_name="Someone Else")
+    _core(user, other)
+    group = MembershipFactory(user=user, join_note="My mum has lymphoma").group
+    other_membership = MembershipFactory(group=group, user=other)
+    MembershipEvent.objects.create(membership=other_membership, kind="approved", actor=user)
+    _forums(user, other)
+    _chat(user, group)
+    _meetings(user, group)
+    _moderation(user, other)
+    ResourceFactory(
+        suggested_by=user, is_suggestion=True, suggestion_note="Helped my sister", state="draft"
+    )
+    return other
+
+
+def _core(user, other):
+    notify(user=user, kind="reply", title="A reply to you")
+    PrivacySettings.objects.create(user=user, about="I like walks", cancer_types="lung")
+    services.record_consents(user=user, kinds=[Consent.Kind.HEALTH_DATA])
+    Block.objects.create(blocker=user, blocked=other)
+    Block.objects.create(blocker=other, blocked=user)  # received: must not be exported
+    NotificationPreference.objects.create(user=user, kind="reply", email=False)
+    SignInRecord.objects.create(user=user, ip="192.0.2.1", user_agent="Firefox")
+    DataExport.objects.create(user=user)
+    Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": SECRET_SEED}
+    )
+    UserSession.objects.create(user=user, session_key="k" * 32, ip="192.0.2.2", user_agent="Lynx")
+    AdminAccessLog.objects.create(
+        staff=other,
+        staff_label="Staff",
+        subject=user,
+        subject_label="x",
+        object_label="user",
+        path="/admin/",
+        method="GET",
+    )
+    Memorial.objects.create(user=UserFactory(), created_by=user)
+    LogEntry.objects.create(user=user, object_repr="thing", action_flag=ADDITION)
+
+
+def _forums(user, other):
+    board = BoardFactory()
+    mine = forum_services.create_thread(
+        author=user, board=board, title="My first scan", body="Scared of the results"
+    ).post
+    theirs = forum_services.create_thread(
+        author=other, board=board, title="Hello", body="Welcome all"
+    ).post
+    reply = forum_services.create_reply(
+        author=other, thread=mine.thread, parent=mine, body="Thinking of you"
+    ).post
+    forum_services.toggle_reaction(user=user, post=theirs, kind="hug")
+    forum_services.follow(user=user, thread=theirs.thread)
+    forum_services.mark_read(user=user, thread=theirs.thread)
+    topic = TopicFactory()
+    forum_services.set_reading_preferences(
+        user=user, topic_actions={topic.pk: "hide"}, digest="daily"
+    )
+    DigestItem.objects.get_or_create(user=user, post=reply, defaults={"reason": "reply"})
+    return mine
+
+
+def _chat(user, group):
+    room = chat_services.room_for_group(group=group)
+    chat_services.post_message(
+        room=room, author=user, body="See you all on Tuesday", client_msg_id=uuid.uuid4()
+    )
+    RoomMute.objects.create(room=room, user=user, until=timezone.now() + dt.timedelta(hours=1))
+
+
+def _meetings(user, group):
+    series = MeetingSeriesFactory(group=group, created_by=user)
+    occurrence = OccurrenceFactory(series=series)
+    RSVP.objects.create(
+        occurrence=occurrence, user=user, status="going", status_changed_at=timezone.now()
+    )
+    ReminderPreference.objects.create(user=user)
+    ReminderDelivery.objects.create(occurrence=occurrence, user=user, kind="24h")
+    CalendarFeed.objects.create(user=user)
+
+
+def _moderation(user, other):
+    their_post = other.forum_posts.first()
+    moderation_services.request_review(
+        target=their_post, reason="misinformation", note="Claims a miracle cure", by=user
+    )
+    my_post = user.forum_posts.first()
+    item = moderation_services.request_review(target=my_post, reason="other", by=other)
+    action = AuditLogEntry.objects.create(
+        item=item, actor=other, action="warn", subject=user, reason="Please be kind"
+    )
+    Sanction.objects.create(user=user, kind="warn", reason="Please be kind", action=action)
+    Appeal.objects.create(action=action, appellant=user, body="I was quoting someone")
+    ItemNote.objects.create(item=item, author=user, body="Sorry, I was upset", from_author=True)
+    OnDutyShiftFactory(user=user)
