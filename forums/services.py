@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
@@ -15,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from groups.models import SupportGroup
+from groups.services import record_activity
 from moderation.services import ScreenResult, screen
 from supportgroups.markdown import render_markdown
 
@@ -59,6 +61,59 @@ def _validate_body(body: str, content_warning: str) -> None:
         errors["content_warning"] = _("Keep the content warning under 120 characters.")
     if errors:
         raise ValidationError(errors)
+
+
+class PostingTooFast(ValidationError):
+    """The writer has hit the posting rate limit; ``retry_after`` is the window in seconds."""
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message, code="rate_limited")
+        self.retry_after = retry_after
+
+
+def _take(key: str, *, limit: int, window: int) -> bool:
+    """Count one post in a fixed window; a refused attempt is given back, so waiting helps."""
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window expired between add() and incr()
+        cache.set(key, 1, timeout=window)
+        return True
+    if count > limit:
+        cache.decr(key)
+        return False
+    return True
+
+
+def check_posting_rate(author) -> None:
+    """Rate limit on new threads and replies per member (the project standard: posting floods,
+    spam bursts and scripts stop here, before anything is written). Edits are not counted."""
+    minute_key, hour_key = f"forums:posts:m:{author.pk}", f"forums:posts:h:{author.pk}"
+    if not _take(minute_key, limit=settings.FORUMS_POSTS_PER_MINUTE, window=60):
+        raise PostingTooFast(
+            _(
+                "You are posting very quickly. Please wait a minute and send it again; "
+                "your text is still here."
+            ),
+            retry_after=60,
+        )
+    if not _take(hour_key, limit=settings.FORUMS_POSTS_PER_HOUR, window=3600):
+        cache.decr(minute_key)
+        raise PostingTooFast(
+            _(
+                "You have posted %(limit)s times in the last hour, which is our limit. "
+                "Please come back a little later; your text is still here."
+            )
+            % {"limit": settings.FORUMS_POSTS_PER_HOUR},
+            retry_after=3600,
+        )
+
+
+def _note_activity(author, board: Board) -> None:
+    """A post on a group's board counts as the member being active in that group (one UPDATE,
+    throttled by groups.services.record_activity itself); public boards belong to no group."""
+    if board.group_id is not None:
+        record_activity(user=author, group=board.group_id)
 
 
 def index_post(post: Post) -> None:
@@ -140,6 +195,7 @@ def create_thread(
     if not title:
         raise ValidationError({"title": _("Give the thread a title.")})
     _validate_body(body, content_warning)
+    check_posting_rate(author)
     now = timezone.now()
     thread = Thread.objects.create(board=board, title=title, author=author, last_post_at=now)
     thread.topics.set(topics)
@@ -158,6 +214,7 @@ def create_thread(
     result = _screen(post)
     index_post(post)
     follow(user=author, thread=thread)
+    _note_activity(author, board)
     if not post.is_held:
         transaction.on_commit(lambda: tasks.notify_new_post.delay(post.pk))
     return Written(post=post, screening=result)
@@ -181,6 +238,7 @@ def create_reply(
             {"parent": _("That post has been removed, so it can't take replies any more.")}
         )
     _validate_body(body, content_warning)
+    check_posting_rate(author)
     if parent is not None and parent.is_opening:
         parent = None
     post = _insert_post(
@@ -199,6 +257,7 @@ def create_reply(
         )
         transaction.on_commit(lambda: tasks.notify_new_post.delay(post.pk))
     follow(user=author, thread=thread)
+    _note_activity(author, thread.board)
     return Written(post=post, screening=result)
 
 

@@ -58,9 +58,24 @@ def _after_write(request, written: services.Written):
 
 def _add_errors(form, exc: ValidationError) -> None:
     """Service errors beside the field they concern; errors about hidden fields go on top."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
     for field, errors in exc.message_dict.items():
         visible = field in form.fields and not form.fields[field].widget.is_hidden
         form.add_error(field if visible else None, errors)
+
+
+def _form_response(request, template: str, context: dict, refused: ValidationError | None):
+    """The form again: 400 beside field errors, 429 (with Retry-After) when posting too fast;
+    either way with the typed text still in it."""
+    status = 400 if context["form"].errors else 200
+    if isinstance(refused, services.PostingTooFast):
+        status = 429
+    response = render(request, template, context, status=status)
+    if status == 429:
+        response["Retry-After"] = str(refused.retry_after)
+    return response
 
 
 def _indexable(board: Board, response):
@@ -110,7 +125,7 @@ def new_thread(request, slug):
     board = selectors.board_by_slug(slug=slug)
     access = _writable_board(request, board)
     form = ThreadForm(request.POST or None, board=board)
-    preview = None
+    preview = refused = None
     if request.method == "POST" and form.is_valid():
         if _wants_preview(request):
             preview = render_markdown(form.cleaned_data["body"])
@@ -127,13 +142,14 @@ def new_thread(request, slug):
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)
+                refused = exc
             else:
                 return _after_write(request, written)
-    return render(
+    return _form_response(
         request,
         "forums/thread_form.html",
         {"board": board, "access": access, "form": form, "preview": preview},
-        status=400 if form.errors else 200,
+        refused,
     )
 
 
@@ -177,7 +193,7 @@ def reply(request, pk):
     if parent and request.GET.get("quote") and parent.thread_id == thread.pk:
         initial["body"] = "\n".join(f"> {line}" for line in parent.body.splitlines()) + "\n\n"
     form = PostForm(request.POST or None, board=thread.board, initial=initial)
-    preview = None
+    preview = refused = None
     if request.method == "POST" and form.is_valid():
         if _wants_preview(request):
             preview = render_markdown(form.cleaned_data["body"])
@@ -193,16 +209,16 @@ def reply(request, pk):
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)
+                refused = exc
             else:
                 return _after_write(request, written)
     if parent is not None and not permissions.can_read_board(request.user, parent.thread.board):
         parent = None  # never echo a post from a board the writer cannot read
-    status = 400 if form.errors else 200
-    return render(
+    return _form_response(
         request,
         "forums/reply_form.html",
         {"thread": thread, "access": access, "form": form, "parent": parent, "preview": preview},
-        status=status,
+        refused,
     )
 
 
@@ -270,11 +286,11 @@ def edit(request, pk):
                 _add_errors(form, exc)
             else:
                 return _after_write(request, written)
-    return render(
+    return _form_response(
         request,
         "forums/edit_form.html",
         {"post": post, "thread": post.thread, "access": access, "form": form, "preview": preview},
-        status=400 if form.errors else 200,
+        refused=None,
     )
 
 

@@ -303,12 +303,13 @@ def activity_is_stale(membership: Membership) -> bool:
     return seen is None or seen < timezone.now() - ACTIVITY_RESOLUTION
 
 
-def record_activity(*, user, group: SupportGroup) -> None:
+def record_activity(*, user, group: SupportGroup | int) -> None:
     """Note that a member did something in the group (opened it, posted, chatted, came to a
     meeting), so facilitators can see who has gone quiet.
 
-    Called by the group page, and meant for the board, chat and meetings; one UPDATE that
-    changes nothing when the time was written within the last hour.
+    Called by the group page, the group's board and chat; one UPDATE that changes nothing when
+    the time was written within the last hour. ``group`` may be an id, so a caller holding only
+    ``board.group_id`` needs no query to load the group.
     """
     now = timezone.now()
     Membership.objects.filter(

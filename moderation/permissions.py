@@ -27,6 +27,18 @@ def is_moderator(user) -> bool:
     return is_site_moderator(user) or bool(facilitated_group_ids(user))
 
 
+def shows_queue_link(user) -> bool:
+    """Whether the site header links to the queue: staff and facilitators.
+
+    It is on every page, so it stays cheap: no query for staff, one for everyone else.
+    People whose only right is moderation.moderate_all reach the queue by its address: asking
+    the permission backend would add two queries to every signed-in page.
+    """
+    return bool(user.is_authenticated and user.is_active) and (
+        user.is_staff or bool(facilitated_group_ids(user))
+    )
+
+
 def can_view_item(user, item: ReviewItem) -> bool:
     if is_site_moderator(user):
         return True

@@ -342,6 +342,10 @@ CHAT_ACCESS_RECHECK_SECONDS = 2.0
 FORUMS_PAGE_SIZE = 20  # top-level replies per thread page, threads per board page
 FORUMS_DISPLAY_DEPTH = 6  # reply levels shown before "continue this thread"
 FORUMS_MAX_POST_LENGTH = 20_000  # characters
+# New threads and replies per member (edits are not counted); over either, the form comes back
+# with a 429 and the typed text. Fixed windows kept in the cache (Redis in production).
+FORUMS_POSTS_PER_MINUTE = env.int("FORUMS_POSTS_PER_MINUTE", default=5)
+FORUMS_POSTS_PER_HOUR = env.int("FORUMS_POSTS_PER_HOUR", default=60)
 CELERY_BEAT_SCHEDULE["forums-daily-digest"] = {
     "task": "forums.tasks.send_daily_digests",
     "schedule": 24 * 60 * 60,  # once a day; each digest holds everything since the last one
@@ -378,3 +382,8 @@ CELERY_BEAT_SCHEDULE["privacy-purge-expired-exports"] = {
     "task": "supportgroups.privacy.tasks.purge_expired_exports_task",
     "schedule": 3600.0,
 }
+
+# --- wiring ---
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
+    "moderation.context_processors.moderation"  # lazy `shows_queue_link` for the header
+)

@@ -28,8 +28,9 @@ def test_member_sees_the_room_with_recent_messages(client, membership, django_as
     url = reverse("chat:room", args=[membership.group.slug])
     # 1 session, 2 user, 3 group, 4 membership (can_view_private), 5 room, 6 messages with
     # their authors, 7 membership (can_manage), 8 mute, 9 unread notifications (base template),
-    # 10 the people this member blocked (privacy folds their messages away).
-    with django_assert_num_queries(10):
+    # 10 the people this member blocked (privacy folds their messages away), 11 facilitated
+    # groups (the header's moderation link, moderation.context_processors).
+    with django_assert_num_queries(11):
         response = client.get(url)
     page = response.content.decode()
     assert response.status_code == 200

@@ -21,6 +21,14 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _generous_posting_limits(settings):
+    """These tests write many posts as one person within seconds; the rate-limit tests
+    (test_rate_limit.py) set the limits they exercise."""
+    settings.FORUMS_POSTS_PER_MINUTE = 1000
+    settings.FORUMS_POSTS_PER_HOUR = 1000
+
+
 def client_for(user) -> Client:
     client = Client()
     if user is not None:

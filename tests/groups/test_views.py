@@ -149,11 +149,12 @@ def test_members_page_query_count_is_constant(django_assert_num_queries):
     client = logged_in(member)
     url = reverse("groups:members", kwargs={"slug": group.slug})
     # session, user, unread notifications, group, the viewer's membership, the members with
-    # their display names.
-    with django_assert_num_queries(6):
+    # their display names, and whether the header links to the moderation queue (the viewer's
+    # facilitated groups, see moderation.context_processors).
+    with django_assert_num_queries(7):
         client.get(url)
     MembershipFactory.create_batch(6, group=group)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         body = client.get(url).content.decode()
     assert body.count("<li>") >= 7
 
@@ -171,12 +172,13 @@ def test_manage_page_query_count_is_constant(django_assert_num_queries):
 
     add_people()
     # session, user, unread notifications, group, the viewer's membership, free places,
-    # pending requests, waitlist, members, history.
-    with django_assert_num_queries(10):
+    # pending requests, waitlist, members, history, and the header's moderation link (the
+    # viewer's facilitated groups, see moderation.context_processors).
+    with django_assert_num_queries(11):
         client.get(url)
     for _ in range(4):
         add_people()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert response.status_code == 200
 

@@ -72,6 +72,7 @@ def test_saving_settings_and_bad_input(member_client, user):
 def test_profile_page_query_count(user, django_assert_max_num_queries):
     PrivacySettings.objects.create(user=user, profile_visibility="members")
     viewer = _client(UserFactory())
-    # session, viewer, unread count, member with settings and memorial, blocked ids
-    with django_assert_max_num_queries(5):
+    # session, viewer, unread count, member with settings and memorial, blocked ids, the
+    # viewer's facilitated groups (the header's moderation link, moderation.context_processors)
+    with django_assert_max_num_queries(6):
         assert viewer.get(reverse("privacy:member", args=[user.pk])).status_code == 200

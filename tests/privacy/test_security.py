@@ -49,6 +49,7 @@ def test_security_page_query_count(user, django_assert_max_num_queries):
     for n in range(5):
         services.record_sign_in(user=user, ip=None, user_agent=f"agent {n}")
     # session, user, user session touch (allauth middleware), sessions list, mfa, sign-ins,
-    # unread count; no query per row.
-    with django_assert_max_num_queries(9):
+    # unread count, facilitated groups (the header's moderation link,
+    # moderation.context_processors); no query per row.
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("privacy:security")).status_code == 200
