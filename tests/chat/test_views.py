@@ -48,7 +48,7 @@ def test_history_shows_a_badge_on_facilitators_messages_only(client, django_asse
     for author, body in [(facilitator.user, "from the facilitator"), (poser.user, "from Kim")]:
         services.post_message(room=room, author=author, body=body, client_msg_id=uuid.uuid4())
     client.force_login(poser.user)
-    with django_assert_num_queries(10):  # as for any member: the badge adds no query
+    with django_assert_num_queries(11):  # as for any member (above): the badge adds none
         response = client.get(reverse("chat:room", args=[group.slug]))
     page = response.content.decode()
     items = page.split('<li class="chat-message"')[1:]
