@@ -246,7 +246,8 @@
   }
 
   // Access was taken away: say so beside the box, and let nothing more be written or sent.
-  // What was typed stays in the (disabled) box, with anything that never got out.
+  // What was typed stays in the box, read-only so it can still be copied, with anything that
+  // never got out.
   function closeForGood(text) {
     state.closedForGood = true;
     clearTimeout(state.retryTimer);
@@ -254,7 +255,7 @@
     outbox.clear();
     els.body.value = [...unsent, els.body.value].filter(Boolean).join("\n");
     setOnline(false, text);
-    els.body.disabled = true;
+    els.body.readOnly = true;
     els.error.textContent = text;
     if (els.notice.textContent === S.unsent) els.notice.textContent = "";
     els.controls?.setAttribute("disabled", "");

@@ -169,7 +169,7 @@ def test_facilitator_badge_and_a_removed_member_keeps_the_draft_but_cannot_send(
     remover = threading.Thread(target=_remove, args=(group, alice, facilitator))
     remover.start()
     remover.join()
-    expect(alice_page.locator("#chat-body")).to_be_disabled()
+    expect(alice_page.locator("#chat-body")).not_to_be_editable()
     expect(alice_page.locator("#chat-send")).to_be_disabled()
     expect(alice_page.locator("#chat-body")).to_have_value("a draft I was writing")
     expect(alice_page.locator("#chat-error")).to_have_text(
