@@ -63,7 +63,7 @@ class User(AbstractUser):
         max_length=20,
         choices=AboutRole.choices,
         blank=True,
-        help_text=_("Optional and private: only you and site staff see it."),
+        help_text=_("Optional. Who sees it follows your privacy setting (nobody by default)."),
     )
     is_verified_professional = models.BooleanField(
         _("verified professional"),
