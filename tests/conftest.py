@@ -4,6 +4,9 @@ import os
 import shutil
 
 import pytest
+from celery.signals import task_postrun
+from django.conf import settings
+from django.db import connections
 from django.test import Client
 
 from tests.factories import UserFactory
@@ -72,3 +75,41 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+def _close_task_connections(**kwargs):
+    """Runs in the worker's task thread: its connection to the test database must not outlive
+    the task, or flushing the database after the test waits on it."""
+    connections.close_all()
+
+
+@pytest.fixture
+def celery_worker_parameters() -> dict:
+    """start_worker() options for `celery_worker`; a module overrides this fixture to ask for,
+    say, {"pool": "threads", "concurrency": 2}."""
+    return {}
+
+
+@pytest.fixture
+def celery_worker(transactional_db, celery_worker_parameters):
+    """A real Celery worker, in a thread of this process, consuming from the test Redis broker.
+
+    Transactional: the worker's thread sees only committed rows. The queue is purged first so
+    tasks left by other runs never execute against this test's database. Note that every
+    transactional test ends by truncating all tables, rows seeded by data migrations included:
+    a worker test that needs seed rows must put them back itself (see `crisis_lexicon`).
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from supportgroups.celery import app
+
+    assert settings.CELERY_BROKER_URL.startswith("redis://"), "tests run on Redis"
+    app.control.purge()
+    options = {"pool": "solo", "shutdown_timeout": 30, **celery_worker_parameters}
+    task_postrun.connect(_close_task_connections, weak=False)
+    try:
+        with start_worker(app, perform_ping_check=False, **options) as worker:
+            yield worker
+    finally:
+        task_postrun.disconnect(_close_task_connections)
+        connections.close_all()

@@ -4,10 +4,8 @@ worker on the Redis broker; tasks are enqueued only once the post has committed.
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
-from django.db import connections
 
 from forums import services
 from forums.models import DigestItem, EmailPreference
@@ -17,15 +15,6 @@ from supportgroups.celery import app as celery_app
 from supportgroups.models import Notification
 from tests.factories import BoardFactory, MembershipFactory, SupportGroupFactory, UserFactory
 from tests.forums.conftest import client_for
-
-
-@pytest.fixture
-def celery_worker():
-    assert settings.CELERY_BROKER_URL.startswith("redis://"), "tests run on Redis"
-    celery_app.control.purge()
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
-    connections.close_all()
 
 
 def wait_for(condition, timeout=20.0):

@@ -10,8 +10,6 @@ import time
 from collections import Counter
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 from django.core import mail
 from django.db import connections
 from django.utils import timezone
@@ -19,28 +17,15 @@ from django.utils import timezone
 from groups.meetings import reminders
 from groups.meetings.models import ReminderDelivery
 from groups.meetings.tasks import send_reminder
-from supportgroups.celery import app
 from tests.factories import MembershipFactory, OccurrenceFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
-def _close_connections(**kwargs):
-    """Worker threads must not keep test-database connections open past the test."""
-    connections.close_all()
-
-
 @pytest.fixture
-def worker():
-    app.control.purge()
-    task_postrun.connect(_close_connections, weak=False)
-    try:
-        with start_worker(
-            app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30
-        ) as running:
-            yield running
-    finally:
-        task_postrun.disconnect(_close_connections)
+def celery_worker_parameters():
+    """Two task threads, so two deliveries of one reminder can really run at once."""
+    return {"pool": "threads", "concurrency": 2}
 
 
 def wait_until_settled(timeout: float = 30) -> None:
@@ -65,7 +50,7 @@ def a_meeting_with_members(count: int):
     return occurrence
 
 
-def test_two_concurrent_scans_and_duplicate_tasks_send_each_reminder_once(worker):
+def test_two_concurrent_scans_and_duplicate_tasks_send_each_reminder_once(celery_worker):
     a_meeting_with_members(4)  # both the 24h and the 1h reminder are due: 8 deliveries
     start = threading.Barrier(2)
     enqueued: list[list[int]] = []
@@ -96,7 +81,7 @@ def test_two_concurrent_scans_and_duplicate_tasks_send_each_reminder_once(worker
     assert set(ReminderDelivery.objects.values_list("state", flat=True)) == {"sent"}
 
 
-def test_a_worker_dying_between_claim_and_send_is_sent_once_later(worker):
+def test_a_worker_dying_between_claim_and_send_is_sent_once_later(celery_worker):
     a_meeting_with_members(1)
     reminders.create_due_deliveries(now=timezone.now())
     crashed, other = ReminderDelivery.objects.order_by("kind")

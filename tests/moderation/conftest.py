@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.contenttypes.models import ContentType
@@ -56,6 +58,18 @@ def post_model(db):
     if not connection.in_atomic_block:  # test transactions roll the table back themselves
         with connection.schema_editor() as editor:
             editor.delete_model(FakePost)
+
+
+@pytest.fixture
+def crisis_lexicon(transactional_db):
+    """The crisis phrases and lines moderation's data migration seeds. A transactional test
+    starts from whatever the previous one left: Django truncates every table after each
+    transactional test, seed rows included, so a test that needs them re-runs the (idempotent)
+    seed rather than depend on running first."""
+    from django.apps import apps
+
+    seed = importlib.import_module("moderation.migrations.0002_seed_crisis_lexicon_and_lines")
+    seed.seed(apps, None)
 
 
 def with_mfa(user):

@@ -2,7 +2,6 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.test import Client
 
-from supportgroups.celery import app as celery_app
 from tests.factories import UserFactory
 
 
@@ -15,14 +14,3 @@ def staff_client(db):
     client.force_login(staff)
     client.staff = staff
     return client
-
-
-@pytest.fixture
-def celery_worker_thread(transactional_db):
-    """A real Celery worker (in a thread of this process) consuming from the test Redis."""
-    from celery.contrib.testing.worker import start_worker
-
-    with start_worker(
-        celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30
-    ) as worker:
-        yield worker

@@ -59,7 +59,7 @@ def test_a_second_request_while_one_is_pending_adds_nothing(member_client, user)
 
 @pytest.mark.slow
 def test_export_is_built_by_the_worker_and_emailed_as_a_link_for_that_person_only(
-    celery_worker_thread, settings
+    celery_worker, settings
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     owner = UserFactory()

@@ -30,7 +30,7 @@ def _memorialise_in_admin(staff_client, user):
 
 @pytest.mark.slow
 def test_memorialising_stops_sign_in_and_tells_the_facilitators(
-    celery_worker_thread, staff_client, settings
+    celery_worker, staff_client, settings
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     group = SupportGroupFactory(name="Tuesday Evening Circle")

@@ -4,27 +4,16 @@ from datetime import timedelta
 
 import pytest
 from asgiref.sync import async_to_sync
-from celery.contrib.testing.worker import start_worker
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.db import connections
 from django.utils import timezone
 
 from supportgroups.asgi import application
 from supportgroups.celery import app as celery_app
 from supportgroups.tasks import clear_expired_sessions
-
-
-@pytest.fixture
-def celery_worker():
-    """A real worker thread consuming from the configured (Redis) broker."""
-    assert settings.CELERY_BROKER_URL.startswith("redis://"), "tests run on Redis"
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
-    connections.close_all()
 
 
 def make_session(*, expired: bool) -> str:
