@@ -1,11 +1,13 @@
 """One do_* service per moderation action. Each checks the claim and version, writes the audit
 row, tells the author why (with a link to appeal), and sends the live event, so nothing changes
-state without being logged and broadcast."""
+state without being logged and broadcast. resolve_for_target() is the same, minus the claim, for
+an app that decided an item's question on the content's own page."""
 
 from collections.abc import Callable
 from datetime import datetime
 
 from allauth.usersessions.models import UserSession
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -48,34 +50,60 @@ def _act(
     tell: str | None = None,
     sanction: str | None = None,
 ) -> AuditLogEntry:
-    """The shared shape of every action; change(item) does the specific work and may return
-    detail for the audit row."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give a reason: it is kept in the audit log.")})
+    """The shared shape of every queue action: the dashboard's actor must hold a live claim on
+    the version they read. change(item) does the specific work and may return detail for the
+    audit row."""
+    reason = _required_reason(reason)
     with transaction.atomic():
         item = lock_item(item_id=item_id, user=user, version=version)
         if item.claimed_by_id != user.pk or not claim_is_live(item):
             raise ClaimConflict(_("Claim the item before acting on it."))
-        detail = change(item) or {}
-        if state is not None:
-            item.state = state
-        if resolution is not None:
-            item.resolution = resolution
-        if item.state in (State.RESOLVED, State.ESCALATED):
-            _unclaim(item)
-        else:
-            item.claimed_at = timezone.now()  # acting keeps the claim from going idle
-        item.version += 1
-        item.save()
-        entry = AuditLogEntry.objects.create(
-            item=item, actor=user, action=action, reason=reason, subject=item.author, detail=detail
-        )
-        if sanction:
-            _record_sanction(entry, sanction)
-        if tell:
-            _tell_author(item, entry, tell)
-        events.item_changed(item, kind=action)
+        return _apply(
+            item, user=user, reason=reason, action=action, change=change, state=state,
+            resolution=resolution, tell=tell, sanction=sanction,
+        )  # fmt: skip
+
+
+def _required_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason: it is kept in the audit log.")})
+    return reason
+
+
+def _apply(
+    item: ReviewItem,
+    *,
+    user,
+    reason: str,
+    action: str,
+    change: Callable[[ReviewItem], dict | None],
+    state: str | None = None,
+    resolution: str | None = None,
+    tell: str | None = None,
+    sanction: str | None = None,
+) -> AuditLogEntry:
+    """Change a locked item, write its audit row, tell the author and the dashboards. Every
+    way out of the queue goes through here, so none of them skips the log or the live event."""
+    detail = change(item) or {}
+    if state is not None:
+        item.state = state
+    if resolution is not None:
+        item.resolution = resolution
+    if item.state in (State.RESOLVED, State.ESCALATED):
+        _unclaim(item)
+    else:
+        item.claimed_at = timezone.now()  # acting keeps the claim from going idle
+    item.version += 1
+    item.save()
+    entry = AuditLogEntry.objects.create(
+        item=item, actor=user, action=action, reason=reason, subject=item.author, detail=detail
+    )
+    if sanction:
+        _record_sanction(entry, sanction)
+    if tell:
+        _tell_author(item, entry, tell)
+    events.item_changed(item, kind=action)
     return entry
 
 
@@ -272,6 +300,53 @@ def do_escalate(*, item_id: int, user, version: int, reason: str) -> AuditLogEnt
     return _act(
         item_id=item_id, user=user, version=version, reason=reason, action="escalate",
         change=change, state=State.ESCALATED,
+    )  # fmt: skip
+
+
+# The audit action recorded when an item is closed from the content's own page.
+_RESOLUTION_ACTIONS = {
+    Resolution.APPROVED: "approve",
+    Resolution.HIDDEN: "hide",
+    Resolution.REMOVED: "remove",
+    Resolution.NO_ACTION: "dismiss",
+}
+
+
+@transaction.atomic
+def resolve_for_target(*, target, by, resolution: str, reason: str) -> AuditLogEntry | None:
+    """Close the queue item about target, if one is waiting, because the app that owns the
+    content has just decided the same question on the content's own page (a curator publishing
+    or declining a suggested resource). Returns the audit row, or None if nothing was waiting.
+
+    No claim and no queue permission are required: the calling app has already checked who may
+    decide (resources lets facilitators curate, though they cannot see site-wide queue items)
+    and has already changed the content, so the item only asks for a decision that is made.
+    Requiring a claim would leave it open for ever. A moderator's claim is dropped and the
+    version bumped, so their stale page gets "someone else changed this item" rather than
+    acting twice. The author is not notified here: the calling app tells them in its own words.
+    A crisis item is about the author's safety, not the content, so it stays for the people on
+    duty whatever happens to the content.
+    """
+    reason = _required_reason(reason)
+    if resolution not in _RESOLUTION_ACTIONS:
+        raise ValueError(f"Unknown resolution {resolution!r}")
+    item = (
+        ReviewItem.objects.select_for_update()
+        .filter(content_type=ContentType.objects.get_for_model(target), object_id=target.pk)
+        .exclude(state=State.RESOLVED)
+        .first()
+    )
+    if item is None or item.crisis:
+        return None
+
+    def change(item):
+        if resolution in (Resolution.APPROVED, Resolution.NO_ACTION):
+            item.held = False  # the owning app has shown it; do not hold its next edit
+        return {"decided_in": item.content_type.app_label}
+
+    return _apply(
+        item, user=by, reason=reason, action=_RESOLUTION_ACTIONS[resolution], change=change,
+        state=State.RESOLVED, resolution=resolution,
     )  # fmt: skip
 
 

@@ -1,6 +1,7 @@
 """Writes for moderation. screen() is the entry point forums and chat call on every write;
 request_review() is how reports and review requests enter the queue. The do_* actions on an
-item live in actions.py."""
+item, and resolve_for_target() for closing one from the content's own page, live in actions.py
+(they share its audited core, which imports this module)."""
 
 from dataclasses import dataclass
 from datetime import timedelta

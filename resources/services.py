@@ -11,6 +11,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from groups.models import CancerType
+from moderation.actions import resolve_for_target
+from moderation.models import ReviewItem
 from moderation.services import request_review
 from supportgroups.models import Notification
 from supportgroups.services import notify
@@ -116,12 +118,19 @@ def _tell_suggester(resource: Resource, title: str, body: str = "") -> None:
 
 @transaction.atomic
 def publish(*, resource: Resource, by) -> Resource:
-    """Publish (or re-confirm) a resource: readers see who reviewed it and when."""
+    """Publish (or re-confirm) a resource: readers see who reviewed it and when. A suggestion's
+    (or report's) item in the moderation queue is closed as approved: this was its review."""
     was_published = resource.is_published
     resource.state = Resource.State.PUBLISHED
     resource.reviewed_by = by
     resource.reviewed_on = timezone.localdate()
     resource.save(update_fields=["state", "reviewed_by", "reviewed_on", "updated_at"])
+    resolve_for_target(
+        target=resource,
+        by=by,
+        resolution=ReviewItem.Resolution.APPROVED,
+        reason=_("Published in the library by a curator."),
+    )
     if not was_published:
         title = _("Your suggestion “%(title)s” is now in the library") % {"title": resource.title}
         _tell_suggester(resource, title)
@@ -130,12 +139,18 @@ def publish(*, resource: Resource, by) -> Resource:
 
 @transaction.atomic
 def decline(*, resource: Resource, by, reason: str) -> Resource:
+    """Keep it out of the library. Its moderation queue item is closed as removed
+    (not "no action", which would say nothing was wrong and publish held content), with the
+    curator's reason in the audit log."""
     if not reason.strip():
         raise ValidationError({"reason": _("Please say why, for the person who suggested it.")})
     resource.state = Resource.State.DECLINED
     resource.curator_note = reason.strip()
     resource.reviewed_by = by
     resource.save(update_fields=["state", "curator_note", "reviewed_by", "updated_at"])
+    resolve_for_target(
+        target=resource, by=by, resolution=ReviewItem.Resolution.REMOVED, reason=reason
+    )
     _tell_suggester(
         resource,
         _("Your suggestion “%(title)s” was not added to the library") % {"title": resource.title},
