@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.db import models
 
+from supportgroups.admin_base import AppendOnlyAdmin
+
 from .models import (
     Appeal,
     AuditLogEntry,
@@ -68,20 +70,11 @@ class ItemNoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditLogEntry)
-class AuditLogEntryAdmin(admin.ModelAdmin):
+class AuditLogEntryAdmin(AppendOnlyAdmin):
     list_display = ["created_at", "action", "actor", "subject", "item", "reason"]
     list_filter = ["action"]
     search_fields = ["reason"]
     readonly_fields = ["item", "actor", "action", "reason", "subject", "detail", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Sanction)

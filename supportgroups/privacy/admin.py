@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from supportgroups.admin import UserAdmin
+from supportgroups.admin_base import AppendOnlyAdmin
 from supportgroups.models import AdminAccessLog, Consent, Memorial, User
 
 from . import services
@@ -36,22 +37,13 @@ class AuditedUserAdmin(AuditedAdminMixin, UserAdmin):
 
 
 @admin.register(AdminAccessLog)
-class AdminAccessLogAdmin(admin.ModelAdmin):
+class AdminAccessLogAdmin(AppendOnlyAdmin):
     """Read-only: nobody can edit or delete the audit from the site."""
 
     list_display = ["at", "staff_label", "subject_label", "object_label", "method"]
     list_filter = ["method"]
     search_fields = ["staff_label", "subject_label"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Memorial)
