@@ -392,3 +392,10 @@ CELERY_BEAT_SCHEDULE["privacy-purge-expired-exports"] = {
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(
     "moderation.context_processors.moderation"  # lazy `shows_queue_link` for the header
 )
+
+# --- formats ---
+# Dates read "25 Nov 2026" and times "25 Nov 2026, 08:46" everywhere (supportgroups/formats/en).
+FORMAT_MODULE_PATH = ["supportgroups.formats"]
+# The same for code that runs with translation off (settings are read only then).
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i"
