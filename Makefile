@@ -7,8 +7,11 @@ STAMP := $(VENV)/.installed
 # The test suite runs on real PostgreSQL and Redis (.ci/run starts them); override as needed.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/supportgroups
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# The cache gets its own Redis database: tests clear it, which must not touch the broker's queues.
+TEST_CACHE_URL ?= redis://127.0.0.1:6379/1
 TEST_ENV = SECRET_KEY=test-only-secret-key-not-for-production \
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)}
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	CACHE_URL=$${CACHE_URL:-$(TEST_CACHE_URL)}
 
 # What `manage.py check --deploy` sees: production-like settings, nothing insecure allowed.
 DEPLOY_ENV = DEBUG=0 SECRET_KEY=check-deploy-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') \

@@ -104,10 +104,16 @@ USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
+# The cache may live in its own Redis database: clearing it (the test suite does, before every
+# test) then cannot wipe the Celery broker's queues or the channel layer held in REDIS_URL.
+CACHE_URL = env("CACHE_URL", default=REDIS_URL)
+if CACHE_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -121,7 +127,6 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels.layers.InMemoryChannelLayer",
@@ -387,3 +392,10 @@ CELERY_BEAT_SCHEDULE["privacy-purge-expired-exports"] = {
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(
     "moderation.context_processors.moderation"  # lazy `shows_queue_link` for the header
 )
+
+# --- formats ---
+# Dates read "25 Nov 2026" and times "25 Nov 2026, 08:46" everywhere (supportgroups/formats/en).
+FORMAT_MODULE_PATH = ["supportgroups.formats"]
+# The same for code that runs with translation off (settings are read only then).
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y, H:i"

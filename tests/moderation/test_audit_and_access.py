@@ -1,12 +1,14 @@
 """The audit log cannot be changed from the site or admin; who sees which queue items."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
 from moderation import services
-from moderation.models import AuditLogEntry, ReviewItem
+from moderation.models import AuditLogEntry, ItemNote, ReviewItem
 from tests.factories import UserFactory
 
 from .conftest import with_mfa
@@ -248,3 +250,18 @@ def test_admin_pages_for_every_moderation_model_open(post_model, staff):
     assert client.get(f"/admin/moderation/reviewitem/{item.pk}/change/").status_code == 200
     resource = CrisisResource.objects.get(name="Samaritans")
     assert client.get(f"/admin/moderation/crisisresource/{resource.pk}/change/").status_code == 200
+
+
+def test_item_page_writes_dates_like_the_rest_of_the_site(post_model, staff):
+    """The site's format "25 Nov 2026, 08:46" (supportgroups/formats), not Django's "Nov. 25, …"."""
+    post = post_model.objects.create(author=UserFactory(), body="x")
+    item = services.request_review(target=post, reason="spam", by=UserFactory())
+    client = signed_in(staff)
+    client.post(reverse("moderation:note", args=[item.pk]), {"body": "Dated note"})
+    when = dt.datetime(2026, 11, 25, 8, 46, tzinfo=dt.UTC)
+    ItemNote.objects.filter(item=item).update(created_at=when)
+    staff.time_zone = "Europe/London"
+    staff.save(update_fields=["time_zone"])
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert ">25 Nov 2026, 08:46</time>: Dated note" in page
+    assert "a.m." not in page and "p.m." not in page

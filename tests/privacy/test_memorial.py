@@ -69,3 +69,30 @@ def test_the_profile_shows_a_quiet_memorial_and_no_details(user):
     body = client.get(reverse("privacy:member", args=[member.pk])).content.decode()
     assert "Remembering Robin" in body
     assert "Living with cancer" not in body and "Block" not in body
+
+
+@pytest.mark.django_db
+def test_allauth_sends_no_password_reset_or_unknown_account_email_to_a_memorial(client):
+    """Through allauth's real view: a memorialised (inactive) account's address would otherwise
+    get allauth's "unknown account" email, an active one its reset link."""
+    remembered = UserFactory(email="remembered@example.org")
+    services.memorialise(user=remembered, by=None)
+    living = UserFactory(email="living@example.org")
+
+    for address in ("remembered@example.org", "REMEMBERED@example.org"):
+        response = client.post(reverse("account_reset_password"), {"email": address})
+        assert response.status_code == 302
+    assert mail.outbox == []
+
+    client.post(reverse("account_reset_password"), {"email": living.email})
+    assert [message.to for message in mail.outbox] == [["living@example.org"]]
+
+
+@pytest.mark.django_db
+def test_allauth_mail_is_refused_for_a_memorial_still_marked_active(client):
+    """The memorial alone decides, even if the account was reactivated by hand in the admin."""
+    remembered = UserFactory(email="kept@example.org")
+    Memorial.objects.create(user=remembered)
+    response = client.post(reverse("account_reset_password"), {"email": "kept@example.org"})
+    assert response.status_code == 302
+    assert mail.outbox == []

@@ -1,11 +1,13 @@
 """Sessions and security page: sessions, sign out everywhere, recent sign-ins."""
 
+import datetime as dt
+
 import pytest
 from allauth.usersessions.models import UserSession
 from django.test import Client
 from django.urls import reverse
 
-from supportgroups.models import SignInRecord
+from supportgroups.models import DataExport, SignInRecord
 from supportgroups.privacy import services
 from tests.factories import PASSWORD
 
@@ -53,3 +55,20 @@ def test_security_page_query_count(user, django_assert_max_num_queries):
     # moderation.context_processors); no query per row.
     with django_assert_max_num_queries(10):
         assert client.get(reverse("privacy:security")).status_code == 200
+
+
+def test_security_and_export_pages_write_dates_like_the_rest_of_the_site(user):
+    """The site's format "25 Nov 2026, 08:46" in the viewer's zone, not Django's "Nov. 25, …"."""
+    client = _sign_in(user, "DatedBrowser/1.0")
+    when = dt.datetime(2026, 11, 25, 8, 46, tzinfo=dt.UTC)
+    SignInRecord.objects.filter(user=user).update(at=when)
+    DataExport.objects.create(user=user)
+    DataExport.objects.filter(user=user).update(requested_at=when)
+    user.time_zone = "Asia/Tokyo"  # 17:46 there
+    user.save(update_fields=["time_zone"])
+    security = client.get(reverse("privacy:security")).content.decode()
+    export = client.get(reverse("privacy:export")).content.decode()
+    assert ">25 Nov 2026, 17:46</time> · " in security
+    assert ">25 Nov 2026, 17:46</time>: " in export
+    for page in (security, export):
+        assert "a.m." not in page and "p.m." not in page

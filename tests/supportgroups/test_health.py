@@ -50,6 +50,7 @@ def test_healthz_says_503_naming_redis_when_redis_is_down():
         "SECRET_KEY": "test",
     }
     env.pop("CELERY_BROKER_URL", None)
+    env.pop("CACHE_URL", None)  # the cache follows REDIS_URL, so it is down too
     code = (
         "import json; from django.test import Client; "
         "r = Client(HTTP_HOST='localhost').get('/healthz'); "
