@@ -250,6 +250,9 @@ def hand_on(request, slug):
 def invite(request, slug):
     """Invite a member by name (they are notified) or make a link, shown once, to pass on."""
     group, access = _managed(request, slug)
+    if group.is_archived:
+        messages.error(request, _("This group is archived, so it is read-only."))
+        return redirect("groups:manage", slug=group.slug)
     form = InvitationForm(request.POST)
     if not form.is_valid():
         return _render_manage(request, group, access, form)

@@ -4,6 +4,7 @@ the expiry, through the same membership rules as every other way in."""
 from datetime import timedelta
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -135,7 +136,21 @@ def test_people_already_in_or_removed_cannot_be_invited(group, facilitator, stat
 def test_archived_group_takes_no_invitations(group, facilitator):
     group.is_archived = True
     group.save()
+    response = logged_in(facilitator).post(invite_url(group), {"days": 7}, follow=True)
+    assert "archived, so it is read-only" in response.content.decode()
+    assert not GroupInvitation.objects.exists()
+    with pytest.raises(ValidationError):
+        invitations.create(group=group, by=facilitator)
+
+
+def test_a_finished_cohort_takes_no_invitations(group, facilitator):
+    today = timezone.localdate()
+    group.kind = "cohort"
+    group.cohort_starts_on = today - timedelta(days=60)
+    group.cohort_ends_on = today - timedelta(days=2)
+    group.save()
     response = logged_in(facilitator).post(invite_url(group), {"days": 7})
+    assert response.status_code == 200
     assert "no longer takes new members" in response.content.decode()
     assert not GroupInvitation.objects.exists()
 
@@ -292,8 +307,8 @@ def test_an_invitation_answers_a_pending_request(facilitator, group):
 def test_a_removed_person_cannot_come_back_through_a_link(group, facilitator):
     removed = MembershipFactory(group=group, state="removed").user
     invitation, token = invitations.create(group=group, by=facilitator)
-    response = logged_in(removed).post(invitations.accept_path(token))
-    assert response.status_code == 302
+    response = logged_in(removed).post(invitations.accept_path(token), follow=True)
+    assert "removed you from this group" in response.content.decode()
     assert state_of(removed, group) == "removed"
     invitation.refresh_from_db()
     assert invitation.used_at is None  # still usable by the person it was meant for
@@ -338,6 +353,15 @@ def test_unknown_tokens_are_404_and_name_nothing(group, facilitator, token):
         assert "Quiet Harbour" not in response.content.decode()
 
 
+def test_opening_a_link_when_already_a_member_does_not_use_it_up(group, facilitator):
+    member = MembershipFactory(group=group).user
+    invitation, token = invitations.create(group=group, by=facilitator)
+    assert logged_in(member).post(invitations.accept_path(token)).status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.used_at is None
+    assert not MembershipEvent.objects.filter(membership__user=member).exists()
+
+
 def test_a_personal_invitation_is_404_for_anyone_else(group, facilitator):
     invitee = UserFactory()
     _, token = invitations.create(group=group, by=facilitator, invitee=invitee)
@@ -361,3 +385,16 @@ def test_invitation_slug_is_reserved():
     group = SupportGroupFactory.build(slug="invitations")
     with pytest.raises(ValidationError):
         group.full_clean()
+
+
+def test_admin_lists_invitations_read_only_without_the_hash(group, facilitator):
+    invitation, _ = invitations.create(group=group, by=facilitator, invitee=UserFactory())
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    TOTP.activate(staff, generate_totp_secret())  # staff reach /admin/ only with MFA
+    client = logged_in(staff)
+    listing = client.get("/admin/groups/groupinvitation/?q=Quiet")
+    assert listing.status_code == 200 and "Quiet Harbour" in listing.content.decode()
+    page = client.get(f"/admin/groups/groupinvitation/{invitation.pk}/change/")
+    assert page.status_code == 200
+    assert invitation.token_hash not in page.content.decode()
+    assert client.get("/admin/groups/groupinvitation/add/").status_code == 403
