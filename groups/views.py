@@ -4,12 +4,14 @@ Outsiders asking for a group's private pages get 404, so a private page's existe
 revealed; members without the right to manage get 403.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -270,12 +272,14 @@ def invite(request, slug):
             % {"name": invitation.invitee.display_name},
         )
         return redirect("groups:manage", slug=group.slug)
-    link = request.build_absolute_uri(invitations.accept_path(token))
-    return render(
+    link = settings.SITE_URL + invitations.accept_path(token)
+    response = render(
         request,
         "groups/invitation_created.html",
         {"group": group, "access": access, "invitation": invitation, "link": link},
     )
+    add_never_cache_headers(response)  # the page holds the only copy of the token
+    return response
 
 
 @require_POST

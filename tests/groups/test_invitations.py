@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -47,8 +48,10 @@ def make_link(client, group, days=7) -> str:
     """Create a link invitation through the tools page and return its path."""
     response = client.post(invite_url(group), {"display_name": "", "days": days})
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
     link = response.context["link"]
-    return link[link.index("/groups/") :]
+    assert link.startswith(settings.SITE_URL)
+    return link[len(settings.SITE_URL) :]
 
 
 def state_of(user, group) -> str | None:
