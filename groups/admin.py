@@ -6,7 +6,15 @@ from django.utils.translation import ngettext
 from supportgroups.privacy.audit import AuditedAdminMixin
 
 from . import services
-from .models import Audience, CancerType, Language, Membership, MembershipEvent, SupportGroup
+from .models import (
+    Audience,
+    CancerType,
+    GroupInvitation,
+    Language,
+    Membership,
+    MembershipEvent,
+    SupportGroup,
+)
 
 
 @admin.register(CancerType, Audience)
@@ -101,3 +109,21 @@ class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
         self.message_user(
             request, ngettext("%d request approved.", "%d requests approved.", approved) % approved
         )
+
+
+@admin.register(GroupInvitation)
+class GroupInvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations are made and withdrawn in the facilitator tools, and the token
+    itself is never stored, so there is nothing useful to edit here."""
+
+    list_display = ["group", "invitee", "created_by", "created_at", "expires_at", "used_at"]
+    list_filter = ["created_at"]
+    list_select_related = ["group", "invitee", "created_by"]
+    search_fields = ["group__name", "invitee__display_name", "created_by__display_name"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

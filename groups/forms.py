@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import permissions, selectors
+from supportgroups.models import User
+
+from . import invitations, permissions, selectors
 from .countries import is_country_code
 from .models import SupportGroup
 
@@ -139,3 +141,30 @@ class GroupForm(forms.ModelForm):
         if data.get("kind") == SupportGroup.Kind.COHORT and not data.get("cohort_starts_on"):
             self.add_error("cohort_starts_on", _("A cohort needs a start date."))
         return data
+
+
+class InvitationForm(forms.Form):
+    """Invite one member by display name, or (name left empty) make a single-use link."""
+
+    invitee = None
+
+    display_name = forms.CharField(
+        label=_("Member's display name (optional)"),
+        required=False,
+        max_length=40,
+        help_text=_("Leave empty to make a link you can send to someone yourself."),
+    )
+    days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        min_value=1,
+        max_value=invitations.MAX_DAYS,
+        initial=invitations.DEFAULT_DAYS,
+    )
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if name:
+            self.invitee = User.objects.filter(display_name__iexact=name, is_active=True).first()
+            if self.invitee is None:
+                raise forms.ValidationError(_("No member has that display name."))
+        return name

@@ -54,7 +54,7 @@ class Language(models.Model):
 
 
 # Paths under /groups/ that are pages of their own, so no group may take them as its slug.
-RESERVED_SLUGS = frozenset({"mine"})
+RESERVED_SLUGS = frozenset({"mine", "invitations"})
 
 
 def validate_group_slug(value: str) -> None:
@@ -261,6 +261,7 @@ class MembershipEvent(models.Model):
         REMOVED = "removed", _("Removed")
         PROMOTED = "promoted", _("Made a co-facilitator")
         HANDED_ON = "handed_on", _("Moved on from a finished cohort")
+        INVITED = "invited", _("Joined by invitation")
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -280,3 +281,55 @@ class MembershipEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class GroupInvitation(models.Model):
+    """A facilitator's single-use, expiring invitation to a group.
+
+    Only a SHA-256 hash of the token is stored, so a database copy cannot be used to join a
+    group; the token itself is shown once (link invitations) or sent in the invitee's own
+    notification. An invitation with an invitee can only be accepted by that person.
+    Invitations are never deleted by the tools, only revoked, so facilitators see who came in
+    through which invitation.
+    """
+
+    group = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="invitations")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invitee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="group_invitations",
+        help_text=_("The one person who may accept it; empty for a link anyone may use once."),
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["group", "used_at"], name="invitation_open_idx")]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.group} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_open(self) -> bool:
+        """Still usable: not accepted, withdrawn or expired."""
+        return self.used_at is None and self.revoked_at is None and not self.is_expired

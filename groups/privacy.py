@@ -14,7 +14,7 @@ from supportgroups.privacy.registry import (
 )
 from supportgroups.services import notify
 
-from .models import Membership, MembershipEvent
+from .models import GroupInvitation, Membership, MembershipEvent
 
 
 def _export_memberships(user, rows):
@@ -51,6 +51,31 @@ register(
     "other people's memberships, so they are not exported; the history is kept for the group "
     "with the former-member placeholder as actor. A person's own membership history is exported "
     "with their memberships and deleted with them.",
+)
+
+
+def _export_invitations(user, rows):
+    """Invitations the person sent, received or accepted: the group and the dates, never the
+    token's hash, and no other person's name."""
+    return [
+        {
+            "group": i.group.name,
+            "sent_by_me": i.created_by_id == user.pk,
+            "created_at": i.created_at,
+            "expires_at": i.expires_at,
+            "used_at": i.used_at,
+            "revoked_at": i.revoked_at,
+        }
+        for i in rows.select_related("group")
+    ]
+
+
+register(
+    GroupInvitation,
+    on_delete="delete",
+    why="An invitation is between a facilitator and one person; once either account is gone it "
+    "has no use (a membership that came from it keeps its own history).",
+    export=_export_invitations,
 )
 
 

@@ -15,7 +15,15 @@ from django.utils import timezone
 from supportgroups.models import User
 
 from .countries import country_choices
-from .models import Audience, CancerType, Language, Membership, MembershipEvent, SupportGroup
+from .models import (
+    Audience,
+    CancerType,
+    GroupInvitation,
+    Language,
+    Membership,
+    MembershipEvent,
+    SupportGroup,
+)
 
 State = Membership.State
 
@@ -197,3 +205,10 @@ def recent_events(*, group: SupportGroup, limit: int = 30) -> QuerySet[Membershi
     return MembershipEvent.objects.filter(membership__group=group).select_related(
         "membership__user", "actor"
     )[:limit]
+
+
+def open_invitations(*, group: SupportGroup) -> QuerySet[GroupInvitation]:
+    """Invitations that can still be accepted, for the tools page (where they can be revoked)."""
+    return GroupInvitation.objects.filter(
+        group=group, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("invitee", "created_by")

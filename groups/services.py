@@ -125,6 +125,34 @@ def join(
 
 
 @transaction.atomic
+def admit_invited(*, user, group: SupportGroup, invited_by=None) -> Membership:
+    """Let someone a facilitator invited in, skipping the join policy (the invitation is the
+    facilitator's yes) but not capacity, cohort or removal rules.
+
+    Active and waitlisted people keep their membership as it is; a pending request is
+    answered by the invitation. A full group or a cohort that has started puts the person on
+    the waitlist; archived groups, finished cohorts and removed people are refused.
+    """
+    group = _lock(group)
+    membership = Membership.objects.filter(user=user, group=group).first()
+    if membership and membership.state in (State.ACTIVE, State.WAITLISTED):
+        return membership
+    if group.is_archived or group.cohort_has_ended():
+        raise MembershipError(_("This group no longer takes new members."))
+    if membership and membership.state == State.REMOVED:
+        raise MembershipError(
+            _("A facilitator removed you from this group, so you can't rejoin it.")
+        )
+    if membership is None:
+        membership = Membership(user=user, group=group)
+    membership.role = Membership.Role.MEMBER
+    note = _("Invited by %(name)s") % {"name": invited_by.display_name} if invited_by else ""
+    if _has_free_place(group) and not group.cohort_has_started():
+        return _set_state(membership, State.ACTIVE, Kind.INVITED, actor=user, message=note)
+    return _set_state(membership, State.WAITLISTED, Kind.WAITLISTED, actor=user, message=note)
+
+
+@transaction.atomic
 def approve(*, membership: Membership, by, message: str = "") -> Membership:
     """Say yes to a request (a full group puts the person on its waitlist), or let someone
     on the waitlist in now, ahead of their turn if the facilitator chooses."""

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.directory, name="directory"),
     # "mine" is a reserved slug (groups.models.RESERVED_SLUGS), so no group can hide this page.
     path("mine/", views.my_groups, name="mine"),
+    # "invitations" is reserved too, so no group's pages collide with invitation links.
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/join/", views.join, name="join"),
     path("<slug:slug>/leave/", views.leave, name="leave"),
@@ -15,6 +17,12 @@ urlpatterns = [
     path("<slug:slug>/manage/", views.manage, name="manage"),
     path("<slug:slug>/manage/edit/", views.edit, name="edit"),
     path("<slug:slug>/manage/hand-on/", views.hand_on, name="hand_on"),
+    path("<slug:slug>/manage/invitations/", views.invite, name="invite"),
+    path(
+        "<slug:slug>/manage/invitations/<int:invitation_id>/revoke/",
+        views.revoke_invitation,
+        name="revoke_invitation",
+    ),
     path(
         "<slug:slug>/manage/<int:membership_id>/<slug:action>/",
         views.decide,

@@ -4,21 +4,23 @@ Outsiders asking for a group's private pages get 404, so a private page's existe
 revealed; members without the right to manage get 403.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from supportgroups.markdown import render_markdown
 
-from . import permissions, selectors, services
-from .forms import DecisionForm, DirectoryFilterForm, GroupForm, JoinForm
-from .models import Membership, SupportGroup
+from . import invitations, permissions, selectors, services
+from .forms import DecisionForm, DirectoryFilterForm, GroupForm, InvitationForm, JoinForm
+from .models import GroupInvitation, Membership, SupportGroup
 
 PAGE_SIZE = 12
 MEMBERSHIP_IN_PROGRESS = (
@@ -166,6 +168,10 @@ def my_groups(request):
 
 def manage(request, slug):
     group, access = _managed(request, slug)
+    return _render_manage(request, group, access, InvitationForm())
+
+
+def _render_manage(request, group, access, invitation_form):
     context = {
         "group": group,
         "access": access,
@@ -175,6 +181,8 @@ def manage(request, slug):
         "events": selectors.recent_events(group=group),
         "free_places": selectors.free_places(group=group),
         "decision_form": DecisionForm(),
+        "invitations": selectors.open_invitations(group=group),
+        "invitation_form": invitation_form,
     }
     return render(request, "groups/manage.html", context)
 
@@ -238,3 +246,77 @@ def hand_on(request, slug):
             request, _("%(count)d members moved on to the alumni group.") % {"count": count}
         )
     return redirect("groups:manage", slug=group.slug)
+
+
+@require_POST
+def invite(request, slug):
+    """Invite a member by name (they are notified) or make a link, shown once, to pass on."""
+    group, access = _managed(request, slug)
+    if group.is_archived:
+        messages.error(request, _("This group is archived, so it is read-only."))
+        return redirect("groups:manage", slug=group.slug)
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        return _render_manage(request, group, access, form)
+    try:
+        invitation, token = invitations.create(
+            group=group, by=request.user, invitee=form.invitee, days=form.cleaned_data["days"]
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _render_manage(request, group, access, form)
+    if invitation.invitee_id:
+        messages.success(
+            request,
+            _("%(name)s has been invited and will see it in their notifications.")
+            % {"name": invitation.invitee.display_name},
+        )
+        return redirect("groups:manage", slug=group.slug)
+    link = settings.SITE_URL + invitations.accept_path(token)
+    response = render(
+        request,
+        "groups/invitation_created.html",
+        {"group": group, "access": access, "invitation": invitation, "link": link},
+    )
+    add_never_cache_headers(response)  # the page holds the only copy of the token
+    return response
+
+
+@require_POST
+def revoke_invitation(request, slug, invitation_id):
+    group, access = _managed(request, slug)
+    invitation = get_object_or_404(GroupInvitation, pk=invitation_id, group=group)
+    try:
+        invitations.revoke(invitation=invitation, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The invitation is withdrawn."))
+    return redirect("groups:manage", slug=group.slug)
+
+
+@login_required
+def invitation(request, token):
+    """GET shows what the invitation is for; POST accepts it.
+
+    An unknown token, or one meant for someone else, is a 404 that names no group; a real
+    invitation that can no longer be used says why (410), still without naming the group.
+    """
+    found = invitations.find(token=token, user=request.user)
+    if found is None:
+        raise Http404
+    problem = invitations.problem(found, user=request.user)
+    if problem is None and request.method == "POST":
+        try:
+            membership = invitations.accept(invitation=found, user=request.user)
+        except invitations.InvitationUnusable as exc:
+            problem = " ".join(exc.messages)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(found.group)
+        else:
+            messages.success(request, _state_message(membership.state))
+            return redirect(found.group)
+    if problem:
+        return render(request, "groups/invitation.html", {"problem": problem}, status=410)
+    return render(request, "groups/invitation.html", {"invitation": found, "group": found.group})

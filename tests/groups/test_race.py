@@ -1,4 +1,5 @@
-"""Two people racing for the last place: real threads, real PostgreSQL row locks."""
+"""Two people racing for the last place, or for one invitation link: real threads, real
+PostgreSQL row locks."""
 
 import threading
 import time
@@ -6,9 +7,9 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
-from groups import services
-from groups.models import Membership, SupportGroup
-from tests.factories import SupportGroupFactory, UserFactory
+from groups import invitations, services
+from groups.models import GroupInvitation, Membership, SupportGroup
+from tests.factories import FacilitatorMembershipFactory, SupportGroupFactory, UserFactory
 
 
 def _lock_waiters() -> int:
@@ -54,3 +55,40 @@ def test_two_people_racing_for_the_last_place_cannot_both_get_in():
     assert not errors
     states = sorted(Membership.objects.filter(group=group).values_list("state", flat=True))
     assert states == [Membership.State.ACTIVE, Membership.State.WAITLISTED]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_racing_with_one_invitation_link_cannot_both_use_it():
+    group = SupportGroupFactory(join_policy="invitation")
+    facilitator = FacilitatorMembershipFactory(group=group).user
+    invitation, _ = invitations.create(group=group, by=facilitator)
+    racers = [UserFactory(), UserFactory()]
+    refused: list[BaseException] = []
+    errors: list[BaseException] = []
+
+    def accept(user):
+        try:
+            invitations.accept(invitation=invitation, user=user)
+        except invitations.InvitationUnusable as exc:
+            refused.append(exc)
+        except BaseException as exc:  # surfaced by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=accept, args=(person,)) for person in racers]
+    # Hold the invitation's row lock so both accepts queue on it, then let them go together.
+    with transaction.atomic():
+        GroupInvitation.objects.select_for_update().get(pk=invitation.pk)
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 10
+        while _lock_waiters() < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _lock_waiters() == 2, "both accepts must wait on the invitation's row lock"
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert not errors
+    assert len(refused) == 1
+    assert Membership.objects.filter(group=group, role="member").count() == 1

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from groups import invitations
 from groups.models import Membership
 from tests.factories import (
     FacilitatorMembershipFactory,
@@ -169,16 +170,18 @@ def test_manage_page_query_count_is_constant(django_assert_num_queries):
         MembershipFactory(group=group)
         MembershipFactory(group=group, state="pending", screening_answers={"Q": "A"})
         MembershipFactory(group=group, state="waitlisted")
+        invitations.create(group=group, by=facilitator, invitee=UserFactory())
+        invitations.create(group=group, by=facilitator)
 
     add_people()
     # session, user, unread notifications, group, the viewer's membership, free places,
-    # pending requests, waitlist, members, history, and the header's moderation link (the
-    # viewer's facilitated groups, see moderation.context_processors).
-    with django_assert_num_queries(11):
+    # pending requests, waitlist, members, history, open invitations, and the header's
+    # moderation link (the viewer's facilitated groups, see moderation.context_processors).
+    with django_assert_num_queries(12):
         client.get(url)
     for _ in range(4):
         add_people()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert response.status_code == 200
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from forums import services as forum_services
 from forums.models import DigestItem
+from groups import invitations
 from groups.chat import services as chat_services
 from groups.chat.models import RoomMute
 from groups.meetings.models import RSVP, CalendarFeed, ReminderDelivery, ReminderPreference
@@ -34,6 +35,7 @@ from supportgroups.privacy import services
 from supportgroups.services import notify
 from tests.factories import (
     BoardFactory,
+    FacilitatorMembershipFactory,
     MeetingSeriesFactory,
     MembershipFactory,
     OccurrenceFactory,
@@ -53,6 +55,8 @@ def give_everything(user):
     group = MembershipFactory(user=user, join_note="My mum has lymphoma").group
     other_membership = MembershipFactory(group=group, user=other)
     MembershipEvent.objects.create(membership=other_membership, kind="approved", actor=user)
+    invited_to = FacilitatorMembershipFactory(user=other).group
+    invitations.create(group=invited_to, by=other, invitee=user)
     _forums(user, other)
     _chat(user, group)
     _meetings(user, group)
