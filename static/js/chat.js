@@ -23,7 +23,8 @@
   const heartbeatMs = Number(root.dataset.heartbeat) * 1000;
   const historyPage = Number(root.dataset.historyPage);
   const clock = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-    hour: "2-digit", minute: "2-digit", timeZone: root.dataset.timeZone || undefined,
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23",  // 24-hour, like the rest of the site
+    timeZone: root.dataset.timeZone || undefined,
   });
   const fmt = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
 

@@ -59,8 +59,8 @@ def group_alive(pgid: int) -> bool:
     return True
 
 
-@pytest.mark.slow
-def test_embedded_default_stack_serves_pages_and_runs_tasks(tmp_path):
+def embedded_env(tmp_path) -> dict[str, str]:
+    """No DATABASE_URL, REDIS_URL, SECRET_KEY: the embedded defaults, migrated."""
     env = {
         "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
         "HOME": os.environ.get("HOME", str(tmp_path)),
@@ -68,9 +68,52 @@ def test_embedded_default_stack_serves_pages_and_runs_tasks(tmp_path):
         "DEBUG": "1",
         "VAR_DIR": str(tmp_path / "var"),
         "PYTHONUNBUFFERED": "1",
-    }  # no DATABASE_URL, REDIS_URL, SECRET_KEY: the embedded defaults
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    return env
+
+
+# Reads, then writes, inside one transaction: what a task's get_or_create does.
+READ_THEN_WRITE = """
+import time
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+for i in range(60):
+    with transaction.atomic():
+        Session.objects.filter(session_key__startswith="k").count()
+        time.sleep(0.002)
+        Session.objects.update_or_create(
+            session_key=f"k{i}", defaults={"session_data": "x", "expire_date": timezone.now()}
+        )
+"""
+
+
+@pytest.mark.slow
+def test_web_and_worker_processes_can_write_sqlite_at_once(tmp_path):
+    """The demo's web and worker share one SQLite file: concurrent writers wait, never fail."""
+    env = embedded_env(tmp_path)
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "shell", "-c", READ_THEN_WRITE],
+            cwd=ROOT,
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    errors = [writer.communicate(timeout=120)[1] for writer in writers]
+    assert all(writer.returncode == 0 for writer in writers), errors
+    assert not any("database is locked" in error for error in errors)
+
+
+@pytest.mark.slow
+def test_embedded_default_stack_serves_pages_and_runs_tasks(tmp_path):
+    env = embedded_env(tmp_path)
     manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
 
     port = free_port()
     log_path = tmp_path / "honcho.log"
