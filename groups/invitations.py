@@ -57,11 +57,26 @@ def find(*, token: str, user) -> GroupInvitation | None:
     return invitation
 
 
+def current_membership(invitation: GroupInvitation, *, user) -> Membership | None:
+    """The person's active or waitlisted place in the invitation's group, if they have one.
+
+    Such a person has nothing to accept (the page says so instead of offering Accept), and
+    accepting anyway changes nothing and does not use the invitation up.
+    """
+    return Membership.objects.filter(
+        user=user, group=invitation.group_id, state__in=(State.ACTIVE, State.WAITLISTED)
+    ).first()
+
+
 def problem(invitation: GroupInvitation, *, user) -> str | None:
-    """Why this person cannot use the invitation now, or None. Accepting twice is no problem."""
+    """Why this person cannot use the invitation now, or None.
+
+    A used invitation is spent even for the person who used it: if they have left since, the
+    link must not let them back into an invitation-only group without a new yes.
+    """
     if invitation.used_at is not None:
         if invitation.accepted_by_id == user.pk:
-            return None
+            return _("You have already used this invitation. Ask the facilitator for a new one.")
         return _("This invitation has already been used. Ask the facilitator for a new one.")
     if invitation.revoked_at is not None:
         return _("This invitation was withdrawn by the group's facilitators.")
@@ -143,12 +158,12 @@ def accept(*, invitation: GroupInvitation, user) -> Membership:
         .select_related("group", "created_by")
         .get(pk=invitation.pk)
     )
+    existing = current_membership(invitation, user=user)
+    if existing is not None:
+        return existing
     reason = problem(invitation, user=user)
     if reason:
         raise InvitationUnusable(reason)
-    existing = Membership.objects.filter(user=user, group=invitation.group).first()
-    if existing and existing.state in (State.ACTIVE, State.WAITLISTED):
-        return existing
     membership = services.admit_invited(
         user=user, group=invitation.group, invited_by=invitation.created_by
     )

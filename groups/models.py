@@ -330,6 +330,14 @@ class GroupInvitation(models.Model):
         return self.expires_at <= timezone.now()
 
     @property
+    def label(self) -> str:
+        """A short reference telling open invitations apart on the tools page.
+
+        Six hex characters of the hash say nothing usable about the token itself.
+        """
+        return self.token_hash[:6]
+
+    @property
     def is_open(self) -> bool:
         """Still usable: not accepted, withdrawn or expired."""
         return self.used_at is None and self.revoked_at is None and not self.is_expired

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<slug:slug>/manage/edit/", views.edit, name="edit"),
     path("<slug:slug>/manage/hand-on/", views.hand_on, name="hand_on"),
     path("<slug:slug>/manage/invitations/", views.invite, name="invite"),
+    path("<slug:slug>/manage/invitations/link/", views.invitation_link, name="invitation_link"),
     path(
         "<slug:slug>/manage/invitations/<int:invitation_id>/revoke/",
         views.revoke_invitation,

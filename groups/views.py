@@ -272,7 +272,22 @@ def invite(request, slug):
             % {"name": invitation.invitee.display_name},
         )
         return redirect("groups:manage", slug=group.slug)
-    link = settings.SITE_URL + invitations.accept_path(token)
+    # Post/Redirect/Get: a reload of the link page must not make another invitation. The
+    # token waits in the session only until the link page pops it.
+    request.session[_link_session_key(group)] = {"id": invitation.pk, "token": token}
+    return redirect("groups:invitation_link", slug=group.slug)
+
+
+def _link_session_key(group) -> str:
+    return f"groups:invitation-link:{group.pk}"
+
+
+def invitation_link(request, slug):
+    """Show a new link invitation once; a reload says it was shown instead of showing it again."""
+    group, access = _managed(request, slug)
+    stash = request.session.pop(_link_session_key(group), None)
+    invitation = group.invitations.filter(pk=stash["id"]).first() if stash else None
+    link = settings.SITE_URL + invitations.accept_path(stash["token"]) if invitation else None
     response = render(
         request,
         "groups/invitation_created.html",
@@ -299,13 +314,17 @@ def revoke_invitation(request, slug, invitation_id):
 def invitation(request, token):
     """GET shows what the invitation is for; POST accepts it.
 
+    Someone already active or waitlisted in the group is told so and offered no Accept
+    button; a POST from them changes nothing and leaves the invitation unused.
+
     An unknown token, or one meant for someone else, is a 404 that names no group; a real
     invitation that can no longer be used says why (410), still without naming the group.
     """
     found = invitations.find(token=token, user=request.user)
     if found is None:
         raise Http404
-    problem = invitations.problem(found, user=request.user)
+    membership = invitations.current_membership(found, user=request.user)
+    problem = None if membership else invitations.problem(found, user=request.user)
     if problem is None and request.method == "POST":
         try:
             membership = invitations.accept(invitation=found, user=request.user)
@@ -319,4 +338,5 @@ def invitation(request, token):
             return redirect(found.group)
     if problem:
         return render(request, "groups/invitation.html", {"problem": problem}, status=410)
-    return render(request, "groups/invitation.html", {"invitation": found, "group": found.group})
+    context = {"invitation": found, "group": found.group, "membership": membership}
+    return render(request, "groups/invitation.html", context)

@@ -44,9 +44,18 @@ def invite_url(group) -> str:
     return reverse("groups:invite", kwargs={"slug": group.slug})
 
 
+def link_page_url(group) -> str:
+    return reverse("groups:invitation_link", kwargs={"slug": group.slug})
+
+
 def make_link(client, group, days=7) -> str:
-    """Create a link invitation through the tools page and return its path."""
+    """Create a link invitation through the tools page and return its path.
+
+    The POST redirects (Post/Redirect/Get) to a page that shows the link once.
+    """
     response = client.post(invite_url(group), {"display_name": "", "days": days})
+    assert response.status_code == 302 and response.url == link_page_url(group)
+    response = client.get(response.url)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     link = response.context["link"]
@@ -71,6 +80,51 @@ def test_link_invitation_is_shown_once_and_stored_hashed(group, facilitator):
     manage = logged_in(facilitator).get(reverse("groups:manage", kwargs={"slug": group.slug}))
     assert token not in manage.content.decode()  # listed for revoking, never shown again
     assert "Link" in manage.content.decode()
+
+
+def test_reloading_the_link_page_shows_no_link_and_makes_no_new_invitation(group, facilitator):
+    client = logged_in(facilitator)
+    path = make_link(client, group)
+    token = path.rstrip("/").rsplit("/", 1)[1]
+    assert token not in str(dict(client.session))  # popped from the session once shown
+    reload = client.get(link_page_url(group))
+    assert reload.status_code == 200
+    assert "no-store" in reload["Cache-Control"]
+    body = reload.content.decode()
+    assert token not in body and "was shown once" in body
+    assert 'id="invitation-link"' not in body
+    assert GroupInvitation.objects.count() == 1
+
+
+def test_the_link_page_shows_only_this_groups_new_link(group, facilitator):
+    """A link made for one group is not shown on another group's link page."""
+    other = FacilitatorMembershipFactory(user=facilitator).group
+    client = logged_in(facilitator)
+    client.post(invite_url(group), {"display_name": "", "days": 7})
+    assert client.get(link_page_url(other)).context["link"] is None
+    assert client.get(link_page_url(group)).context["link"]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider", "member"])
+def test_only_facilitators_open_the_link_page(group, who):
+    client = {
+        "anonymous": Client,
+        "outsider": lambda: logged_in(UserFactory()),
+        "member": lambda: logged_in(MembershipFactory(group=group).user),
+    }[who]()
+    assert client.get(link_page_url(group)).status_code == (403 if who == "member" else 404)
+
+
+def test_open_invitations_can_be_told_apart(group, facilitator):
+    client = logged_in(facilitator)
+    make_link(client, group)
+    make_link(client, group)
+    first, second = GroupInvitation.objects.order_by("pk")
+    assert first.label != second.label and len(first.label) == 6
+    body = client.get(reverse("groups:manage", kwargs={"slug": group.slug})).content.decode()
+    assert f'<code class="invitation-ref">{first.label}</code>' in body
+    assert f'<code class="invitation-ref">{second.label}</code>' in body
+    assert timezone.localtime(first.created_at).strftime("made %-d %b %Y, %H:%M") in body
 
 
 def test_inviting_a_member_by_name_notifies_them_with_an_accept_link(group, facilitator):
@@ -359,10 +413,50 @@ def test_unknown_tokens_are_404_and_name_nothing(group, facilitator, token):
 def test_opening_a_link_when_already_a_member_does_not_use_it_up(group, facilitator):
     member = MembershipFactory(group=group).user
     invitation, token = invitations.create(group=group, by=facilitator)
-    assert logged_in(member).post(invitations.accept_path(token)).status_code == 302
+    client = logged_in(member)
+    page = client.get(invitations.accept_path(token))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "You are already a member of this group" in body
+    assert f'href="{group.get_absolute_url()}"' in body
+    assert "Accept the invitation" not in body
+    assert '<form method="post">' not in body  # the accept form (sign-out has an action)
+    for _attempt in range(2):  # POSTing anyway is harmless, twice over
+        assert client.post(invitations.accept_path(token)).status_code == 302
     invitation.refresh_from_db()
     assert invitation.used_at is None
     assert not MembershipEvent.objects.filter(membership__user=member).exists()
+    assert state_of(member, group) == "active"
+
+
+def test_the_person_who_used_the_link_is_told_they_are_a_member(group, facilitator):
+    _, token = invitations.create(group=group, by=facilitator)
+    person = UserFactory()
+    client = logged_in(person)
+    client.post(invitations.accept_path(token))
+    body = client.get(invitations.accept_path(token)).content.decode()
+    assert "You are already a member of this group" in body
+    assert "Accept the invitation" not in body
+
+
+def test_a_waitlisted_person_is_told_they_are_waiting(group, facilitator):
+    MembershipFactory(group=group, state="waitlisted", user=(person := UserFactory()))
+    _, token = invitations.create(group=group, by=facilitator)
+    body = logged_in(person).get(invitations.accept_path(token)).content.decode()
+    assert "already on this group's waitlist" in body
+    assert "Accept the invitation" not in body
+
+
+def test_a_used_link_does_not_let_its_user_back_in_after_leaving(group, facilitator):
+    _, token = invitations.create(group=group, by=facilitator)
+    person = UserFactory()
+    client = logged_in(person)
+    client.post(invitations.accept_path(token))
+    services.leave(user=person, group=group)
+    response = client.post(invitations.accept_path(token))
+    assert response.status_code == 410
+    assert "already used this invitation" in response.content.decode()
+    assert state_of(person, group) == "left"
 
 
 def test_a_personal_invitation_is_404_for_anyone_else(group, facilitator):
