@@ -149,3 +149,21 @@ def test_backfill_migration_suffixes_later_look_alikes():
     assert keys[later.pk] == f"sam~{later.pk}"
     assert keys[other.pk] == "robin"
     assert keys[blank.pk] is None
+
+
+def test_admin_user_forms_refuse_look_alikes_as_a_field_error(rf):
+    from django.contrib import admin
+
+    UserFactory(display_name="Sam")
+    other = UserFactory()
+    user_admin = admin.site._registry[User]
+    request = rf.get("/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    change_form = user_admin.get_form(request, other)(
+        data={"email": other.email, "display_name": "Sаm", "time_zone": "UTC"}, instance=other
+    )
+    assert change_form.errors["display_name"] == [TOO_CLOSE]
+    add_form = user_admin.get_form(request)(
+        data={"email": "x@example.org", "display_name": "S.A.M", "usable_password": "false"}
+    )
+    assert add_form.errors["display_name"] == [TOO_CLOSE]
