@@ -1,12 +1,37 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Notification, User
+from .names import TOO_CLOSE
+from .selectors import display_name_in_use
+
+
+class LookAlikeNameCheck:
+    """Staff get the same look-alike check as members, as a field error rather than the
+    unique index's IntegrityError (role words stay allowed: staff may name a staff account)."""
+
+    def clean_display_name(self):
+        name = self.cleaned_data["display_name"]
+        if display_name_in_use(name, exclude_pk=self.instance.pk):
+            raise forms.ValidationError(TOO_CLOSE)
+        return name
+
+
+class UserChangeForm(LookAlikeNameCheck, auth_forms.UserChangeForm):
+    pass
+
+
+class UserCreationForm(LookAlikeNameCheck, auth_forms.AdminUserCreationForm):
+    pass
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
     ordering = ["email"]
     list_display = [
         "email",

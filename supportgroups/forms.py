@@ -1,26 +1,13 @@
-import re
-import unicodedata
 import zoneinfo
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .names import TOO_CLOSE, claims_a_role, name_key
+from .selectors import display_name_in_use
 
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
-
-# A display name is what others see beside every post and chat message, so a name such as
-# "Sam (facilitator)" would pass for the badge the site shows real facilitators and staff.
-# Whole words only (no letter either side; "SamNurse" counts as two words), so "Nursery Rhyme"
-# or "Staffordshire" stay fine.
-ROLE_WORDS = ("facilitator", "moderator", "admin", "staff", "professional", "nurse", "doctor")
-_ROLE_WORD = re.compile(r"(?<![^\W\d_])(?:" + "|".join(ROLE_WORDS) + r")s?(?![^\W\d_])")
-_CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
-
-
-def claims_a_role(name: str) -> bool:
-    words = _CAMEL_HUMP.sub(" ", unicodedata.normalize("NFKC", name))
-    return _ROLE_WORD.search(words.casefold()) is not None
 
 
 class DisplayNameMixin:
@@ -28,6 +15,8 @@ class DisplayNameMixin:
         name = self.cleaned_data["display_name"].strip()
         if "@" in name:
             raise forms.ValidationError(_("Please don't use an email address as a display name."))
+        if not name_key(name):
+            raise forms.ValidationError(_("Please use at least one letter or number."))
         if claims_a_role(name):
             raise forms.ValidationError(
                 _(
@@ -35,11 +24,8 @@ class DisplayNameMixin:
                     "staff, nurse or doctor: the site shows real roles with a badge of its own."
                 )
             )
-        others = User.objects.filter(display_name__iexact=name)
-        if self.instance_pk is not None:
-            others = others.exclude(pk=self.instance_pk)
-        if others.exists():
-            raise forms.ValidationError(_("That display name is taken. Please choose another."))
+        if display_name_in_use(name, exclude_pk=self.instance_pk):
+            raise forms.ValidationError(TOO_CLOSE)
         return name
 
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from .names import name_key
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -55,6 +57,9 @@ class User(AbstractUser):
         max_length=40,
         help_text=_("Shown to others instead of your real name. You can change it later."),
     )
+    # supportgroups.names.name_key(display_name): look-alike names ("Sаm", "S a m") share it,
+    # so the unique index refuses them. NULL for a blank name (an account mid-creation).
+    display_name_key = models.TextField(null=True, unique=True, editable=False)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )
@@ -84,6 +89,19 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or f"member {self.pk}"
+
+    def save(self, *args, **kwargs):
+        """Keep the derived `display_name_key` in step with `display_name`.
+
+        Pure derivation, no other logic: doing it here means every writer (sign-up, profile,
+        admin, create_user, factories, the former-member placeholder) stays in step, and the
+        unique index on the key then refuses look-alikes whoever wrote them.
+        """
+        self.display_name_key = name_key(self.display_name) or None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "display_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "display_name_key"}
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.display_name

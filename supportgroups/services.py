@@ -4,9 +4,9 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from .models import Notification, User
+from .names import TOO_CLOSE
 
 PROFILE_FIELDS = ["display_name", "time_zone", "about_role"]
 
@@ -17,16 +17,15 @@ def update_profile(*, user: User, display_name: str, time_zone: str, about_role:
     user.time_zone = time_zone
     user.about_role = about_role
     try:
-        user.full_clean(exclude=["password"])
+        # The key is derived on save; the unique index on it decides (caught below).
+        user.full_clean(exclude=["password", "display_name_key"])
         with transaction.atomic():
             user.save(update_fields=PROFILE_FIELDS)
-    except IntegrityError as exc:  # someone took the name between the check and the save
-        user.refresh_from_db(fields=PROFILE_FIELDS)
-        raise ValidationError(
-            {"display_name": _("That display name is taken. Please choose another.")}
-        ) from exc
+    except IntegrityError as exc:  # someone took the name (or a look-alike) since the form check
+        user.refresh_from_db(fields=[*PROFILE_FIELDS, "display_name_key"])
+        raise ValidationError({"display_name": TOO_CLOSE}) from exc
     except ValidationError:
-        user.refresh_from_db(fields=PROFILE_FIELDS)
+        user.refresh_from_db(fields=[*PROFILE_FIELDS, "display_name_key"])
         raise
     return user
 

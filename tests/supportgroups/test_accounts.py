@@ -103,7 +103,7 @@ def test_sign_up_with_bad_input_shows_errors_and_keeps_what_was_typed(client):
     assert 'value="taken name"' in page
     assert '<option value="Europe/London" selected>' in page
     assert page.count("is-invalid") >= 3  # email, display name, second password
-    assert "That display name is taken" in page
+    assert "too close to one already in use" in page
     assert User.objects.count() == 1
 
 
@@ -117,7 +117,7 @@ def test_profile_with_bad_input_shows_errors_and_keeps_what_was_typed(member_cli
     page = response.content.decode()
     assert 'value="SOMEONE ELSE"' in page
     assert '<option value="bereaved" selected>' in page
-    assert "That display name is taken" in page
+    assert "too close to one already in use" in page
     assert "Select a valid choice" in page  # the unknown time zone
     user.refresh_from_db()
     assert user.display_name.startswith("Member ")
