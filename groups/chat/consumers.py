@@ -28,7 +28,17 @@ from .models import ChatRoom
 
 CLOSE_FORBIDDEN = 4403
 # Actions that write or read the database on the client's say-so take a rate-limit token.
-LIMITED_ACTIONS = {"send", "edit", "history", "report", "remove", "mute", "room", "live"}
+LIMITED_ACTIONS = {
+    "send",
+    "edit",
+    "history",
+    "fetch_after",
+    "report",
+    "remove",
+    "mute",
+    "room",
+    "live",
+}
 
 
 def _as_int(value, default: int | None = None) -> int | None:
@@ -111,6 +121,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         """The room's state and the messages the client lacks (see selectors)."""
         room = ChatRoom.objects.select_related("group", "live_facilitator").get(pk=self.room.pk)
         self.room = room
+        # Read before the messages: every sequence up to here is committed, so the client may
+        # count itself complete up to it even where a message is hidden or held from it.
+        up_to = room.last_sequence
         changes, reset = ([], []), last_seen is None
         if not reset:
             limit = settings.CHAT_CATCH_UP_LIMIT
@@ -133,6 +146,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             "room": selectors.serialize_room(room),
             "messages": [selectors.serialize_message(m) for m in [*messages, *changes[0]]],
             "removed": changes[1],
+            "up_to": up_to,
             "muted_until": mute.until.isoformat() if mute else None,
         }
 
@@ -266,9 +280,12 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             frames.append({"type": "crisis", "html": html})
         return frames
 
-    def _do_history(self, content: dict) -> list[dict]:
+    def _check_can_read(self) -> None:
         if not permissions.can_view_private(self.user, self.room.group):
             raise services.ChatRefused("forbidden", _("You no longer have access to this room."))
+
+    def _do_history(self, content: dict) -> list[dict]:
+        self._check_can_read()
         messages = selectors.messages_before(
             room=self.room, user=self.user, before=_as_int(content.get("before"), 0)
         )
@@ -277,6 +294,34 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 "type": "history",
                 "messages": [selectors.serialize_message(m) for m in messages],
                 "has_more": len(messages) == settings.CHAT_HISTORY_PAGE,
+            }
+        ]
+
+    def _do_fetch_after(self, content: dict) -> list[dict]:
+        """The messages after the client's highest contiguous id: fills a gap in live delivery.
+
+        With several daphne processes two messages are published independently after commit,
+        so a client can hear 6 before 5; it asks here when 5 does not follow within a moment.
+        ``up_to`` is read before the messages, so the client is complete up to it even where a
+        sequence is hidden or held from it and will never arrive.
+        """
+        self._check_can_read()
+        after = max(_as_int(content.get("after"), 0), 0)
+        up_to = ChatRoom.objects.values_list("last_sequence", flat=True).get(pk=self.room.pk)
+        limit = settings.CHAT_CATCH_UP_LIMIT
+        messages = selectors.messages_after(
+            room=self.room, user=self.user, after=after, limit=limit
+        )
+        has_more = len(messages) == limit
+        if has_more:
+            up_to = messages[-1].sequence
+        return [
+            {
+                "type": "after",
+                "after": after,
+                "up_to": max(up_to, after),
+                "messages": [selectors.serialize_message(m) for m in messages],
+                "has_more": has_more,
             }
         ]
 

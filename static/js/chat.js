@@ -1,6 +1,8 @@
 // Live chat room client. The server saves each message before anyone hears of it; this script
-// remembers the last message id and revision it saw and asks for what it missed on reconnect,
-// drops duplicates by id, and resends unacknowledged messages with the same client_msg_id.
+// remembers the highest message id it has without a gap (contiguous, not merely the highest seen)
+// and the revision, asks for what it missed on reconnect or when a gap in live delivery is not
+// filled within a moment, drops duplicates by id, and resends unacknowledged messages with the
+// same client_msg_id.
 "use strict";
 
 (() => {
@@ -29,7 +31,10 @@
   const fmt = (template, values) => template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
 
   const state = {
-    lastSeen: Number(root.dataset.lastSeenId), rev: Number(root.dataset.rev),
+    // Every message up to `contiguous` is here (or hidden from this person); `ahead` holds ids
+    // that arrived early. With several daphne processes 6 can arrive before 5.
+    contiguous: Number(root.dataset.lastSeenId), ahead: new Set(), gapTimer: null,
+    rev: Number(root.dataset.rev),
     socket: null, online: false, closedForGood: false, retries: 0, retryTimer: null,
     lastPong: 0, lastTyping: 0, typingTimer: null, editing: null, lastEdit: null,
     mutedUntil: null,
@@ -112,11 +117,34 @@
     return l.scrollHeight - l.scrollTop - l.clientHeight < 80;
   }
 
+  // The gap after `contiguous` closes up to `upTo` (a server reply covers it), then through any
+  // ids that arrived early. While a gap remains, ask for the messages after `contiguous` if it
+  // is not filled within GAP_WAIT_MS; asking again every GAP_WAIT_MS until it is.
+  const GAP_WAIT_MS = 1500;
+  function advance(upTo = state.contiguous) {
+    state.contiguous = Math.max(state.contiguous, upTo);
+    state.ahead.forEach((id) => { if (id <= state.contiguous) state.ahead.delete(id); });
+    while (state.ahead.delete(state.contiguous + 1)) state.contiguous += 1;
+    if (!state.ahead.size) {
+      clearTimeout(state.gapTimer);
+      state.gapTimer = null;
+    } else if (!state.gapTimer) {
+      state.gapTimer = setTimeout(fillGap, GAP_WAIT_MS);
+    }
+  }
+
+  function fillGap() {
+    state.gapTimer = null;
+    if (!state.ahead.size) return;
+    sendFrame({ type: "fetch_after", after: state.contiguous });
+    state.gapTimer = setTimeout(fillGap, GAP_WAIT_MS);
+  }
+
   // Insert or update one message; a copy we already have (same id, same revision) is dropped.
   function upsert(m, { announce = false } = {}) {
     outbox.delete(m.client_msg_id);
     if (state.lastEdit?.id === m.id) state.lastEdit = null;
-    state.lastSeen = Math.max(state.lastSeen, m.id);
+    if (m.id > state.contiguous) { state.ahead.add(m.id); advance(); }
     state.rev = Math.max(state.rev, m.rev);
     const known = rendered.get(m.id);
     if (known && known.rev >= m.rev) return;
@@ -214,7 +242,7 @@
     clearTimeout(state.retryTimer);
     if (state.closedForGood || state.socket) return;
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const query = `last_seen_id=${state.lastSeen}&rev=${state.rev}`;
+    const query = `last_seen_id=${state.contiguous}&rev=${state.rev}`;
     let socket;
     try {
       socket = new WebSocket(`${scheme}//${location.host}${root.dataset.wsPath}?${query}`);
@@ -283,11 +311,15 @@
   function handle(frame) {
     switch (frame.type) {
       case "welcome":
-        if (frame.reset) { els.list.replaceChildren(); rendered.clear(); }
+        if (frame.reset) {
+          els.list.replaceChildren(); rendered.clear();
+          state.contiguous = 0; state.ahead.clear();
+        }
         applyRoom(frame.room);
         state.rev = Math.max(state.rev, frame.room.last_revision);
-        const before = state.lastSeen;
+        const before = state.contiguous;
         frame.messages.forEach((m) => upsert(m));
+        advance(frame.up_to);
         const missed = frame.messages.filter((m) => m.id > before && m.author_id !== me).length;
         if (missed && !frame.reset) els.announcer.textContent = fmt(S.caughtUp, { count: missed });
         frame.removed.forEach(removeMessage);
@@ -299,6 +331,11 @@
         break;
       case "message": upsert(frame.message, { announce: true }); break;
       case "removed": removeMessage(frame.id); break;
+      case "after":
+        frame.messages.forEach((m) => upsert(m, { announce: true }));
+        advance(frame.up_to);
+        if (frame.has_more) sendFrame({ type: "fetch_after", after: state.contiguous });
+        break;
       case "history":
         frame.messages.forEach((m) => upsert(m));
         els.older.hidden = !frame.has_more;
@@ -312,6 +349,7 @@
       case "typing": showTyping(frame.name); break;
       case "muted": setMuted(frame.until); break;
       case "error": {
+        if (frame.action === "fetch_after") break; // the gap timer asks again
         const edit = frame.action === "edit" ? state.lastEdit : null;
         const pending = outbox.get(frame.client_msg_id) ?? edit;
         outbox.delete(frame.client_msg_id);

@@ -5,11 +5,15 @@ import time
 import uuid
 
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.db import transaction
 from django.test import Client
 
-from groups.chat import services
+from groups.chat import selectors, services
+from groups.chat.models import ChatMessage, ChatRoom
 from supportgroups.asgi import application
 
 ORIGIN = b"http://127.0.0.1"
@@ -92,3 +96,29 @@ def post(room_people, author_key, body):
     return services.post_message(
         room=room, author=room_people[author_key], body=body, client_msg_id=uuid.uuid4()
     ).message
+
+
+def save_unpublished(*, group, author, body: str) -> ChatMessage:
+    """Store a message as post_message does but without its broadcast: the publish of another
+    daphne process that is late (or lost for one socket)."""
+    with transaction.atomic():
+        room = ChatRoom.objects.select_for_update().get(group=group)
+        room.last_sequence += 1
+        room.last_revision += 1
+        room.save(update_fields=["last_sequence", "last_revision"])
+        return ChatMessage.objects.create(
+            room=room,
+            sequence=room.last_sequence,
+            revision=room.last_revision,
+            author=author,
+            body=body,
+            client_msg_id=uuid.uuid4(),
+        )
+
+
+async def publish(message: ChatMessage) -> None:
+    """The live broadcast of one stored message, through the real channel layer."""
+    frame = await database_sync_to_async(selectors.serialize_message)(message)
+    await get_channel_layer().group_send(
+        message.room.group_name, {"type": "chat.message", "message": frame}
+    )

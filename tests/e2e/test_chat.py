@@ -177,3 +177,37 @@ def test_facilitator_badge_and_a_removed_member_keeps_the_draft_but_cannot_send(
     )
     alice_context.close()
     fac_context.close()
+
+
+def _late_publish(group, author):
+    """Store two messages, publish only the second (another daphne process's publish is late)."""
+    from asgiref.sync import async_to_sync
+    from django.db import connection
+
+    from tests.chat.sockets import publish, save_unpublished
+
+    try:
+        save_unpublished(group=group, author=author, body="the one published late")
+        async_to_sync(publish)(save_unpublished(group=group, author=author, body="the next one"))
+    finally:
+        connection.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_a_gap_in_live_delivery_is_filled_in_order(browser, daphne_url):
+    group = SupportGroupFactory()
+    alice = MembershipFactory(group=group).user
+    bob = MembershipFactory(group=group).user
+    context, page = _signed_in_page(browser, daphne_url, alice)
+    page.goto(f"/chat/{group.slug}/")
+    expect(page.locator("#chat-send")).to_be_enabled()
+    # In its own thread, as in the test above (Playwright's loop runs in this one).
+    writer = threading.Thread(target=_late_publish, args=(group, bob))
+    writer.start()
+    writer.join()
+    # chat.js keeps the early one, waits a moment, then asks for what follows its contiguous id.
+    expect(page.locator(".chat-message .chat-body")).to_have_text(
+        ["the one published late", "the next one"], timeout=10_000
+    )
+    context.close()
