@@ -1,9 +1,14 @@
 """allauth hooks for this site's User model."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.cache import add_never_cache_headers
 
 from supportgroups.models import Memorial
+from supportgroups.names import TOO_CLOSE
+from supportgroups.selectors import display_name_in_use
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -15,7 +20,19 @@ class AccountAdapter(DefaultAccountAdapter):
         """
         user.display_name = form.cleaned_data["display_name"]
         user.time_zone = form.cleaned_data["time_zone"]
-        return super().save_user(request, user, form, commit=commit)
+        if not commit:
+            return super().save_user(request, user, form, commit=False)
+        try:
+            with transaction.atomic():
+                return super().save_user(request, user, form, commit=True)
+        except IntegrityError:
+            # The form checked the name, but someone took it (or a look-alike) since: the loser
+            # of that race gets the form back instead of a 500. The insert was rolled back, and
+            # allauth makes the EmailAddress only after this returns, so nothing is left behind.
+            if not display_name_in_use(user.display_name):
+                raise  # some other constraint: not ours to explain
+            form.add_error("display_name", TOO_CLOSE)
+            raise ImmediateHttpResponse(_signup_form_again(request, form)) from None
 
     def send_mail(self, template_prefix, email, context):
         """Send allauth's own emails (verification, password reset, "unknown account", codes)
@@ -28,6 +45,18 @@ class AccountAdapter(DefaultAccountAdapter):
         if _is_memorialised_address(email, user=context.get("user")):
             return
         super().send_mail(template_prefix, email, context)
+
+
+def _signup_form_again(request, form):
+    """allauth's own sign-up page for `form`, with its errors and what was typed (allauth's
+    AccountMiddleware returns it when the ImmediateHttpResponse escapes the view)."""
+    from allauth.account.views import SignupView  # the view module imports this adapter's base
+
+    view = SignupView()
+    view.setup(request)
+    response = view.form_invalid(form).render()
+    add_never_cache_headers(response)  # the exception skips the view's never_cache
+    return response
 
 
 def _is_memorialised_address(email: str, *, user) -> bool:
