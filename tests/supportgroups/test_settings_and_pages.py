@@ -86,24 +86,46 @@ def test_privacy_and_terms_pages(client, name):
     assert b'<main id="main"' in response.content
 
 
-def test_production_refuses_to_start_without_a_secret_key():
+@pytest.mark.parametrize(
+    "start",
+    [
+        "import supportgroups.wsgi",
+        "import supportgroups.asgi",
+        "import django; django.setup(); from supportgroups.celery import _require_secret_key; "
+        "_require_secret_key()",
+    ],
+    ids=["gunicorn", "daphne", "celery"],
+)
+def test_production_refuses_to_start_without_a_secret_key(start):
+    run = _python_without_secret_key(start)
+    assert run.returncode != 0
+    assert "Set SECRET_KEY" in run.stderr
+
+
+def test_commands_that_need_no_key_run_without_one():
+    run = _python_without_secret_key(
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('makemigrations', '--check', '--dry-run')"
+    )
+    assert run.returncode == 0, run.stderr
+
+
+def _python_without_secret_key(code: str):
     import os
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     from django.conf import settings
 
-    run = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "-c", code],
         cwd=settings.BASE_DIR,
         env={**env, "DJANGO_SETTINGS_MODULE": "supportgroups.settings"},
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert run.returncode != 0
-    assert "Set SECRET_KEY" in run.stderr
 
 
 def test_notifications_page_costs_the_same_for_few_and_many(member_client, user):
