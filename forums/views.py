@@ -120,31 +120,44 @@ def board(request, slug):
     )
 
 
+def _preview_or_write(request, form, write):
+    """A valid POST is either previewed or written through the service.
+
+    Returns (response after writing, preview HTML, refusal); a refusal's message is on the form,
+    which still holds everything the person typed.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None, None, None
+    if _wants_preview(request):
+        return None, render_markdown(form.cleaned_data["body"]), None
+    try:
+        created = write(form.cleaned_data)
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return None, None, exc
+    return _after_write(request, created), None, None
+
+
 @login_required
 def new_thread(request, slug):
     board = selectors.board_by_slug(slug=slug)
     access = _writable_board(request, board)
     form = ThreadForm(request.POST or None, board=board)
-    preview = refused = None
-    if request.method == "POST" and form.is_valid():
-        if _wants_preview(request):
-            preview = render_markdown(form.cleaned_data["body"])
-        else:
-            try:
-                written = services.create_thread(
-                    author=request.user,
-                    board=board,
-                    title=form.cleaned_data["title"],
-                    body=form.cleaned_data["body"],
-                    content_warning=form.cleaned_data["content_warning"],
-                    topics=form.cleaned_data["topics"],
-                    is_anonymous=form.cleaned_data.get("is_anonymous", False),
-                )
-            except ValidationError as exc:
-                _add_errors(form, exc)
-                refused = exc
-            else:
-                return _after_write(request, written)
+    written, preview, refused = _preview_or_write(
+        request,
+        form,
+        lambda data: services.create_thread(
+            author=request.user,
+            board=board,
+            title=data["title"],
+            body=data["body"],
+            content_warning=data["content_warning"],
+            topics=data["topics"],
+            is_anonymous=data.get("is_anonymous", False),
+        ),
+    )
+    if written is not None:
+        return written
     return _form_response(
         request,
         "forums/thread_form.html",
@@ -193,25 +206,20 @@ def reply(request, pk):
     if parent and request.GET.get("quote") and parent.thread_id == thread.pk:
         initial["body"] = "\n".join(f"> {line}" for line in parent.body.splitlines()) + "\n\n"
     form = PostForm(request.POST or None, board=thread.board, initial=initial)
-    preview = refused = None
-    if request.method == "POST" and form.is_valid():
-        if _wants_preview(request):
-            preview = render_markdown(form.cleaned_data["body"])
-        else:
-            try:
-                written = services.create_reply(
-                    author=request.user,
-                    thread=thread,
-                    parent=parent,
-                    body=form.cleaned_data["body"],
-                    content_warning=form.cleaned_data["content_warning"],
-                    is_anonymous=form.cleaned_data.get("is_anonymous", False),
-                )
-            except ValidationError as exc:
-                _add_errors(form, exc)
-                refused = exc
-            else:
-                return _after_write(request, written)
+    written, preview, refused = _preview_or_write(
+        request,
+        form,
+        lambda data: services.create_reply(
+            author=request.user,
+            thread=thread,
+            parent=parent,
+            body=data["body"],
+            content_warning=data["content_warning"],
+            is_anonymous=data.get("is_anonymous", False),
+        ),
+    )
+    if written is not None:
+        return written
     if parent is not None and not permissions.can_read_board(request.user, parent.thread.board):
         parent = None  # never echo a post from a board the writer cannot read
     return _form_response(

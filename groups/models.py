@@ -69,14 +69,6 @@ class SupportGroupQuerySet(models.QuerySet):
         """What the public directory shows: listed and not archived."""
         return self.filter(is_listed=True, is_archived=False)
 
-    def visible_to(self, user):
-        """Groups a person may open: listed or unlisted ones, plus any they belong to.
-
-        Unlisted groups are reachable by link, so every group page is "visible"; the private
-        parts of a group are guarded by groups.permissions, not here.
-        """
-        return self.all()
-
     def with_member(self, user):
         return self.filter(
             memberships__user=user,

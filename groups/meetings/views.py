@@ -57,7 +57,7 @@ def my_meetings(request):
 
 @login_required
 def series_create(request, slug):
-    group = get_object_or_404(SupportGroup.objects.visible_to(request.user), slug=slug)
+    group = get_object_or_404(SupportGroup, slug=slug)
     permissions.require_manage(request.user, group)
     form = SeriesForm(request.POST or None, initial={"time_zone": group.time_zone})
     if request.method == "POST" and form.is_valid():
