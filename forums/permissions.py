@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from groups import permissions as group_permissions
+from groups import policy
 from groups.models import SupportGroup
 
 from .models import Board, Post
@@ -67,11 +69,23 @@ def can_post_in(user, board: Board) -> bool:
     return has_verified_email(user)
 
 
-def can_write_now(user, board: Board) -> bool:
-    """can_post_in, and not silenced, suspended or muted in this group by moderation."""
-    from moderation.selectors import can_post
+def write_verdict(user, board: Board) -> policy.Verdict:
+    """The site's one write policy for this board (groups.policy), plus the public boards' own
+    rule: a verified email address."""
+    if board.is_private:
+        return policy.write_verdict(user, board.group, access=_group_access(user, board))
+    verdict = policy.write_verdict(user, None)
+    if verdict and not has_verified_email(user):
+        return policy.Verdict(
+            allowed=False,
+            code="unverified",
+            reason=_("Confirm your email address to write on the public boards."),
+        )
+    return verdict
 
-    return can_post_in(user, board) and can_post(user, board.group_id)
+
+def can_write_now(user, board: Board) -> bool:
+    return write_verdict(user, board).allowed
 
 
 def is_indexable(board: Board) -> bool:

@@ -65,14 +65,25 @@ def is_silenced(user) -> bool:
     return _active_sanctions(user).filter(kind=Sanction.Kind.SILENCE).exists()
 
 
-def can_post(user, group_id: int | None = None) -> bool:
-    """May this person post now (in this group)? Forums and chat ask before every post."""
-    if not (user.is_authenticated and user.is_active):
-        return False
+# The sanction a person is told about when several hold: the heaviest first.
+_SEVERITY = {Sanction.Kind.SUSPEND: 0, Sanction.Kind.SILENCE: 1, Sanction.Kind.MUTE: 2}
+
+
+def blocking_sanction(user, group_id: int | None = None) -> Sanction | None:
+    """The sanction that stops this person writing (in this group) now, if any: a suspension,
+    a site-wide silence, or a mute in this group. One query."""
     blocking = Q(kind=Sanction.Kind.SILENCE) | Q(kind=Sanction.Kind.SUSPEND)
     if group_id is not None:
         blocking |= Q(kind=Sanction.Kind.MUTE, group_id=group_id)
-    return not _active_sanctions(user).filter(blocking).exists()
+    found = list(_active_sanctions(user).filter(blocking))
+    return min(found, key=lambda s: _SEVERITY[s.kind], default=None)
+
+
+def can_post(user, group_id: int | None = None) -> bool:
+    """May this person post now (in this group)? See groups.policy for the whole rule."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return blocking_sanction(user, group_id) is None
 
 
 def visible_items(user) -> QuerySet[ReviewItem]:

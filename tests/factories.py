@@ -197,6 +197,36 @@ def moderation_records_for(user, other):
     OnDutyShiftFactory(user=user)
 
 
+def sanction(user, kind: str, *, group=None, until=None):
+    """An active moderation sanction on `user` (warn, silence, mute in `group`, suspend), with
+    the queue item and audit row every real sanction has. Suspension deactivates the account,
+    as moderation's own action does."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from moderation.models import AuditLogEntry, ReviewItem, Sanction
+
+    item, _created = ReviewItem.objects.get_or_create(
+        content_type=ContentType.objects.get_for_model(user),
+        object_id=user.pk,
+        defaults={"author": user, "opened_at": timezone.now()},
+    )
+    entry = AuditLogEntry.objects.create(
+        item=item, action=kind, subject=user, reason="Test sanction"
+    )
+    if kind == "suspend":
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    return Sanction.objects.create(
+        user=user,
+        kind=kind,
+        group_id=group.pk if group is not None else None,
+        until=until,
+        reason="Test sanction",
+        action=entry,
+    )
+
+
 # --- resources -------------------------------------------------------------------------------
 
 
