@@ -236,6 +236,11 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours stand in front (1 behind the compose stack's nginx). Each appends the
+# address it saw to X-Forwarded-For, so the visitor is that many hops from the right; anything
+# further left was written by the visitor. 0 (no proxy) ignores the header: per-IP sign-in limits
+# then key on the connection's own address, as they must when nobody vouches for the header.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 CSRF_FAILURE_VIEW = "supportgroups.views.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
