@@ -316,7 +316,8 @@ RESOURCES_PAGE_SIZE = 20
 RESOURCES_SUGGESTIONS_PER_DAY = 10  # per member: each one lands in the facilitators' queue
 RESOURCES_LINK_CHECK_TIMEOUT = 10  # seconds, for HEAD and again for the GET fallback
 RESOURCES_LINK_CHECK_FAILURES_BEFORE_BROKEN = 2  # timeouts / 5xx in a row before "broken"
-# Members suggest addresses, so the checker never reaches private hosts (tests turn this on).
+# Members suggest addresses, so the checker never reaches private hosts; tests turn this on to
+# let it reach their local server (loopback only, any port).
 RESOURCES_LINK_CHECK_ALLOW_PRIVATE = env.bool("RESOURCES_LINK_CHECK_ALLOW_PRIVATE", default=False)
 CELERY_BEAT_SCHEDULE["resources-check-links-weekly"] = {
     "task": "resources.tasks.check_all_links",
