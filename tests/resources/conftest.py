@@ -1,9 +1,12 @@
+import contextlib
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote
 
 import pytest
+import trustme
 from django.contrib.auth.models import Permission
 from django.test import Client
 
@@ -88,23 +91,45 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def local_server(settings):
-    """A real HTTP server on 127.0.0.1 for the link checker; never the internet. The checker
+@contextlib.contextmanager
+def _serving(settings, tls: ssl.SSLContext | None = None):
+    """A real HTTP(S) server on 127.0.0.1 for the link checker; never the internet. The checker
     may reach this machine's own addresses while it runs (nothing else private)."""
     settings.RESOURCES_LINK_CHECK_ALLOW_PRIVATE = True
     settings.RESOURCES_LINK_CHECK_TIMEOUT = 0.5
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    if tls:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     server.daemon_threads = True
     server.block_on_close = False
     server.hosts = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def local_server(settings):
+    with _serving(settings) as server:
+        yield server
 
 
 @pytest.fixture
 def local_site(local_server) -> str:
     return f"http://127.0.0.1:{local_server.server_address[1]}"
+
+
+@pytest.fixture
+def tls_site(settings, monkeypatch, tmp_path):
+    """The same pages over https, with a certificate for links.example.org only, from a
+    throwaway authority the checker trusts through OpenSSL's own SSL_CERT_FILE."""
+    authority = trustme.CA()
+    authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("links.example.org").configure_cert(tls)
+    with _serving(settings, tls) as server:
+        yield server

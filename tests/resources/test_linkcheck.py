@@ -183,3 +183,15 @@ def test_environment_proxies_are_not_used(local_site, monkeypatch):
     for name in ("no_proxy", "NO_PROXY"):
         monkeypatch.delenv(name, raising=False)
     assert probe(f"{local_site}/ok").outcome == linkcheck.Outcome.OK
+
+
+def test_https_is_checked_for_the_sites_name_on_the_vetted_address(tls_site, dns):
+    port = tls_site.server_address[1]
+    dns.answers["links.example.org"] = [["127.0.0.1"], ["10.9.9.9"]]
+    assert probe(f"https://links.example.org:{port}/ok").outcome == linkcheck.Outcome.OK
+    assert tls_site.hosts == [f"links.example.org:{port}"]
+    # The certificate names links.example.org: any other name at that address fails its check.
+    dns.answers["impostor.example.org"] = [["127.0.0.1"]]
+    assert probe(f"https://impostor.example.org:{port}/ok") == linkcheck.Probe(
+        linkcheck.Outcome.UNCERTAIN, "could not connect (SSLCertVerificationError)"
+    )
