@@ -70,7 +70,7 @@ def _resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
-def _allowed(address: str, port: int, usual_port: int) -> None:
+def _ensure_allowed(address: str, port: int, usual_port: int) -> None:
     ip = ipaddress.ip_address(address.split("%")[0])  # drop an IPv6 zone
     if settings.RESOURCES_LINK_CHECK_ALLOW_PRIVATE and ip.is_loopback:
         return  # the tests' local server
@@ -92,7 +92,7 @@ def _vet(url: str) -> _Target:
     if not addresses:
         raise UnsafeAddress("unknown host")
     for address in addresses:  # one inside address is enough to refuse the name
-        _allowed(address, port, WEB_PORTS[parts.scheme])
+        _ensure_allowed(address, port, WEB_PORTS[parts.scheme])
     path = parts.path or "/"
     return _Target(
         scheme=parts.scheme,
