@@ -45,7 +45,9 @@ PERSONAS = {
     "site moderator": ("site_mod", "member", EVERY_ACTION),
     "facilitator, staff wrote it": ("fac_here", "staff", FACILITATOR_ACTIONS - SANCTIONS),
     "facilitator, site moderator wrote it": (
-        "fac_here", "moderate_all", FACILITATOR_ACTIONS - SANCTIONS,
+        "fac_here",
+        "moderate_all",
+        FACILITATOR_ACTIONS - SANCTIONS,
     ),  # fmt: skip
     "site moderator, staff wrote it": ("site_mod", "staff", EVERY_ACTION),
     "facilitator, own post": ("fac_here", "fac_here", set()),
