@@ -83,7 +83,8 @@ def test_a_message_about_a_decision_reaches_the_moderators_not_the_reporter(
     response = client.post(reverse("moderation:write", args=[hide.pk]), {"body": "Sorry"})
     assert response.status_code == 302
     assert ItemNote.objects.get(from_author=True).item == item
-    told = set(Notification.objects.filter(title="A member wrote about your decision").values_list("user", flat=True))
+    wrote = Notification.objects.filter(title="A member wrote about your decision")
+    told = set(wrote.values_list("user", flat=True))
     assert facilitator.pk in told and reporter.pk not in told and author.pk not in told
     assert colleague.pk not in told  # the moderator who decided is the one to answer
     assert not any(reporter.email in m.to for m in mail.outbox)
