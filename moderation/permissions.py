@@ -70,6 +70,10 @@ def shows_queue_link(user) -> bool:
 
 
 def can_view_item(user, item: ReviewItem) -> bool:
+    """Nobody sees an item about what they wrote (or their appeal): it would tell them who
+    reported them, and it is never theirs to handle."""
+    if item.author_id is not None and item.author_id == user.pk:
+        return False
     if is_site_moderator(user):
         return True
     return item.group_id is not None and item.group_id in facilitated_group_ids(user)
@@ -85,6 +89,7 @@ def item_moderators(item: ReviewItem) -> list:
     staff = get_user_model().objects.filter(is_active=True).filter(Q(is_staff=True) | _MODERATE_ALL)
     for user in staff.distinct():
         users[user.pk] = user
+    users.pop(item.author_id, None)  # never the person it is about
     return list(users.values())
 
 
@@ -101,7 +106,7 @@ def refusal(user, *, group_id: int | None, subject, rule: Rule) -> str | None:
     """Why this person may not take an action under rule about subject (the author of the
     content, or the member themselves) in group_id, or None if they may."""
     site = is_site_moderator(user)
-    if not site and (group_id is None or group_id not in facilitated_group_ids(user)):
+    if not moderates_group(user, group_id):
         return _("Only the facilitators of this group and site moderators can do this.")
     if subject is not None and subject.pk == user.pk:
         return _("This is about something you wrote: another moderator will handle it.")
@@ -146,6 +151,12 @@ def original_moderator_id(item: ReviewItem) -> int | None:
         AuditLogEntry.objects.filter(appeal__pk=item.object_id)
         .values_list("actor_id", flat=True)
         .first()
+    )
+
+
+def moderates_group(user, group_id: int | None) -> bool:
+    return is_site_moderator(user) or (
+        group_id is not None and group_id in facilitated_group_ids(user)
     )
 
 

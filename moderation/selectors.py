@@ -76,9 +76,11 @@ def can_post(user, group_id: int | None = None) -> bool:
 
 
 def visible_items(user) -> QuerySet[ReviewItem]:
+    """What permissions.can_view_item allows, as a queryset."""
+    items = ReviewItem.objects.exclude(author_id=user.pk)
     if permissions.is_site_moderator(user):
-        return ReviewItem.objects.all()
-    return ReviewItem.objects.filter(group_id__in=permissions.facilitated_group_ids(user))
+        return items
+    return items.filter(group_id__in=permissions.facilitated_group_ids(user))
 
 
 AGES = {"1h": timedelta(hours=1), "24h": timedelta(days=1), "7d": timedelta(days=7)}

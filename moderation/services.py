@@ -146,7 +146,7 @@ def tell_site_moderators(item: ReviewItem, *, reason: str, besides=None) -> None
     """Each site moderator finds an escalated item in their notifications as well as on the
     dashboard."""
     for person in permissions.item_moderators(item):
-        if person != besides and person != item.author and permissions.is_site_moderator(person):
+        if person != besides and permissions.is_site_moderator(person):
             notify(
                 user=person,
                 kind="moderation",
@@ -382,9 +382,9 @@ def check_appeal_page_rate(user) -> None:
 def _answerers(action: AuditLogEntry, user) -> list:
     """Who reads a member's message about a decision: the moderator who took it, while they
     still moderate the item, else everyone who does. Never the member, never a reporter."""
-    item = action.item
-    actor = action.actor
-    if actor is not None and actor != user and permissions.can_view_item(actor, item):
+    item, actor = action.item, action.actor
+    group_id = action.detail.get("group_id") or item.group_id
+    if actor is not None and actor != user and permissions.moderates_group(actor, group_id):
         return [actor]
     return [person for person in permissions.item_moderators(item) if person != user]
 
