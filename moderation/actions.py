@@ -256,11 +256,12 @@ def _sanction(kind: str, *, group: bool = False, until: datetime | None = None):
 
 
 def _record_sanction(entry: AuditLogEntry, kind: str) -> None:
+    until = entry.detail.get("until")
     Sanction.objects.create(
         user_id=entry.subject_id,
         kind=kind,
         group_id=entry.detail.get("group_id"),
-        until=entry.detail.get("until"),
+        until=until and datetime.fromisoformat(until),
         reason=entry.reason,
         action=entry,
     )
