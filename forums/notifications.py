@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from supportgroups.models import Notification, User
 from supportgroups.privacy.email import send_user_email
-from supportgroups.privacy.permissions import can_contact
 from supportgroups.services import notify
 
 from . import permissions
@@ -52,12 +51,8 @@ def public_label(post: Post) -> str:
 
 
 def deliver_post_notifications(*, post_id: int) -> None:
-    post = (
-        Post.objects.select_related("thread__board__group", "author")
-        .filter(pk=post_id, is_held=False, hidden_at__isnull=True)
-        .first()
-    )
-    if post is None:
+    post = Post.objects.select_related("thread__board__group", "author").filter(pk=post_id).first()
+    if post is None or not post.is_shown_to_all:
         return
     thread, board = post.thread, post.thread.board
     recipients: dict[int, tuple[User, str]] = {}
@@ -74,8 +69,8 @@ def deliver_post_notifications(*, post_id: int) -> None:
     for person, reason in recipients.values():
         if not permissions.can_read_board(person, board):
             continue
-        if post.author is not None and not can_contact(post.author, person):
-            continue  # a block (either way), a memorial or a closed account
+        if not permissions.may_be_told_about(person, post):
+            continue  # a block (either way, unless anonymous), a memorial or a closed account
         with transaction.atomic():
             _item, created = DigestItem.objects.get_or_create(
                 user=person, post=post, defaults={"reason": reason}
@@ -125,7 +120,7 @@ def send_digest(*, user_id: int) -> int:
             "url": settings.SITE_URL + item.post.get_absolute_url(),
         }
         for item in items
-        if not item.post.is_removed and not item.post.is_hidden
+        if item.post.is_shown_to_all  # held, hidden or removed since: not a word of it
     ]
     DigestItem.objects.filter(pk__in=[i.pk for i in items]).update(sent_at=timezone.now())
     if not lines:

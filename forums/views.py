@@ -21,7 +21,7 @@ from supportgroups.privacy.middleware import allow_indexing
 
 from . import permissions, search, selectors, services
 from .forms import EditPostForm, PostForm, PreferencesForm, ThreadForm
-from .models import Board, Post, Thread, Topic
+from .models import Board, Thread, Topic
 
 
 def _readable_board(request, board: Board) -> permissions.BoardAccess:
@@ -200,10 +200,11 @@ def thread(request, pk):
 def reply(request, pk):
     thread = get_object_or_404(Thread.objects.select_related("board__group"), pk=pk)
     access = _writable_board(request, thread.board)
-    parent_id = request.POST.get("parent") or request.GET.get("parent")
-    parent = Post.objects.filter(pk=parent_id).first() if str(parent_id).isdigit() else None
+    parent = selectors.post_or_none(request.POST.get("parent") or request.GET.get("parent"))
+    # The service refuses a parent it may not take; the page only ever echoes one that stands.
+    shown_parent = parent if parent and permissions.can_quote(parent, thread=thread) else None
     initial = {"parent": parent.pk if parent else None}
-    if parent and request.GET.get("quote") and parent.thread_id == thread.pk:
+    if shown_parent and request.GET.get("quote"):
         initial["body"] = "\n".join(f"> {line}" for line in parent.body.splitlines()) + "\n\n"
     form = PostForm(request.POST or None, board=thread.board, initial=initial)
     written, preview, refused = _preview_or_write(
@@ -220,13 +221,9 @@ def reply(request, pk):
     )
     if written is not None:
         return written
-    if parent is not None and not permissions.can_read_board(request.user, parent.thread.board):
-        parent = None  # never echo a post from a board the writer cannot read
+    context = {"thread": thread, "access": access, "form": form, "preview": preview}
     return _form_response(
-        request,
-        "forums/reply_form.html",
-        {"thread": thread, "access": access, "form": form, "parent": parent, "preview": preview},
-        refused,
+        request, "forums/reply_form.html", {**context, "parent": shown_parent}, refused
     )
 
 
