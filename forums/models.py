@@ -191,12 +191,16 @@ class Post(models.Model):
     def moderation_group_id(self) -> int | None:
         return self.thread.board.group_id
 
+    def removal_copy(self) -> "PostRevision | None":
+        """The words as they were when moderation removed the post (stamped with its time)."""
+        if not self.is_removed_by_moderators:
+            return None
+        return self.revisions.filter(created_at=self.removed_by_moderators_at).first()
+
     def moderation_context(self) -> str:
         """A removed post's words for its moderators: the public copy is blank by then."""
-        if not self.is_removed_by_moderators:
-            return ""
-        kept = self.revisions.values_list("body", flat=True).first()
-        return kept or ""
+        kept = self.removal_copy()
+        return kept.body if kept else ""
 
     def hide(self, *, reason: str) -> None:
         from .services import hide_post

@@ -304,9 +304,12 @@ def remove_by_moderators(*, post: Post, reason: str) -> None:
     post = Post.objects.select_for_update().get(pk=post.pk)
     if post.is_removed_by_moderators:
         return
-    if post.body:
-        PostRevision.objects.create(post=post, body=post.body, content_warning=post.content_warning)
     now = timezone.now()
+    if post.body:
+        kept = PostRevision.objects.create(
+            post=post, body=post.body, content_warning=post.content_warning
+        )
+        now = kept.created_at  # removal_copy() finds the words by this time
     Post.objects.filter(pk=post.pk).update(
         hidden_at=now,
         hidden_reason=reason[:200],
@@ -321,9 +324,9 @@ def remove_by_moderators(*, post: Post, reason: str) -> None:
 
 def _bring_back_removed_words(post: Post) -> None:
     """A removal overturned: the kept copy becomes the post again (and stops being history)."""
-    kept = post.revisions.first()
+    kept = post.removal_copy()
     post.removed_by_moderators_at = None
-    if kept is not None:
+    if kept is not None and not post.body:  # a moderator's edit since then stands
         post.body, post.content_warning = kept.body, kept.content_warning
         post.body_html = render_markdown(kept.body)
         kept.delete()

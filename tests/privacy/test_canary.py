@@ -183,6 +183,7 @@ def _pages(w: World) -> list[str]:
             reverse("moderation:report", args=["forums.post", post.pk]),
         ]
     urls.append(f"{reverse('forums:search')}?q=hurtful")  # every canary post says it
+    urls += [reverse("groups:detail", args=[slug]) for slug in ("circle", "elsewhere")]
     urls.append(w.room.get_absolute_url())
     urls += [
         reverse("moderation:report", args=["chat.chatmessage", m.pk]) for m in w.room.messages.all()
