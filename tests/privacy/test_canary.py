@@ -181,7 +181,10 @@ def _pages(w: World) -> list[str]:
             f"{reverse('forums:reply', args=[post.thread_id])}?parent={post.pk}&quote=1",
             f"{reverse('forums:reply', args=[post.thread_id])}?parent={post.pk}",
             reverse("moderation:report", args=["forums.post", post.pk]),
+            reverse("forums:history", args=[post.pk]),
+            reverse("forums:edit", args=[post.pk]),
         ]
+    urls += [item.get_absolute_url() for item, _moderator in w.items.values()]
     urls.append(f"{reverse('forums:search')}?q=hurtful")  # every canary post says it
     urls += [reverse("groups:detail", args=[slug]) for slug in ("circle", "elsewhere")]
     urls.append(w.room.get_absolute_url())
