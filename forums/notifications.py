@@ -104,7 +104,7 @@ def send_digest(*, user_id: int) -> int:
     """Email everything waiting for one person in one message; returns how many items went."""
     items = list(
         DigestItem.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("post__thread", "post__author", "user")
+        .select_related("post__thread__board__group", "post__author", "user")
         .filter(user_id=user_id, sent_at__isnull=True)
         .order_by("created_at", "id")
     )
@@ -120,7 +120,8 @@ def send_digest(*, user_id: int) -> int:
             "url": settings.SITE_URL + item.post.get_absolute_url(),
         }
         for item in items
-        if item.post.is_shown_to_all  # held, hidden or removed since: not a word of it
+        # Held, hidden or removed since, or the person has left a private board: not a word.
+        if item.post.is_shown_to_all and permissions.can_read_board(person, item.post.thread.board)
     ]
     DigestItem.objects.filter(pk__in=[i.pk for i in items]).update(sent_at=timezone.now())
     if not lines:

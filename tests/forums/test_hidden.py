@@ -109,3 +109,17 @@ def test_a_held_post_takes_no_reply_and_the_text_typed_stays(private_board, memb
     assert "can&#x27;t take replies" in response.content.decode()
     assert "My answer" in response.content.decode()
     assert thread.posts.count() == 2
+
+
+def test_a_member_removed_from_the_group_gets_no_digest_of_its_private_board(
+    private_board, member, facilitator
+):
+    EmailPreference.objects.create(user=member, digest=EmailPreference.Digest.DAILY)
+    thread = start_thread(private_board, member).post.thread
+    post = reply_to(thread, facilitator, body="Only for the circle")
+    deliver_post_notifications(post_id=post.pk)
+    assert DigestItem.objects.filter(user=member, sent_at__isnull=True).exists()
+    member.memberships.filter(group=private_board.group).update(state="removed")
+
+    assert send_digest(user_id=member.pk) == 0
+    assert mail.outbox == []
