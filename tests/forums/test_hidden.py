@@ -11,6 +11,7 @@ from forums.notifications import deliver_post_notifications, send_digest
 from moderation import actions
 from moderation import services as moderation_services
 from supportgroups.models import Notification
+from supportgroups.privacy import export
 from supportgroups.privacy.services import block
 from tests.factories import UserFactory
 from tests.forums.conftest import client_for, reply_to, start_thread
@@ -70,6 +71,9 @@ def test_removal_blanks_the_post_for_members_and_an_overturn_brings_it_back(
     history = client_for(facilitator).get(reverse("forums:history", args=[post.pk]))
     assert "Unkind words" in history.content.decode()
     assert client_for(member).get(reverse("forums:history", args=[post.pk])).status_code == 403
+
+    own = export.collect(user=member)["records"]["forums.Post"]["rows"]
+    assert {"body": "", "removed_by_moderators": True}.items() <= own[-1].items()
 
     post.restore()  # what an upheld appeal does
     post.refresh_from_db()
