@@ -43,12 +43,14 @@ PUBLIC_HIDDEN = "canarypublichidden"
 PUBLIC_REMOVED = "canarypublicremoved"
 GROUP_HIDDEN = "canarygrouphidden"
 GROUP_HELD = "canarygroupheld"
+GROUP_HELD_THREAD = "canaryheldthread"
 GROUP_REMOVED = "canarygroupremoved"
 GROUP_PRIVATE = "canarygroupprivate"
 CHAT_HIDDEN = "canarychathidden"
 CHAT_PRIVATE = "canarychatprivate"
 SECRET_EVERYWHERE = [
-    PUBLIC_HIDDEN, PUBLIC_REMOVED, GROUP_HIDDEN, GROUP_HELD, GROUP_REMOVED, CHAT_HIDDEN,
+    PUBLIC_HIDDEN, PUBLIC_REMOVED, GROUP_HIDDEN, GROUP_HELD, GROUP_REMOVED, GROUP_HELD_THREAD,
+    CHAT_HIDDEN,
 ]  # fmt: skip
 PRIVATE_TO_GROUP = [GROUP_PRIVATE, CHAT_PRIVATE]
 MENTIONS = "\n\n@Otto\n\n@Olga\n\n@Fred\n\n@Marta"
@@ -147,6 +149,13 @@ def world(settings) -> World:
     held.refresh_from_db()
     assert held.is_held
     w.items[GROUP_HELD] = (ReviewItem.objects.get(object_id=held.pk, held=True), fay)
+    newcomer = MembershipFactory(group=group).user
+    held_opening = forum_services.create_thread(
+        author=newcomer, board=private, title=f"{GROUP_HELD_THREAD} title", body=GROUP_HELD_THREAD
+    ).post
+    assert held_opening.is_held
+    w.threads.append(held_opening.thread)
+    w.items[GROUP_HELD_THREAD] = (ReviewItem.objects.get(object_id=held_opening.pk), fay)
     group.premoderated_posts = 0
     group.save(update_fields=["premoderated_posts"])
 
@@ -175,6 +184,7 @@ def _pages(w: World) -> list[str]:
     urls += [board.get_absolute_url() for board in w.boards]
     for thread in w.threads:
         urls += [thread.get_absolute_url(), f"{thread.get_absolute_url()}?sort=newest"]
+        urls.append(reverse("forums:reply", args=[thread.pk]))
     for post in w.posts.values():
         urls += [
             reverse("forums:replies", args=[post.pk]),
