@@ -236,7 +236,7 @@ def create_reply(
         raise ValidationError({"parent": _("That post belongs to another thread.")})
     if parent is not None and not parent.is_shown_to_all:
         raise ValidationError(
-            {"parent": _("That post is not shown any more, so it can't take replies.")}
+            {"parent": _("That post has been removed, so it can't take replies any more.")}
         )
     _validate_body(body, content_warning)
     check_posting_rate(author)

@@ -198,7 +198,9 @@ def thread(request, pk):
 
 @login_required
 def reply(request, pk):
-    thread = get_object_or_404(Thread.objects.select_related("board__group"), pk=pk)
+    thread = selectors.thread_for(user=request.user, pk=pk)
+    if not permissions.can_see_thread(request.user, thread):
+        raise Http404  # a thread held for approval takes no replies, and its title stays unsaid
     access = _writable_board(request, thread.board)
     parent = selectors.post_or_none(request.POST.get("parent") or request.GET.get("parent"))
     # The service refuses a parent it may not take; the page only ever echoes one that stands.

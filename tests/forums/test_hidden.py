@@ -127,3 +127,14 @@ def test_a_member_removed_from_the_group_gets_no_digest_of_its_private_board(
 
     assert send_digest(user_id=member.pk) == 0
     assert mail.outbox == []
+
+
+def test_a_thread_held_for_approval_takes_no_reply(private_board, member, facilitator):
+    opening = start_thread(private_board, facilitator, title="Held thread").post
+    Post.objects.filter(pk=opening.pk).update(is_held=True)
+    url = reverse("forums:reply", args=[opening.thread_id])
+
+    assert client_for(member).get(url).status_code == 404
+    response = client_for(member).post(url, {"body": "Sneaking in", "action": "post"})
+    assert response.status_code == 404
+    assert Post.objects.filter(thread=opening.thread).count() == 1
