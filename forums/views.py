@@ -223,9 +223,17 @@ def reply(request, pk):
     )
     if written is not None:
         return written
-    context = {"thread": thread, "access": access, "form": form, "preview": preview}
     return _form_response(
-        request, "forums/reply_form.html", {**context, "parent": shown_parent}, refused
+        request,
+        "forums/reply_form.html",
+        {
+            "thread": thread,
+            "access": access,
+            "form": form,
+            "parent": shown_parent,
+            "preview": preview,
+        },
+        refused,
     )
 
 
