@@ -338,7 +338,9 @@ def history(request, pk):
 @require_POST
 def react(request, pk):
     post = selectors.post_for(pk=pk)
-    _writable_board(request, post.thread.board)
+    access = _writable_board(request, post.thread.board)
+    if not permissions.can_see_post_body(request.user, post, moderator=access.can_moderate):
+        raise Http404  # held for approval: not there for this reader
     try:
         services.toggle_reaction(user=request.user, post=post, kind=request.POST.get("kind", ""))
     except ValidationError:

@@ -138,3 +138,14 @@ def test_a_thread_held_for_approval_takes_no_reply(private_board, member, facili
     response = client_for(member).post(url, {"body": "Sneaking in", "action": "post"})
     assert response.status_code == 404
     assert Post.objects.filter(thread=opening.thread).count() == 1
+
+
+def test_a_post_held_for_approval_takes_no_reaction(private_board, member, facilitator):
+    thread = start_thread(private_board, facilitator).post.thread
+    held = reply_to(thread, facilitator, body="Waiting words")
+    Post.objects.filter(pk=held.pk).update(is_held=True)
+    url = reverse("forums:react", args=[held.pk])
+
+    response = client_for(member).post(url, {"kind": "hug"}, headers={"HX-Request": "true"})
+    assert response.status_code == 404
+    assert not held.reactions.exists()
