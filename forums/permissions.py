@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from groups import permissions as group_permissions
 from groups import policy
 from groups.models import SupportGroup
+from supportgroups.privacy.permissions import can_contact
 
 from .models import Board, Post
 
@@ -124,6 +125,33 @@ def can_edit_post(user, post: Post) -> bool:
 def can_see_post_body(user, post: Post, *, moderator: bool) -> bool:
     """Held posts wait for a facilitator: only their writer and moderators see them meanwhile."""
     return not post.is_held or moderator or (user.is_authenticated and post.author_id == user.pk)
+
+
+def can_report_post(user, post: Post) -> bool:
+    """Anyone who can see a post can report it (held posts: their writer and moderators).
+    Hidden and removed posts are beyond reporting: moderation has them already."""
+    if post.is_hidden or post.is_removed or not can_read_board(user, post.thread.board):
+        return False
+    moderator = can_moderate_board(user, post.thread.board)
+    return can_see_post_body(user, post, moderator=moderator)
+
+
+def can_quote(post: Post, *, thread) -> bool:
+    """The reply page shows (and quotes) a post only if it stands in this thread for everyone:
+    never held, hidden or removed words, whoever asks (moderators read those in moderation)."""
+    return post.thread_id == thread.pk and post.is_shown_to_all
+
+
+def may_be_told_about(person, post: Post) -> bool:
+    """Whether a notification about the post may reach this person.
+
+    A block (either way) keeps people apart, but not for anonymous posts: leaving out a blocker
+    would let them infer who wrote it. Anonymous posts reach readers whatever their blocks, just
+    as they are shown uncollapsed to blockers on the thread page.
+    """
+    if post.is_anonymous or post.author is None:
+        return person.is_active
+    return can_contact(post.author, person)
 
 
 def can_see_thread(user, thread) -> bool:

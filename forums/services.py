@@ -19,6 +19,7 @@ from groups.models import SupportGroup
 from groups.services import record_activity
 from moderation.services import ScreenResult, screen
 from supportgroups.markdown import render_markdown
+from supportgroups.models import Notification
 
 from . import tasks
 from .models import (
@@ -233,7 +234,7 @@ def create_reply(
     """Reply to the thread (parent None, or its opening post) or to any standing reply in it."""
     if parent is not None and parent.thread_id != thread.pk:
         raise ValidationError({"parent": _("That post belongs to another thread.")})
-    if parent is not None and (parent.is_removed or parent.is_hidden):
+    if parent is not None and not parent.is_shown_to_all:
         raise ValidationError(
             {"parent": _("That post has been removed, so it can't take replies any more.")}
         )
@@ -264,10 +265,13 @@ def create_reply(
 @transaction.atomic
 def publish(*, post: Post) -> None:
     """Moderation restored or approved the post: show it, and if it was held, count it and
-    tell followers now (they were not told while it waited)."""
+    tell followers now (they were not told while it waited). A post moderation removed gets its
+    words back from the copy the removal kept."""
     was_held = Post.objects.select_for_update().filter(pk=post.pk, is_held=True).exists()
     Post.objects.filter(pk=post.pk).update(hidden_at=None, hidden_reason="", is_held=False)
     post.refresh_from_db()
+    if post.is_removed_by_moderators:
+        _bring_back_removed_words(post)
     if was_held and not post.is_opening:
         Thread.objects.filter(pk=post.thread_id).update(
             reply_count=F("reply_count") + 1,
@@ -276,6 +280,58 @@ def publish(*, post: Post) -> None:
         )
     if was_held:
         transaction.on_commit(lambda: tasks.notify_new_post.delay(post.pk))
+
+
+def _withdraw_from_notifications(post: Post) -> None:
+    """People told about the post keep the line (and its link), not the words: their
+    notification list and data export must not hold what members can no longer read."""
+    Notification.objects.filter(
+        url=post.get_absolute_url(), kind__in=[Notification.Kind.REPLY, Notification.Kind.MENTION]
+    ).update(body="")
+
+
+@transaction.atomic
+def hide_post(*, post: Post, reason: str) -> None:
+    """Moderation hides the post from members; its words stay for the moderators."""
+    Post.objects.filter(pk=post.pk).update(hidden_at=timezone.now(), hidden_reason=reason[:200])
+    _withdraw_from_notifications(post)
+
+
+@transaction.atomic
+def remove_by_moderators(*, post: Post, reason: str) -> None:
+    """Moderation removes the post: the public copy is blanked (and out of search), and the
+    words are kept as a revision only its moderators read."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.is_removed_by_moderators:
+        return
+    now = timezone.now()
+    if post.body:
+        kept = PostRevision.objects.create(
+            post=post, body=post.body, content_warning=post.content_warning
+        )
+        now = kept.created_at  # removal_copy() finds the words by this time
+    Post.objects.filter(pk=post.pk).update(
+        hidden_at=now,
+        hidden_reason=reason[:200],
+        removed_by_moderators_at=now,
+        body="",
+        body_html="",
+        content_warning="",
+        search_vector=None,
+    )
+    _withdraw_from_notifications(post)
+
+
+def _bring_back_removed_words(post: Post) -> None:
+    """A removal overturned: the kept copy becomes the post again (and stops being history)."""
+    kept = post.removal_copy()
+    post.removed_by_moderators_at = None
+    if kept is not None and not post.body:  # a moderator's edit since then stands
+        post.body, post.content_warning = kept.body, kept.content_warning
+        post.body_html = render_markdown(kept.body)
+        kept.delete()
+    post.save(update_fields=["removed_by_moderators_at", "body", "body_html", "content_warning"])
+    index_post(post)
 
 
 @transaction.atomic

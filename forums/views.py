@@ -21,7 +21,7 @@ from supportgroups.privacy.middleware import allow_indexing
 
 from . import permissions, search, selectors, services
 from .forms import EditPostForm, PostForm, PreferencesForm, ThreadForm
-from .models import Board, Post, Thread, Topic
+from .models import Board, Thread, Topic
 
 
 def _readable_board(request, board: Board) -> permissions.BoardAccess:
@@ -198,12 +198,15 @@ def thread(request, pk):
 
 @login_required
 def reply(request, pk):
-    thread = get_object_or_404(Thread.objects.select_related("board__group"), pk=pk)
+    thread = selectors.thread_for(user=request.user, pk=pk)
+    if not permissions.can_see_thread(request.user, thread):
+        raise Http404  # a thread held for approval takes no replies, and its title stays unsaid
     access = _writable_board(request, thread.board)
-    parent_id = request.POST.get("parent") or request.GET.get("parent")
-    parent = Post.objects.filter(pk=parent_id).first() if str(parent_id).isdigit() else None
+    parent = selectors.post_or_none(request.POST.get("parent") or request.GET.get("parent"))
+    # The service refuses a parent it may not take; the page only ever echoes one that stands.
+    shown_parent = parent if parent and permissions.can_quote(parent, thread=thread) else None
     initial = {"parent": parent.pk if parent else None}
-    if parent and request.GET.get("quote") and parent.thread_id == thread.pk:
+    if shown_parent and request.GET.get("quote"):
         initial["body"] = "\n".join(f"> {line}" for line in parent.body.splitlines()) + "\n\n"
     form = PostForm(request.POST or None, board=thread.board, initial=initial)
     written, preview, refused = _preview_or_write(
@@ -220,12 +223,16 @@ def reply(request, pk):
     )
     if written is not None:
         return written
-    if parent is not None and not permissions.can_read_board(request.user, parent.thread.board):
-        parent = None  # never echo a post from a board the writer cannot read
     return _form_response(
         request,
         "forums/reply_form.html",
-        {"thread": thread, "access": access, "form": form, "parent": parent, "preview": preview},
+        {
+            "thread": thread,
+            "access": access,
+            "form": form,
+            "parent": shown_parent,
+            "preview": preview,
+        },
         refused,
     )
 
@@ -331,7 +338,9 @@ def history(request, pk):
 @require_POST
 def react(request, pk):
     post = selectors.post_for(pk=pk)
-    _writable_board(request, post.thread.board)
+    access = _writable_board(request, post.thread.board)
+    if not permissions.can_see_post_body(request.user, post, moderator=access.can_moderate):
+        raise Http404  # held for approval: not there for this reader
     try:
         services.toggle_reaction(user=request.user, post=post, kind=request.POST.get("kind", ""))
     except ValidationError:
