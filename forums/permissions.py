@@ -88,6 +88,11 @@ def can_write_now(user, board: Board) -> bool:
     return write_verdict(user, board).allowed
 
 
+def require_write(user, board: Board) -> None:
+    """For services: raise policy.WriteRefused (with the reason) unless this person may write."""
+    policy.require(write_verdict(user, board))
+
+
 def is_indexable(board: Board) -> bool:
     """Search engines may index a public board only if staff opened it and the site allows it."""
     return board.indexable and not board.is_private and settings.SEARCH_INDEXING_ALLOWED
