@@ -92,7 +92,12 @@ def attended_ids(*, occurrence: Occurrence) -> set[int]:
 
 
 def feed_by_token(token: str) -> CalendarFeed | None:
-    return CalendarFeed.objects.select_related("user").filter(token=token).first()
+    """A suspended, memorialised or closed account's feed stops answering."""
+    return (
+        CalendarFeed.objects.select_related("user")
+        .filter(token=token, user__is_active=True)
+        .first()
+    )
 
 
 def feed_occurrences(*, user: User, now: dt.datetime | None = None) -> QuerySet[Occurrence]:
