@@ -109,13 +109,15 @@ def send_digest(*, user_id: int) -> int:
     """Email everything waiting for one person in one message; returns how many items went."""
     items = list(
         DigestItem.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("post__thread", "post__author", "user")
+        .select_related("post__thread__board__group", "post__author", "user")
         .filter(user_id=user_id, sent_at__isnull=True)
         .order_by("created_at", "id")
     )
     if not items:
         return 0
     person = items[0].user
+    # Access is asked again now: someone removed since an item was queued gets none of it.
+    items_to_send = [i for i in items if permissions.can_read_board(person, i.post.thread.board)]
     lines = [
         {
             "reason": item.get_reason_display(),
@@ -124,7 +126,7 @@ def send_digest(*, user_id: int) -> int:
             "excerpt": item.post.excerpt(),
             "url": settings.SITE_URL + item.post.get_absolute_url(),
         }
-        for item in items
+        for item in items_to_send
         if not item.post.is_removed and not item.post.is_hidden
     ]
     DigestItem.objects.filter(pk__in=[i.pk for i in items]).update(sent_at=timezone.now())
