@@ -142,7 +142,7 @@ def can_see_thread(user, thread) -> bool:
 
 def readable_boards(user) -> QuerySet[Board]:
     """Every board a person may read; the same rule as can_read_board, as a queryset for search."""
-    if user.is_authenticated and user.is_staff:
+    if group_permissions.is_staff_with_mfa(user):
         return Board.objects.all()
     if not user.is_authenticated:
         return Board.objects.filter(group__isnull=True)

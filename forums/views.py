@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from groups import policy
 from groups.models import SupportGroup
+from groups.services import record_staff_view
 from moderation.selectors import crisis_lines_for
 from supportgroups.markdown import render_markdown
 from supportgroups.privacy.middleware import allow_indexing
@@ -29,6 +30,14 @@ def _readable_board(request, board: Board) -> permissions.BoardAccess:
     access = permissions.BoardAccess(request.user, board)
     if not access.can_read:
         raise Http404
+    if board.is_private:
+        record_staff_view(
+            user=request.user,
+            group=board.group,
+            what=_("Private board"),
+            path=request.path,
+            method=request.method,
+        )
     return access
 
 
