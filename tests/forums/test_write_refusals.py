@@ -87,7 +87,12 @@ def test_an_archived_groups_board_is_read_only_and_says_so(thread, member, group
     group.is_archived = True
     group.save(update_fields=["is_archived"])
     client = client_for(member)
-    assert client.get(thread.get_absolute_url()).status_code == 200  # history stays readable
+    page = client.get(thread.get_absolute_url())
+    assert page.status_code == 200  # history stays readable, and says why it takes no replies
+    assert "This group no longer meets" in page.content.decode()
+    assert (
+        "This group no longer meets" in client.get(thread.board.get_absolute_url()).content.decode()
+    )
     response = client.post(f"/forums/t/{thread.pk}/reply/", {"body": TYPED, "action": "post"})
     assert TYPED in _refused(response, "This group no longer meets")
     assert Post.objects.count() == 1
