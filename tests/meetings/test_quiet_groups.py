@@ -120,3 +120,11 @@ def test_the_series_task_leaves_archived_groups_alone():
     )
     materialise_all()
     assert not Occurrence.objects.filter(series=series).exists()
+
+
+def test_my_meetings_leaves_out_an_archived_groups_meetings(client):
+    occurrence = OccurrenceFactory(series__title="Circle that stopped")
+    client.force_login(MembershipFactory(group=occurrence.series.group).user)
+    assert "Circle that stopped" in client.get(reverse("meetings:mine")).content.decode()
+    _archive(occurrence.series.group)
+    assert "Circle that stopped" not in client.get(reverse("meetings:mine")).content.decode()
