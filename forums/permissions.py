@@ -89,6 +89,11 @@ def can_write_now(user, board: Board) -> bool:
     return write_verdict(user, board).allowed
 
 
+def require_write(user, board: Board) -> None:
+    """For services: raise policy.WriteRefused (with the reason) unless this person may write."""
+    policy.require(write_verdict(user, board))
+
+
 def is_indexable(board: Board) -> bool:
     """Search engines may index a public board only if staff opened it and the site allows it."""
     return board.indexable and not board.is_private and settings.SEARCH_INDEXING_ALLOWED
@@ -165,7 +170,7 @@ def can_see_thread(user, thread) -> bool:
 
 def readable_boards(user) -> QuerySet[Board]:
     """Every board a person may read; the same rule as can_read_board, as a queryset for search."""
-    if user.is_authenticated and user.is_staff:
+    if group_permissions.is_staff_with_mfa(user):
         return Board.objects.all()
     if not user.is_authenticated:
         return Board.objects.filter(group__isnull=True)

@@ -21,7 +21,7 @@ from moderation.services import ScreenResult, screen
 from supportgroups.markdown import render_markdown
 from supportgroups.models import Notification
 
-from . import tasks
+from . import permissions, tasks
 from .models import (
     Board,
     EmailPreference,
@@ -192,6 +192,7 @@ def create_thread(
     topics: Iterable[Topic] = (),
     is_anonymous: bool = False,
 ) -> Written:
+    permissions.require_write(author, board)
     title = title.strip()
     if not title:
         raise ValidationError({"title": _("Give the thread a title.")})
@@ -232,6 +233,7 @@ def create_reply(
     is_anonymous: bool = False,
 ) -> Written:
     """Reply to the thread (parent None, or its opening post) or to any standing reply in it."""
+    permissions.require_write(author, thread.board)
     if parent is not None and parent.thread_id != thread.pk:
         raise ValidationError({"parent": _("That post belongs to another thread.")})
     if parent is not None and not parent.is_shown_to_all:
@@ -336,10 +338,16 @@ def _bring_back_removed_words(post: Post) -> None:
 
 @transaction.atomic
 def edit_post(
-    *, post: Post, body: str, content_warning: str = "", screen_it: bool = True
+    *, post: Post, body: str, content_warning: str = "", screen_it: bool = True, by=None
 ) -> Written:
     """Keep what it said before as a revision, mark it edited, and screen it again (unless the
-    edit is a moderator's own, made through moderation's queue)."""
+    edit is a moderator's own, made through moderation's queue).
+
+    A writer editing their own post passes `by` and is asked the write policy like any post;
+    moderation's edits pass none: they are not the writer's words.
+    """
+    if by is not None:
+        permissions.require_write(by, post.thread.board)
     _validate_body(body, content_warning)
     post = Post.objects.select_for_update().select_related("thread__board").get(pk=post.pk)
     if post.body == body and post.content_warning == content_warning.strip():
@@ -372,6 +380,7 @@ def remove_post(*, post: Post) -> None:
 @transaction.atomic
 def toggle_reaction(*, user, post: Post, kind: str) -> bool:
     """Add the reaction, or take it back if already given; returns whether it is now on."""
+    permissions.require_write(user, post.thread.board)
     if kind not in Reaction.Kind.values:
         raise ValidationError({"kind": _("Choose one of the offered reactions.")})
     deleted, _details = Reaction.objects.filter(user=user, post=post, kind=kind).delete()
