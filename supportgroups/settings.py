@@ -112,9 +112,23 @@ REDIS_URL = env("REDIS_URL", default="")
 # The cache may live in its own Redis database: clearing it (the test suite does, before every
 # test) then cannot wipe the Celery broker's queues or the channel layer held in REDIS_URL.
 CACHE_URL = env("CACHE_URL", default=REDIS_URL)
+# Every Redis connection keeps its idle sockets alive (TCP keepalive, and a PING before reusing one
+# idle longer than the health check interval), and gives up on a hung server after a timeout that
+# must outlast the longest blocking read made on that connection.
+REDIS_SOCKET_OPTIONS = {
+    "socket_connect_timeout": 5,
+    "socket_keepalive": True,
+    "health_check_interval": 30,
+}
 if CACHE_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # Cache commands never block on the server, so a short timeout is safe here and keeps
+            # a hung Redis from holding pages (rate limiters then let the request through).
+            "OPTIONS": {**REDIS_SOCKET_OPTIONS, "socket_timeout": 5},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -123,7 +137,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # channels-redis waits up to 5 s in BZPOPMIN on each socket's channel; redis-py's
+                # default read timeout is also 5 s, and when it won the race the idle socket closed
+                # with 1011. 30 s outlasts that read and still notices a hung server.
+                "hosts": [{"address": REDIS_URL, **REDIS_SOCKET_OPTIONS, "socket_timeout": 30}],
                 # Explicit: a slow consumer may fall 500 events behind before events are dropped
                 # (chat clients then catch up from the database), and nothing waits past 60 s.
                 "capacity": 500,
@@ -155,8 +172,15 @@ if CELERY_BROKER_URL == "filesystem://":
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 else:
     # A task that is not acknowledged within an hour is redelivered: long enough for any task here.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # kombu's BRPOP waits 1 s at a time and checks that connection's health itself.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        **REDIS_SOCKET_OPTIONS,
+        "socket_timeout": 30,
+    }
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
+    CELERY_REDIS_SOCKET_KEEPALIVE = True
+    CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = REDIS_SOCKET_OPTIONS["health_check_interval"]
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
