@@ -93,11 +93,13 @@ def thread_cursor(thread: Thread) -> str:
 
 
 def _parsethread_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    """A cursor anyone could have typed: one that is not ours, or names no possible time, is
+    ignored (the first page) rather than failing."""
     try:
         micros, pk = (int(part) for part in (cursor or "").split("_"))
-    except ValueError:
+        return EPOCH + timedelta(microseconds=micros), pk
+    except (ValueError, OverflowError):
         return None
-    return EPOCH + timedelta(microseconds=micros), pk
 
 
 def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage:

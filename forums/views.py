@@ -201,7 +201,7 @@ def reply(request, pk):
     thread = get_object_or_404(Thread.objects.select_related("board__group"), pk=pk)
     access = _writable_board(request, thread.board)
     parent_id = request.POST.get("parent") or request.GET.get("parent")
-    parent = Post.objects.filter(pk=parent_id).first() if str(parent_id).isdigit() else None
+    parent = Post.objects.filter(pk=parent_id).first() if str(parent_id).isdecimal() else None
     initial = {"parent": parent.pk if parent else None}
     if parent and request.GET.get("quote") and parent.thread_id == thread.pk:
         initial["body"] = "\n".join(f"> {line}" for line in parent.body.splitlines()) + "\n\n"
