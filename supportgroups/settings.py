@@ -208,6 +208,8 @@ if env("EMAIL_URL", default=""):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Seconds each SMTP step may take (Django's default is to wait forever): see the reminder lease.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Support Groups <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -345,13 +347,17 @@ CELERY_BEAT_SCHEDULE["resources-check-links-weekly"] = {
 # --- meetings ---
 # Occurrences are materialised this far ahead (on save and by an hourly beat task).
 MEETINGS_HORIZON_DAYS = 90
-# A reminder claimed this long ago and never "sent" belongs to a dead worker: claim it again.
-MEETINGS_CLAIM_TIMEOUT_MINUTES = 10
+# A reminder claimed (or handed to a worker) this long ago and never "sent" belongs to a worker
+# that died: the next scan offers it again, so it goes out within the lease plus one scan interval
+# (90 s). One send must end well within the lease, or a second worker could send it too: a send
+# takes well under a second, and each SMTP step gives up after EMAIL_TIMEOUT.
+MEETINGS_CLAIM_LEASE_SECONDS = 60
+MEETINGS_SCAN_SECONDS = 30
 # Reminders for meetings that started less than this long ago are recorded as skipped.
 MEETINGS_LATE_LOOKBACK_HOURS = 24
 CELERY_BEAT_SCHEDULE["meetings-scan-reminders"] = {
     "task": "groups.meetings.tasks.scan_reminders",
-    "schedule": 60.0,
+    "schedule": float(MEETINGS_SCAN_SECONDS),
 }
 CELERY_BEAT_SCHEDULE["meetings-materialise-occurrences"] = {
     "task": "groups.meetings.tasks.materialise_all",
