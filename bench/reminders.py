@@ -10,11 +10,17 @@ Don't run the test suite on the same Redis database meanwhile: its fixtures clea
 
 --reuse-db shows what setting CELERY_DB_REUSE_MAX would give: by default Celery's Django fixup
 closes the database connection after every task, so each reminder opens a new one.
+
+--kill kills the worker (SIGKILL, its whole process group) once a quarter of the reminders are
+sent, starts another, and runs the reminder scan every MEETINGS_SCAN_SECONDS as beat would; it
+prints how long after the kill the last reminder went out, and the duplicates. It waits out the
+claim lease in real time (about 1.5 minutes).
 """
 
 import argparse
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -112,10 +118,11 @@ def create_due_reminders(count: int) -> None:
     )
 
 
-def start_worker(concurrency: int, reuse_db: bool) -> subprocess.Popen:
+def start_worker(concurrency: int, reuse_db: bool, *, purge: bool = True) -> subprocess.Popen:
     from supportgroups.celery import app
 
-    app.control.purge()
+    if purge:  # a second worker takes over the queue as the first left it
+        app.control.purge()
     launcher = ["-m", "celery", "-A", "supportgroups"]
     if reuse_db:
         launcher = [
@@ -137,6 +144,7 @@ def start_worker(concurrency: int, reuse_db: bool) -> subprocess.Popen:
         ],
         cwd=ROOT,
         env=os.environ.copy(),
+        start_new_session=True,  # its own process group, so --kill takes the pool children too
     )
     deadline = time.monotonic() + 60
     while not app.control.ping(timeout=1.0):
@@ -158,7 +166,11 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--reuse-db", action="store_true")
+    parser.add_argument("--kill", action="store_true", help="kill the worker part-way through")
     args = parser.parse_args()
+    if args.kill:
+        kill_part_way(args)
+        return
 
     with tempfile.TemporaryDirectory(prefix="bench-reminders-") as tmp:
         mail_dir = Path(tmp) / "mail"
@@ -190,6 +202,58 @@ def main() -> None:
         print(f"elapsed seconds:      {elapsed:.2f}")
         print(f"emails/second:        {sum(emails.values()) / elapsed:.1f}")
         print(f"emails written:       {sum(emails.values())} ({sent} rows sent)")
+        print(f"duplicates:           {sum(emails.values()) - len(emails)}")
+        print(f"missing:              {args.count - len(emails)}")
+
+
+def kill_part_way(args) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-reminders-") as tmp:
+        mail_dir = Path(tmp) / "mail"
+        configure(str(mail_dir))
+        from django.conf import settings
+        from django.db.models import Max
+        from django.utils import timezone
+
+        from groups.meetings.models import ReminderDelivery
+        from groups.meetings.reminders import scan_due_reminders
+
+        create_due_reminders(args.count)
+        sent = ReminderDelivery.objects.filter(state=ReminderDelivery.State.SENT)
+        worker = start_worker(args.concurrency, args.reuse_db)
+        scan_due_reminders()
+        while sent.count() < args.count // 4:
+            time.sleep(0.05)
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+        killed_at = timezone.now()
+        done_before_kill = sent.count()
+        worker = start_worker(args.concurrency, args.reuse_db, purge=False)
+        try:
+            last_scan = 0.0
+            while sent.count() < args.count:
+                if time.perf_counter() - last_scan >= settings.MEETINGS_SCAN_SECONDS:
+                    last_scan = time.perf_counter()
+                    scan_due_reminders()
+                if worker.poll() is not None:
+                    sys.exit("the Celery worker stopped")
+                time.sleep(0.2)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
+
+        # Rows a scan enqueued again after the kill: the dead worker held them (claimed or
+        # prefetched), or the queue was more than a lease behind.
+        reoffered = sent.filter(enqueued_at__gt=killed_at)
+        held_last = reoffered.aggregate(last=Max("sent_at"))["last"]
+        last = sent.aggregate(last=Max("sent_at"))["last"]
+        emails = count_emails(mail_dir)
+        print(f"reminders due:        {args.count}, worker killed after {done_before_kill} sent")
+        lease, scan = settings.MEETINGS_CLAIM_LEASE_SECONDS, settings.MEETINGS_SCAN_SECONDS
+        print(f"claim lease / scan:   {lease} s / {scan} s")
+        if held_last:
+            seconds = (held_last - killed_at).total_seconds()
+            print(f"re-offered by a scan: {reoffered.count()}, the last sent {seconds:.1f} s after")
+        print(f"last sent after kill: {(last - killed_at).total_seconds():.1f} s (any backlog too)")
         print(f"duplicates:           {sum(emails.values()) - len(emails)}")
         print(f"missing:              {args.count - len(emails)}")
 

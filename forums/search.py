@@ -85,7 +85,8 @@ def plain_snippet(body_html: str, query: str) -> str:
 
 
 def search_posts(*, user, query: str) -> list[Hit]:
-    query = query.strip()[:200]
+    # PostgreSQL refuses NUL in text, and no post can contain one: it separates words like a space.
+    query = query.replace("\x00", " ").strip()[:200]
     if not query:
         return []
     posts = (

@@ -93,11 +93,13 @@ def thread_cursor(thread: Thread) -> str:
 
 
 def _parsethread_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    """A cursor anyone could have typed: one that is not ours, or names no possible time, is
+    ignored (the first page) rather than failing."""
     try:
         micros, pk = (int(part) for part in (cursor or "").split("_"))
-    except ValueError:
+        return EPOCH + timedelta(microseconds=micros), pk
+    except (ValueError, OverflowError):
         return None
-    return EPOCH + timedelta(microseconds=micros), pk
 
 
 def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage:
@@ -322,7 +324,7 @@ def post_for(*, pk: int) -> Post:
 
 def post_or_none(pk) -> Post | None:
     """A post by an id taken from a form or query string (anything else gives None)."""
-    if not str(pk).isdigit():
+    if not str(pk).isdecimal():
         return None
     return Post.objects.select_related("thread__board__group").filter(pk=pk).first()
 

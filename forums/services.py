@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from groups.models import SupportGroup
 from groups.services import record_activity
 from moderation.services import ScreenResult, screen
+from supportgroups.degrade import when_cache_is_down
 from supportgroups.markdown import render_markdown
 from supportgroups.models import Notification
 
@@ -86,6 +87,7 @@ def _take(key: str, *, limit: int, window: int) -> bool:
     return True
 
 
+@when_cache_is_down(None)
 def check_posting_rate(author) -> None:
     """Rate limit on new threads and replies per member (the project standard: posting floods,
     spam bursts and scripts stop here, before anything is written). Edits are not counted."""

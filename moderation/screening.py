@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from supportgroups.degrade import when_cache_is_down
+
 from .models import CrisisPhrase
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -57,8 +59,13 @@ def spam_signal(*, author, text: str, target_key: str) -> str | None:
     body = normalise(text)
     if len(body.strip()) < settings.MODERATION_SPAM_MIN_REPEAT_CHARS:
         return None
-    digest = hashlib.sha256(body.encode()).hexdigest()[:16]
-    key = f"moderation:recent-text:{author.pk}:{digest}"
-    if not cache.add(key, target_key, timeout=24 * 3600) and cache.get(key) != target_key:
+    if _posted_elsewhere_today(author_id=author.pk, body=body, target_key=target_key):
         return "repeated text from a new account"
     return None
+
+
+@when_cache_is_down(False)
+def _posted_elsewhere_today(*, author_id: int, body: str, target_key: str) -> bool:
+    digest = hashlib.sha256(body.encode()).hexdigest()[:16]
+    key = f"moderation:recent-text:{author_id}:{digest}"
+    return not cache.add(key, target_key, timeout=24 * 3600) and cache.get(key) != target_key

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from supportgroups.degrade import when_cache_is_down
 from supportgroups.services import notify
 
 from . import events, permissions
@@ -163,12 +164,20 @@ def _add_flag(item: ReviewItem, *, kind: str, detail: str = "") -> None:
         Flag.objects.create(item=item, kind=kind, detail=detail[:300])
 
 
+@when_cache_is_down(None)
 def _check_report_rate(user) -> None:
     key = f"moderation:reports:{user.pk}"
     if not _within_rate(key, limit=settings.MODERATION_REPORTS_PER_HOUR, window=3600):
         raise ValidationError(
             _("You have sent a lot of reports in the last hour. Please try again later.")
         )
+
+
+@when_cache_is_down(None)
+def _check_message_rate(user) -> None:
+    key = f"moderation:author-messages:{user.pk}"
+    if not _within_rate(key, limit=settings.MODERATION_REPORTS_PER_HOUR, window=3600):
+        raise ValidationError(_("You have sent a lot of messages in the last hour. Please wait."))
 
 
 ALREADY_REPORTED = _lazy("You have already reported this. Thank you: we are on it.")
@@ -369,6 +378,7 @@ def is_decision_for(user, action: AuditLogEntry) -> bool:
     return permissions.can_appeal(user, action) and is_answerable(action.action)
 
 
+@when_cache_is_down(None)
 def check_appeal_page_rate(user) -> None:
     """The appeal and write pages, per person: nobody walks the audit ids."""
     key = f"moderation:appeal-pages:{user.pk}"
@@ -397,9 +407,7 @@ def write_to_facilitators(*, action: AuditLogEntry, user, body: str) -> ItemNote
         raise PermissionDenied
     if not body.strip():
         raise ValidationError({"body": _("Write your message first.")})
-    key = f"moderation:author-messages:{user.pk}"
-    if not _within_rate(key, limit=settings.MODERATION_REPORTS_PER_HOUR, window=3600):
-        raise ValidationError(_("You have sent a lot of messages in the last hour. Please wait."))
+    _check_message_rate(user)
     note = ItemNote.objects.create(
         item=action.item, author=user, body=body.strip(), from_author=True
     )

@@ -112,9 +112,23 @@ REDIS_URL = env("REDIS_URL", default="")
 # The cache may live in its own Redis database: clearing it (the test suite does, before every
 # test) then cannot wipe the Celery broker's queues or the channel layer held in REDIS_URL.
 CACHE_URL = env("CACHE_URL", default=REDIS_URL)
+# Every Redis connection keeps its idle sockets alive (TCP keepalive, and a PING before reusing one
+# idle longer than the health check interval), and gives up on a hung server after a timeout that
+# must outlast the longest blocking read made on that connection.
+REDIS_SOCKET_OPTIONS = {
+    "socket_connect_timeout": 5,
+    "socket_keepalive": True,
+    "health_check_interval": 30,
+}
 if CACHE_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # Cache commands never block on the server, so a short timeout is safe here and keeps
+            # a hung Redis from holding pages (rate limiters then let the request through).
+            "OPTIONS": {**REDIS_SOCKET_OPTIONS, "socket_timeout": 5},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -123,7 +137,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # channels-redis waits up to 5 s in BZPOPMIN on each socket's channel; redis-py's
+                # default read timeout is also 5 s, and when it won the race the idle socket closed
+                # with 1011. 30 s outlasts that read and still notices a hung server.
+                "hosts": [{"address": REDIS_URL, **REDIS_SOCKET_OPTIONS, "socket_timeout": 30}],
                 # Explicit: a slow consumer may fall 500 events behind before events are dropped
                 # (chat clients then catch up from the database), and nothing waits past 60 s.
                 "capacity": 500,
@@ -155,8 +172,15 @@ if CELERY_BROKER_URL == "filesystem://":
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 else:
     # A task that is not acknowledged within an hour is redelivered: long enough for any task here.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # kombu's BRPOP waits 1 s at a time and checks that connection's health itself.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        **REDIS_SOCKET_OPTIONS,
+        "socket_timeout": 30,
+    }
     CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or None)
+    CELERY_REDIS_SOCKET_KEEPALIVE = True
+    CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = REDIS_SOCKET_OPTIONS["health_check_interval"]
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -184,6 +208,8 @@ if env("EMAIL_URL", default=""):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Seconds each SMTP step may take (Django's default is to wait forever): see the reminder lease.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Support Groups <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -329,13 +355,17 @@ CELERY_BEAT_SCHEDULE["resources-check-links-weekly"] = {
 # --- meetings ---
 # Occurrences are materialised this far ahead (on save and by an hourly beat task).
 MEETINGS_HORIZON_DAYS = 90
-# A reminder claimed this long ago and never "sent" belongs to a dead worker: claim it again.
-MEETINGS_CLAIM_TIMEOUT_MINUTES = 10
+# A reminder claimed (or handed to a worker) this long ago and never "sent" belongs to a worker
+# that died: the next scan offers it again, so it goes out within the lease plus one scan interval
+# (90 s). One send must end well within the lease, or a second worker could send it too: a send
+# takes well under a second, and each SMTP step gives up after EMAIL_TIMEOUT.
+MEETINGS_CLAIM_LEASE_SECONDS = 60
+MEETINGS_SCAN_SECONDS = 30
 # Reminders for meetings that started less than this long ago are recorded as skipped.
 MEETINGS_LATE_LOOKBACK_HOURS = 24
 CELERY_BEAT_SCHEDULE["meetings-scan-reminders"] = {
     "task": "groups.meetings.tasks.scan_reminders",
-    "schedule": 60.0,
+    "schedule": float(MEETINGS_SCAN_SECONDS),
 }
 CELERY_BEAT_SCHEDULE["meetings-materialise-occurrences"] = {
     "task": "groups.meetings.tasks.materialise_all",

@@ -5,6 +5,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from supportgroups.degrade import when_cache_is_down
+
 
 class TokenBucket:
     """``capacity`` tokens, refilled at ``rate`` per second; each action takes one."""
@@ -34,6 +36,7 @@ def chat_bucket(clock=time.monotonic) -> TokenBucket:
     )
 
 
+@when_cache_is_down(True)
 def allow(key: str) -> bool:
     """The chat limit for plain form posts, which have no connection to hold a bucket.
 

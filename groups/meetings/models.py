@@ -155,7 +155,7 @@ class ReminderDelivery(models.Model):
 
     pending -> claimed (a worker is sending it) -> sent, or -> skipped (too late, cancelled, left
     the group). A claim that never reached "sent" (the worker died) is claimable again after
-    MEETINGS_CLAIM_TIMEOUT.
+    MEETINGS_CLAIM_LEASE_SECONDS.
     """
 
     class Kind(models.TextChoices):

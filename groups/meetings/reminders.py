@@ -1,17 +1,20 @@
 """Reminder scanning and sending: each reminder is sent once, never twice, never skipped.
 
-1. `scan_due_reminders` (a beat task, every minute) inserts a ReminderDelivery row for every due
-   (occurrence, person, kind); the unique constraint makes a second scan's inserts no-ops.
+1. `scan_due_reminders` (a beat task, every MEETINGS_SCAN_SECONDS) inserts a ReminderDelivery
+   row for every due (occurrence, person, kind); the unique constraint makes a second scan's
+   inserts no-ops.
 2. It marks late rows (meeting already started or cancelled) as skipped. Archived groups and
    finished cohorts no longer meet: nothing of theirs is due (no rows are made), and a row made
    before the group went quiet is skipped as "no longer meets" when a worker claims it.
-3. It picks open rows that have no live task (never enqueued, or a claim that went stale), stamps
+3. It picks open rows that have no live task (never enqueued, or enqueued or claimed longer ago
+   than the lease: the worker holding them died, or the queue is that far behind), stamps
    them `enqueued_at` under `SKIP LOCKED` so a concurrent scan picks others, and enqueues one thin
    task per id. No ETA/countdown: the row is due now, so a redelivery cannot be early or lost.
-4. `send_delivery` claims its row (pending, or claimed longer ago than the claim timeout)
+4. `send_delivery` claims its row (pending, or claimed longer ago than the claim lease)
    under `SELECT ... FOR UPDATE SKIP LOCKED`, commits the claim, sends, and marks it sent only if
    its claim still holds. A worker that dies after claiming leaves a stale claim that step 3
-   re-enqueues.
+   re-enqueues. Workers prefetch one task per thread and acknowledge it only when it has run
+   (settings), so a killed worker holds few, and the scan after the lease offers them again.
    The one remaining window is a death after the email left and before "sent" was written; that
    email is sent again (at-least-once), while the in-app reminder is written in the same
    transaction as "sent" and so is exactly-once.
@@ -42,8 +45,8 @@ PREFERENCE_FIELD = {Kind.DAY_BEFORE: "remind_24h", Kind.HOUR_BEFORE: "remind_1h"
 ENQUEUE_BATCH = 20_000
 
 
-def claim_timeout() -> dt.timedelta:
-    return dt.timedelta(minutes=settings.MEETINGS_CLAIM_TIMEOUT_MINUTES)
+def claim_lease() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.MEETINGS_CLAIM_LEASE_SECONDS)
 
 
 def preferences_for(user: User) -> ReminderPreference:
@@ -106,7 +109,7 @@ def create_due_deliveries(*, now: dt.datetime) -> None:
 def skip_late_deliveries(*, now: dt.datetime) -> int:
     """Reminders whose meeting has started or was cancelled are dropped, and recorded as such."""
     open_rows = ReminderDelivery.objects.filter(state__in=[State.PENDING, State.CLAIMED])
-    stale = Q(state=State.PENDING) | Q(claimed_at__lt=now - claim_timeout())
+    stale = Q(state=State.PENDING) | Q(claimed_at__lt=now - claim_lease())
     late = open_rows.filter(stale, occurrence__starts_at__lte=now).update(
         state=State.SKIPPED, skip_reason="late"
     )
@@ -119,7 +122,7 @@ def skip_late_deliveries(*, now: dt.datetime) -> int:
 @transaction.atomic
 def take_deliveries_to_enqueue(*, now: dt.datetime) -> list[int]:
     """Open rows with no live task: never enqueued, or enqueued/claimed too long ago."""
-    before = now - claim_timeout()
+    before = now - claim_lease()
     ids = list(
         ReminderDelivery.objects.select_for_update(skip_locked=True)
         .filter(
@@ -157,7 +160,7 @@ def scan_due_reminders(*, now: dt.datetime | None = None) -> list[int]:
 def claim_delivery(*, delivery_id: int, now: dt.datetime | None = None) -> ReminderDelivery | None:
     """Take the row for sending, or None if it is sent, skipped or being sent by someone else."""
     now = now or timezone.now()
-    stale_before = now - claim_timeout()
+    stale_before = now - claim_lease()
     delivery = (
         ReminderDelivery.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("occurrence__series__group", "user__reminder_preference")

@@ -17,7 +17,7 @@ urlpatterns = [
     path("<int:pk>/meeting.ics", views.occurrence_ics, name="occurrence_ics"),
     path("calendar/", personal_views.feed_settings, name="feed_settings"),
     path("calendar/change/", personal_views.feed_change, name="feed_change"),
-    path("calendar/<str:token>.ics", personal_views.feed, name="feed"),
+    path("calendar/<slug:token>.ics", personal_views.feed, name="feed"),
     path("reminders/", personal_views.reminder_settings, name="reminder_settings"),
     path(
         "reminders/<str:token>/",

@@ -1,7 +1,7 @@
 """Reminder delivery through the real Redis broker and a real Celery worker.
 
 Each due reminder is sent exactly once when two scans race, when a task is delivered twice, and
-after a worker dies between claiming a reminder and sending it.
+after a worker dies holding a reminder: the first scan after the claim lease offers it again.
 """
 
 import datetime as dt
@@ -21,11 +21,20 @@ from tests.factories import MembershipFactory, OccurrenceFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
+START = dt.datetime(2026, 3, 4, 9, 0, tzinfo=dt.UTC)
+
 
 @pytest.fixture
 def celery_worker_parameters():
     """Two task threads, so two deliveries of one reminder can really run at once."""
     return {"pool": "threads", "concurrency": 2}
+
+
+def wait_for_state(delivery: ReminderDelivery, state: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while ReminderDelivery.objects.get(pk=delivery.pk).state != state:
+        assert time.monotonic() < deadline, f"reminder {delivery.pk} never became {state}"
+        time.sleep(0.1)
 
 
 def wait_until_settled(timeout: float = 30) -> None:
@@ -81,27 +90,42 @@ def test_two_concurrent_scans_and_duplicate_tasks_send_each_reminder_once(celery
     assert set(ReminderDelivery.objects.values_list("state", flat=True)) == {"sent"}
 
 
-def test_a_worker_dying_between_claim_and_send_is_sent_once_later(celery_worker):
+@pytest.mark.parametrize("held", ["claimed", "prefetched"])
+def test_a_reminder_held_by_a_dead_worker_is_sent_by_the_first_scan_after_the_lease(
+    celery_worker, time_machine, settings, held
+):
+    """The worker died after claiming the reminder, or with its task prefetched and unacknowledged
+    (the broker would hand that task on only after an hour)."""
+    time_machine.move_to(START, tick=True)  # the worker thread lives in the same moved clock
     a_meeting_with_members(1)
     reminders.create_due_deliveries(now=timezone.now())
     crashed, other = ReminderDelivery.objects.order_by("kind")
-    assert reminders.claim_delivery(delivery_id=crashed.pk)  # ... and the worker dies here
+    if held == "claimed":
+        assert reminders.claim_delivery(delivery_id=crashed.pk)  # ... and the worker dies here
+    else:
+        ReminderDelivery.objects.filter(pk=crashed.pk).update(enqueued_at=timezone.now())
+    held_since = timezone.now()
 
-    reminders.scan_due_reminders()
-    wait_for = time.monotonic() + 30
-    while ReminderDelivery.objects.get(pk=other.pk).state != "sent":
-        assert time.monotonic() < wait_for
-        time.sleep(0.1)
-    time.sleep(0.5)
+    assert reminders.scan_due_reminders() == [other.pk]
+    wait_for_state(other, "sent")
+    lease = dt.timedelta(seconds=settings.MEETINGS_CLAIM_LEASE_SECONDS)
+    time_machine.move_to(held_since + lease - dt.timedelta(seconds=2), tick=True)
+    assert reminders.scan_due_reminders() == []  # a live claim is not taken from its worker
     crashed.refresh_from_db()
-    assert crashed.state == "claimed"  # a live claim is not taken away from its worker
-    assert emails_per_delivery() == Counter({other.pk: 1})
+    assert crashed.state == ("claimed" if held == "claimed" else "pending")
 
-    # Later than the claim timeout, the next scan finds the abandoned claim and sends it.
-    long_ago = timezone.now() - dt.timedelta(minutes=11)
-    ReminderDelivery.objects.filter(pk=crashed.pk).update(claimed_at=long_ago, enqueued_at=long_ago)
+    time_machine.move_to(held_since + lease + dt.timedelta(seconds=1), tick=True)
     assert reminders.scan_due_reminders() == [crashed.pk]
     wait_until_settled()
     crashed.refresh_from_db()
-    assert (crashed.state, crashed.attempts) == ("sent", 2)
+    assert (crashed.state, crashed.attempts) == ("sent", 2 if held == "claimed" else 1)
     assert emails_per_delivery() == Counter({other.pk: 1, crashed.pk: 1})
+
+
+def test_a_reminder_held_by_a_dead_worker_goes_out_within_two_minutes(settings):
+    """The lease, plus the wait for the next scan, plus a generous margin for the queue and the
+    send itself; and a send (each SMTP step bounded) ends well within the lease."""
+    scan = settings.CELERY_BEAT_SCHEDULE["meetings-scan-reminders"]["schedule"]
+    assert settings.MEETINGS_CLAIM_LEASE_SECONDS + scan + 20 <= 120
+    assert 3 * settings.EMAIL_TIMEOUT <= settings.MEETINGS_CLAIM_LEASE_SECONDS
+    assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1

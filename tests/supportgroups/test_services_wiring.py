@@ -84,3 +84,19 @@ def test_websocket_refuses_a_foreign_origin_and_accepts_its_own(client, user):
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     signed_in = [*own, (b"cookie", cookie.encode())]
     assert async_to_sync(_ping)(signed_in) == (True, {"type": "pong", "signed_in": True})
+
+
+async def _handshake(path: str):
+    headers = [(b"origin", b"http://localhost:8000"), (b"host", b"localhost:8000")]
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    result = await communicator.connect()
+    await communicator.wait()  # the application has finished: no exception was left inside it
+    return result
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "path", ["/ws/nowhere/", "/ws/chat/", "/ws/chat/a/b/", "/ws/ping", "/", "/ws/%00/", "/ws/é/"]
+)
+def test_an_unknown_websocket_path_is_refused_cleanly(path):
+    assert async_to_sync(_handshake)(path) == (False, 4404)
