@@ -264,6 +264,7 @@ def _decorate(posts: list[Post], *, user, thread: Thread, base_depth: int) -> No
     moderator = permissions.can_moderate_board(user, board)
     last_read = getattr(thread, "last_read", None) or 0
     reactions = _reactions_by_post(user, [post.pk for post in posts])
+    labels = [(kind, str(label)) for kind, label in Reaction.Kind.choices]
     dates = DateTimeLabels()
     permalink = _url_maker("forums:permalink")
     reply = _url_maker("forums:reply")(thread.pk)
@@ -279,11 +280,12 @@ def _decorate(posts: list[Post], *, user, thread: Thread, base_depth: int) -> No
         )
         post.shows_body = permissions.can_see_post_body(user, post, moderator=moderator)
         post.can_edit = permissions.can_edit_post(user, post)
+        post.can_report = user.is_authenticated and post.author_id != user.pk
         post.is_new = user.is_authenticated and post.pk > last_read and post.author_id != user.pk
         post.continues = post.display_depth >= display_depth() - 1 and post.has_replies
         post.reaction_counts = [
             {"kind": kind, "label": label, "count": count, "mine": mine}
-            for kind, label in Reaction.Kind.choices
+            for kind, label in labels
             for count, mine in [reactions.get((post.pk, kind), (0, False))]
         ]
         post.created_label, post.created_iso = (
