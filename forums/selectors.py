@@ -271,7 +271,9 @@ def _decorate(posts: list[Post], *, user, thread: Thread, base_depth: int) -> No
     edit, delete = _url_maker("forums:edit"), _url_maker("forums:delete")
     history, replies = _url_maker("forums:history"), _url_maker("forums:replies")
     react, report = _url_maker("forums:react"), _url_maker("moderation:report", "forums.post")
+    signed_in, reader_id, deepest = user.is_authenticated, user.pk, display_depth() - 1
     for post in posts:
+        pk, author_id = post.pk, post.author_id
         post.display_depth = post.depth - base_depth
         post.label = author_label(post.author, anonymous=post.is_anonymous, reveal=reveal)
         post.revealed_anonymous = post.is_anonymous and reveal and post.author is not None
@@ -280,22 +282,20 @@ def _decorate(posts: list[Post], *, user, thread: Thread, base_depth: int) -> No
         )
         post.shows_body = permissions.can_see_post_body(user, post, moderator=moderator)
         post.can_edit = permissions.can_edit_post(user, post)
-        post.can_report = user.is_authenticated and post.author_id != user.pk
-        post.is_new = user.is_authenticated and post.pk > last_read and post.author_id != user.pk
-        post.continues = post.display_depth >= display_depth() - 1 and post.has_replies
+        post.can_report = signed_in and author_id != reader_id
+        post.is_new = signed_in and pk > last_read and author_id != reader_id
+        post.continues = post.display_depth >= deepest and post.has_replies
         post.reaction_counts = [
             {"kind": kind, "label": label, "count": count, "mine": mine}
             for kind, label in labels
-            for count, mine in [reactions.get((post.pk, kind), (0, False))]
+            for count, mine in [reactions.get((pk, kind), (0, False))]
         ]
-        post.created_label, post.created_iso = (
-            dates.text(post.created_at),
-            dates.iso(post.created_at),
-        )
-        post.permalink, post.reply_url = permalink(post.pk), f"{reply}?parent={post.pk}"
-        post.edit_url, post.delete_url = edit(post.pk), delete(post.pk)
-        post.history_url, post.replies_url = history(post.pk), replies(post.pk)
-        post.react_url, post.report_url = react(post.pk), report(post.pk)
+        post.created_label = dates.text(post.created_at)
+        post.created_iso = dates.iso(post.created_at)
+        post.permalink, post.reply_url = permalink(pk), f"{reply}?parent={pk}"
+        post.edit_url, post.delete_url = edit(pk), delete(pk)
+        post.history_url, post.replies_url = history(pk), replies(pk)
+        post.react_url, post.report_url = react(pk), report(pk)
 
 
 def _toplevel_key(sort: str) -> Callable[[Post], tuple]:

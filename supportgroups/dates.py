@@ -14,20 +14,27 @@ from django.utils import dateformat, timezone
 from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.formats import get_format
 
-_PARTS: dict[str, Callable[[datetime], str]] = {
-    "d": lambda d: f"{d.day:02d}",
-    "j": lambda d: str(d.day),
-    "m": lambda d: f"{d.month:02d}",
-    "n": lambda d: str(d.month),
-    "M": lambda d: str(MONTHS_3[d.month]).title(),
-    "F": lambda d: str(MONTHS[d.month]),
-    "Y": lambda d: f"{d.year:04d}",
-    "y": lambda d: f"{d.year % 100:02d}",
-    "H": lambda d: f"{d.hour:02d}",
-    "G": lambda d: str(d.hour),
-    "i": lambda d: f"{d.minute:02d}",
-    "s": lambda d: f"{d.second:02d}",
-}
+Part = Callable[[datetime], str]
+
+
+def _parts() -> dict[str, Part]:
+    """Format characters as functions; month names translated once, not once per date."""
+    short = [""] + [str(MONTHS_3[m]).title() for m in range(1, 13)]
+    full = [""] + [str(MONTHS[m]) for m in range(1, 13)]
+    return {
+        "d": lambda d: f"{d.day:02d}",
+        "j": lambda d: str(d.day),
+        "m": lambda d: f"{d.month:02d}",
+        "n": lambda d: str(d.month),
+        "M": lambda d: short[d.month],
+        "F": lambda d: full[d.month],
+        "Y": lambda d: f"{d.year:04d}",
+        "y": lambda d: f"{d.year % 100:02d}",
+        "H": lambda d: f"{d.hour:02d}",
+        "G": lambda d: str(d.hour),
+        "i": lambda d: f"{d.minute:02d}",
+        "s": lambda d: f"{d.second:02d}",
+    }
 
 
 class DateTimeLabels:
@@ -39,15 +46,16 @@ class DateTimeLabels:
         self._pieces = self._compile(self.format)
 
     @staticmethod
-    def _compile(fmt: str) -> list[str | Callable[[datetime], str]] | None:
-        pieces: list[str | Callable[[datetime], str]] = []
+    def _compile(fmt: str) -> list[str | Part] | None:
+        parts = _parts()
+        pieces: list[str | Part] = []
         for char in fmt:
             if char == "\\":
                 return None  # escapes: rare, leave them to Django
             if char.isalpha():
-                if char not in _PARTS:
+                if char not in parts:
                     return None
-                pieces.append(_PARTS[char])
+                pieces.append(parts[char])
             else:
                 pieces.append(char)
         return pieces
