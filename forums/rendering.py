@@ -1,5 +1,5 @@
-"""Posts rendered once and reused: a page prints cached HTML for every post whose look is
-unchanged, and renders (and caches) only the rest.
+"""Posts (and board rows) rendered once and reused: a page prints cached HTML for every post
+whose look is unchanged, and renders (and caches) only the rest.
 
 forums/_post.html reads nothing but the small context built here: the post's own state (words,
 revision, moderation state, reaction counts) and the few facts about the reader that change how
@@ -19,17 +19,17 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from .models import Post
+from .models import Post, Thread
 
-POST_TEMPLATE = "forums/_post.html"
-# Everything POST_TEMPLATE includes: an edit to any of them makes new keys.
-TEMPLATES = (POST_TEMPLATE, "forums/_reactions.html", "privacy/_collapsed.html")
+# A template and everything it includes: an edit to any of them makes new keys.
+POST_TEMPLATES = ("forums/_post.html", "forums/_reactions.html", "privacy/_collapsed.html")
+THREAD_TEMPLATES = ("forums/_thread_item.html", "forums/_thread_row.html")
 SECONDS = 24 * 3600
 
 
 @cache
-def _templates_digest() -> str:
-    sources = "".join(get_template(name).template.source for name in TEMPLATES)
+def _templates_digest(names: tuple[str, ...]) -> str:
+    sources = "|".join(f"{name}:{get_template(name).template.source}" for name in names)
     return hashlib.blake2b(sources.encode(), digest_size=8).hexdigest()
 
 
@@ -74,11 +74,21 @@ def post_context(
     }
 
 
-def _key(context: dict) -> str:
-    digest = hashlib.blake2b(
-        f"{get_language()}|{_templates_digest()}|{context!r}".encode(), digest_size=16
-    )
-    return f"forums:post:{context['post']['pk']}:{digest.hexdigest()}"
+def thread_context(thread: Thread) -> dict:
+    """What THREAD_TEMPLATES show for a thread decorated by selectors.threads_page."""
+    return {
+        "thread": {
+            "url": thread.url,
+            "title": thread.title,
+            "is_unread": thread.is_unread,
+            "collapsed": thread.collapsed,
+            "starter_label": thread.starter_label,
+            "reply_count": thread.reply_count,
+            "last_post_iso": thread.last_post_iso,
+            "last_post_label": thread.last_post_label,
+            "topics": [{"name": topic.name} for topic in thread.topics.all()],
+        }
+    }
 
 
 def _render(template, context: dict) -> tuple[str, str]:
@@ -88,11 +98,31 @@ def _render(template, context: dict) -> tuple[str, str]:
     return slot, template.render({**context, "csrf_token": slot})
 
 
+def render_each(names: tuple[str, ...], contexts: list[dict], *, csrf_token="") -> SafeString:
+    """names[0] rendered once per context, in order: cached fragments where they exist (the key
+    is a digest of the context, the language and the templates), the rest rendered now."""
+    prefix = f"{get_language()}|{_templates_digest(names)}|"
+    keys = [
+        "fragment:" + hashlib.blake2b(f"{prefix}{c!r}".encode(), digest_size=16).hexdigest()
+        for c in contexts
+    ]
+    found = fragments.get_many(keys)
+    missing = {}
+    template = get_template(names[0])
+    for key, context in zip(keys, contexts, strict=True):
+        if key not in found:
+            found[key] = missing[key] = _render(template, context)
+    if missing:
+        fragments.set_many(missing, timeout=SECONDS)
+    token = str(csrf_token)
+    html = "".join(found[key][1].replace(found[key][0], token) for key in keys)
+    return mark_safe(html)  # noqa: S308 - rendered by the template, escaping applied there
+
+
 def render_posts(
-    posts: list[Post], *, access, csrf_token, blocked_ids, opening=False
+    posts: list[Post], *, access, csrf_token, blocked_ids, opening: bool = False
 ) -> SafeString:
-    """The posts' HTML in order: cached fragments where they exist, the rest rendered now.
-    `access` is the reader's forums.permissions.BoardAccess on the posts' board."""
+    """`access` is the reader's forums.permissions.BoardAccess on the posts' board."""
     can_post, can_see_history = access.can_post, access.can_see_history
     contexts = [
         post_context(
@@ -104,15 +134,8 @@ def render_posts(
         )  # fmt: skip
         for p in posts
     ]
-    keys = [_key(c) for c in contexts]
-    found = fragments.get_many(keys)
-    missing = {}
-    template = get_template(POST_TEMPLATE)
-    for key, context in zip(keys, contexts, strict=True):
-        if key not in found:
-            found[key] = missing[key] = _render(template, context)
-    if missing:
-        fragments.set_many(missing, timeout=SECONDS)
-    token = str(csrf_token)
-    html = "".join(found[key][1].replace(found[key][0], token) for key in keys)
-    return mark_safe(html)  # noqa: S308 - rendered by the template, escaping applied there
+    return render_each(POST_TEMPLATES, contexts, csrf_token=csrf_token)
+
+
+def render_threads(threads: list[Thread]) -> SafeString:
+    return render_each(THREAD_TEMPLATES, [thread_context(t) for t in threads])

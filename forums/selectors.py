@@ -136,12 +136,16 @@ def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage
         qs = qs.filter(Q(last_post_at__lt=at) | Q(last_post_at=at, id__lt=pk))
     rows = list(qs[: page_size() + 1])
     reveal = permissions.can_see_anonymous_author(user, board)
+    dates, link = DateTimeLabels(), _url_maker("forums:thread")
     for thread in rows[: page_size()]:
         thread.starter_label = author_label(
             thread.author, anonymous=thread.starter_anonymous, reveal=reveal
         )
         last_read = getattr(thread, "last_read", None)
         thread.is_unread = user.is_authenticated and (last_read or 0) < thread.last_post_id
+        thread.url = link(thread.pk)
+        thread.last_post_label = dates.text(thread.last_post_at)
+        thread.last_post_iso = dates.iso(thread.last_post_at)
     more = len(rows) > page_size()
     return ThreadPage(rows[: page_size()], thread_cursor(rows[page_size() - 1]) if more else None)
 

@@ -38,3 +38,9 @@ def show_posts(context, posts, opening=False):
 @register.simple_tag(takes_context=True)
 def show_post(context, post, opening=False):
     return show_posts(context, [post], opening=opening)
+
+
+@register.simple_tag
+def show_threads(threads):
+    """A board's rows as forums/_thread_item.html shows them (forums.rendering)."""
+    return rendering.render_threads(threads)
