@@ -281,20 +281,26 @@ def bench_reader():
 
 def app_cpu(pages: list[tuple[str, str]], rounds: int) -> None:
     """CPU time of this process per request through Django's full handler (middleware, view,
-    templates; PostgreSQL's own work is not counted), beside the bare view measured alike."""
+    templates; PostgreSQL's own work is not counted), beside the bare view measured alike.
+    Rendered posts and board rows are reused from the cache (forums.rendering) once any reader
+    has seen them; the last column is a member with that cache switched off: the first view."""
+    from django.core.cache.backends.dummy import DummyCache
     from django.test import Client
 
-    clients = {
-        "anonymous": Client(SERVER_NAME="localhost"),
-        "member": Client(SERVER_NAME="localhost"),
-    }
-    clients["member"].force_login(bench_reader())
+    from forums import rendering
+
+    member = Client(SERVER_NAME="localhost")
+    member.force_login(bench_reader())
+    readers = [("anonymous", Client(SERVER_NAME="localhost"), False), ("member", member, False),
+               ("member, uncached", member, True)]  # fmt: skip
     print(f"\napp CPU per request, in-process, {rounds} requests each (ms; ×: over bare view)")
-    print(f"{'page':36} {'anonymous':>10} {'×':>6} {'member':>10} {'×':>6}")
+    print(f"{'page':36}" + "".join(f" {who:>16} {'×':>5}" for who, _c, _u in readers))
     bare = {}
+    cached = rendering.fragments
     for name, path in pages:
         cells = []
-        for who, client in clients.items():
+        for who, client, uncached in readers:
+            rendering.fragments = DummyCache("off", {}) if uncached else cached
             for _ in range(3):  # warm up: template loader, connection, sessions
                 client.get(path)
             start = time.process_time()
@@ -304,8 +310,9 @@ def app_cpu(pages: list[tuple[str, str]], rounds: int) -> None:
                     raise RuntimeError(f"{path}: {response.status_code}")
             cpu = (time.process_time() - start) / rounds * 1000
             bare.setdefault(who, cpu)
-            cells.append(f"{cpu:10.2f} {cpu / bare[who]:6.1f}")
-        print(f"{name:36} {' '.join(cells)}")
+            cells.append(f" {cpu:16.2f} {cpu / bare[who]:5.1f}")
+        print(f"{name:36}{''.join(cells)}")
+    rendering.fragments = cached
 
 
 # --- servers and load -------------------------------------------------------------------------
@@ -395,8 +402,7 @@ def main() -> None:
         "DEBUG": "0",
         "CONN_MAX_AGE": "60",
     }
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY")})
-    os.environ["DJANGO_SETTINGS_MODULE"] = "forums_bench_site"
+    os.environ.update(env)  # this process measures the same site the servers run
     sys.path.insert(0, site_dir)
     import django
 

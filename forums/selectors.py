@@ -326,12 +326,14 @@ def thread_tree(
         .order_by(*_toplevel_order(sort))
         .values("id")[: page_size() + 1]
     )
-    wanted = Q(root_id__in=top, depth__lt=display_depth())
     if thread.opening_post_id and not cursor:
-        wanted |= Q(pk=thread.opening_post_id)
+        # The opening post is its own root; in the same subquery (an OR beside it would turn
+        # the subtree lookup into a scan of the whole thread).
+        opening_id = Post.objects.filter(pk=thread.opening_post_id).values("id")
+        top = top.union(opening_id, all=True)
     rows = list(
         _post_queryset(user=user, thread=thread, moderator=moderator)
-        .filter(wanted)
+        .filter(root_id__in=top, depth__lt=display_depth())
         .order_by("path")
     )
     opening = next((p for p in rows if p.is_opening), None)
