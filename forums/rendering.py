@@ -36,7 +36,7 @@ def _templates_digest(names: tuple[str, ...]) -> str:
 def post_context(
     post: Post, *, opening: bool, can_post: bool, can_see_history: bool, blocked_ids
 ) -> dict:
-    """What POST_TEMPLATE shows for a post decorated by forums.selectors, as plain values
+    """What forums/_post.html shows for a post decorated by forums.selectors, as plain values
     (the form token, which differs per response, is put in by render_posts)."""
     return {
         "opening": opening,

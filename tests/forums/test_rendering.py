@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.db import connection
+from django.template.loader import get_template
 from django.test import Client
 from django.utils import timezone
 
-from forums import services
+from forums import rendering, selectors, services
 from forums.models import Post, Thread, ThreadReadState
 from forums.models import TopicPreference as Pref
 from supportgroups.models import Block
@@ -227,3 +228,32 @@ def test_reaction_forms_carry_this_pages_own_form_token(board, writer, group):
     )
     assert response.status_code == 302
     assert post.reactions.filter(user=reader, kind="hug").exists()
+
+
+@pytest.mark.parametrize(
+    ("names", "context_of", "variable"),
+    [
+        (rendering.POST_TEMPLATES, "post", "post"),
+        (rendering.THREAD_TEMPLATES, "thread", "thread"),
+    ],
+)
+def test_the_templates_read_only_what_the_cached_context_holds(
+    board, writer, names, context_of, variable
+):
+    """A field a template reads but the context leaves out would print as nothing, silently:
+    anything new these templates show must be added to forums.rendering's context too."""
+    thread = start_thread(board, writer, title="Fields").post.thread
+    reply_to(thread, writer, body="A reply")
+    user = writer
+    if context_of == "post":
+        shown = selectors.thread_for(user=user, pk=thread.pk)
+        tree = selectors.thread_tree(user=user, thread=shown)
+        context = rendering.post_context(
+            tree.posts[0], opening=False, can_post=True, can_see_history=True, blocked_ids=set()
+        )
+    else:
+        row = selectors.threads_page(user=user, board=board).threads[0]
+        context = rendering.thread_context(row)
+    sources = "".join(get_template(name).template.source for name in names)
+    read = set(re.findall(rf"\b{variable}\.(\w+)", sources))
+    assert read and read <= set(context[variable]), read - set(context[variable])
