@@ -86,7 +86,7 @@ def thread_context(thread: Thread) -> dict:
             "reply_count": thread.reply_count,
             "last_post_iso": thread.last_post_iso,
             "last_post_label": thread.last_post_label,
-            "topics": [{"name": topic.name} for topic in thread.topics.all()],
+            "topic_names": thread.topic_names,
         }
     }
 

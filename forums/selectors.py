@@ -101,6 +101,20 @@ def _parsethread_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     return EPOCH + timedelta(microseconds=micros), pk
 
 
+def _topic_names(thread_ids: list[int]) -> dict[int, list[str]]:
+    """Each thread's topic names in the topics' order: one plain query (prefetch_related's
+    machinery cost more than the rest of the board's rows)."""
+    names: dict[int, list[str]] = {}
+    rows = (
+        Thread.topics.through.objects.filter(thread_id__in=thread_ids)
+        .order_by("topic__position", "topic__name")
+        .values_list("thread_id", "topic__name")
+    )
+    for thread_id, name in rows:
+        names.setdefault(thread_id, []).append(name)
+    return names
+
+
 def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage:
     """Most recently active first; hidden topics left out, collapsed ones marked."""
     actions = _topic_actions(user)
@@ -111,7 +125,6 @@ def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage
         Thread.objects.filter(board=board)
         .exclude(_others_held(user, moderator=moderator, prefix="opening_post__"))
         .select_related("author")
-        .prefetch_related("topics")
         .annotate(
             starter_anonymous=Q(opening_post__is_anonymous=True),
             collapsed=Exists(
@@ -137,7 +150,9 @@ def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage
     rows = list(qs[: page_size() + 1])
     reveal = permissions.can_see_anonymous_author(user, board)
     dates, link = DateTimeLabels(), _url_maker("forums:thread")
+    topics = _topic_names([thread.pk for thread in rows[: page_size()]])
     for thread in rows[: page_size()]:
+        thread.topic_names = topics.get(thread.pk, [])
         thread.starter_label = author_label(
             thread.author, anonymous=thread.starter_anonymous, reveal=reveal
         )
