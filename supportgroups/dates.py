@@ -9,16 +9,19 @@ falls back to Django's own formatter, so the text is always the same.
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 
 from django.utils import dateformat, timezone
 from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.formats import get_format
+from django.utils.translation import get_language
 
 Part = Callable[[datetime], str]
 
 
-def _parts() -> dict[str, Part]:
-    """Format characters as functions; month names translated once, not once per date."""
+@lru_cache(maxsize=32)
+def _parts(language: str | None) -> dict[str, Part]:
+    """Format characters as functions; month names translated once per language."""
     short = [""] + [str(MONTHS_3[m]).title() for m in range(1, 13)]
     full = [""] + [str(MONTHS[m]) for m in range(1, 13)]
     return {
@@ -47,7 +50,7 @@ class DateTimeLabels:
 
     @staticmethod
     def _compile(fmt: str) -> list[str | Part] | None:
-        parts = _parts()
+        parts = _parts(get_language())
         pieces: list[str | Part] = []
         for char in fmt:
             if char == "\\":
