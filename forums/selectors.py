@@ -220,8 +220,8 @@ def _reactions_by_post(user, post_ids: list[int]) -> dict[tuple[int, str], tuple
 
 
 def _url_maker(viewname: str, *args) -> Callable[[int], str]:
-    """reverse() once per page, then the URL for each post's id by substitution: reversing
-    for every post of a page costs more than the rest of its links together."""
+    """reverse() once per page, then each row's URL by putting its id in: reversing for every
+    post of a page cost more than the rest of its links together."""
     marker = 987654321987
     head, tail = reverse(viewname, args=[*args, marker]).split(str(marker))
     return lambda pk: f"{head}{pk}{tail}"
