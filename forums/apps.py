@@ -11,13 +11,4 @@ class ForumsConfig(AppConfig):
         from . import permissions
         from .models import Post
 
-        # Anyone who can see a post can report it (held posts: their writer and moderators).
-        register_reportable(
-            Post,
-            can_report=lambda user, post: (
-                permissions.can_read_board(user, post.thread.board)
-                and permissions.can_see_post_body(
-                    user, post, moderator=permissions.can_moderate_board(user, post.thread.board)
-                )
-            ),
-        )
+        register_reportable(Post, can_report=permissions.can_report_post)

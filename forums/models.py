@@ -125,6 +125,9 @@ class Post(models.Model):
     is_held = models.BooleanField(default=False, help_text="Waiting for a facilitator.")
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_reason = models.CharField(max_length=200, blank=True)
+    # Set with hidden_at when moderation removes a post: its public copy is blanked and the words
+    # live on only in a PostRevision, which moderators read (moderation_context, edit history).
+    removed_by_moderators_at = models.DateTimeField(null=True, blank=True)
     support_count = models.PositiveIntegerField(default=0)
     # Kept by services.index_post(); its GIN index is made by a PostgreSQL-only migration.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -167,6 +170,15 @@ class Post(models.Model):
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
 
+    @property
+    def is_removed_by_moderators(self) -> bool:
+        return self.removed_by_moderators_at is not None
+
+    @property
+    def is_shown_to_all(self) -> bool:
+        """Readable by everyone who reads the board: not held, hidden or removed."""
+        return not (self.is_held or self.is_hidden or self.is_removed)
+
     # --- moderation.interfaces.Moderatable -----------------------------------------------------
     def text_for_screening(self) -> str:
         parts = [self.thread.title] if self.is_opening else []
@@ -179,10 +191,26 @@ class Post(models.Model):
     def moderation_group_id(self) -> int | None:
         return self.thread.board.group_id
 
-    def hide(self, *, reason: str) -> None:
-        from django.utils import timezone
+    def removal_copy(self) -> "PostRevision | None":
+        """The words as they were when moderation removed the post (stamped with its time)."""
+        if not self.is_removed_by_moderators:
+            return None
+        return self.revisions.filter(created_at=self.removed_by_moderators_at).first()
 
-        Post.objects.filter(pk=self.pk).update(hidden_at=timezone.now(), hidden_reason=reason)
+    def moderation_context(self) -> str:
+        """A removed post's words for its moderators: the public copy is blank by then."""
+        kept = self.removal_copy()
+        return kept.body if kept else ""
+
+    def hide(self, *, reason: str) -> None:
+        from .services import hide_post
+
+        hide_post(post=self, reason=reason)
+
+    def remove(self, *, reason: str) -> None:
+        from .services import remove_by_moderators
+
+        remove_by_moderators(post=self, reason=reason)
 
     def restore(self) -> None:
         """Shown again; a held post is published now (counted, and its followers told)."""

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from supportgroups.models import Notification, User
 from supportgroups.privacy.email import send_user_email
-from supportgroups.privacy.permissions import can_contact
 from supportgroups.services import notify
 
 from . import permissions
@@ -52,12 +51,8 @@ def public_label(post: Post) -> str:
 
 
 def deliver_post_notifications(*, post_id: int) -> None:
-    post = (
-        Post.objects.select_related("thread__board__group", "author")
-        .filter(pk=post_id, is_held=False, hidden_at__isnull=True)
-        .first()
-    )
-    if post is None:
+    post = Post.objects.select_related("thread__board__group", "author").filter(pk=post_id).first()
+    if post is None or not post.is_shown_to_all:
         return
     thread, board = post.thread, post.thread.board
     recipients: dict[int, tuple[User, str]] = {}
@@ -74,8 +69,8 @@ def deliver_post_notifications(*, post_id: int) -> None:
     for person, reason in recipients.values():
         if not permissions.can_read_board(person, board):
             continue
-        if post.author is not None and not can_contact(post.author, person):
-            continue  # a block (either way), a memorial or a closed account
+        if not permissions.may_be_told_about(person, post):
+            continue  # a block (either way, unless anonymous), a memorial or a closed account
         with transaction.atomic():
             _item, created = DigestItem.objects.get_or_create(
                 user=person, post=post, defaults={"reason": reason}
@@ -109,7 +104,7 @@ def send_digest(*, user_id: int) -> int:
     """Email everything waiting for one person in one message; returns how many items went."""
     items = list(
         DigestItem.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("post__thread", "post__author", "user")
+        .select_related("post__thread__board__group", "post__author", "user")
         .filter(user_id=user_id, sent_at__isnull=True)
         .order_by("created_at", "id")
     )
@@ -125,7 +120,8 @@ def send_digest(*, user_id: int) -> int:
             "url": settings.SITE_URL + item.post.get_absolute_url(),
         }
         for item in items
-        if not item.post.is_removed and not item.post.is_hidden
+        # Held, hidden or removed since, or the person has left a private board: not a word.
+        if item.post.is_shown_to_all and permissions.can_read_board(person, item.post.thread.board)
     ]
     DigestItem.objects.filter(pk__in=[i.pk for i in items]).update(sent_at=timezone.now())
     if not lines:

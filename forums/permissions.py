@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from groups import permissions as group_permissions
 from groups import policy
 from groups.models import SupportGroup
+from supportgroups.privacy.permissions import can_contact
 
 from .models import Board, Post
 
@@ -88,6 +89,11 @@ def can_write_now(user, board: Board) -> bool:
     return write_verdict(user, board).allowed
 
 
+def require_write(user, board: Board) -> None:
+    """For services: raise policy.WriteRefused (with the reason) unless this person may write."""
+    policy.require(write_verdict(user, board))
+
+
 def is_indexable(board: Board) -> bool:
     """Search engines may index a public board only if staff opened it and the site allows it."""
     return board.indexable and not board.is_private and settings.SEARCH_INDEXING_ALLOWED
@@ -126,6 +132,33 @@ def can_see_post_body(user, post: Post, *, moderator: bool) -> bool:
     return not post.is_held or moderator or (user.is_authenticated and post.author_id == user.pk)
 
 
+def can_report_post(user, post: Post) -> bool:
+    """Anyone who can see a post can report it (held posts: their writer and moderators).
+    Hidden and removed posts are beyond reporting: moderation has them already."""
+    if post.is_hidden or post.is_removed or not can_read_board(user, post.thread.board):
+        return False
+    moderator = can_moderate_board(user, post.thread.board)
+    return can_see_post_body(user, post, moderator=moderator)
+
+
+def can_quote(post: Post, *, thread) -> bool:
+    """The reply page shows (and quotes) a post only if it stands in this thread for everyone:
+    never held, hidden or removed words, whoever asks (moderators read those in moderation)."""
+    return post.thread_id == thread.pk and post.is_shown_to_all
+
+
+def may_be_told_about(person, post: Post) -> bool:
+    """Whether a notification about the post may reach this person.
+
+    A block (either way) keeps people apart, but not for anonymous posts: leaving out a blocker
+    would let them infer who wrote it. Anonymous posts reach readers whatever their blocks, just
+    as they are shown uncollapsed to blockers on the thread page.
+    """
+    if post.is_anonymous or post.author is None:
+        return person.is_active
+    return can_contact(post.author, person)
+
+
 def can_see_thread(user, thread) -> bool:
     """A thread whose opening post is held exists, for now, only for its writer and moderators.
     Expects thread_for()'s opening_held / opening_author_id annotations."""
@@ -137,7 +170,7 @@ def can_see_thread(user, thread) -> bool:
 
 def readable_boards(user) -> QuerySet[Board]:
     """Every board a person may read; the same rule as can_read_board, as a queryset for search."""
-    if user.is_authenticated and user.is_staff:
+    if group_permissions.is_staff_with_mfa(user):
         return Board.objects.all()
     if not user.is_authenticated:
         return Board.objects.filter(group__isnull=True)

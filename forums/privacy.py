@@ -30,6 +30,8 @@ def _export_posts(user, rows):
             "created_at": post.created_at,
             "edited_at": post.edited_at,
             "removed": post.is_removed,
+            "hidden_by_moderators": post.is_hidden and not post.is_removed_by_moderators,
+            "removed_by_moderators": post.is_removed_by_moderators,
         }
         for post in rows.select_related("thread__board")
     ]

@@ -53,6 +53,7 @@ def post_context(
             "created_label": post.created_label,
             "edited_at": post.edited_at,
             "is_removed": post.is_removed,
+            "is_removed_by_moderators": post.is_removed_by_moderators,
             "is_hidden": post.is_hidden,
             "is_held": post.is_held,
             "author_blocked": post.author_id in blocked_ids and not post.is_anonymous,

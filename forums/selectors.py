@@ -383,6 +383,13 @@ def post_for(*, pk: int) -> Post:
     return get_object_or_404(Post.objects.select_related("thread__board__group", "author"), pk=pk)
 
 
+def post_or_none(pk) -> Post | None:
+    """A post by an id taken from a form or query string (anything else gives None)."""
+    if not str(pk).isdigit():
+        return None
+    return Post.objects.select_related("thread__board__group").filter(pk=pk).first()
+
+
 def permalink_target(*, post: Post) -> tuple[str, int | None]:
     """Where a post is shown.
 

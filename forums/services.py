@@ -19,8 +19,9 @@ from groups.models import SupportGroup
 from groups.services import record_activity
 from moderation.services import ScreenResult, screen
 from supportgroups.markdown import render_markdown
+from supportgroups.models import Notification
 
-from . import tasks
+from . import permissions, tasks
 from .models import (
     Board,
     EmailPreference,
@@ -191,6 +192,7 @@ def create_thread(
     topics: Iterable[Topic] = (),
     is_anonymous: bool = False,
 ) -> Written:
+    permissions.require_write(author, board)
     title = title.strip()
     if not title:
         raise ValidationError({"title": _("Give the thread a title.")})
@@ -231,9 +233,10 @@ def create_reply(
     is_anonymous: bool = False,
 ) -> Written:
     """Reply to the thread (parent None, or its opening post) or to any standing reply in it."""
+    permissions.require_write(author, thread.board)
     if parent is not None and parent.thread_id != thread.pk:
         raise ValidationError({"parent": _("That post belongs to another thread.")})
-    if parent is not None and (parent.is_removed or parent.is_hidden):
+    if parent is not None and not parent.is_shown_to_all:
         raise ValidationError(
             {"parent": _("That post has been removed, so it can't take replies any more.")}
         )
@@ -264,10 +267,13 @@ def create_reply(
 @transaction.atomic
 def publish(*, post: Post) -> None:
     """Moderation restored or approved the post: show it, and if it was held, count it and
-    tell followers now (they were not told while it waited)."""
+    tell followers now (they were not told while it waited). A post moderation removed gets its
+    words back from the copy the removal kept."""
     was_held = Post.objects.select_for_update().filter(pk=post.pk, is_held=True).exists()
     Post.objects.filter(pk=post.pk).update(hidden_at=None, hidden_reason="", is_held=False)
     post.refresh_from_db()
+    if post.is_removed_by_moderators:
+        _bring_back_removed_words(post)
     if was_held and not post.is_opening:
         Thread.objects.filter(pk=post.thread_id).update(
             reply_count=F("reply_count") + 1,
@@ -278,12 +284,70 @@ def publish(*, post: Post) -> None:
         transaction.on_commit(lambda: tasks.notify_new_post.delay(post.pk))
 
 
+def _withdraw_from_notifications(post: Post) -> None:
+    """People told about the post keep the line (and its link), not the words: their
+    notification list and data export must not hold what members can no longer read."""
+    Notification.objects.filter(
+        url=post.get_absolute_url(), kind__in=[Notification.Kind.REPLY, Notification.Kind.MENTION]
+    ).update(body="")
+
+
+@transaction.atomic
+def hide_post(*, post: Post, reason: str) -> None:
+    """Moderation hides the post from members; its words stay for the moderators."""
+    Post.objects.filter(pk=post.pk).update(hidden_at=timezone.now(), hidden_reason=reason[:200])
+    _withdraw_from_notifications(post)
+
+
+@transaction.atomic
+def remove_by_moderators(*, post: Post, reason: str) -> None:
+    """Moderation removes the post: the public copy is blanked (and out of search), and the
+    words are kept as a revision only its moderators read."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.is_removed_by_moderators:
+        return
+    now = timezone.now()
+    if post.body:
+        kept = PostRevision.objects.create(
+            post=post, body=post.body, content_warning=post.content_warning
+        )
+        now = kept.created_at  # removal_copy() finds the words by this time
+    Post.objects.filter(pk=post.pk).update(
+        hidden_at=now,
+        hidden_reason=reason[:200],
+        removed_by_moderators_at=now,
+        body="",
+        body_html="",
+        content_warning="",
+        search_vector=None,
+    )
+    _withdraw_from_notifications(post)
+
+
+def _bring_back_removed_words(post: Post) -> None:
+    """A removal overturned: the kept copy becomes the post again (and stops being history)."""
+    kept = post.removal_copy()
+    post.removed_by_moderators_at = None
+    if kept is not None and not post.body:  # a moderator's edit since then stands
+        post.body, post.content_warning = kept.body, kept.content_warning
+        post.body_html = render_markdown(kept.body)
+        kept.delete()
+    post.save(update_fields=["removed_by_moderators_at", "body", "body_html", "content_warning"])
+    index_post(post)
+
+
 @transaction.atomic
 def edit_post(
-    *, post: Post, body: str, content_warning: str = "", screen_it: bool = True
+    *, post: Post, body: str, content_warning: str = "", screen_it: bool = True, by=None
 ) -> Written:
     """Keep what it said before as a revision, mark it edited, and screen it again (unless the
-    edit is a moderator's own, made through moderation's queue)."""
+    edit is a moderator's own, made through moderation's queue).
+
+    A writer editing their own post passes `by` and is asked the write policy like any post;
+    moderation's edits pass none: they are not the writer's words.
+    """
+    if by is not None:
+        permissions.require_write(by, post.thread.board)
     _validate_body(body, content_warning)
     post = Post.objects.select_for_update().select_related("thread__board").get(pk=post.pk)
     if post.body == body and post.content_warning == content_warning.strip():
@@ -316,6 +380,7 @@ def remove_post(*, post: Post) -> None:
 @transaction.atomic
 def toggle_reaction(*, user, post: Post, kind: str) -> bool:
     """Add the reaction, or take it back if already given; returns whether it is now on."""
+    permissions.require_write(user, post.thread.board)
     if kind not in Reaction.Kind.values:
         raise ValidationError({"kind": _("Choose one of the offered reactions.")})
     deleted, _details = Reaction.objects.filter(user=user, post=post, kind=kind).delete()

@@ -14,7 +14,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from groups import policy
 from groups.models import SupportGroup
+from groups.services import record_staff_view
 from moderation.selectors import crisis_lines_for
 from supportgroups.markdown import render_markdown
 from supportgroups.privacy.middleware import allow_indexing
@@ -28,16 +30,21 @@ def _readable_board(request, board: Board) -> permissions.BoardAccess:
     access = permissions.BoardAccess(request.user, board)
     if not access.can_read:
         raise Http404
+    if board.is_private:
+        record_staff_view(
+            user=request.user,
+            group=board.group,
+            what=_("Private board"),
+            path=request.path,
+            method=request.method,
+        )
     return access
 
 
-def _writable_board(request, board: Board) -> permissions.BoardAccess:
+def _writable_board(request, board: Board) -> tuple[permissions.BoardAccess, policy.Verdict]:
+    """The board (404 if unreadable) and the one policy's verdict on writing there now."""
     access = _readable_board(request, board)
-    if not access.can_post:
-        raise PermissionDenied(_("Only verified members can write here."))
-    if request.method == "POST" and not permissions.can_write_now(request.user, board):
-        raise PermissionDenied(_("You can't post at the moment. A moderator has told you why."))
-    return access
+    return access, permissions.write_verdict(request.user, board)
 
 
 def _after_write(request, written: services.Written):
@@ -66,11 +73,16 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(field if visible else None, errors)
 
 
-def _form_response(request, template: str, context: dict, refused: ValidationError | None):
-    """The form again: 400 beside field errors, 429 (with Retry-After) when posting too fast;
-    either way with the typed text still in it."""
+def _form_response(
+    request, template: str, context: dict, refused: ValidationError | PermissionDenied | None
+):
+    """The form again, with the typed text still in it: 403 and the policy's reason when this
+    person may not write here now, 400 beside field errors, 429 (with Retry-After) when posting
+    too fast."""
     status = 400 if context["form"].errors else 200
-    if isinstance(refused, services.PostingTooFast):
+    if isinstance(refused, policy.WriteRefused):
+        status, context["refusal"] = 403, refused.verdict.reason
+    elif isinstance(refused, services.PostingTooFast):
         status = 429
     response = render(request, template, context, status=status)
     if status == 429:
@@ -120,18 +132,23 @@ def board(request, slug):
     )
 
 
-def _preview_or_write(request, form, write):
+def _preview_or_write(request, form, write, verdict: policy.Verdict):
     """A valid POST is either previewed or written through the service.
 
-    Returns (response after writing, preview HTML, refusal); a refusal's message is on the form,
-    which still holds everything the person typed.
+    Returns (response after writing, preview HTML, refusal). A refusal by the write policy is
+    shown above the form, on the page and on POST alike; a service's message is on the form.
+    Either way the form still holds everything the person typed.
     """
+    if not verdict:
+        return None, None, policy.WriteRefused(verdict)
     if request.method != "POST" or not form.is_valid():
         return None, None, None
     if _wants_preview(request):
         return None, render_markdown(form.cleaned_data["body"]), None
     try:
         created = write(form.cleaned_data)
+    except policy.WriteRefused as exc:  # a sanction that landed since the page asked
+        return None, None, exc
     except ValidationError as exc:
         _add_errors(form, exc)
         return None, None, exc
@@ -141,7 +158,7 @@ def _preview_or_write(request, form, write):
 @login_required
 def new_thread(request, slug):
     board = selectors.board_by_slug(slug=slug)
-    access = _writable_board(request, board)
+    access, verdict = _writable_board(request, board)
     form = ThreadForm(request.POST or None, board=board)
     written, preview, refused = _preview_or_write(
         request,
@@ -155,6 +172,7 @@ def new_thread(request, slug):
             topics=data["topics"],
             is_anonymous=data.get("is_anonymous", False),
         ),
+        verdict,
     )
     if written is not None:
         return written
@@ -198,12 +216,15 @@ def thread(request, pk):
 
 @login_required
 def reply(request, pk):
-    thread = get_object_or_404(Thread.objects.select_related("board__group"), pk=pk)
-    access = _writable_board(request, thread.board)
-    parent_id = request.POST.get("parent") or request.GET.get("parent")
-    parent = Post.objects.filter(pk=parent_id).first() if str(parent_id).isdigit() else None
+    thread = selectors.thread_for(user=request.user, pk=pk)
+    if not permissions.can_see_thread(request.user, thread):
+        raise Http404  # a thread held for approval takes no replies, and its title stays unsaid
+    access, verdict = _writable_board(request, thread.board)
+    parent = selectors.post_or_none(request.POST.get("parent") or request.GET.get("parent"))
+    # The service refuses a parent it may not take; the page only ever echoes one that stands.
+    shown_parent = parent if parent and permissions.can_quote(parent, thread=thread) else None
     initial = {"parent": parent.pk if parent else None}
-    if parent and request.GET.get("quote") and parent.thread_id == thread.pk:
+    if shown_parent and request.GET.get("quote"):
         initial["body"] = "\n".join(f"> {line}" for line in parent.body.splitlines()) + "\n\n"
     form = PostForm(request.POST or None, board=thread.board, initial=initial)
     written, preview, refused = _preview_or_write(
@@ -217,15 +238,20 @@ def reply(request, pk):
             content_warning=data["content_warning"],
             is_anonymous=data.get("is_anonymous", False),
         ),
+        verdict,
     )
     if written is not None:
         return written
-    if parent is not None and not permissions.can_read_board(request.user, parent.thread.board):
-        parent = None  # never echo a post from a board the writer cannot read
     return _form_response(
         request,
         "forums/reply_form.html",
-        {"thread": thread, "access": access, "form": form, "parent": parent, "preview": preview},
+        {
+            "thread": thread,
+            "access": access,
+            "form": form,
+            "parent": shown_parent,
+            "preview": preview,
+        },
         refused,
     )
 
@@ -275,30 +301,23 @@ def edit(request, pk):
     access = _readable_board(request, post.thread.board)
     if not permissions.can_edit_post(request.user, post):
         raise PermissionDenied
-    if request.method == "POST" and not permissions.can_write_now(request.user, post.thread.board):
-        raise PermissionDenied(_("You can't post at the moment. A moderator has told you why."))
     initial = {"body": post.body, "content_warning": post.content_warning}
     form = EditPostForm(request.POST or None, initial=initial, board=post.thread.board)
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        if _wants_preview(request):
-            preview = render_markdown(form.cleaned_data["body"])
-        else:
-            try:
-                written = services.edit_post(
-                    post=post,
-                    body=form.cleaned_data["body"],
-                    content_warning=form.cleaned_data["content_warning"],
-                )
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                return _after_write(request, written)
+    written, preview, refused = _preview_or_write(
+        request,
+        form,
+        lambda data: services.edit_post(
+            post=post, body=data["body"], content_warning=data["content_warning"], by=request.user
+        ),
+        permissions.write_verdict(request.user, post.thread.board),
+    )
+    if written is not None:
+        return written
     return _form_response(
         request,
         "forums/edit_form.html",
         {"post": post, "thread": post.thread, "access": access, "form": form, "preview": preview},
-        refused=None,
+        refused,
     )
 
 
@@ -331,15 +350,30 @@ def history(request, pk):
 @require_POST
 def react(request, pk):
     post = selectors.post_for(pk=pk)
-    _writable_board(request, post.thread.board)
+    access, verdict = _writable_board(request, post.thread.board)
+    if not permissions.can_see_post_body(request.user, post, moderator=access.can_moderate):
+        raise Http404  # held for approval: not there for this reader
     try:
+        policy.require(verdict)
         services.toggle_reaction(user=request.user, post=post, kind=request.POST.get("kind", ""))
+    except policy.WriteRefused as exc:
+        return _refused_reaction(request, post, exc.verdict)
     except ValidationError:
         return HttpResponse(_("Choose one of the offered reactions."), status=400)
     if request.htmx:
         post = selectors.one_post(user=request.user, post=post)
         return render(request, "forums/_reactions.html", {"post": post, "can_post": True})
     return redirect(post.get_absolute_url())
+
+
+def _refused_reaction(request, post: Post, verdict: policy.Verdict):
+    """htmx swaps the buttons for the counts and the reason (base.html lets 403s swap);
+    without JavaScript the person gets a page saying why."""
+    if request.htmx:
+        post = selectors.one_post(user=request.user, post=post)
+        context = {"post": post, "can_post": False, "refusal": verdict.reason}
+        return render(request, "forums/_reactions.html", context, status=403)
+    return render(request, "errors/403.html", {"reason": verdict.reason}, status=403)
 
 
 @login_required

@@ -178,6 +178,11 @@ class SupportGroup(models.Model):
         """Archived groups and finished cohorts keep their history but take no new posts."""
         return self.is_archived or self.cohort_has_ended()
 
+    def read_only_at(self, when: datetime.datetime) -> bool:
+        """is_read_only as of `when` (scans and tasks pass their own "now")."""
+        today = timezone.localtime(when, zoneinfo.ZoneInfo(self.time_zone)).date()
+        return self.is_archived or self.cohort_has_ended(today)
+
     @property
     def screening_question_list(self) -> list[str]:
         return [line.strip() for line in self.screening_questions.splitlines() if line.strip()]

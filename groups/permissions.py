@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from supportgroups.permissions import has_required_mfa
+
 from .models import Membership, SupportGroup
 
 
@@ -18,7 +20,12 @@ class GroupAccess:
 
     membership: Membership | None
     is_authenticated: bool
-    is_staff: bool
+    is_staff: bool  # staff with MFA: without it they are outsiders here, as in admin
+
+    @property
+    def is_staff_visitor(self) -> bool:
+        """Staff reading as staff, not as a member: each page view goes to the staff access log."""
+        return self.is_staff and not self.is_active_member
 
     @property
     def state(self) -> str | None:
@@ -50,8 +57,18 @@ def access_for(user, group: SupportGroup) -> GroupAccess:
     return GroupAccess(
         membership=membership_of(user, group),
         is_authenticated=True,
-        is_staff=user.is_staff,
+        is_staff=is_staff_with_mfa(user),
     )
+
+
+def is_staff_with_mfa(user) -> bool:
+    """Site staff reach groups' private parts only with MFA, like admin and moderation. Asked once
+    per request (remembered on the user object); people who are not staff cost no query."""
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    if "_staff_with_mfa" not in user.__dict__:
+        user.__dict__["_staff_with_mfa"] = has_required_mfa(user)
+    return user.__dict__["_staff_with_mfa"]
 
 
 def membership_of(user, group: SupportGroup) -> Membership | None:

@@ -19,6 +19,7 @@ The rule combines, in this order:
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -113,3 +114,18 @@ def read_verdict(user, group: SupportGroup) -> Verdict:
     if not access_for(user, group).can_view_private:
         return _refused("not_member", _("You no longer have access to this group."))
     return ALLOWED
+
+
+class WriteRefused(PermissionDenied):
+    """A service's own refusal (defence in depth behind the views), carrying the verdict so a
+    view that meets it can show the person the same reason beside what they typed."""
+
+    def __init__(self, verdict: Verdict):
+        super().__init__(verdict.reason)
+        self.verdict = verdict
+
+
+def require(verdict: Verdict) -> None:
+    """Raise WriteRefused unless the verdict allows."""
+    if not verdict:
+        raise WriteRefused(verdict)

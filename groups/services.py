@@ -346,3 +346,17 @@ def record_activity(*, user, group: SupportGroup | int) -> None:
         group=group,
         state=State.ACTIVE,
     ).update(last_active_at=now)
+
+
+def record_staff_view(*, user, group: SupportGroup, what: str, path: str, method: str) -> None:
+    """Staff who open a group's private parts (board, members, chat) as staff rather than as a
+    member leave one row per page view in the staff access log, beside admin's."""
+    if not getattr(user, "is_staff", False):  # everyone else: no query
+        return
+    if not permissions.access_for(user, group).is_staff_visitor:
+        return
+    from supportgroups.privacy.services import log_admin_access
+
+    log_admin_access(
+        staff=user, subject=None, object_label=f"{what}: {group.name}", path=path, method=method
+    )

@@ -153,6 +153,9 @@ def leave(request, slug):
 
 def members(request, slug):
     group, access = _private(request, slug)
+    services.record_staff_view(
+        user=request.user, group=group, what=_("Members"), path=request.path, method=request.method
+    )
     return render(
         request,
         "groups/members.html",

@@ -9,7 +9,8 @@ stay true without them):
 - moderation_context() -> str: the thread or chat around the item, shown on the item page
   (escaped, unless it is a SafeString such as render_to_string output); else excerpt().
 - apply_moderator_edit(*, text: str) -> None: enables the "edit with a note" action.
-- remove(*, reason: str) -> None: a final removal; without it "remove" calls hide().
+- remove(*, reason: str) -> None: a final removal; without it "remove" calls hide(). It blanks
+  the public copy and keeps the words where only moderators read them (moderation_context()).
 - content_actions = False: for things that are not content (a profile): only sanctions apply.
 
 Held content (ScreenResult.held) is published by restore() when a facilitator approves it.

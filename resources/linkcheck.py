@@ -1,25 +1,33 @@
 """Probe one web address the way a reader's browser would, without trusting it.
 
 HEAD first (cheap); if the server answers HEAD with an error, GET (many servers refuse or
-mishandle HEAD). Addresses come from members' suggestions, so the checker refuses to reach
-private, loopback or link-local hosts, also after a redirect (no server-side request forgery),
-unless settings.RESOURCES_LINK_CHECK_ALLOW_PRIVATE is on (the tests' local server).
+mishandle HEAD). Addresses come from members' suggestions, so the checker is a way into the
+site's own network unless every connection is vetted (no server-side request forgery): the host
+name is resolved once, every address it gives must be public and the port the scheme's usual one
+(80 or 443), and the connection goes to exactly those addresses. Nothing resolves the name again
+between the check and the connection (a second answer could point inside: DNS rebinding), no
+environment proxy is used, and each redirect is vetted the same way. Only the tests' local server
+is let through: with settings.RESOURCES_LINK_CHECK_ALLOW_PRIVATE on, this machine's own
+(loopback) addresses on any port.
 """
 
+import contextlib
 import http.client
 import ipaddress
 import socket
-import urllib.error
-import urllib.request
+import ssl
 from dataclasses import dataclass
 from enum import StrEnum
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
 USER_AGENT = "SupportGroupsLinkChecker/1.0 (checks that library links still work)"
 # Answers that say nothing certain about the page: bot blocks, rate limits, server trouble.
 UNCERTAIN_STATUSES = {401, 403, 408, 425, 429}
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+MAX_REDIRECTS = 5
+WEB_PORTS = {"http": 80, "https": 443}
 
 
 class Outcome(StrEnum):
@@ -38,39 +46,115 @@ class UnsafeAddress(Exception):
     pass
 
 
-def _ensure_public(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise UnsafeAddress("not an http(s) address")
-    if settings.RESOURCES_LINK_CHECK_ALLOW_PRIVATE:
-        return
+class TooManyRedirects(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class _Target:
+    """One vetted hop: where to connect, and what to say to the server there."""
+
+    scheme: str
+    host: str
+    port: int
+    path: str
+    addresses: tuple[str, ...]
+
+
+def _resolve(host: str, port: int) -> list[str]:
+    """Every address the name has now (the one place the checker asks DNS)."""
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise UnsafeAddress(f"unknown host ({exc.strerror})") from exc
-    for info in infos:
-        if not ipaddress.ip_address(info[4][0]).is_global:
-            raise UnsafeAddress("not a public address")
+    return list(dict.fromkeys(info[4][0] for info in infos))
 
 
-class _SafeRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        _ensure_public(newurl)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+def _ensure_allowed(address: str, port: int, usual_port: int) -> None:
+    ip = ipaddress.ip_address(address.split("%")[0])  # drop an IPv6 zone
+    if settings.RESOURCES_LINK_CHECK_ALLOW_PRIVATE and ip.is_loopback:
+        return  # the tests' local server
+    if not ip.is_global:
+        raise UnsafeAddress("not a public address")
+    if port != usual_port:
+        raise UnsafeAddress("not a usual web port (80 or 443)")
 
 
-_opener = urllib.request.build_opener(_SafeRedirects)
+def _vet(url: str) -> _Target:
+    parts = urlsplit(url)
+    if parts.scheme not in WEB_PORTS or not parts.hostname:
+        raise UnsafeAddress("not an http(s) address")
+    try:
+        port = parts.port or WEB_PORTS[parts.scheme]
+    except ValueError as exc:
+        raise UnsafeAddress("not a valid port") from exc
+    addresses = _resolve(parts.hostname, port)
+    if not addresses:
+        raise UnsafeAddress("unknown host")
+    for address in addresses:  # one inside address is enough to refuse the name
+        _ensure_allowed(address, port, WEB_PORTS[parts.scheme])
+    path = parts.path or "/"
+    return _Target(
+        scheme=parts.scheme,
+        host=parts.hostname,
+        port=port,
+        path=f"{path}?{parts.query}" if parts.query else path,
+        addresses=tuple(addresses),
+    )
+
+
+def _connect(target: _Target, timeout: float) -> socket.socket:
+    """A socket to one of the vetted addresses, tried in the resolver's order."""
+    for address in target.addresses[:-1]:
+        with contextlib.suppress(OSError):
+            return socket.create_connection((address, target.port), timeout=timeout)
+    return socket.create_connection((target.addresses[-1], target.port), timeout=timeout)
+
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """HTTP to the vetted addresses; Host still names the site."""
+
+    def __init__(self, target: _Target, timeout: float):
+        super().__init__(target.host, target.port, timeout=timeout)
+        self.target = target
+
+    def connect(self):
+        self.sock = _connect(self.target, self.timeout)
+
+
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    """HTTPS to the vetted addresses; SNI and certificate checks are for the site's name."""
+
+    def __init__(self, target: _Target, timeout: float):
+        super().__init__(
+            target.host, target.port, timeout=timeout, context=ssl.create_default_context()
+        )
+        self.target = target
+
+    def connect(self):
+        self.sock = self._context.wrap_socket(
+            _connect(self.target, self.timeout), server_hostname=self.target.host
+        )
 
 
 def _status(url: str, method: str, timeout: float) -> int:
-    request = urllib.request.Request(  # noqa: S310 - scheme checked in _ensure_public
-        url, method=method, headers={"User-Agent": USER_AGENT, "Accept": "*/*"}
-    )
-    try:
-        with _opener.open(request, timeout=timeout) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
+    """The final status after at most MAX_REDIRECTS redirects, each hop vetted anew."""
+    for _ in range(MAX_REDIRECTS + 1):
+        target = _vet(url)
+        pinned = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
+        connection = pinned(target, timeout)
+        try:
+            connection.request(
+                method, target.path, headers={"User-Agent": USER_AGENT, "Accept": "*/*"}
+            )
+            response = connection.getresponse()
+            status, location = response.status, response.getheader("Location")
+        finally:
+            connection.close()
+        if status not in REDIRECT_STATUSES or not location:
+            return status
+        url = urljoin(url, location)
+    raise TooManyRedirects
 
 
 def _judge(status: int) -> Probe:
@@ -83,18 +167,15 @@ def _judge(status: int) -> Probe:
 
 def probe(url: str, *, timeout: float) -> Probe:
     try:
-        _ensure_public(url)
         status = _status(url, "HEAD", timeout)
         if status >= 400:
             status = _status(url, "GET", timeout)
     except UnsafeAddress as exc:
         return Probe(Outcome.BROKEN, str(exc))
+    except TooManyRedirects:
+        return Probe(Outcome.BROKEN, "too many redirects")
     except TimeoutError:
         return Probe(Outcome.UNCERTAIN, "timed out")
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError):
-            return Probe(Outcome.UNCERTAIN, "timed out")
-        return Probe(Outcome.UNCERTAIN, f"could not connect ({exc.reason})"[:200])
     except (http.client.HTTPException, OSError, ValueError) as exc:
-        return Probe(Outcome.UNCERTAIN, f"error ({exc.__class__.__name__})")
+        return Probe(Outcome.UNCERTAIN, f"could not connect ({exc.__class__.__name__})")
     return _judge(status)

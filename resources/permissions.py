@@ -1,5 +1,6 @@
 """Who may curate the library. Views, templates and the admin all ask can_curate()."""
 
+from groups import policy
 from groups.permissions import facilitated_group_ids
 
 from .models import Resource
@@ -21,5 +22,7 @@ def can_view(user, resource: Resource) -> bool:
     return resource.is_published or can_curate(user)
 
 
-def can_suggest(user) -> bool:
-    return user.is_authenticated
+def suggest_verdict(user) -> policy.Verdict:
+    """The library belongs to no group: the one write policy for a public place (signed in,
+    active, not suspended or silenced site-wide; a mute in one group does not reach it)."""
+    return policy.write_verdict(user, None)

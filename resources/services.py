@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from groups import policy
 from groups.models import CancerType
 from moderation.actions import resolve_for_target
 from moderation.models import ReviewItem
@@ -17,7 +18,7 @@ from moderation.services import request_review
 from supportgroups.models import Notification
 from supportgroups.services import notify
 
-from . import linkcheck
+from . import linkcheck, permissions
 from .models import Resource
 
 # Slugs that would shadow the library's own pages under /resources/.
@@ -57,6 +58,7 @@ def suggest_resource(
     RESOURCES_SUGGESTIONS_PER_DAY of them in 24 hours (counted in the database, so it holds
     across processes and restarts).
     """
+    policy.require(permissions.suggest_verdict(by))
     since = timezone.now() - timedelta(days=1)
     recent = Resource.objects.filter(suggested_by=by, created_at__gte=since).count()
     if recent >= settings.RESOURCES_SUGGESTIONS_PER_DAY:

@@ -11,6 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from groups import policy
 from supportgroups.markdown import render_markdown
 
 from . import permissions, selectors, services
@@ -81,10 +82,14 @@ def detail(request, slug):
 
 @login_required
 def suggest(request):
+    """A refusal by the write policy is shown above the form (403), keeping what was typed."""
     form = SuggestionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    verdict = permissions.suggest_verdict(request.user)
+    if verdict and request.method == "POST" and form.is_valid():
         try:
             services.suggest_resource(by=request.user, **form.cleaned_data)
+        except policy.WriteRefused as exc:  # a sanction that landed since the page asked
+            verdict = exc.verdict
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -93,7 +98,8 @@ def suggest(request):
                 _("Thank you. A facilitator will look at your suggestion before it is listed."),
             )
             return redirect("resources:library")
-    return render(request, "resources/suggest.html", {"form": form})
+    context = {"form": form, "refusal": verdict.reason}
+    return render(request, "resources/suggest.html", context, status=200 if verdict else 403)
 
 
 def _require_curator(request) -> None:

@@ -236,6 +236,11 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours stand in front (1 behind the compose stack's nginx). Each appends the
+# address it saw to X-Forwarded-For, so the visitor is that many hops from the right; anything
+# further left was written by the visitor. 0 (no proxy) ignores the header: per-IP sign-in limits
+# then key on the connection's own address, as they must when nobody vouches for the header.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 CSRF_FAILURE_VIEW = "supportgroups.views.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -293,6 +298,8 @@ MODERATION_CLAIM_MINUTES = env.int("MODERATION_CLAIM_MINUTES", default=15)
 MODERATION_CRISIS_BACKUP_MINUTES = env.int("MODERATION_CRISIS_BACKUP_MINUTES", default=10)
 MODERATION_ROTA_TIME_ZONE = env("MODERATION_ROTA_TIME_ZONE", default="Europe/London")
 MODERATION_REPORTS_PER_HOUR = env.int("MODERATION_REPORTS_PER_HOUR", default=10)
+# Views of the appeal and write-to-the-facilitators pages per person (429 past it, text kept).
+MODERATION_APPEAL_PAGES_PER_HOUR = env.int("MODERATION_APPEAL_PAGES_PER_HOUR", default=60)
 MODERATION_SPAM_NEW_ACCOUNT_DAYS = env.int("MODERATION_SPAM_NEW_ACCOUNT_DAYS", default=3)
 MODERATION_SPAM_MIN_REPEAT_CHARS = 40  # shorter repeats ("Thank you") are not spam
 CELERY_BEAT_SCHEDULE["moderation-escalate-unclaimed-crises"] = {
@@ -311,7 +318,8 @@ RESOURCES_PAGE_SIZE = 20
 RESOURCES_SUGGESTIONS_PER_DAY = 10  # per member: each one lands in the facilitators' queue
 RESOURCES_LINK_CHECK_TIMEOUT = 10  # seconds, for HEAD and again for the GET fallback
 RESOURCES_LINK_CHECK_FAILURES_BEFORE_BROKEN = 2  # timeouts / 5xx in a row before "broken"
-# Members suggest addresses, so the checker never reaches private hosts (tests turn this on).
+# Members suggest addresses, so the checker never reaches private hosts; tests turn this on to
+# let it reach their local server (loopback only, any port).
 RESOURCES_LINK_CHECK_ALLOW_PRIVATE = env.bool("RESOURCES_LINK_CHECK_ALLOW_PRIVATE", default=False)
 CELERY_BEAT_SCHEDULE["resources-check-links-weekly"] = {
     "task": "resources.tasks.check_all_links",

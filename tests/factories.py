@@ -30,6 +30,14 @@ class UserFactory(factory.django.DjangoModelFactory):
             )
 
 
+def with_mfa(user):
+    """Turn on TOTP for `user`: staff need it for admin, moderation and groups' private parts."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
 # --- groups ----------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from groups import permissions
 from groups.models import SupportGroup
+from groups.services import record_staff_view
 
 from . import selectors, services
 from .limits import allow
@@ -62,6 +63,9 @@ def room(request, slug):
     group = get_object_or_404(SupportGroup, slug=slug)
     if not permissions.can_view_private(request.user, group):
         raise Http404
+    record_staff_view(
+        user=request.user, group=group, what=_("Chat"), path=request.path, method=request.method
+    )
     chat_room = services.room_for_group(group=group)
     body, error = "", ""
     if request.method == "POST":

@@ -2,7 +2,9 @@
 
 1. `scan_due_reminders` (a beat task, every minute) inserts a ReminderDelivery row for every due
    (occurrence, person, kind); the unique constraint makes a second scan's inserts no-ops.
-2. It marks late rows (meeting already started or cancelled) as skipped.
+2. It marks late rows (meeting already started or cancelled) as skipped. Archived groups and
+   finished cohorts no longer meet: nothing of theirs is due (no rows are made), and a row made
+   before the group went quiet is skipped as "no longer meets" when a worker claims it.
 3. It picks open rows that have no live task (never enqueued, or a claim that went stale), stamps
    them `enqueued_at` under `SKIP LOCKED` so a concurrent scan picks others, and enqueues one thin
    task per id. No ETA/countdown: the row is due now, so a redelivery cannot be early or lost.
@@ -77,9 +79,14 @@ def create_due_deliveries(*, now: dt.datetime) -> None:
     lookback = dt.timedelta(hours=settings.MEETINGS_LATE_LOOKBACK_HOURS)
     for kind, offset in OFFSETS.items():
         due = Occurrence.objects.filter(
-            is_cancelled=False, starts_at__gt=now - lookback, starts_at__lte=now + offset
-        ).select_related("series")
+            is_cancelled=False,
+            starts_at__gt=now - lookback,
+            starts_at__lte=now + offset,
+            series__group__is_archived=False,
+        ).select_related("series__group")
         for occurrence in due:
+            if occurrence.series.group.read_only_at(now):
+                continue  # a finished cohort no longer meets: nothing is due
             late = occurrence.starts_at <= now
             have_row = occurrence.reminder_deliveries.filter(kind=kind).values("user_id")
             user_ids = recipients(occurrence, kind).exclude(pk__in=have_row)
@@ -166,6 +173,8 @@ def claim_delivery(*, delivery_id: int, now: dt.datetime | None = None) -> Remin
         reason = "cancelled"
     elif occurrence.starts_at <= now:
         reason = "late"
+    elif occurrence.series.group.read_only_at(now):
+        reason = "no longer meets"
     elif not can_view_private(delivery.user, occurrence.series.group):
         reason = "not a member"
     if reason:

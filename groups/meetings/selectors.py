@@ -25,11 +25,16 @@ def _member_group_ids(user: User):
 
 
 def upcoming_for_user(*, user: User, now: dt.datetime | None = None) -> QuerySet[Occurrence]:
-    """Every upcoming (or running) occurrence of the person's groups, with their own answer."""
+    """Every upcoming (or running) occurrence of the person's groups, with their own answer.
+    An archived group no longer meets, so its planned dates are left out."""
     now = now or timezone.now()
     my_answer = RSVP.objects.filter(occurrence=OuterRef("pk"), user=user).values("status")[:1]
     return (
-        Occurrence.objects.filter(series__group_id__in=_member_group_ids(user), ends_at__gt=now)
+        Occurrence.objects.filter(
+            series__group_id__in=_member_group_ids(user),
+            series__group__is_archived=False,
+            ends_at__gt=now,
+        )
         .select_related("series__group")
         .annotate(my_status=Subquery(my_answer))
         .order_by("starts_at", "id")
@@ -92,7 +97,12 @@ def attended_ids(*, occurrence: Occurrence) -> set[int]:
 
 
 def feed_by_token(token: str) -> CalendarFeed | None:
-    return CalendarFeed.objects.select_related("user").filter(token=token).first()
+    """A suspended, memorialised or closed account's feed stops answering."""
+    return (
+        CalendarFeed.objects.select_related("user")
+        .filter(token=token, user__is_active=True)
+        .first()
+    )
 
 
 def feed_occurrences(*, user: User, now: dt.datetime | None = None) -> QuerySet[Occurrence]:

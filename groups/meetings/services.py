@@ -7,13 +7,13 @@ Reminder scanning and sending live in reminders.py.
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groups import policy
 from groups.models import Membership, SupportGroup
-from groups.permissions import is_active_member
 from supportgroups.models import Notification, User
 from supportgroups.services import notify
 
@@ -141,10 +141,12 @@ def materialise_occurrences(*, series: MeetingSeries, now: dt.datetime | None = 
 
     New dates get rows; rows whose time changed are updated (people going are told); rows whose
     date left the rule (edited or ended series) are removed, or cancelled if anyone answered.
-    Moved rows keep their own time unless the series ended before their date.
+    Moved rows keep their own time unless the series ended before their date. An archived group
+    or a finished cohort no longer meets, so it gets no new rows.
     """
     now = now or timezone.now()
     until = now + horizon()
+    quiet = series.group.read_only_at(now)
     slots = {slot.local_date: slot for slot in expand(series, after=now, before=until)}
     existing = {
         o.local_date: o
@@ -161,7 +163,7 @@ def materialise_occurrences(*, series: MeetingSeries, now: dt.datetime | None = 
                 ends_at=slot.ends_at,
             )
             for day, slot in slots.items()
-            if day not in existing
+            if day not in existing and not quiet
         ],
         ignore_conflicts=True,
     )
@@ -293,8 +295,8 @@ def set_rsvp(
         .select_related("series__group")
         .get(pk=occurrence.pk)
     )
-    if going and not is_active_member(user, occurrence.series.group):
-        raise PermissionDenied
+    if going:  # saying "can't make it" only frees a place, so it is never refused
+        policy.require(policy.write_verdict(user, occurrence.series.group))
     if going and (occurrence.is_cancelled or occurrence.starts_at <= now):
         raise ValidationError(_("This meeting has started or is cancelled."))
     rsvp = RSVP.objects.filter(occurrence=occurrence, user=user).first()

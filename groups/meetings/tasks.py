@@ -30,8 +30,9 @@ def send_change_notices(occurrence_id: int, change: str) -> int:
 def materialise_all() -> int:
     """Beat, hourly: keep every running series' occurrences filled to the horizon."""
     running = MeetingSeries.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=timezone.now().date() - dt.timedelta(days=1))
-    )
+        Q(ended_on__isnull=True) | Q(ended_on__gte=timezone.now().date() - dt.timedelta(days=1)),
+        group__is_archived=False,
+    ).select_related("group")
     count = 0
     for series in running.iterator():
         services.materialise_occurrences(series=series)

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from groups import policy
 from groups.models import SupportGroup
-from groups.permissions import access_for
 
 from . import permissions, selectors, services
 from .calendar import occurrence_calendar
@@ -111,10 +111,10 @@ def series_manage(request, pk):
     )
 
 
-def occurrence_detail(request, pk):
+def occurrence_detail(request, pk, *, refusal: str = "", status: int = 200):
     occurrence = _occurrence(pk)
     group = occurrence.series.group
-    access = access_for(request.user, group)
+    access = permissions.require_meeting(request.user, group)
     manager = access.can_manage
     return render(
         request,
@@ -124,12 +124,14 @@ def occurrence_detail(request, pk):
             "series": occurrence.series,
             "group": group,
             "show_link": access.can_view_private,
-            "can_rsvp": access.is_active_member,
+            "can_rsvp": access.is_active_member and not group.is_read_only,
             "can_manage": manager,
             "my_answer": selectors.my_answer(occurrence=occurrence, user=request.user),
             "answers": list(selectors.answers(occurrence=occurrence)) if manager else [],
             "is_future": occurrence.starts_at > timezone.now(),
+            "refusal": refusal,
         },
+        status=status,
     )
 
 
@@ -137,10 +139,14 @@ def occurrence_detail(request, pk):
 @require_POST
 def rsvp(request, pk):
     occurrence = _occurrence(pk)
-    permissions.require_rsvp(request.user, occurrence.series.group)
+    group = occurrence.series.group
+    access = permissions.require_meeting(request.user, group)
     going = request.POST.get("going") == "yes"
     try:
+        policy.require(permissions.rsvp_verdict(request.user, group, going=going, access=access))
         answer = services.set_rsvp(occurrence=occurrence, user=request.user, going=going)
+    except policy.WriteRefused as exc:
+        return occurrence_detail(request, pk, refusal=exc.verdict.reason, status=403)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -204,7 +210,7 @@ def attendance(request, pk):
 
 def occurrence_ics(request, pk):
     occurrence = _occurrence(pk)
-    show_link = access_for(request.user, occurrence.series.group).can_view_private
+    show_link = permissions.require_meeting(request.user, occurrence.series.group).can_view_private
     response = HttpResponse(
         occurrence_calendar(occurrence, show_link=show_link), content_type="text/calendar"
     )

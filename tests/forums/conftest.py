@@ -12,6 +12,7 @@ from tests.factories import (
     MembershipFactory,
     SupportGroupFactory,
     UserFactory,
+    with_mfa,
 )
 
 
@@ -71,7 +72,7 @@ def outsider(db):
 
 @pytest.fixture
 def staff(db):
-    return UserFactory(display_name="Stella staff", is_staff=True)
+    return with_mfa(UserFactory(display_name="Stella staff", is_staff=True))
 
 
 @pytest.fixture

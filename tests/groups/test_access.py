@@ -14,6 +14,7 @@ from tests.factories import (
     MembershipFactory,
     SupportGroupFactory,
     UserFactory,
+    with_mfa,
 )
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def world():
         "member": MembershipFactory(group=group, user=UserFactory(display_name="Secret Sal")).user,
         "facilitator": FacilitatorMembershipFactory(group=group).user,
         "other_facilitator": FacilitatorMembershipFactory(group=other).user,
-        "staff": UserFactory(is_staff=True),
+        "staff": with_mfa(UserFactory(is_staff=True)),
     }
     applicant = MembershipFactory(group=group, state="pending")
     return group, people, applicant

@@ -19,6 +19,7 @@ from tests.factories import (
     MembershipFactory,
     SupportGroupFactory,
     UserFactory,
+    with_mfa,
 )
 
 pytestmark = pytest.mark.django_db
@@ -227,7 +228,7 @@ def test_only_facilitators_and_staff_create_invitations(group, who):
 
 
 def test_staff_may_invite(group):
-    staff = UserFactory(is_staff=True)
+    staff = with_mfa(UserFactory(is_staff=True))
     make_link(logged_in(staff), group)
     assert GroupInvitation.objects.get().created_by == staff
 

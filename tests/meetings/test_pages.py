@@ -13,6 +13,7 @@ from groups.meetings import services
 from groups.meetings.models import RSVP
 from tests.factories import (
     FacilitatorMembershipFactory,
+    MeetingSeriesFactory,
     MembershipFactory,
     OccurrenceFactory,
     UserFactory,
@@ -170,8 +171,14 @@ def test_series_page_lists_dates_with_counts_in_constant_queries(client, django_
 
 
 def test_more_places_move_the_waitlist_up():
-    occurrence = OccurrenceFactory(series__capacity=1)
-    group = occurrence.series.group
+    # An occurrence the series' own rule makes, so re-materialising on update keeps it whatever
+    # the time of day the test runs at.
+    series = MeetingSeriesFactory(
+        capacity=1, starts_on=timezone.now().date() + dt.timedelta(days=3), start_time=dt.time(18)
+    )
+    services.materialise_occurrences(series=series)
+    occurrence = series.occurrences.order_by("starts_at").first()
+    group = series.group
     first, second, third = (MembershipFactory(group=group).user for _ in range(3))
     for person in (first, second, third):
         services.set_rsvp(occurrence=occurrence, user=person, going=True)

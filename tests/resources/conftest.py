@@ -1,8 +1,12 @@
+import contextlib
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote
 
 import pytest
+import trustme
 from django.contrib.auth.models import Permission
 from django.test import Client
 
@@ -47,21 +51,24 @@ def curator_client(curator) -> Client:
 
 class _Handler(BaseHTTPRequestHandler):
     """/ok 200, /missing 404, /slow answers after 2 s, /no-head 405 to HEAD but 200 to GET,
-    /moved redirects to /ok, /error 503."""
+    /moved redirects to /ok, /loop to itself, /redirect?to=<address> there, /error 503. The server
+    keeps the Host header of every request in ``hosts``."""
 
     def _answer(self, *, head: bool) -> None:
-        path = self.path.split("?")[0]
+        self.server.hosts.append(self.headers["Host"])
+        path, _, query = self.path.partition("?")
+        if path in {"/moved", "/loop", "/redirect"}:
+            self.send_response(301)
+            location = {"/moved": "/ok", "/loop": "/loop"}.get(path)
+            self.send_header("Location", location or unquote(query.removeprefix("to=")))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if path == "/slow":
             time.sleep(2)
             status = 200
         elif path == "/no-head" and head:
             status = 405
-        elif path == "/moved":
-            self.send_response(301)
-            self.send_header("Location", "/ok")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
         else:
             status = {"/ok": 200, "/no-head": 200, "/error": 503}.get(path, 404)
         body = b"hello"
@@ -84,16 +91,45 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def local_site(settings):
-    """A real HTTP server on 127.0.0.1 for the link checker; never the internet."""
+@contextlib.contextmanager
+def _serving(settings, tls: ssl.SSLContext | None = None):
+    """A real HTTP(S) server on 127.0.0.1 for the link checker; never the internet. The checker
+    may reach this machine's own addresses while it runs (nothing else private)."""
     settings.RESOURCES_LINK_CHECK_ALLOW_PRIVATE = True
     settings.RESOURCES_LINK_CHECK_TIMEOUT = 0.5
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    if tls:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     server.daemon_threads = True
     server.block_on_close = False
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    server.hosts = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def local_server(settings):
+    with _serving(settings) as server:
+        yield server
+
+
+@pytest.fixture
+def local_site(local_server) -> str:
+    return f"http://127.0.0.1:{local_server.server_address[1]}"
+
+
+@pytest.fixture
+def tls_site(settings, monkeypatch, tmp_path):
+    """The same pages over https, with a certificate for links.example.org only, from a
+    throwaway authority the checker trusts through OpenSSL's own SSL_CERT_FILE."""
+    authority = trustme.CA()
+    authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("links.example.org").configure_cert(tls)
+    with _serving(settings, tls) as server:
+        yield server

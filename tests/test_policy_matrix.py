@@ -1,0 +1,286 @@
+"""The policy matrix: every persona × every write action, generated from ONE table.
+
+Each cell says what that person gets when they try that action over HTTP: it is done, they are
+sent to sign in, the thing is hidden (404: its existence is not revealed), or they are refused
+with the one policy's reason (groups.policy) shown to them. Whatever is refused changes nothing
+in the database; whatever is allowed changes something.
+
+To add a surface (say chat's form and websocket), add a column to TABLE and an entry to ACTIONS
+with a function that performs it; to add an outcome, add a token to OUTCOMES. A perform function
+returns the HTTP response, or for a websocket anything with the same `status_code` (403 for a
+refusal frame), `content` (the reason shown) and, for a sign-in redirect, `url`.
+"""
+# ruff: noqa: E501  (the table reads best one persona per line)
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from forums import services as forum_services
+from forums.models import Post, PostRevision, Reaction, Thread
+from groups.meetings.models import RSVP
+from moderation.models import Report
+from resources.models import Resource
+from tests.factories import (
+    BoardFactory,
+    FacilitatorMembershipFactory,
+    MembershipFactory,
+    OccurrenceFactory,
+    UserFactory,
+    sanction,
+    with_mfa,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Columns: on the group's private board (thread, reply, edit own post, react over htmx, report a
+# post), the group's meeting (rsvp), the resources library (suggest), and the same forum actions
+# on a public board (p*).
+TABLE = """
+persona            thread   reply    edit     react    report   rsvp     suggest  pthread  preply   pedit    preact   preport
+anonymous          login    login    login    login    login    login    login    login    login    login    login    login
+outsider           404      404      404      404      404      member   ok       ok       ok       ok       ok       ok
+pending            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok
+waitlisted         404      404      404      404      404      member   ok       ok       ok       ok       ok       ok
+removed            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok
+member             ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
+silenced           silenced silenced silenced silenced ok       silenced silenced silenced silenced silenced silenced ok
+group_muted        muted    muted    muted    muted    ok       muted    ok       ok       ok       ok       ok       ok
+suspended          login    login    login    login    login    login    login    login    login    login    login    login
+facilitator        ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
+other_facilitator  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok
+site_moderator     ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
+staff_without_mfa  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok
+"""
+# Reports stay open to silenced and muted people: reporting harm (or someone at risk) is a safety
+# path, not a way to be heard, and nobody but moderators sees a report. Suspended accounts are
+# signed out everywhere, so every surface sends them to sign in.
+
+
+@dataclass(frozen=True)
+class Outcome:
+    allowed: bool
+    status: int | None = None  # None: a redirect to the sign-in page
+    reason: str = ""
+
+
+OUTCOMES = {
+    "ok": Outcome(allowed=True),
+    "login": Outcome(allowed=False),
+    "404": Outcome(allowed=False, status=404),
+    "member": Outcome(False, 403, "Only members of this group can take part here."),
+    "silenced": Outcome(False, 403, "A moderator has paused your posting"),
+    "muted": Outcome(False, 403, "A facilitator has muted you in this group"),
+}
+
+
+def _parse(table: str) -> tuple[list[str], dict[str, dict[str, Outcome]]]:
+    header, *rows = [line.split() for line in table.strip().splitlines()]
+    actions = header[1:]
+    cells = {}
+    for persona, *tokens in rows:
+        assert len(tokens) == len(actions), f"row {persona} has {len(tokens)} cells"
+        cells[persona] = {a: OUTCOMES[t] for a, t in zip(actions, tokens, strict=True)}
+    return actions, cells
+
+
+COLUMNS, CELLS = _parse(TABLE)
+
+
+# --- the world every cell runs in ------------------------------------------------------------
+
+
+class World:
+    """One listed group with its private board and a meeting, one public board, and the person
+    under test. The posts acted on are written by someone else (nobody reports their own)."""
+
+    def __init__(self, persona: str):
+        occurrence = OccurrenceFactory()
+        self.group = occurrence.series.group
+        self.occurrence = occurrence
+        author = MembershipFactory(group=self.group).user
+        self.private = forum_services.ensure_group_board(group=self.group)
+        self.public = BoardFactory()
+        self.opening = {
+            board: forum_services.create_thread(
+                author=author, board=board, title="A thread", body=f"Opening on {board.slug}"
+            ).post
+            for board in (self.private, self.public)
+        }
+        self.me = make_persona(persona, self.group)
+        self.own = {board: self._own_post(board) for board in (self.private, self.public)}
+
+    def _own_post(self, board) -> Post:
+        """A post by the person under test, as if written while they still could."""
+        post = forum_services.create_reply(
+            author=self.opening[board].author,
+            thread=self.opening[board].thread,
+            body=f"An earlier reply on {board.slug}",
+        ).post
+        if self.me is not None:
+            Post.objects.filter(pk=post.pk).update(author=self.me)
+        return post
+
+    def client(self) -> Client:
+        client = Client()
+        if self.me is not None:
+            client.force_login(self.me)
+        return client
+
+    def snapshot(self) -> tuple:
+        """Everything a write could change."""
+        counts = tuple(m.objects.count() for m in (Thread, Post, PostRevision, Reaction, Report))
+        extra = (RSVP.objects.count(), Resource.objects.count())
+        bodies = tuple(
+            Post.objects.filter(pk__in=[p.pk for p in self.own.values()]).values_list("body")
+        )
+        return counts + extra + bodies
+
+
+def make_persona(persona: str, group):
+    member = lambda **kw: MembershipFactory(group=group, **kw).user  # noqa: E731
+    match persona:
+        case "anonymous":
+            return None
+        case "outsider":
+            return UserFactory()
+        case "pending" | "waitlisted" | "removed":
+            return member(state=persona)
+        case "member":
+            return member()
+        case "silenced" | "suspended":
+            person = member()
+            sanction(person, "silence" if persona == "silenced" else "suspend")
+            return person
+        case "group_muted":
+            person = member()
+            sanction(person, "mute", group=group)
+            return person
+        case "facilitator":
+            return FacilitatorMembershipFactory(group=group).user
+        case "other_facilitator":
+            return FacilitatorMembershipFactory().user
+        case "site_moderator":
+            return with_mfa(UserFactory(is_staff=True))
+        case "staff_without_mfa":
+            return UserFactory(is_staff=True)
+    raise AssertionError(f"unknown persona {persona}")
+
+
+# --- the actions -----------------------------------------------------------------------------
+
+Perform = Callable[[Client, World], object]
+
+
+def _new_thread(board_of: Callable[[World], object]) -> Perform:
+    def perform(client, world):
+        board = board_of(world)
+        url = reverse("forums:new_thread", args=[board.slug])
+        return client.post(url, {"title": "New words", "body": "Typed text", "action": "post"})
+
+    return perform
+
+
+def _reply(board_of) -> Perform:
+    def perform(client, world):
+        thread = world.opening[board_of(world)].thread
+        url = reverse("forums:reply", args=[thread.pk])
+        return client.post(url, {"body": "A typed reply", "action": "post"})
+
+    return perform
+
+
+def _edit(board_of) -> Perform:
+    def perform(client, world):
+        url = reverse("forums:edit", args=[world.own[board_of(world)].pk])
+        return client.post(url, {"body": "Changed words", "action": "post"})
+
+    return perform
+
+
+def _react(board_of) -> Perform:
+    """The htmx endpoint, as the reaction buttons call it."""
+
+    def perform(client, world):
+        url = reverse("forums:react", args=[world.opening[board_of(world)].pk])
+        return client.post(url, {"kind": "hug"}, HTTP_HX_REQUEST="true")
+
+    return perform
+
+
+def _report(board_of) -> Perform:
+    def perform(client, world):
+        url = reverse("moderation:report", args=["forums.post", world.opening[board_of(world)].pk])
+        return client.post(url, {"reason": "harassment", "note": "Unkind words"})
+
+    return perform
+
+
+def _rsvp(client, world):
+    return client.post(reverse("meetings:rsvp", args=[world.occurrence.pk]), {"going": "yes"})
+
+
+def _suggest(client, world):
+    return client.post(
+        reverse("resources:suggest"),
+        {
+            "title": "A helpline",
+            "url": "https://helpline.example.org/",
+            "kind": "organisation",
+            "summary": "Typed summary of the helpline.",
+        },
+    )
+
+
+def _private(world):
+    return world.private
+
+
+def _public(world):
+    return world.public
+
+
+ACTIONS: dict[str, Perform] = {
+    "thread": _new_thread(_private),
+    "reply": _reply(_private),
+    "edit": _edit(_private),
+    "react": _react(_private),
+    "report": _report(_private),
+    "rsvp": _rsvp,
+    "suggest": _suggest,
+    "pthread": _new_thread(_public),
+    "preply": _reply(_public),
+    "pedit": _edit(_public),
+    "preact": _react(_public),
+    "preport": _report(_public),
+}
+
+
+def test_the_table_covers_every_action():
+    assert set(COLUMNS) == set(ACTIONS)
+
+
+@pytest.mark.parametrize(
+    ("persona", "action"), [(p, a) for p in CELLS for a in COLUMNS], ids=lambda v: v
+)
+def test_policy_matrix(persona, action):
+    world = World(persona)
+    expected = CELLS[persona][action]
+    before = world.snapshot()
+    response = ACTIONS[action](world.client(), world)
+    after = world.snapshot()
+    status = response.status_code
+    if expected.allowed:
+        assert status < 400, f"{persona} {action}: {status}"
+        assert after != before, f"{persona} {action}: allowed but nothing was written"
+        return
+    assert after == before, f"{persona} {action}: refused ({status}) but the database changed"
+    if expected.status is None:
+        assert status == 302 and response.url.startswith(reverse("account_login")), status
+        return
+    assert status == expected.status, f"{persona} {action}: wanted {expected.status}, got {status}"
+    if expected.reason:
+        assert expected.reason in response.content.decode()
