@@ -212,6 +212,24 @@ def test_a_post_already_shown_shows_its_changes_at_once(board, writer, group):
     assert re.search(hugs, after)
 
 
+def test_a_removal_or_a_group_going_quiet_reaches_a_page_already_shown(private_board, group):
+    """A moderators' removal and a group that no longer meets change posts already cached."""
+    writer, reader = (MembershipFactory(group=group).user for _ in range(2))
+    thread = start_thread(private_board, writer, title="Quiet").post.thread
+    unkind = reply_to(thread, writer, body="Unkind words")
+    client = client_for(reader)
+    before = client.get(thread.get_absolute_url()).content.decode()
+    assert "Unkind words" in before and f"?parent={unkind.pk}" in before and "/react/" in before
+
+    unkind.remove(reason="unkind")
+    group.is_archived = True
+    group.save(update_fields=["is_archived"])
+    after = client.get(thread.get_absolute_url()).content.decode()
+    assert "This post was removed by the moderators." in after and "Unkind words" not in after
+    assert "This group no longer meets" in after
+    assert "?parent=" not in after and "/react/" not in after  # no replies, no reactions
+
+
 def test_reaction_forms_carry_this_pages_own_form_token(board, writer, group):
     """Reused post HTML gets the token of the response it is part of, so the forms work."""
     reader = MembershipFactory(group=group).user
