@@ -1,15 +1,19 @@
-"""Forum pages under load, through the real WSGI (gunicorn) and ASGI (daphne) servers.
+"""Forum pages: app CPU per request in-process, then load through gunicorn and daphne.
 
 Builds, in its own database (<DATABASE_URL name>_bench, made if missing and reused after):
-  - a thread of 1,000 nested posts (about 520 top-level replies, replies down to depth 4),
-  - a board of 5,000 threads,
-  - a thread of 50,000 posts (about 26,000 top-level replies), to compare page 1 with page 500.
-Then serves the site with gunicorn and with daphne on free loopback ports and sends bounded
-concurrent load (httpx, a thread pool), printing p50/p95 latency and requests per second for
-each page beside a bare Django view measured in the same run: the ratio is the figure.
+  - a board of 5,000 threads, each with its opening post,
+  - on a board of their own, a thread of 1,000 nested posts (about 520 top-level replies,
+    replies down to depth 4) and a thread of 50,000 posts (about 26,000 top-level replies, to
+    compare page 1 with page 500 and the last page), each with an opening post.
+First, in this process, each page is requested through Django's full handler (middleware,
+view, templates) for an anonymous reader and a signed-in member, and the CPU time
+(time.process_time) per request is printed beside a bare Django view measured the same way:
+CPU time is the steady figure on a busy machine. Then the site is served with gunicorn and
+with daphne on free loopback ports under bounded concurrent load (httpx, a thread pool),
+printing p50/p95 latency and requests per second beside the bare view in the same run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sg_forums SECRET_KEY=bench \
-        python bench/forums.py [--requests 200] [--concurrency 8]
+        python bench/forums.py [--requests 200] [--concurrency 8] [--servers gunicorn,daphne]
 """
 
 import argparse
@@ -86,10 +90,16 @@ def build_data() -> dict:
     from supportgroups.models import User
 
     call_command("migrate", verbosity=0)
-    board, created = Board.objects.get_or_create(slug="bench-board", defaults={"name": "Bench"})
-    if not created and Thread.objects.filter(board=board).count() >= 5002:
-        return ids_of(board)
-    Thread.objects.filter(board=board).delete()
+    board, _created = Board.objects.get_or_create(slug="bench-board", defaults={"name": "Bench"})
+    big, _created = Board.objects.get_or_create(
+        slug="bench-big-threads", defaults={"name": "Bench big threads"}
+    )
+    if (
+        Thread.objects.filter(board=board, opening_post__isnull=False).count() == 5000
+        and Thread.objects.filter(board=big, opening_post__isnull=False).count() == 2
+    ):
+        return ids_of(board, big)
+    Thread.objects.filter(board__in=[board, big]).delete()
     people = [
         User(email=f"bench{i}@example.org", display_name=f"Bench person {i}") for i in range(50)
     ]
@@ -180,33 +190,49 @@ def build_data() -> dict:
             [board.pk],
         )
     del openings
-    nested = Thread.objects.create(board=board, title="Bench 1,000 nested", last_post_at=now)
-    add_posts(nested, 1000, 100)
-    huge = Thread.objects.create(board=board, title="Bench 50,000", last_post_at=now)
-    add_posts(huge, 50_000, 1000)
+    for title, count, top_level in [("Bench 1,000 nested", 1000, 100),
+                                    ("Bench 50,000", 50_000, 1000)]:  # fmt: skip
+        thread = Thread.objects.create(
+            board=big, title=title, author=rng.choice(people), last_post_at=now
+        )
+        opening = Post.objects.create(
+            thread=thread, author=thread.author, body="Opening words.",
+            body_html="<p>Opening words.</p>", is_opening=True,
+        )  # fmt: skip
+        Thread.objects.filter(pk=thread.pk).update(opening_post=opening)
+        add_posts(thread, count, top_level)
     with connection.cursor() as cur:
         cur.execute("ANALYZE forums_post; ANALYZE forums_thread;")
-    return ids_of(board)
+    return ids_of(board, big)
 
 
-def ids_of(board) -> dict:
+def ids_of(board, big) -> dict:
     from django.conf import settings
 
     from forums.models import Post, Thread
     from forums.selectors import thread_cursor
 
-    nested = Thread.objects.get(board=board, title="Bench 1,000 nested")
-    huge = Thread.objects.get(board=board, title="Bench 50,000")
-    tops = Post.objects.filter(thread=huge, parent__isnull=True, is_opening=False).order_by("id")
     size = settings.FORUMS_PAGE_SIZE
-    page_500_after = tops.values_list("id", flat=True)[499 * size - 1]
-    last_thread = Thread.objects.filter(board=board).order_by("last_post_at", "id").first()
+
+    def last_page_after(ordered):
+        """The row just before the last page: that page's cursor."""
+        count = ordered.count()
+        return ordered[(count - 1) // size * size - 1]
+
+    nested = Thread.objects.get(board=big, title="Bench 1,000 nested")
+    huge = Thread.objects.get(board=big, title="Bench 50,000")
+    tops = Post.objects.filter(thread=huge, parent__isnull=True, is_opening=False).order_by("id")
+    top_ids = tops.values_list("id", flat=True)
+    page_500_after = top_ids[499 * size - 1]
+    threads = Thread.objects.filter(board=board).order_by("-last_post_at", "-id")
+    huge_url = huge.get_absolute_url()
     return {
         "board": board.get_absolute_url(),
+        "board_last": f"{board.get_absolute_url()}?after={thread_cursor(last_page_after(threads))}",
         "nested": nested.get_absolute_url(),
-        "huge": huge.get_absolute_url(),
-        "huge_500": f"{huge.get_absolute_url()}?after={page_500_after}",
-        "board_last": f"{board.get_absolute_url()}?after={thread_cursor(last_thread)}",
+        "huge": huge_url,
+        "huge_500": f"{huge_url}?after={page_500_after}",
+        "huge_last": f"{huge_url}?after={last_page_after(top_ids)}",
         "huge_id": huge.pk,
         "page_500_after": page_500_after,
     }
@@ -236,6 +262,57 @@ def in_process_costs(ids: dict) -> None:
         f"thread_tree on the 50,000-post thread: page 1 {first:.1f} ms ({q1} queries), "
         f"page 500 {deep:.1f} ms ({q500} queries), ratio {deep / first:.2f}"
     )
+
+
+def bench_reader():
+    """A signed-in member with a verified email, who may write on the public bench boards."""
+    from allauth.account.models import EmailAddress
+
+    from supportgroups.models import User
+
+    reader, _created = User.objects.get_or_create(
+        email="bench-reader@example.org", defaults={"display_name": "Bench reader"}
+    )
+    EmailAddress.objects.get_or_create(
+        user=reader, email=reader.email, defaults={"verified": True, "primary": True}
+    )
+    return reader
+
+
+def app_cpu(pages: list[tuple[str, str]], rounds: int) -> None:
+    """CPU time of this process per request through Django's full handler (middleware, view,
+    templates; PostgreSQL's own work is not counted), beside the bare view measured alike.
+    Rendered posts and board rows are reused from the cache (forums.rendering) once any reader
+    has seen them; the last column is a member with that cache switched off: the first view."""
+    from django.core.cache.backends.dummy import DummyCache
+    from django.test import Client
+
+    from forums import rendering
+
+    member = Client(SERVER_NAME="localhost")
+    member.force_login(bench_reader())
+    readers = [("anonymous", Client(SERVER_NAME="localhost"), False), ("member", member, False),
+               ("member, uncached", member, True)]  # fmt: skip
+    print(f"\napp CPU per request, in-process, {rounds} requests each (ms; ×: over bare view)")
+    print(f"{'page':36}" + "".join(f" {who:>16} {'×':>5}" for who, _c, _u in readers))
+    bare = {}
+    cached = rendering.fragments
+    for name, path in pages:
+        cells = []
+        for who, client, uncached in readers:
+            rendering.fragments = DummyCache("off", {}) if uncached else cached
+            for _ in range(3):  # warm up: template loader, connection, sessions
+                client.get(path)
+            start = time.process_time()
+            for _ in range(rounds):
+                response = client.get(path)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{path}: {response.status_code}")
+            cpu = (time.process_time() - start) / rounds * 1000
+            bare.setdefault(who, cpu)
+            cells.append(f" {cpu:16.2f} {cpu / bare[who]:5.1f}")
+        print(f"{name:36}{''.join(cells)}")
+    rendering.fragments = cached
 
 
 # --- servers and load -------------------------------------------------------------------------
@@ -307,7 +384,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--servers", default="gunicorn,daphne")
+    parser.add_argument("--servers", default="gunicorn,daphne", help="'' for in-process only")
+    parser.add_argument("--cpu-rounds", type=int, default=100)
     args = parser.parse_args()
 
     url = bench_database_url()
@@ -324,14 +402,15 @@ def main() -> None:
         "DEBUG": "0",
         "CONN_MAX_AGE": "60",
     }
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY")})
-    os.environ["DJANGO_SETTINGS_MODULE"] = "supportgroups.settings"
+    os.environ.update(env)  # this process measures the same site the servers run
+    sys.path.insert(0, site_dir)
     import django
 
     django.setup()
     began = time.perf_counter()
     ids = build_data()
     print(f"data ready in {time.perf_counter() - began:.1f} s (database {url.rpartition('/')[2]})")
+    print(f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     in_process_costs(ids)
 
     pages = [
@@ -341,7 +420,11 @@ def main() -> None:
         ("thread of 1,000 nested posts", ids["nested"]),
         ("thread of 50,000 posts, page 1", ids["huge"]),
         ("thread of 50,000 posts, page 500", ids["huge_500"]),
+        ("thread of 50,000 posts, last page", ids["huge_last"]),
     ]
+    app_cpu(pages, args.cpu_rounds)
+    if not args.servers:
+        return
     print(f"\n{args.requests} requests per row, {args.concurrency} concurrent clients, anonymous")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     for kind in args.servers.split(","):

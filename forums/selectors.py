@@ -1,22 +1,23 @@
 """Reads for the forums: a fixed number of queries per page, however long the thread or board.
 
 Pages use keyset pagination (a cursor naming the last row seen), never OFFSET, so page 500 is
-an index range scan like page 1. A thread page is: one query for the page of top-level replies,
-one for those replies' subtrees (ordered by materialised path, with reaction counts as
-subqueries).
+an index range scan like page 1. A thread page is one query for a page of top-level replies with
+their subtrees (ordered by materialised path) and one grouped query for their reaction counts.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groups.models import Membership
+from supportgroups.dates import DateTimeLabels
 
 from . import permissions
 from .models import (
@@ -102,6 +103,20 @@ def _parsethread_cursor(cursor: str | None) -> tuple[datetime, int] | None:
         return None
 
 
+def _topic_names(thread_ids: list[int]) -> dict[int, list[str]]:
+    """Each thread's topic names in the topics' order: one plain query (prefetch_related's
+    machinery cost more than the rest of the board's rows)."""
+    names: dict[int, list[str]] = {}
+    rows = (
+        Thread.topics.through.objects.filter(thread_id__in=thread_ids)
+        .order_by("topic__position", "topic__name")
+        .values_list("thread_id", "topic__name")
+    )
+    for thread_id, name in rows:
+        names.setdefault(thread_id, []).append(name)
+    return names
+
+
 def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage:
     """Most recently active first; hidden topics left out, collapsed ones marked."""
     actions = _topic_actions(user)
@@ -112,7 +127,6 @@ def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage
         Thread.objects.filter(board=board)
         .exclude(_others_held(user, moderator=moderator, prefix="opening_post__"))
         .select_related("author")
-        .prefetch_related("topics")
         .annotate(
             starter_anonymous=Q(opening_post__is_anonymous=True),
             collapsed=Exists(
@@ -137,12 +151,18 @@ def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage
         qs = qs.filter(Q(last_post_at__lt=at) | Q(last_post_at=at, id__lt=pk))
     rows = list(qs[: page_size() + 1])
     reveal = permissions.can_see_anonymous_author(user, board)
+    dates, link = DateTimeLabels(), _url_maker("forums:thread")
+    topics = _topic_names([thread.pk for thread in rows[: page_size()]])
     for thread in rows[: page_size()]:
+        thread.topic_names = topics.get(thread.pk, [])
         thread.starter_label = author_label(
             thread.author, anonymous=thread.starter_anonymous, reveal=reveal
         )
         last_read = getattr(thread, "last_read", None)
         thread.is_unread = user.is_authenticated and (last_read or 0) < thread.last_post_id
+        thread.url = link(thread.pk)
+        thread.last_post_label = dates.text(thread.last_post_at)
+        thread.last_post_iso = dates.iso(thread.last_post_at)
     more = len(rows) > page_size()
     return ThreadPage(rows[: page_size()], thread_cursor(rows[page_size() - 1]) if more else None)
 
@@ -188,17 +208,25 @@ def author_label(author, *, anonymous: bool, reveal: bool) -> str:
     return author.display_name
 
 
-def _reaction_annotations(user) -> dict:
-    """Per kind: how many, and whether the reader gave one, as subqueries on the post rows
-    (index post+kind), so reactions cost no query of their own."""
-    annotations = {}
-    for kind in Reaction.Kind.values:
-        same = Reaction.objects.filter(post=OuterRef("pk"), kind=kind)
-        count = same.order_by().values("post").annotate(n=Count("id")).values("n")
-        annotations[f"reactions_{kind}"] = Coalesce(Subquery(count), 0)
-        if user.is_authenticated:
-            annotations[f"reacted_{kind}"] = Exists(same.filter(user=user))
-    return annotations
+def _reactions_by_post(user, post_ids: list[int]) -> dict[tuple[int, str], tuple[int, bool]]:
+    """(post id, kind) -> (how many, whether the reader gave one), in one grouped query
+    (index post+kind) for a whole page."""
+    mine = Count("id", filter=Q(user=user)) if user.is_authenticated else Value(0)
+    rows = (
+        Reaction.objects.filter(post_id__in=post_ids)
+        .order_by()
+        .values_list("post_id", "kind")
+        .annotate(n=Count("id"), mine=mine)
+    )
+    return {(post_id, kind): (n, bool(given)) for post_id, kind, n, given in rows}
+
+
+def _url_maker(viewname: str, *args) -> Callable[[int], str]:
+    """reverse() once per page, then each row's URL by putting its id in: reversing for every
+    post of a page cost more than the rest of its links together."""
+    marker = 987654321987
+    head, tail = reverse(viewname, args=[*args, marker]).split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def _post_queryset(*, user, thread: Thread, moderator: bool) -> QuerySet[Post]:
@@ -250,12 +278,23 @@ class PostTree:
 
 
 def _decorate(posts: list[Post], *, user, thread: Thread, base_depth: int) -> None:
-    """Labels, badges, reaction counts, 'new' markers and depth cut-off, computed once."""
+    """Labels, badges, reaction counts, 'new' markers, depth cut-off, dates and links,
+    computed once per page so the template only prints them."""
     board = thread.board
     reveal = permissions.can_see_anonymous_author(user, board)
     moderator = permissions.can_moderate_board(user, board)
     last_read = getattr(thread, "last_read", None) or 0
+    reactions = _reactions_by_post(user, [post.pk for post in posts])
+    labels = [(kind, str(label)) for kind, label in Reaction.Kind.choices]
+    dates = DateTimeLabels()
+    permalink = _url_maker("forums:permalink")
+    reply = _url_maker("forums:reply")(thread.pk)
+    edit, delete = _url_maker("forums:edit"), _url_maker("forums:delete")
+    history, replies = _url_maker("forums:history"), _url_maker("forums:replies")
+    react, report = _url_maker("forums:react"), _url_maker("moderation:report", "forums.post")
+    signed_in, reader_id, deepest = user.is_authenticated, user.pk, display_depth() - 1
     for post in posts:
+        pk, author_id = post.pk, post.author_id
         post.display_depth = post.depth - base_depth
         post.label = author_label(post.author, anonymous=post.is_anonymous, reveal=reveal)
         post.revealed_anonymous = post.is_anonymous and reveal and post.author is not None
@@ -264,40 +303,65 @@ def _decorate(posts: list[Post], *, user, thread: Thread, base_depth: int) -> No
         )
         post.shows_body = permissions.can_see_post_body(user, post, moderator=moderator)
         post.can_edit = permissions.can_edit_post(user, post)
-        post.is_new = user.is_authenticated and post.pk > last_read and post.author_id != user.pk
-        post.continues = post.display_depth >= display_depth() - 1 and post.has_replies
+        post.can_report = signed_in and author_id != reader_id
+        post.is_new = signed_in and pk > last_read and author_id != reader_id
+        post.continues = post.display_depth >= deepest and post.has_replies
         post.reaction_counts = [
-            {"kind": kind, "label": label, "count": getattr(post, f"reactions_{kind}"),
-             "mine": getattr(post, f"reacted_{kind}", False)}
-            for kind, label in Reaction.Kind.choices
-        ]  # fmt: skip
+            {"kind": kind, "label": label, "count": count, "mine": mine}
+            for kind, label in labels
+            for count, mine in [reactions.get((pk, kind), (0, False))]
+        ]
+        post.created_label = dates.text(post.created_at)
+        post.created_iso = dates.iso(post.created_at)
+        post.permalink, post.reply_url = permalink(pk), f"{reply}?parent={pk}"
+        post.edit_url, post.delete_url = edit(pk), delete(pk)
+        post.history_url, post.replies_url = history(pk), replies(pk)
+        post.react_url, post.report_url = react(pk), report(pk)
+
+
+def _toplevel_key(sort: str) -> Callable[[Post], tuple]:
+    """The order of _toplevel_order(), applied in Python to rows already fetched."""
+    if sort == "newest":
+        return lambda p: (-p.pk,)
+    if sort == "supported":
+        return lambda p: (-p.support_count, -p.pk)
+    return lambda p: (p.pk,)
 
 
 def thread_tree(
     *, user, thread: Thread, sort: str = "oldest", cursor: str | None = None
 ) -> PostTree:
-    """One page of top-level replies with their subtrees to the display depth."""
+    """One page of top-level replies with their subtrees to the display depth, in one query:
+    the page of top-level replies (one more than shown, to know whether there is a next page)
+    is a subquery naming the subtrees to fetch."""
     moderator = permissions.can_moderate_board(user, thread.board)
     sort = sort if sort in SORTS else "oldest"
-    posts = _post_queryset(user=user, thread=thread, moderator=moderator)
-    top = list(
-        posts.filter(parent__isnull=True, is_opening=False)
+    top = (
+        Post.objects.filter(thread=thread, parent__isnull=True, is_opening=False)
+        .exclude(_others_held(user, moderator=moderator))
         .filter(_after(sort, cursor))
         .order_by(*_toplevel_order(sort))
-        .values_list("id", "support_count")[: page_size() + 1]
+        .values("id")[: page_size() + 1]
     )
-    more = len(top) > page_size()
-    top = top[: page_size()]
-    order = {pk: i for i, (pk, _count) in enumerate(top)}
-    wanted = Q(root_id__in=list(order), depth__lt=display_depth())
     if thread.opening_post_id and not cursor:
-        wanted |= Q(pk=thread.opening_post_id)
-    rows = list(posts.filter(wanted).annotate(**_reaction_annotations(user)).order_by("path"))
+        # The opening post is its own root; in the same subquery (an OR beside it would turn
+        # the subtree lookup into a scan of the whole thread).
+        opening_id = Post.objects.filter(pk=thread.opening_post_id).values("id")
+        top = top.union(opening_id, all=True)
+    rows = list(
+        _post_queryset(user=user, thread=thread, moderator=moderator)
+        .filter(root_id__in=top, depth__lt=display_depth())
+        .order_by("path")
+    )
     opening = next((p for p in rows if p.is_opening), None)
-    rows = [p for p in rows if not p.is_opening]
-    rows.sort(key=lambda p: order.get(p.root_id, 0))  # stable: keeps path order in each subtree
+    tops = sorted((p for p in rows if p.depth == 0 and not p.is_opening), key=_toplevel_key(sort))
+    more = len(tops) > page_size()
+    order = {p.pk: i for i, p in enumerate(tops[: page_size()])}
+    rows = [p for p in rows if p.root_id in order and not p.is_opening]
+    rows.sort(key=lambda p: order[p.root_id])  # stable: keeps path order in each subtree
     _decorate([*rows, *([opening] if opening else [])], user=user, thread=thread, base_depth=0)
-    next_cursor = _cursor_of(sort, *top[-1]) if more else None
+    last = tops[page_size() - 1] if more else None
+    next_cursor = _cursor_of(sort, last.pk, last.support_count) if last else None
     return PostTree(opening=opening, posts=rows, next_cursor=next_cursor)
 
 
@@ -306,7 +370,6 @@ def subtree(*, user, thread: Thread, post: Post) -> list[Post]:
     moderator = permissions.can_moderate_board(user, thread.board)
     rows = list(
         _post_queryset(user=user, thread=thread, moderator=moderator)
-        .annotate(**_reaction_annotations(user))
         .filter(
             root_id=post.root_id,
             path__startswith=post.path,
@@ -361,11 +424,7 @@ def revisions_for(*, post: Post):
 def one_post(*, user, post: Post) -> Post:
     """A single post decorated like on the thread page (for htmx reaction updates)."""
     moderator = permissions.can_moderate_board(user, post.thread.board)
-    row = (
-        _post_queryset(user=user, thread=post.thread, moderator=moderator)
-        .annotate(**_reaction_annotations(user))
-        .get(pk=post.pk)
-    )
+    row = _post_queryset(user=user, thread=post.thread, moderator=moderator).get(pk=post.pk)
     _decorate([row], user=user, thread=post.thread, base_depth=row.depth)
     return row
 

@@ -2,6 +2,8 @@ from django import template
 
 from supportgroups.markdown import render_markdown
 
+from .. import rendering
+
 register = template.Library()
 
 
@@ -19,3 +21,26 @@ def can_read_group_board(context, group) -> bool:
 
     request = context.get("request")
     return request is not None and can_read_board(request.user, Board(group=group))
+
+
+@register.simple_tag(takes_context=True)
+def show_posts(context, posts, opening=False):
+    """Posts as forums/_post.html shows them, for the reader in `context` (forums.rendering)."""
+    return rendering.render_posts(
+        posts,
+        access=context["access"],
+        csrf_token=context.get("csrf_token", ""),
+        blocked_ids=context.get("blocked_ids", frozenset()),
+        opening=opening,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def show_post(context, post, opening=False):
+    return show_posts(context, [post], opening=opening)
+
+
+@register.simple_tag
+def show_threads(threads):
+    """A board's rows as forums/_thread_item.html shows them (forums.rendering)."""
+    return rendering.render_threads(threads)
