@@ -8,7 +8,7 @@ from datetime import datetime
 
 from allauth.usersessions.models import UserSession
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -389,3 +389,85 @@ ACTIONS = {
     "suspend": do_suspend,
     "escalate": do_escalate,
 }
+
+
+# --- acting in place: a facilitator on the spot (the live chat), without the queue -----------
+
+
+def _check_power_in_group(by, group_id: int | None, subject) -> None:
+    """Facilitators act inside their own groups; only site moderators act on another
+    facilitator or a site moderator, and nobody acts on their own words."""
+    if permissions.is_site_moderator(by):
+        return
+    if group_id is None or group_id not in permissions.facilitated_group_ids(by):
+        raise PermissionDenied
+    if subject is None:
+        return
+    if subject.pk == by.pk:
+        raise ModerationError(_("Someone else must decide about your own words."))
+    if permissions.is_site_moderator(subject) or group_id in permissions.facilitated_group_ids(
+        subject
+    ):
+        raise ModerationError(_("Only members can be muted, not facilitators."))
+
+
+def _item_for(raw) -> ReviewItem:
+    """The one queue item about raw (opened already resolved if none existed, so acting in
+    place leaves a record without adding work to anyone's queue); locked."""
+    target = as_moderatable(raw)
+    item, _created = ReviewItem.objects.select_for_update().get_or_create(
+        content_type=ContentType.objects.get_for_model(raw),
+        object_id=raw.pk,
+        defaults={
+            "group_id": target.moderation_group_id(),
+            "author": target.author,
+            "excerpt": target.excerpt()[:300],
+            "opened_at": timezone.now(),
+            "state": State.RESOLVED,
+        },
+    )
+    return item
+
+
+@transaction.atomic
+def mute_in_group(
+    *, by, user, group_id: int, until: datetime, reason: str, about=None
+) -> AuditLogEntry:
+    """Stop `user` writing in one group until `until`: an audited, appealable Sanction(MUTE).
+
+    `about` is what prompted it (a chat message of theirs), so the record sits with the
+    group's items and an appeal reaches the group's facilitators; without it, their profile.
+    """
+    reason = _required_reason(reason)
+    _check_power_in_group(by, group_id, user)
+    if until <= timezone.now():
+        raise ValidationError({"until": _("Choose a time in the future.")})
+    item = _item_for(about if about is not None else user)
+    if item.author_id != user.pk:
+        raise ModerationError(_("That is not theirs."))
+    return _apply(
+        item, user=by, reason=reason, action="mute",
+        change=lambda item: {"group_id": group_id, "until": until.isoformat()},
+        tell=_("You cannot post in one of your groups"), sanction=Sanction.Kind.MUTE,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def remove_in_place(*, by, target, reason: str) -> AuditLogEntry:
+    """Take someone's words down on the spot: audited, the author told why, appealable, and
+    any open item about them resolved."""
+    reason = _required_reason(reason)
+    item = _item_for(target)
+    _check_power_in_group(by, item.group_id, None)
+    if item.author_id == by.pk:
+        raise ModerationError(_("Someone else must decide about your own words."))
+
+    def change(item):
+        content = as_moderatable(target)
+        (getattr(content, "remove", None) or content.hide)(reason=reason)
+
+    return _apply(
+        item, user=by, reason=reason, action="remove", change=change,
+        state=State.RESOLVED, resolution=Resolution.REMOVED,
+        tell=_("A facilitator removed something you wrote"),
+    )  # fmt: skip

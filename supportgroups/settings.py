@@ -345,6 +345,8 @@ CHAT_HEARTBEAT_SECONDS = 20
 CHAT_PRESENCE_TTL_SECONDS = 3 * CHAT_HEARTBEAT_SECONDS
 CHAT_PRESENCE_ANNOUNCE_SECONDS = 2  # at most one "who is here" broadcast per room this often
 CHAT_MUTE_MAX_MINUTES = 24 * 60
+# Sockets one person may open per minute (a page reconnecting with back-off needs a handful).
+CHAT_CONNECTS_PER_MINUTE = env.int("CHAT_CONNECTS_PER_MINUTE", default=20)
 # Event handlers trust a socket's last access check this long (writes always check afresh).
 CHAT_ACCESS_RECHECK_SECONDS = 2.0
 
