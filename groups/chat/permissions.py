@@ -7,6 +7,8 @@ facilitators' words. Services ask under the room lock; the consumer asks on conn
 every re-check; the page asks to say why its message box is disabled.
 """
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 
 from groups import permissions, policy
@@ -24,6 +26,25 @@ def person_verdict(user, group: SupportGroup) -> Verdict:
     """May this person write in this group at all now, whatever the room's state? What a
     socket tells its page when a sanction starts or ends."""
     return policy.write_verdict(user, group)
+
+
+@dataclass(frozen=True)
+class PageAccess:
+    """What the room page needs about its viewer, from one membership query."""
+
+    can_read: bool
+    write: Verdict
+    can_manage: bool
+
+
+def page_access(user, group: SupportGroup) -> PageAccess:
+    access = permissions.access_for(user, group)
+    account = policy.account_verdict(user)
+    return PageAccess(
+        can_read=bool(account) and access.can_view_private,
+        write=policy.write_verdict(user, group, access=access),
+        can_manage=bool(account) and access.can_manage,
+    )
 
 
 def write_verdict(user, room: ChatRoom) -> Verdict:

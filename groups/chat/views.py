@@ -63,7 +63,8 @@ def room(request, slug):
     resubmitted form is stored once, and the same rate limit applies, kept in the cache.
     """
     group = get_object_or_404(SupportGroup, slug=slug)
-    if not permissions.read_verdict(request.user, group):
+    access = permissions.page_access(request.user, group)
+    if not access.can_read:
         raise Http404
     chat_room = services.room_for_group(group=group)
     body, error = "", ""
@@ -87,9 +88,6 @@ def room(request, slug):
     revision = chat_room.last_revision  # read before the messages: see consumers._welcome
     # Not "messages": that name belongs to the messages framework base.html shows as banners.
     chat_messages = selectors.recent_messages(room=chat_room, user=request.user)
-    # Why this person cannot write here (a sanction, a read-only group), whatever the room's
-    # state, which the page shows on its own and the socket keeps up to date.
-    write = permissions.person_verdict(request.user, group)
     return render(
         request,
         "chat/room.html",
@@ -100,8 +98,10 @@ def room(request, slug):
             "initial": [selectors.serialize_message(m) for m in chat_messages],
             "revision": revision,
             "last_seen_id": chat_messages[-1].sequence if chat_messages else 0,
-            "can_manage": permissions.can_manage(request.user, chat_room),
-            "write": write,
+            "can_manage": access.can_manage,
+            # Why this person cannot write here (a sanction, a read-only group), whatever the
+            # room's state, which the page shows on its own; the socket keeps it up to date.
+            "write": access.write,
             "reasons": Reason.choices,
             "body": body,
             "error": error,
