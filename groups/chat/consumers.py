@@ -446,7 +446,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         """(may they still read, may they write) for the person read afresh."""
         user = self._reread_person()
         if user is None:
-            gone = Verdict(allowed=False, code="signed_out", reason=_("You have been signed out."))
+            # Signed out everywhere, suspended, or the password changed (in this browser too:
+            # Django gave it a new session, which a reload picks up).
+            gone = Verdict(
+                allowed=False,
+                code="signed_out",
+                reason=_("Your session has ended. Reload the page to sign in again."),
+            )
             return gone, gone
         self.user = user
         read = permissions.read_verdict(user, self.room.group)
