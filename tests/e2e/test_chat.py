@@ -194,11 +194,13 @@ def test_a_member_muted_from_the_room_sees_why_and_cannot_write_without_reload(b
     expect(alice_page.locator("#chat-write")).to_be_hidden()
 
     _say(alice_page, "something hurtful")
+    alice_page.locator("#chat-body").fill("but I")
     message = fac_page.locator(".chat-message", has_text="something hurtful")
     message.get_by_role("button", name="Mute").click()
-    expect(fac_page.locator("#chat-notice")).to_have_text("The member is muted in this group.")
+    expect(fac_page.locator("#chat-notice")).to_have_text(
+        "The member is muted in this group.", timeout=10_000
+    )
 
-    alice_page.locator("#chat-body").fill("but I")
     expect(alice_page.locator("#chat-write")).to_contain_text("A facilitator has muted you")
     expect(alice_page.locator("#chat-send")).to_be_disabled()
     expect(alice_page.locator("#chat-body")).not_to_be_editable()
