@@ -1,25 +1,39 @@
-"""One do_* service per moderation action. Each checks the claim and version, writes the audit
-row, tells the author why (with a link to appeal), and sends the live event, so nothing changes
+"""One do_* service per moderation action, and TABLE, the one place that says who may use each
+(group facilitators or only site moderators, sparing staff or not) and whether the person it is
+about may appeal it. Each checks the table, the claim and the version, writes the audit row,
+tells the author why (with a link to appeal), and sends the live event, so nothing changes
 state without being logged and broadcast. resolve_for_target() is the same, minus the claim, for
-an app that decided an item's question on the content's own page."""
+an app that decided an item's question on the content's own page; hide_directly() and
+mute_in_group() are the same for a facilitator acting where the content is (a chat room)."""
 
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from allauth.usersessions.models import UserSession
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from supportgroups.services import notify
 
 from . import events, permissions
-from .models import Appeal, AuditLogEntry, ReviewItem, Sanction
+from .models import PRIORITY, Appeal, AuditLogEntry, Reason, ReviewItem, Sanction
+from .permissions import Rule, Who
 from .registry import as_moderatable
-from .services import APPEALABLE, ClaimConflict, ModerationError, _unclaim, claim_is_live, lock_item
+from .services import (
+    ActionRefused,
+    ClaimConflict,
+    ModerationError,
+    _unclaim,
+    claim_is_live,
+    lock_item,
+    tell_site_moderators,
+)
 
 State, Resolution = ReviewItem.State, ReviewItem.Resolution
 
@@ -32,7 +46,7 @@ def _tell_author(item: ReviewItem, entry: AuditLogEntry, title: str) -> None:
     if item.author is None:
         return
     # Decisions can be appealed; a private message can be answered.
-    name = "moderation:appeal" if entry.action in APPEALABLE else "moderation:write"
+    name = "moderation:appeal" if is_appealable(entry.action) else "moderation:write"
     url = reverse(name, args=[entry.pk])
     notify(user=item.author, kind="moderation", title=title, body=entry.reason, url=url)
 
@@ -56,6 +70,7 @@ def _act(
     reason = _required_reason(reason)
     with transaction.atomic():
         item = lock_item(item_id=item_id, user=user, version=version)
+        check_allowed(user, item, action)
         if item.claimed_by_id != user.pk or not claim_is_live(item):
             raise ClaimConflict(_("Claim the item before acting on it."))
         return _apply(
@@ -154,28 +169,33 @@ def do_dismiss(*, item_id: int, user, version: int, reason: str) -> AuditLogEntr
     )  # fmt: skip
 
 
-def do_hide(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
-    def change(item):
-        _content_target(item).hide(reason=reason)
+HIDDEN_TELL = _lazy("A facilitator hid something you wrote")
+REMOVED_TELL = _lazy("A facilitator removed something you wrote")
 
+
+def _hide(item: ReviewItem, reason: str) -> None:
+    _content_target(item).hide(reason=reason)
+
+
+def _remove(item: ReviewItem, reason: str) -> None:
+    """Removal is final for the members; targets without a remove() of their own are hidden."""
+    target = _content_target(item)
+    (getattr(target, "remove", None) or target.hide)(reason=reason)
+
+
+def do_hide(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
     return _act(
         item_id=item_id, user=user, version=version, reason=reason, action="hide",
-        change=change, state=State.RESOLVED, resolution=Resolution.HIDDEN,
-        tell=_("A facilitator hid something you wrote"),
+        change=lambda item: _hide(item, reason), state=State.RESOLVED,
+        resolution=Resolution.HIDDEN, tell=HIDDEN_TELL,
     )  # fmt: skip
 
 
 def do_remove(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
-    """Removal is final for the members; targets without a remove() of their own are hidden."""
-
-    def change(item):
-        target = _content_target(item)
-        (getattr(target, "remove", None) or target.hide)(reason=reason)
-
     return _act(
         item_id=item_id, user=user, version=version, reason=reason, action="remove",
-        change=change, state=State.RESOLVED, resolution=Resolution.REMOVED,
-        tell=_("A facilitator removed something you wrote"),
+        change=lambda item: _remove(item, reason), state=State.RESOLVED,
+        resolution=Resolution.REMOVED, tell=REMOVED_TELL,
     )  # fmt: skip
 
 
@@ -236,11 +256,12 @@ def _sanction(kind: str, *, group: bool = False, until: datetime | None = None):
 
 
 def _record_sanction(entry: AuditLogEntry, kind: str) -> None:
+    until = entry.detail.get("until")
     Sanction.objects.create(
         user_id=entry.subject_id,
         kind=kind,
         group_id=entry.detail.get("group_id"),
-        until=entry.detail.get("until"),
+        until=until and datetime.fromisoformat(until),
         reason=entry.reason,
         action=entry,
     )
@@ -287,15 +308,7 @@ def do_escalate(*, item_id: int, user, version: int, reason: str) -> AuditLogEnt
     site moderator finds it in their notifications as well as on the dashboard."""
 
     def change(item):
-        for person in permissions.item_moderators(item):
-            if person.pk != user.pk and permissions.is_site_moderator(person):
-                notify(
-                    user=person,
-                    kind="moderation",
-                    title=_("An item was escalated to site staff"),
-                    body=reason,
-                    url=item.get_absolute_url(),
-                )
+        tell_site_moderators(item, reason=reason, besides=user)
 
     return _act(
         item_id=item_id, user=user, version=version, reason=reason, action="escalate",
@@ -375,99 +388,144 @@ def _overturn(appeal: Appeal, *, by) -> dict:
     return {"overturned": original.pk}
 
 
-ACTIONS = {
-    "approve": do_approve,
-    "dismiss": do_dismiss,
-    "hide": do_hide,
-    "remove": do_remove,
-    "restore": do_restore,
-    "edit": do_edit,
-    "message": do_message,
-    "warn": do_warn,
-    "silence": do_silence,
-    "mute": do_mute,
-    "suspend": do_suspend,
-    "escalate": do_escalate,
+@dataclass(frozen=True)
+class Action:
+    """One row of the action table. Whatever the rule, nobody takes an action on an item about
+    what they wrote themselves (permissions.refusal), and refusals change nothing."""
+
+    label: str
+    handler: Callable[..., AuditLogEntry]
+    rule: Rule = permissions.HANDLE
+    appealable: bool = False  # the person it is about may appeal it and write about it
+    on_content: bool = False  # shows, hides or edits the content: not for a profile
+    in_group: bool = False  # only for an item in a group
+
+
+_GROUP_SANCTION = Rule(who=Who.GROUP, spares_moderators=True)
+_SITE_SANCTION = Rule(who=Who.SITE, spares_moderators=True)
+
+TABLE: dict[str, Action] = {
+    "approve": Action(_lazy("Approve"), do_approve),
+    "dismiss": Action(_lazy("Close, no action"), do_dismiss),
+    "hide": Action(_lazy("Hide"), do_hide, appealable=True, on_content=True),
+    "remove": Action(_lazy("Remove"), do_remove, appealable=True, on_content=True),
+    "restore": Action(_lazy("Restore"), do_restore, on_content=True),
+    "edit": Action(_lazy("Edit"), do_edit, appealable=True, on_content=True),
+    "message": Action(_lazy("Message the author"), do_message),
+    "warn": Action(_lazy("Warn"), do_warn, _GROUP_SANCTION, appealable=True),
+    "silence": Action(_lazy("Silence"), do_silence, _SITE_SANCTION, appealable=True),
+    "mute": Action(
+        _lazy("Mute in group"), do_mute, _GROUP_SANCTION, appealable=True, in_group=True
+    ),
+    "suspend": Action(_lazy("Suspend account"), do_suspend, _SITE_SANCTION, appealable=True),
+    "escalate": Action(_lazy("Escalate to site staff"), do_escalate),
 }
+ACTIONS = {name: action.handler for name, action in TABLE.items()}
 
 
-# --- acting in place: a facilitator on the spot (the live chat), without the queue -----------
+def is_appealable(name: str) -> bool:
+    action = TABLE.get(name)
+    return action is not None and action.appealable
 
 
-def _check_power_in_group(by, group_id: int | None, subject) -> None:
-    """Facilitators act inside their own groups; only site moderators act on another
-    facilitator or a site moderator, and nobody acts on their own words."""
-    if permissions.is_site_moderator(by):
-        return
-    if group_id is None or group_id not in permissions.facilitated_group_ids(by):
-        raise PermissionDenied
-    if subject is None:
-        return
-    if subject.pk == by.pk:
-        raise ModerationError(_("Someone else must decide about your own words."))
-    if permissions.is_site_moderator(subject) or group_id in permissions.facilitated_group_ids(
-        subject
-    ):
-        raise ModerationError(_("Only members can be muted, not facilitators."))
+def is_answerable(name: str) -> bool:
+    """A member may write to the facilitators about a decision they may appeal, and answer a
+    facilitator's message. Nothing else (a report, a flag, a claim) is theirs to open: it would
+    tell them who did what."""
+    return is_appealable(name) or name == "message"
 
 
-def _item_for(raw) -> ReviewItem:
-    """The one queue item about raw (opened already resolved if none existed, so acting in
-    place leaves a record without adding work to anyone's queue); locked."""
-    target = as_moderatable(raw)
-    item, _created = ReviewItem.objects.select_for_update().get_or_create(
-        content_type=ContentType.objects.get_for_model(raw),
-        object_id=raw.pk,
-        defaults={
-            "group_id": target.moderation_group_id(),
-            "author": target.author,
-            "excerpt": target.excerpt()[:300],
-            "opened_at": timezone.now(),
-            "state": State.RESOLVED,
-        },
+def check_allowed(user, item: ReviewItem, name: str) -> None:
+    refused = permissions.item_refusal(user, item, TABLE[name].rule)
+    if refused:
+        raise ActionRefused(refused)
+
+
+def available(user, item: ReviewItem, target) -> list[tuple[str, str]]:
+    """The actions this person may take on the item, in the table's order, for the item page."""
+    content = target is not None and getattr(target, "content_actions", True)
+    refusals: dict[Rule, str | None] = {}
+    offered = []
+    for name, action in TABLE.items():
+        if (action.on_content and not content) or (action.in_group and item.group_id is None):
+            continue
+        if action.rule not in refusals:
+            refusals[action.rule] = permissions.item_refusal(user, item, action.rule)
+        if refusals[action.rule] is None:
+            offered.append((name, action.label))
+    return offered
+
+
+def _item_about(target) -> ReviewItem:
+    """The queue item about target, locked; made, already resolved, when nobody reported it,
+    so that an action taken where the content is has the same record as one from the queue."""
+    moderatable = as_moderatable(target)
+    item, _created = (
+        ReviewItem.objects.select_for_update()
+        .select_related("content_type")
+        .get_or_create(
+            content_type=ContentType.objects.get_for_model(target),
+            object_id=target.pk,
+            defaults={
+                "group_id": moderatable.moderation_group_id(),
+                "author": moderatable.author,
+                "excerpt": moderatable.excerpt()[:300],
+                "reason": Reason.OTHER,
+                "priority": PRIORITY[Reason.OTHER],
+                "opened_at": timezone.now(),
+                "state": State.RESOLVED,
+            },
+        )
     )
     return item
 
 
-@transaction.atomic
-def mute_in_group(
-    *, by, user, group_id: int, until: datetime, reason: str, about=None
-) -> AuditLogEntry:
-    """Stop `user` writing in one group until `until`: an audited, appealable Sanction(MUTE).
+_DIRECT = {
+    "hide": (_hide, Resolution.HIDDEN, HIDDEN_TELL),
+    "remove": (_remove, Resolution.REMOVED, REMOVED_TELL),
+}
 
-    `about` is what prompted it (a chat message of theirs), so the record sits with the
-    group's items and an appeal reaches the group's facilitators; without it, their profile.
+
+@transaction.atomic
+def act_directly(*, action: str, target, by, reason: str) -> AuditLogEntry:
+    """A facilitator hides or removes content where they see it (a chat message in its room).
+
+    The same table, rules and record as the queue's "hide" and "remove": refused with
+    ActionRefused (a PermissionDenied) for anyone the table refuses, written to the content's
+    queue item (made if there is none), appealable, and the author is told. An open item about
+    the content is closed whoever had claimed it; a crisis item stays with the people on duty.
+    """
+    change, resolution, tell = _DIRECT[action]
+    reason = _required_reason(reason)
+    item = _item_about(target)
+    check_allowed(by, item, action)
+    return _apply(
+        item, user=by, reason=reason, action=action, change=lambda item: change(item, reason),
+        state=None if item.crisis else State.RESOLVED,
+        resolution=None if item.crisis else resolution, tell=tell,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def mute_in_group(*, member, group_id: int, by, minutes: int, reason: str) -> Sanction:
+    """A facilitator stops a member writing in one group for some minutes (from a chat room).
+
+    The same rule as the queue's "mute" (the group's facilitators and site moderators; never
+    against staff or site moderators unless by one; never oneself), refused with ActionRefused.
+    Recorded as a Sanction with its audit row on the member's profile item, appealable to the
+    group's other facilitators, and the member is told. Whether they may write is then
+    moderation.selectors.can_post(member, group_id).
     """
     reason = _required_reason(reason)
-    _check_power_in_group(by, group_id, user)
-    if until <= timezone.now():
-        raise ValidationError({"until": _("Choose a time in the future.")})
-    item = _item_for(about if about is not None else user)
-    if item.author_id != user.pk:
-        raise ModerationError(_("That is not theirs."))
-    return _apply(
-        item, user=by, reason=reason, action="mute",
+    if minutes < 1:
+        raise ValidationError({"minutes": _("Choose at least one minute.")})
+    refused = permissions.refusal(by, group_id=group_id, subject=member, rule=TABLE["mute"].rule)
+    if refused:
+        raise ActionRefused(refused)
+    until = timezone.now() + timedelta(minutes=minutes)
+    entry = _apply(
+        _item_about(member), user=by, reason=reason, action="mute",
         change=lambda item: {"group_id": group_id, "until": until.isoformat()},
         tell=_("You cannot post in one of your groups"), sanction=Sanction.Kind.MUTE,
     )  # fmt: skip
-
-
-@transaction.atomic
-def remove_in_place(*, by, target, reason: str) -> AuditLogEntry:
-    """Take someone's words down on the spot: audited, the author told why, appealable, and
-    any open item about them resolved."""
-    reason = _required_reason(reason)
-    item = _item_for(target)
-    _check_power_in_group(by, item.group_id, None)
-    if item.author_id == by.pk:
-        raise ModerationError(_("Someone else must decide about your own words."))
-
-    def change(item):
-        content = as_moderatable(target)
-        (getattr(content, "remove", None) or content.hide)(reason=reason)
-
-    return _apply(
-        item, user=by, reason=reason, action="remove", change=change,
-        state=State.RESOLVED, resolution=Resolution.REMOVED,
-        tell=_("A facilitator removed something you wrote"),
-    )  # fmt: skip
+    return entry.sanction

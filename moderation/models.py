@@ -287,7 +287,9 @@ class Appeal(models.Model):
         return self.body[:200]
 
     def moderation_group_id(self) -> int | None:
-        return self.action.item.group_id
+        """The group the decision was in: a mute from a chat room is recorded on the member's
+        profile item, which belongs to no group, so its detail names the group."""
+        return self.action.detail.get("group_id") or self.action.item.group_id
 
     def hide(self, *, reason: str) -> None:
         """An appeal is never shown to members, so there is nothing to hide."""

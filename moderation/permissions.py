@@ -3,10 +3,40 @@
 Site moderators (staff, or anyone with moderation.moderate_all) see everything. Facilitators
 see the items of the groups they facilitate (through the registry groups fills in). Nobody else
 sees the queue.
+
+Powers are in proportion: each action's Rule (in the action table, actions.py) says whether
+the group's facilitators may use it or only site moderators, and whether it spares staff and
+site moderators (only another site moderator acts against them). Nobody handles an item about
+what they wrote themselves, whatever the action.
 """
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from .models import Appeal, AuditLogEntry, ReviewItem
 from .registry import scope
+
+
+class Who(StrEnum):
+    GROUP = "group"  # the facilitators of the item's group, and site moderators
+    SITE = "site"  # site moderators only
+
+
+@dataclass(frozen=True)
+class Rule:
+    who: Who = Who.GROUP
+    spares_moderators: bool = False  # not against staff/site moderators unless by one
+
+
+HANDLE = Rule()  # claiming, releasing and closing: what every action needs first
+
+_MODERATE_ALL = Q(user_permissions__codename="moderate_all") | Q(
+    groups__permissions__codename="moderate_all"
+)
 
 
 def is_site_moderator(user) -> bool:
@@ -40,6 +70,10 @@ def shows_queue_link(user) -> bool:
 
 
 def can_view_item(user, item: ReviewItem) -> bool:
+    """Nobody sees an item about what they wrote (or their appeal): it would tell them who
+    reported them, and it is never theirs to handle."""
+    if item.author_id is not None and item.author_id == user.pk:
+        return False
     if is_site_moderator(user):
         return True
     return item.group_id is not None and item.group_id in facilitated_group_ids(user)
@@ -47,37 +81,67 @@ def can_view_item(user, item: ReviewItem) -> bool:
 
 def item_moderators(item: ReviewItem) -> list:
     """Everyone who may handle the item: its group's facilitators and the site moderators."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
-
     users = {}
     if item.group_id is not None:
         for user in scope().group_facilitators(item.group_id):
             if user.is_active:
                 users[user.pk] = user
-    staff = (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(
-            Q(is_staff=True)
-            | Q(user_permissions__codename="moderate_all")
-            | Q(groups__permissions__codename="moderate_all")
-        )
-    )
+    staff = get_user_model().objects.filter(is_active=True).filter(Q(is_staff=True) | _MODERATE_ALL)
     for user in staff.distinct():
         users[user.pk] = user
+    users.pop(item.author_id, None)  # never the person it is about
     return list(users.values())
 
 
-def can_handle(user, item: ReviewItem) -> bool:
-    """May this person claim and act? An appeal goes to someone other than the moderator who
-    took the original action, unless nobody else could handle it."""
-    if not can_view_item(user, item):
+def is_protected(person) -> bool:
+    """Staff and site moderators, active or not: only a site moderator may act against them."""
+    if person is None:
         return False
-    original = original_moderator_id(item)
-    if original is None or original != user.pk:
+    if person.is_staff or person.is_superuser:
         return True
-    return not any(u.pk != user.pk for u in item_moderators(item))
+    return get_user_model().objects.filter(pk=person.pk).filter(_MODERATE_ALL).exists()
+
+
+def refusal(user, *, group_id: int | None, subject, rule: Rule) -> str | None:
+    """Why this person may not take an action under rule about subject (the author of the
+    content, or the member themselves) in group_id, or None if they may."""
+    site = is_site_moderator(user)
+    if not moderates_group(user, group_id):
+        return _("Only the facilitators of this group and site moderators can do this.")
+    if subject is not None and subject.pk == user.pk:
+        return _("This is about something you wrote: another moderator will handle it.")
+    if rule.who == Who.SITE and not site:
+        return _("Only site moderators can do this. Escalate the item if it is needed.")
+    if rule.spares_moderators and not site and is_protected(subject):
+        return _("Only site moderators can act against staff or site moderators. Escalate it.")
+    return None
+
+
+def item_refusal(user, item: ReviewItem, rule: Rule = HANDLE) -> str | None:
+    """Why this person may not claim or act on the item under rule, or None. An appeal goes to
+    someone other than the moderator who took the original action, unless nobody else could
+    handle it."""
+    refused = refusal(user, group_id=item.group_id, subject=item.author, rule=rule)
+    if refused:
+        return refused
+    original = original_moderator_id(item)
+    if original == user.pk and any(u.pk != user.pk for u in item_moderators(item)):
+        return _("Someone else will handle this appeal: you took the original decision.")
+    return None
+
+
+def can_handle(user, item: ReviewItem) -> bool:
+    """May this person claim and act at all?"""
+    return item_refusal(user, item) is None
+
+
+def needs_site_moderators(item: ReviewItem) -> bool:
+    """An item about a facilitator's own words in a group where no other facilitator can take
+    it: it goes to the site moderators rather than wait for someone who is not there."""
+    if item.group_id is None or item.author_id is None:
+        return False
+    ids = {u.pk for u in scope().group_facilitators(item.group_id) if u.is_active}
+    return item.author_id in ids and not ids - {item.author_id}
 
 
 def original_moderator_id(item: ReviewItem) -> int | None:
@@ -87,6 +151,12 @@ def original_moderator_id(item: ReviewItem) -> int | None:
         AuditLogEntry.objects.filter(appeal__pk=item.object_id)
         .values_list("actor_id", flat=True)
         .first()
+    )
+
+
+def moderates_group(user, group_id: int | None) -> bool:
+    return is_site_moderator(user) or (
+        group_id is not None and group_id in facilitated_group_ids(user)
     )
 
 

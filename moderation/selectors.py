@@ -9,7 +9,7 @@ from pathlib import Path
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
 
-from . import permissions
+from . import permissions, services
 from .models import AuditLogEntry, CrisisResource, ReviewItem, Sanction
 from .registry import scope
 
@@ -87,9 +87,11 @@ def can_post(user, group_id: int | None = None) -> bool:
 
 
 def visible_items(user) -> QuerySet[ReviewItem]:
+    """What permissions.can_view_item allows, as a queryset."""
+    items = ReviewItem.objects.exclude(author_id=user.pk)
     if permissions.is_site_moderator(user):
-        return ReviewItem.objects.all()
-    return ReviewItem.objects.filter(group_id__in=permissions.facilitated_group_ids(user))
+        return items
+    return items.filter(group_id__in=permissions.facilitated_group_ids(user))
 
 
 AGES = {"1h": timedelta(hours=1), "24h": timedelta(days=1), "7d": timedelta(days=7)}
@@ -145,5 +147,10 @@ def author_history(item: ReviewItem) -> dict:
     }
 
 
-def action_for_appeal(*, action_id: int, user) -> AuditLogEntry | None:
-    return AuditLogEntry.objects.select_related("item").filter(pk=action_id, subject=user).first()
+def decision_for(*, action_id: int, user) -> AuditLogEntry | None:
+    """An audit row the person may appeal or write about: a decision about them. None for any
+    other row, theirs or not, existing or not, so that the answer reveals nothing."""
+    action = (
+        AuditLogEntry.objects.select_related("item", "actor").filter(pk=action_id, subject=user)
+    ).first()
+    return action if action is not None and services.is_decision_for(user, action) else None

@@ -46,6 +46,33 @@ class ClaimConflict(ModerationError):
     pass
 
 
+class ActionRefused(ModerationError, PermissionDenied):
+    """Not this person's to do (the action table's rules); nothing was changed."""
+
+
+class TooFast(ValidationError):
+    """Over a per-person rate limit; retry_after is the window in seconds."""
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message, code="rate_limited")
+        self.retry_after = retry_after
+
+
+def _within_rate(key: str, *, limit: int, window: int) -> bool:
+    """Count one use in a fixed window kept in the cache; a refused use is given back, so
+    waiting helps."""
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window expired between add() and incr()
+        cache.set(key, 1, timeout=window)
+        return True
+    if count > limit:
+        cache.decr(key)
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class ScreenResult:
     """What the writer's side must do after screening.
@@ -96,16 +123,37 @@ def _open_item(*, raw, reason: str, actor=None, audit: str, detail: dict) -> Rev
         item.state = ReviewItem.State.ESCALATED
         if not created:
             item.version += 1
+    own_words = item.state == ReviewItem.State.OPEN and permissions.needs_site_moderators(item)
+    if own_words:
+        item.state = ReviewItem.State.ESCALATED
     item.save()
     AuditLogEntry.objects.create(
         item=item, actor=actor, action=audit, reason=reason, subject=item.author, detail=detail
     )
+    if own_words:
+        why = _("About a facilitator's own words, and nobody else facilitates the group.")
+        AuditLogEntry.objects.create(item=item, action="escalate", reason=why)
+        tell_site_moderators(item, reason=why)
     if new_crisis:
         from .tasks import alert_crisis
 
         alert_crisis.delay_on_commit(item.pk)
     events.item_changed(item, kind="crisis" if new_crisis else "new")
     return item
+
+
+def tell_site_moderators(item: ReviewItem, *, reason: str, besides=None) -> None:
+    """Each site moderator finds an escalated item in their notifications as well as on the
+    dashboard."""
+    for person in permissions.item_moderators(item):
+        if person != besides and permissions.is_site_moderator(person):
+            notify(
+                user=person,
+                kind="moderation",
+                title=_("An item was escalated to site staff"),
+                body=reason,
+                url=item.get_absolute_url(),
+            )
 
 
 def _add_flag(item: ReviewItem, *, kind: str, detail: str = "") -> None:
@@ -117,8 +165,7 @@ def _add_flag(item: ReviewItem, *, kind: str, detail: str = "") -> None:
 
 def _check_report_rate(user) -> None:
     key = f"moderation:reports:{user.pk}"
-    cache.add(key, 0, timeout=3600)
-    if cache.incr(key) > settings.MODERATION_REPORTS_PER_HOUR:
+    if not _within_rate(key, limit=settings.MODERATION_REPORTS_PER_HOUR, window=3600):
         raise ValidationError(
             _("You have sent a lot of reports in the last hour. Please try again later.")
         )
@@ -243,8 +290,9 @@ def claim_is_live(item: ReviewItem) -> bool:
 def lock_item(*, item_id: int, user, version: int) -> ReviewItem:
     """The item, locked for this transaction, after the permission and version checks."""
     item = ReviewItem.objects.select_for_update().select_related("content_type").get(pk=item_id)
-    if not permissions.can_handle(user, item):
-        raise PermissionDenied
+    refused = permissions.item_refusal(user, item)
+    if refused:
+        raise ActionRefused(refused)
     if item.version != version:
         raise StaleVersion(
             _("Someone else changed this item while you were reading it. Here is the latest.")
@@ -313,24 +361,51 @@ def add_note(*, item: ReviewItem, author, body: str) -> ItemNote:
     return ItemNote.objects.create(item=item, author=author, body=body.strip())
 
 
+def is_decision_for(user, action: AuditLogEntry) -> bool:
+    """Whether the audit row is a decision about this person that they may appeal or answer.
+    Reports, flags and claims are not: opening one would tell them who did what."""
+    from .actions import is_answerable  # the action table builds on this module
+
+    return permissions.can_appeal(user, action) and is_answerable(action.action)
+
+
+def check_appeal_page_rate(user) -> None:
+    """The appeal and write pages, per person: nobody walks the audit ids."""
+    key = f"moderation:appeal-pages:{user.pk}"
+    if not _within_rate(key, limit=settings.MODERATION_APPEAL_PAGES_PER_HOUR, window=3600):
+        raise TooFast(
+            _("You have opened these pages very often. Please wait; your text is still here."),
+            retry_after=3600,
+        )
+
+
+def _answerers(action: AuditLogEntry, user) -> list:
+    """Who reads a member's message about a decision: the moderator who took it, while they
+    still moderate the item, else everyone who does. Never the member, never a reporter."""
+    item, actor = action.item, action.actor
+    group_id = action.detail.get("group_id") or item.group_id
+    if actor is not None and actor != user and permissions.moderates_group(actor, group_id):
+        return [actor]
+    return [person for person in permissions.item_moderators(item) if person != user]
+
+
 @transaction.atomic
 def write_to_facilitators(*, action: AuditLogEntry, user, body: str) -> ItemNote:
     """The member a decision was about writes to the facilitators (as often as they need, within
     a rate limit): silenced or muted members can still reach a human."""
-    if not permissions.can_appeal(user, action):
+    if not is_decision_for(user, action):
         raise PermissionDenied
     if not body.strip():
         raise ValidationError({"body": _("Write your message first.")})
     key = f"moderation:author-messages:{user.pk}"
-    cache.add(key, 0, timeout=3600)
-    if cache.incr(key) > settings.MODERATION_REPORTS_PER_HOUR:
+    if not _within_rate(key, limit=settings.MODERATION_REPORTS_PER_HOUR, window=3600):
         raise ValidationError(_("You have sent a lot of messages in the last hour. Please wait."))
     note = ItemNote.objects.create(
         item=action.item, author=user, body=body.strip(), from_author=True
     )
-    if action.actor_id:
+    for person in _answerers(action, user):
         notify(
-            user=action.actor,
+            user=person,
             kind="moderation",
             title=_("A member wrote about your decision"),
             body=body.strip()[:500],
@@ -340,13 +415,12 @@ def write_to_facilitators(*, action: AuditLogEntry, user, body: str) -> ItemNote
     return note
 
 
-APPEALABLE = {"hide", "remove", "edit", "warn", "silence", "mute", "suspend"}
-
-
 @transaction.atomic
 def appeal(*, action: AuditLogEntry, user, body: str) -> Appeal:
     """The author asks once for another look; it joins the queue like any other item."""
-    if not permissions.can_appeal(user, action) or action.action not in APPEALABLE:
+    from .actions import is_appealable  # the action table builds on this module
+
+    if not permissions.can_appeal(user, action) or not is_appealable(action.action):
         raise PermissionDenied
     if not body.strip():
         raise ValidationError({"body": _("Tell the facilitators why, in a few words.")})

@@ -27,22 +27,6 @@ from .forms import (
 from .models import PRIORITY_LABELS, ReviewItem
 from .registry import as_moderatable, reportable_for
 
-ACTION_LABELS = {
-    "approve": _("Approve"),
-    "dismiss": _("Close, no action"),
-    "hide": _("Hide"),
-    "remove": _("Remove"),
-    "restore": _("Restore"),
-    "edit": _("Edit"),
-    "message": _("Message the author"),
-    "warn": _("Warn"),
-    "silence": _("Silence"),
-    "mute": _("Mute in group"),
-    "suspend": _("Suspend account"),
-    "escalate": _("Escalate to site staff"),
-}
-CONTENT_ACTIONS = {"hide", "remove", "restore", "edit"}
-
 
 def moderator_required(view):
     """Moderators only (403 for anyone else), and then only with MFA.
@@ -104,21 +88,16 @@ def _context_of(target) -> str:
 def item_view(request, item_id: int, *, form=None, action: str = "", status: int = 200):
     item = _visible_item(request.user, item_id)
     target = as_moderatable(item.target) if item.target is not None else None
-    content_actions = target is not None and getattr(target, "content_actions", True)
-    available = [
-        (name, label)
-        for name, label in ACTION_LABELS.items()
-        if (content_actions or name not in CONTENT_ACTIONS)
-        and (item.group_id is not None or name != "mute")
-    ]
+    refused = permissions.item_refusal(request.user, item)
     context = {
         "item": item,
         "target": target,
         "content_context": _context_of(target) if target is not None else "",
         "history": selectors.author_history(item),
-        "can_handle": permissions.can_handle(request.user, item),
+        "can_handle": refused is None,
+        "refused": refused,
         "claimed_by_me": item.claimed_by_id == request.user.pk and services.claim_is_live(item),
-        "actions": available,
+        "actions": actions.available(request.user, item, target) if refused is None else [],
         "action_form": form or ActionForm(initial={"version": item.version}),
         "failed_action": action,
         "note_form": NoteForm(),
@@ -137,6 +116,8 @@ def claim(request, item_id: int, release: bool = False):
     service = services.release if release else services.claim
     try:
         service(item_id=item.pk, user=request.user, version=form.cleaned_data["version"])
+    except services.ActionRefused as exc:
+        return _refused(request, item_id, exc)
     except services.ModerationError as exc:
         messages.error(request, str(exc))
     return redirect(item)
@@ -145,7 +126,7 @@ def claim(request, item_id: int, release: bool = False):
 @moderator_required
 @require_POST
 def act(request, item_id: int, action: str):
-    if action not in actions.ACTIONS:
+    if action not in actions.TABLE:
         raise Http404
     item = _visible_item(request.user, item_id)
     form = ActionForm(request.POST)
@@ -160,16 +141,25 @@ def act(request, item_id: int, action: str):
             kwargs["text"] = data["text"]
     if form.is_valid():
         try:
-            actions.ACTIONS[action](item_id=item.pk, user=request.user, **kwargs)
+            actions.TABLE[action].handler(item_id=item.pk, user=request.user, **kwargs)
         except ValidationError as exc:
             _add_errors(form, exc)
+        except services.ActionRefused as exc:
+            return _refused(request, item_id, exc)
         except services.ModerationError as exc:
             messages.error(request, str(exc))
             return item_view(request, item_id, status=409)
         else:
-            messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+            label = actions.TABLE[action].label
+            messages.success(request, _("Done: %(action)s.") % {"action": label})
             return redirect(item)
     return item_view(request, item_id, form=form, action=action, status=400)
+
+
+def _refused(request, item_id: int, exc: services.ActionRefused):
+    """Not theirs to do: the item page again, saying why, with nothing changed."""
+    messages.error(request, str(exc))
+    return item_view(request, item_id, status=403)
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -226,14 +216,38 @@ def support(request):
     return render(request, "moderation/support.html", {"crisis_lines": lines})
 
 
+def _member_form(request, action_id: int, form_class, *, appeal: bool):
+    """The decision and the member's bound form, or 404 for any row that is not a decision
+    about them (appeal: one they may appeal). Each view counts against the per-person limit;
+    past it, the typed text comes back with a 429."""
+    try:
+        services.check_appeal_page_rate(request.user)
+    except services.TooFast as exc:
+        limited = exc
+    else:
+        limited = None
+    action = selectors.decision_for(action_id=action_id, user=request.user)
+    if action is None or (appeal and not actions.is_appealable(action.action)):
+        raise Http404
+    form = form_class(request.POST or None)
+    if limited is not None:
+        form.is_valid()  # show the typed text as it was, with the reason it was not sent
+        form.add_error(None, limited)
+    return action, form, limited
+
+
+def _member_page(request, template: str, context: dict, limited):
+    response = render(request, template, context, status=429 if limited else 200)
+    if limited:
+        response["Retry-After"] = str(limited.retry_after)
+    return response
+
+
 @login_required
 def appeal(request, action_id: int):
-    action = selectors.action_for_appeal(action_id=action_id, user=request.user)
-    if action is None or action.action not in services.APPEALABLE:
-        raise Http404
+    action, form, limited = _member_form(request, action_id, AppealForm, appeal=True)
     already = hasattr(action, "appeal")
-    form = AppealForm(request.POST or None)
-    if request.method == "POST" and not already and form.is_valid():
+    if request.method == "POST" and not limited and not already and form.is_valid():
         try:
             services.appeal(action=action, user=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
@@ -242,17 +256,15 @@ def appeal(request, action_id: int):
             messages.success(request, _("Your appeal is with the facilitators."))
             return redirect("notifications")
     context = {"action": action, "form": form, "already": already}
-    return render(request, "moderation/appeal.html", context)
+    return _member_page(request, "moderation/appeal.html", context, limited)
 
 
 @login_required
 def write(request, action_id: int):
     """A member writes to the facilitators about a decision on them (silenced members too)."""
-    action = selectors.action_for_appeal(action_id=action_id, user=request.user)
-    if action is None:
-        raise Http404
-    form = MemberMessageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    action, form, limited = _member_form(request, action_id, MemberMessageForm, appeal=False)
+    appealable = actions.is_appealable(action.action)
+    if request.method == "POST" and not limited and form.is_valid():
         try:
             services.write_to_facilitators(
                 action=action, user=request.user, body=form.cleaned_data["body"]
@@ -261,5 +273,8 @@ def write(request, action_id: int):
             _add_errors(form, exc)
         else:
             messages.success(request, _("Your message is with the facilitators."))
-            return redirect("moderation:appeal", action_id=action.pk)
-    return render(request, "moderation/write.html", {"action": action, "form": form})
+            if appealable:
+                return redirect("moderation:appeal", action_id=action.pk)
+            return redirect("notifications")
+    context = {"action": action, "form": form, "appealable": appealable}
+    return _member_page(request, "moderation/write.html", context, limited)

@@ -293,6 +293,8 @@ MODERATION_CLAIM_MINUTES = env.int("MODERATION_CLAIM_MINUTES", default=15)
 MODERATION_CRISIS_BACKUP_MINUTES = env.int("MODERATION_CRISIS_BACKUP_MINUTES", default=10)
 MODERATION_ROTA_TIME_ZONE = env("MODERATION_ROTA_TIME_ZONE", default="Europe/London")
 MODERATION_REPORTS_PER_HOUR = env.int("MODERATION_REPORTS_PER_HOUR", default=10)
+# Views of the appeal and write-to-the-facilitators pages per person (429 past it, text kept).
+MODERATION_APPEAL_PAGES_PER_HOUR = env.int("MODERATION_APPEAL_PAGES_PER_HOUR", default=60)
 MODERATION_SPAM_NEW_ACCOUNT_DAYS = env.int("MODERATION_SPAM_NEW_ACCOUNT_DAYS", default=3)
 MODERATION_SPAM_MIN_REPEAT_CHARS = 40  # shorter repeats ("Thank you") are not spam
 CELERY_BEAT_SCHEDULE["moderation-escalate-unclaimed-crises"] = {

@@ -404,7 +404,6 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             by=self.user,
             user_id=_as_int(content.get("user_id"), 0),
             minutes=_as_int(content.get("minutes"), 0),
-            about=_as_int(content.get("id")),
         )
         return [{"type": "notice", "message": _("The member is muted in this group.")}]
 

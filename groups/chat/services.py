@@ -9,7 +9,6 @@ write still succeeds and clients catch up from the database when they reconnect.
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -24,7 +23,7 @@ from groups.policy import Verdict
 from groups.services import record_activity
 from moderation import actions as moderation_actions
 from moderation import services as moderation
-from moderation.models import AuditLogEntry, Reason
+from moderation.models import AuditLogEntry, Reason, Sanction
 from moderation.services import ModerationError, ScreenResult
 
 from . import permissions
@@ -233,19 +232,20 @@ def remove_message(*, room: ChatRoom, by, sequence: int) -> AuditLogEntry:
     _check_can_manage(by, room)
     message = _get_message(room, sequence)
     try:
-        return moderation_actions.remove_in_place(
-            by=by, target=message, reason=_("Removed by a facilitator in the live chat.")
+        return moderation_actions.act_directly(
+            action="remove",
+            target=message,
+            by=by,
+            reason=_("Removed by a facilitator in the live chat."),
         )
     except (PermissionDenied, ValidationError, ModerationError) as error:
         raise _moderation_refused(error) from error
 
 
-def mute_member(
-    *, room: ChatRoom, by, user_id: int, minutes: int, about: int | None = None
-) -> AuditLogEntry:
+def mute_member(*, room: ChatRoom, by, user_id: int, minutes: int) -> Sanction:
     """Stop a member writing in the group for ``minutes``: moderation's group mute (audited,
-    appealable), the same one a facilitator sets from the queue. ``about`` is the message the
-    facilitator muted them from. Their open sockets hear of it at once (supportgroups.access).
+    appealable), the same one a facilitator sets from the queue. Their open sockets hear of it
+    at once (supportgroups.access).
     """
     _check_can_manage(by, room)
     if not 1 <= minutes <= settings.CHAT_MUTE_MAX_MINUTES:
@@ -253,19 +253,13 @@ def mute_member(
     target = room.group.memberships.select_related("user").filter(user_id=user_id).first()
     if target is None or target.is_facilitator:
         raise ChatRefused("bad_request", _("Only members can be muted, not facilitators."))
-    message = None
-    if about is not None:
-        message = _get_message(room, about)
-        if message.author_id != user_id:
-            message = None
     try:
         return moderation_actions.mute_in_group(
-            by=by,
-            user=target.user,
+            member=target.user,
             group_id=room.group_id,
-            until=timezone.now() + timedelta(minutes=minutes),
+            by=by,
+            minutes=minutes,
             reason=_("Muted by a facilitator in the live chat."),
-            about=message,
         )
     except (PermissionDenied, ValidationError, ModerationError) as error:
         raise _moderation_refused(error) from error

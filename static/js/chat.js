@@ -95,7 +95,7 @@
           if (window.confirm(S.confirmRemove)) sendFrame({ type: "remove", id: m.id });
         }, "text-danger"));
         if (m.author_id) actions.append(button(S.mute, () => sendFrame({
-          type: "mute", user_id: m.author_id, id: m.id, minutes: Number(els.muteMinutes.value),
+          type: "mute", user_id: m.author_id, minutes: Number(els.muteMinutes.value),
         })));
       }
     }

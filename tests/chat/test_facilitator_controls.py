@@ -45,12 +45,12 @@ def test_facilitator_removes_a_message_live(room_people):
 def test_mute_is_moderations_group_mute_audited_and_live(room_people):
     group, cookies, alice = room_people["group"], room_people["cookies"], room_people["alice"]
     facilitator = room_people["facilitator"]
-    message = post(room_people, "alice", "something rude")
+    post(room_people, "alice", "something rude")
 
     async def scenario():
         _, f = await open_socket(cookies[facilitator.pk], group.slug)
         _, a = await open_socket(cookies[alice.pk], group.slug)
-        await f.send({"type": "mute", "user_id": alice.pk, "id": message.sequence, "minutes": 15})
+        await f.send({"type": "mute", "user_id": alice.pk, "minutes": 15})
         told = await a.expect("write", timeout=1)
         await a.send({"type": "send", "client_msg_id": str(uuid.uuid4()), "body": "hello?"})
         error = await a.expect("error")
@@ -67,7 +67,6 @@ def test_mute_is_moderations_group_mute_audited_and_live(room_people):
     assert (mute.kind, mute.group_id) == ("mute", group.pk)
     entry = mute.action
     assert (entry.action, entry.actor, entry.subject) == ("mute", facilitator, alice)
-    assert entry.item.group_id == group.pk  # the group's facilitators see it and its appeal
     appeal = moderation_services.appeal(action=entry, user=alice, body="I was quoting")
     assert appeal.action == entry
 
