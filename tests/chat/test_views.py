@@ -139,3 +139,27 @@ def test_chat_messages_are_not_shown_as_flash_banners(client, membership):
     assert "Your profile is saved." in banners
     assert "Only in the room" not in banners
     assert page.count("Only in the room") == 2  # the server-rendered list and chat-initial
+
+
+def test_without_javascript_a_message_is_reported_with_a_reason_and_at_risk_is_a_crisis(
+    client, membership
+):
+    from moderation.models import ReviewItem
+
+    room = services.room_for_group(group=membership.group)
+    author = MembershipFactory(group=membership.group).user
+    message = services.post_message(
+        room=room, author=author, body="nothing matters now", client_msg_id=uuid.uuid4()
+    ).message
+    client.force_login(membership.user)
+    page = client.get(reverse("chat:room", args=[membership.group.slug])).content.decode()
+    report_url = reverse("moderation:report", args=["chat.chatmessage", message.pk])
+    assert f'href="{report_url}"' in page
+
+    form = client.get(report_url).content.decode()
+    assert 'value="at_risk"' in form
+    response = client.post(report_url, {"reason": "at_risk", "note": ""})
+
+    assert response.status_code == 200  # the crisis lines, for the reporter too
+    item = ReviewItem.objects.get()
+    assert item.target == message and item.crisis and item.reason == "at_risk"
