@@ -454,8 +454,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             )
             return gone, gone
         self.user = user
-        read = permissions.read_verdict(user, self.room.group)
-        return read, permissions.person_verdict(user, self.room.group) if read else read
+        # The group afresh too: archived, or a cohort that has finished, is read-only.
+        self.room.group = group = SupportGroup.objects.get(pk=self.room.group_id)
+        read = permissions.read_verdict(user, group)
+        return read, permissions.person_verdict(user, group) if read else read
 
     async def chat_message(self, event):
         if await self._still_allowed():
