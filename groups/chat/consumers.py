@@ -220,6 +220,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if action == "typing":
             await self._typing()
             return
+        if action == "recheck":  # the page's sanction has run out: may they write again?
+            if self.bucket.take():
+                await self._still_allowed(fresh=True)
+            return
         handler = getattr(self, f"_do_{action}", None) if action in LIMITED_ACTIONS else None
         if handler is None:
             await self._error("bad_request", _("The chat could not read that."), content)

@@ -208,14 +208,14 @@
     els.state.textContent = text;
   }
 
-  // A sanction with an end: shortly after it, a heartbeat makes the server look again (it
-  // answers with the new state only if it changed; another sanction may still hold).
+  // A sanction with an end: shortly after it, ask the server to look again (it answers with
+  // the new state only if it changed; another sanction may still hold).
   function setWrite(write) {
     state.write = write;
     clearTimeout(state.writeTimer);
     if (!write.allowed && write.until) {
       const wait = new Date(write.until) - new Date() + 2500;
-      state.writeTimer = setTimeout(() => sendFrame({ type: "heartbeat" }), Math.max(wait, 0));
+      state.writeTimer = setTimeout(() => sendFrame({ type: "recheck" }), Math.max(wait, 0));
     }
     refreshComposer();
   }

@@ -145,3 +145,32 @@ def test_staff_demotion_closes_a_staff_members_socket_within_a_second(room_peopl
 
     assert run(scenario) == 4403
     assert not ChatMessage.objects.exists()
+
+
+def test_when_a_mute_runs_out_the_page_asks_and_may_write_again(room_people):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from moderation.models import Sanction
+
+    group, alice = room_people["group"], room_people["alice"]
+    sanction(alice, "mute", group=group, until=timezone.now() + timedelta(minutes=5))
+
+    def run_out():  # what the clock does, without a save (and so without an event)
+        Sanction.objects.filter(user=alice).update(until=timezone.now() - timedelta(seconds=1))
+
+    async def scenario():
+        _, a = await open_socket(room_people["cookies"][alice.pk], group.slug)
+        await database_sync_to_async(run_out)()
+        await a.send({"type": "recheck"})  # chat.js sends it just after the "until" it was told
+        told = (await a.expect("write", timeout=1))["write"]
+        await a.send({"type": "send", "client_msg_id": str(uuid.uuid4()), "body": "back again"})
+        await a.expect("message")
+        await a.close()
+        return a.welcome["write"], told
+
+    before, after = run(scenario)
+    assert not before["allowed"] and before["until"]
+    assert after["allowed"]
+    assert ChatMessage.objects.get().body == "back again"

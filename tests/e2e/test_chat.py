@@ -209,6 +209,33 @@ def test_a_member_muted_from_the_room_sees_why_and_cannot_write_without_reload(b
     fac_context.close()
 
 
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_a_member_reports_a_message_as_at_risk_from_the_room(browser, daphne_url):
+    from moderation.models import ReviewItem
+
+    group = SupportGroupFactory()
+    alice = MembershipFactory(group=group).user
+    bob = MembershipFactory(group=group).user
+    alice_context, alice_page = _signed_in_page(browser, daphne_url, alice)
+    bob_context, bob_page = _signed_in_page(browser, daphne_url, bob)
+    for page in (alice_page, bob_page):
+        page.goto(f"/chat/{group.slug}/")
+        expect(page.locator("#chat-send")).to_be_enabled()
+    _say(alice_page, "rough week, honestly")
+    message = bob_page.locator(".chat-message", has_text="rough week, honestly")
+    message.get_by_role("button", name="Report").click()
+    message.get_by_label("Why are you reporting this message?").select_option("at_risk")
+    message.get_by_role("button", name="Send report").click()
+    expect(bob_page.locator("#chat-notice")).to_have_text(
+        "Thank you. A facilitator will look at this message.", timeout=10_000
+    )
+    item = ReviewItem.objects.get()
+    assert item.reason == "at_risk" and item.crisis
+    alice_context.close()
+    bob_context.close()
+
+
 def _late_publish(group, author):
     """Store two messages, publish only the second (another daphne process's publish is late)."""
     from asgiref.sync import async_to_sync
