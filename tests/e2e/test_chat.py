@@ -227,8 +227,9 @@ def test_a_member_reports_a_message_as_at_risk_from_the_room(browser, daphne_url
     message.get_by_role("button", name="Report").click()
     message.get_by_label("Why are you reporting this message?").select_option("at_risk")
     message.get_by_role("button", name="Send report").click()
+    # Generous: the machine these run on is shared, and the crisis alert is queued on commit.
     expect(bob_page.locator("#chat-notice")).to_have_text(
-        "Thank you. A facilitator will look at this message.", timeout=10_000
+        "Thank you. A facilitator will look at this message.", timeout=30_000
     )
     item = ReviewItem.objects.get()
     assert item.reason == "at_risk" and item.crisis
