@@ -3,7 +3,7 @@
 about may appeal it. Each checks the table, the claim and the version, writes the audit row,
 tells the author why (with a link to appeal), and sends the live event, so nothing changes
 state without being logged and broadcast. resolve_for_target() is the same, minus the claim, for
-an app that decided an item's question on the content's own page; hide_directly() and
+an app that decided an item's question on the content's own page; act_directly() and
 mute_in_group() are the same for a facilitator acting where the content is (a chat room)."""
 
 from collections.abc import Callable
@@ -285,11 +285,14 @@ def do_silence(*, item_id: int, user, version: int, reason: str, until: datetime
     )  # fmt: skip
 
 
+MUTED_TELL = _lazy("You cannot post in one of your groups")
+
+
 def do_mute(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
     return _act(
         item_id=item_id, user=user, version=version, reason=reason, action="mute",
         change=_sanction(Sanction.Kind.MUTE, group=True),
-        tell=_("You cannot post in one of your groups"),
+        tell=MUTED_TELL,
         sanction=Sanction.Kind.MUTE,
     )  # fmt: skip
 
@@ -526,6 +529,6 @@ def mute_in_group(*, member, group_id: int, by, minutes: int, reason: str) -> Sa
     entry = _apply(
         _item_about(member), user=by, reason=reason, action="mute",
         change=lambda item: {"group_id": group_id, "until": until.isoformat()},
-        tell=_("You cannot post in one of your groups"), sanction=Sanction.Kind.MUTE,
+        tell=MUTED_TELL, sanction=Sanction.Kind.MUTE,
     )  # fmt: skip
     return entry.sanction

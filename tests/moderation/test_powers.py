@@ -184,3 +184,31 @@ def test_own_post_with_no_other_facilitator_goes_to_site_moderators(scope, post_
     with pytest.raises(services.ActionRefused):
         services.claim(item_id=item.pk, user=sole, version=item.version)
     services.claim(item_id=item.pk, user=staff, version=item.version)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_live_dashboard_never_tells_someone_they_were_reported(post_model, scope):
+    """The socket only forwards (it takes no actions); it must not forward a report about one's
+    own words either, while a colleague hears of it at once."""
+    from asgiref.sync import async_to_sync
+    from channels.db import database_sync_to_async
+
+    from .test_crisis_path import _connect
+
+    fac = with_mfa(scope.facilitate(UserFactory(), 1))
+    colleague = with_mfa(scope.facilitate(UserFactory(), 1))
+    own = post_model.objects.create(author=fac, body="my own words", group=1)
+
+    async def scenario():
+        mine, _ = await _connect(fac)
+        theirs, _ = await _connect(colleague)
+        item = await database_sync_to_async(services.request_review)(
+            target=own, reason="harassment", by=await database_sync_to_async(UserFactory)()
+        )
+        heard = await theirs.receive_json_from(timeout=10)
+        assert heard["item"]["id"] == item.pk
+        assert await mine.receive_nothing(timeout=1)
+        await mine.disconnect()
+        await theirs.disconnect()
+
+    async_to_sync(scenario)()
