@@ -48,6 +48,7 @@ LIMITED_ACTIONS = {
     "room",
     "live",
 }
+WRITE_ACTIONS = {"send", "edit", "report", "remove", "mute", "room", "live"}
 
 
 def _as_int(value, default: int | None = None) -> int | None:
@@ -234,6 +235,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 _("You are sending very quickly. Please wait a few seconds and try again."),
                 content,
             )
+            return
+        # A write re-reads the person and their session first, so it never rides on a change
+        # of access whose event is still on its way.
+        if action in WRITE_ACTIONS and not await self._still_allowed(fresh=True):
             return
         try:
             frames = await database_sync_to_async(handler)(content)

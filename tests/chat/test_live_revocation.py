@@ -174,3 +174,26 @@ def test_when_a_mute_runs_out_the_page_asks_and_may_write_again(room_people):
     assert not before["allowed"] and before["until"]
     assert after["allowed"]
     assert ChatMessage.objects.get().body == "back again"
+
+
+def test_a_write_reads_the_session_afresh_even_before_any_event(room_people):
+    """The session is gone (as "sign out everywhere" leaves it) but no event has arrived yet:
+    the next send is not stored, and the socket closes."""
+    from importlib import import_module
+
+    group, alice = room_people["group"], room_people["alice"]
+    cookie = room_people["cookies"][alice.pk]
+
+    def end_session_quietly():
+        import_module(settings.SESSION_ENGINE).SessionStore().delete(cookie)
+
+    async def scenario():
+        _, a = await open_socket(cookie, group.slug)
+        await database_sync_to_async(end_session_quietly)()
+        await a.send({"type": "send", "client_msg_id": str(uuid.uuid4()), "body": "sneaked in"})
+        told = await a.expect("closed", timeout=1)
+        return told, await a.expect_closed(timeout=1)
+
+    told, code = run(scenario)
+    assert code == 4403 and "session has ended" in told["message"]
+    assert not ChatMessage.objects.exists()
