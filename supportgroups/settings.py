@@ -383,8 +383,13 @@ CHAT_HEARTBEAT_SECONDS = 20
 CHAT_PRESENCE_TTL_SECONDS = 3 * CHAT_HEARTBEAT_SECONDS
 CHAT_PRESENCE_ANNOUNCE_SECONDS = 2  # at most one "who is here" broadcast per room this often
 CHAT_MUTE_MAX_MINUTES = 24 * 60
-# Event handlers trust a socket's last access check this long (writes always check afresh).
-CHAT_ACCESS_RECHECK_SECONDS = 2.0
+# Sockets one person may open per minute (a page reconnecting with back-off needs a handful).
+CHAT_CONNECTS_PER_MINUTE = env.int("CHAT_CONNECTS_PER_MINUTE", default=20)
+# Event handlers trust a socket's last access check this long. Writes always check afresh, and
+# every change of access sends the person's sockets an event that checks at once, so this is
+# only the net for changes without one (a group archived, a cohort's end, a lost event). A full
+# re-check is five small queries; at 2 s, 200 sockets in one room lost messages in bench/chat.py.
+CHAT_ACCESS_RECHECK_SECONDS = env.float("CHAT_ACCESS_RECHECK_SECONDS", default=15.0)
 
 # --- forums ---
 FORUMS_PAGE_SIZE = 20  # top-level replies per thread page, threads per board page

@@ -1,8 +1,8 @@
-"""Read-mostly admin: rooms and mutes can be fixed by staff; messages are changed by moderation."""
+"""Read-mostly admin: rooms can be fixed by staff; messages are changed by moderation."""
 
 from django.contrib import admin
 
-from .models import ChatMessage, ChatRoom, RoomMute
+from .models import ChatMessage, ChatRoom
 
 
 @admin.register(ChatRoom)
@@ -27,10 +27,3 @@ class ChatMessageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(RoomMute)
-class RoomMuteAdmin(admin.ModelAdmin):
-    list_display = ["room", "user", "until", "created_by"]
-    list_select_related = ["room__group", "user", "created_by"]
-    raw_id_fields = ["room", "user", "created_by"]

@@ -1,32 +1,41 @@
 """The live room socket: catch-up, sending, presence, typing and facilitator controls.
 
-Who may do what is asked of groups.permissions on connect, inside every write (the services
-check again under the room lock) and in every group event handler (trusting a yes for a couple
-of seconds, see _still_allowed), and a "chat.access" event closes a removed member's sockets
-at once.
+Who may do what is asked of chat's permissions (groups.policy underneath) on connect, inside
+every write (the services check again under the room lock), on typing, and in every group
+event handler (trusting a yes for a couple of seconds, see _still_allowed). Each re-check reads
+the person afresh from their session and the database, as Django's get_user does on a page: a
+suspension, memorial, ended session, password change or staff demotion closes the socket.
+A "chat.recheck" event (supportgroups.access, groups' removal hook) asks at once; a sanction
+turns the page read-only with the reason, and its end makes it writable again.
 """
 
 import json
 import time
 import uuid
+from importlib import import_module
+from types import SimpleNamespace
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.contrib import auth
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from groups import permissions
 from groups.models import SupportGroup
+from groups.policy import Verdict
 from moderation.selectors import crisis_lines_for
 
-from . import presence, selectors, services
+from . import permissions, presence, selectors, services
 from .limits import chat_bucket
 from .models import ChatRoom
 
 CLOSE_FORBIDDEN = 4403
+# Too many sockets opened by one person in a minute; chat.js waits longer before trying again.
+CLOSE_TOO_MANY_CONNECTS = 4429
 # Actions that write or read the database on the client's say-so take a rate-limit token.
 LIMITED_ACTIONS = {
     "send",
@@ -39,6 +48,7 @@ LIMITED_ACTIONS = {
     "room",
     "live",
 }
+WRITE_ACTIONS = {"send", "edit", "report", "remove", "mute", "room", "live"}
 
 
 def _as_int(value, default: int | None = None) -> int | None:
@@ -46,6 +56,24 @@ def _as_int(value, default: int | None = None) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return default
+
+
+def _write_frame(verdict: Verdict) -> dict:
+    """What the page needs to enable its message box, or to disable it and say why."""
+    return {
+        "allowed": verdict.allowed,
+        "code": verdict.code,
+        "reason": verdict.reason,
+        "until": verdict.until.isoformat() if verdict.until else None,
+    }
+
+
+def _connects_allowed(user_id: int) -> bool:
+    """At most CHAT_CONNECTS_PER_MINUTE sockets opened per person per minute, across servers:
+    a reconnect loop (or a script) must not hammer the database with catch-ups."""
+    key = f"chat:connects:{user_id}"
+    cache.add(key, 0, timeout=60)
+    return cache.incr(key) <= settings.CHAT_CONNECTS_PER_MINUTE
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
@@ -67,12 +95,20 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     # --- connection ------------------------------------------------------------------------
     async def connect(self):
         self.user = self.scope["user"]
+        if self.user.is_authenticated and not await database_sync_to_async(_connects_allowed)(
+            self.user.pk
+        ):
+            # Accepted first so that the browser sees the code and backs off.
+            await self.accept()
+            await self.close(code=CLOSE_TOO_MANY_CONNECTS)
+            return
         self.room = await database_sync_to_async(self._load_room)(
             self.scope["url_route"]["kwargs"]["slug"]
         )
         if self.room is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        self.write: Verdict | None = None  # set by _welcome, then by every re-check
         self.bucket = chat_bucket()
         self.last_typing = 0.0
         self.checked_at = time.monotonic()  # just checked by _load_room
@@ -111,11 +147,21 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if not self.user.is_authenticated:
             return None
         group = SupportGroup.objects.filter(slug=slug).first()
-        if group is None or not permissions.can_view_private(self.user, group):
+        if group is None or not permissions.read_verdict(self.user, group):
             return None
         room = services.room_for_group(group=group)
         room.group = group
         return room
+
+    def _reread_person(self):
+        """The person as a page would see them now: their session read again from the store
+        (ended by "sign out everywhere" or a suspension: gone; after a password change: a
+        stale hash) and their account from the database. Anonymous if either no longer holds.
+        """
+        engine = import_module(settings.SESSION_ENGINE)
+        session = engine.SessionStore(self.scope["session"].session_key)
+        user = auth.get_user(SimpleNamespace(session=session))
+        return user if user.pk == self.user.pk else None
 
     def _welcome(self, last_seen: int | None, revision: int) -> dict:
         """The room's state and the messages the client lacks (see selectors)."""
@@ -139,7 +185,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if reset:
             changes = ([], [])
             messages = selectors.recent_messages(room=room, user=self.user)
-        mute = selectors.active_mute(room=room, user=self.user)
+        self.write = permissions.person_verdict(self.user, room.group)
         return {
             "type": "welcome",
             "reset": reset,
@@ -147,7 +193,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             "messages": [selectors.serialize_message(m) for m in [*messages, *changes[0]]],
             "removed": changes[1],
             "up_to": up_to,
-            "muted_until": mute.until.isoformat() if mute else None,
+            "write": _write_frame(self.write),
         }
 
     # --- frames from the client ------------------------------------------------------------
@@ -175,6 +221,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if action == "typing":
             await self._typing()
             return
+        if action == "recheck":  # the page's sanction has run out: may they write again?
+            if self.bucket.take():
+                await self._still_allowed(fresh=True)
+            return
         handler = getattr(self, f"_do_{action}", None) if action in LIMITED_ACTIONS else None
         if handler is None:
             await self._error("bad_request", _("The chat could not read that."), content)
@@ -185,6 +235,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 _("You are sending very quickly. Please wait a few seconds and try again."),
                 content,
             )
+            return
+        # A write re-reads the person and their session first, so it never rides on a change
+        # of access whose event is still on its way.
+        if action in WRITE_ACTIONS and not await self._still_allowed(fresh=True):
             return
         try:
             frames = await database_sync_to_async(handler)(content)
@@ -223,11 +277,16 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             )
 
     async def _typing(self) -> None:
-        """Tell the others someone is typing; at most one every two seconds, never stored."""
+        """Tell the others someone is typing (if they may write); at most one every two
+        seconds, never stored."""
         now = time.monotonic()
         if now - self.last_typing < 2 or not await self._still_allowed():
             return
         self.last_typing = now
+        verdict = await database_sync_to_async(self._typing_verdict)()
+        if not verdict:
+            await self._error(verdict.code, verdict.reason, {"type": "typing"})
+            return
         await self.channel_layer.group_send(
             self.room.group_name,
             {"type": "chat.typing", "user_id": self.user.pk, "name": self.user.display_name},
@@ -280,9 +339,14 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             frames.append({"type": "crisis", "html": html})
         return frames
 
+    def _typing_verdict(self) -> Verdict:
+        room = ChatRoom.objects.select_related("group").get(pk=self.room.pk)
+        return permissions.write_verdict(self.user, room)
+
     def _check_can_read(self) -> None:
-        if not permissions.can_view_private(self.user, self.room.group):
-            raise services.ChatRefused("forbidden", _("You no longer have access to this room."))
+        verdict = permissions.read_verdict(self.user, self.room.group)
+        if not verdict:
+            raise services.ChatRefused("forbidden", verdict.reason)
 
     def _do_history(self, content: dict) -> list[dict]:
         self._check_can_read()
@@ -327,7 +391,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     def _do_report(self, content: dict) -> list[dict]:
         sequence = _as_int(content.get("id"), 0)
-        services.report_message(room=self.room, by=self.user, sequence=sequence)
+        services.report_message(
+            room=self.room,
+            by=self.user,
+            sequence=sequence,
+            reason=str(content.get("reason", "")),
+            note=str(content.get("note", ""))[:2000],
+        )
         notice = _("Thank you. A facilitator will look at this message.")
         return [{"type": "reported", "id": sequence, "message": notice}]
 
@@ -344,7 +414,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             user_id=_as_int(content.get("user_id"), 0),
             minutes=_as_int(content.get("minutes"), 0),
         )
-        return [{"type": "notice", "message": _("The member is muted in this room.")}]
+        return [{"type": "notice", "message": _("The member is muted in this group.")}]
 
     def _do_room(self, content: dict) -> list[dict]:
         flags = {k: bool(content[k]) for k in ("locked", "ended") if k in content}
@@ -361,24 +431,42 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def _still_allowed(self, *, fresh: bool = False) -> bool:
         """Re-check access; a yes is trusted for CHAT_ACCESS_RECHECK_SECONDS.
 
-        Asking the database for every event costs one query per socket per message, which held
-        a 200-person room to about 2 messages a second (see bench/chat.py). Writes are always
-        checked afresh under the room lock, and a "chat.access" event (member removed) asks afresh
-        and closes at once; any other change of access is noticed within the window.
+        Asking the database for every event costs queries per socket per message, which held a
+        200-person room to about 2 messages a second (see bench/chat.py). Writes are always
+        checked afresh under the room lock, and every change of access sends "chat.recheck",
+        which asks afresh at once; the window is only the net under those.
         """
         now = time.monotonic()
         if not fresh and now - self.checked_at < settings.CHAT_ACCESS_RECHECK_SECONDS:
             return True
-        allowed = await database_sync_to_async(permissions.can_view_private)(
-            self.user, self.room.group
-        )
         self.checked_at = now
-        if not allowed:
-            await self.send_json(
-                {"type": "closed", "message": _("You no longer have access to this room.")}
-            )
+        read, write = await database_sync_to_async(self._recheck)()
+        if not read:
+            await self.send_json({"type": "closed", "message": read.reason})
             await self.close(code=CLOSE_FORBIDDEN)
-        return allowed
+            return False
+        if write != self.write:
+            self.write = write
+            await self.send_json({"type": "write", "write": _write_frame(write)})
+        return True
+
+    def _recheck(self) -> tuple[Verdict, Verdict]:
+        """(may they still read, may they write) for the person read afresh."""
+        user = self._reread_person()
+        if user is None:
+            # Signed out everywhere, suspended, or the password changed (in this browser too:
+            # Django gave it a new session, which a reload picks up).
+            gone = Verdict(
+                allowed=False,
+                code="signed_out",
+                reason=_("Your session has ended. Reload the page to sign in again."),
+            )
+            return gone, gone
+        self.user = user
+        # The group afresh too: archived, or a cohort that has finished, is read-only.
+        self.room.group = group = SupportGroup.objects.get(pk=self.room.group_id)
+        read = permissions.read_verdict(user, group)
+        return read, permissions.person_verdict(user, group) if read else read
 
     async def chat_message(self, event):
         if await self._still_allowed():
@@ -400,10 +488,5 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if event["user_id"] != self.user.pk and await self._still_allowed():
             await self.send_json({"type": "typing", "name": event["name"]})
 
-    async def chat_muted(self, event):
-        if event["room_id"] == self.room.pk and await self._still_allowed():
-            await self.send_json({"type": "muted", "until": event["until"]})
-
-    async def chat_access(self, event):
-        if event["group_id"] == self.room.group_id:
-            await self._still_allowed(fresh=True)
+    async def chat_recheck(self, event):
+        await self._still_allowed(fresh=True)

@@ -1,4 +1,5 @@
-"""A live chat room per support group, its messages and its mutes.
+"""A live chat room per support group and its messages. Mutes are moderation's group mute
+(moderation.models.Sanction), the same whether set from the room or from the queue.
 
 Every change to a room's messages (a new message, an edit, a removal, a release from the
 moderation hold) takes the next number from the room's ``last_revision`` counter, under a row
@@ -108,23 +109,3 @@ class ChatMessage(models.Model):
     @property
     def is_visible(self) -> bool:
         return not (self.is_held or self.is_hidden)
-
-
-class RoomMute(models.Model):
-    """A member may not write in a room until ``until``. One row per member and room."""
-
-    room = models.ForeignKey(ChatRoom, on_delete=models.CASCADE, related_name="mutes")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    until = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["room", "user"], name="chat_mute_one_per_member"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} muted in {self.room_id} until {self.until}"

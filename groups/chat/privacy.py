@@ -9,7 +9,7 @@ its words are blanked.
 from supportgroups.privacy.registry import register
 
 from . import services
-from .models import ChatMessage, ChatRoom, RoomMute
+from .models import ChatMessage, ChatRoom
 
 REMOVED_REASON = "Removed with the author's account"
 
@@ -39,12 +39,6 @@ def _erase_live_facilitator(*, user, placeholder, remove_content):
     ChatRoom.objects.filter(live_facilitator=user).update(live_facilitator=None)
 
 
-def _erase_mutes(*, user, placeholder, remove_content):
-    # Mutes of the person go; mutes they imposed on others stay, without their name.
-    RoomMute.objects.filter(user=user).delete()
-    RoomMute.objects.filter(created_by=user).update(created_by=None)
-
-
 register(
     ChatMessage,
     on_delete="anonymise",
@@ -58,12 +52,4 @@ register(
     why="The room belongs to the group; only the live-session marker pointed at the person.",
     export=None,
     erase=_erase_live_facilitator,
-)
-register(
-    RoomMute,
-    on_delete="delete",
-    why="A mute on the person ends with the account; mutes they set on others stay.",
-    export_fields=("room", "until", "created_at"),
-    user_fields=("user",),
-    erase=_erase_mutes,
 )

@@ -2,12 +2,11 @@
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.selectors import facilitators_of
 
-from .models import ChatMessage, ChatRoom, RoomMute
+from .models import ChatMessage, ChatRoom
 
 
 def _with_author_role(messages: QuerySet[ChatMessage], room: ChatRoom) -> QuerySet[ChatMessage]:
@@ -64,10 +63,6 @@ def changes_since(
         else:
             shown.append(message)
     return shown, gone
-
-
-def active_mute(*, room: ChatRoom, user) -> RoomMute | None:
-    return RoomMute.objects.filter(room=room, user_id=user.pk, until__gt=timezone.now()).first()
 
 
 def serialize_message(message: ChatMessage) -> dict:

@@ -9,24 +9,26 @@ write still succeeds and clients catch up from the database when they reconnect.
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups import permissions
 from groups.models import SupportGroup
+from groups.policy import Verdict
 from groups.services import record_activity
+from moderation import actions as moderation_actions
 from moderation import services as moderation
-from moderation.services import ScreenResult
+from moderation.models import AuditLogEntry, Reason, Sanction
+from moderation.services import ModerationError, ScreenResult
 
-from .models import ChatMessage, ChatRoom, RoomMute
-from .selectors import active_mute, serialize_message, serialize_room
+from . import permissions
+from .models import ChatMessage, ChatRoom
+from .selectors import serialize_message, serialize_room
 
 
 class ChatRefused(Exception):
@@ -36,6 +38,10 @@ class ChatRefused(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+    @classmethod
+    def from_verdict(cls, verdict: Verdict) -> "ChatRefused":
+        return cls(verdict.code, verdict.reason)
 
 
 @dataclass(frozen=True)
@@ -90,24 +96,16 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def check_can_write(user, room: ChatRoom) -> None:
-    """Raise ChatRefused unless the person may write in the room right now."""
-    if not permissions.can_view_private(user, room.group):
-        raise ChatRefused("forbidden", _("You are no longer a member of this group."))
-    if room.is_ended:
-        raise ChatRefused("ended", _("This room has ended. A facilitator can open it again."))
-    if room.is_locked and not permissions.can_manage(user, room.group):
-        raise ChatRefused("locked", _("A facilitator has locked the room for now."))
-    mute = active_mute(room=room, user=user)
-    if mute is not None:
-        until = timezone.localtime(mute.until).strftime("%H:%M")
-        raise ChatRefused(
-            "muted", _("A facilitator has muted you until %(time)s.") % {"time": until}
-        )
+def _check_can_write(user, room: ChatRoom) -> None:
+    """Raise ChatRefused, with the reason the person is shown, unless they may write now.
+    Called with the room row locked, so a lock or end of the room cannot slip in between."""
+    verdict = permissions.write_verdict(user, room)
+    if not verdict:
+        raise ChatRefused.from_verdict(verdict)
 
 
 def _check_can_manage(user, room: ChatRoom) -> None:
-    if not permissions.can_manage(user, room.group):
+    if not permissions.can_manage(user, room):
         raise ChatRefused("forbidden", _("Only the group's facilitators can do that."))
 
 
@@ -134,7 +132,7 @@ def post_message(*, room: ChatRoom, author, body: str, client_msg_id: uuid.UUID)
     body = _clean_body(body)
     with transaction.atomic():
         room = _locked_room(room.pk)
-        check_can_write(author, room)
+        _check_can_write(author, room)
         existing = (
             ChatMessage.objects.select_related("author", "room")
             .filter(room=room, client_msg_id=client_msg_id)
@@ -162,7 +160,7 @@ def edit_message(*, room: ChatRoom, editor, sequence: int, body: str) -> PostRes
     body = _clean_body(body)
     with transaction.atomic():
         room = _locked_room(room.pk)
-        check_can_write(editor, room)
+        _check_can_write(editor, room)
         message = _get_message(room, sequence)
         if message.author_id != editor.pk or message.is_hidden:
             raise ChatRefused("forbidden", _("You can only edit your own messages."))
@@ -220,31 +218,51 @@ def restore_message(*, message: ChatMessage) -> None:
         )
 
 
-def remove_message(*, room: ChatRoom, by, sequence: int) -> None:
+def _moderation_refused(error: Exception) -> ChatRefused:
+    if isinstance(error, PermissionDenied):
+        return ChatRefused("forbidden", _("Only the group's facilitators can do that."))
+    if isinstance(error, ValidationError):
+        return ChatRefused("bad_request", " ".join(error.messages))
+    return ChatRefused("bad_request", str(error))
+
+
+def remove_message(*, room: ChatRoom, by, sequence: int) -> AuditLogEntry:
+    """A facilitator takes a message down for everyone: a moderation action like any other,
+    in the audit log, with the author told why and able to appeal."""
     _check_can_manage(by, room)
     message = _get_message(room, sequence)
-    hide_message(message=message, reason=_("Removed by a facilitator in the room"))
+    try:
+        return moderation_actions.act_directly(
+            action="remove",
+            target=message,
+            by=by,
+            reason=_("Removed by a facilitator in the live chat."),
+        )
+    except (PermissionDenied, ValidationError, ModerationError) as error:
+        raise _moderation_refused(error) from error
 
 
-def mute_member(*, room: ChatRoom, by, user_id: int, minutes: int) -> RoomMute:
-    """Stop a member writing for ``minutes``; their open sockets are told at once."""
+def mute_member(*, room: ChatRoom, by, user_id: int, minutes: int) -> Sanction:
+    """Stop a member writing in the group for ``minutes``: moderation's group mute (audited,
+    appealable), the same one a facilitator sets from the queue. Their open sockets hear of it
+    at once (supportgroups.access).
+    """
     _check_can_manage(by, room)
     if not 1 <= minutes <= settings.CHAT_MUTE_MAX_MINUTES:
         raise ChatRefused("bad_request", _("Choose between 1 minute and 24 hours."))
     target = room.group.memberships.select_related("user").filter(user_id=user_id).first()
-    if target is None or permissions.can_manage(target.user, room.group):
+    if target is None or target.is_facilitator:
         raise ChatRefused("bad_request", _("Only members can be muted, not facilitators."))
-    with transaction.atomic():
-        mute, _created = RoomMute.objects.update_or_create(
-            room=room,
-            user_id=user_id,
-            defaults={"until": timezone.now() + timedelta(minutes=minutes), "created_by": by},
+    try:
+        return moderation_actions.mute_in_group(
+            member=target.user,
+            group_id=room.group_id,
+            by=by,
+            minutes=minutes,
+            reason=_("Muted by a facilitator in the live chat."),
         )
-        _send_on_commit(
-            user_group_name(user_id),
-            {"type": "chat.muted", "room_id": room.pk, "until": mute.until.isoformat()},
-        )
-    return mute
+    except (PermissionDenied, ValidationError, ModerationError) as error:
+        raise _moderation_refused(error) from error
 
 
 def set_room_state(
@@ -284,23 +302,32 @@ def _broadcast_room(room: ChatRoom) -> None:
     _send_on_commit(room.group_name, {"type": "chat.room", "room": serialize_room(room)})
 
 
-def report_message(*, room: ChatRoom, by, sequence: int) -> None:
-    """One click from any member puts the message in the facilitators' queue."""
-    if not permissions.can_view_private(by, room.group):
-        raise ChatRefused("forbidden", _("You are no longer a member of this group."))
+def report_message(*, room: ChatRoom, by, sequence: int, reason: str, note: str = "") -> None:
+    """Put the message in the facilitators' queue with the reporter's reason, the same reasons
+    as posts: "at risk" takes moderation's crisis path."""
+    verdict = permissions.read_verdict(by, room.group)
+    if not verdict:
+        raise ChatRefused("forbidden", verdict.reason)
+    if reason not in Reason.values:
+        raise ChatRefused("bad_request", _("Choose a reason."))
     message = _get_message(room, sequence)
     if not message.is_visible:
         raise ChatRefused("not_found", _("That message is no longer there."))
     try:
-        moderation.request_review(target=message, reason="other", by=by)
+        moderation.request_review(target=message, reason=reason, note=note, by=by)
     except ValidationError as refused:  # already reported by them, or reporting too fast
         raise ChatRefused("report_refused", " ".join(refused.messages)) from refused
 
 
-def disconnect_user_from_group(user_id: int, group_id: int) -> None:
-    """Close a person's open chat sockets for a group after their access changed.
+def recheck_user_sockets(user_id: int) -> None:
+    """Every open chat socket of this person re-reads them, their session and their rights
+    now, and closes or turns read-only (or writable again). Registered with
+    supportgroups.access, which runs it after the change has committed."""
+    async_to_sync(get_channel_layer().group_send)(
+        user_group_name(user_id), {"type": "chat.recheck"}
+    )
 
-    groups.services.remove_member (and anything else that takes access away) calls this. It is
-    sent after the surrounding transaction commits, so the consumer's re-check sees the change.
-    """
-    _send_on_commit(user_group_name(user_id), {"type": "chat.access", "group_id": group_id})
+
+def disconnect_user_from_group(user_id: int, group_id: int) -> None:
+    """groups.services calls this when someone leaves or is removed from a group."""
+    transaction.on_commit(lambda: recheck_user_sockets(user_id), robust=True)

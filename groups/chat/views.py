@@ -6,11 +6,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from groups import permissions
 from groups.models import SupportGroup
 from groups.services import record_staff_view
+from moderation.models import Reason
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .limits import allow
 
 
@@ -42,7 +42,10 @@ def _client_strings() -> dict:
         "locked": _("A facilitator has locked the room: only facilitators can write now."),
         "ended": _("This room has ended."),
         "live": _("Session in progress with %(name)s"),
-        "mutedUntil": _("A facilitator has muted you until %(time)s."),
+        "reportAs": _("Why are you reporting this message?"),
+        "sendReport": _("Send report"),
+        "cancel": _("Cancel"),
+        "tooManyConnects": _("The room was opened too often. Trying again in %(seconds)s s."),
         "startSession": _("Start live session"),
         "endSession": _("End live session"),
         "lock": _("Lock room"),
@@ -61,7 +64,8 @@ def room(request, slug):
     resubmitted form is stored once, and the same rate limit applies, kept in the cache.
     """
     group = get_object_or_404(SupportGroup, slug=slug)
-    if not permissions.can_view_private(request.user, group):
+    access = permissions.page_access(request.user, group)
+    if not access.can_read:
         raise Http404
     record_staff_view(
         user=request.user, group=group, what=_("Chat"), path=request.path, method=request.method
@@ -88,7 +92,6 @@ def room(request, slug):
     revision = chat_room.last_revision  # read before the messages: see consumers._welcome
     # Not "messages": that name belongs to the messages framework base.html shows as banners.
     chat_messages = selectors.recent_messages(room=chat_room, user=request.user)
-    mute = selectors.active_mute(room=chat_room, user=request.user)
     return render(
         request,
         "chat/room.html",
@@ -99,8 +102,11 @@ def room(request, slug):
             "initial": [selectors.serialize_message(m) for m in chat_messages],
             "revision": revision,
             "last_seen_id": chat_messages[-1].sequence if chat_messages else 0,
-            "can_manage": permissions.can_manage(request.user, group),
-            "mute": mute,
+            "can_manage": access.can_manage,
+            # Why this person cannot write here (a sanction, a read-only group), whatever the
+            # room's state, which the page shows on its own; the socket keeps it up to date.
+            "write": access.write,
+            "reasons": Reason.choices,
             "body": body,
             "error": error,
             "client_msg_id": uuid.uuid4(),

@@ -10,13 +10,14 @@
   if (!root) return;
   const S = JSON.parse(document.getElementById("chat-strings").textContent);
   const initial = JSON.parse(document.getElementById("chat-initial").textContent);
+  const reasons = JSON.parse(document.getElementById("chat-reasons").textContent);
   const $ = (id) => document.getElementById(id);
   const els = {
     list: $("chat-messages"), form: $("chat-form"), body: $("chat-body"), send: $("chat-send"),
     error: $("chat-error"), notice: $("chat-notice"), connection: $("chat-connection"),
     presence: $("chat-presence"), typing: $("chat-typing"), announcer: $("chat-announcer"),
     live: $("chat-live"), state: $("chat-state"), older: $("chat-older"), crisis: $("chat-crisis"),
-    controls: $("chat-controls"), muteMinutes: $("chat-mute-minutes"),
+    controls: $("chat-controls"), muteMinutes: $("chat-mute-minutes"), write: $("chat-write"),
   };
   const me = Number(root.dataset.userId);
   // Privacy: messages by people this member blocked are folded away (the server does the same).
@@ -37,7 +38,10 @@
     rev: Number(root.dataset.rev),
     socket: null, online: false, closedForGood: false, retries: 0, retryTimer: null,
     lastPong: 0, lastTyping: 0, typingTimer: null, editing: null, lastEdit: null,
-    mutedUntil: null,
+    // May this person write here at all (a sanction or a read-only group says no, and why)?
+    // The server sends it on connect and whenever it changes; the room's lock and end apart.
+    write: { allowed: root.dataset.writeAllowed !== "0", reason: root.dataset.writeReason, until: root.dataset.writeUntil || null },
+    writeTimer: null,
     room: { locked: false, ended: false, live_with: null },
   };
   const rendered = new Map(); // message id -> {li, rev}
@@ -85,10 +89,7 @@
     if (m.author_id === me) {
       actions.append(button(S.edit, () => startEdit(m)));
     } else {
-      actions.append(button(S.report, (e) => {
-        sendFrame({ type: "report", id: m.id });
-        e.target.disabled = true;
-      }));
+      actions.append(button(S.report, (e) => askReason(m, e.target)));
       if (canManage) {
         actions.append(button(S.remove, () => {
           if (window.confirm(S.confirmRemove)) sendFrame({ type: "remove", id: m.id });
@@ -110,6 +111,26 @@
       li.append(meta, body);
     }
     return li;
+  }
+
+  // A report carries a reason, the same ones as posts ("at risk" starts the crisis path).
+  function askReason(m, opener) {
+    const form = Object.assign(document.createElement("span"), { className: "chat-report" });
+    const select = Object.assign(document.createElement("select"), { className: "form-select form-select-sm d-inline-block w-auto" });
+    select.setAttribute("aria-label", S.reportAs);
+    select.append(Object.assign(document.createElement("option"), { value: "", textContent: S.reportAs }));
+    reasons.forEach(([value, label]) => select.append(Object.assign(document.createElement("option"), { value, textContent: label })));
+    const send = button(S.sendReport, () => {
+      if (!select.value) { select.focus(); return; }
+      if (sendFrame({ type: "report", id: m.id, reason: select.value })) {
+        form.remove();
+        opener.disabled = true;
+      }
+    });
+    form.append(select, send, button(S.cancel, () => { form.remove(); opener.hidden = false; }));
+    opener.hidden = true;
+    opener.after(form);
+    select.focus();
   }
 
   function isNearBottom() {
@@ -173,24 +194,29 @@
   }
 
   // --- the composer ------------------------------------------------------------------------
-  function mutedNow() {
-    return state.mutedUntil && state.mutedUntil > new Date();
-  }
-
   function refreshComposer() {
-    const writable = !state.room.ended && (!state.room.locked || canManage) && !mutedNow();
+    const writable = state.write.allowed && !state.room.ended && (!state.room.locked || canManage);
     els.send.disabled = !(state.online && writable);
     els.send.textContent = state.editing ? S.saveEdit : S.send;
+    // Read-only rather than disabled: what they typed can still be selected and copied.
+    els.body.readOnly = state.closedForGood || !state.write.allowed;
+    els.write.hidden = state.write.allowed;
+    els.write.textContent = state.write.allowed ? "" : state.write.reason;
     let text = "";
     if (state.room.ended) text = S.ended;
     else if (state.room.locked) text = S.locked;
-    if (mutedNow()) text = fmt(S.mutedUntil, { time: clock.format(state.mutedUntil) });
     els.state.textContent = text;
   }
 
-  function setMuted(until) {
-    state.mutedUntil = until ? new Date(until) : null;
-    if (state.mutedUntil) setTimeout(refreshComposer, state.mutedUntil - new Date() + 500);
+  // A sanction with an end: shortly after it, ask the server to look again (it answers with
+  // the new state only if it changed; another sanction may still hold).
+  function setWrite(write) {
+    state.write = write;
+    clearTimeout(state.writeTimer);
+    if (!write.allowed && write.until) {
+      const wait = new Date(write.until) - new Date() + 2500;
+      state.writeTimer = setTimeout(() => sendFrame({ type: "recheck" }), Math.max(wait, 0));
+    }
     refreshComposer();
   }
 
@@ -259,18 +285,21 @@
         if (!state.closedForGood) closeForGood(S.closed);
         return;
       }
-      scheduleReconnect();
+      scheduleReconnect({ tooMany: e.code === 4429 });
     });
   }
 
   // Exponential back-off with jitter: 1 s, 2 s, 4 s ... up to 30 s; at once when back online.
-  function scheduleReconnect() {
+  // Refused for opening the room too often (4429): wait a minute or more before trying again.
+  function scheduleReconnect({ tooMany = false } = {}) {
     clearTimeout(state.retryTimer);
     if (state.closedForGood) return;
     if (!navigator.onLine) { setOnline(false, S.waitingNetwork); return; }
-    const delay = Math.min(30000, 1000 * 2 ** state.retries) * (0.75 + Math.random() / 2);
+    const base = tooMany ? 60000 : Math.min(30000, 1000 * 2 ** state.retries);
+    const delay = base * (0.75 + Math.random() / 2) + (tooMany ? 15000 : 0);
     state.retries += 1;
-    setOnline(false, fmt(S.reconnecting, { seconds: Math.ceil(delay / 1000) }));
+    const text = tooMany ? S.tooManyConnects : S.reconnecting;
+    setOnline(false, fmt(text, { seconds: Math.ceil(delay / 1000) }));
     state.retryTimer = setTimeout(connect, delay);
   }
 
@@ -323,7 +352,7 @@
         const missed = frame.messages.filter((m) => m.id > before && m.author_id !== me).length;
         if (missed && !frame.reset) els.announcer.textContent = fmt(S.caughtUp, { count: missed });
         frame.removed.forEach(removeMessage);
-        setMuted(frame.muted_until);
+        setWrite(frame.write);
         state.retries = 0;
         state.lastPong = Date.now();
         setOnline(true);
@@ -347,7 +376,7 @@
         break;
       case "presence": showPresence(frame.people); break;
       case "typing": showTyping(frame.name); break;
-      case "muted": setMuted(frame.until); break;
+      case "write": setWrite(frame.write); break;
       case "error": {
         if (frame.action === "fetch_after") break; // the gap timer asks again
         const edit = frame.action === "edit" ? state.lastEdit : null;
@@ -419,7 +448,7 @@
     if (Date.now() - state.lastPong > heartbeatMs * 2.5) { dropSocket(); scheduleReconnect(); return; }
     sendFrame({ type: "heartbeat" });
   }, heartbeatMs);
-  setMuted(root.dataset.mutedUntil);
+  setWrite(state.write);
   setOnline(false, S.offline);
   connect();
 })();

@@ -268,7 +268,7 @@ def test_presence_and_typing_are_live_and_never_stored(room_people):
     assert not ChatMessage.objects.exists()
 
 
-def test_report_is_one_frame_and_reaches_the_queue(room_people):
+def test_report_carries_a_reason_and_reaches_the_queue(room_people):
     from moderation.models import ReviewItem
 
     message = post(room_people, "alice", "please look at this")
@@ -277,17 +277,42 @@ def test_report_is_one_frame_and_reaches_the_queue(room_people):
     async def scenario():
         _, b = await open_socket(room_people["cookies"][bob.pk], room_people["group"].slug)
         await b.send({"type": "report", "id": message.sequence})
+        no_reason = await b.expect("error")
+        await b.send({"type": "report", "id": message.sequence, "reason": "harassment"})
         reported = await b.expect("reported")
-        await b.send({"type": "report", "id": message.sequence})
+        await b.send({"type": "report", "id": message.sequence, "reason": "harassment"})
         again = await b.expect("error")
         await b.close()
-        return reported, again
+        return no_reason, reported, again
 
-    reported, again = run(scenario)
+    no_reason, reported, again = run(scenario)
+    assert no_reason["code"] == "bad_request" and "reason" in no_reason["message"]
     assert reported["id"] == message.sequence
     assert again["code"] == "report_refused" and "already reported" in again["message"]
     item = ReviewItem.objects.get()
-    assert item.target == message and item.reports.get().reporter == bob
+    assert item.target == message and item.reason == "harassment"
+    assert item.reports.get().reporter == bob and not item.crisis
+
+
+def test_at_risk_report_of_a_chat_message_takes_the_crisis_path(room_people):
+    from moderation.models import ReviewItem
+
+    message = post(room_people, "alice", "i do not see the point any more")
+    bob = room_people["bob"]
+
+    async def scenario():
+        _, b = await open_socket(room_people["cookies"][bob.pk], room_people["group"].slug)
+        await b.send({"type": "report", "id": message.sequence, "reason": "at_risk"})
+        await b.expect("reported")
+        await b.close()
+
+    run(scenario)
+    item = ReviewItem.objects.get()
+    assert item.target == message and item.crisis
+    assert item.state == ReviewItem.State.ESCALATED and item.reason == "at_risk"
+    assert item.group_id == room_people["group"].pk
+    # The member someone worried about is told, privately, where help is.
+    assert room_people["alice"].notifications.filter(kind="moderation").exists()
 
 
 def test_crisis_words_bring_the_writer_support_privately(room_people):

@@ -26,11 +26,11 @@ def test_member_sees_the_room_with_recent_messages(client, membership, django_as
         )
     client.force_login(membership.user)
     url = reverse("chat:room", args=[membership.group.slug])
-    # 1 session, 2 user, 3 group, 4 membership (can_view_private), 5 room, 6 messages with
-    # their authors, 7 membership (can_manage), 8 mute, 9 unread notifications (base template),
-    # 10 the people this member blocked (privacy folds their messages away), 11 facilitated
+    # 1 session, 2 user, 3 group, 4 membership (read, write and manage), 5 sanctions (may they
+    # write), 6 room, 7 messages with their authors, 8 unread notifications (base template),
+    # 9 the people this member blocked (privacy folds their messages away), 10 facilitated
     # groups (the header's moderation link, moderation.context_processors).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(url)
     page = response.content.decode()
     assert response.status_code == 200
@@ -48,7 +48,7 @@ def test_history_shows_a_badge_on_facilitators_messages_only(client, django_asse
     for author, body in [(facilitator.user, "from the facilitator"), (poser.user, "from Kim")]:
         services.post_message(room=room, author=author, body=body, client_msg_id=uuid.uuid4())
     client.force_login(poser.user)
-    with django_assert_num_queries(11):  # as for any member (above): the badge adds none
+    with django_assert_num_queries(10):  # as for any member (above): the badge adds none
         response = client.get(reverse("chat:room", args=[group.slug]))
     page = response.content.decode()
     items = page.split('<li class="chat-message"')[1:]
@@ -139,3 +139,27 @@ def test_chat_messages_are_not_shown_as_flash_banners(client, membership):
     assert "Your profile is saved." in banners
     assert "Only in the room" not in banners
     assert page.count("Only in the room") == 2  # the server-rendered list and chat-initial
+
+
+def test_without_javascript_a_message_is_reported_with_a_reason_and_at_risk_is_a_crisis(
+    client, membership
+):
+    from moderation.models import ReviewItem
+
+    room = services.room_for_group(group=membership.group)
+    author = MembershipFactory(group=membership.group).user
+    message = services.post_message(
+        room=room, author=author, body="nothing matters now", client_msg_id=uuid.uuid4()
+    ).message
+    client.force_login(membership.user)
+    page = client.get(reverse("chat:room", args=[membership.group.slug])).content.decode()
+    report_url = reverse("moderation:report", args=["chat.chatmessage", message.pk])
+    assert f'href="{report_url}"' in page
+
+    form = client.get(report_url).content.decode()
+    assert 'value="at_risk"' in form
+    response = client.post(report_url, {"reason": "at_risk", "note": ""})
+
+    assert response.status_code == 200  # the crisis lines, for the reporter too
+    item = ReviewItem.objects.get()
+    assert item.target == message and item.crisis and item.reason == "at_risk"

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -33,8 +34,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def daphne_url(django_db_setup, tmp_path_factory):
+@contextmanager
+def running_daphne(tmp_path_factory):
+    """A daphne process on a free port against the test database; yields its URL."""
     db = settings.DATABASES["default"]
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -65,6 +67,12 @@ def daphne_url(django_db_setup, tmp_path_factory):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def daphne_url(django_db_setup, tmp_path_factory):
+    with running_daphne(tmp_path_factory) as url:
+        yield url
 
 
 def _signed_in_page(browser, base_url, user, **context_args):
@@ -173,8 +181,38 @@ def test_facilitator_badge_and_a_removed_member_keeps_the_draft_but_cannot_send(
     expect(alice_page.locator("#chat-send")).to_be_disabled()
     expect(alice_page.locator("#chat-body")).to_have_value("a draft I was writing")
     expect(alice_page.locator("#chat-error")).to_have_text(
-        "You no longer have access to this room."
+        "You no longer have access to this group."
     )
+    alice_context.close()
+    fac_context.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_a_member_muted_from_the_room_sees_why_and_cannot_write_without_reload(browser, daphne_url):
+    group = SupportGroupFactory()
+    facilitator = FacilitatorMembershipFactory(group=group).user
+    alice = MembershipFactory(group=group, user__display_name="Alice").user
+    room_path = f"/chat/{group.slug}/"
+    fac_context, fac_page = _signed_in_page(browser, daphne_url, facilitator)
+    alice_context, alice_page = _signed_in_page(browser, daphne_url, alice)
+    for page in (fac_page, alice_page):
+        page.goto(room_path)
+        expect(page.locator("#chat-send")).to_be_enabled()
+    expect(alice_page.locator("#chat-write")).to_be_hidden()
+
+    _say(alice_page, "something hurtful")
+    alice_page.locator("#chat-body").fill("but I")
+    message = fac_page.locator(".chat-message", has_text="something hurtful")
+    message.get_by_role("button", name="Mute").click()
+    expect(fac_page.locator("#chat-notice")).to_have_text(
+        "The member is muted in this group.", timeout=10_000
+    )
+
+    expect(alice_page.locator("#chat-write")).to_contain_text("A facilitator has muted you")
+    expect(alice_page.locator("#chat-send")).to_be_disabled()
+    expect(alice_page.locator("#chat-body")).not_to_be_editable()
+    expect(alice_page.locator("#chat-body")).to_have_value("but I")  # kept, to copy
     alice_context.close()
     fac_context.close()
 

@@ -4,7 +4,6 @@ The export and deletion tests run against it, so a newly registered model with n
 shows up as a failing export test (add a line below when you register one).
 """
 
-import datetime as dt
 import uuid
 
 from allauth.mfa.models import Authenticator
@@ -16,7 +15,6 @@ from forums import services as forum_services
 from forums.models import DigestItem
 from groups import invitations
 from groups.chat import services as chat_services
-from groups.chat.models import RoomMute
 from groups.meetings.models import RSVP, CalendarFeed, ReminderDelivery, ReminderPreference
 from groups.models import MembershipEvent
 from moderation import services as moderation_services
@@ -120,7 +118,6 @@ def _chat(user, group):
     chat_services.post_message(
         room=room, author=user, body="See you all on Tuesday", client_msg_id=uuid.uuid4()
     )
-    RoomMute.objects.create(room=room, user=user, until=timezone.now() + dt.timedelta(hours=1))
 
 
 def _meetings(user, group):
