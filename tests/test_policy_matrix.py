@@ -284,3 +284,157 @@ def test_policy_matrix(persona, action):
     assert status == expected.status, f"{persona} {action}: wanted {expected.status}, got {status}"
     if expected.reason:
         assert expected.reason in response.content.decode()
+
+
+# --- chat: the no-JavaScript form and the websocket ------------------------------------------
+# Transactional: the socket's consumer reads the database from its own threads. On the socket
+# the sanctions (silence, mute, suspension) arrive while the socket is already open, so this
+# column also proves that an open socket hears of them ("closed": the server closed it).
+CHAT_TABLE = """
+persona            form     socket
+anonymous          login    closed
+outsider           404      closed
+pending            404      closed
+waitlisted         404      closed
+removed            404      closed
+member             ok       ok
+silenced           silenced silenced
+group_muted        muted    muted
+suspended          login    closed
+facilitator        ok       ok
+other_facilitator  404      closed
+site_moderator     ok       ok
+staff_without_mfa  404      closed
+"""
+OUTCOMES["closed"] = Outcome(allowed=False, status=4403)
+CHAT_COLUMNS, CHAT_CELLS = _parse(CHAT_TABLE)
+SANCTIONED = {"silenced": "silence", "group_muted": "mute", "suspended": "suspend"}
+
+
+@dataclass
+class SocketResult:
+    """What the person saw on the socket, in the shape the matrix reads from HTTP responses."""
+
+    status_code: int
+    content: bytes = b""
+
+
+class ChatWorld:
+    """A group with a chat room, and the person under test, sanctioned now or (for the socket)
+    once their socket is open."""
+
+    def __init__(self, persona: str, *, sanction_later: bool):
+        self.group = MembershipFactory().group
+        kind = SANCTIONED.get(persona)
+        self.me = make_persona("member" if kind else persona, self.group)
+        self._pending = kind
+        if not sanction_later:
+            self.apply_sanction()
+
+    def apply_sanction(self) -> None:
+        if self._pending:
+            group = self.group if self._pending == "mute" else None
+            sanction(self.me, self._pending, group=group)
+            self._pending = None
+
+    def snapshot(self) -> int:
+        from groups.chat.models import ChatMessage
+
+        return ChatMessage.objects.count()
+
+
+def _chat_form(world: ChatWorld):
+    import uuid
+
+    client = Client()
+    if world.me is not None:
+        client.force_login(world.me)
+    url = reverse("chat:room", args=[world.group.slug])
+    return client.post(url, {"body": "Typed in chat", "client_msg_id": str(uuid.uuid4())})
+
+
+def _chat_socket(world: ChatWorld) -> SocketResult:
+    import asyncio
+    import json
+    import uuid
+
+    from channels.db import database_sync_to_async
+
+    from tests.chat.sockets import open_socket, run, session_cookie
+
+    cookie = session_cookie(world.me) if world.me is not None else None
+
+    async def heard(socket, seconds: float) -> list[dict]:
+        """Frames within `seconds`; a close by the server ends the list as {"type": "close"}.
+        Polls the queue: a receive timeout would cancel the consumer under test."""
+        found, queue = [], socket.communicator.output_queue
+        deadline = asyncio.get_running_loop().time() + seconds
+        while asyncio.get_running_loop().time() < deadline:
+            if queue.empty():
+                await asyncio.sleep(0.01)
+                continue
+            output = await socket.communicator.receive_output()
+            if output["type"] == "websocket.close":
+                return [*found, {"type": "close"}]
+            found.append(json.loads(output["text"]))
+        return found
+
+    async def scenario() -> SocketResult:
+        accepted, socket = await open_socket(cookie, world.group.slug)
+        if not accepted:
+            return SocketResult(4403)
+        try:
+            await database_sync_to_async(world.apply_sanction)()
+            frames = await heard(socket, 1.0)  # what the server pushes within a second
+            if frames and frames[-1]["type"] == "close":
+                return SocketResult(4403)
+            await socket.send(
+                {"type": "send", "body": "Typed in chat", "client_msg_id": str(uuid.uuid4())}
+            )
+            for frame in await heard(socket, 1.5):
+                if frame["type"] == "error":
+                    return SocketResult(403, frame["message"].encode())
+                if frame["type"] in ("closed", "close"):
+                    return SocketResult(4403)
+            sent = await database_sync_to_async(world.snapshot)()
+            return SocketResult(200 if sent else 500)
+        finally:
+            await socket.close()
+
+    return run(scenario)
+
+
+CHAT_ACTIONS = {"form": _chat_form, "socket": _chat_socket}
+
+
+def test_the_chat_table_covers_every_chat_surface():
+    assert set(CHAT_COLUMNS) == set(CHAT_ACTIONS)
+    assert set(CHAT_CELLS) == set(CELLS)  # the same personas as the table above
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("persona", "action"), [(p, a) for p in CHAT_CELLS for a in CHAT_COLUMNS], ids=lambda v: v
+)
+def test_chat_policy_matrix(persona, action):
+    world = ChatWorld(persona, sanction_later=action == "socket")
+    expected = CHAT_CELLS[persona][action]
+    before = world.snapshot()
+    response = CHAT_ACTIONS[action](world)
+    after = world.snapshot()
+    status = response.status_code
+    if expected.allowed:
+        assert status < 400, f"{persona} {action}: {status}"
+        assert after == before + 1, f"{persona} {action}: allowed but nothing was written"
+        return
+    assert after == before, f"{persona} {action}: refused ({status}) but a message was stored"
+    if expected.status is None:
+        assert status == 302 and response.url.startswith(reverse("account_login")), status
+        return
+    # The form answers a refusal with 400 and the reason beside the typed text.
+    wanted = 400 if action == "form" and expected.status == 403 else expected.status
+    assert status == wanted, f"{persona} {action}: wanted {wanted}, got {status}"
+    if expected.reason:
+        import html
+
+        assert expected.reason in html.unescape(response.content.decode())
