@@ -40,6 +40,8 @@ run: install
 	DEBUG=1 $(BIN)/python manage.py load_demo_data
 	@echo "Serving on http://127.0.0.1:8000 (web + worker with beat). Ctrl-C stops both."
 	@echo "Emails (sign-up verification, password reset) are written to var/mail/."
+	@echo "Staff and facilitators (admin@, sam@, ana@example.org) also need a one-time code;"
+	@echo "  DEBUG=1 $(BIN)/python manage.py demo_totp sam@example.org   prints the current one."
 	DEBUG=1 PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start -f Procfile -p 8000
 
 demo-data: install

@@ -110,7 +110,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-
 def _redis_for_test_worker(url: str) -> str:
     """Parallel test workers (pytest-xdist sets PYTEST_XDIST_WORKER=gwN) must not share Redis
     databases: worker N shifts the database number by 2N, so with REDIS_URL on database 0 and
