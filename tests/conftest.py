@@ -39,6 +39,8 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     """FAKE_NOW=2027-03-28T00:30:00Z runs the session with the clock moved there (and ticking):
     the suite must pass at any hour, across midnight, month ends and daylight-saving changes."""
+    if config.getoption("numprocesses", None) and not config.getoption("stage"):
+        raise pytest.UsageError("with -n, add --stage plain or --stage browser (see scripts/test)")
     fake_now = os.environ.get("FAKE_NOW")
     if fake_now:
         traveller = time_machine.travel(dt.datetime.fromisoformat(fake_now), tick=True)
