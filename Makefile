@@ -12,6 +12,10 @@ TEST_CACHE_URL ?= redis://127.0.0.1:6379/1
 TEST_ENV = SECRET_KEY=test-only-secret-key-not-for-production \
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	CACHE_URL=$${CACHE_URL:-$(TEST_CACHE_URL)}
+# `make test FAKE_NOW=2027-03-28T00:30:00Z` runs the suite with the clock moved (tests/conftest.py).
+FAKE_NOW ?=
+# pytest-xdist workers: `auto` is one per core (at most 4: each takes two Redis databases).
+TEST_WORKERS ?= auto
 
 # What `manage.py check --deploy` sees: production-like settings, nothing insecure allowed.
 DEPLOY_ENV = DEBUG=0 SECRET_KEY=check-deploy-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') \
@@ -36,13 +40,17 @@ run: install
 	DEBUG=1 $(BIN)/python manage.py load_demo_data
 	@echo "Serving on http://127.0.0.1:8000 (web + worker with beat). Ctrl-C stops both."
 	@echo "Emails (sign-up verification, password reset) are written to var/mail/."
+	@echo "Staff and facilitators (admin@, sam@, ana@example.org) also need a one-time code;"
+	@echo "  DEBUG=1 $(BIN)/python manage.py demo_totp sam@example.org   prints the current one."
 	DEBUG=1 PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start -f Procfile -p 8000
 
 demo-data: install
 	DEBUG=1 $(BIN)/python manage.py load_demo_data
 
 test: install
-	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@scripts/ensure-chromium
+	$(TEST_ENV) FAKE_NOW=$(FAKE_NOW) TEST_WORKERS=$(TEST_WORKERS) PYTHON=$(BIN)/python \
+		scripts/test $(PYTEST_ARGS)
 
 check: install
 	$(BIN)/ruff check .

@@ -40,6 +40,14 @@ class MembershipInline(admin.TabularInline):
     show_change_link = True
 
 
+class CountryFilter(admin.AllValuesFieldListFilter):
+    """Online groups have no country; their choice needs a name (a link must say where it goes)."""
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            yield {**choice, "display": choice["display"] or _("No country")}
+
+
 @admin.register(SupportGroup)
 class SupportGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "format", "country", "join_policy", "kind", "is_listed", "is_archived"]
@@ -52,7 +60,7 @@ class SupportGroupAdmin(admin.ModelAdmin):
         "cancer_types",
         "audiences",
         "languages",
-        "country",
+        ("country", CountryFilter),
     ]
     search_fields = ["name", "slug", "summary", "city"]
     prepopulated_fields = {"slug": ["name"]}

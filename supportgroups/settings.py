@@ -6,6 +6,7 @@ files, all under var/. Production and the test suite set DATABASE_URL and REDIS_
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
@@ -108,10 +109,23 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env("REDIS_URL", default="")
+
+def _redis_for_test_worker(url: str) -> str:
+    """Parallel test workers (pytest-xdist sets PYTEST_XDIST_WORKER=gwN) must not share Redis
+    databases: worker N shifts the database number by 2N, so with REDIS_URL on database 0 and
+    CACHE_URL on 1, worker 1 uses 2 and 3. A daphne started by a test inherits the variable."""
+    worker = env("PYTEST_XDIST_WORKER", default="")
+    if not (url and worker):
+        return url
+    parts = urlsplit(url)
+    db = int(parts.path.strip("/") or 0) + 2 * int(worker.removeprefix("gw"))
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+REDIS_URL = _redis_for_test_worker(env("REDIS_URL", default=""))
 # The cache may live in its own Redis database: clearing it (the test suite does, before every
 # test) then cannot wipe the Celery broker's queues or the channel layer held in REDIS_URL.
-CACHE_URL = env("CACHE_URL", default=REDIS_URL)
+CACHE_URL = _redis_for_test_worker(env("CACHE_URL", default=env("REDIS_URL", default="")))
 # Every Redis connection keeps its idle sockets alive (TCP keepalive, and a PING before reusing one
 # idle longer than the health check interval), and gives up on a hung server after a timeout that
 # must outlast the longest blocking read made on that connection.

@@ -1,9 +1,11 @@
 """Shared fixtures. Tests run on real PostgreSQL and Redis (see Makefile / .ci/run)."""
 
+import datetime as dt
 import os
 import shutil
 
 import pytest
+import time_machine
 from celery.signals import task_postrun
 from django.conf import settings
 from django.db import connections
@@ -26,14 +28,46 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--stage",
+        choices=["plain", "browser"],
+        help="run only the tests that do not (plain) or do (browser) drive Chromium",
+    )
+
+
+def pytest_configure(config):
+    """FAKE_NOW=2027-03-28T00:30:00Z runs the session with the clock moved there (and ticking):
+    the suite must pass at any hour, across midnight, month ends and daylight-saving changes."""
+    if config.getoption("numprocesses", None) and not config.getoption("stage"):
+        raise pytest.UsageError("with -n, add --stage plain or --stage browser (see scripts/test)")
+    fake_now = os.environ.get("FAKE_NOW")
+    if fake_now:
+        traveller = time_machine.travel(dt.datetime.fromisoformat(fake_now), tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config):
+    if os.environ.get("FAKE_NOW"):
+        return f"FAKE_NOW: the clock starts at {os.environ['FAKE_NOW']}"
+
+
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """Browser tests run last (keeping pytest-django's order otherwise).
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last (keeping pytest-django's order otherwise), or alone (--stage).
 
     Playwright's sync API keeps an asyncio loop running in the main thread from its first use to
     the end of the session, after which `async_to_sync` (channel layer, consumer tests) refuses
-    to run there. So every non-browser test goes first.
+    to run there. So every non-browser test goes first; under pytest-xdist, where any worker may
+    get any test, `make test` runs the two kinds as separate stages.
     """
+    stage = config.getoption("stage")
+    if stage:
+        wanted = stage == "browser"
+        deselected = [item for item in items if _uses_browser(item) != wanted]
+        items[:] = [item for item in items if _uses_browser(item) == wanted]
+        config.hook.pytest_deselected(items=deselected)
     items.sort(key=_uses_browser)
 
 

@@ -104,6 +104,12 @@ def _in_two_hours():
     return timezone.now().replace(second=0, microsecond=0) + dt.timedelta(hours=2)
 
 
+def _local(instant, time_zone: str):
+    import zoneinfo
+
+    return instant.astimezone(zoneinfo.ZoneInfo(time_zone))
+
+
 def _an_hour_after(occurrence):
     import datetime as dt
 
@@ -111,15 +117,19 @@ def _an_hour_after(occurrence):
 
 
 class MeetingSeriesFactory(factory.django.DjangoModelFactory):
-    """A weekly online meeting; create occurrences with OccurrenceFactory or the services."""
+    """A weekly online meeting whose first date is `first_at` (in two hours unless given), on its
+    local date and at its local time; create occurrences with OccurrenceFactory or the services."""
 
     class Meta:
         model = "meetings.MeetingSeries"
 
+    class Params:
+        first_at = factory.LazyFunction(_in_two_hours)
+
     group = factory.SubFactory(SupportGroupFactory)
     title = factory.Sequence(lambda n: f"Weekly check-in {n}")
-    starts_on = factory.LazyFunction(lambda: _in_two_hours().date())
-    start_time = "18:00"
+    starts_on = factory.LazyAttribute(lambda s: _local(s.first_at, s.time_zone).date())
+    start_time = factory.LazyAttribute(lambda s: _local(s.first_at, s.time_zone).time())
     duration_minutes = 60
     time_zone = factory.SelfAttribute("group.time_zone")
     recurrence = "weekly"
@@ -127,15 +137,17 @@ class MeetingSeriesFactory(factory.django.DjangoModelFactory):
 
 
 class OccurrenceFactory(factory.django.DjangoModelFactory):
-    """One occurrence starting in two hours unless `starts_at` is given."""
+    """One occurrence starting in two hours unless `starts_at` is given. Its own series (unless
+    one is given) has its rule at that date and time, so the series' rule keeps it whatever the
+    hour: rebuilding the dates (`materialise_occurrences`) leaves it alone."""
 
     class Meta:
         model = "meetings.Occurrence"
 
-    series = factory.SubFactory(MeetingSeriesFactory)
+    series = factory.SubFactory(MeetingSeriesFactory, first_at=factory.SelfAttribute("..starts_at"))
     starts_at = factory.LazyFunction(_in_two_hours)
     ends_at = factory.LazyAttribute(_an_hour_after)
-    local_date = factory.LazyAttribute(lambda o: o.starts_at.date())
+    local_date = factory.LazyAttribute(lambda o: _local(o.starts_at, o.series.time_zone).date())
 
 
 # --- chat ------------------------------------------------------------------------------------

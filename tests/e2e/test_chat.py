@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.chat.sockets import session_cookie
@@ -46,10 +47,12 @@ def running_daphne(tmp_path_factory):
         SECURE_COOKIES="0",
         DEBUG="0",
     )
+    if os.environ.get("FAKE_NOW"):  # daphne runs on this session's shifted clock (tests/clock.py)
+        env["FAKE_NOW"] = timezone.now().isoformat()
     log = tmp_path_factory.mktemp("daphne") / "daphne.log"
     with log.open("wb") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+            [sys.executable, "-m", "tests.clock", "daphne", "-b", "127.0.0.1", "-p", str(port),
              "supportgroups.asgi:application"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip

@@ -68,9 +68,10 @@ def test_mfa_required_decorator_sends_people_without_mfa_to_set_up(rf, user):
     assert view(request).content == b"dashboard"
 
 
-def test_demo_data_loads_twice_without_duplicates():
+def test_demo_data_loads_twice_without_duplicates(settings):
     from django.core.management import call_command
 
+    settings.DEBUG = True  # it refuses to load otherwise
     from supportgroups.models import User
 
     call_command("load_demo_data", stdout=StringIO())

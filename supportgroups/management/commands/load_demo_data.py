@@ -8,7 +8,8 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 
@@ -16,6 +17,11 @@ class Command(BaseCommand):
     help = "Create demo people, groups, meetings, posts and resources (all fictional)."
 
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "Demo data loads only with DEBUG=1: its accounts have a published password and "
+                "MFA secret."
+            )
         for config in apps.get_app_configs():
             module_name = f"{config.name}.demo"
             if find_spec(module_name) is None:

@@ -1,0 +1,193 @@
+"""axe-core (bundled by axe-playwright-python; nothing fetched) checks every main page, for each
+role, in Chromium, and fails on any WCAG 2.2 A or AA violation. The pages hold the demo data."""
+
+import io
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from allauth.mfa.models import Authenticator
+from axe_playwright_python.sync_playwright import Axe
+from django.apps import apps
+from django.db import connections
+from django.test import Client
+from django.urls import reverse
+
+from forums.models import Board, Post, Thread
+from groups.meetings.models import Occurrence
+from groups.models import Membership, SupportGroup
+from moderation import services as moderation
+from resources.models import Resource
+from supportgroups.models import User
+
+WCAG_22_AA = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"}
+# axe leaves its experimental rules out unless asked; some check WCAG criteria (for example
+# label-content-name-mismatch, 2.5.3), so they run too and WCAG-tagged violations count.
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": [*sorted(WCAG_22_AA), "experimental"]}}
+AXE = Axe()
+
+pytestmark = pytest.mark.e2e
+
+
+def outside_playwrights_loop(work, *args):
+    """Playwright's event loop runs in the test's thread, where the on-commit hooks of writes
+    (which use async_to_sync) cannot; so writes run in a thread of their own."""
+
+    def run():
+        try:
+            return work(*args)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()
+
+
+def load_demo() -> None:
+    """What `make run` shows: each app's demo data, as load_demo_data loads it."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    for config in apps.get_app_configs():
+        if find_spec(f"{config.name}.demo"):
+            import_module(f"{config.name}.demo").load(io.StringIO())
+
+
+@pytest.fixture
+def demo(transactional_db):
+    outside_playwrights_loop(load_demo)
+
+
+def visitor_pages() -> list[str]:
+    public_board = Board.objects.filter(group=None).first()
+    thread = Thread.objects.filter(board=public_board).first()
+    group = SupportGroup.objects.order_by("pk").first()
+    return [
+        reverse("home"),
+        reverse("groups:directory"),
+        group.get_absolute_url(),
+        reverse("forums:index"),
+        reverse("forums:board", args=[public_board.slug]),
+        reverse("forums:thread", args=[thread.pk]),
+        reverse("forums:search") + "?q=sleep",
+        reverse("resources:library"),
+        Resource.objects.filter(state="published").first().get_absolute_url(),
+        reverse("moderation:support"),
+        reverse("privacy"),
+        reverse("terms"),
+        reverse("account_login"),
+        reverse("account_signup"),
+        reverse("account_reset_password"),
+    ]
+
+
+def member_pages(member: User) -> list[str]:
+    group = SupportGroup.objects.filter(memberships__user=member).order_by("pk").first()
+    board = Board.objects.get(group=group)
+    thread = Thread.objects.filter(board=board).first()
+    occurrence = Occurrence.objects.filter(series__group=group).order_by("starts_at").first()
+    other = Post.objects.exclude(author=member).filter(thread=thread).first()
+    return [
+        reverse("home"),
+        reverse("groups:mine"),
+        group.get_absolute_url(),
+        reverse("groups:members", args=[group.slug]),
+        reverse("chat:room", args=[group.slug]),
+        reverse("forums:board", args=[board.slug]),
+        reverse("forums:thread", args=[thread.pk]),
+        reverse("forums:new_thread", args=[board.slug]),
+        reverse("forums:preferences"),
+        reverse("meetings:mine"),
+        reverse("meetings:occurrence", args=[occurrence.pk]),
+        reverse("meetings:feed_settings"),
+        reverse("meetings:reminder_settings"),
+        reverse("moderation:report", args=["forums.post", other.pk]),
+        reverse("resources:suggest"),
+        reverse("notifications"),
+        reverse("profile"),
+        reverse("privacy:member", args=[other.author_id]),
+        reverse("privacy:settings"),
+        reverse("privacy:security"),
+        reverse("privacy:email_preferences"),
+        reverse("privacy:blocks"),
+        reverse("privacy:export"),
+        reverse("mfa_index"),
+    ]
+
+
+def facilitator_pages(facilitator: User) -> list[str]:
+    membership = Membership.objects.filter(user=facilitator, role="facilitator").first()
+    group = membership.group
+    occurrence = Occurrence.objects.filter(series__group=group).order_by("starts_at").first()
+    post = Post.objects.filter(thread__board__group=group).exclude(author=facilitator).first()
+    reporter = Membership.objects.filter(group=group, role="member").first().user
+    item = moderation.request_review(target=post, reason="harassment", by=reporter)
+    return [
+        reverse("moderation:dashboard"),
+        reverse("moderation:item", args=[item.pk]),
+        reverse("groups:manage", args=[group.slug]),
+        reverse("groups:edit", args=[group.slug]),
+        reverse("meetings:series_create", args=[group.slug]),
+        reverse("meetings:series", args=[occurrence.series_id]),
+        reverse("meetings:series_edit", args=[occurrence.series_id]),
+        reverse("meetings:attendance", args=[occurrence.pk]),
+        reverse("meetings:occurrence_move", args=[occurrence.pk]),
+        reverse("meetings:occurrence_cancel", args=[occurrence.pk]),
+    ]
+
+
+def staff_pages(staff: User) -> list[str]:
+    return [
+        reverse("admin:index"),
+        reverse("admin:supportgroups_user_changelist"),
+        reverse("admin:supportgroups_user_change", args=[staff.pk]),
+        reverse("admin:groups_supportgroup_changelist"),
+        reverse("resources:review"),
+    ]
+
+
+def violations(browser, base_url: str, user: User | None, paths: list[str]) -> list[str]:
+    context = browser.new_context(base_url=base_url)
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies["sessionid"].value
+        context.add_cookies([{"name": "sessionid", "value": cookie, "url": base_url}])
+    page = context.new_page()
+    found = []
+    for path in paths:
+        response = page.goto(path)
+        assert response.status == 200, f"{path}: {response.status}"
+        assert page.url == base_url + path or "?" in path, f"{path} redirected to {page.url}"
+        results = AXE.run(page, options=AXE_OPTIONS)
+        for violation in results.response["violations"]:
+            if not WCAG_22_AA & set(violation["tags"]):
+                continue
+            targets = [" ".join(node["target"]) for node in violation["nodes"]][:3]
+            found.append(f"{path}: {violation['id']} ({violation['impact']}) at {targets}")
+    context.close()
+    return found
+
+
+def test_visitor_pages_meet_wcag_22_aa(browser, live_server, demo):
+    found = violations(browser, live_server.url, None, visitor_pages())
+    assert not found, "\n".join(found)
+
+
+def test_member_pages_meet_wcag_22_aa(browser, live_server, demo):
+    member = User.objects.get(email="robin@example.org")
+    found = violations(browser, live_server.url, member, member_pages(member))
+    assert not found, "\n".join(found)
+
+
+def test_facilitator_pages_and_dashboard_meet_wcag_22_aa(browser, live_server, demo):
+    facilitator = User.objects.get(email="sam@example.org")
+    assert Authenticator.objects.filter(user=facilitator).exists()  # the demo sets MFA up
+    pages = outside_playwrights_loop(facilitator_pages, facilitator)
+    found = violations(browser, live_server.url, facilitator, pages)
+    assert not found, "\n".join(found)
+
+
+def test_staff_pages_in_admin_meet_wcag_22_aa(browser, live_server, demo):
+    staff = User.objects.get(email="admin@example.org")
+    found = violations(browser, live_server.url, staff, staff_pages(staff))
+    assert not found, "\n".join(found)
