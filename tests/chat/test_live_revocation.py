@@ -15,7 +15,7 @@ from groups.chat.models import ChatMessage
 from groups.models import Membership
 from supportgroups.privacy import services as privacy_services
 from tests.chat.sockets import open_socket, run, session_cookie
-from tests.factories import PASSWORD, UserFactory, sanction
+from tests.factories import PASSWORD, UserFactory, sanction, with_mfa
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -131,8 +131,8 @@ def signed_in_cookie(user) -> str:
 
 
 def test_staff_demotion_closes_a_staff_members_socket_within_a_second(room_people):
-    """Staff read private rooms without being members; that ends with their staff role."""
-    staff = UserFactory(is_staff=True)
+    """Staff (with MFA) read private rooms without being members; that ends with their role."""
+    staff = with_mfa(UserFactory(is_staff=True))
     cookie = session_cookie(staff)
 
     async def scenario():
