@@ -100,11 +100,12 @@ def is_indexable(board: Board) -> bool:
 
 
 def can_moderate_board(user, board: Board) -> bool:
-    """The group's facilitators and staff on a group board; staff on public boards."""
+    """The group's facilitators and staff on a group board; staff on public boards. Staff need
+    MFA for both: moderating shows hidden and held words."""
     if not user.is_authenticated:
         return False
     if not board.is_private:
-        return user.is_staff
+        return group_permissions.is_staff_with_mfa(user)
     return _group_access(user, board).can_manage
 
 

@@ -149,3 +149,14 @@ def test_a_post_held_for_approval_takes_no_reaction(private_board, member, facil
     response = client_for(member).post(url, {"kind": "hug"}, headers={"HX-Request": "true"})
     assert response.status_code == 404
     assert not held.reactions.exists()
+
+
+def test_staff_see_who_wrote_anonymously_on_a_public_board_only_with_mfa(board, writer, staff):
+    """Moderating a public board names anonymous writers; like every other private reach of
+    staff, that needs MFA."""
+    thread = start_thread(board, UserFactory()).post.thread
+    reply_to(thread, writer, body="Said without my name", is_anonymous=True)
+    url = reverse("forums:thread", args=[thread.pk])
+
+    assert "Wren" in client_for(staff).get(url).content.decode()
+    assert "Wren" not in client_for(UserFactory(is_staff=True)).get(url).content.decode()
