@@ -10,6 +10,8 @@ turns the page read-only with the reason, and its end makes it writable again.
 """
 
 import json
+import logging
+import math
 import time
 import uuid
 from importlib import import_module
@@ -28,12 +30,17 @@ from django.utils.translation import gettext as _
 from groups.models import SupportGroup
 from groups.policy import Verdict
 from moderation.selectors import crisis_lines_for
+from supportgroups.degrade import when_cache_is_down
 
 from . import permissions, presence, selectors, services
-from .limits import chat_bucket
+from .limits import chat_bucket, frame_bucket
 from .models import ChatRoom
 
+logger = logging.getLogger(__name__)
+
 CLOSE_FORBIDDEN = 4403
+# The channel layer (Redis) cannot be reached: the standard "try again later".
+CLOSE_TRY_AGAIN = 1013
 # Too many sockets opened by one person in a minute; chat.js waits longer before trying again.
 CLOSE_TOO_MANY_CONNECTS = 4429
 # Actions that write or read the database on the client's say-so take a rate-limit token.
@@ -51,11 +58,62 @@ LIMITED_ACTIONS = {
 WRITE_ACTIONS = {"send", "edit", "report", "remove", "mute", "room", "live"}
 
 
+# A client still sending after CHAT_FLOOD_STRIKES frames in a row were refused for want of a
+# token: closed, so that one script cannot keep the server busy with refusals.
+CLOSE_FLOODING = 4430
+# An id beyond PostgreSQL's integer range names nothing; read as absent rather than sent to
+# the database, which would refuse it with an error.
+MAX_ID = 2**31 - 1
+
+
 def _as_int(value, default: int | None = None) -> int | None:
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
         return default
+    return number if -MAX_ID <= number <= MAX_ID else default
+
+
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):  # 1e999
+        raise ValueError(f"{text} is out of range")
+    return number
+
+
+def _parse(text: str) -> dict | None:
+    """The frame as a dict, or None for anything that is not a JSON object: Infinity and NaN
+    (Python accepts them, JSON does not) and nesting deep enough to exhaust the parser included.
+    """
+    try:
+        content = json.loads(text, parse_constant=_not_json, parse_float=_finite)
+    except (ValueError, RecursionError):
+        return None
+    return content if isinstance(content, dict) else None
+
+
+def _holds_unstorable_text(content: dict) -> bool:
+    """Whether any key or value, however deep, is text PostgreSQL cannot hold."""
+    pending: list = [content]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str) and services.unstorable(value):
+            return True
+    return False
+
+
+def _echo(value) -> str | None:
+    """A field of the client's frame said back in an error frame: only short text."""
+    return value[:100] if isinstance(value, str) else None
 
 
 def _write_frame(verdict: Verdict) -> dict:
@@ -68,12 +126,27 @@ def _write_frame(verdict: Verdict) -> dict:
     }
 
 
+def _connects_key(user_id: int) -> str:
+    return f"chat:connects:{user_id}"
+
+
+@when_cache_is_down(True)
 def _connects_allowed(user_id: int) -> bool:
     """At most CHAT_CONNECTS_PER_MINUTE sockets opened per person per minute, across servers:
     a reconnect loop (or a script) must not hammer the database with catch-ups."""
-    key = f"chat:connects:{user_id}"
+    key = _connects_key(user_id)
     cache.add(key, 0, timeout=60)
     return cache.incr(key) <= settings.CHAT_CONNECTS_PER_MINUTE
+
+
+@when_cache_is_down(None)
+def _connect_not_counted(user_id: int) -> None:
+    """A socket turned away because the channel layer is down cost no catch-up; chat.js retries
+    every few seconds through an outage, which must not use up the person's allowance."""
+    try:
+        cache.decr(_connects_key(user_id))
+    except ValueError:  # the minute ran out meanwhile
+        pass
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
@@ -109,16 +182,27 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.write: Verdict | None = None  # set by _welcome, then by every re-check
-        self.bucket = chat_bucket()
+        self.bucket = chat_bucket()  # actions that read or write the database
+        self.frames = frame_bucket()  # every frame
+        self.strikes = 0
         self.last_typing = 0.0
         self.checked_at = time.monotonic()  # just checked by _load_room
         await self.accept()
         # Join the live groups first, then read the catch-up: a message saved in between
         # arrives twice at worst, and the client drops the duplicate by id.
-        await self.channel_layer.group_add(self.room.group_name, self.channel_name)
-        await self.channel_layer.group_add(
-            services.user_group_name(self.user.pk), self.channel_name
-        )
+        try:
+            await self.channel_layer.group_add(self.room.group_name, self.channel_name)
+            await self.channel_layer.group_add(
+                services.user_group_name(self.user.pk), self.channel_name
+            )
+        except services.LAYER_ERRORS as error:
+            # Redis is down: logged once, and chat.js tries again with back-off.
+            services.live_outage.failed(error, "a socket")
+            self.room = None  # nothing to leave on disconnect
+            await database_sync_to_async(_connect_not_counted)(self.user.pk)
+            await self.close(code=CLOSE_TRY_AGAIN)
+            return
+        services.live_outage.answered()
         params = parse_qs(self.scope.get("query_string", b"").decode())
         await self.send_json(
             await database_sync_to_async(self._welcome)(
@@ -131,10 +215,14 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if self.room is None:
             return
-        await self.channel_layer.group_discard(self.room.group_name, self.channel_name)
-        await self.channel_layer.group_discard(
-            services.user_group_name(self.user.pk), self.channel_name
-        )
+        try:
+            await self.channel_layer.group_discard(self.room.group_name, self.channel_name)
+            await self.channel_layer.group_discard(
+                services.user_group_name(self.user.pk), self.channel_name
+            )
+        except services.LAYER_ERRORS as error:  # the groups expire on their own
+            services.live_outage.failed(error, "a socket")
+            return
         announce, people = await database_sync_to_async(presence.leave)(
             room_id=self.room.pk, channel=self.channel_name
         )
@@ -198,20 +286,46 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     # --- frames from the client ------------------------------------------------------------
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """Every frame, readable or not, costs a token first; then it must be a JSON object
+        whose text PostgreSQL can store. Anything else is answered with an error frame."""
+        if not await self._take_frame_token():
+            return
         if text_data is None:
             await self._error("bad_request", _("The chat could not read that."), {})
             return
         if len(text_data) > settings.CHAT_MAX_MESSAGE_LENGTH * 4:
             await self._error("too_long", _("That message is far too long."), {})
             return
-        try:
-            content = json.loads(text_data)
-        except ValueError:
-            content = None
-        if not isinstance(content, dict):
+        content = _parse(text_data)
+        if content is None:
             await self._error("bad_request", _("The chat could not read that."), {})
             return
+        if _holds_unstorable_text(content):
+            await self._error(
+                "bad_text",
+                _("The message holds a character that cannot be stored. Please remove it."),
+                content,
+            )
+            return
         await self.receive_json(content)
+
+    async def _take_frame_token(self) -> bool:
+        """The per-socket frame limit. Refused frames are answered (while it is one burst);
+        CHAT_FLOOD_STRIKES refusals in a row close the socket with CLOSE_FLOODING."""
+        if self.frames.take():
+            self.strikes = 0
+            return True
+        self.strikes += 1
+        if self.strikes >= settings.CHAT_FLOOD_STRIKES:
+            logger.info("Chat socket of user %s closed for flooding.", self.user.pk)
+            await self.close(code=CLOSE_FLOODING)
+        elif self.strikes == 1:
+            await self._error(
+                "rate_limited",
+                _("You are sending very quickly. Please wait a few seconds and try again."),
+                {},
+            )
+        return False
 
     async def receive_json(self, content, **kwargs):
         action = str(content.get("type"))
@@ -256,8 +370,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 "type": "error",
                 "code": code,
                 "message": message,
-                "action": content.get("type"),
-                "client_msg_id": content.get("client_msg_id"),
+                "action": _echo(content.get("type")),
+                "client_msg_id": _echo(content.get("client_msg_id")),
             }
         )
 

@@ -7,6 +7,7 @@ client can ask for exactly what it missed. The broadcast runs in ``transaction.o
 write still succeeds and clients catch up from the database when they reconnect.
 """
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from groups.models import SupportGroup
 from groups.policy import Verdict
@@ -25,6 +27,7 @@ from moderation import actions as moderation_actions
 from moderation import services as moderation
 from moderation.models import AuditLogEntry, Reason, Sanction
 from moderation.services import ModerationError, ScreenResult
+from supportgroups.degrade import Outage
 
 from . import permissions
 from .models import ChatMessage, ChatRoom
@@ -49,6 +52,8 @@ class PostResult:
     message: ChatMessage
     created: bool
     screen: ScreenResult
+    # How the room hears of it (None: nobody else is told, a held message or a resend).
+    broadcast: "Broadcast | None" = None
 
 
 def user_group_name(user_id: int) -> str:
@@ -62,11 +67,34 @@ def room_for_group(*, group: SupportGroup) -> ChatRoom:
     return room
 
 
-def _send_on_commit(group_name: str, event: dict) -> None:
+# Redis for the channel layer: while it is down, writes are still saved and clients catch up
+# from PostgreSQL when they reconnect; the outage is logged once, not a traceback per write.
+live_outage = Outage("The chat's channel layer", "is not delivered live; it is saved and")
+LAYER_ERRORS = (RedisError, OSError, asyncio.TimeoutError)
+
+
+@dataclass
+class Broadcast:
+    """Whether the room heard of a write live: None until the transaction commits."""
+
+    sent: bool | None = None
+
+
+def _send_on_commit(group_name: str, event: dict) -> Broadcast:
+    broadcast = Broadcast()
+
     def send() -> None:
-        async_to_sync(get_channel_layer().group_send)(group_name, event)
+        try:
+            async_to_sync(get_channel_layer().group_send)(group_name, event)
+        except LAYER_ERRORS as error:
+            live_outage.failed(error, event["type"])
+            broadcast.sent = False
+        else:
+            live_outage.answered()
+            broadcast.sent = True
 
     transaction.on_commit(send, robust=True)
+    return broadcast
 
 
 def _locked_room(room_id: int) -> ChatRoom:
@@ -82,10 +110,25 @@ def _bump_revision(room: ChatRoom, *, new_message: bool = False) -> None:
     room.save(update_fields=fields)
 
 
+def unstorable(text: str) -> bool:
+    """Whether PostgreSQL cannot hold ``text``: a NUL, or a lone surrogate (not UTF-8 at all)."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _clean_body(body: str) -> str:
     body = body.strip() if isinstance(body, str) else ""
     if not body:
         raise ChatRefused("empty", _("Write a message first."))
+    if unstorable(body):
+        raise ChatRefused(
+            "bad_text", _("The message holds a character that cannot be stored. Please remove it.")
+        )
     limit = settings.CHAT_MAX_MESSAGE_LENGTH
     if len(body) > limit:
         raise ChatRefused(
@@ -109,7 +152,9 @@ def _check_can_manage(user, room: ChatRoom) -> None:
         raise ChatRefused("forbidden", _("Only the group's facilitators can do that."))
 
 
-def _screened_broadcast(message: ChatMessage, screen: ScreenResult, *, was_shown: bool) -> None:
+def _screened_broadcast(
+    message: ChatMessage, screen: ScreenResult, *, was_shown: bool
+) -> Broadcast | None:
     """Tell the room about a new or edited message, unless moderation holds it back.
 
     A held message stays held when its author edits it: only a facilitator releases it.
@@ -121,10 +166,10 @@ def _screened_broadcast(message: ChatMessage, screen: ScreenResult, *, was_shown
             _send_on_commit(
                 message.room.group_name, {"type": "chat.removed", "id": message.sequence}
             )
-    else:
-        _send_on_commit(
-            message.room.group_name, {"type": "chat.message", "message": serialize_message(message)}
-        )
+        return None
+    return _send_on_commit(
+        message.room.group_name, {"type": "chat.message", "message": serialize_message(message)}
+    )
 
 
 def post_message(*, room: ChatRoom, author, body: str, client_msg_id: uuid.UUID) -> PostResult:
@@ -150,9 +195,9 @@ def post_message(*, room: ChatRoom, author, body: str, client_msg_id: uuid.UUID)
             client_msg_id=client_msg_id,
         )
         screen = moderation.screen(message)
-        _screened_broadcast(message, screen, was_shown=False)
+        broadcast = _screened_broadcast(message, screen, was_shown=False)
         record_activity(user=author, group=room.group)
-    return PostResult(message, created=True, screen=screen)
+    return PostResult(message, created=True, screen=screen, broadcast=broadcast)
 
 
 def edit_message(*, room: ChatRoom, editor, sequence: int, body: str) -> PostResult:
@@ -171,8 +216,8 @@ def edit_message(*, room: ChatRoom, editor, sequence: int, body: str) -> PostRes
         message.save(update_fields=["body", "edited_at", "revision"])
         was_shown = message.is_visible
         screen = moderation.screen(message)
-        _screened_broadcast(message, screen, was_shown=was_shown)
-    return PostResult(message, created=False, screen=screen)
+        broadcast = _screened_broadcast(message, screen, was_shown=was_shown)
+    return PostResult(message, created=False, screen=screen, broadcast=broadcast)
 
 
 def _get_message(room: ChatRoom, sequence: int) -> ChatMessage:
