@@ -46,7 +46,7 @@ class Outage:
             logger.warning("%s answers again.", self.service)
 
 
-cache_outage = Outage("The cache", "lets requests through")
+cache_outage = Outage("The cache", "lets requests through")  # what: the function that failed
 
 
 def when_cache_is_down(fallback: R) -> Callable[[Callable[P, R]], Callable[P, R]]:

@@ -9,6 +9,7 @@ A "chat.recheck" event (supportgroups.access, groups' removal hook) asks at once
 turns the page read-only with the reason, and its end makes it writable again.
 """
 
+import contextlib
 import json
 import logging
 import math
@@ -143,14 +144,25 @@ def _connects_allowed(user_id: int) -> bool:
 def _connect_not_counted(user_id: int) -> None:
     """A socket turned away because the channel layer is down cost no catch-up; chat.js retries
     every few seconds through an outage, which must not use up the person's allowance."""
-    try:
+    with contextlib.suppress(ValueError):  # the minute ran out meanwhile
         cache.decr(_connects_key(user_id))
-    except ValueError:  # the minute ran out meanwhile
-        pass
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
     room: ChatRoom | None = None
+
+    async def __call__(self, scope, receive, send):
+        """Without the channel layer (Redis down) a socket can neither join its room nor hear
+        it: close with "try again later" (chat.js retries within seconds) and log the outage
+        once, rather than a crash and a traceback per socket."""
+        try:
+            await super().__call__(scope, receive, send)
+        except services.LAYER_ERRORS as error:
+            services.live_outage.failed(error, "new sockets are turned away;")
+            user = scope["user"]
+            if user.is_authenticated:  # an attempt that cost no catch-up
+                await database_sync_to_async(_connect_not_counted)(user.pk)
+            await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN})
 
     async def dispatch(self, message):
         """Handle one event without channels' per-event hop to the database thread.
@@ -190,18 +202,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
         # Join the live groups first, then read the catch-up: a message saved in between
         # arrives twice at worst, and the client drops the duplicate by id.
-        try:
-            await self.channel_layer.group_add(self.room.group_name, self.channel_name)
-            await self.channel_layer.group_add(
-                services.user_group_name(self.user.pk), self.channel_name
-            )
-        except services.LAYER_ERRORS as error:
-            # Redis is down: logged once, and chat.js tries again with back-off.
-            services.live_outage.failed(error, "a socket")
-            self.room = None  # nothing to leave on disconnect
-            await database_sync_to_async(_connect_not_counted)(self.user.pk)
-            await self.close(code=CLOSE_TRY_AGAIN)
-            return
+        await self.channel_layer.group_add(self.room.group_name, self.channel_name)
+        await self.channel_layer.group_add(
+            services.user_group_name(self.user.pk), self.channel_name
+        )
         services.live_outage.answered()
         params = parse_qs(self.scope.get("query_string", b"").decode())
         await self.send_json(
@@ -221,7 +225,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 services.user_group_name(self.user.pk), self.channel_name
             )
         except services.LAYER_ERRORS as error:  # the groups expire on their own
-            services.live_outage.failed(error, "a socket")
+            services.live_outage.failed(error, "new sockets are turned away;")
             return
         announce, people = await database_sync_to_async(presence.leave)(
             room_id=self.room.pk, channel=self.channel_name

@@ -69,7 +69,7 @@ def room_for_group(*, group: SupportGroup) -> ChatRoom:
 
 # Redis for the channel layer: while it is down, writes are still saved and clients catch up
 # from PostgreSQL when they reconnect; the outage is logged once, not a traceback per write.
-live_outage = Outage("The chat's channel layer", "is not delivered live; it is saved and")
+live_outage = Outage("The chat's channel layer", "clients catch up from the database later")
 LAYER_ERRORS = (RedisError, OSError, asyncio.TimeoutError)
 
 
@@ -87,7 +87,7 @@ def _send_on_commit(group_name: str, event: dict) -> Broadcast:
         try:
             async_to_sync(get_channel_layer().group_send)(group_name, event)
         except LAYER_ERRORS as error:
-            live_outage.failed(error, event["type"])
+            live_outage.failed(error, f"{event['type']} is saved but not sent live;")
             broadcast.sent = False
         else:
             live_outage.answered()
