@@ -232,7 +232,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         )
         if announce:
             await self.channel_layer.group_send(
-                self.room.group_name, {"type": "chat.presence", "people": people}
+                self.room.group_name,
+                services.room_event({"type": "presence", "people": people}),
             )
 
     def _load_room(self, slug: str) -> ChatRoom | None:
@@ -391,7 +392,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "pong", "people": people})
         if announce:
             await self.channel_layer.group_send(
-                self.room.group_name, {"type": "chat.presence", "people": people}
+                self.room.group_name,
+                services.room_event({"type": "presence", "people": people}),
             )
 
     async def _typing(self) -> None:
@@ -586,21 +588,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         read = permissions.read_verdict(user, group)
         return read, permissions.person_verdict(user, group) if read else read
 
-    async def chat_message(self, event):
+    async def chat_frame(self, event):
+        """A frame for the whole room, encoded once by whoever sent it (services.room_event)."""
         if await self._still_allowed():
-            await self.send_json({"type": "message", "message": event["message"]})
-
-    async def chat_removed(self, event):
-        if await self._still_allowed():
-            await self.send_json({"type": "removed", "id": event["id"]})
-
-    async def chat_room(self, event):
-        if await self._still_allowed():
-            await self.send_json({"type": "room", "room": event["room"]})
-
-    async def chat_presence(self, event):
-        if await self._still_allowed():
-            await self.send_json({"type": "presence", "people": event["people"]})
+            await self.send(text_data=event["text"])
 
     async def chat_typing(self, event):
         if event["user_id"] != self.user.pk and await self._still_allowed():

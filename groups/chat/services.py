@@ -8,6 +8,7 @@ write still succeeds and clients catch up from the database when they reconnect.
 """
 
 import asyncio
+import json
 import uuid
 from dataclasses import dataclass
 
@@ -80,14 +81,21 @@ class Broadcast:
     sent: bool | None = None
 
 
-def _send_on_commit(group_name: str, event: dict) -> Broadcast:
+def room_event(frame: dict) -> dict:
+    """The channel-layer event that hands ``frame`` to every socket in a room, encoded to JSON
+    once here: each socket forwards the text as it is rather than encoding it again."""
+    return {"type": "chat.frame", "text": json.dumps(frame)}
+
+
+def _send_on_commit(group_name: str, frame: dict) -> Broadcast:
     broadcast = Broadcast()
+    event = room_event(frame)
 
     def send() -> None:
         try:
             async_to_sync(get_channel_layer().group_send)(group_name, event)
         except LAYER_ERRORS as error:
-            live_outage.failed(error, f"{event['type']} is saved but not sent live;")
+            live_outage.failed(error, f"a {frame['type']} is saved but not sent live;")
             broadcast.sent = False
         else:
             live_outage.answered()
@@ -163,12 +171,10 @@ def _screened_broadcast(
         message.is_held = True
         message.save(update_fields=["is_held"])
         if was_shown:  # an edit put it on hold: take the old text away from the others
-            _send_on_commit(
-                message.room.group_name, {"type": "chat.removed", "id": message.sequence}
-            )
+            _send_on_commit(message.room.group_name, {"type": "removed", "id": message.sequence})
         return None
     return _send_on_commit(
-        message.room.group_name, {"type": "chat.message", "message": serialize_message(message)}
+        message.room.group_name, {"type": "message", "message": serialize_message(message)}
     )
 
 
@@ -244,7 +250,7 @@ def hide_message(*, message: ChatMessage, reason: str) -> None:
         message.hidden_reason = reason[:200]
         message.revision = room.last_revision
         message.save(update_fields=["is_hidden", "hidden_reason", "revision"])
-        _send_on_commit(room.group_name, {"type": "chat.removed", "id": message.sequence})
+        _send_on_commit(room.group_name, {"type": "removed", "id": message.sequence})
 
 
 def restore_message(*, message: ChatMessage) -> None:
@@ -258,9 +264,7 @@ def restore_message(*, message: ChatMessage) -> None:
         message.hidden_reason = ""
         message.revision = room.last_revision
         message.save(update_fields=["is_hidden", "is_held", "hidden_reason", "revision"])
-        _send_on_commit(
-            room.group_name, {"type": "chat.message", "message": serialize_message(message)}
-        )
+        _send_on_commit(room.group_name, {"type": "message", "message": serialize_message(message)})
 
 
 def _moderation_refused(error: Exception) -> ChatRefused:
@@ -344,7 +348,7 @@ def set_live_session(*, room: ChatRoom, by, live: bool) -> ChatRoom:
 
 
 def _broadcast_room(room: ChatRoom) -> None:
-    _send_on_commit(room.group_name, {"type": "chat.room", "room": serialize_room(room)})
+    _send_on_commit(room.group_name, {"type": "room", "room": serialize_room(room)})
 
 
 def report_message(*, room: ChatRoom, by, sequence: int, reason: str, note: str = "") -> None:

@@ -124,5 +124,5 @@ async def publish(message: ChatMessage) -> None:
     """The live broadcast of one stored message, through the real channel layer."""
     frame = await database_sync_to_async(selectors.serialize_message)(message)
     await get_channel_layer().group_send(
-        message.room.group_name, {"type": "chat.message", "message": frame}
+        message.room.group_name, services.room_event({"type": "message", "message": frame})
     )
