@@ -120,7 +120,8 @@ async def replies_to(socket, raw) -> list[dict]:
         frame = json.loads(output["text"])
         if frame["type"] == "pong":
             return found
-        found.append(frame)
+        if frame["type"] != "presence":  # announced on its own timing
+            found.append(frame)
 
 
 @hypothesis_settings(
@@ -184,7 +185,7 @@ def test_frames_seen_in_use_are_answered_and_the_socket_lives(room_people, caplo
         return replies
 
     replies = run(scenario)
-    assert {frame["type"] for frame in replies} - {"presence"} <= {"error", "history", "after"}
+    assert {frame["type"] for frame in replies} <= {"error", "history", "after"}
     assert not errors_logged(caplog)
 
 
