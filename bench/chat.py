@@ -180,10 +180,13 @@ async def open_client(url: str, cookie: str):
     return client
 
 
-async def flood(url: str, cookie: str, stop: asyncio.Event) -> tuple[int, int]:
-    """Junk frames as fast as the socket takes them until ``stop``; returns (frames sent, times
-    the server closed the socket)."""
+async def flood(url: str, cookie: str, seconds: float) -> None:
+    """Junk frames as fast as the socket takes them for ``seconds``; prints (frames sent, times
+    the server closed the socket). Run in a process of its own (--flood-only), so that its
+    loop does not slow the measuring clients' loop in this one."""
     sent = closed = 0
+    stop = asyncio.Event()
+    asyncio.get_running_loop().call_later(seconds, stop.set)
     while not stop.is_set():
         try:
             client = await open_client(url, cookie)
@@ -202,7 +205,7 @@ async def flood(url: str, cookie: str, stop: asyncio.Event) -> tuple[int, int]:
         finally:
             reader.cancel()
             await client.close()
-    return sent, closed
+    print(sent, closed)
 
 
 async def bench(args, layer: str, workdir: str, *, flooding: bool = False) -> tuple[bool, float]:
@@ -226,8 +229,13 @@ async def bench(args, layer: str, workdir: str, *, flooding: bool = False) -> tu
         tasks = [asyncio.create_task(r.run()) for r in receivers]
         sender = await open_client(url, cookies[-1])
         sender_drain = asyncio.create_task(drain(sender))
-        stop_flood = asyncio.Event()
-        flooder = asyncio.create_task(flood(url, cookies[-2], stop_flood)) if flooding else None
+        flooder = None
+        if flooding:
+            flood_seconds = str(args.seconds + 2)
+            flooder = await asyncio.create_subprocess_exec(
+                *[sys.executable, __file__, "--flood-only", url, cookies[-2], flood_seconds],
+                stdout=asyncio.subprocess.PIPE,
+            )
 
         total = int(args.rate * args.seconds)
         loaded_rtt_task = asyncio.create_task(redis_round_trips(int(args.seconds * 20), 0.05))
@@ -246,8 +254,10 @@ async def bench(args, layer: str, workdir: str, *, flooding: bool = False) -> tu
                 break
             await asyncio.sleep(0.1)
         loaded_rtt = await loaded_rtt_task
-        stop_flood.set()
-        flood_result = await flooder if flooder else None
+        flood_result = None
+        if flooder:
+            output, _ = await flooder.communicate()
+            flood_result = output.decode().split()
 
         server_cpu = cpu_seconds(server.pid) - cpu_at_start
         latencies = [x for r in receivers for x in r.latencies]
@@ -293,7 +303,10 @@ async def bench(args, layer: str, workdir: str, *, flooding: bool = False) -> tu
         return expected == delivered, percentile(latencies, 0.99)
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # still busy with a flood
+            server.kill()
         await asyncio.to_thread(clean_up)
 
 
@@ -322,7 +335,12 @@ def main() -> None:
     parser.add_argument("--drain", type=float, default=30.0, help="seconds to wait after sending")
     parser.add_argument("--layers", nargs="+", choices=["core", "pubsub"], default=["core"])
     parser.add_argument("--flood", action="store_true", help="run again with one flooder")
+    parser.add_argument("--flood-only", nargs=3, help=argparse.SUPPRESS)  # url cookie seconds
     args = parser.parse_args()
+    if args.flood_only:
+        url, cookie, seconds = args.flood_only
+        asyncio.run(flood(url, cookie, float(seconds)))
+        return
     if not (settings.USING_POSTGRES and settings.REDIS_URL):
         raise SystemExit("bench/chat.py needs DATABASE_URL (PostgreSQL) and REDIS_URL")
     call_command("migrate", verbosity=0)

@@ -34,7 +34,7 @@ from moderation.selectors import crisis_lines_for
 from supportgroups.degrade import when_cache_is_down
 
 from . import permissions, presence, selectors, services
-from .limits import chat_bucket, frame_bucket
+from .limits import TokenBucket, chat_bucket, frame_bucket
 from .models import ChatRoom
 
 logger = logging.getLogger(__name__)
@@ -59,8 +59,8 @@ LIMITED_ACTIONS = {
 WRITE_ACTIONS = {"send", "edit", "report", "remove", "mute", "room", "live"}
 
 
-# A client still sending after CHAT_FLOOD_STRIKES frames in a row were refused for want of a
-# token: closed, so that one script cannot keep the server busy with refusals.
+# A client whose frames keep being refused for want of a token (CHAT_FLOOD_STRIKES refusals, then
+# more than one a second): closed, so that one script cannot keep the server busy with refusals.
 CLOSE_FLOODING = 4430
 # An id beyond PostgreSQL's integer range names nothing; read as absent rather than sent to
 # the database, which would refuse it with an error.
@@ -196,7 +196,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.write: Verdict | None = None  # set by _welcome, then by every re-check
         self.bucket = chat_bucket()  # actions that read or write the database
         self.frames = frame_bucket()  # every frame
-        self.strikes = 0
+        self.refusals = TokenBucket(capacity=settings.CHAT_FLOOD_STRIKES, rate=1.0)
+        self.told = False  # of the current run of refused frames
         self.last_typing = 0.0
         self.checked_at = time.monotonic()  # just checked by _load_room
         await self.accept()
@@ -315,16 +316,17 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self.receive_json(content)
 
     async def _take_frame_token(self) -> bool:
-        """The per-socket frame limit. Refused frames are answered (while it is one burst);
-        CHAT_FLOOD_STRIKES refusals in a row close the socket with CLOSE_FLOODING."""
+        """The per-socket frame limit. The first refused frame of a run is answered; refusals
+        beyond their own allowance (a burst, then one a second) close the socket. Counting them
+        in a row instead let a flooder whose slow frames let tokens refill in between go on."""
         if self.frames.take():
-            self.strikes = 0
+            self.told = False
             return True
-        self.strikes += 1
-        if self.strikes >= settings.CHAT_FLOOD_STRIKES:
+        if not self.refusals.take():
             logger.info("Chat socket of user %s closed for flooding.", self.user.pk)
             await self.close(code=CLOSE_FLOODING)
-        elif self.strikes == 1:
+        elif not self.told:
+            self.told = True
             await self._error(
                 "rate_limited",
                 _("You are sending very quickly. Please wait a few seconds and try again."),
