@@ -195,11 +195,13 @@ async def flood(url: str, cookie: str, seconds: float) -> None:
             continue
         reader = asyncio.create_task(drain(client))
         try:
-            while not stop.is_set():
+            # send() goes on without an error after the server's close frame: the reader ends.
+            while not stop.is_set() and not reader.done():
                 await client.send('{"type": "heartbeat"}' if sent % 2 else "junk")
                 sent += 1
                 if sent % 50 == 0:
-                    await asyncio.sleep(0)  # let the loop breathe, as a network would
+                    await asyncio.sleep(0)  # let the reader see a close frame
+            closed += reader.done()
         except websockets.ConnectionClosed:
             closed += 1
         finally:
