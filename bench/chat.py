@@ -1,17 +1,21 @@
 """Chat fan-out: one daphne process with channels-redis, 200 sockets in one room, one sender.
 
-Prints fan-out latency (send -> each receiver) p50/p99, messages lost (must be 0), deliveries
-per second, and beside them the raw Redis PUBLISH -> subscriber round trip measured in the same
-run, idle and under the chat load. Loopback only; bounded in time. Needs DATABASE_URL
+Prints fan-out latency (send -> each receiver) p50/p95/p99/max, messages lost (must be 0),
+deliveries per second, and beside them the raw Redis PUBLISH -> subscriber round trip measured in
+the same run, idle and under the chat load. Loopback only; bounded in time. Needs DATABASE_URL
 (PostgreSQL) and REDIS_URL; it migrates that database, adds a "bench-chat" group with 201 people,
 and deletes them again at the end.
 
 By default it runs with the project's channel layer (channels_redis.core: one Redis round trip
 per delivered event); ``--layers core pubsub`` adds a run on channels_redis.pubsub (one PUBLISH
 per group event, fanned out inside the process) to compare the two on the same machine.
+``--flood`` runs each layer twice, the second time with one more person flooding the room's
+socket with junk frames as fast as it can (reconnecting when closed, as a script would), and
+prints the normal clients' p99 with the flooder as a multiple of the p99 without.
 
     DATABASE_URL=postgres://... REDIS_URL=redis://127.0.0.1:6379/4 SECRET_KEY=x \\
-        python bench/chat.py [--clients 200] [--rate 2] [--seconds 15] [--layers core pubsub]
+        python bench/chat.py [--clients 200] [--rate 10] [--seconds 15] [--layers core pubsub] \
+            [--flood]
 """
 
 import argparse
@@ -94,8 +98,10 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChann
 
 def start_daphne(port: int, layer: str, workdir: str) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    # The single sender must not trip the per-connection limit meant for people.
+    # The single sender (one "person" at 10 messages a second) must not trip the per-connection
+    # limits meant for people; a flooder, thousands of frames a second, still does.
     env.update(CHAT_RATE_LIMIT_BURST="100000", CHAT_RATE_LIMIT_PER_SECOND="100000")
+    env.update(CHAT_FRAME_BURST="40", CHAT_FRAMES_PER_SECOND="20")
     if layer == "pubsub":
         Path(workdir, "bench_chat_pubsub_settings.py").write_text(PUBSUB_SETTINGS)
         env.update(
@@ -174,10 +180,40 @@ async def open_client(url: str, cookie: str):
     return client
 
 
-async def bench(args, layer: str, workdir: str) -> bool:
-    """One run; returns whether every message reached every client."""
+async def flood(url: str, cookie: str, seconds: float) -> None:
+    """Junk frames as fast as the socket takes them for ``seconds``; prints (frames sent, times
+    the server closed the socket). Run in a process of its own (--flood-only), so that its
+    loop does not slow the measuring clients' loop in this one."""
+    sent = closed = 0
+    stop = asyncio.Event()
+    asyncio.get_running_loop().call_later(seconds, stop.set)
+    while not stop.is_set():
+        try:
+            client = await open_client(url, cookie)
+        except websockets.WebSocketException:  # refused for opening the room too often
+            await asyncio.sleep(0.5)
+            continue
+        reader = asyncio.create_task(drain(client))
+        try:
+            # send() goes on without an error after the server's close frame: the reader ends.
+            while not stop.is_set() and not reader.done():
+                await client.send('{"type": "heartbeat"}' if sent % 2 else "junk")
+                sent += 1
+                if sent % 50 == 0:
+                    await asyncio.sleep(0)  # let the reader see a close frame
+            closed += reader.done()
+        except websockets.ConnectionClosed:
+            closed += 1
+        finally:
+            reader.cancel()
+            await client.close()
+    print(sent, closed)
+
+
+async def bench(args, layer: str, workdir: str, *, flooding: bool = False) -> tuple[bool, float]:
+    """One run; returns (whether every message reached every client, their p99 in seconds)."""
     port = find_free_port()
-    group, cookies = await asyncio.to_thread(make_people, args.clients + 1)
+    group, cookies = await asyncio.to_thread(make_people, args.clients + 2)
     server = start_daphne(port, layer, workdir)
     try:
         await wait_for_port(port)
@@ -195,6 +231,13 @@ async def bench(args, layer: str, workdir: str) -> bool:
         tasks = [asyncio.create_task(r.run()) for r in receivers]
         sender = await open_client(url, cookies[-1])
         sender_drain = asyncio.create_task(drain(sender))
+        flooder = None
+        if flooding:
+            flood_seconds = str(args.seconds + 2)
+            flooder = await asyncio.create_subprocess_exec(
+                *[sys.executable, __file__, "--flood-only", url, cookies[-2], flood_seconds],
+                stdout=asyncio.subprocess.PIPE,
+            )
 
         total = int(args.rate * args.seconds)
         loaded_rtt_task = asyncio.create_task(redis_round_trips(int(args.seconds * 20), 0.05))
@@ -213,6 +256,10 @@ async def bench(args, layer: str, workdir: str) -> bool:
                 break
             await asyncio.sleep(0.1)
         loaded_rtt = await loaded_rtt_task
+        flood_result = None
+        if flooder:
+            output, _ = await flooder.communicate()
+            flood_result = output.decode().split()
 
         server_cpu = cpu_seconds(server.pid) - cpu_at_start
         latencies = [x for r in receivers for x in r.latencies]
@@ -226,11 +273,17 @@ async def bench(args, layer: str, workdir: str) -> bool:
         ms = 1000
         print(
             f"chat fan-out, channels_redis.{layer}: {len(receivers)} clients, 1 sender, "
-            f"{total} messages at {args.rate}/s"
+            f"{total} messages at {args.rate}/s" + (", 1 flooder" if flooding else "")
         )
+        if flood_result:
+            print(
+                f"  flooder: {flood_result[0]} junk frames sent, "
+                f"closed by the server {flood_result[1]} times"
+            )
         print(f"  connect {len(clients)} sockets: {connect_seconds:.1f} s")
         print(
             f"  fan-out latency p50 {percentile(latencies, 0.5) * ms:.1f} ms, "
+            f"p95 {percentile(latencies, 0.95) * ms:.1f} ms, "
             f"p99 {percentile(latencies, 0.99) * ms:.1f} ms, max {max(latencies) * ms:.1f} ms"
         )
         print(f"  messages lost: {expected - delivered} of {expected} deliveries")
@@ -249,10 +302,13 @@ async def bench(args, layer: str, workdir: str) -> bool:
                 f"p50 {statistics.median(rtt) * ms:.2f} ms, "
                 f"p99 {percentile(rtt, 0.99) * ms:.2f} ms ({len(rtt)} samples)"
             )
-        return expected == delivered
+        return expected == delivered, percentile(latencies, 0.99)
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # still busy with a flood
+            server.kill()
         await asyncio.to_thread(clean_up)
 
 
@@ -276,11 +332,17 @@ def find_free_port() -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=200)
-    parser.add_argument("--rate", type=float, default=2.0, help="messages per second")
+    parser.add_argument("--rate", type=float, default=10.0, help="messages per second")
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--drain", type=float, default=30.0, help="seconds to wait after sending")
     parser.add_argument("--layers", nargs="+", choices=["core", "pubsub"], default=["core"])
+    parser.add_argument("--flood", action="store_true", help="run again with one flooder")
+    parser.add_argument("--flood-only", nargs=3, help=argparse.SUPPRESS)  # url cookie seconds
     args = parser.parse_args()
+    if args.flood_only:
+        url, cookie, seconds = args.flood_only
+        asyncio.run(flood(url, cookie, float(seconds)))
+        return
     if not (settings.USING_POSTGRES and settings.REDIS_URL):
         raise SystemExit("bench/chat.py needs DATABASE_URL (PostgreSQL) and REDIS_URL")
     call_command("migrate", verbosity=0)
@@ -288,7 +350,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as workdir:
         for layer in args.layers:
             run = bench(args, layer, workdir)
-            complete &= asyncio.run(asyncio.wait_for(run, HARD_LIMIT_SECONDS))
+            lost_none, p99 = asyncio.run(asyncio.wait_for(run, HARD_LIMIT_SECONDS))
+            complete &= lost_none
+            if args.flood:
+                run = bench(args, layer, workdir, flooding=True)
+                lost_none, flooded_p99 = asyncio.run(asyncio.wait_for(run, HARD_LIMIT_SECONDS))
+                complete &= lost_none
+                print(f"  normal clients' p99 with a flooder: {flooded_p99 / p99:.2f}x without")
     if not complete:
         raise SystemExit("messages were lost")
 

@@ -19,20 +19,34 @@ logger = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 
-_lock = threading.Lock()
-_down = False
+
+class Outage:
+    """Logs once when a service stops answering and once when it answers again, however many
+    requests (or sockets) notice in between."""
+
+    def __init__(self, service: str, consequence: str):
+        self.service = service
+        self.consequence = consequence
+        self.down = False
+        self._lock = threading.Lock()
+
+    def _flip(self, down: bool) -> bool:
+        with self._lock:
+            changed, self.down = self.down != down, down
+        return changed
+
+    def failed(self, error: Exception, what: str) -> None:
+        if self._flip(True):
+            logger.warning(
+                "%s is unreachable (%s); %s %s.", self.service, error, what, self.consequence
+            )
+
+    def answered(self) -> None:
+        if self.down and self._flip(False):
+            logger.warning("%s answers again.", self.service)
 
 
-def _note(down: bool, what: str, error: Exception | None = None) -> None:
-    global _down
-    with _lock:
-        if _down == down:
-            return
-        _down = down
-    if down:
-        logger.warning("The cache is unreachable (%s); %s lets requests through.", error, what)
-    else:
-        logger.warning("The cache answers again; rate limits apply.")
+cache_outage = Outage("The cache", "lets requests through")  # what: the function that failed
 
 
 def when_cache_is_down(fallback: R) -> Callable[[Callable[P, R]], Callable[P, R]]:
@@ -42,10 +56,9 @@ def when_cache_is_down(fallback: R) -> Callable[[Callable[P, R]], Callable[P, R]
             try:
                 result = func(*args, **kwargs)
             except RedisError as error:
-                _note(True, func.__qualname__, error)
+                cache_outage.failed(error, func.__qualname__)
                 return fallback
-            if _down:
-                _note(False, func.__qualname__)
+            cache_outage.answered()
             return result
 
         return wrapper

@@ -393,6 +393,12 @@ CHAT_CATCH_UP_LIMIT = 500  # a client further behind than this starts again from
 # Per-connection token bucket: a burst of CHAT_RATE_LIMIT_BURST, then this many per second.
 CHAT_RATE_LIMIT_BURST = env.int("CHAT_RATE_LIMIT_BURST", default=5)
 CHAT_RATE_LIMIT_PER_SECOND = env.float("CHAT_RATE_LIMIT_PER_SECOND", default=1.0)
+# Every frame a socket sends (heartbeats, typing, junk too) takes one of these tokens; a socket
+# whose frames are refused CHAT_FLOOD_STRIKES times, then more than once a second, is closed
+# (4430). chat.js sends a heartbeat every 20 s and "typing" at most every 3 s, far below this.
+CHAT_FRAME_BURST = env.int("CHAT_FRAME_BURST", default=20)
+CHAT_FRAMES_PER_SECOND = env.float("CHAT_FRAMES_PER_SECOND", default=5.0)
+CHAT_FLOOD_STRIKES = env.int("CHAT_FLOOD_STRIKES", default=20)
 CHAT_HEARTBEAT_SECONDS = 20
 CHAT_PRESENCE_TTL_SECONDS = 3 * CHAT_HEARTBEAT_SECONDS
 CHAT_PRESENCE_ANNOUNCE_SECONDS = 2  # at most one "who is here" broadcast per room this often

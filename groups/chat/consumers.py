@@ -9,7 +9,10 @@ A "chat.recheck" event (supportgroups.access, groups' removal hook) asks at once
 turns the page read-only with the reason, and its end makes it writable again.
 """
 
+import contextlib
 import json
+import logging
+import math
 import time
 import uuid
 from importlib import import_module
@@ -28,12 +31,17 @@ from django.utils.translation import gettext as _
 from groups.models import SupportGroup
 from groups.policy import Verdict
 from moderation.selectors import crisis_lines_for
+from supportgroups.degrade import when_cache_is_down
 
 from . import permissions, presence, selectors, services
-from .limits import chat_bucket
+from .limits import TokenBucket, chat_bucket, frame_bucket
 from .models import ChatRoom
 
+logger = logging.getLogger(__name__)
+
 CLOSE_FORBIDDEN = 4403
+# The channel layer (Redis) cannot be reached: the standard "try again later".
+CLOSE_TRY_AGAIN = 1013
 # Too many sockets opened by one person in a minute; chat.js waits longer before trying again.
 CLOSE_TOO_MANY_CONNECTS = 4429
 # Actions that write or read the database on the client's say-so take a rate-limit token.
@@ -51,11 +59,62 @@ LIMITED_ACTIONS = {
 WRITE_ACTIONS = {"send", "edit", "report", "remove", "mute", "room", "live"}
 
 
+# A client whose frames keep being refused for want of a token (CHAT_FLOOD_STRIKES refusals, then
+# more than one a second): closed, so that one script cannot keep the server busy with refusals.
+CLOSE_FLOODING = 4430
+# An id beyond PostgreSQL's integer range names nothing; read as absent rather than sent to
+# the database, which would refuse it with an error.
+MAX_ID = 2**31 - 1
+
+
 def _as_int(value, default: int | None = None) -> int | None:
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
         return default
+    return number if -MAX_ID <= number <= MAX_ID else default
+
+
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):  # 1e999
+        raise ValueError(f"{text} is out of range")
+    return number
+
+
+def _parse(text: str) -> dict | None:
+    """The frame as a dict, or None for anything that is not a JSON object: Infinity and NaN
+    (Python accepts them, JSON does not) and nesting deep enough to exhaust the parser included.
+    """
+    try:
+        content = json.loads(text, parse_constant=_not_json, parse_float=_finite)
+    except (ValueError, RecursionError):
+        return None
+    return content if isinstance(content, dict) else None
+
+
+def _holds_unstorable_text(content: dict) -> bool:
+    """Whether any key or value, however deep, is text PostgreSQL cannot hold."""
+    pending: list = [content]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str) and services.unstorable(value):
+            return True
+    return False
+
+
+def _echo(value) -> str | None:
+    """A field of the client's frame said back in an error frame: only short text."""
+    return value[:100] if isinstance(value, str) else None
 
 
 def _write_frame(verdict: Verdict) -> dict:
@@ -68,16 +127,42 @@ def _write_frame(verdict: Verdict) -> dict:
     }
 
 
+def _connects_key(user_id: int) -> str:
+    return f"chat:connects:{user_id}"
+
+
+@when_cache_is_down(True)
 def _connects_allowed(user_id: int) -> bool:
     """At most CHAT_CONNECTS_PER_MINUTE sockets opened per person per minute, across servers:
     a reconnect loop (or a script) must not hammer the database with catch-ups."""
-    key = f"chat:connects:{user_id}"
+    key = _connects_key(user_id)
     cache.add(key, 0, timeout=60)
     return cache.incr(key) <= settings.CHAT_CONNECTS_PER_MINUTE
 
 
+@when_cache_is_down(None)
+def _connect_not_counted(user_id: int) -> None:
+    """A socket turned away because the channel layer is down cost no catch-up; chat.js retries
+    every few seconds through an outage, which must not use up the person's allowance."""
+    with contextlib.suppress(ValueError):  # the minute ran out meanwhile
+        cache.decr(_connects_key(user_id))
+
+
 class ChatConsumer(AsyncJsonWebsocketConsumer):
     room: ChatRoom | None = None
+
+    async def __call__(self, scope, receive, send):
+        """Without the channel layer (Redis down) a socket can neither join its room nor hear
+        it: close with "try again later" (chat.js retries within seconds) and log the outage
+        once, rather than a crash and a traceback per socket."""
+        try:
+            await super().__call__(scope, receive, send)
+        except services.LAYER_ERRORS as error:
+            services.live_outage.failed(error, "new sockets are turned away;")
+            user = scope["user"]
+            if user.is_authenticated:  # an attempt that cost no catch-up
+                await database_sync_to_async(_connect_not_counted)(user.pk)
+            await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN})
 
     async def dispatch(self, message):
         """Handle one event without channels' per-event hop to the database thread.
@@ -109,7 +194,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.write: Verdict | None = None  # set by _welcome, then by every re-check
-        self.bucket = chat_bucket()
+        self.bucket = chat_bucket()  # actions that read or write the database
+        self.frames = frame_bucket()  # every frame
+        self.refusals = TokenBucket(capacity=settings.CHAT_FLOOD_STRIKES, rate=1.0)
+        self.told = False  # of the current run of refused frames
         self.last_typing = 0.0
         self.checked_at = time.monotonic()  # just checked by _load_room
         await self.accept()
@@ -119,6 +207,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(
             services.user_group_name(self.user.pk), self.channel_name
         )
+        services.live_outage.answered()
         params = parse_qs(self.scope.get("query_string", b"").decode())
         await self.send_json(
             await database_sync_to_async(self._welcome)(
@@ -131,16 +220,21 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if self.room is None:
             return
-        await self.channel_layer.group_discard(self.room.group_name, self.channel_name)
-        await self.channel_layer.group_discard(
-            services.user_group_name(self.user.pk), self.channel_name
-        )
+        try:
+            await self.channel_layer.group_discard(self.room.group_name, self.channel_name)
+            await self.channel_layer.group_discard(
+                services.user_group_name(self.user.pk), self.channel_name
+            )
+        except services.LAYER_ERRORS as error:  # the groups expire on their own
+            services.live_outage.failed(error, "new sockets are turned away;")
+            return
         announce, people = await database_sync_to_async(presence.leave)(
             room_id=self.room.pk, channel=self.channel_name
         )
         if announce:
             await self.channel_layer.group_send(
-                self.room.group_name, {"type": "chat.presence", "people": people}
+                self.room.group_name,
+                services.room_event({"type": "presence", "people": people}),
             )
 
     def _load_room(self, slug: str) -> ChatRoom | None:
@@ -198,20 +292,47 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     # --- frames from the client ------------------------------------------------------------
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """Every frame, readable or not, costs a token first; then it must be a JSON object
+        whose text PostgreSQL can store. Anything else is answered with an error frame."""
+        if not await self._take_frame_token():
+            return
         if text_data is None:
             await self._error("bad_request", _("The chat could not read that."), {})
             return
         if len(text_data) > settings.CHAT_MAX_MESSAGE_LENGTH * 4:
             await self._error("too_long", _("That message is far too long."), {})
             return
-        try:
-            content = json.loads(text_data)
-        except ValueError:
-            content = None
-        if not isinstance(content, dict):
+        content = _parse(text_data)
+        if content is None:
             await self._error("bad_request", _("The chat could not read that."), {})
             return
+        if _holds_unstorable_text(content):
+            await self._error(
+                "bad_text",
+                _("The message holds a character that cannot be stored. Please remove it."),
+                content,
+            )
+            return
         await self.receive_json(content)
+
+    async def _take_frame_token(self) -> bool:
+        """The per-socket frame limit. The first refused frame of a run is answered; refusals
+        beyond their own allowance (a burst, then one a second) close the socket. Counting them
+        in a row instead let a flooder whose slow frames let tokens refill in between go on."""
+        if self.frames.take():
+            self.told = False
+            return True
+        if not self.refusals.take():
+            logger.info("Chat socket of user %s closed for flooding.", self.user.pk)
+            await self.close(code=CLOSE_FLOODING)
+        elif not self.told:
+            self.told = True
+            await self._error(
+                "rate_limited",
+                _("You are sending very quickly. Please wait a few seconds and try again."),
+                {},
+            )
+        return False
 
     async def receive_json(self, content, **kwargs):
         action = str(content.get("type"))
@@ -256,8 +377,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 "type": "error",
                 "code": code,
                 "message": message,
-                "action": content.get("type"),
-                "client_msg_id": content.get("client_msg_id"),
+                "action": _echo(content.get("type")),
+                "client_msg_id": _echo(content.get("client_msg_id")),
             }
         )
 
@@ -273,7 +394,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "pong", "people": people})
         if announce:
             await self.channel_layer.group_send(
-                self.room.group_name, {"type": "chat.presence", "people": people}
+                self.room.group_name,
+                services.room_event({"type": "presence", "people": people}),
             )
 
     async def _typing(self) -> None:
@@ -468,21 +590,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         read = permissions.read_verdict(user, group)
         return read, permissions.person_verdict(user, group) if read else read
 
-    async def chat_message(self, event):
+    async def chat_frame(self, event):
+        """A frame for the whole room, encoded once by whoever sent it (services.room_event)."""
         if await self._still_allowed():
-            await self.send_json({"type": "message", "message": event["message"]})
-
-    async def chat_removed(self, event):
-        if await self._still_allowed():
-            await self.send_json({"type": "removed", "id": event["id"]})
-
-    async def chat_room(self, event):
-        if await self._still_allowed():
-            await self.send_json({"type": "room", "room": event["room"]})
-
-    async def chat_presence(self, event):
-        if await self._still_allowed():
-            await self.send_json({"type": "presence", "people": event["people"]})
+            await self.send(text_data=event["text"])
 
     async def chat_typing(self, event):
         if event["user_id"] != self.user.pk and await self._still_allowed():

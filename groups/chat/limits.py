@@ -36,6 +36,11 @@ def chat_bucket(clock=time.monotonic) -> TokenBucket:
     )
 
 
+def frame_bucket() -> TokenBucket:
+    """Every frame a socket sends, heartbeats, typing and junk included."""
+    return TokenBucket(capacity=settings.CHAT_FRAME_BURST, rate=settings.CHAT_FRAMES_PER_SECOND)
+
+
 @when_cache_is_down(True)
 def allow(key: str) -> bool:
     """The chat limit for plain form posts, which have no connection to hold a bucket.

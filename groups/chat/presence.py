@@ -15,6 +15,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from supportgroups.degrade import when_cache_is_down
+
 
 def _key(room_id: int) -> str:
     return f"chat:presence:{room_id}"
@@ -34,6 +36,8 @@ def _may_announce(room_id: int) -> bool:
     return cache.add(f"chat:presence-announced:{room_id}", 1, seconds)
 
 
+# Without the cache nobody is listed and nothing is announced; chat itself goes on.
+@when_cache_is_down((False, []))
 def touch(*, room_id: int, channel: str, user_id: int, name: str) -> tuple[bool, list[str]]:
     """Record a heartbeat. Returns (whether to announce a change to the room, the people here)."""
     entries = cache.get(_key(room_id)) or {}
@@ -45,6 +49,7 @@ def touch(*, room_id: int, channel: str, user_id: int, name: str) -> tuple[bool,
     return before != after and _may_announce(room_id), after
 
 
+@when_cache_is_down((False, []))
 def leave(*, room_id: int, channel: str) -> tuple[bool, list[str]]:
     """Forget a closed socket. Returns (whether to announce, who is still here)."""
     entries = cache.get(_key(room_id)) or {}

@@ -7,6 +7,8 @@ client can ask for exactly what it missed. The broadcast runs in ``transaction.o
 write still succeeds and clients catch up from the database when they reconnect.
 """
 
+import asyncio
+import json
 import uuid
 from dataclasses import dataclass
 
@@ -17,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from groups.models import SupportGroup
 from groups.policy import Verdict
@@ -25,6 +28,7 @@ from moderation import actions as moderation_actions
 from moderation import services as moderation
 from moderation.models import AuditLogEntry, Reason, Sanction
 from moderation.services import ModerationError, ScreenResult
+from supportgroups.degrade import Outage
 
 from . import permissions
 from .models import ChatMessage, ChatRoom
@@ -49,6 +53,8 @@ class PostResult:
     message: ChatMessage
     created: bool
     screen: ScreenResult
+    # How the room hears of it (None: nobody else is told, a held message or a resend).
+    broadcast: "Broadcast | None" = None
 
 
 def user_group_name(user_id: int) -> str:
@@ -62,11 +68,41 @@ def room_for_group(*, group: SupportGroup) -> ChatRoom:
     return room
 
 
-def _send_on_commit(group_name: str, event: dict) -> None:
+# Redis for the channel layer: while it is down, writes are still saved and clients catch up
+# from PostgreSQL when they reconnect; the outage is logged once, not a traceback per write.
+live_outage = Outage("The chat's channel layer", "clients catch up from the database later")
+LAYER_ERRORS = (RedisError, OSError, asyncio.TimeoutError)
+
+
+@dataclass
+class Broadcast:
+    """Whether the room heard of a write live: None until the transaction commits."""
+
+    sent: bool | None = None
+
+
+def room_event(frame: dict) -> dict:
+    """The channel-layer event that hands ``frame`` to every socket in a room, encoded to JSON
+    once here: each socket forwards the text as it is rather than encoding it again."""
+    return {"type": "chat.frame", "text": json.dumps(frame)}
+
+
+def _send_on_commit(group_name: str, frame: dict) -> Broadcast:
+    broadcast = Broadcast()
+    event = room_event(frame)
+
     def send() -> None:
-        async_to_sync(get_channel_layer().group_send)(group_name, event)
+        try:
+            async_to_sync(get_channel_layer().group_send)(group_name, event)
+        except LAYER_ERRORS as error:
+            live_outage.failed(error, f"a {frame['type']} is saved but not sent live;")
+            broadcast.sent = False
+        else:
+            live_outage.answered()
+            broadcast.sent = True
 
     transaction.on_commit(send, robust=True)
+    return broadcast
 
 
 def _locked_room(room_id: int) -> ChatRoom:
@@ -82,10 +118,25 @@ def _bump_revision(room: ChatRoom, *, new_message: bool = False) -> None:
     room.save(update_fields=fields)
 
 
+def unstorable(text: str) -> bool:
+    """Whether PostgreSQL cannot hold ``text``: a NUL, or a lone surrogate (not UTF-8 at all)."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _clean_body(body: str) -> str:
     body = body.strip() if isinstance(body, str) else ""
     if not body:
         raise ChatRefused("empty", _("Write a message first."))
+    if unstorable(body):
+        raise ChatRefused(
+            "bad_text", _("The message holds a character that cannot be stored. Please remove it.")
+        )
     limit = settings.CHAT_MAX_MESSAGE_LENGTH
     if len(body) > limit:
         raise ChatRefused(
@@ -109,7 +160,9 @@ def _check_can_manage(user, room: ChatRoom) -> None:
         raise ChatRefused("forbidden", _("Only the group's facilitators can do that."))
 
 
-def _screened_broadcast(message: ChatMessage, screen: ScreenResult, *, was_shown: bool) -> None:
+def _screened_broadcast(
+    message: ChatMessage, screen: ScreenResult, *, was_shown: bool
+) -> Broadcast | None:
     """Tell the room about a new or edited message, unless moderation holds it back.
 
     A held message stays held when its author edits it: only a facilitator releases it.
@@ -118,13 +171,11 @@ def _screened_broadcast(message: ChatMessage, screen: ScreenResult, *, was_shown
         message.is_held = True
         message.save(update_fields=["is_held"])
         if was_shown:  # an edit put it on hold: take the old text away from the others
-            _send_on_commit(
-                message.room.group_name, {"type": "chat.removed", "id": message.sequence}
-            )
-    else:
-        _send_on_commit(
-            message.room.group_name, {"type": "chat.message", "message": serialize_message(message)}
-        )
+            _send_on_commit(message.room.group_name, {"type": "removed", "id": message.sequence})
+        return None
+    return _send_on_commit(
+        message.room.group_name, {"type": "message", "message": serialize_message(message)}
+    )
 
 
 def post_message(*, room: ChatRoom, author, body: str, client_msg_id: uuid.UUID) -> PostResult:
@@ -150,9 +201,9 @@ def post_message(*, room: ChatRoom, author, body: str, client_msg_id: uuid.UUID)
             client_msg_id=client_msg_id,
         )
         screen = moderation.screen(message)
-        _screened_broadcast(message, screen, was_shown=False)
+        broadcast = _screened_broadcast(message, screen, was_shown=False)
         record_activity(user=author, group=room.group)
-    return PostResult(message, created=True, screen=screen)
+    return PostResult(message, created=True, screen=screen, broadcast=broadcast)
 
 
 def edit_message(*, room: ChatRoom, editor, sequence: int, body: str) -> PostResult:
@@ -171,8 +222,8 @@ def edit_message(*, room: ChatRoom, editor, sequence: int, body: str) -> PostRes
         message.save(update_fields=["body", "edited_at", "revision"])
         was_shown = message.is_visible
         screen = moderation.screen(message)
-        _screened_broadcast(message, screen, was_shown=was_shown)
-    return PostResult(message, created=False, screen=screen)
+        broadcast = _screened_broadcast(message, screen, was_shown=was_shown)
+    return PostResult(message, created=False, screen=screen, broadcast=broadcast)
 
 
 def _get_message(room: ChatRoom, sequence: int) -> ChatMessage:
@@ -199,7 +250,7 @@ def hide_message(*, message: ChatMessage, reason: str) -> None:
         message.hidden_reason = reason[:200]
         message.revision = room.last_revision
         message.save(update_fields=["is_hidden", "hidden_reason", "revision"])
-        _send_on_commit(room.group_name, {"type": "chat.removed", "id": message.sequence})
+        _send_on_commit(room.group_name, {"type": "removed", "id": message.sequence})
 
 
 def restore_message(*, message: ChatMessage) -> None:
@@ -213,9 +264,7 @@ def restore_message(*, message: ChatMessage) -> None:
         message.hidden_reason = ""
         message.revision = room.last_revision
         message.save(update_fields=["is_hidden", "is_held", "hidden_reason", "revision"])
-        _send_on_commit(
-            room.group_name, {"type": "chat.message", "message": serialize_message(message)}
-        )
+        _send_on_commit(room.group_name, {"type": "message", "message": serialize_message(message)})
 
 
 def _moderation_refused(error: Exception) -> ChatRefused:
@@ -299,7 +348,7 @@ def set_live_session(*, room: ChatRoom, by, live: bool) -> ChatRoom:
 
 
 def _broadcast_room(room: ChatRoom) -> None:
-    _send_on_commit(room.group_name, {"type": "chat.room", "room": serialize_room(room)})
+    _send_on_commit(room.group_name, {"type": "room", "room": serialize_room(room)})
 
 
 def report_message(*, room: ChatRoom, by, sequence: int, reason: str, note: str = "") -> None:

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -82,12 +83,15 @@ def room(request, slug):
             error = _("You are sending very quickly. Please wait a few seconds and try again.")
         else:
             try:
-                services.post_message(
+                result = services.post_message(
                     room=chat_room, author=request.user, body=body, client_msg_id=client_msg_id
                 )
             except services.ChatRefused as refused:
                 error = refused.message
             else:
+                if result.broadcast and result.broadcast.sent is False:
+                    # Saved, but nobody was told live: say so rather than pretend it went out.
+                    messages.warning(request, _("Chat is offline; your message is kept."))
                 return redirect(chat_room)
     revision = chat_room.last_revision  # read before the messages: see consumers._welcome
     # Not "messages": that name belongs to the messages framework base.html shows as banners.

@@ -34,7 +34,7 @@
   const state = {
     // Every message up to `contiguous` is here (or hidden from this person); `ahead` holds ids
     // that arrived early. With several daphne processes 6 can arrive before 5.
-    contiguous: Number(root.dataset.lastSeenId), ahead: new Set(), gapTimer: null,
+    contiguous: Number(root.dataset.lastSeenId), ahead: new Set(), gapTimer: null, gapAsked: false,
     rev: Number(root.dataset.rev),
     socket: null, online: false, closedForGood: false, retries: 0, retryTimer: null,
     lastPong: 0, lastTyping: 0, typingTimer: null, editing: null, lastEdit: null,
@@ -140,7 +140,9 @@
 
   // The gap after `contiguous` closes up to `upTo` (a server reply covers it), then through any
   // ids that arrived early. While a gap remains, ask for the messages after `contiguous` if it
-  // is not filled within GAP_WAIT_MS; asking again every GAP_WAIT_MS until it is.
+  // is not filled within GAP_WAIT_MS; asking again every GAP_WAIT_MS until it is, but never
+  // while an earlier request is still unanswered (a slow server would get the same question
+  // over and over).
   const GAP_WAIT_MS = 1500;
   function advance(upTo = state.contiguous) {
     state.contiguous = Math.max(state.contiguous, upTo);
@@ -157,8 +159,12 @@
   function fillGap() {
     state.gapTimer = null;
     if (!state.ahead.size) return;
-    sendFrame({ type: "fetch_after", after: state.contiguous });
+    askAfter();
     state.gapTimer = setTimeout(fillGap, GAP_WAIT_MS);
+  }
+
+  function askAfter() {
+    if (!state.gapAsked) state.gapAsked = sendFrame({ type: "fetch_after", after: state.contiguous });
   }
 
   // Insert or update one message; a copy we already have (same id, same revision) is dropped.
@@ -277,6 +283,7 @@
       return;
     }
     state.socket = socket;
+    state.gapAsked = false; // an answer on the old socket will never come
     socket.addEventListener("message", (e) => handle(JSON.parse(e.data)));
     socket.addEventListener("close", (e) => {
       if (state.socket !== socket) return;
@@ -285,18 +292,22 @@
         if (!state.closedForGood) closeForGood(S.closed);
         return;
       }
-      scheduleReconnect({ tooMany: e.code === 4429 });
+      scheduleReconnect({ tooMany: e.code === 4429 || e.code === 4430 });
     });
   }
 
-  // Exponential back-off with jitter: 1 s, 2 s, 4 s ... up to 30 s; at once when back online.
-  // Refused for opening the room too often (4429): wait a minute or more before trying again.
+  // Exponential back-off with jitter, capped low: 0.5 s, 1 s, 2 s, then 2.5 s apart at most, so
+  // the room is back within 3 s of the server (or Redis) returning; the jitter spreads a whole
+  // room's reconnects. At once when the browser is back online. Refused for opening the room too
+  // often (4429) or for flooding (4430): wait a minute or more before trying again.
+  const RETRY_CAP_MS = 2500;
   function scheduleReconnect({ tooMany = false } = {}) {
     clearTimeout(state.retryTimer);
     if (state.closedForGood) return;
     if (!navigator.onLine) { setOnline(false, S.waitingNetwork); return; }
-    const base = tooMany ? 60000 : Math.min(30000, 1000 * 2 ** state.retries);
-    const delay = base * (0.75 + Math.random() / 2) + (tooMany ? 15000 : 0);
+    const delay = tooMany
+      ? 60000 * (0.75 + Math.random() / 2) + 15000
+      : Math.min(RETRY_CAP_MS, 500 * 2 ** state.retries) * (0.5 + Math.random() / 2);
     state.retries += 1;
     const text = tooMany ? S.tooManyConnects : S.reconnecting;
     setOnline(false, fmt(text, { seconds: Math.ceil(delay / 1000) }));
@@ -361,9 +372,10 @@
       case "message": upsert(frame.message, { announce: true }); break;
       case "removed": removeMessage(frame.id); break;
       case "after":
+        state.gapAsked = false;
         frame.messages.forEach((m) => upsert(m, { announce: true }));
         advance(frame.up_to);
-        if (frame.has_more) sendFrame({ type: "fetch_after", after: state.contiguous });
+        if (frame.has_more) askAfter();
         break;
       case "history":
         frame.messages.forEach((m) => upsert(m));
@@ -378,7 +390,7 @@
       case "typing": showTyping(frame.name); break;
       case "write": setWrite(frame.write); break;
       case "error": {
-        if (frame.action === "fetch_after") break; // the gap timer asks again
+        if (frame.action === "fetch_after") { state.gapAsked = false; break; } // the timer asks again
         const edit = frame.action === "edit" ? state.lastEdit : null;
         const pending = outbox.get(frame.client_msg_id) ?? edit;
         outbox.delete(frame.client_msg_id);

@@ -71,8 +71,11 @@ class Socket:
         await self.communicator.disconnect()
 
 
-async def open_socket(cookie: str | None, slug: str, *, query: str = "", origin=ORIGIN):
-    """Connect as the person whose session cookie is given; returns (accepted, Socket|code)."""
+async def open_socket(
+    cookie: str | None, slug: str, *, query: str = "", origin=ORIGIN, welcome: bool = True
+):
+    """Connect as the person whose session cookie is given; returns (accepted, Socket|code),
+    the Socket past its welcome frame unless ``welcome`` is False."""
     headers = [(b"origin", origin)] if origin else []
     if cookie:
         headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
@@ -82,7 +85,8 @@ async def open_socket(cookie: str | None, slug: str, *, query: str = "", origin=
     if not accepted:
         return False, code
     socket = Socket(communicator)
-    socket.welcome = await socket.expect("welcome")
+    if welcome:
+        socket.welcome = await socket.expect("welcome")
     return True, socket
 
 
@@ -120,5 +124,5 @@ async def publish(message: ChatMessage) -> None:
     """The live broadcast of one stored message, through the real channel layer."""
     frame = await database_sync_to_async(selectors.serialize_message)(message)
     await get_channel_layer().group_send(
-        message.room.group_name, {"type": "chat.message", "message": frame}
+        message.room.group_name, services.room_event({"type": "message", "message": frame})
     )
