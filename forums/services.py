@@ -21,6 +21,7 @@ from moderation.services import ScreenResult, screen
 from supportgroups.degrade import when_cache_is_down
 from supportgroups.markdown import render_markdown
 from supportgroups.models import Notification
+from supportgroups.ratelimits import within_rate
 
 from . import permissions, tasks
 from .models import (
@@ -73,26 +74,12 @@ class PostingTooFast(ValidationError):
         self.retry_after = retry_after
 
 
-def _take(key: str, *, limit: int, window: int) -> bool:
-    """Count one post in a fixed window; a refused attempt is given back, so waiting helps."""
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window expired between add() and incr()
-        cache.set(key, 1, timeout=window)
-        return True
-    if count > limit:
-        cache.decr(key)
-        return False
-    return True
-
-
 @when_cache_is_down(None)
 def check_posting_rate(author) -> None:
     """Rate limit on new threads and replies per member (the project standard: posting floods,
     spam bursts and scripts stop here, before anything is written). Edits are not counted."""
     minute_key, hour_key = f"forums:posts:m:{author.pk}", f"forums:posts:h:{author.pk}"
-    if not _take(minute_key, limit=settings.FORUMS_POSTS_PER_MINUTE, window=60):
+    if not within_rate(minute_key, limit=settings.FORUMS_POSTS_PER_MINUTE, window=60):
         raise PostingTooFast(
             _(
                 "You are posting very quickly. Please wait a minute and send it again; "
@@ -100,7 +87,7 @@ def check_posting_rate(author) -> None:
             ),
             retry_after=60,
         )
-    if not _take(hour_key, limit=settings.FORUMS_POSTS_PER_HOUR, window=3600):
+    if not within_rate(hour_key, limit=settings.FORUMS_POSTS_PER_HOUR, window=3600):
         cache.decr(minute_key)
         raise PostingTooFast(
             _(

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from supportgroups.degrade import when_cache_is_down
+from supportgroups.ratelimits import within_rate
 from supportgroups.services import notify
 
 from . import events, permissions
@@ -57,21 +57,6 @@ class TooFast(ValidationError):
     def __init__(self, message: str, *, retry_after: int):
         super().__init__(message, code="rate_limited")
         self.retry_after = retry_after
-
-
-def _within_rate(key: str, *, limit: int, window: int) -> bool:
-    """Count one use in a fixed window kept in the cache; a refused use is given back, so
-    waiting helps."""
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window expired between add() and incr()
-        cache.set(key, 1, timeout=window)
-        return True
-    if count > limit:
-        cache.decr(key)
-        return False
-    return True
 
 
 @dataclass(frozen=True)
@@ -167,7 +152,7 @@ def _add_flag(item: ReviewItem, *, kind: str, detail: str = "") -> None:
 @when_cache_is_down(None)
 def _check_report_rate(user) -> None:
     key = f"moderation:reports:{user.pk}"
-    if not _within_rate(key, limit=settings.MODERATION_REPORTS_PER_HOUR, window=3600):
+    if not within_rate(key, limit=settings.MODERATION_REPORTS_PER_HOUR, window=3600):
         raise ValidationError(
             _("You have sent a lot of reports in the last hour. Please try again later.")
         )
@@ -176,7 +161,7 @@ def _check_report_rate(user) -> None:
 @when_cache_is_down(None)
 def _check_message_rate(user) -> None:
     key = f"moderation:author-messages:{user.pk}"
-    if not _within_rate(key, limit=settings.MODERATION_REPORTS_PER_HOUR, window=3600):
+    if not within_rate(key, limit=settings.MODERATION_REPORTS_PER_HOUR, window=3600):
         raise ValidationError(_("You have sent a lot of messages in the last hour. Please wait."))
 
 
@@ -382,7 +367,7 @@ def is_decision_for(user, action: AuditLogEntry) -> bool:
 def check_appeal_page_rate(user) -> None:
     """The appeal and write pages, per person: nobody walks the audit ids."""
     key = f"moderation:appeal-pages:{user.pk}"
-    if not _within_rate(key, limit=settings.MODERATION_APPEAL_PAGES_PER_HOUR, window=3600):
+    if not within_rate(key, limit=settings.MODERATION_APPEAL_PAGES_PER_HOUR, window=3600):
         raise TooFast(
             _("You have opened these pages very often. Please wait; your text is still here."),
             retry_after=3600,
