@@ -303,7 +303,10 @@ def _decorate(posts: list[Post], *, user, thread: Thread, base_depth: int) -> No
         )
         post.shows_body = permissions.can_see_post_body(user, post, moderator=moderator)
         post.can_edit = permissions.can_edit_post(user, post)
-        post.can_report = signed_in and author_id != reader_id
+        # Hidden and removed posts are moderation's already (permissions.can_report_post).
+        post.can_report = (
+            signed_in and author_id != reader_id and not (post.is_hidden or post.is_removed)
+        )
         post.is_new = signed_in and pk > last_read and author_id != reader_id
         post.continues = post.display_depth >= deepest and post.has_replies
         post.reaction_counts = [

@@ -160,3 +160,17 @@ def test_staff_see_who_wrote_anonymously_on_a_public_board_only_with_mfa(board, 
 
     assert "Wren" in client_for(staff).get(url).content.decode()
     assert "Wren" not in client_for(UserFactory(is_staff=True)).get(url).content.decode()
+
+
+def test_hidden_posts_offer_no_report_link(board, writer, staff):
+    """Moderation has a hidden post already; its report page is a 404, so no link leads there."""
+    thread = start_thread(board, UserFactory()).post.thread
+    hidden, shown = (reply_to(thread, writer) for _ in range(2))
+    item = moderation_services.request_review(target=hidden, reason="harassment")
+    item = moderation_services.claim(item_id=item.pk, user=staff, version=item.version)
+    actions.do_hide(item_id=item.pk, user=staff, version=item.version, reason="Unkind")
+
+    page = client_for(UserFactory()).get(reverse("forums:thread", args=[thread.pk])).content
+    report = "/moderation/report/forums.post/{}/"
+    assert report.format(shown.pk) in page.decode()
+    assert report.format(hidden.pk) not in page.decode()
