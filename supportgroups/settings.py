@@ -137,7 +137,8 @@ REDIS_SOCKET_OPTIONS = {
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # While Redis is away it answers as an empty cache (see supportgroups.degrade).
+            "BACKEND": "supportgroups.degrade.RedisCacheThatForgets",
             "LOCATION": CACHE_URL,
             # Cache commands never block on the server, so a short timeout is safe here and keeps
             # a hung Redis from holding pages (rate limiters then let the request through).
