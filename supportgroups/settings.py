@@ -150,16 +150,16 @@ else:
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Redis pub/sub: one PUBLISH per room event, which each daphne process hands to its
+            # own sockets. channels_redis.core costs a Redis round trip per socket per event, one
+            # after another, too slow for a large room (bench/chat.py compares the two). Pub/sub
+            # keeps nothing for a process that is not listening: a chat client finds what it
+            # missed by the sequence numbers (see groups/chat/consumers.py).
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                # channels-redis waits up to 5 s in BZPOPMIN on each socket's channel; redis-py's
-                # default read timeout is also 5 s, and when it won the race the idle socket closed
-                # with 1011. 30 s outlasts that read and still notices a hung server.
+                # A read must outlast the longest blocking wait on its connection; 30 s still
+                # notices a hung server.
                 "hosts": [{"address": REDIS_URL, **REDIS_SOCKET_OPTIONS, "socket_timeout": 30}],
-                # Explicit: a slow consumer may fall 500 events behind before events are dropped
-                # (chat clients then catch up from the database), and nothing waits past 60 s.
-                "capacity": 500,
-                "expiry": 60,
             },
         }
     }
@@ -328,7 +328,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"layer_outage": {"()": "groups.chat.outage.LayerOutageFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"channels_redis.pubsub": {"filters": ["layer_outage"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 

@@ -9,10 +9,12 @@ A "chat.recheck" event (supportgroups.access, groups' removal hook) asks at once
 turns the page read-only with the reason, and its end makes it writable again.
 """
 
+import asyncio
 import contextlib
 import json
 import logging
 import math
+import random
 import time
 import uuid
 from importlib import import_module
@@ -25,11 +27,12 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.contrib import auth
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from groups.models import SupportGroup
-from groups.policy import Verdict
+from groups.policy import ALLOWED, Verdict
 from moderation.selectors import crisis_lines_for
 from supportgroups.degrade import when_cache_is_down
 
@@ -40,8 +43,9 @@ from .models import ChatRoom
 logger = logging.getLogger(__name__)
 
 CLOSE_FORBIDDEN = 4403
-# The channel layer (Redis) cannot be reached: the standard "try again later".
-CLOSE_TRY_AGAIN = 1013
+# The channel layer (Redis) cannot be reached: "try again later". Not the standard 1013, which
+# daphne's websocket library refuses to send (it allows only 1000 and 3000-4999).
+CLOSE_TRY_AGAIN = 4503
 # Too many sockets opened by one person in a minute; chat.js waits longer before trying again.
 CLOSE_TOO_MANY_CONNECTS = 4429
 # Actions that write or read the database on the client's say-so take a rate-limit token.
@@ -150,6 +154,8 @@ def _connect_not_counted(user_id: int) -> None:
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
     room: ChatRoom | None = None
+    refresher: asyncio.Task | None = None
+    accepted = False
 
     async def __call__(self, scope, receive, send):
         """Without the channel layer (Redis down) a socket can neither join its room nor hear
@@ -159,10 +165,18 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await super().__call__(scope, receive, send)
         except services.LAYER_ERRORS as error:
             services.live_outage.failed(error, "new sockets are turned away;")
-            user = scope["user"]
-            if user.is_authenticated:  # an attempt that cost no catch-up
-                await database_sync_to_async(_connect_not_counted)(user.pk)
+            if self.accepted:  # after connect() counted it: an attempt that cost no catch-up
+                await database_sync_to_async(_connect_not_counted)(scope["user"].pk)
+            else:  # the layer failed before the handshake: accept, or the code is not seen
+                await send({"type": "websocket.accept"})
             await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN})
+        finally:
+            if self.refresher is not None:
+                self.refresher.cancel()
+
+    async def accept(self, subprotocol=None, headers=None):
+        await super().accept(subprotocol, headers)
+        self.accepted = True
 
     async def dispatch(self, message):
         """Handle one event without channels' per-event hop to the database thread.
@@ -216,6 +230,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             )
         )
         await self._heartbeat()
+        if settings.CHAT_ACCESS_RECHECK_SECONDS > 0:
+            self.refresher = asyncio.create_task(self._keep_access_fresh())
 
     async def disconnect(self, code):
         if self.room is None:
@@ -225,7 +241,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(
                 services.user_group_name(self.user.pk), self.channel_name
             )
-        except services.LAYER_ERRORS as error:  # the groups expire on their own
+        except services.LAYER_ERRORS as error:  # Redis drops a lost connection's subscriptions
             services.live_outage.failed(error, "new sockets are turned away;")
             return
         announce, people = await database_sync_to_async(presence.leave)(
@@ -385,13 +401,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def _heartbeat(self) -> None:
         if not await self._still_allowed():
             return
-        announce, people = await database_sync_to_async(presence.touch)(
-            room_id=self.room.pk,
-            channel=self.channel_name,
-            user_id=self.user.pk,
-            name=self.user.display_name,
-        )
-        await self.send_json({"type": "pong", "people": people})
+        announce, people, up_to = await database_sync_to_async(self._beat)()
+        await self.send_json({"type": "pong", "people": people, "up_to": up_to})
         if announce:
             await self.channel_layer.group_send(
                 self.room.group_name,
@@ -438,11 +449,17 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         return self._after_write(result, announce=False)
 
     def _after_write(self, result: services.PostResult, *, announce: bool) -> list[dict]:
-        """What only the writer hears: their held message, the crisis support message."""
+        """What only the writer hears: their held message, the crisis support message, and
+        their own message when the room could not be told (Redis down)."""
         frames = []
-        if announce or result.message.is_held:
+        unheard = result.broadcast is not None and result.broadcast.sent is False
+        if announce or unheard or result.message.is_held:
             frames.append(
                 {"type": "message", "message": selectors.serialize_message(result.message)}
+            )
+        if unheard:
+            frames.append(
+                {"type": "notice", "message": _("Chat is offline; your message is kept.")}
             )
         if result.message.is_held:
             frames.append(
@@ -460,6 +477,20 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             )
             frames.append({"type": "crisis", "html": html})
         return frames
+
+    def _beat(self) -> tuple[bool, list[str], int]:
+        """Presence, and the room's last sequence: a client that has not heard of it asks for
+        what it missed. Live frames are not kept for a daphne process that was not listening
+        (pub/sub), so a message published while its Redis connection came back would otherwise
+        go unseen until the next one arrived."""
+        announce, people = presence.touch(
+            room_id=self.room.pk,
+            channel=self.channel_name,
+            user_id=self.user.pk,
+            name=self.user.display_name,
+        )
+        up_to = ChatRoom.objects.values_list("last_sequence", flat=True).get(pk=self.room.pk)
+        return announce, people, up_to
 
     def _typing_verdict(self) -> Verdict:
         room = ChatRoom.objects.select_related("group").get(pk=self.room.pk)
@@ -562,7 +593,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if not fresh and now - self.checked_at < settings.CHAT_ACCESS_RECHECK_SECONDS:
             return True
         self.checked_at = now
-        read, write = await database_sync_to_async(self._recheck)()
+        # Only reads: run beside the one thread that serves the room's writes, so that a crowd
+        # of re-checks never queues in front of someone's message.
+        read, write = await database_sync_to_async(self._recheck, thread_sensitive=False)()
         if not read:
             await self.send_json({"type": "closed", "message": read.reason})
             await self.close(code=CLOSE_FORBIDDEN)
@@ -571,6 +604,21 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             self.write = write
             await self.send_json({"type": "write", "write": _write_frame(write)})
         return True
+
+    async def _keep_access_fresh(self) -> None:
+        """Re-check access in the background before the trusted window runs out, each socket at
+        a moment of its own, so that delivering a room frame does not wait for the database.
+
+        Sockets opened together (the start of a session) would otherwise all find their window
+        over on the same message and re-check at once, queued in the one database thread in front
+        of the next message: a 200-person room then took seconds to hear it.
+        """
+        window = settings.CHAT_ACCESS_RECHECK_SECONDS
+        with contextlib.suppress(DatabaseError):  # the next event re-checks, and fails, itself
+            while True:
+                await asyncio.sleep(window * random.uniform(0.75, 0.95))
+                if not await self._still_allowed(fresh=True):
+                    return
 
     def _recheck(self) -> tuple[Verdict, Verdict]:
         """(may they still read, may they write) for the person read afresh."""
@@ -587,8 +635,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.user = user
         # The group afresh too: archived, or a cohort that has finished, is read-only.
         self.room.group = group = SupportGroup.objects.get(pk=self.room.group_id)
-        read = permissions.read_verdict(user, group)
-        return read, permissions.person_verdict(user, group) if read else read
+        access = permissions.page_access(user, group)  # both answers from one membership query
+        if access.can_read:
+            return ALLOWED, access.write
+        read = permissions.read_verdict(user, group)  # for its reason
+        return read, read
 
     async def chat_frame(self, event):
         """A frame for the whole room, encoded once by whoever sent it (services.room_event)."""

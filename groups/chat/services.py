@@ -7,7 +7,6 @@ client can ask for exactly what it missed. The broadcast runs in ``transaction.o
 write still succeeds and clients catch up from the database when they reconnect.
 """
 
-import asyncio
 import json
 import uuid
 from dataclasses import dataclass
@@ -19,7 +18,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from redis.exceptions import RedisError
 
 from groups.models import SupportGroup
 from groups.policy import Verdict
@@ -28,10 +26,10 @@ from moderation import actions as moderation_actions
 from moderation import services as moderation
 from moderation.models import AuditLogEntry, Reason, Sanction
 from moderation.services import ModerationError, ScreenResult
-from supportgroups.degrade import Outage
 
 from . import permissions
 from .models import ChatMessage, ChatRoom
+from .outage import LAYER_ERRORS, live_outage
 from .selectors import serialize_message, serialize_room
 
 
@@ -66,12 +64,6 @@ def room_for_group(*, group: SupportGroup) -> ChatRoom:
     room, _created = ChatRoom.objects.select_related("live_facilitator").get_or_create(group=group)
     room.group = group
     return room
-
-
-# Redis for the channel layer: while it is down, writes are still saved and clients catch up
-# from PostgreSQL when they reconnect; the outage is logged once, not a traceback per write.
-live_outage = Outage("The chat's channel layer", "clients catch up from the database later")
-LAYER_ERRORS = (RedisError, OSError, asyncio.TimeoutError)
 
 
 @dataclass

@@ -201,6 +201,28 @@ def test_every_event_rechecks_access(room_people, settings):
     assert "no longer" in run(scenario)["message"]
 
 
+def test_a_silent_room_still_rechecks_access_in_the_background(room_people, settings):
+    """No event at all: the socket's own re-check, before its trusted window ends, finds the
+    member gone (a change made without the access event) and closes."""
+    settings.CHAT_ACCESS_RECHECK_SECONDS = 1
+    group, alice = room_people["group"], room_people["alice"]
+
+    async def scenario():
+        _, a = await open_socket(room_people["cookies"][alice.pk], group.slug)
+        await leave()
+        closed = await a.expect("closed", timeout=3)
+        return closed, await a.expect_closed()
+
+    from channels.db import database_sync_to_async
+
+    @database_sync_to_async
+    def leave():
+        Membership.objects.filter(user=alice, group=group).update(state=Membership.State.LEFT)
+
+    closed, code = run(scenario)
+    assert code == 4403 and "no longer" in closed["message"]
+
+
 def test_rate_limit_trips_with_a_clear_message(room_people, settings):
     settings.CHAT_RATE_LIMIT_BURST = 3
     settings.CHAT_RATE_LIMIT_PER_SECOND = 0.1

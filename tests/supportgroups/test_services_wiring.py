@@ -48,7 +48,7 @@ def test_beat_schedules_the_housekeeping_task():
 
 def test_a_message_round_trips_through_the_redis_channel_layer():
     layer = get_channel_layer()
-    assert type(layer).__module__ == "channels_redis.core"
+    assert type(layer).__module__ == "channels_redis.pubsub"
 
     async def round_trip():
         channel = await layer.new_channel()
