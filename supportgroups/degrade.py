@@ -51,6 +51,7 @@ class Outage:
 
 
 cache_outage = Outage("The cache", "lets requests through")  # what: the function that failed
+broker_outage = Outage("The task queue", "tasks asked for meanwhile are dropped")
 
 
 # Set while a function wrapped in when_cache_is_down runs: it chose its own fallback, so the

@@ -200,6 +200,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_RESULT_EXPIRES = 3600
+# Nothing here waits for a task's result: asking for one then costs no result-store subscription,
+# which while Redis is down retried for 20 s before failing the request. A caller that wants the
+# result says so (apply_async(ignore_result=False)).
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ACKS_LATE = True  # tasks are idempotent; a killed worker's task is redelivered
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -411,8 +415,11 @@ CHAT_CONNECTS_PER_MINUTE = env.int("CHAT_CONNECTS_PER_MINUTE", default=20)
 # Event handlers trust a socket's last access check this long. Writes always check afresh, and
 # every change of access sends the person's sockets an event that checks at once, so this is
 # only the net for changes without one (a group archived, a cohort's end, a lost event). A full
-# re-check is five small queries; at 2 s, 200 sockets in one room lost messages in bench/chat.py.
-CHAT_ACCESS_RECHECK_SECONDS = env.float("CHAT_ACCESS_RECHECK_SECONDS", default=15.0)
+# re-check is five small queries; each page's heartbeat renews it, so it must outlast a beat:
+# sockets whose windows ran out together all re-checked on the same message, in front of it.
+CHAT_ACCESS_RECHECK_SECONDS = env.float(
+    "CHAT_ACCESS_RECHECK_SECONDS", default=1.5 * CHAT_HEARTBEAT_SECONDS
+)
 
 # --- forums ---
 FORUMS_PAGE_SIZE = 20  # top-level replies per thread page, threads per board page

@@ -1,20 +1,19 @@
 """The live room socket: catch-up, sending, presence, typing and facilitator controls.
 
 Who may do what is asked of chat's permissions (groups.policy underneath) on connect, inside
-every write (the services check again under the room lock), on typing, and in every group
-event handler (trusting a yes for a couple of seconds, see _still_allowed). Each re-check reads
-the person afresh from their session and the database, as Django's get_user does on a page: a
-suspension, memorial, ended session, password change or staff demotion closes the socket.
+every write (the services check again under the room lock), on typing, on the page's heartbeat,
+and in every group event handler (trusting a yes for a while, see _still_allowed). Each
+re-check reads the person afresh from their session and the database, as Django's get_user does
+on a page: a suspension, memorial, ended session, password change or staff demotion closes the
+socket.
 A "chat.recheck" event (supportgroups.access, groups' removal hook) asks at once; a sanction
 turns the page read-only with the reason, and its end makes it writable again.
 """
 
-import asyncio
 import contextlib
 import json
 import logging
 import math
-import random
 import time
 import uuid
 from importlib import import_module
@@ -27,7 +26,6 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.contrib import auth
 from django.core.cache import cache
-from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -154,7 +152,6 @@ def _connect_not_counted(user_id: int) -> None:
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
     room: ChatRoom | None = None
-    refresher: asyncio.Task | None = None
     accepted = False
 
     async def __call__(self, scope, receive, send):
@@ -170,9 +167,6 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             else:  # the layer failed before the handshake: accept, or the code is not seen
                 await send({"type": "websocket.accept"})
             await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN})
-        finally:
-            if self.refresher is not None:
-                self.refresher.cancel()
 
     async def accept(self, subprotocol=None, headers=None):
         await super().accept(subprotocol, headers)
@@ -230,8 +224,6 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             )
         )
         await self._heartbeat()
-        if settings.CHAT_ACCESS_RECHECK_SECONDS > 0:
-            self.refresher = asyncio.create_task(self._keep_access_fresh())
 
     async def disconnect(self, code):
         if self.room is None:
@@ -353,14 +345,16 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs):
         action = str(content.get("type"))
         if action == "heartbeat":
-            await self._heartbeat()
+            # Renews the access check: a page beats every CHAT_HEARTBEAT_SECONDS, well within
+            # the window; beats faster than a page sends cost no queries.
+            await self._heartbeat(trust=settings.CHAT_HEARTBEAT_SECONDS / 2)
             return
         if action == "typing":
             await self._typing()
             return
         if action == "recheck":  # the page's sanction has run out: may they write again?
             if self.bucket.take():
-                await self._still_allowed(fresh=True)
+                await self._still_allowed(trust=0)
             return
         handler = getattr(self, f"_do_{action}", None) if action in LIMITED_ACTIONS else None
         if handler is None:
@@ -375,14 +369,14 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         # A write re-reads the person and their session first, so it never rides on a change
         # of access whose event is still on its way.
-        if action in WRITE_ACTIONS and not await self._still_allowed(fresh=True):
+        if action in WRITE_ACTIONS and not await self._still_allowed(trust=0):
             return
         try:
             frames = await database_sync_to_async(handler)(content)
         except services.ChatRefused as refused:
             await self._error(refused.code, refused.message, content)
             if refused.code == "forbidden":
-                await self._still_allowed(fresh=True)
+                await self._still_allowed(trust=0)
             return
         for frame in frames:
             await self.send_json(frame)
@@ -398,8 +392,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             }
         )
 
-    async def _heartbeat(self) -> None:
-        if not await self._still_allowed():
+    async def _heartbeat(self, *, trust: float | None = None) -> None:
+        if not await self._still_allowed(trust=trust):
             return
         announce, people, up_to = await database_sync_to_async(self._beat)()
         await self.send_json({"type": "pong", "people": people, "up_to": up_to})
@@ -581,21 +575,24 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         return []
 
     # --- events from the channel layer: each one re-checks access first ----------------------
-    async def _still_allowed(self, *, fresh: bool = False) -> bool:
-        """Re-check access; a yes is trusted for CHAT_ACCESS_RECHECK_SECONDS.
+    async def _still_allowed(self, *, trust: float | None = None) -> bool:
+        """Re-check access unless the last check is younger than ``trust`` seconds: by default
+        CHAT_ACCESS_RECHECK_SECONDS, 0 for a write.
 
         Asking the database for every event costs queries per socket per message, which held a
         200-person room to about 2 messages a second (see bench/chat.py). Writes are always
         checked afresh under the room lock, and every change of access sends "chat.recheck",
-        which asks afresh at once; the window is only the net under those.
+        which asks afresh at once; the window is only the net under those. The page's heartbeat
+        renews it (see receive_json), so that a room's sockets re-check one by one, each at its
+        own beat, rather than all on the same message once their windows run out together.
         """
+        if trust is None:
+            trust = settings.CHAT_ACCESS_RECHECK_SECONDS
         now = time.monotonic()
-        if not fresh and now - self.checked_at < settings.CHAT_ACCESS_RECHECK_SECONDS:
+        if now - self.checked_at < trust:
             return True
         self.checked_at = now
-        # Only reads: run beside the one thread that serves the room's writes, so that a crowd
-        # of re-checks never queues in front of someone's message.
-        read, write = await database_sync_to_async(self._recheck, thread_sensitive=False)()
+        read, write = await database_sync_to_async(self._recheck)()
         if not read:
             await self.send_json({"type": "closed", "message": read.reason})
             await self.close(code=CLOSE_FORBIDDEN)
@@ -604,21 +601,6 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             self.write = write
             await self.send_json({"type": "write", "write": _write_frame(write)})
         return True
-
-    async def _keep_access_fresh(self) -> None:
-        """Re-check access in the background before the trusted window runs out, each socket at
-        a moment of its own, so that delivering a room frame does not wait for the database.
-
-        Sockets opened together (the start of a session) would otherwise all find their window
-        over on the same message and re-check at once, queued in the one database thread in front
-        of the next message: a 200-person room then took seconds to hear it.
-        """
-        window = settings.CHAT_ACCESS_RECHECK_SECONDS
-        with contextlib.suppress(DatabaseError):  # the next event re-checks, and fails, itself
-            while True:
-                await asyncio.sleep(window * random.uniform(0.75, 0.95))
-                if not await self._still_allowed(fresh=True):
-                    return
 
     def _recheck(self) -> tuple[Verdict, Verdict]:
         """(may they still read, may they write) for the person read afresh."""
@@ -651,4 +633,4 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "typing", "name": event["name"]})
 
     async def chat_recheck(self, event):
-        await self._still_allowed(fresh=True)
+        await self._still_allowed(trust=0)

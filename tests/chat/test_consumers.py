@@ -1,8 +1,10 @@
 """The room socket over the real ASGI stack, channels-redis and PostgreSQL (committed data)."""
 
+import asyncio
 import uuid
 
 import pytest
+from channels.db import database_sync_to_async
 
 from groups import services as groups_services
 from groups.chat import services
@@ -166,8 +168,6 @@ def test_removed_member_is_disconnected_at_once(room_people):
         code = await a.expect_closed()
         return closed, code
 
-    from channels.db import database_sync_to_async
-
     @database_sync_to_async
     def remove_alice():
         membership = Membership.objects.get(user=alice, group=group)
@@ -192,8 +192,6 @@ def test_every_event_rechecks_access(room_people, settings):
         await b.close()
         return closed
 
-    from channels.db import database_sync_to_async
-
     @database_sync_to_async
     def leave():
         Membership.objects.filter(user=alice, group=group).update(state=Membership.State.LEFT)
@@ -201,25 +199,29 @@ def test_every_event_rechecks_access(room_people, settings):
     assert "no longer" in run(scenario)["message"]
 
 
-def test_a_silent_room_still_rechecks_access_in_the_background(room_people, settings):
-    """No event at all: the socket's own re-check, before its trusted window ends, finds the
-    member gone (a change made without the access event) and closes."""
-    settings.CHAT_ACCESS_RECHECK_SECONDS = 1
+def test_the_pages_heartbeat_renews_the_access_check(room_people, settings):
+    """No access event and no message: the heartbeat's own re-check finds the member gone (a
+    change made without the event) and closes the socket. A beat sooner than half the page's
+    interval trusts the last check."""
+    settings.CHAT_HEARTBEAT_SECONDS = 1
     group, alice = room_people["group"], room_people["alice"]
 
     async def scenario():
         _, a = await open_socket(room_people["cookies"][alice.pk], group.slug)
         await leave()
-        closed = await a.expect("closed", timeout=3)
-        return closed, await a.expect_closed()
-
-    from channels.db import database_sync_to_async
+        await a.send({"type": "heartbeat"})
+        trusted = await a.expect("pong")
+        await asyncio.sleep(0.6)
+        await a.send({"type": "heartbeat"})
+        closed = await a.expect("closed")
+        return trusted, closed, await a.expect_closed()
 
     @database_sync_to_async
     def leave():
         Membership.objects.filter(user=alice, group=group).update(state=Membership.State.LEFT)
 
-    closed, code = run(scenario)
+    trusted, closed, code = run(scenario)
+    assert trusted["up_to"] == 0
     assert code == 4403 and "no longer" in closed["message"]
 
 
