@@ -393,6 +393,12 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         )
 
     async def _heartbeat(self, *, trust: float | None = None) -> None:
+        if services.live_outage.down:
+            # Redis is away (or not yet known to be back): this socket hears nothing live and may
+            # have missed frames. The page tries again every few seconds and, once it gets in,
+            # catches up from the database.
+            await self.close(code=CLOSE_TRY_AGAIN)
+            return
         if not await self._still_allowed(trust=trust):
             return
         announce, people, up_to = await database_sync_to_async(self._beat)()

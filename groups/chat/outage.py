@@ -17,12 +17,12 @@ LAYER_ERRORS = (RedisError, OSError, asyncio.TimeoutError)
 
 class LayerOutageFilter(logging.Filter):
     """channels-redis's pub/sub layer tries its Redis subscription again every second while Redis
-    is down and logs a traceback each time; the outage is logged once instead. Open sockets stay
-    open meanwhile and find what they missed afterwards (the heartbeat's ``up_to``)."""
+    is down and logs a traceback each time; the outage is logged once instead (and open sockets
+    learn of it at their next heartbeat)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
         if isinstance(error, LAYER_ERRORS):
-            live_outage.failed(error, "open sockets hear nothing live meanwhile;")
+            live_outage.failed(error, "open sockets are closed at their next heartbeat;")
             return False
         return True
