@@ -10,6 +10,7 @@ A "chat.recheck" event (supportgroups.access, groups' removal hook) asks at once
 turns the page read-only with the reason, and its end makes it writable again.
 """
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -158,6 +159,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         """Without the channel layer (Redis down) a socket can neither join its room nor hear
         it: close with "try again later" (chat.js retries within seconds) and log the outage
         once, rather than a crash and a traceback per socket."""
+        # daphne hands a socket's frames over through an asyncio.Queue (as channels' test
+        # communicator does): how many wait unread is how far the client is ahead of us.
+        queue = getattr(receive, "__self__", None)
+        self.unread = queue.qsize if isinstance(queue, asyncio.Queue) else lambda: 0
         try:
             await super().__call__(scope, receive, send)
         except services.LAYER_ERRORS as error:
@@ -206,6 +211,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.frames = frame_bucket()  # every frame
         self.refusals = TokenBucket(capacity=settings.CHAT_FLOOD_STRIKES, rate=1.0)
         self.told = False  # of the current run of refused frames
+        self.flooding = False
         self.last_typing = 0.0
         self.checked_at = time.monotonic()  # just checked by _load_room
         await self.accept()
@@ -326,11 +332,22 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def _take_frame_token(self) -> bool:
         """The per-socket frame limit. The first refused frame of a run is answered; refusals
         beyond their own allowance (a burst, then one a second) close the socket. Counting them
-        in a row instead let a flooder whose slow frames let tokens refill in between go on."""
-        if self.frames.take():
+        in a row instead let a flooder whose slow frames let tokens refill in between go on.
+
+        A socket with more frames waiting unread than it may send in a minute is closed at once:
+        daphne reads and parses every frame before this code sees one, so a flooder fast enough
+        to keep the loop busy parsing was handed over only a few frames a second, never ran out
+        of tokens, and slowed everyone else's messages. (A page that sends in step with a slow
+        server has a few frames waiting, not a minute's worth.)"""
+        if self.flooding:  # closed for it; what it sent meanwhile is dropped
+            return False
+        minute = settings.CHAT_FRAME_BURST + 60 * settings.CHAT_FRAMES_PER_SECOND
+        flooded = self.unread() > minute
+        if not flooded and self.frames.take():
             self.told = False
             return True
-        if not self.refusals.take():
+        if flooded or not self.refusals.take():
+            self.flooding = True
             logger.info("Chat socket of user %s closed for flooding.", self.user.pk)
             await self.close(code=CLOSE_FLOODING)
         elif not self.told:

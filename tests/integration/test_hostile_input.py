@@ -3,11 +3,13 @@ exception in the log, and nothing written when the input is refused.
 
 The property-based tests send what a hand-made request can carry: NUL bytes, lone surrogates
 (sent as the raw UTF-8 bytes a browser would never produce), huge integers, deeply nested and very
-long strings, and every URL pattern of the site with them in its query string.
+long strings: in the query string of every URL pattern of the site, and in every field of every
+form those pages show.
 """
 
 import logging
-from urllib.parse import quote, urlencode
+from html.parser import HTMLParser
+from urllib.parse import quote, urlencode, urljoin
 
 import pytest
 from django.urls import reverse
@@ -182,3 +184,58 @@ def test_no_form_input_breaks_a_form_or_changes_anything_when_refused(world, cap
     assert not errors_logged(caplog)
     if response.status_code != 302:  # refused: the form came back
         assert snapshot(world) == before
+
+
+class PostForms(HTMLParser):
+    """The POST forms on one page, as (address, names of their fields)."""
+
+    def __init__(self, page: str):
+        super().__init__()
+        self.page = page
+        self.forms: list[tuple[str, list[str]]] = []
+        self._open: tuple[str, set[str]] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        named = dict(attrs)
+        if tag == "form" and (named.get("method") or "").lower() == "post":
+            self._open = (urljoin(self.page, named.get("action") or self.page), set())
+        elif self._open and tag in ("input", "select", "textarea", "button") and named.get("name"):
+            self._open[1].add(named["name"])
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self._open:
+            address, fields = self._open
+            self.forms.append((address, sorted(fields - {"csrfmiddlewaretoken"})))
+            self._open = None
+
+
+@pytest.fixture
+def every_form(world) -> dict[str, list[str]]:
+    """Every POST form that any page shows the world's facilitator, by where it posts to."""
+    forms: dict[str, list[str]] = {}
+    for url in every_page(world):
+        response = world.client.get(url)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            finder = PostForms(url)
+            finder.feed(response.content.decode())
+            for address, fields in finder.forms:
+                forms.setdefault(address, fields)
+    return forms
+
+
+@PROPERTY_SETTINGS
+@given(data=st.data())
+def test_no_input_breaks_any_form_on_any_page(world, every_form, caplog, data):
+    assert len(every_form) > 20  # the walk found the site's forms
+    for address, fields in every_form.items():
+        values = data.draw(st.fixed_dictionaries(dict.fromkeys(fields, hostile_text)), address)
+        world.client.force_login(world.person)  # an earlier form may have signed them out
+        before = snapshot(world)
+        caplog.clear()
+        response = world.client.post(
+            address, form_body(values), content_type="application/x-www-form-urlencoded"
+        )
+        assert response.status_code < 500, address
+        assert not errors_logged(caplog), address
+        if response.status_code != 302:  # refused: the form came back
+            assert snapshot(world) == before, address
