@@ -146,9 +146,10 @@ class BenchSocket(asyncio.Protocol):
         self._flush()
 
     async def close(self) -> None:
-        if not self.closed.done():
+        if self.protocol.state is State.OPEN:
             self.protocol.send_close()
             self._flush()
+        if not self.closed.done():
             try:
                 await asyncio.wait_for(asyncio.shield(self.closed), 5)
             except TimeoutError:

@@ -23,6 +23,7 @@ from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.contrib import auth
@@ -151,6 +152,14 @@ def _connect_not_counted(user_id: int) -> None:
         cache.decr(_connects_key(user_id))
 
 
+@when_cache_is_down(None)
+def _bar_connects(user_id: int) -> None:
+    """A person whose socket was closed for flooding opens no other for a minute: each new
+    socket costs a catch-up, and its flood is read before it can be refused. A page waits a
+    minute after that close anyway."""
+    cache.set(_connects_key(user_id), settings.CHAT_CONNECTS_PER_MINUTE, timeout=60)
+
+
 class ChatConsumer(AsyncJsonWebsocketConsumer):
     room: ChatRoom | None = None
     accepted = False
@@ -211,7 +220,6 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.frames = frame_bucket()  # every frame
         self.refusals = TokenBucket(capacity=settings.CHAT_FLOOD_STRIKES, rate=1.0)
         self.told = False  # of the current run of refused frames
-        self.flooding = False
         self.last_typing = 0.0
         self.checked_at = time.monotonic()  # just checked by _load_room
         await self.accept()
@@ -339,17 +347,19 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         to keep the loop busy parsing was handed over only a few frames a second, never ran out
         of tokens, and slowed everyone else's messages. (A page that sends in step with a slow
         server has a few frames waiting, not a minute's worth.)"""
-        if self.flooding:  # closed for it; what it sent meanwhile is dropped
-            return False
         minute = settings.CHAT_FRAME_BURST + 60 * settings.CHAT_FRAMES_PER_SECOND
         flooded = self.unread() > minute
         if not flooded and self.frames.take():
             self.told = False
             return True
         if flooded or not self.refusals.take():
-            self.flooding = True
             logger.info("Chat socket of user %s closed for flooding.", self.user.pk)
             await self.close(code=CLOSE_FLOODING)
+            await database_sync_to_async(_bar_connects)(self.user.pk)
+            # Leave the room now and stop: what it sent meanwhile is never read (dropping each
+            # frame still cost a dispatch, seconds' worth for a fast flooder).
+            await self.disconnect(CLOSE_FLOODING)
+            raise StopConsumer
         elif not self.told:
             self.told = True
             await self._error(

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from groups.chat.consumers import CLOSE_FLOODING
+from groups.chat.consumers import CLOSE_FLOODING, CLOSE_TOO_MANY_CONNECTS
 from groups.chat.models import ChatMessage, ChatRoom
 from moderation.models import ReviewItem, Sanction
 from tests.chat.sockets import open_socket, run
@@ -221,9 +221,12 @@ def test_a_flooding_socket_is_closed_and_the_others_keep_chatting(room_people, s
         await other.send({"type": "send", "client_msg_id": cid, "body": "Still here"})
         echoed = await other.expect("message")
         await other.close()
-        return code, echoed["message"]["body"]
+        # The flooder may not open another socket for a minute.
+        cookie = room_people["cookies"][room_people["alice"].pk]
+        _, again = await open_socket(cookie, room_people["group"].slug, welcome=False)
+        return code, echoed["message"]["body"], await again.expect_closed()
 
-    assert run(scenario) == (CLOSE_FLOODING, "Still here")
+    assert run(scenario) == (CLOSE_FLOODING, "Still here", CLOSE_TOO_MANY_CONNECTS)
 
 
 def test_a_socket_far_behind_on_reading_its_frames_is_closed_for_flooding(room_people, settings):
