@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from urllib.parse import quote, urlencode, urljoin
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -210,29 +211,32 @@ class PostForms(HTMLParser):
 
 
 @pytest.fixture
-def every_form(world) -> dict[str, list[str]]:
-    """Every POST form that any page shows the world's facilitator, by where it posts to."""
-    forms: dict[str, list[str]] = {}
-    for url in every_page(world):
-        response = world.client.get(url)
-        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
-            finder = PostForms(url)
-            finder.feed(response.content.decode())
-            for address, fields in finder.forms:
-                forms.setdefault(address, fields)
+def every_form(world) -> dict[tuple[str, str], list[str]]:
+    """Every POST form that any page shows the world's facilitator or a visitor (sign-in, sign-up
+    and the like), by who sees it and where it posts to."""
+    forms: dict[tuple[str, str], list[str]] = {}
+    for who, client in (("facilitator", world.client), ("visitor", Client())):
+        for url in every_page(world):
+            response = client.get(url)
+            if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+                finder = PostForms(url)
+                finder.feed(response.content.decode())
+                for address, fields in finder.forms:
+                    forms.setdefault((who, address), fields)
     return forms
 
 
 @PROPERTY_SETTINGS
 @given(data=st.data())
 def test_no_input_breaks_any_form_on_any_page(world, every_form, caplog, data):
-    assert len(every_form) > 20  # the walk found the site's forms
-    for address, fields in every_form.items():
+    assert len(every_form) > 40  # the walk found the site's forms
+    for (who, address), fields in every_form.items():
         values = data.draw(st.fixed_dictionaries(dict.fromkeys(fields, hostile_text)), address)
+        client = world.client if who == "facilitator" else Client()
         world.client.force_login(world.person)  # an earlier form may have signed them out
         before = snapshot(world)
         caplog.clear()
-        response = world.client.post(
+        response = client.post(
             address, form_body(values), content_type="application/x-www-form-urlencoded"
         )
         assert response.status_code < 500, address
