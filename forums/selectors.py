@@ -25,6 +25,7 @@ from .models import (
     Board,
     EmailPreference,
     Post,
+    PostRevision,
     Reaction,
     Subscription,
     Thread,
@@ -422,6 +423,13 @@ def permalink_target(*, post: Post) -> tuple[str, int | None]:
 
 def revisions_for(*, post: Post):
     return list(post.revisions.all())
+
+
+def removal_copy(post: Post) -> PostRevision | None:
+    """The words as they were when moderation removed the post (stamped with its time)."""
+    if not post.is_removed_by_moderators:
+        return None
+    return post.revisions.filter(created_at=post.removed_by_moderators_at).first()
 
 
 def one_post(*, user, post: Post) -> Post:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from forums import services
 from forums.models import DigestItem, EmailPreference, Post
 from forums.notifications import deliver_post_notifications, send_digest
-from moderation import actions
+from moderation import actions, queue
 from moderation import services as moderation_services
 from supportgroups.models import Notification
 from supportgroups.privacy import export
@@ -47,7 +47,7 @@ def test_blocks_do_not_reveal_who_wrote_an_anonymous_post(board, writer):
 
 def _remove(post, *, by) -> None:
     item = moderation_services.request_review(target=post, reason="harassment")
-    item = moderation_services.claim(item_id=item.pk, user=by, version=item.version)
+    item = queue.claim(item_id=item.pk, user=by, version=item.version)
     actions.do_remove(item_id=item.pk, user=by, version=item.version, reason="Cruel")
 
 
@@ -167,7 +167,7 @@ def test_hidden_posts_offer_no_report_link(board, writer, staff):
     thread = start_thread(board, UserFactory()).post.thread
     hidden, shown = (reply_to(thread, writer) for _ in range(2))
     item = moderation_services.request_review(target=hidden, reason="harassment")
-    item = moderation_services.claim(item_id=item.pk, user=staff, version=item.version)
+    item = queue.claim(item_id=item.pk, user=staff, version=item.version)
     actions.do_hide(item_id=item.pk, user=staff, version=item.version, reason="Unkind")
 
     page = client_for(UserFactory()).get(reverse("forums:thread", args=[thread.pk])).content

@@ -7,7 +7,7 @@ from django.db import connection
 
 from forums import services
 from forums.models import Post, Subscription, Topic, TopicPreference
-from moderation.interfaces import Moderatable
+from moderation.adapters import ModerationAdapter, adapter_for
 from moderation.services import ScreenResult
 from tests.forums.conftest import client_for, reply_to, start_thread
 
@@ -22,10 +22,10 @@ def screen_says(monkeypatch):
 
     def install(result: ScreenResult):
         def fake_screen(content):
-            assert isinstance(content, Moderatable)
+            assert isinstance(adapter_for(content), ModerationAdapter)
             assert connection.in_atomic_block
             assert Post.objects.filter(pk=content.pk).exists()
-            seen.append(content.text_for_screening())
+            seen.append(adapter_for(content).text_for_screening())
             return result
 
         monkeypatch.setattr(services, "screen", fake_screen)

@@ -12,7 +12,7 @@ from django.core import mail
 from django.template.loader import render_to_string
 from django.test import override_settings
 
-from moderation import alerts, selectors, services
+from moderation import alerts, queue, selectors, services
 from moderation.consumers import DashboardConsumer
 from moderation.events import user_group
 from moderation.models import AuditLogEntry, ReviewItem
@@ -106,7 +106,7 @@ def test_claimed_crisis_is_not_escalated_to_backups(post_model, staff):
     item = services.request_review(target=UserFactory(), reason="at_risk", by=UserFactory())
     alerts.send_crisis_alert(item_id=item.pk)
     item.refresh_from_db()
-    services.claim(item_id=item.pk, user=staff, version=item.version)
+    queue.claim(item_id=item.pk, user=staff, version=item.version)
     with override_settings(MODERATION_CRISIS_BACKUP_MINUTES=0):
         assert alerts.escalate_unclaimed_crises() == 0
 
