@@ -10,6 +10,7 @@ from forums.models import DigestItem, EmailPreference, Post
 from forums.notifications import deliver_post_notifications, send_digest
 from moderation import actions, queue
 from moderation import services as moderation_services
+from moderation.adapters import adapter_for
 from supportgroups.models import Notification
 from supportgroups.privacy import export
 from supportgroups.privacy.services import block
@@ -75,7 +76,7 @@ def test_removal_blanks_the_post_for_members_and_an_overturn_brings_it_back(
     own = export.collect(user=member)["records"]["forums.Post"]["rows"]
     assert {"body": "", "removed_by_moderators": True}.items() <= own[-1].items()
 
-    post.restore()  # what an upheld appeal does
+    adapter_for(post).restore()  # what an upheld appeal does
     post.refresh_from_db()
     assert post.body == "Unkind words about @Fay" and not post.is_hidden
     assert not post.revisions.exists()

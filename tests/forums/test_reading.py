@@ -55,7 +55,7 @@ def test_held_posts_wait_for_a_facilitator(board, writer, outsider, screen_says)
     assert "needs a look" not in client_for(writer).get(thread.get_absolute_url()).content.decode()
     thread.refresh_from_db()
     assert thread.reply_count == 0
-    held.restore()
+    adapter_for(held).restore()
     assert "needs a look" in client_for(writer).get(thread.get_absolute_url()).content.decode()
 
 
@@ -144,5 +144,5 @@ def test_a_held_new_thread_is_404_to_others_until_released(board, writer, outsid
     assert client_for(writer).get(url).status_code == 200
     assert client_for(staff).get(url).status_code == 200
     assert "Held title" not in client_for(outsider).get(board.get_absolute_url()).content.decode()
-    post.restore()
+    adapter_for(post).restore()
     assert client_for(outsider).get(url).status_code == 200

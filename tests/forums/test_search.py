@@ -5,6 +5,7 @@ import pytest
 from forums import services
 from forums.models import Post
 from forums.search import plain_search, plain_snippet, search_posts
+from moderation.adapters import adapter_for
 from tests.forums.conftest import client_for, reply_to, start_thread
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def test_removed_held_and_hidden_posts_are_not_found(board, writer):
     removed = reply_to(thread, writer, body="zebrafish removed")
     services.remove_post(post=removed)
     hidden = reply_to(thread, writer, body="zebrafish hidden")
-    hidden.hide(reason="spam")
+    adapter_for(hidden).hide(reason="spam")
     Post.objects.filter(pk=reply_to(thread, writer, body="zebrafish held").pk).update(is_held=True)
     visible = reply_to(thread, writer, body="zebrafish visible")
     assert [h.post.pk for h in search_posts(user=writer, query="zebrafish")] == [visible.pk]
