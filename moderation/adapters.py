@@ -5,21 +5,8 @@ docs/architecture.md). Each app describes each moderatable model with one subcla
 ModerationAdapter, decorated with @register, in its own `moderation.py`; `autodiscover()` imports
 those modules at start-up, as the privacy registry finds `privacy.py`. The adapter reads the
 model and changes it only through the app's own services, so the model keeps to data and
-invariants and never imports its services.
-
-    # forums/moderation.py
-    @register
-    class PostModeration(ModerationAdapter[Post]):
-        model = Post
-
-        @property
-        def author(self) -> User | None:
-            return self.obj.author
-
-        def text_for_screening(self) -> str: ...
-        def hide(self, *, reason: str) -> None:
-            services.hide_post(post=self.obj, reason=reason)
-        ...
+invariants and never imports its services. forums/moderation.py is a complete example;
+docs/architecture.md lists what the base class asks for and its defaults.
 
 Anything moderation is handed (`screen(obj)`, `request_review(target=obj)`, a queue item's
 target) goes through `adapter_for(obj)`; an unregistered model is a programming error.
