@@ -427,9 +427,10 @@ def revisions_for(*, post: Post):
 
 def removal_copy(post: Post) -> PostRevision | None:
     """The words as they were when moderation removed the post (stamped with its time)."""
-    if not post.is_removed_by_moderators:
+    removed_at = post.removed_by_moderators_at
+    if removed_at is None:
         return None
-    return post.revisions.filter(created_at=post.removed_by_moderators_at).first()
+    return post.revisions.filter(created_at=removed_at).first()
 
 
 def one_post(*, user, post: Post) -> Post:

@@ -131,6 +131,7 @@ def _tell_author(item: ReviewItem, entry: AuditLogEntry, title: str) -> None:
 
 def _record_sanction(entry: AuditLogEntry, kind: str) -> None:
     until = entry.detail.get("until")
+    assert entry.subject_id is not None  # every sanctioning change refuses an item with no author
     Sanction.objects.create(
         user_id=entry.subject_id,
         kind=kind,
