@@ -72,6 +72,5 @@ def can_manage(user, room: ChatRoom) -> bool:
 
 
 def can_report_message(user, message) -> bool:
-    """For moderation's report form: anyone who can still read the room may report what they
-    see."""
+    """For moderation's registry: anyone who can still read the room may report what they see."""
     return message.is_visible and bool(read_verdict(user, message.room.group))
