@@ -51,7 +51,7 @@ class ChatRoom(models.Model):
 
 
 class ChatMessage(models.Model):
-    """One message (moderation handles it through chat/moderation.py)."""
+    """One message (moderation reads and changes it through groups/chat/moderation.py)."""
 
     room = models.ForeignKey(ChatRoom, on_delete=models.CASCADE, related_name="messages")
     sequence = models.PositiveBigIntegerField(help_text=_("Increasing id within the room."))
