@@ -1,17 +1,12 @@
 """The action table, and one do_* service per action a moderator takes on a claimed item.
 
-TABLE is the one place that says, for each action: its label, who may take it (the group's
-facilitators and site moderators, or site moderators only; sparing staff or not), whether the
-person it is about may appeal it, whether it needs content (not a profile) or a group, what it
-asks for besides a reason, how it leaves the item, what the author is told and which sanction
-it records. Permissions, views and the item page read it.
-
-Every action goes through apply(): it does the action's own change, writes the audit row,
-records the sanction, tells the author why (with a link to appeal), and sends the live event,
-so nothing changes state without being logged and broadcast. A do_* first checks the table,
-the claim and the version (queue.py); in_place.py goes through the same apply() for decisions
-taken where the content is (a chat room, a curator's page).
-"""
+TABLE is the one place that names the actions: for each, its label and handler, who may take it
+(permissions.Rule), whether it is appealable, whether it needs content or a group, what it asks
+for besides a reason, how it closes the item, what the author is told and which sanction it
+records. Permissions, views and the item page read it. Every decision goes through apply(): the
+audit row, the sanction, the author told (with a link to appeal) and the live event, so nothing
+changes state unlogged or unannounced. A do_* first checks the table, the claim and the version
+(queue.py); in_place.py is the same for decisions taken where the content is."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -124,7 +119,7 @@ def _tell_author(item: ReviewItem, entry: AuditLogEntry, title: str) -> None:
     if item.author is None:
         return
     # Decisions can be appealed; a private message can be answered.
-    name = "moderation:appeal" if is_appealable(entry.action) else "moderation:write"
+    name = "moderation:appeal" if TABLE[entry.action].appealable else "moderation:write"
     url = reverse(name, args=[entry.pk])
     notify(user=item.author, kind="moderation", title=title, body=entry.reason, url=url)
 
@@ -385,18 +380,6 @@ TABLE: dict[str, Action] = {
     ),
     Act.ESCALATE: Action(_lazy("Escalate to site staff"), do_escalate),
 }
-
-
-def is_appealable(name: str) -> bool:
-    action = TABLE.get(name)
-    return action is not None and action.appealable
-
-
-def is_answerable(name: str) -> bool:
-    """A member may write to the facilitators about a decision they may appeal, and answer a
-    facilitator's message. Nothing else (a report, a flag, a claim) is theirs to open: it would
-    tell them who did what."""
-    return is_appealable(name) or name == Act.MESSAGE
 
 
 def check_allowed(user: User, item: ReviewItem, name: str) -> None:

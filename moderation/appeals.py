@@ -15,7 +15,7 @@ from supportgroups.ratelimits import within_rate
 from supportgroups.services import notify
 
 from . import events, permissions
-from .actions import is_answerable, is_appealable
+from .actions import TABLE
 from .models import Appeal, AuditLogEntry, Flag, ItemNote, Reason
 from .services import add_flag, open_item
 
@@ -26,6 +26,18 @@ class TooFast(ValidationError):
     def __init__(self, message: str, *, retry_after: int):
         super().__init__(message, code="rate_limited")
         self.retry_after = retry_after
+
+
+def is_appealable(name: str) -> bool:
+    action = TABLE.get(name)
+    return action is not None and action.appealable
+
+
+def is_answerable(name: str) -> bool:
+    """A member may write to the facilitators about a decision they may appeal, and answer a
+    facilitator's message. Nothing else (a report, a flag, a claim) is theirs to open: it would
+    tell them who did what."""
+    return is_appealable(name) or name == AuditLogEntry.Action.MESSAGE
 
 
 def is_decision_for(user: User, action: AuditLogEntry) -> bool:

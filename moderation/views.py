@@ -221,7 +221,7 @@ def _member_form(request, action_id: int, form_class, *, appeal: bool):
     else:
         limited = None
     action = selectors.decision_for(action_id=action_id, user=request.user)
-    if action is None or (appeal and not actions.is_appealable(action.action)):
+    if action is None or (appeal and not appeals.is_appealable(action.action)):
         raise Http404
     form = form_class(request.POST or None)
     if limited is not None:
@@ -257,7 +257,7 @@ def appeal(request, action_id: int):
 def write(request, action_id: int):
     """A member writes to the facilitators about a decision on them (silenced members too)."""
     action, form, limited = _member_form(request, action_id, MemberMessageForm, appeal=False)
-    appealable = actions.is_appealable(action.action)
+    appealable = appeals.is_appealable(action.action)
     if request.method == "POST" and not limited and form.is_valid():
         try:
             appeals.write_to_facilitators(
