@@ -5,6 +5,7 @@ from django.db import models
 
 from supportgroups.admin_base import AppendOnlyAdmin
 
+from . import services
 from .models import (
     Appeal,
     AuditLogEntry,
@@ -82,6 +83,9 @@ class SanctionAdmin(admin.ModelAdmin):
     list_display = ["user", "kind", "group_id", "until", "lifted_at", "created_at"]
     list_filter = ["kind"]
     raw_id_fields = ["user", "action"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        services.save_sanction(obj)  # so that the person's open sockets hear of it
 
 
 @admin.register(Appeal)

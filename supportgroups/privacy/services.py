@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from supportgroups import access
+from supportgroups import live
 from supportgroups.models import (
     AdminAccessLog,
     Block,
@@ -86,7 +86,7 @@ def end_all_sessions(*, user: User) -> int:
     sessions = list(UserSession.objects.filter(user=user))
     for session in sessions:
         session.end()
-    access.changed(user.pk)
+    live.access_changed(user.pk)
     return len(sessions)
 
 
