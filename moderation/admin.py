@@ -1,7 +1,9 @@
 """Staff see every moderation model here; the audit log is read-only (no add, change, delete)."""
 
+from django import forms
 from django.contrib import admin
 from django.db import models
+from django.http import HttpRequest
 
 from supportgroups.admin_base import AppendOnlyAdmin
 
@@ -84,7 +86,9 @@ class SanctionAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     raw_id_fields = ["user", "action"]
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Sanction, form: forms.ModelForm, change: bool
+    ) -> None:
         services.save_sanction(obj)  # so that the person's open sockets hear of it
 
 

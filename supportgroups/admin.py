@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -83,7 +84,9 @@ class UserAdmin(BaseUserAdmin):
         ),
     ]
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool
+    ) -> None:
         """Through the account service, so that deactivating someone or taking away their staff
         status reaches their open sockets."""
         services.save_account(user=obj, changed=form.changed_data if change else ())

@@ -43,7 +43,7 @@ def send(group: str, event: dict[str, Any]) -> bool:
     try:
         async_to_sync(get_channel_layer().group_send)(group, event)
     except LAYER_ERRORS as error:
-        outage.failed(error, f"a {event['type']} event is saved but not sent live;")
+        outage.failed(error, f"writes are saved but not sent live ({event['type']});")
         return False
     outage.answered()
     return True
