@@ -2,6 +2,7 @@
 a person for export and deletion, whether two people share a group, and who hears of a memorial.
 """
 
+from supportgroups.models import User
 from supportgroups.privacy.registry import register
 
 from . import emails, notifications
@@ -70,7 +71,7 @@ register(
 )
 
 
-def shares_a_group(*, viewer, subject) -> bool:
+def shares_a_group(*, viewer: User, subject: User) -> bool:
     """Both are active in at least one common group (profile visibility "group members")."""
     return (
         Membership.objects.filter(user=viewer, state=Membership.State.ACTIVE)
@@ -82,7 +83,7 @@ def shares_a_group(*, viewer, subject) -> bool:
     )
 
 
-def on_memorial(*, user) -> None:
+def on_memorial(*, user: User) -> None:
     """The facilitators of the member's groups hear of it, in-app and by email, so that they
     can support the group."""
     notifications.notify_of_memorial(user=user)

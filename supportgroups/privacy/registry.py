@@ -1,4 +1,5 @@
-"""The privacy contract: what each app holds about a person, and what it does when they change.
+"""The privacy contract: what each app holds about a person, and its part in memorials and
+profile visibility.
 
 The core cannot import groups, forums or chat, so each app says it from its own
 `<app>/privacy.py` (found by `autodiscover()`, as `load_demo_data` finds `demo.py`):
