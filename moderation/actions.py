@@ -25,12 +25,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from supportgroups.models import User
 from supportgroups.services import notify
 
-from . import events, permissions, queue
+from . import live, permissions, queue
 from .adapters import NOT_CONTENT, Adapter, adapter_for
 from .errors import ActionRefused, ClaimConflict, ModerationError
 from .models import Appeal, AuditLogEntry, ReviewItem, Sanction
 from .permissions import Rule, Who
-from .services import tell_site_moderators
+from .services import lift_sanction, save_sanction, tell_site_moderators
 
 Act = AuditLogEntry.Action
 State, Resolution = ReviewItem.State, ReviewItem.Resolution
@@ -111,7 +111,7 @@ def apply(
         _record_sanction(entry, action.sanction)
     if tells and action.tell:
         _tell_author(item, entry, str(action.tell))
-    events.item_changed(item, kind=name)
+    live.item_changed(item, kind=name)
     return entry
 
 
@@ -127,13 +127,15 @@ def _tell_author(item: ReviewItem, entry: AuditLogEntry, title: str) -> None:
 def _record_sanction(entry: AuditLogEntry, kind: str) -> None:
     until = entry.detail.get("until")
     assert entry.subject_id is not None  # every sanctioning change refuses an item with no author
-    Sanction.objects.create(
-        user_id=entry.subject_id,
-        kind=kind,
-        group_id=entry.detail.get("group_id"),
-        until=until and datetime.fromisoformat(until),
-        reason=entry.reason,
-        action=entry,
+    save_sanction(
+        Sanction(
+            user_id=entry.subject_id,
+            kind=kind,
+            group_id=entry.detail.get("group_id"),
+            until=until and datetime.fromisoformat(until),
+            reason=entry.reason,
+            action=entry,
+        )
     )
 
 
@@ -161,8 +163,7 @@ def _overturn(appeal: Appeal, *, by: User) -> dict[str, Any]:
         adapter_for(original.item.target).restore()
     sanction = Sanction.objects.filter(action=original, lifted_at__isnull=True).first()
     if sanction is not None:
-        sanction.lifted_at = timezone.now()
-        sanction.save(update_fields=["lifted_at"])
+        lift_sanction(sanction)
         if sanction.kind == Sanction.Kind.SUSPEND:
             sanction.user.is_active = True
             sanction.user.save(update_fields=["is_active"])

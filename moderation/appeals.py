@@ -14,7 +14,7 @@ from supportgroups.models import User
 from supportgroups.ratelimits import within_rate
 from supportgroups.services import notify
 
-from . import events, permissions
+from . import live, permissions
 from .actions import TABLE
 from .models import Appeal, AuditLogEntry, Flag, ItemNote, Reason
 from .services import add_flag, open_item
@@ -94,7 +94,7 @@ def write_to_facilitators(*, action: AuditLogEntry, user: User, body: str) -> It
             body=body.strip()[:500],
             url=reverse("moderation:item", args=[action.item_id]),
         )
-    events.item_changed(action.item, kind="message")
+    live.item_changed(action.item, kind="message")
     return note
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from supportgroups.models import User
 
-from . import events, permissions
+from . import live, permissions
 from .errors import ActionRefused, ClaimConflict, StaleVersion
 from .models import AuditLogEntry, ItemNote, ReviewItem
 
@@ -51,7 +51,7 @@ def claim(*, item_id: int, user: User, version: int) -> ReviewItem:
     item.version += 1
     item.save()
     AuditLogEntry.objects.create(item=item, actor=user, action=AuditLogEntry.Action.CLAIMED)
-    events.item_changed(item, kind="claimed")
+    live.item_changed(item, kind="claimed")
     return item
 
 
@@ -71,7 +71,7 @@ def release(*, item_id: int, user: User, version: int) -> ReviewItem:
     item.version += 1
     item.save()
     AuditLogEntry.objects.create(item=item, actor=user, action=AuditLogEntry.Action.RELEASED)
-    events.item_changed(item, kind="released")
+    live.item_changed(item, kind="released")
     return item
 
 

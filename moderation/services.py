@@ -1,8 +1,10 @@
 """How things come into the queue: screen() reads every new or edited text (forums and chat call
 it inside their writing transaction), request_review() takes members' reports and review
 requests. Both find or open the target's one queue item (open_item(), which appeals.py uses
-too). Handling an item is queue.py (claims) and actions.py (the action table)."""
+too). save_sanction() is the one way a sanction is saved. Handling an item is queue.py (claims)
+and actions.py (the action table)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from supportgroups.degrade import when_cache_is_down
+from supportgroups.live import access_changed
 from supportgroups.models import User
 from supportgroups.ratelimits import within_rate
 from supportgroups.services import notify
 
-from . import events, permissions, tasks
+from . import live, permissions, tasks
 from .adapters import adapter_for
-from .models import PRIORITY, AuditLogEntry, Flag, Reason, Report, ReviewItem
+from .models import PRIORITY, AuditLogEntry, Flag, Reason, Report, ReviewItem, Sanction
 from .registry import scope
 from .screening import crisis_match, spam_signal
 
@@ -101,7 +104,7 @@ def open_item(
         tell_site_moderators(item, reason=why)
     if new_crisis:
         tasks.alert_crisis.delay_on_commit(item.pk)
-    events.item_changed(item, kind="crisis" if new_crisis else "new")
+    live.item_changed(item, kind="crisis" if new_crisis else "new")
     return item
 
 
@@ -243,3 +246,17 @@ def screen(content: models.Model) -> ScreenResult:
             item.save(update_fields=["held", "updated_at"])
         held = held or item.held
     return ScreenResult(held=held, crisis=bool(crisis))
+
+
+def save_sanction(sanction: Sanction, *, update_fields: Iterable[str] | None = None) -> Sanction:
+    """Every new, changed or lifted sanction is saved here (the actions, the admin), so that it
+    reaches the person's open sockets once it has committed: they turn read-only or close, or
+    become writable again."""
+    sanction.save(update_fields=update_fields)
+    access_changed(sanction.user_id)
+    return sanction
+
+
+def lift_sanction(sanction: Sanction) -> Sanction:
+    sanction.lifted_at = timezone.now()
+    return save_sanction(sanction, update_fields=["lifted_at"])
