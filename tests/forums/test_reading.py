@@ -9,7 +9,8 @@ from forums import services
 from forums.models import Post, Subscription, Topic, TopicPreference
 from moderation.interfaces import Moderatable
 from moderation.services import ScreenResult
-from tests.forums.conftest import client_for, reply_to, start_thread
+from tests.factories import client_for
+from tests.forums.conftest import reply_to, start_thread
 
 pytestmark = pytest.mark.django_db
 

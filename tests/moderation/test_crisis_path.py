@@ -17,9 +17,7 @@ from moderation.consumers import DashboardConsumer
 from moderation.events import user_group
 from moderation.models import AuditLogEntry, ReviewItem
 from supportgroups.models import Notification
-from tests.factories import OnDutyShiftFactory, UserFactory
-
-from .conftest import with_mfa
+from tests.factories import OnDutyShiftFactory, UserFactory, with_mfa
 
 ALERT_WITHIN = 60  # seconds, from the issue
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from forums import services as forum_services
@@ -35,6 +34,7 @@ from tests.factories import (
     MembershipFactory,
     SupportGroupFactory,
     UserFactory,
+    client_for,
 )
 
 pytestmark = pytest.mark.django_db
@@ -172,13 +172,6 @@ def world(settings) -> World:
     return w
 
 
-def _client(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def _pages(w: World) -> list[str]:
     urls = [reverse("forums:index"), reverse("notifications")]
     urls += [board.get_absolute_url() for board in w.boards]
@@ -219,7 +212,7 @@ def _chat_frames(w: World, person) -> str:
 
 def _everything_shown_to(w: World, person) -> dict[str, str]:
     """Each page, message and file this person can get, by where it came from."""
-    client = _client(person)
+    client = client_for(person)
     seen = {url: client.get(url).content.decode() for url in _pages(w)}
     if person is None:
         return seen
@@ -266,13 +259,13 @@ def test_the_member_of_this_group_does_read_what_is_shown(world):
 
 def test_moderators_read_every_canary_in_their_moderation_views(world):
     for canary, (item, moderator) in world.items.items():
-        page = _client(moderator).get(item.get_absolute_url())
+        page = client_for(moderator).get(item.get_absolute_url())
         assert page.status_code == 200
         assert canary in page.content.decode(), canary
 
 
 def test_the_writer_of_a_held_post_still_sees_it_waiting(world):
-    page = _client(world.people["_writer_of_held"]).get(world.threads[1].get_absolute_url())
+    page = client_for(world.people["_writer_of_held"]).get(world.threads[1].get_absolute_url())
     assert GROUP_HELD in page.content.decode()
 
 
