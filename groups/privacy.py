@@ -1,8 +1,4 @@
-"""What groups hold about a person, for export and deletion (see supportgroups.privacy.registry).
-
-Written by the privacy engineer (issue 9) so that the registry test passes; the groups engineer
-owns it from here and adds the groups models that point at a user.
-"""
+"""What groups hold about a person, for export and deletion (see supportgroups.privacy.registry)."""
 
 from django.utils.translation import gettext as _
 

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def screen_says(monkeypatch):
-    """Stand in for moderation's screen() (a stub until the moderation issue) and record that it
-    ran inside the writing transaction with the post already saved."""
+    """Stand in for moderation's screen() and record that it ran inside the writing transaction
+    with the post already saved."""
     seen = []
 
     def install(result: ScreenResult):

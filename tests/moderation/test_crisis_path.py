@@ -19,7 +19,7 @@ from moderation.models import AuditLogEntry, ReviewItem
 from supportgroups.models import Notification
 from tests.factories import OnDutyShiftFactory, UserFactory, with_mfa
 
-ALERT_WITHIN = 60  # seconds, from the issue
+ALERT_WITHIN = 60  # seconds: how soon the on-duty moderator must hear of someone at risk
 
 
 @pytest.mark.slow
