@@ -59,8 +59,8 @@ def _orm_beside_playwrights_loop():
 @pytest.fixture
 def signed_in_page(browser):
     """`signed_in_page(user, base_url, **context_args)`: a page in a browser context of its own,
-    signed in as `user` (None: a visitor) by a session cookie. Signing in through the form is
-    allauth's flow, tested by `sign_in_with_password`'s users."""
+    signed in as `user` (None: a visitor) by a session cookie. The sign-in form itself is walked
+    by the tests that call helpers.sign_in_with_password."""
 
     def open_page(user, base_url: str, **context_args):
         context = browser.new_context(base_url=base_url, **context_args)
