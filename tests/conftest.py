@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connections
 from django.test import Client
 
-from tests.factories import UserFactory, client_for
+from tests.factories import UserFactory, client_for, with_mfa
 
 BROWSER_TESTS = Path(__file__).parent / "e2e"
 
@@ -85,6 +85,16 @@ def user(db):
 @pytest.fixture
 def member_client(user) -> Client:
     return client_for(user)
+
+
+@pytest.fixture
+def admin_client(db) -> Client:
+    """A superuser signed in, with MFA set up (staff reach the admin only with it); the person is
+    `admin_client.staff`."""
+    staff = with_mfa(UserFactory(is_staff=True, is_superuser=True, display_name="Staff Sam"))
+    client = client_for(staff)
+    client.staff = staff
+    return client
 
 
 @pytest.fixture(autouse=True)

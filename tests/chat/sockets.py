@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from groups.chat import selectors, services
+from groups.chat.live import room_event
 from groups.chat.models import ChatMessage, ChatRoom
 from supportgroups.asgi import application
 from tests.factories import client_for
@@ -125,5 +126,5 @@ async def publish(message: ChatMessage) -> None:
     """The live broadcast of one stored message, through the real channel layer."""
     frame = await database_sync_to_async(selectors.serialize_message)(message)
     await get_channel_layer().group_send(
-        message.room.group_name, services.room_event({"type": "message", "message": frame})
+        message.room.group_name, room_event({"type": "message", "message": frame})
     )

@@ -14,13 +14,13 @@ import uuid
 from dataclasses import dataclass, field
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.urls import reverse
 
 from forums import services as forum_services
+from forums.emails import send_digest
 from forums.models import EmailPreference, Post
-from forums.notifications import deliver_post_notifications, send_digest
+from forums.notifications import deliver_post_notifications
 from groups.chat import selectors as chat_selectors
 from groups.chat import services as chat_services
 from groups.permissions import can_view_private
@@ -35,6 +35,7 @@ from tests.factories import (
     SupportGroupFactory,
     UserFactory,
     client_for,
+    with_mfa,
 )
 
 pytestmark = pytest.mark.django_db
@@ -62,11 +63,6 @@ def _generous_posting_limits(settings):
     settings.FORUMS_POSTS_PER_HOUR = 1000
 
 
-def _with_mfa(user):
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    return user
-
-
 def _moderate(target, *, by, action: str) -> ReviewItem:
     """What a moderator does from the queue: the item is flagged, claimed, then acted on."""
     item = moderation_services.request_review(target=target, reason="harassment")
@@ -87,13 +83,12 @@ class World:
 
 
 @pytest.fixture
-def world(settings) -> World:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def world() -> World:
     w = World()
     group, other = SupportGroupFactory(slug="circle"), SupportGroupFactory(slug="elsewhere")
     w.group = group
-    staff = _with_mfa(UserFactory(display_name="Stella", is_staff=True))
-    fay = _with_mfa(FacilitatorMembershipFactory(group=group, user=UserFactory()).user)
+    staff = with_mfa(UserFactory(display_name="Stella", is_staff=True))
+    fay = with_mfa(FacilitatorMembershipFactory(group=group, user=UserFactory()).user)
     wendy = MembershipFactory(group=group, user=UserFactory(display_name="Wendy")).user
     hal = MembershipFactory(group=group, user=UserFactory(display_name="Hal")).user
     w.people = {
@@ -102,7 +97,7 @@ def world(settings) -> World:
         "member of another group": MembershipFactory(
             group=other, user=UserFactory(display_name="Olga")
         ).user,
-        "facilitator of another group": _with_mfa(
+        "facilitator of another group": with_mfa(
             FacilitatorMembershipFactory(group=other, user=UserFactory(display_name="Fred")).user
         ),
         "member of this group": MembershipFactory(
