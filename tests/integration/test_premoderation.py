@@ -8,7 +8,7 @@ from forums import services as forums
 from forums.models import Post, Thread
 from moderation import actions, queue
 from moderation.models import ReviewItem
-from tests.integration.conftest import client_for
+from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
 
