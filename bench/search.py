@@ -1,0 +1,535 @@
+"""Forum search over a million posts: p50/p95/max per query, and the plan of every query.
+
+Builds, once, in its own database (<DATABASE_URL name>_search_bench; kept between runs and reused
+when it holds the full set):
+  - 2,000 writers, 40 support groups each with its private board, and the 9 public boards,
+  - 50,000 threads of very uneven length (a few thousand posts down to one), a quarter of them on
+    private boards, 1,000,000 posts in all, written over three years: sentences drawn from a
+    Zipf-distributed vocabulary of cancer-support words, everyday English and a long tail of rare
+    words (drug-like names), with common phrases ("side effects", "hair loss") mixed in,
+  - about 0.5% of posts held for review and 0.5% hidden by moderators,
+  - a member who belongs to 3 of the groups (so reads 3 private boards) and is the reader.
+Rows go in with COPY, the search vectors are made in SQL, and the indexes are built after the
+load, which is what keeps the build to minutes.
+
+Then each typical query (a common word, a rare word, two words, a phrase, words found nowhere)
+is requested through Django's full handler as the signed-in member, page 1 and the next page,
+and the wall time of each request is printed (p50, p95, max) beside the machine's load average.
+Every query that reads forums_post is EXPLAINed (ANALYZE, BUFFERS); the script fails if any
+plan scans forums_post sequentially, or if a result is one the member may not read.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sg_bench SECRET_KEY=bench \
+        python bench/search.py [--rounds 40] [--rebuild]
+"""
+
+import argparse
+import itertools
+import os
+import random
+import statistics
+import sys
+import time
+import warnings
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, this file's folder comes first on sys.path and would shadow the forums app.
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+POSTS = 1_000_000
+THREADS = 50_000
+WRITERS = 2_000
+GROUPS = 40
+MEMBER_GROUPS = 3
+PRIVATE_SHARE = 0.25
+SEED = 15
+WRITER_EMAIL = "bench-search-{}@example.org"
+MEMBER_EMAIL = "bench-search-member@example.org"
+
+DOMAIN_WORDS = """
+chemo chemotherapy radiotherapy radiation surgery oncologist nurse scan scans results fatigue
+tired nausea sick pain hair wig appetite sleep anxiety worry fear hope family husband wife
+daughter son mum dad friends hospital clinic appointment treatment cycle cycles tumour cancer
+diagnosis diagnosed biopsy mastectomy lumpectomy port picc bloods blood counts neutropenia
+infection steroids immunotherapy trial trials remission recurrence relapse stage grade lymph
+nodes breast bowel lung prostate ovarian pancreatic leukaemia lymphoma myeloma melanoma brain
+bladder kidney liver bone marrow transplant stem cells neuropathy tingling numb mouth ulcers
+taste food eating weight diet exercise walking yoga meditation counselling therapist grief loss
+funeral hospice palliative carer caregiver work job boss money benefits insurance mortgage
+driving tamoxifen letrozole herceptin keytruda docetaxel capecitabine folfox cisplatin
+carboplatin paclitaxel radiographer consultant surgeon waiting weeks months today tomorrow
+yesterday morning night crying laughing strength hugs thanks love
+"""
+PHRASES = [
+    "side effects", "hair loss", "scan results", "support group", "feeling tired",
+    "my oncologist said", "waiting for results", "first cycle", "last chemo", "cold cap",
+    "peripheral neuropathy", "mouth ulcers", "sick leave", "bone marrow",
+]  # fmt: skip
+# The most frequent words people write: PostgreSQL's English configuration drops most of them.
+EVERYDAY_WORDS = """
+the i and to a my of it was in is that for me but have with so on not be had this at just you
+all we are they he she her his from what about after been when do can if as or an our will get
+"""
+SYLLABLES = "ka lo mi ne tor ax ul ber sin dra pe vo zen quil ith mar ost bel cor fen"
+
+
+def search_bench_database_url() -> str:
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/supportgroups")
+    return base + "_search_bench"
+
+
+def create_database_if_missing(url: str, *, fresh: bool) -> None:
+    import psycopg
+
+    server, _slash, name = url.rpartition("/")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        if fresh:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not found:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+# --- words ------------------------------------------------------------------------------------
+
+
+class Writing:
+    """Post bodies and titles from one seeded generator: the same million posts on every
+    machine. Word ranks follow Zipf's law: domain and everyday words lead, the tail is rare."""
+
+    def __init__(self, rng: random.Random):
+        from faker.providers.lorem.en_US import Provider
+
+        self.rng = rng
+        tail = sorted(
+            {"".join(rng.choices(SYLLABLES.split(), k=rng.randint(3, 4))) for _ in range(40_000)}
+        )
+        rng.shuffle(tail)
+        english = list(Provider.word_list)
+        rng.shuffle(english)
+        mixed = itertools.chain(*itertools.zip_longest(DOMAIN_WORDS.split(), english))
+        ranked = itertools.chain(EVERYDAY_WORDS.split(), mixed, tail)
+        self.words = list(dict.fromkeys(w for w in ranked if w))
+        self.weights = list(
+            itertools.accumulate((rank + 2.7) ** -1.1 for rank in range(len(self.words)))
+        )
+
+    def rank_of(self, word: str) -> int:
+        return self.words.index(word)
+
+    def sentence(self, length: int) -> str:
+        words = self.rng.choices(self.words, cum_weights=self.weights, k=length)
+        if self.rng.random() < 0.3:
+            words.insert(self.rng.randrange(length), self.rng.choice(PHRASES))
+        text = " ".join(words)
+        return text[0].upper() + text[1:] + "."
+
+    def paragraphs(self) -> list[str]:
+        count = 1 if self.rng.random() < 0.6 else self.rng.randint(2, 4)
+        return [
+            " ".join(self.sentence(self.rng.randint(5, 16)) for _ in range(self.rng.randint(1, 3)))
+            for _ in range(count)
+        ]
+
+    def title(self) -> str:
+        return self.sentence(self.rng.randint(3, 8)).rstrip(".")
+
+
+def html_of(paragraphs: list[str]) -> str:
+    """What supportgroups.markdown.render_markdown makes of plain paragraphs (checked on a
+    sample in build_data): rendering a million posts through Markdown would take an hour."""
+    return "\n".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+# --- data -------------------------------------------------------------------------------------
+
+
+def people_and_places(rng: random.Random):
+    """Writers, groups with their boards, and the member who reads three of them (ORM: small)."""
+    from allauth.account.models import EmailAddress
+
+    from forums import services
+    from forums.models import Board
+    from groups.models import Membership, SupportGroup
+    from supportgroups.models import User
+
+    User.objects.bulk_create(
+        [User(email=WRITER_EMAIL.format(i), display_name=f"Writer {i}") for i in range(WRITERS)]
+    )
+    member = User.objects.create(email=MEMBER_EMAIL, display_name="Bench member")
+    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    groups = SupportGroup.objects.bulk_create(
+        [
+            SupportGroup(
+                name=f"Bench circle {i}",
+                slug=f"bench-circle-{i}",
+                format="online",
+                summary="A group for the search bench.",
+            )
+            for i in range(GROUPS)
+        ]  # fmt: skip
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(user=member, group=g, role="member", state="active")
+            for g in rng.sample(groups, MEMBER_GROUPS)
+        ]  # fmt: skip
+    )
+    private = [services.ensure_group_board(group=g) for g in groups]
+    public = list(Board.objects.filter(group__isnull=True))
+    writers = list(
+        User.objects.filter(email__startswith="bench-search-").values_list("id", flat=True)
+    )
+    return writers, public, private
+
+
+def thread_sizes(rng: random.Random) -> list[int]:
+    """Posts per thread, opening post included: heavy-tailed (most threads short, a few with
+    thousands), scaled so they add up to exactly POSTS."""
+    raw = [rng.paretovariate(1.3) for _ in range(THREADS)]
+    scale = (POSTS - THREADS) / sum(raw)
+    sizes = [1 + int(r * scale) for r in raw]
+    for i in range(POSTS - sum(sizes)):
+        sizes[i % THREADS] += 1
+    return sizes
+
+
+def timeline(rng: random.Random, sizes: list[int], now):
+    """Every post as (time, thread index, position in thread), in the order they were written:
+    ids then rise with time, as they do on a real site."""
+    span = timedelta(days=3 * 365).total_seconds()
+    events = []
+    for thread, size in enumerate(sizes):
+        t = rng.uniform(0, span * 0.98)
+        gap = min(3600.0 * 6, (span - t) / (size + 1))
+        for position in range(size):
+            events.append((t, thread, position))
+            t += rng.expovariate(1 / gap)
+    events.sort()
+    return [(now - timedelta(seconds=span - t), thread, pos) for t, thread, pos in events]
+
+
+def copy_rows(cursor, table: str, columns: list[str], rows) -> None:
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def build_data(url: str) -> None:
+    """The whole load in one transaction: a failed build leaves nothing half-made behind."""
+    import psycopg
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from forums.models import path_segment
+    from supportgroups.markdown import render_markdown
+
+    rng = random.Random(SEED)
+    writing = Writing(rng)
+    call_command("migrate", verbosity=0)
+    with transaction.atomic():
+        writers, public, private = people_and_places(rng)
+    sizes = thread_sizes(rng)
+    boards = [
+        rng.choice(private).pk if rng.random() < PRIVATE_SHARE else rng.choice(public).pk
+        for _ in sizes
+    ]
+    events = timeline(rng, sizes, timezone.now())
+    connection.close()
+
+    with psycopg.connect(url) as conn, conn.cursor() as cur:
+        # Bench data only: skip foreign-key triggers during the load (the rows agree by building).
+        cur.execute("SET session_replication_role = replica")
+        cur.execute("SET maintenance_work_mem = '512MB'")
+        indexes = cur.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'forums_post' "
+            "AND indexname <> 'forums_post_pkey' AND indexdef NOT LIKE 'CREATE UNIQUE%%'"
+        ).fetchall()
+        for name, _definition in indexes:
+            cur.execute(f'DROP INDEX "{name}"')
+        first_thread = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM forums_thread").fetchone()[
+            0
+        ]
+        first_post = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM forums_post").fetchone()[0]
+
+        # Posts: ids in time order; a third of replies answer an earlier top-level reply.
+        cur.execute(
+            "CREATE TEMP TABLE bench_post (id bigint, thread_id bigint, parent_id bigint, "
+            "root_id bigint, depth int, path text, is_opening bool, author_id bigint, body text, "
+            "body_html text, created_at timestamptz, is_held bool, hidden_at timestamptz, "
+            "title text) ON COMMIT DROP"
+        )
+        titles = [writing.title() for _ in sizes]
+        top_level: list[list[int]] = [[] for _ in sizes]
+        openings = [(0, None)] * len(sizes)
+        last = [(0, None)] * len(sizes)
+
+        def posts():
+            for offset, (when, thread, position) in enumerate(events):
+                pk = first_post + offset
+                paragraphs = writing.paragraphs()
+                body = "\n\n".join(paragraphs)
+                parent = None
+                if position == 0:
+                    openings[thread] = (pk, when)
+                elif top_level[thread] and rng.random() < 1 / 3:
+                    parent = rng.choice(top_level[thread][-50:])
+                else:
+                    top_level[thread].append(pk)
+                root = parent or pk
+                path = path_segment(parent) + path_segment(pk) if parent else path_segment(pk)
+                held = rng.random() < 0.005
+                hidden = when if not held and rng.random() < 0.005 else None
+                last[thread] = (pk, when)
+                yield (
+                    pk, first_thread + thread, parent, root, 1 if parent else 0, path,
+                    position == 0, rng.choice(writers), body, html_of(paragraphs), when, held,
+                    hidden, titles[thread] if position == 0 else "",
+                )  # fmt: skip
+
+        sample = Writing(random.Random(1)).paragraphs()
+        assert html_of(sample) == render_markdown("\n\n".join(sample)), "html_of drifted"
+        began = time.perf_counter()
+        copy_rows(cur, "bench_post", [
+            "id", "thread_id", "parent_id", "root_id", "depth", "path", "is_opening", "author_id",
+            "body", "body_html", "created_at", "is_held", "hidden_at", "title",
+        ], posts())  # fmt: skip
+        print(f"  {POSTS:,} posts written and copied in {time.perf_counter() - began:.0f} s")
+        copy_rows(
+            cur,
+            "forums_thread",
+            [
+                "id",
+                "board_id",
+                "title",
+                "author_id",
+                "opening_post_id",
+                "reply_count",
+                "last_post_at",
+                "last_post_id",
+                "created_at",
+            ],  # fmt: skip
+            (
+                (
+                    first_thread + i,
+                    boards[i],
+                    titles[i],
+                    rng.choice(writers),
+                    openings[i][0],
+                    sizes[i] - 1,
+                    last[i][1],
+                    last[i][0],
+                    openings[i][1],
+                )  # fmt: skip
+                for i in range(len(sizes))
+            ),
+        )
+        began = time.perf_counter()
+        # The same vector services.index_post() keeps: the title weighs more than the body.
+        cur.execute(
+            "INSERT INTO forums_post (id, thread_id, parent_id, root_id, depth, path, is_opening, "
+            "author_id, is_anonymous, body, body_html, content_warning, created_at, is_held, "
+            "hidden_at, hidden_reason, support_count, search_vector) "
+            "SELECT id, thread_id, parent_id, root_id, depth, path, is_opening, author_id, false, "
+            "body, body_html, '', created_at, is_held, hidden_at, "
+            "CASE WHEN hidden_at IS NULL THEN '' ELSE 'bench' END, 0, "
+            "setweight(to_tsvector('english', title), 'A') "
+            "|| setweight(to_tsvector('english', body), 'B') FROM bench_post ORDER BY id"
+        )
+        print(f"  search vectors made in {time.perf_counter() - began:.0f} s")
+        began = time.perf_counter()
+        for _name, definition in indexes:
+            cur.execute(definition)
+        cur.execute("SELECT setval('forums_post_id_seq', (SELECT max(id) FROM forums_post))")
+        cur.execute("SELECT setval('forums_thread_id_seq', (SELECT max(id) FROM forums_thread))")
+        print(f"  {len(indexes)} indexes built in {time.perf_counter() - began:.0f} s")
+    with psycopg.connect(url, autocommit=True) as conn:
+        began = time.perf_counter()
+        conn.execute("VACUUM ANALYZE forums_post")
+        conn.execute("VACUUM ANALYZE forums_thread")
+        print(f"  vacuumed and analysed in {time.perf_counter() - began:.0f} s")
+
+
+def data_is_complete() -> bool:
+    from forums.models import Post
+
+    return Post.objects.count() == POSTS
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+
+def typical_queries(writing: "Writing") -> list[tuple[str, str]]:
+    """What people type, from very common to found nowhere; the middle word is where
+    PostgreSQL's choice between the primary key and the GIN index is closest."""
+    return [
+        ("very common word", "chemo"),
+        ("common word", "neuropathy"),
+        ("middling word", writing.words[1500]),
+        ("rare word", writing.words[-1]),
+        ("two words", "scan anxiety"),
+        ("phrase", '"side effects"'),
+        ("found nowhere", "xylophone"),
+    ]
+
+
+def matches(query: str) -> int:
+    """How many posts match at all (for the table only: counting is what search never does)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM forums_post WHERE search_vector @@ "
+            "websearch_to_tsquery('english', %s)",
+            [query],
+        )
+        return cur.fetchone()[0]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def timed_pages(client, member, query: str, rounds: int):
+    """Wall times of page 1 and of the page after it, the SQL each ran the last time, and the
+    page itself (from the selector, untimed) for the privacy check."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from forums.search import search_posts
+
+    def run(params):
+        times = []
+        for _ in range(rounds):
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                response = client.get("/forums/search/", params)
+                times.append((time.perf_counter() - start) * 1000)
+            if response.status_code != 200:
+                raise SystemExit(f"{params}: HTTP {response.status_code}")
+        return times, captured.captured_queries
+
+    first = search_posts(user=member, query=query)
+    pages = [("page 1", *run({"q": query}), first)]
+    if first.older:
+        second = search_posts(user=member, query=query, after=first.older)
+        params = {"q": query, "after": first.older, "page": 2}
+        pages.append(("page 2", *run(params), second))
+    return pages
+
+
+def check_privacy(member, page) -> None:
+    """Every hit is on a board the member reads, and shown to everyone."""
+    from forums import permissions
+
+    for hit in page.hits:
+        post = hit.post
+        if not permissions.can_read_board(member, post.thread.board) or not post.is_shown_to_all:
+            raise SystemExit(f"post {post.pk} should not have been found")
+
+
+def explain(sql: str) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        return "\n".join(row[0] for row in cur.fetchall())
+
+
+def measure(rounds: int) -> None:
+    from django.test import Client
+
+    from supportgroups.models import User
+
+    member = User.objects.get(email=MEMBER_EMAIL)
+    client = Client()
+    client.force_login(member)
+    writing = Writing(random.Random(SEED))
+    load = os.getloadavg()
+    print(f"\nsigned in as a member of {MEMBER_GROUPS} groups; {rounds} requests per row, "
+          "through Django's full handler (ms)")  # fmt: skip
+    print(f"{'query':18} {'typed':16} {'matches':>8} {'page':6} {'hits':>4} {'SQL':>3} "
+          f"{'p50':>7} {'p95':>7} {'max':>7}")  # fmt: skip
+    every, seq_scans, plans = [], [], []
+    for name, query in typical_queries(writing):
+        count = matches(query)
+        for page_name, times, sql, page in timed_pages(client, member, query, rounds):
+            check_privacy(member, page)
+            every.extend(times)
+            print(
+                f"{name:18} {query[:16]:16} {count:8,} {page_name:6} {len(page.hits):4} "
+                f"{len(sql):3} {statistics.median(times):7.1f} {percentile(times, 0.95):7.1f} "
+                f"{max(times):7.1f}"
+            )
+            for statement in sql:
+                if "forums_post" not in statement["sql"]:
+                    continue
+                plan = explain(statement["sql"])
+                plans.append((f"{name}, {page_name}", statement["sql"], plan))
+                if "Seq Scan on forums_post" in plan:
+                    seq_scans.append(f"{name}, {page_name}")
+    print(
+        f"all requests: p50 {statistics.median(every):.1f} ms, p95 {percentile(every, 0.95):.1f} ms"
+        f" (goal: p95 <= 50), max {max(every):.1f} ms; load average {load[0]:.2f} {load[1]:.2f} "
+        f"{load[2]:.2f} before, {os.getloadavg()[0]:.2f} after, {os.cpu_count()} cores"
+    )
+    for label, sql, plan in plans:
+        print(f"\n--- {label}\n{sql}\n{plan}")
+    print("\nplans in short:")
+    for label, _sql, plan in plans:
+        print(f"  {label}: {plan_summary(plan)}")
+    if seq_scans:
+        raise SystemExit(f"\nFAILED: a sequential scan of forums_post in: {', '.join(seq_scans)}")
+
+
+def plan_summary(plan: str) -> str:
+    """How forums_post is reached (its scan nodes), whether rows are sorted, and the time."""
+    nodes = [line.strip().removeprefix("->").strip().split("  (")[0] for line in plan.splitlines()]
+    scans = [n for n in nodes if " on forums_post" in n or n.startswith("Sort  ") or n == "Sort"]
+    total = next((n for n in nodes if n.startswith("Execution Time")), "")
+    return "; ".join(scans + [total])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=40, help="requests per query and page")
+    parser.add_argument("--rebuild", action="store_true", help="drop the bench database first")
+    args = parser.parse_args()
+
+    url = search_bench_database_url()
+    create_database_if_missing(url, fresh=args.rebuild)
+    os.environ.update(
+        DATABASE_URL=url,
+        SECRET_KEY=os.environ.get("SECRET_KEY") or "bench-only",
+        DJANGO_SETTINGS_MODULE="supportgroups.settings",
+        DEBUG="0",
+        ALLOWED_HOSTS="testserver",
+    )
+    import django
+
+    # Static files are served by WhiteNoise from a folder collectstatic makes; search needs none.
+    warnings.filterwarnings("ignore", message="No directory at")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    name = url.rpartition("/")[2]
+    if data_is_complete():
+        print(f"data: {POSTS:,} posts already in {name}")
+    else:
+        connection.close()
+        create_database_if_missing(url, fresh=True)
+        print(f"building {POSTS:,} posts in {name} (load {os.getloadavg()[0]:.1f})")
+        began = time.perf_counter()
+        build_data(url)
+        print(f"built in {time.perf_counter() - began:.0f} s")
+    measure(args.rounds)
+
+
+if __name__ == "__main__":
+    main()
