@@ -60,6 +60,7 @@ class ResultPage:
     newer: int | None = None
     older: int | None = None
     number: int | None = 1  # shown to help people keep their place; None when not known
+    from_cursor: bool = False  # asked for a page other than the first
 
     @property
     def newer_number(self) -> int | None:
@@ -208,15 +209,17 @@ def search_posts(
         rows = list(posts.filter(id__gt=before).order_by("id")[: PAGE_SIZE + 1])
         shown = rows[:PAGE_SIZE][::-1]
         newer = shown[0].pk if len(rows) > PAGE_SIZE else None
-        older = shown[-1].pk if shown else before
+        older = shown[-1].pk if shown else None
         number = number if newer else 1
     else:
         if after is not None:
             posts = posts.filter(id__lt=after)
         rows = list(posts.order_by("-id")[: PAGE_SIZE + 1])
         shown = rows[:PAGE_SIZE]
-        newer = (shown[0].pk if shown else after) if after is not None else None
+        newer = shown[0].pk if after is not None and shown else None
         older = shown[-1].pk if len(rows) > PAGE_SIZE else None
         number = number if after is not None else 1
     hits = _hits(user, shown, query)
-    return ResultPage(hits=hits, newer=newer, older=older, number=number)
+    return ResultPage(
+        hits=hits, newer=newer, older=older, number=number, from_cursor=bool(after or before)
+    )
