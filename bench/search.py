@@ -30,6 +30,7 @@ import statistics
 import sys
 import time
 import warnings
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -394,31 +395,57 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
-def timed_pages(client, member, query: str, rounds: int):
-    """Wall times of page 1 and of the page after it, the SQL each ran the last time, and the
-    page itself (from the selector, untimed) for the privacy check."""
+@dataclass
+class Timing:
+    wall: list[float]  # ms, each request
+    cpu: float  # ms, median: this process's CPU time (the steady figure on a busy machine)
+    sql_time: float  # ms, median: waiting on PostgreSQL
+    sql: list[dict]  # the statements of the last request
+
+    def row(self) -> str:
+        wall = self.wall
+        return (
+            f"{len(self.sql):3} {statistics.median(wall):7.1f} {percentile(wall, 0.95):7.1f} "
+            f"{max(wall):7.1f} {self.cpu:7.1f} {self.sql_time:7.1f}"
+        )
+
+
+def timed(client, path: str, params: dict, rounds: int) -> Timing:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    wall, cpu, sql_time = [], [], []
+    for _ in range(rounds):
+        with CaptureQueriesContext(connection) as captured:
+            start, start_cpu = time.perf_counter(), time.process_time()
+            response = client.get(path, params)
+            wall.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
+        sql_time.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} {params}: HTTP {response.status_code}")
+    return Timing(
+        wall, statistics.median(cpu), statistics.median(sql_time), captured.captured_queries
+    )
+
+
+def bare_view(request):
+    from django.http import HttpResponse
+
+    return HttpResponse("ok")
+
+
+def search_pages(client, member, query: str, rounds: int):
+    """Page 1 and the page after it: their timings, and each page itself (from the selector,
+    untimed) for the privacy check."""
     from forums.search import search_posts
 
-    def run(params):
-        times = []
-        for _ in range(rounds):
-            with CaptureQueriesContext(connection) as captured:
-                start = time.perf_counter()
-                response = client.get("/forums/search/", params)
-                times.append((time.perf_counter() - start) * 1000)
-            if response.status_code != 200:
-                raise SystemExit(f"{params}: HTTP {response.status_code}")
-        return times, captured.captured_queries
-
     first = search_posts(user=member, query=query)
-    pages = [("page 1", *run({"q": query}), first)]
+    pages = [("page 1", timed(client, "/forums/search/", {"q": query}, rounds), first)]
     if first.older:
-        second = search_posts(user=member, query=query, after=first.older)
         params = {"q": query, "after": first.older, "page": 2}
-        pages.append(("page 2", *run(params), second))
+        second = search_posts(user=member, query=query, after=first.older)
+        pages.append(("page 2", timed(client, "/forums/search/", params, rounds), second))
     return pages
 
 
@@ -441,41 +468,50 @@ def explain(sql: str) -> str:
 
 
 def measure(rounds: int) -> None:
-    from django.test import Client
+    """Every request goes through Django's full handler, middleware included; the bare view is
+    the yardstick, measured the same way in the same run."""
+    from django.test import Client, override_settings
+    from django.urls import include, path
 
     from supportgroups.models import User
 
+    urls = sys.modules[__name__]  # this module is the URLconf: the site plus a bare view
+    urls.urlpatterns = [path("bench/bare/", bare_view), path("", include("supportgroups.urls"))]
     member = User.objects.get(email=MEMBER_EMAIL)
     client = Client()
     client.force_login(member)
     writing = Writing(random.Random(SEED))
     load = os.getloadavg()
-    print(f"\nsigned in as a member of {MEMBER_GROUPS} groups; {rounds} requests per row, "
-          "through Django's full handler (ms)")  # fmt: skip
+    print(f"\nsigned in as a member of {MEMBER_GROUPS} groups; {rounds} requests per row; ms: "
+          "wall p50, p95, max; median app CPU and SQL time per request")  # fmt: skip
     print(f"{'query':18} {'typed':16} {'matches':>8} {'page':6} {'hits':>4} {'SQL':>3} "
-          f"{'p50':>7} {'p95':>7} {'max':>7}")  # fmt: skip
-    every, seq_scans, plans = [], [], []
-    for name, query in typical_queries(writing):
-        count = matches(query)
-        for page_name, times, sql, page in timed_pages(client, member, query, rounds):
-            check_privacy(member, page)
-            every.extend(times)
-            print(
-                f"{name:18} {query[:16]:16} {count:8,} {page_name:6} {len(page.hits):4} "
-                f"{len(sql):3} {statistics.median(times):7.1f} {percentile(times, 0.95):7.1f} "
-                f"{max(times):7.1f}"
-            )
-            for statement in sql:
-                if "forums_post" not in statement["sql"]:
-                    continue
-                plan = explain(statement["sql"])
-                plans.append((f"{name}, {page_name}", statement["sql"], plan))
-                if "Seq Scan on forums_post" in plan:
-                    seq_scans.append(f"{name}, {page_name}")
+          f"{'p50':>7} {'p95':>7} {'max':>7} {'CPU':>7} {'in SQL':>7}")  # fmt: skip
+    with override_settings(ROOT_URLCONF=__name__):
+        bare = timed(client, "/bench/bare/", {}, rounds)
+        print(f"{'bare Django view':18} {'':16} {'':8} {'':6} {'':4} {bare.row()}")
+        every, seq_scans, plans = [], [], []
+        for name, query in typical_queries(writing):
+            count = matches(query)
+            for page_name, timing, page in search_pages(client, member, query, rounds):
+                check_privacy(member, page)
+                every.extend(timing.wall)
+                print(
+                    f"{name:18} {query[:16]:16} {count:8,} {page_name:6} {len(page.hits):4} "
+                    f"{timing.row()}"
+                )
+                for statement in timing.sql:
+                    if "forums_post" in statement["sql"]:
+                        plan = explain(statement["sql"])
+                        plans.append((f"{name}, {page_name}", statement["sql"], plan))
+                        if "Seq Scan on forums_post" in plan:
+                            seq_scans.append(f"{name}, {page_name}")
+    now = os.getloadavg()
     print(
-        f"all requests: p50 {statistics.median(every):.1f} ms, p95 {percentile(every, 0.95):.1f} ms"
-        f" (goal: p95 <= 50), max {max(every):.1f} ms; load average {load[0]:.2f} {load[1]:.2f} "
-        f"{load[2]:.2f} before, {os.getloadavg()[0]:.2f} after, {os.cpu_count()} cores"
+        f"search, all requests: p50 {statistics.median(every):.1f} ms, p95 "
+        f"{percentile(every, 0.95):.1f} ms (goal: p95 <= 50), max {max(every):.1f} ms; bare view "
+        f"p50 {statistics.median(bare.wall):.1f}, p95 {percentile(bare.wall, 0.95):.1f} ms\n"
+        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} before, {now[0]:.2f} "
+        f"{now[1]:.2f} {now[2]:.2f} after, on {os.cpu_count()} cores"
     )
     for label, sql, plan in plans:
         print(f"\n--- {label}\n{sql}\n{plan}")

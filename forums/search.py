@@ -168,7 +168,8 @@ def _matching(user, query: str) -> QuerySet[Post]:
 
 
 def _hits(user, posts: list[Post], query: str) -> list[Hit]:
-    permissions.remember_boards(user, [post.thread.board for post in posts])
+    # Only anonymous posts ask who may see their writer: one question for all their boards.
+    permissions.remember_boards(user, [p.thread.board for p in posts if p.is_anonymous])
     dates = DateTimeLabels()
     hits = []
     for post in posts:
