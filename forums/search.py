@@ -26,14 +26,13 @@ from supportgroups.dates import DateTimeLabels
 
 from . import permissions
 from .models import Board, Post
-from .selectors import author_label
+from .selectors import author_label, page_size
 
 # Highlight markers: control characters, taken out of what people wrote (see _plain), so only
 # the search puts them in.
 START, STOP = "\x02", "\x03"
 MARKERS = re.compile(f"([{START}{STOP}])")
 NO_MARKERS = str.maketrans("", "", START + STOP)
-PAGE_SIZE = 20
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8  # as in the group directory: a pasted paragraph is not hundreds of LIKE clauses
 SNIPPET_CHARS = 200
@@ -205,20 +204,20 @@ def search_posts(
     query = clean_query(query)
     if not query:
         return ResultPage(hits=[])
-    posts = _matching(user, query)
+    posts, size = _matching(user, query), page_size()
     if before is not None:
-        rows = list(posts.filter(id__gt=before).order_by("id")[: PAGE_SIZE + 1])
-        shown = rows[:PAGE_SIZE][::-1]
-        newer = shown[0].pk if len(rows) > PAGE_SIZE else None
+        rows = list(posts.filter(id__gt=before).order_by("id")[: size + 1])
+        shown = rows[:size][::-1]
+        newer = shown[0].pk if len(rows) > size else None
         older = shown[-1].pk if shown else None
         number = number if newer else 1
     else:
         if after is not None:
             posts = posts.filter(id__lt=after)
-        rows = list(posts.order_by("-id")[: PAGE_SIZE + 1])
-        shown = rows[:PAGE_SIZE]
+        rows = list(posts.order_by("-id")[: size + 1])
+        shown = rows[:size]
         newer = shown[0].pk if after is not None and shown else None
-        older = shown[-1].pk if len(rows) > PAGE_SIZE else None
+        older = shown[-1].pk if len(rows) > size else None
         number = number if after is not None else 1
     hits = _hits(user, shown, query)
     return ResultPage(

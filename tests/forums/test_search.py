@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from forums import search, services
+from forums import services
 from forums.models import Post
 from forums.search import plain_search, plain_snippet, search_posts
 from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory
@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def small_pages(monkeypatch):
-    monkeypatch.setattr(search, "PAGE_SIZE", 3)
+def small_pages(settings):
+    settings.FORUMS_PAGE_SIZE = 3
 
 
 def ids(page) -> list[int]:
@@ -153,7 +153,7 @@ def test_a_new_post_does_not_shift_the_next_page(board, writer, small_pages):
     assert ids(search_posts(user=writer, query="quokka", before=newer.newer)) == [newest]
 
 
-def test_the_page_costs_the_same_queries_for_one_hit_as_for_a_full_page(board):
+def test_the_page_costs_the_same_queries_for_one_hit_as_for_a_full_page(board, settings):
     """Session, user, the boards the reader may read, the page of matches (with thread, board
     and writer), the reader's memberships of the groups on the page (for anonymous writers'
     names), and the base template's notification count and blocked ids."""
@@ -174,11 +174,11 @@ def test_the_page_costs_the_same_queries_for_one_hit_as_for_a_full_page(board):
     client = client_for(reader)
     with CaptureQueriesContext(connection) as one:
         assert len(client.get("/forums/search/?q=pangolin").context["page"].hits) == 1
-    for i in range(search.PAGE_SIZE + 3):
+    for i in range(settings.FORUMS_PAGE_SIZE + 3):
         write(boards[i % 4], i + 1)
     with CaptureQueriesContext(connection) as full:
         page = client.get("/forums/search/?q=pangolin").context["page"]
-    assert len(page.hits) == search.PAGE_SIZE
+    assert len(page.hits) == settings.FORUMS_PAGE_SIZE
     assert {hit.author_label for hit in page.hits} == {"Anonymous member"}
     with CaptureQueriesContext(connection) as second:
         client.get(f"/forums/search/?q=pangolin&after={page.older}&page=2")
