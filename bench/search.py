@@ -170,13 +170,13 @@ def people_and_places(rng: random.Random):
                 summary="A group for the search bench.",
             )
             for i in range(GROUPS)
-        ]  # fmt: skip
+        ]
     )
     Membership.objects.bulk_create(
         [
             Membership(user=member, group=g, role="member", state="active")
             for g in rng.sample(groups, MEMBER_GROUPS)
-        ]  # fmt: skip
+        ]
     )
     private = [services.ensure_group_board(group=g) for g in groups]
     public = list(Board.objects.filter(group__isnull=True))
@@ -212,10 +212,70 @@ def timeline(rng: random.Random, sizes: list[int], now):
     return [(now - timedelta(seconds=span - t), thread, pos) for t, thread, pos in events]
 
 
-def copy_rows(cursor, table: str, columns: list[str], rows) -> None:
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+def copy_rows(cursor, table: str, columns: str, rows) -> None:
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
+
+
+def drop_post_indexes(cursor) -> list[str]:
+    """Drop the posts' secondary indexes (building them after the load is far quicker than
+    keeping them up to date row by row) and return how to make them again."""
+    rows = cursor.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'forums_post' "
+        "AND indexname <> 'forums_post_pkey' AND indexdef NOT LIKE 'CREATE UNIQUE%%'"
+    ).fetchall()
+    for name, _definition in rows:
+        cursor.execute(f'DROP INDEX "{name}"')
+    return [definition for _name, definition in rows]
+
+
+def next_id(cursor, table: str) -> int:
+    return cursor.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
+
+
+def copy_posts(cursor, *, rng, writing, events, titles, first_thread, first_post, writers):
+    """Every post into a staging table, ids in time order; about a third of the replies answer
+    an earlier top-level reply. Returns each thread's (opening post, its time) and (last post,
+    its time)."""
+    from forums.models import path_segment
+
+    cursor.execute(
+        "CREATE TEMP TABLE bench_post (id bigint, thread_id bigint, parent_id bigint, "
+        "root_id bigint, depth int, path text, is_opening bool, author_id bigint, body text, "
+        "body_html text, created_at timestamptz, is_held bool, hidden_at timestamptz, "
+        "title text) ON COMMIT DROP"
+    )
+    top_level: list[list[int]] = [[] for _ in titles]
+    openings, last = [(0, None)] * len(titles), [(0, None)] * len(titles)
+
+    def rows():
+        for offset, (when, thread, position) in enumerate(events):
+            pk = first_post + offset
+            paragraphs = writing.paragraphs()
+            parent = None
+            if position == 0:
+                openings[thread] = (pk, when)
+            elif top_level[thread] and rng.random() < 1 / 3:
+                parent = rng.choice(top_level[thread][-50:])
+            else:
+                top_level[thread].append(pk)
+            path = (path_segment(parent) if parent else "") + path_segment(pk)
+            held = rng.random() < 0.005
+            hidden = when if not held and rng.random() < 0.005 else None
+            last[thread] = (pk, when)
+            yield (
+                pk, first_thread + thread, parent, parent or pk, 1 if parent else 0, path,
+                position == 0, rng.choice(writers), "\n\n".join(paragraphs), html_of(paragraphs),
+                when, held, hidden, titles[thread] if position == 0 else "",
+            )  # fmt: skip
+
+    columns = (
+        "id, thread_id, parent_id, root_id, depth, path, is_opening, author_id, body, body_html, "
+        "created_at, is_held, hidden_at, title"
+    )
+    copy_rows(cursor, "bench_post", columns, rows())
+    return openings, last
 
 
 def build_data(url: str) -> None:
@@ -225,7 +285,6 @@ def build_data(url: str) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from forums.models import path_segment
     from supportgroups.markdown import render_markdown
 
     rng = random.Random(SEED)
@@ -239,95 +298,33 @@ def build_data(url: str) -> None:
         for _ in sizes
     ]
     events = timeline(rng, sizes, timezone.now())
+    titles = [writing.title() for _ in sizes]
+    sample = Writing(random.Random(1)).paragraphs()
+    assert html_of(sample) == render_markdown("\n\n".join(sample)), "html_of no longer agrees"
     connection.close()
 
     with psycopg.connect(url) as conn, conn.cursor() as cur:
         # Bench data only: skip foreign-key triggers during the load (the rows agree by building).
         cur.execute("SET session_replication_role = replica")
         cur.execute("SET maintenance_work_mem = '512MB'")
-        indexes = cur.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'forums_post' "
-            "AND indexname <> 'forums_post_pkey' AND indexdef NOT LIKE 'CREATE UNIQUE%%'"
-        ).fetchall()
-        for name, _definition in indexes:
-            cur.execute(f'DROP INDEX "{name}"')
-        first_thread = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM forums_thread").fetchone()[
-            0
-        ]
-        first_post = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM forums_post").fetchone()[0]
-
-        # Posts: ids in time order; a third of replies answer an earlier top-level reply.
-        cur.execute(
-            "CREATE TEMP TABLE bench_post (id bigint, thread_id bigint, parent_id bigint, "
-            "root_id bigint, depth int, path text, is_opening bool, author_id bigint, body text, "
-            "body_html text, created_at timestamptz, is_held bool, hidden_at timestamptz, "
-            "title text) ON COMMIT DROP"
-        )
-        titles = [writing.title() for _ in sizes]
-        top_level: list[list[int]] = [[] for _ in sizes]
-        openings = [(0, None)] * len(sizes)
-        last = [(0, None)] * len(sizes)
-
-        def posts():
-            for offset, (when, thread, position) in enumerate(events):
-                pk = first_post + offset
-                paragraphs = writing.paragraphs()
-                body = "\n\n".join(paragraphs)
-                parent = None
-                if position == 0:
-                    openings[thread] = (pk, when)
-                elif top_level[thread] and rng.random() < 1 / 3:
-                    parent = rng.choice(top_level[thread][-50:])
-                else:
-                    top_level[thread].append(pk)
-                root = parent or pk
-                path = path_segment(parent) + path_segment(pk) if parent else path_segment(pk)
-                held = rng.random() < 0.005
-                hidden = when if not held and rng.random() < 0.005 else None
-                last[thread] = (pk, when)
-                yield (
-                    pk, first_thread + thread, parent, root, 1 if parent else 0, path,
-                    position == 0, rng.choice(writers), body, html_of(paragraphs), when, held,
-                    hidden, titles[thread] if position == 0 else "",
-                )  # fmt: skip
-
-        sample = Writing(random.Random(1)).paragraphs()
-        assert html_of(sample) == render_markdown("\n\n".join(sample)), "html_of drifted"
+        indexes = drop_post_indexes(cur)
+        first_thread, first_post = next_id(cur, "forums_thread"), next_id(cur, "forums_post")
         began = time.perf_counter()
-        copy_rows(cur, "bench_post", [
-            "id", "thread_id", "parent_id", "root_id", "depth", "path", "is_opening", "author_id",
-            "body", "body_html", "created_at", "is_held", "hidden_at", "title",
-        ], posts())  # fmt: skip
+        openings, last = copy_posts(
+            cur, rng=rng, writing=writing, events=events, titles=titles,
+            first_thread=first_thread, first_post=first_post, writers=writers,
+        )  # fmt: skip
         print(f"  {POSTS:,} posts written and copied in {time.perf_counter() - began:.0f} s")
-        copy_rows(
-            cur,
-            "forums_thread",
-            [
-                "id",
-                "board_id",
-                "title",
-                "author_id",
-                "opening_post_id",
-                "reply_count",
-                "last_post_at",
-                "last_post_id",
-                "created_at",
-            ],  # fmt: skip
-            (
-                (
-                    first_thread + i,
-                    boards[i],
-                    titles[i],
-                    rng.choice(writers),
-                    openings[i][0],
-                    sizes[i] - 1,
-                    last[i][1],
-                    last[i][0],
-                    openings[i][1],
-                )  # fmt: skip
-                for i in range(len(sizes))
-            ),
+        threads = [
+            (first_thread + i, boards[i], titles[i], rng.choice(writers), openings[i][0],
+             size - 1, last[i][1], last[i][0], openings[i][1])
+            for i, size in enumerate(sizes)
+        ]  # fmt: skip
+        columns = (
+            "id, board_id, title, author_id, opening_post_id, reply_count, last_post_at, "
+            "last_post_id, created_at"
         )
+        copy_rows(cur, "forums_thread", columns, threads)
         began = time.perf_counter()
         # The same vector services.index_post() keeps: the title weighs more than the body.
         cur.execute(
@@ -342,10 +339,10 @@ def build_data(url: str) -> None:
         )
         print(f"  search vectors made in {time.perf_counter() - began:.0f} s")
         began = time.perf_counter()
-        for _name, definition in indexes:
+        for definition in indexes:
             cur.execute(definition)
-        cur.execute("SELECT setval('forums_post_id_seq', (SELECT max(id) FROM forums_post))")
-        cur.execute("SELECT setval('forums_thread_id_seq', (SELECT max(id) FROM forums_thread))")
+        for table in ("forums_post", "forums_thread"):
+            cur.execute(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")
         print(f"  {len(indexes)} indexes built in {time.perf_counter() - began:.0f} s")
     with psycopg.connect(url, autocommit=True) as conn:
         began = time.perf_counter()

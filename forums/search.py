@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from supportgroups.dates import DateTimeLabels
 
 from . import permissions
-from .models import Board, Post
+from .models import Post
 from .selectors import author_label, page_size
 
 # Highlight markers: control characters, taken out of what people wrote (see _plain), so only
@@ -79,6 +79,7 @@ def parse_cursor(value: str | None) -> int | None:
 
 
 def parse_page_number(value: str | None) -> int | None:
+    """The page's number as the address gives it: only shown, so anything odd is left out."""
     if value is None or not value.isascii() or not value.isdigit() or len(value) > 6:
         return None
     return int(value) or None
@@ -172,7 +173,7 @@ def _hits(user, posts: list[Post], query: str) -> list[Hit]:
     dates = DateTimeLabels()
     hits = []
     for post in posts:
-        board: Board = post.thread.board
+        board = post.thread.board
         reveal = post.is_anonymous and permissions.can_see_anonymous_author(user, board)
         if settings.USING_POSTGRES:
             text = _headline_text(post.headline)
@@ -221,5 +222,9 @@ def search_posts(
         number = number if after is not None else 1
     hits = _hits(user, shown, query)
     return ResultPage(
-        hits=hits, newer=newer, older=older, number=number, from_cursor=bool(after or before)
+        hits=hits,
+        newer=newer,
+        older=older,
+        number=number,
+        from_cursor=after is not None or before is not None,
     )
