@@ -30,7 +30,7 @@ import statistics
 import sys
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -179,6 +179,9 @@ def people_and_places(rng: random.Random):
         ]
     )
     private = [services.ensure_group_board(group=g) for g in groups]
+    for board in private[::2]:  # half the groups let members post anonymously
+        board.allows_anonymous = True
+        board.save(update_fields=["allows_anonymous"])
     public = list(Board.objects.filter(group__isnull=True))
     writers = list(
         User.objects.filter(email__startswith="bench-search-").values_list("id", flat=True)
@@ -234,17 +237,19 @@ def next_id(cursor, table: str) -> int:
     return cursor.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
 
 
-def copy_posts(cursor, *, rng, writing, events, titles, first_thread, first_post, writers):
+def copy_posts(
+    cursor, *, rng, writing, events, titles, anonymous, first_thread, first_post, writers
+):
     """Every post into a staging table, ids in time order; about a third of the replies answer
-    an earlier top-level reply. Returns each thread's (opening post, its time) and (last post,
-    its time)."""
+    an earlier top-level reply, and a tenth of the posts on boards that allow it are anonymous.
+    Returns each thread's (opening post, its time) and (last post, its time)."""
     from forums.models import path_segment
 
     cursor.execute(
         "CREATE TEMP TABLE bench_post (id bigint, thread_id bigint, parent_id bigint, "
         "root_id bigint, depth int, path text, is_opening bool, author_id bigint, body text, "
         "body_html text, created_at timestamptz, is_held bool, hidden_at timestamptz, "
-        "title text) ON COMMIT DROP"
+        "title text, is_anonymous bool) ON COMMIT DROP"
     )
     top_level: list[list[int]] = [[] for _ in titles]
     openings, last = [(0, None)] * len(titles), [(0, None)] * len(titles)
@@ -268,11 +273,12 @@ def copy_posts(cursor, *, rng, writing, events, titles, first_thread, first_post
                 pk, first_thread + thread, parent, parent or pk, 1 if parent else 0, path,
                 position == 0, rng.choice(writers), "\n\n".join(paragraphs), html_of(paragraphs),
                 when, held, hidden, titles[thread] if position == 0 else "",
+                anonymous[thread] and rng.random() < 0.1,
             )  # fmt: skip
 
     columns = (
         "id, thread_id, parent_id, root_id, depth, path, is_opening, author_id, body, body_html, "
-        "created_at, is_held, hidden_at, title"
+        "created_at, is_held, hidden_at, title, is_anonymous"
     )
     copy_rows(cursor, "bench_post", columns, rows())
     return openings, last
@@ -293,10 +299,7 @@ def build_data(url: str) -> None:
     with transaction.atomic():
         writers, public, private = people_and_places(rng)
     sizes = thread_sizes(rng)
-    boards = [
-        rng.choice(private).pk if rng.random() < PRIVATE_SHARE else rng.choice(public).pk
-        for _ in sizes
-    ]
+    boards = [rng.choice(private if rng.random() < PRIVATE_SHARE else public) for _ in sizes]
     events = timeline(rng, sizes, timezone.now())
     titles = [writing.title() for _ in sizes]
     sample = Writing(random.Random(1)).paragraphs()
@@ -312,11 +315,12 @@ def build_data(url: str) -> None:
         began = time.perf_counter()
         openings, last = copy_posts(
             cur, rng=rng, writing=writing, events=events, titles=titles,
+            anonymous=[board.allows_anonymous for board in boards],
             first_thread=first_thread, first_post=first_post, writers=writers,
         )  # fmt: skip
         print(f"  {POSTS:,} posts written and copied in {time.perf_counter() - began:.0f} s")
         threads = [
-            (first_thread + i, boards[i], titles[i], rng.choice(writers), openings[i][0],
+            (first_thread + i, boards[i].pk, titles[i], rng.choice(writers), openings[i][0],
              size - 1, last[i][1], last[i][0], openings[i][1])
             for i, size in enumerate(sizes)
         ]  # fmt: skip
@@ -331,7 +335,8 @@ def build_data(url: str) -> None:
             "INSERT INTO forums_post (id, thread_id, parent_id, root_id, depth, path, is_opening, "
             "author_id, is_anonymous, body, body_html, content_warning, created_at, is_held, "
             "hidden_at, hidden_reason, support_count, search_vector) "
-            "SELECT id, thread_id, parent_id, root_id, depth, path, is_opening, author_id, false, "
+            "SELECT id, thread_id, parent_id, root_id, depth, path, is_opening, author_id, "
+            "is_anonymous, "
             "body, body_html, '', created_at, is_held, hidden_at, "
             "CASE WHEN hidden_at IS NULL THEN '' ELSE 'bench' END, 0, "
             "setweight(to_tsvector('english', title), 'A') "
@@ -396,15 +401,32 @@ def percentile(values: list[float], share: float) -> float:
 class Timing:
     wall: list[float]  # ms, each request
     cpu: float  # ms, median: this process's CPU time (the steady figure on a busy machine)
-    sql_time: float  # ms, median: waiting on PostgreSQL
+    sql_time: float  # ms, median: waiting on PostgreSQL, round trips included
     sql: list[dict]  # the statements of the last request
+    search: list[float] = field(default_factory=list)  # ms: the search statement in PostgreSQL
 
     def row(self) -> str:
-        wall = self.wall
+        wall, search = self.wall, self.search
+        inside = (
+            f"{statistics.median(search):7.1f} {percentile(search, 0.95):7.1f}" if search else ""
+        )
         return (
             f"{len(self.sql):3} {statistics.median(wall):7.1f} {percentile(wall, 0.95):7.1f} "
-            f"{max(wall):7.1f} {self.cpu:7.1f} {self.sql_time:7.1f}"
+            f"{max(wall):7.1f} {self.cpu:7.1f} {self.sql_time:7.1f} {inside}"
         )
+
+
+def execution_times(sql: str, rounds: int) -> list[float]:
+    """The statement's time inside PostgreSQL (ms), without the round trip or the client."""
+    from django.db import connection
+
+    times = []
+    with connection.cursor() as cur:
+        for _ in range(rounds):
+            cur.execute("EXPLAIN (ANALYZE, TIMING OFF, SUMMARY) " + sql)
+            last = [row[0] for row in cur.fetchall()][-1]
+            times.append(float(last.split(":")[1].split()[0]))
+    return times
 
 
 def timed(client, path: str, params: dict, rounds: int) -> Timing:
@@ -443,6 +465,9 @@ def search_pages(client, member, query: str, rounds: int):
         params = {"q": query, "after": first.older, "page": 2}
         second = search_posts(user=member, query=query, after=first.older)
         pages.append(("page 2", timed(client, "/forums/search/", params, rounds), second))
+    for _name, timing, _page in pages:
+        [statement] = [q["sql"] for q in timing.sql if "websearch_to_tsquery" in q["sql"]]
+        timing.search = execution_times(statement, rounds)
     return pages
 
 
@@ -479,19 +504,25 @@ def measure(rounds: int) -> None:
     client.force_login(member)
     writing = Writing(random.Random(SEED))
     load = os.getloadavg()
-    print(f"\nsigned in as a member of {MEMBER_GROUPS} groups; {rounds} requests per row; ms: "
-          "wall p50, p95, max; median app CPU and SQL time per request")  # fmt: skip
+    print(
+        f"\nsigned in as a member of {MEMBER_GROUPS} groups; {rounds} requests per row; in ms: "
+        "each request's wall time (p50, p95, max), this process's CPU time and the time spent\n"
+        "on SQL round trips (medians), and the search statement alone inside PostgreSQL "
+        "(p50, p95; EXPLAIN ANALYZE, TIMING OFF)"
+    )
     print(f"{'query':18} {'typed':16} {'matches':>8} {'page':6} {'hits':>4} {'SQL':>3} "
-          f"{'p50':>7} {'p95':>7} {'max':>7} {'CPU':>7} {'in SQL':>7}")  # fmt: skip
+          f"{'p50':>7} {'p95':>7} {'max':>7} {'CPU':>7} {'in SQL':>7} {'DB p50':>7} "
+          f"{'DB p95':>7}")  # fmt: skip
     with override_settings(ROOT_URLCONF=__name__):
         bare = timed(client, "/bench/bare/", {}, rounds)
         print(f"{'bare Django view':18} {'':16} {'':8} {'':6} {'':4} {bare.row()}")
-        every, seq_scans, plans = [], [], []
+        every, in_database, seq_scans, plans = [], [], [], []
         for name, query in typical_queries(writing):
             count = matches(query)
             for page_name, timing, page in search_pages(client, member, query, rounds):
                 check_privacy(member, page)
                 every.extend(timing.wall)
+                in_database.extend(timing.search)
                 print(
                     f"{name:18} {query[:16]:16} {count:8,} {page_name:6} {len(page.hits):4} "
                     f"{timing.row()}"
@@ -507,6 +538,8 @@ def measure(rounds: int) -> None:
         f"search, all requests: p50 {statistics.median(every):.1f} ms, p95 "
         f"{percentile(every, 0.95):.1f} ms (goal: p95 <= 50), max {max(every):.1f} ms; bare view "
         f"p50 {statistics.median(bare.wall):.1f}, p95 {percentile(bare.wall, 0.95):.1f} ms\n"
+        f"search statement inside PostgreSQL: p50 {statistics.median(in_database):.1f} ms, p95 "
+        f"{percentile(in_database, 0.95):.1f} ms, max {max(in_database):.1f} ms\n"
         f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} before, {now[0]:.2f} "
         f"{now[1]:.2f} {now[2]:.2f} after, on {os.cpu_count()} cores"
     )
