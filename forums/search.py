@@ -37,6 +37,11 @@ MAX_QUERY_CHARS = 200
 MAX_TERMS = 8  # as in the group directory: a pasted paragraph is not hundreds of LIKE clauses
 SNIPPET_CHARS = 200
 MAX_POST_ID = 2**63 - 1  # a cursor past PostgreSQL's bigint is not one
+# What a hit shows and its permission checks read: every other column stays in the database.
+SHOWN_FIELDS = [
+    "is_anonymous", "created_at", "is_held", "hidden_at", "removed_by_author_at", "thread__title",
+    "thread__board__name", "thread__board__group_id", "author__display_name",
+]  # fmt: skip
 
 
 @dataclass
@@ -150,9 +155,10 @@ def _matching(user, query: str) -> QuerySet[Post]:
         )
         .exclude(thread__opening_post__is_held=True)
         .select_related("thread__board", "author")
+        .only(*SHOWN_FIELDS)
     )
     if not settings.USING_POSTGRES:
-        return plain_search(posts, query)
+        return plain_search(posts.only(*SHOWN_FIELDS, "body_html"), query)
     from django.contrib.postgres.search import SearchHeadline, SearchQuery
 
     terms = SearchQuery(query, search_type="websearch", config="english")
@@ -160,11 +166,7 @@ def _matching(user, query: str) -> QuerySet[Post]:
         _body_text(), terms, config="english", start_sel=START, stop_sel=STOP,
         max_fragments=2, max_words=30, min_words=10,
     )  # fmt: skip
-    return (
-        posts.filter(search_vector=terms)
-        .defer("search_vector", "body", "body_html")
-        .annotate(headline=headline)
-    )
+    return posts.filter(search_vector=terms).annotate(headline=headline)
 
 
 def _hits(user, posts: list[Post], query: str) -> list[Hit]:
