@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from forums import services
 from forums.models import Post
 from forums.search import plain_search, plain_snippet, search_posts
-from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory
-from tests.forums.conftest import client_for, reply_to, start_thread
+from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory, client_for
+from tests.forums.conftest import reply_to, start_thread
 
 pytestmark = pytest.mark.django_db
 
