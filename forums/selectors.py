@@ -25,6 +25,7 @@ from .models import (
     Board,
     EmailPreference,
     Post,
+    PostRevision,
     Reaction,
     Subscription,
     Thread,
@@ -390,7 +391,9 @@ def post_for(*, pk: int) -> Post:
 
 def post_or_none(pk) -> Post | None:
     """A post by an id taken from a form or query string (anything else gives None)."""
-    if not str(pk).isdecimal():
+    text = str(pk)
+    # Longer than any database id: int() of thousands of digits is refused by Python itself.
+    if not (text.isdecimal() and len(text) <= 18):
         return None
     return Post.objects.select_related("thread__board__group").filter(pk=pk).first()
 
@@ -422,6 +425,14 @@ def permalink_target(*, post: Post) -> tuple[str, int | None]:
 
 def revisions_for(*, post: Post):
     return list(post.revisions.all())
+
+
+def removal_copy(post: Post) -> PostRevision | None:
+    """The words as they were when moderation removed the post (stamped with its time)."""
+    removed_at = post.removed_by_moderators_at
+    if removed_at is None:
+        return None
+    return post.revisions.filter(created_at=removed_at).first()
 
 
 def one_post(*, user, post: Post) -> Post:

@@ -332,7 +332,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"layer_outage": {"()": "groups.chat.outage.LayerOutageFilter"}},
+    "filters": {"layer_outage": {"()": "supportgroups.live.LayerOutageFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"channels_redis.pubsub": {"filters": ["layer_outage"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
@@ -422,7 +422,7 @@ CHAT_ACCESS_RECHECK_SECONDS = env.float(
 )
 
 # --- forums ---
-FORUMS_PAGE_SIZE = 20  # top-level replies per thread page, threads per board page
+FORUMS_PAGE_SIZE = 20  # top-level replies per thread page, threads per board page, search hits
 FORUMS_DISPLAY_DEPTH = 6  # reply levels shown before "continue this thread"
 FORUMS_MAX_POST_LENGTH = 20_000  # characters
 # New threads and replies per member (edits are not counted); over either, the form comes back

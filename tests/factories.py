@@ -3,6 +3,7 @@
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 PASSWORD = "a-long-test-password-42"
 
@@ -36,6 +37,14 @@ def with_mfa(user):
 
     TOTP.activate(user, generate_totp_secret())
     return user
+
+
+def client_for(user) -> Client:
+    """A test client signed in as `user`; a visitor's for None."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
 
 
 # --- groups ----------------------------------------------------------------------------------
@@ -205,15 +214,15 @@ class OnDutyShiftFactory(factory.django.DjangoModelFactory):
 def moderation_records_for(user, other):
     """One row in every moderation model that holds something about `user` (privacy tests):
     a report they made, a warning and its audit rows, their appeal and message, a rota entry."""
-    from moderation import actions, services
+    from moderation import actions, appeals, queue, services
 
     services.request_review(target=other, reason="spam", note="Shop links", by=user)
     staff = UserFactory(is_staff=True)
     item = services.request_review(target=user, reason="harassment", by=other)
-    item = services.claim(item_id=item.pk, user=staff, version=item.version)
+    item = queue.claim(item_id=item.pk, user=staff, version=item.version)
     warning = actions.do_warn(item_id=item.pk, user=staff, version=item.version, reason="Be kind")
-    services.appeal(action=warning, user=user, body="I was misread")
-    services.write_to_facilitators(action=warning, user=user, body="Sorry if it came across badly")
+    appeals.appeal(action=warning, user=user, body="I was misread")
+    appeals.write_to_facilitators(action=warning, user=user, body="Sorry if it came across badly")
     OnDutyShiftFactory(user=user)
 
 
@@ -225,6 +234,7 @@ def sanction(user, kind: str, *, group=None, until=None):
     from django.utils import timezone
 
     from moderation.models import AuditLogEntry, ReviewItem, Sanction
+    from moderation.services import save_sanction
 
     item, _created = ReviewItem.objects.get_or_create(
         content_type=ContentType.objects.get_for_model(user),
@@ -237,13 +247,15 @@ def sanction(user, kind: str, *, group=None, until=None):
     if kind == "suspend":
         user.is_active = False
         user.save(update_fields=["is_active"])
-    return Sanction.objects.create(
-        user=user,
-        kind=kind,
-        group_id=group.pk if group is not None else None,
-        until=until,
-        reason="Test sanction",
-        action=entry,
+    return save_sanction(
+        Sanction(
+            user=user,
+            kind=kind,
+            group_id=group.pk if group is not None else None,
+            until=until,
+            reason="Test sanction",
+            action=entry,
+        )
     )
 
 

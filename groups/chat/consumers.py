@@ -6,7 +6,7 @@ and in every group event handler (trusting a yes for a while, see _still_allowed
 re-check reads the person afresh from their session and the database, as Django's get_user does
 on a page: a suspension, memorial, ended session, password change or staff demotion closes the
 socket.
-A "chat.recheck" event (supportgroups.access, groups' removal hook) asks at once; a sanction
+An "access.changed" event on the person's group (supportgroups.live) asks at once; a sanction
 turns the page read-only with the reason, and its end makes it writable again.
 """
 
@@ -34,10 +34,12 @@ from django.utils.translation import gettext as _
 from groups.models import SupportGroup
 from groups.policy import ALLOWED, Verdict
 from moderation.selectors import crisis_lines_for
+from supportgroups import live
 from supportgroups.degrade import when_cache_is_down
 
 from . import permissions, presence, selectors, services
 from .limits import TokenBucket, chat_bucket, frame_bucket
+from .live import room_event
 from .models import ChatRoom
 
 logger = logging.getLogger(__name__)
@@ -174,8 +176,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.unread = queue.qsize if isinstance(queue, asyncio.Queue) else lambda: 0
         try:
             await super().__call__(scope, receive, send)
-        except services.LAYER_ERRORS as error:
-            services.live_outage.failed(error, "new sockets are turned away;")
+        except live.LAYER_ERRORS as error:
+            live.outage.failed(error, "new sockets are turned away;")
             if self.accepted:  # after connect() counted it: an attempt that cost no catch-up
                 await database_sync_to_async(_connect_not_counted)(scope["user"].pk)
             else:  # the layer failed before the handshake: accept, or the code is not seen
@@ -226,10 +228,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         # Join the live groups first, then read the catch-up: a message saved in between
         # arrives twice at worst, and the client drops the duplicate by id.
         await self.channel_layer.group_add(self.room.group_name, self.channel_name)
-        await self.channel_layer.group_add(
-            services.user_group_name(self.user.pk), self.channel_name
-        )
-        services.live_outage.answered()
+        await self.channel_layer.group_add(live.person_group(self.user.pk), self.channel_name)
+        live.outage.answered()
         params = parse_qs(self.scope.get("query_string", b"").decode())
         await self.send_json(
             await database_sync_to_async(self._welcome)(
@@ -245,10 +245,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         try:
             await self.channel_layer.group_discard(self.room.group_name, self.channel_name)
             await self.channel_layer.group_discard(
-                services.user_group_name(self.user.pk), self.channel_name
+                live.person_group(self.user.pk), self.channel_name
             )
-        except services.LAYER_ERRORS as error:  # Redis drops a lost connection's subscriptions
-            services.live_outage.failed(error, "new sockets are turned away;")
+        except live.LAYER_ERRORS as error:  # Redis drops a lost connection's subscriptions
+            live.outage.failed(error, "new sockets are turned away;")
             return
         announce, people = await database_sync_to_async(presence.leave)(
             room_id=self.room.pk, channel=self.channel_name
@@ -256,7 +256,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if announce:
             await self.channel_layer.group_send(
                 self.room.group_name,
-                services.room_event({"type": "presence", "people": people}),
+                room_event({"type": "presence", "people": people}),
             )
 
     def _load_room(self, slug: str) -> ChatRoom | None:
@@ -420,7 +420,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         )
 
     async def _heartbeat(self, *, trust: float | None = None) -> None:
-        if services.live_outage.down:
+        if live.outage.down:
             # Redis is away (or not yet known to be back): this socket hears nothing live and may
             # have missed frames. The page tries again every few seconds and, once it gets in,
             # catches up from the database.
@@ -433,7 +433,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if announce:
             await self.channel_layer.group_send(
                 self.room.group_name,
-                services.room_event({"type": "presence", "people": people}),
+                room_event({"type": "presence", "people": people}),
             )
 
     async def _typing(self) -> None:
@@ -614,7 +614,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
         Asking the database for every event costs queries per socket per message, which held a
         200-person room to about 2 messages a second (see bench/chat.py). Writes are always
-        checked afresh under the room lock, and every change of access sends "chat.recheck",
+        checked afresh under the room lock, and every change of access sends "access.changed",
         which asks afresh at once; the window is only the net under those. The page's heartbeat
         renews it (see receive_json), so that a room's sockets re-check one by one, each at its
         own beat, rather than all on the same message once their windows run out together.
@@ -657,7 +657,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         return read, read
 
     async def chat_frame(self, event):
-        """A frame for the whole room, encoded once by whoever sent it (services.room_event)."""
+        """A frame for the whole room, encoded once by whoever sent it (live.room_event)."""
         if await self._still_allowed():
             await self.send(text_data=event["text"])
 
@@ -665,5 +665,5 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if event["user_id"] != self.user.pk and await self._still_allowed():
             await self.send_json({"type": "typing", "name": event["name"]})
 
-    async def chat_recheck(self, event):
+    async def access_changed(self, event):
         await self._still_allowed(trust=0)

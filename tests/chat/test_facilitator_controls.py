@@ -4,9 +4,9 @@ import uuid
 
 import pytest
 from channels.db import database_sync_to_async
-from django.utils import timezone
 
 from groups.chat.models import ChatMessage
+from moderation import appeals
 from moderation import services as moderation_services
 from moderation.models import AuditLogEntry, Sanction
 from tests.chat.sockets import open_socket, post, run
@@ -37,7 +37,7 @@ def test_facilitator_removes_a_message_live(room_people):
     assert (entry.actor, entry.subject) == (room_people["facilitator"], room_people["alice"])
     assert entry.item.target == message and entry.item.group_id == group.pk
     assert room_people["alice"].notifications.filter(url__contains=f"/{entry.pk}/").exists()
-    assert moderation_services.appeal(action=entry, user=room_people["alice"], body="It was ok")
+    assert appeals.appeal(action=entry, user=room_people["alice"], body="It was ok")
     message.refresh_from_db()
     assert message.is_hidden  # kept for the moderation record
 
@@ -67,7 +67,7 @@ def test_mute_is_moderations_group_mute_audited_and_live(room_people):
     assert (mute.kind, mute.group_id) == ("mute", group.pk)
     entry = mute.action
     assert (entry.action, entry.actor, entry.subject) == ("mute", facilitator, alice)
-    appeal = moderation_services.appeal(action=entry, user=alice, body="I was quoting")
+    appeal = appeals.appeal(action=entry, user=alice, body="I was quoting")
     assert appeal.action == entry
 
 
@@ -94,8 +94,7 @@ def test_mute_can_be_lifted_and_the_page_writes_again(room_people):
 
 def _lift_sanctions(user) -> None:
     for sanction in Sanction.objects.filter(user=user, lifted_at=None):
-        sanction.lifted_at = timezone.now()
-        sanction.save(update_fields=["lifted_at"])
+        moderation_services.lift_sanction(sanction)
 
 
 def test_locked_and_ended_rooms_and_live_session(room_people):

@@ -18,14 +18,8 @@ from tests.factories import (
     ResourceFactory,
     SupportGroupFactory,
     UserFactory,
+    with_mfa,
 )
-from tests.moderation.conftest import with_mfa
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from forums import services as forums
 from forums.models import Post
 from groups.chat.models import ChatMessage
 from supportgroups.models import User
-from tests.factories import UserFactory
-from tests.integration.conftest import client_for, every_page
+from tests.factories import UserFactory, client_for
+from tests.integration.conftest import every_page
 from tests.supportgroups.test_accounts import CONSENT, sign_in, totp_code
 
 DEAD_CACHE = "redis://127.0.0.1:1/0"  # nothing listens on port 1: connections are refused
