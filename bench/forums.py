@@ -74,6 +74,31 @@ def ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def start_site() -> dict:
+    """Django set up in this process on the bench database and URLs (the bare view added), as
+    the servers will run it; returns the servers' environment."""
+    url = bench_database_url()
+    ensure_database(url)
+    site_dir = tempfile.mkdtemp(prefix="forums-bench-")
+    Path(site_dir, "forums_bench_site.py").write_text(BENCH_SETTINGS)
+    Path(site_dir, "forums_bench_urls.py").write_text(BENCH_URLS)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only",
+        "DJANGO_SETTINGS_MODULE": "forums_bench_site",
+        "PYTHONPATH": os.pathsep.join([site_dir, str(ROOT)]),
+        "DEBUG": "0",
+        "CONN_MAX_AGE": "60",
+    }
+    os.environ.update(env)  # this process measures the same site the servers run
+    sys.path.insert(0, site_dir)
+    import django
+
+    django.setup()
+    return env
+
+
 # --- data -----------------------------------------------------------------------------------
 
 
@@ -264,42 +289,40 @@ def in_process_costs(ids: dict) -> None:
     )
 
 
-def bench_reader():
+def bench_reader(email: str = "bench-reader@example.org", name: str = "Bench reader"):
     """A signed-in member with a verified email, who may write on the public bench boards."""
     from allauth.account.models import EmailAddress
 
     from supportgroups.models import User
 
-    reader, _created = User.objects.get_or_create(
-        email="bench-reader@example.org", defaults={"display_name": "Bench reader"}
-    )
+    reader, _created = User.objects.get_or_create(email=email, defaults={"display_name": name})
     EmailAddress.objects.get_or_create(
         user=reader, email=reader.email, defaults={"verified": True, "primary": True}
     )
     return reader
 
 
-def app_cpu(pages: list[tuple[str, str]], rounds: int) -> None:
+def app_cpu(pages: list[tuple], rounds: int, readers: list[tuple]) -> None:
     """CPU time of this process per request through Django's full handler (middleware, view,
-    templates; PostgreSQL's own work is not counted), beside the bare view measured alike.
-    Rendered posts and board rows are reused from the cache (forums.rendering) once any reader
-    has seen them; the last column is a member with that cache switched off: the first view."""
+    templates; PostgreSQL's own work is not counted), beside the bare view measured alike (the
+    first page). `readers` are (label, client, uncached): an uncached reader has the fragment
+    cache (forums.rendering) switched off, which shows the first view of a page. A page is
+    (name, path) or (name, path, labels of the only readers it is for)."""
     from django.core.cache.backends.dummy import DummyCache
-    from django.test import Client
 
     from forums import rendering
 
-    member = Client(SERVER_NAME="localhost")
-    member.force_login(bench_reader())
-    readers = [("anonymous", Client(SERVER_NAME="localhost"), False), ("member", member, False),
-               ("member, uncached", member, True)]  # fmt: skip
     print(f"\napp CPU per request, in-process, {rounds} requests each (ms; ×: over bare view)")
+    print(f"machine load average {load_average()}")
     print(f"{'page':36}" + "".join(f" {who:>16} {'×':>5}" for who, _c, _u in readers))
     bare = {}
     cached = rendering.fragments
-    for name, path in pages:
+    for name, path, *only in pages:
         cells = []
         for who, client, uncached in readers:
+            if only and who not in only[0]:
+                cells.append(f" {'-':>16} {'':5}")
+                continue
             rendering.fragments = DummyCache("off", {}) if uncached else cached
             for _ in range(3):  # warm up: template loader, connection, sessions
                 client.get(path)
@@ -313,6 +336,23 @@ def app_cpu(pages: list[tuple[str, str]], rounds: int) -> None:
             cells.append(f" {cpu:16.2f} {cpu / bare[who]:5.1f}")
         print(f"{name:36}{''.join(cells)}")
     rendering.fragments = cached
+    print(f"machine load average {load_average()}")
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.1f} {five:.1f} {fifteen:.1f} (1, 5, 15 min) on {os.cpu_count()} cores"
+
+
+def readers(member) -> list[tuple]:
+    """An anonymous reader and `member` signed in, each with the fragment cache; then `member`
+    with it switched off."""
+    from django.test import Client
+
+    signed_in = Client(SERVER_NAME="localhost")
+    signed_in.force_login(member)
+    return [("anonymous", Client(SERVER_NAME="localhost"), False), ("member", signed_in, False),
+            ("member, uncached", signed_in, True)]  # fmt: skip
 
 
 # --- servers and load -------------------------------------------------------------------------
@@ -388,29 +428,11 @@ def main() -> None:
     parser.add_argument("--cpu-rounds", type=int, default=100)
     args = parser.parse_args()
 
-    url = bench_database_url()
-    ensure_database(url)
-    site_dir = tempfile.mkdtemp(prefix="forums-bench-")
-    Path(site_dir, "forums_bench_site.py").write_text(BENCH_SETTINGS)
-    Path(site_dir, "forums_bench_urls.py").write_text(BENCH_URLS)
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only",
-        "DJANGO_SETTINGS_MODULE": "forums_bench_site",
-        "PYTHONPATH": os.pathsep.join([site_dir, str(ROOT)]),
-        "DEBUG": "0",
-        "CONN_MAX_AGE": "60",
-    }
-    os.environ.update(env)  # this process measures the same site the servers run
-    sys.path.insert(0, site_dir)
-    import django
-
-    django.setup()
+    env = start_site()
+    url = env["DATABASE_URL"]
     began = time.perf_counter()
     ids = build_data()
     print(f"data ready in {time.perf_counter() - began:.1f} s (database {url.rpartition('/')[2]})")
-    print(f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     in_process_costs(ids)
 
     pages = [
@@ -422,7 +444,7 @@ def main() -> None:
         ("thread of 50,000 posts, page 500", ids["huge_500"]),
         ("thread of 50,000 posts, last page", ids["huge_last"]),
     ]
-    app_cpu(pages, args.cpu_rounds)
+    app_cpu(pages, args.cpu_rounds, readers(bench_reader()))
     if not args.servers:
         return
     print(f"\n{args.requests} requests per row, {args.concurrency} concurrent clients, anonymous")
