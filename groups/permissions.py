@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from supportgroups.permissions import has_required_mfa
+from supportgroups.prepared import Prepared
 
 from .models import Membership, SupportGroup
 
@@ -115,11 +116,15 @@ def join_refusal(*, group: SupportGroup, membership: Membership | None) -> str |
     return None
 
 
+# Asked on every signed-in page (the header's moderation link): compiled once.
+_FACILITATED = Prepared(
+    lambda user_id: Membership.objects.filter(
+        user_id=user_id, state=Membership.State.ACTIVE, role=Membership.Role.FACILITATOR
+    ).values_list("group_id", flat=True)
+)
+
+
 def facilitated_group_ids(user) -> set[int]:
     if not user.is_authenticated:
         return set()
-    return set(
-        Membership.objects.filter(
-            user=user, state=Membership.State.ACTIVE, role=Membership.Role.FACILITATOR
-        ).values_list("group_id", flat=True)
-    )
+    return set(_FACILITATED(user.pk))
