@@ -72,10 +72,16 @@ def is_staff_with_mfa(user) -> bool:
     return user.__dict__["_staff_with_mfa"]
 
 
+# Asked on every group page and group board: compiled once.
+_MEMBERSHIP = Prepared(
+    lambda user_id, group_id: Membership.objects.filter(user_id=user_id, group_id=group_id)[:1]
+)
+
+
 def membership_of(user, group: SupportGroup) -> Membership | None:
     if not user.is_authenticated:
         return None
-    return Membership.objects.filter(user=user, group=group).first()
+    return next(iter(_MEMBERSHIP(user.pk, group.pk)), None)
 
 
 def is_active_member(user, group: SupportGroup) -> bool:

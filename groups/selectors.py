@@ -8,11 +8,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from supportgroups.models import User
+from supportgroups.prepared import Prepared
 
 from .countries import country_choices
 from .models import (
@@ -89,37 +90,146 @@ def directory_groups(*, filters: DirectoryFilters) -> QuerySet[SupportGroup]:
         meeting = groups_meeting_soon()
         if meeting is not None:
             groups = groups.filter(pk__in=meeting)
-    return groups.prefetch_related("cancer_types", "audiences", "languages").order_by("name", "pk")
+    return groups.order_by("name", "pk")
 
 
-def directory_choices() -> dict[str, list[tuple[str, str]]]:
-    """The values each directory filter accepts (one query each)."""
-    countries = (
+# The filters whose values a prepared read can take as they are (exact matches); a search
+# (LIKE patterns) or "meets this week" (the time now) is asked through the ORM each time.
+_EXACT_FILTERS = ("cancer_type", "audience", "format", "language", "country")
+
+
+def _directory_slice(*values: str, filters: tuple[str, ...], start: int, stop: int):
+    chosen = DirectoryFilters(**dict(zip(filters, values, strict=True)))
+    return directory_groups(filters=chosen)[start:stop]
+
+
+def _directory_count(*values: str, filters: tuple[str, ...]):
+    chosen = DirectoryFilters(**dict(zip(filters, values, strict=True)))
+    total = Window(Count("pk"))
+    return (
+        directory_groups(filters=chosen)
+        .order_by()
+        .annotate(total=total)
+        .values_list("total", flat=True)[:1]
+    )
+
+
+_DIRECTORY_SLICE = Prepared(_directory_slice)
+_DIRECTORY_COUNT = Prepared(_directory_count)
+
+
+class DirectoryListing:
+    """The directory's groups as a Paginator asks for them: their number, and one slice, whose
+    groups come with their facts (attach_facts)."""
+
+    def __init__(self, filters: DirectoryFilters) -> None:
+        self.filters = filters
+        chosen = {name: getattr(filters, name) for name in _EXACT_FILTERS}
+        self._chosen = {name: value for name, value in chosen.items() if value}
+        self._prepared = not (filters.q or filters.meets_this_week)
+
+    def count(self) -> int:
+        if not self._prepared:
+            return directory_groups(filters=self.filters).count()
+        found = _DIRECTORY_COUNT(*self._chosen.values(), filters=tuple(self._chosen))
+        return found[0] if found else 0
+
+    def __getitem__(self, page: slice) -> list[SupportGroup]:
+        if not self._prepared:
+            groups = list(directory_groups(filters=self.filters)[page])
+        else:
+            groups = _DIRECTORY_SLICE(
+                *self._chosen.values(),
+                filters=tuple(self._chosen),
+                start=page.start,
+                stop=page.stop,
+            )
+        attach_facts(groups)
+        return groups
+
+
+# Every directory page asks these: compiled once.
+_COUNTRIES = Prepared(
+    lambda: (
         SupportGroup.objects.listed()
         .exclude(country="")
         .order_by("country")
         .values_list("country", flat=True)
         .distinct()
     )
+)
+_CANCER_TYPES = Prepared(lambda: CancerType.objects.values_list("slug", "name"))
+_AUDIENCES = Prepared(lambda: Audience.objects.values_list("slug", "name"))
+_LANGUAGES = Prepared(lambda: Language.objects.values_list("code", "name"))
+
+
+def directory_choices() -> dict[str, list[tuple[str, str]]]:
+    """The values each directory filter accepts (one query each)."""
     return {
-        "cancer_type": list(CancerType.objects.values_list("slug", "name")),
-        "audience": list(Audience.objects.values_list("slug", "name")),
+        "cancer_type": _CANCER_TYPES(),
+        "audience": _AUDIENCES(),
         "format": list(SupportGroup.Format.choices),
-        "language": list(Language.objects.values_list("code", "name")),
-        "country": country_choices(countries),
+        "language": _LANGUAGES(),
+        "country": country_choices(_COUNTRIES()),
     }
 
 
+# --- The facts a group page and a directory card show ----------------------------------------
+FACTS = {"cancer_types": CancerType, "audiences": Audience, "languages": Language}
+
+
+def _fact_names(*group_ids: int) -> QuerySet:
+    """(group id, fact, position, name) for the groups' cancer types, audiences and languages,
+    each in its model's own order (position, then name): one query for what took three
+    prefetches."""
+    parts = [
+        model.objects.filter(groups__in=group_ids)
+        .order_by()
+        .annotate(
+            group_id=F("groups"),
+            fact=Value(fact),
+            sort=F("position") if "position" in model._meta.ordering else Value(0),
+        )
+        .values_list("group_id", "fact", "sort", "name")
+        for fact, model in FACTS.items()
+    ]
+    return parts[0].union(*parts[1:], all=True).order_by("fact", "sort", "name")
+
+
+_FACT_NAMES = Prepared(_fact_names)
+
+
+def attach_facts(groups: list[SupportGroup]) -> None:
+    """Give each group `cancer_type_names`, `audience_names` and `language_names`."""
+    names: dict[int, dict[str, list[str]]] = {g.pk: {fact: [] for fact in FACTS} for g in groups}
+    if groups:
+        for group_id, fact, _sort, name in _FACT_NAMES(*names):
+            names[group_id][fact].append(name)
+    for group in groups:
+        group.cancer_type_names = names[group.pk]["cancer_types"]
+        group.audience_names = names[group.pk]["audiences"]
+        group.language_names = names[group.pk]["languages"]
+
+
 # --- One group ------------------------------------------------------------------------------
+# Every group page asks for its group: compiled once.
+_GROUP_BY_SLUG = Prepared(
+    lambda slug: SupportGroup.objects.select_related("alumni_group").filter(slug=slug)
+)
+
+
 def group_by_slug(*, slug: str, with_facts: bool = False) -> SupportGroup:
     """Raises SupportGroup.DoesNotExist; views turn that into a 404.
 
-    with_facts prefetches the cancer types, audiences and languages the group page lists.
+    with_facts adds the names of the cancer types, audiences and languages the group page
+    lists (attach_facts).
     """
-    groups = SupportGroup.objects.select_related("alumni_group")
+    found = _GROUP_BY_SLUG(slug)
+    if not found:
+        raise SupportGroup.DoesNotExist
     if with_facts:
-        groups = groups.prefetch_related("cancer_types", "audiences", "languages")
-    return groups.get(slug=slug)
+        attach_facts(found)
+    return found[0]
 
 
 def facilitators_of(*, group: SupportGroup | int) -> QuerySet[User]:
@@ -129,6 +239,16 @@ def facilitators_of(*, group: SupportGroup | int) -> QuerySet[User]:
         memberships__state=State.ACTIVE,
         memberships__role=Membership.Role.FACILITATOR,
     ).order_by("display_name")
+
+
+_FACILITATOR_NAMES = Prepared(
+    lambda group_id: facilitators_of(group=group_id).values_list("display_name", flat=True)
+)
+
+
+def facilitator_names(*, group: SupportGroup) -> list[str]:
+    """What the group page lists: the facilitators' display names, in order."""
+    return _FACILITATOR_NAMES(group.pk)
 
 
 def members_of(*, group: SupportGroup) -> QuerySet[Membership]:

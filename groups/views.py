@@ -62,7 +62,7 @@ def _managed(request, slug: str):
 @vary_on_headers("HX-Request")
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
-    groups = selectors.directory_groups(filters=form.filters())
+    groups = selectors.DirectoryListing(form.filters())
     page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
     # htmx swaps in just the results; restoring history needs the whole page.
     partial = request.htmx and not request.htmx.history_restore_request
@@ -79,7 +79,7 @@ def detail(request, slug):
         "group": group,
         "access": access,
         "can_view_private": access.can_view_private,
-        "facilitators": selectors.facilitators_of(group=group),
+        "facilitators": selectors.facilitator_names(group=group),
         "description_html": render_markdown(group.description),
     }
     if access.state not in MEMBERSHIP_IN_PROGRESS:
