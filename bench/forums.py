@@ -306,24 +306,24 @@ def app_cpu(pages: list[tuple], rounds: int, readers: list[tuple]) -> None:
     """CPU time of this process per request through Django's full handler (middleware, view,
     templates; PostgreSQL's own work is not counted), beside the bare view measured alike (the
     first page). `readers` are (label, client, uncached): an uncached reader has the fragment
-    cache (forums.rendering) switched off, which shows the first view of a page. A page is
+    cache (supportgroups.fragments) switched off, which shows the first view of a page. A page is
     (name, path) or (name, path, labels of the only readers it is for)."""
     from django.core.cache.backends.dummy import DummyCache
 
-    from forums import rendering
+    from supportgroups import fragments
 
     print(f"\napp CPU per request, in-process, {rounds} requests each (ms; ×: over bare view)")
     print(f"machine load average {load_average()}")
     print(f"{'page':36}" + "".join(f" {who:>16} {'×':>5}" for who, _c, _u in readers))
     bare = {}
-    cached = rendering.fragments
+    cached = fragments.store
     for name, path, *only in pages:
         cells = []
         for who, client, uncached in readers:
             if only and who not in only[0]:
                 cells.append(f" {'-':>16} {'':5}")
                 continue
-            rendering.fragments = DummyCache("off", {}) if uncached else cached
+            fragments.store = DummyCache("off", {}) if uncached else cached
             for _ in range(3):  # warm up: template loader, connection, sessions
                 client.get(path)
             start = time.process_time()
@@ -335,7 +335,7 @@ def app_cpu(pages: list[tuple], rounds: int, readers: list[tuple]) -> None:
             bare.setdefault(who, cpu)
             cells.append(f" {cpu:16.2f} {cpu / bare[who]:5.1f}")
         print(f"{name:36}{''.join(cells)}")
-    rendering.fragments = cached
+    fragments.store = cached
     print(f"machine load average {load_average()}")
 
 
