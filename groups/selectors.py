@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from supportgroups.models import User
-from supportgroups.prepared import Prepared
+from supportgroups.prepared import Prepared, padded
 
 from .countries import country_choices
 from .models import (
@@ -178,7 +178,7 @@ def directory_choices() -> dict[str, list[tuple[str, str]]]:
 FACTS = {"cancer_types": CancerType, "audiences": Audience, "languages": Language}
 
 
-def _fact_names(*group_ids: int) -> QuerySet:
+def _fact_names(group_ids: tuple[int, ...]) -> QuerySet:
     """(group id, fact, position, name) for the groups' cancer types, audiences and languages,
     each in its model's own order (position, then name): one query for what took three
     prefetches."""
@@ -203,7 +203,7 @@ def attach_facts(groups: list[SupportGroup]) -> None:
     """Give each group `cancer_type_names`, `audience_names` and `language_names`."""
     names: dict[int, dict[str, list[str]]] = {g.pk: {fact: [] for fact in FACTS} for g in groups}
     if groups:
-        for group_id, fact, _sort, name in _FACT_NAMES(*names):
+        for group_id, fact, _sort, name in _FACT_NAMES(padded(list(names))):
             names[group_id][fact].append(name)
     for group in groups:
         group.cancer_type_names = names[group.pk]["cancer_types"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from groups.models import Membership, SupportGroup
 from supportgroups.models import Notification, User
-from supportgroups.prepared import Prepared
+from supportgroups.prepared import Prepared, padded
 from tests.factories import (
     CancerTypeFactory,
     FacilitatorMembershipFactory,
@@ -127,8 +127,36 @@ def test_a_value_that_is_not_a_parameter_as_such_is_read_through_the_orm():
     assert list(read._compiled.values()) == [None]
 
 
-def test_values_that_would_change_the_sql_are_refused():
+def test_none_is_part_of_the_shape_and_id_lists_take_their_values():
+    groups = [SupportGroupFactory(name=n, alumni_group=None) for n in ["A", "B", "C"]]
+    groups[2].alumni_group = groups[0]
+    groups[2].save()
+
+    def alumni_of(alumni_id, ids):
+        return (
+            SupportGroup.objects.filter(alumni_group_id=alumni_id, pk__in=ids)
+            .order_by("name")
+            .values_list("name", flat=True)
+        )
+
+    read = Prepared(alumni_of)
+    everyone = padded([g.pk for g in groups])
+    assert read(None, everyone) == ["A", "B"]
+    assert read(groups[0].pk, everyone) == ["C"]
+    assert read(None, padded([groups[1].pk])) == ["B"]
+    assert read(None, padded([groups[2].pk, groups[1].pk])) == ["B"]
+    assert len(read._compiled) == 4  # IS NULL with lists of 4, 1 and 2; "= id" with 4
+
+
+def test_padding_keeps_the_lists_to_a_few_lengths():
+    assert padded([]) == ()
+    assert padded([7]) == (7,)
+    assert padded([7, 8, 9]) == (7, 8, 9, 9)
+    assert len({len(padded(list(range(n)))) for n in range(1, 65)}) == 7
+
+
+def test_values_that_would_change_the_sql_unseen_are_refused():
     read = Prepared(memberships)
-    for value in (None, True):
+    for value in (True, 1.5, [1, 2]):
         with pytest.raises(TypeError):
             read(value, role="member")
