@@ -3,8 +3,10 @@
 Builds, in its own database (<DATABASE_URL name>_bench, made if missing and reused after):
   - a board of 5,000 threads, each with its opening post,
   - on a board of their own, a thread of 1,000 nested posts (about 520 top-level replies,
-    replies down to depth 4) and a thread of 50,000 posts (about 26,000 top-level replies, to
-    compare page 1 with page 500 and the last page), each with an opening post.
+    replies down to depth 4) and a thread of about 50,000 posts, each with an opening post. The
+    big one is made of whole pages alike (20 top-level replies and 23 replies to them, down to
+    depth 4), so page 1, page 500 and the last page show the same number of posts and compare
+    only what their depth in the thread costs.
 First, in this process, each page is requested through Django's full handler (middleware,
 view, templates) for an anonymous reader and a signed-in member, and the CPU time
 (time.process_time) per request is printed beside a bare Django view measured the same way:
@@ -102,10 +104,28 @@ def start_site() -> dict:
 # --- data -----------------------------------------------------------------------------------
 
 
+REPLY_SHARES = (2, 4, 8, 16)  # rounds of replies: to one in 2, 4, 8, 16 of a block's posts
+
+
+def whole_blocks(top_level: int, at_least: int) -> int:
+    """The fewest posts, at least `at_least`, that add_posts makes of whole blocks alone."""
+    size = top_level
+    for share in REPLY_SHARES:
+        size += size // share
+    return -(-at_least // size) * size
+
+
+def huge_thread_posts() -> int:
+    from django.conf import settings
+
+    return whole_blocks(settings.FORUMS_PAGE_SIZE, 50_000)
+
+
 def build_data() -> dict:
     """Bulk inserts, then paths filled level by level in SQL: minutes become seconds."""
     import random
 
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -122,6 +142,7 @@ def build_data() -> dict:
     if (
         Thread.objects.filter(board=board, opening_post__isnull=False).count() == 5000
         and Thread.objects.filter(board=big, opening_post__isnull=False).count() == 2
+        and Thread.objects.filter(board=big, reply_count=huge_thread_posts()).exists()
     ):
         return ids_of(board, big)
     Thread.objects.filter(board__in=[board, big]).delete()
@@ -142,7 +163,7 @@ def build_data() -> dict:
                 [post(thread, None, made + i) for i in range(min(top_level, count - made))]
             )
             made += len(block)
-            for share in (2, 4, 8, 16):  # ~0.94 replies per top-level reply, up to depth 4
+            for share in REPLY_SHARES:  # ~0.94 replies per top-level reply, up to depth 4
                 if made >= count:
                     break
                 size = min(len(block) // share, count - made)
@@ -216,7 +237,8 @@ def build_data() -> dict:
         )
     del openings
     for title, count, top_level in [("Bench 1,000 nested", 1000, 100),
-                                    ("Bench 50,000", 50_000, 1000)]:  # fmt: skip
+                                    ("Bench 50,000", huge_thread_posts(),
+                                     settings.FORUMS_PAGE_SIZE)]:  # fmt: skip
         thread = Thread.objects.create(
             board=big, title=title, author=rng.choice(people), last_post_at=now
         )
