@@ -338,7 +338,7 @@ def app_cpu(pages: list[tuple], rounds: int, readers: list[tuple]) -> None:
     print(f"machine load average {load_average()}")
     print(f"{'page':36}" + "".join(f" {who:>16} {'×':>5}" for who, _c, _u in readers))
     bare = {}
-    cached = fragments.store
+    cached, local = fragments.store, fragments.local
     for name, path, *only in pages:
         cells = []
         for who, client, uncached in readers:
@@ -346,6 +346,7 @@ def app_cpu(pages: list[tuple], rounds: int, readers: list[tuple]) -> None:
                 cells.append(f" {'-':>16} {'':5}")
                 continue
             fragments.store = DummyCache("off", {}) if uncached else cached
+            fragments.local = fragments.LocalFragments(size=0) if uncached else local
             for _ in range(3):  # warm up: template loader, connection, sessions
                 client.get(path)
             start = time.process_time()
@@ -357,7 +358,7 @@ def app_cpu(pages: list[tuple], rounds: int, readers: list[tuple]) -> None:
             bare.setdefault(who, cpu)
             cells.append(f" {cpu:16.2f} {cpu / bare[who]:5.1f}")
         print(f"{name:36}{''.join(cells)}")
-    fragments.store = cached
+    fragments.store, fragments.local = cached, local
     print(f"machine load average {load_average()}")
 
 

@@ -8,10 +8,13 @@ different reader, simply asks for another key. Posts that look the same to two r
 a page) share one entry.
 """
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from supportgroups.fragments import render_each
 
+from .forms import PostForm
 from .models import Post, Thread
 
 # A template and everything it includes: an edit to any of them makes new keys.
@@ -98,3 +101,16 @@ def render_posts(
 
 def render_threads(threads: list[Thread]) -> SafeString:
     return render_each(THREAD_TEMPLATES, [thread_context(t) for t in threads])
+
+
+_EMPTY_REPLY_FIELDS: dict[tuple, SafeString] = {}
+
+
+def empty_reply_fields(form: PostForm) -> SafeString:
+    """`form|crispy` for the thread page's reply form, which nobody has filled in yet: the same
+    for every reader, so drawn once per process for each set of fields (with or without "post
+    anonymously") and language; crispy-forms renders each field through several templates."""
+    key = (tuple(form.fields), get_language())
+    if key not in _EMPTY_REPLY_FIELDS:
+        _EMPTY_REPLY_FIELDS[key] = as_crispy_form(form)
+    return _EMPTY_REPLY_FIELDS[key]

@@ -7,11 +7,15 @@ HTML those values render: an edit, a moderation decision or a different reader s
 another key, and nothing is invalidated by hand. A template must read nothing but its context
 (forums/rendering.py tests that of its own).
 
-While the cache cannot be reached, everything is rendered afresh (supportgroups.degrade).
+A fragment never changes under its key, so the most recently used ones are also kept in this
+process (`local`), which spares the cache's round trip for the posts everyone is reading. While
+the cache cannot be reached, everything else is rendered afresh (supportgroups.degrade).
 """
 
 import hashlib
 import secrets
+import threading
+from collections import OrderedDict
 from functools import cache
 
 from django.core.cache import cache as store
@@ -22,6 +26,33 @@ from django.utils.translation import get_language
 from .degrade import when_cache_is_down
 
 SECONDS = 24 * 3600
+
+
+class LocalFragments:
+    """The `size` most recently used fragments of this process (a few megabytes at most)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[str, tuple[str, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, keys: list[str]) -> dict[str, tuple[str, str]]:
+        found = {}
+        with self._lock:
+            for key in keys:
+                if key in self._items:
+                    self._items.move_to_end(key)
+                    found[key] = self._items[key]
+        return found
+
+    def set_many(self, items: dict[str, tuple[str, str]]) -> None:
+        with self._lock:
+            self._items.update(items)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+local = LocalFragments(size=5000)
 
 
 @cache
@@ -55,14 +86,17 @@ def render_each(names: tuple[str, ...], contexts: list[dict], *, csrf_token="") 
         "fragment:" + hashlib.blake2b(f"{prefix}{c!r}".encode(), digest_size=16).hexdigest()
         for c in contexts
     ]
-    found = _cached(keys) if keys else {}
+    found = local.get_many(keys)
+    shared = _cached([key for key in keys if key not in found]) if len(found) < len(keys) else {}
     missing = {}
     template = get_template(names[0])
     for key, context in zip(keys, contexts, strict=True):
-        if key not in found:
-            found[key] = missing[key] = _render(template, context)
+        if key not in found and key not in shared:
+            shared[key] = missing[key] = _render(template, context)
     if missing:
         _keep(missing)
+    local.set_many(shared)
+    found.update(shared)
     token = str(csrf_token)
     html = "".join(found[key][1].replace(found[key][0], token) for key in keys)
     return mark_safe(html)  # noqa: S308 - rendered by the template, escaping applied there
