@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from supportgroups.markdown import render_markdown
+from supportgroups.markdown import render_markdown_once
 
 from . import invitations, permissions, selectors, services
 from .forms import DecisionForm, DirectoryFilterForm, GroupForm, InvitationForm, JoinForm
@@ -80,7 +80,7 @@ def detail(request, slug):
         "access": access,
         "can_view_private": access.can_view_private,
         "facilitators": selectors.facilitator_names(group=group),
-        "description_html": render_markdown(group.description),
+        "description_html": render_markdown_once(group.description),
     }
     if access.state not in MEMBERSHIP_IN_PROGRESS:
         context["join_refusal"] = permissions.join_refusal(
