@@ -280,34 +280,38 @@ def ids_of(board, big) -> dict:
         "huge": huge_url,
         "huge_500": f"{huge_url}?after={page_500_after}",
         "huge_last": f"{huge_url}?after={last_page_after(top_ids)}",
+        "last_after": str(last_page_after(top_ids)),
         "huge_id": huge.pk,
         "page_500_after": page_500_after,
     }
 
 
 def in_process_costs(ids: dict) -> None:
-    """The database side alone: thread_tree for page 1 and page 500 of the 50,000-post thread."""
+    """The selector alone (its queries and Python, wall time): thread_tree for page 1, page 500
+    and the last page of the 50,000-post thread, taking turns, median of 30 each."""
     from django.contrib.auth.models import AnonymousUser
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from forums import selectors
 
-    def measure(cursor):
-        timings = []
-        for _ in range(15):
+    pages = {"page 1": None, "page 500": str(ids["page_500_after"]), "last page": ids["last_after"]}
+    timings: dict[str, list[float]] = {name: [] for name in pages}
+    queries = {}
+    for _ in range(30):
+        for name, cursor in pages.items():
             thread = selectors.thread_for(user=AnonymousUser(), pk=ids["huge_id"])
             start = time.perf_counter()
             with CaptureQueriesContext(connection) as ctx:
                 selectors.thread_tree(user=AnonymousUser(), thread=thread, cursor=cursor)
-            timings.append(time.perf_counter() - start)
-        return statistics.median(timings) * 1000, len(ctx.captured_queries)
-
-    first, q1 = measure(None)
-    deep, q500 = measure(str(ids["page_500_after"]))
+            timings[name].append(time.perf_counter() - start)
+            queries[name] = len(ctx.captured_queries)
     print(
-        f"thread_tree on the 50,000-post thread: page 1 {first:.1f} ms ({q1} queries), "
-        f"page 500 {deep:.1f} ms ({q500} queries), ratio {deep / first:.2f}"
+        "thread_tree on the 50,000-post thread: "
+        + ", ".join(
+            f"{name} {statistics.median(t) * 1000:.1f} ms ({queries[name]} queries)"
+            for name, t in timings.items()
+        )
     )
 
 
@@ -327,38 +331,45 @@ def bench_reader(email: str = "bench-reader@example.org", name: str = "Bench rea
 def app_cpu(pages: list[tuple], rounds: int, readers: list[tuple]) -> None:
     """CPU time of this process per request through Django's full handler (middleware, view,
     templates; PostgreSQL's own work is not counted), beside the bare view measured alike (the
-    first page). `readers` are (label, client, uncached): an uncached reader has the fragment
-    cache (supportgroups.fragments) switched off, which shows the first view of a page. A page is
-    (name, path) or (name, path, labels of the only readers it is for)."""
+    first page). Each reader's pages take turns, one request each per round, so a change in the
+    machine's load falls on all of them alike; the median request is printed, which a stray
+    pause (another process, a garbage collection) does not move. `readers` are (label, client,
+    uncached): an uncached reader has the fragment cache (supportgroups.fragments) switched off,
+    which shows the first view of a page. A page is (name, path) or (name, path, the only
+    readers it is for)."""
     from django.core.cache.backends.dummy import DummyCache
 
     from supportgroups import fragments
 
-    print(f"\napp CPU per request, in-process, {rounds} requests each (ms; ×: over bare view)")
+    print(f"\napp CPU per request, in-process, median of {rounds} (ms; ×: over bare view)")
     print(f"machine load average {load_average()}")
-    print(f"{'page':36}" + "".join(f" {who:>16} {'×':>5}" for who, _c, _u in readers))
-    bare = {}
+    cpu: dict[tuple[str, str], list[float]] = {}
     cached, local = fragments.store, fragments.local
-    for name, path, *only in pages:
-        cells = []
-        for who, client, uncached in readers:
-            if only and who not in only[0]:
-                cells.append(f" {'-':>16} {'':5}")
-                continue
-            fragments.store = DummyCache("off", {}) if uncached else cached
-            fragments.local = fragments.LocalFragments(size=0) if uncached else local
-            for _ in range(3):  # warm up: template loader, connection, sessions
-                client.get(path)
-            start = time.process_time()
-            for _ in range(rounds):
+    for who, client, uncached in readers:
+        fragments.store = DummyCache("off", {}) if uncached else cached
+        fragments.local = fragments.LocalFragments(size=0) if uncached else local
+        mine = [(name, path) for name, path, *only in pages if not only or who in only[0]]
+        for _name, path in mine * 3:  # warm up: template loader, connection, sessions
+            client.get(path)
+        for _ in range(rounds):
+            for name, path in mine:
+                start = time.process_time()
                 response = client.get(path)
+                cpu.setdefault((who, name), []).append(time.process_time() - start)
                 if response.status_code != 200:
                     raise RuntimeError(f"{path}: {response.status_code}")
-            cpu = (time.process_time() - start) / rounds * 1000
-            bare.setdefault(who, cpu)
-            cells.append(f" {cpu:16.2f} {cpu / bare[who]:5.1f}")
-        print(f"{name:36}{''.join(cells)}")
     fragments.store, fragments.local = cached, local
+    print(f"{'page':36}" + "".join(f" {who:>16} {'×':>5}" for who, _c, _u in readers))
+    bare_name = pages[0][0]
+    for name, *_rest in pages:
+        cells = []
+        for who, _client, _uncached in readers:
+            if (who, name) not in cpu:
+                cells.append(f" {'-':>16} {'':5}")
+                continue
+            ms, bare = (statistics.median(cpu[who, page]) * 1000 for page in (name, bare_name))
+            cells.append(f" {ms:16.2f} {ms / bare:5.1f}")
+        print(f"{name:36}{''.join(cells)}")
     print(f"machine load average {load_average()}")
 
 
