@@ -148,29 +148,55 @@ class DirectoryListing:
         return groups
 
 
-# Every directory page asks these: compiled once.
-_COUNTRIES = Prepared(
-    lambda: (
-        SupportGroup.objects.listed()
-        .exclude(country="")
-        .order_by("country")
-        .values_list("country", flat=True)
-        .distinct()
+def _directory_choices() -> QuerySet:
+    """(filter, position, value, label) for what the directory's filters offer (the formats
+    aside): cancer types, audiences and languages in their models' order, and the countries of
+    listed groups. One query where there were four."""
+
+    def part(qs: QuerySet, name: str, value: str, label: str) -> QuerySet:
+        has_position = "position" in qs.model._meta.ordering
+        return (
+            qs.order_by()
+            .annotate(
+                option_of=Value(name),
+                sort=F("position") if has_position else Value(0),
+                choice=F(value),
+                label=F(label),
+            )
+            .values_list("option_of", "sort", "choice", "label")
+        )
+
+    countries = SupportGroup.objects.listed().exclude(country="")
+    return (
+        part(CancerType.objects.all(), "cancer_type", "slug", "name")
+        .union(
+            part(Audience.objects.all(), "audience", "slug", "name"),
+            part(Language.objects.all(), "language", "code", "name"),
+            part(countries, "country", "country", "country").distinct(),
+            all=True,
+        )
+        .order_by("option_of", "sort", "label")
     )
-)
-_CANCER_TYPES = Prepared(lambda: CancerType.objects.values_list("slug", "name"))
-_AUDIENCES = Prepared(lambda: Audience.objects.values_list("slug", "name"))
-_LANGUAGES = Prepared(lambda: Language.objects.values_list("code", "name"))
+
+
+# Every directory page asks this: compiled once.
+_DIRECTORY_CHOICES = Prepared(_directory_choices)
 
 
 def directory_choices() -> dict[str, list[tuple[str, str]]]:
-    """The values each directory filter accepts (one query each)."""
+    """The values each directory filter accepts."""
+    found: dict[str, list[tuple[str, str]]] = {
+        "cancer_type": [],
+        "audience": [],
+        "language": [],
+        "country": [],
+    }
+    for name, _position, value, label in _DIRECTORY_CHOICES():
+        found[name].append((value, label))
     return {
-        "cancer_type": _CANCER_TYPES(),
-        "audience": _AUDIENCES(),
+        **found,
         "format": list(SupportGroup.Format.choices),
-        "language": _LANGUAGES(),
-        "country": country_choices(_COUNTRIES()),
+        "country": country_choices(code for code, _label in found["country"]),
     }
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from supportgroups.markdown import render_markdown_once
 
-from . import invitations, permissions, selectors, services
+from . import invitations, permissions, rendering, selectors, services
 from .forms import DecisionForm, DirectoryFilterForm, GroupForm, InvitationForm, JoinForm
 from .models import GroupInvitation, Membership, SupportGroup
 
@@ -67,7 +67,8 @@ def directory(request):
     # htmx swaps in just the results; restoring history needs the whole page.
     partial = request.htmx and not request.htmx.history_restore_request
     template = "groups/_results.html" if partial else "groups/directory.html"
-    return render(request, template, {"form": form, "page": page})
+    cards = rendering.render_cards(page.object_list)
+    return render(request, template, {"form": form, "page": page, "cards": cards})
 
 
 def detail(request, slug):

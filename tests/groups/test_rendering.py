@@ -5,15 +5,19 @@ reader's own time zone, a cancelled meeting, resources (one with a broken link),
 pages of results."""
 
 import datetime as dt
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import time_machine
+from django.template.loader import get_template
 
 from groups.meetings import services as meetings
 from groups.meetings.models import Occurrence
 from groups.models import SupportGroup
+from groups.rendering import CARD_TEMPLATES, SLUG, card_context
+from groups.selectors import attach_facts
 from tests.factories import (
     AudienceFactory,
     CancerTypeFactory,
@@ -149,3 +153,14 @@ def test_directory_reads_exactly_as_before(scene, viewer):
             results = client.get("/groups/?page=2", HTTP_HX_REQUEST="true").content.decode()
             check(GOLDEN, "directory_results_htmx", results)
     assert SupportGroup.objects.listed().count() == 15
+
+
+def test_the_card_template_reads_only_what_the_cached_context_holds(scene):
+    """A field the card reads but card_context() leaves out would print as nothing, silently."""
+    group = SupportGroup.objects.get(slug="spring-cohort")
+    attach_facts([group])
+    context = card_context(group, link=f"/groups/{SLUG}/", formats={}, policies={})
+    source = get_template(CARD_TEMPLATES[0]).template.source
+    read = set(re.findall(r"\bgroup\.(\w+)", source))
+    assert read and read <= set(context["group"]), read - set(context["group"])
+    assert context["group"]["url"] == "/groups/spring-cohort/"
