@@ -3,15 +3,23 @@ cheaper to render: compared with stored renderings (tests/supportgroups/golden/,
 tests/golden.py) for a visitor, a member with unread notifications, and a facilitator (whose
 header links to the moderation queue)."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import time_machine
+from django.template.loader import get_template
 from django.utils import timezone
 
 from supportgroups.models import Notification
 from supportgroups.services import notify
+from supportgroups.templatetags.site import (
+    FOOTER_TEMPLATES,
+    HEADER_TEMPLATES,
+    footer_context,
+    header_context,
+)
 from tests.factories import FacilitatorMembershipFactory, UserFactory
 from tests.forums.conftest import client_for
 from tests.golden import check, pin_sequences
@@ -48,3 +56,23 @@ def test_home_and_notifications_read_exactly_as_before(people, viewer):
         check(GOLDEN, f"home_{name}", client.get("/").content.decode())
         if viewer:
             check(GOLDEN, f"notifications_{name}", client.get("/notifications/").content.decode())
+
+
+@pytest.mark.parametrize(
+    ("names", "context_of", "variable"),
+    [(HEADER_TEMPLATES, "header", "header"), (FOOTER_TEMPLATES, "footer", "footer")],
+)
+def test_header_and_footer_read_only_what_their_cached_context_holds(
+    people, names, context_of, variable
+):
+    """They are cached under a digest of their context: a value they read but the context
+    leaves out would print as nothing, silently."""
+    if context_of == "header":
+        context = header_context({"user": people["fay"], "SITE_NAME": "Support Groups"})
+    else:
+        context = footer_context()
+    source = "".join(get_template(name).template.source for name in names)
+    read = set(re.findall(rf"\b{variable}\.(\w+)", source))
+    assert read and read <= set(context[variable]), read - set(context[variable])
+    urls = set(re.findall(rf"\b{variable}\.urls\.(\w+)", source))
+    assert urls <= set(context[variable]["urls"]), urls - set(context[variable]["urls"])
