@@ -10,12 +10,13 @@ and compiles each once, so a page pays for running them only.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -43,6 +44,12 @@ SORTS = {
     "supported": gettext_lazy("Most supported"),
 }
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# What a page never shows of a post's or thread's author: left in the database (a page of posts
+# read the password hash and email of every writer on it, and turned their dates into objects).
+_UNSHOWN_AUTHOR_FIELDS = tuple(
+    f"author__{name}"
+    for name in ("password", "last_login", "email", "date_joined", "display_name_key", "about_role")
+)
 
 
 def page_size() -> int:
@@ -159,6 +166,7 @@ def _threads(
         Thread.objects.filter(board_id=board_id)
         .exclude(_others_held(reader_id, moderator=moderator, prefix="opening_post__"))
         .select_related("author")
+        .defer(*_UNSHOWN_AUTHOR_FIELDS)
         .annotate(
             starter_anonymous=Q(opening_post__is_anonymous=True),
             collapsed=collapsed_topic,
@@ -296,11 +304,16 @@ def _reactions_by_post(user, post_ids: list[int]) -> dict[tuple[int, str], tuple
     return {(post_id, kind): (n, bool(given)) for post_id, kind, n, given in rows}
 
 
-def _url_maker(viewname: str, *args) -> Callable[[int], str]:
-    """reverse() once per page, then each row's URL by putting its id in: reversing for every
-    post of a page cost more than the rest of its links together."""
+@lru_cache(maxsize=64)
+def _url_parts(viewname: str, args: tuple, prefix: str, urlconf: str | None) -> list[str]:
     marker = 987654321987
-    head, tail = reverse(viewname, args=[*args, marker]).split(str(marker))
+    return reverse(viewname, args=[*args, marker], urlconf=urlconf).split(str(marker))
+
+
+def _url_maker(viewname: str, *args) -> Callable[[int], str]:
+    """reverse() once per process (and address prefix), then each row's URL by putting its id
+    in: reversing for every post of a page cost more than the rest of its links together."""
+    head, tail = _url_parts(viewname, args, get_script_prefix(), get_urlconf())
     return lambda pk: f"{head}{pk}{tail}"
 
 
@@ -318,7 +331,7 @@ def _posts(
         Post.objects.filter(thread_id=thread_id)
         .exclude(_others_held(reader_id, moderator=moderator))
         .select_related("author")
-        .defer("search_vector")
+        .defer("search_vector", "body", "path", "hidden_reason", *_UNSHOWN_AUTHOR_FIELDS)
         .annotate(
             author_is_facilitator=Exists(facilitators),
             has_replies=Exists(Post.objects.filter(parent=OuterRef("pk"))),
