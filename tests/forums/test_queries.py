@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from forums.models import Thread, ThreadReadState
-from tests.factories import MembershipFactory
-from tests.forums.conftest import bulk_replies, client_for, reply_to, start_thread
+from tests.factories import MembershipFactory, client_for
+from tests.forums.conftest import bulk_replies, reply_to, start_thread
 
 pytestmark = pytest.mark.django_db
 

@@ -28,8 +28,8 @@ from tests.factories import (
     ResourceFactory,
     SupportGroupFactory,
     UserFactory,
+    client_for,
 )
-from tests.forums.conftest import client_for
 from tests.golden import check, pin_sequences
 
 pytestmark = pytest.mark.django_db

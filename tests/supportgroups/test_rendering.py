@@ -20,8 +20,7 @@ from supportgroups.templatetags.site import (
     footer_context,
     header_context,
 )
-from tests.factories import FacilitatorMembershipFactory, UserFactory
-from tests.forums.conftest import client_for
+from tests.factories import FacilitatorMembershipFactory, UserFactory, client_for
 from tests.golden import check, pin_sequences
 
 pytestmark = pytest.mark.django_db

@@ -1,10 +1,11 @@
 """Checked in Chromium: an XSS corpus in posts, titles, display names and content warnings runs
-nothing; content warnings fold away without JavaScript; permalinks highlight their post."""
+nothing; content warnings fold away without JavaScript; permalinks highlight their post; search
+pages by keyboard without JavaScript."""
 
 import pytest
 
 from forums import services
-from tests.factories import BoardFactory, UserFactory
+from tests.factories import BoardFactory, UserFactory, client_for
 from tests.forums.xss_payloads import PAYLOADS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -91,6 +92,7 @@ def test_content_warning_folds_the_post_away_without_javascript(browser, live_se
 
 def test_permalink_highlights_the_post(page, live_server, settings):
     settings.FORUMS_PAGE_SIZE = 2
+    settings.FORUMS_POSTS_PER_MINUTE = 1000  # one person writes the whole thread at once
     board = BoardFactory(slug="perma")
     writer = UserFactory()
     thread = services.create_thread(author=writer, board=board, title="T", body="b").post.thread
@@ -106,8 +108,6 @@ def test_permalink_highlights_the_post(page, live_server, settings):
 
 
 def test_writing_a_reply_with_htmx_preview_and_reaction(page, live_server):
-    from tests.forums.conftest import client_for
-
     board = BoardFactory(slug="write")
     writer, reader = UserFactory(display_name="Writer"), UserFactory(display_name="Reader")
     thread = services.create_thread(
@@ -136,3 +136,30 @@ def test_writing_a_reply_with_htmx_preview_and_reaction(page, live_server):
     hug = opening.get_by_role("button", name="Sending a hug 1")
     hug.wait_for()
     assert hug.get_attribute("aria-pressed") == "true"
+
+
+def test_search_pages_by_keyboard_without_javascript_and_meets_wcag(
+    signed_in_page, live_server, settings
+):
+    from tests.e2e.test_accessibility import violations
+
+    settings.FORUMS_PAGE_SIZE = 2
+    writer, board = UserFactory(), BoardFactory(slug="birds")
+    for i in range(5):
+        services.create_thread(author=writer, board=board, title=f"Bird {i}", body=f"heron {i}")
+    page = signed_in_page(None, live_server.url, java_script_enabled=False)
+    page.goto("/forums/search/?q=heron")
+    page.get_by_role("link", name="Older results").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**page=2**")
+    main = page.locator("main")
+    assert "Bird 2" in main.inner_text() and "Bird 4" not in main.inner_text()
+    assert page.locator("[aria-current=page]").inner_text() == "Page 2"
+    second = page.url.removeprefix(live_server.url)
+    page.get_by_role("link", name="Newer results").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**page=1**")
+    assert "Bird 4" in main.inner_text() and "Bird 2" not in main.inner_text()
+    page.context.close()
+    found = violations(signed_in_page, live_server.url, None, [second])
+    assert not found, "\n".join(found)
