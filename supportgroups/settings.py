@@ -270,6 +270,8 @@ MFA_TOTP_ISSUER = SITE_NAME
 MFA_REQUIRED_PATH_PREFIXES = ["/admin/"]
 
 # --- Security -----------------------------------------------------------------------------------
+# Django's database sessions, read with a query compiled once (supportgroups/sessions.py).
+SESSION_ENGINE = "supportgroups.sessions"
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
