@@ -12,6 +12,8 @@ stay true without them):
 - remove(*, reason: str) -> None: a final removal; without it "remove" calls hide(). It blanks
   the public copy and keeps the words where only moderators read them (moderation_context()).
 - content_actions = False: for things that are not content (a profile): only sanctions apply.
+- premoderated = False: never held for a new member's first posts in a pre-moderated group
+  (private messages: holding them would have the group's facilitators read them first).
 
 Held content (ScreenResult.held) is published by restore() when a facilitator approves it.
 Models that cannot implement this themselves (the User profile) register an adapter with

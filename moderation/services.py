@@ -250,7 +250,9 @@ def screen(content: Moderatable) -> ScreenResult:
     ct = ContentType.objects.get_for_model(content)
     crisis = crisis_match(text)
     spam = spam_signal(author=target.author, text=text, target_key=f"{ct.pk}:{content.pk}")
-    premoderate = _premoderation_holds(target.author, target.moderation_group_id(), ct, content.pk)
+    premoderate = getattr(target, "premoderated", True) and _premoderation_holds(
+        target.author, target.moderation_group_id(), ct, content.pk
+    )
     signals = [
         (crisis, Reason.AT_RISK, Flag.Kind.CRISIS),
         (spam, Reason.SPAM, Flag.Kind.SPAM),
