@@ -63,8 +63,9 @@ class Seat:
         return self.participant.state if self.participant is not None else None
 
     @property
-    def is_requested(self) -> bool:
-        return self.state == Participant.State.REQUESTED
+    def is_asked(self) -> bool:
+        """Asked to the conversation and not (yet) in it: shown the request only."""
+        return self.state in (Participant.State.REQUESTED, Participant.State.IGNORED)
 
     @property
     def is_in(self) -> bool:
@@ -135,6 +136,11 @@ def write_verdict(user, conversation: Conversation, seat: Seat | None = None) ->
     if _nobody_to_receive(conversation, user):
         return _refused("nobody", _("Nobody in this conversation can receive messages now."))
     return verdict
+
+
+def is_in_group(user, group: SupportGroup) -> bool:
+    """The ask and start pages are for the group's active members and facilitators."""
+    return bool(policy.account_verdict(user)) and access_for(user, group).is_active_member
 
 
 def ask_team_verdict(user, group: SupportGroup | None) -> Verdict:
@@ -209,6 +215,6 @@ def can_report_message(user, message) -> bool:
         return False
     conversation = message.conversation
     seat = seat_of(user, conversation)
-    if seat.is_requested:
+    if seat.is_asked:
         return message.sequence == 1
     return bool(read_verdict(user, conversation, seat))

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import Membership, SupportGroup
@@ -137,6 +138,31 @@ def inbox(user, *, team: bool = False, show: str = "open", q: str = "") -> list[
     )
 
 
+def is_on_a_team(user) -> bool:
+    """Whether the person answers for any team: facilitates a group, or moderates the site."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return _facilitated_groups(user).exists() or permissions.is_moderator_team(user)
+
+
+def others_in(conversation: Conversation, user) -> list[Participant]:
+    """The other people in the conversation by their own right (not the team)."""
+    return list(
+        conversation.participants.filter(role=MEMBER)
+        .exclude(user=user)
+        .select_related("user")
+        .order_by("joined_at", "pk")
+    )
+
+
+def replying(conversation: Conversation, user) -> User | None:
+    """Who on the team is writing an answer now, unless it is the reader themselves."""
+    by, at = conversation.replying_by, conversation.replying_at
+    if by is None or by.pk == user.pk or at is None:
+        return None
+    return by if at > timezone.now() - settings.CONVERSATIONS_REPLYING_FOR else None
+
+
 def requests_for(*, user) -> list[Participant]:
     """Conversations the person is asked to, with the request (the first message)."""
     first = Message.objects.filter(sequence=1).select_related("author")
@@ -163,7 +189,7 @@ def messages_for(
     """What this person is shown, oldest first: someone asked to join sees only the request;
     a held message only its author. The last `limit` messages, or those after `after`."""
     messages = Message.objects.filter(conversation=conversation).filter(_visible(user))
-    if seat.is_requested:
+    if seat.is_asked:
         messages = messages.filter(sequence=1)
     messages = messages.select_related("author")
     limit = limit or settings.CONVERSATIONS_HISTORY_PAGE

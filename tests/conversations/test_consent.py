@@ -41,7 +41,7 @@ def test_the_setting_decides_who_may_start(people, setting, who):
     if allowed:
         conversation = start(starter, group, people.marta)
         seat = permissions.seat_of(people.marta, conversation)
-        assert seat.is_requested, "someone new: a request first"
+        assert seat.is_asked, "someone new: a request first"
     else:
         with pytest.raises(WriteRefused) as refused:
             start(starter, group, people.marta)
