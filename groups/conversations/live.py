@@ -39,6 +39,12 @@ def recheck_user_sockets(user_id: int) -> None:
         live_outage.failed(error, "a re-check is not sent; sockets re-check on their own;")
 
 
+def recheck_after_leaving(user_id: int, group_id: int) -> None:
+    """groups.services calls this (inside its transaction) when someone leaves a group."""
+    transaction.on_commit(lambda: recheck_user_sockets(user_id), robust=True)
+    refresh_unread_counts({user_id})
+
+
 def _unread_key(user_id: int) -> str:
     return f"conversations:unread:{user_id}"
 

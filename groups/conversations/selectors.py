@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -184,16 +185,21 @@ def unread_total(*, user) -> int:
 
 
 def messages_for(
-    conversation: Conversation, user, seat: Seat, *, after: int = 0, limit: int | None = None
+    conversation: Conversation,
+    user,
+    seat: Seat,
+    *,
+    after: int | None = None,
+    limit: int | None = None,
 ) -> list[Message]:
     """What this person is shown, oldest first: someone asked to join sees only the request;
-    a held message only its author. The last `limit` messages, or those after `after`."""
+    a held message only its author. The last `limit` messages, or the first after `after`."""
     messages = Message.objects.filter(conversation=conversation).filter(_visible(user))
     if seat.is_asked:
         messages = messages.filter(sequence=1)
     messages = messages.select_related("author")
     limit = limit or settings.CONVERSATIONS_HISTORY_PAGE
-    if after:
+    if after is not None:
         return list(messages.filter(sequence__gt=after).order_by("sequence")[:limit])
     return list(reversed(messages.order_by("-sequence")[:limit]))
 
@@ -242,4 +248,5 @@ def serialize_message(message: Message) -> dict:
         "created": message.created_at.isoformat(),
         "held": message.is_held,
         "client_msg_id": str(message.client_msg_id),
+        "report_url": reverse("moderation:report", args=["conversations.message", message.pk]),
     }

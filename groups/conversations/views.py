@@ -39,7 +39,10 @@ def _client_strings() -> dict:
         "caughtUp": _("New messages while you were away: %(count)s"),
         "unsent": _("Not sent yet: it goes out when the connection is back."),
         "removed": _("A message was taken down."),
-        "formerMember": _("Former member"),
+        "report": _("Report"),
+        "empty": _("Write a message first."),
+        "givenTo": _("Given to %(name)s to answer."),
+        "closedNote": _("Closed by the team; a new message opens it again."),
     }
 
 
