@@ -423,6 +423,12 @@ CONVERSATIONS_STARTS_PER_HOUR = env.int("CONVERSATIONS_STARTS_PER_HOUR", default
 CONVERSATIONS_MESSAGES_PER_MINUTE = env.int("CONVERSATIONS_MESSAGES_PER_MINUTE", default=20)
 # "Sam is replying" shows this long after Sam last typed, unless Sam sends first.
 CONVERSATIONS_REPLYING_FOR = timedelta(minutes=2)
+# A message still unread this long after it arrived is emailed about (once until read).
+CONVERSATIONS_EMAIL_AFTER = timedelta(minutes=15)
+CELERY_BEAT_SCHEDULE["conversations-email-unread"] = {
+    "task": "groups.conversations.tasks.scan_unread",
+    "schedule": 60.0,
+}
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(
     "groups.conversations.context_processors.conversations"  # the header's unread count
 )

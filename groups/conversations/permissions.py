@@ -106,7 +106,8 @@ def _ended_by_block(conversation: Conversation) -> bool:
 
 
 def _nobody_to_receive(conversation: Conversation, author) -> bool:
-    """Everyone else has gone: deleted (the placeholder), memorialised or suspended."""
+    """Everyone else in it by their own right has gone: deleted (the placeholder),
+    memorialised or suspended. Memorial accounts receive nothing more."""
     others = [
         p.user
         for p in conversation.participants.select_related("user")
@@ -127,7 +128,10 @@ def write_verdict(user, conversation: Conversation, seat: Seat | None = None) ->
         group = conversation.group if conversation.kind == Kind.FACILITATORS else None
         if conversation.kind == Kind.FACILITATORS and group is None:
             return _refused("ended", _("This group no longer exists."))
-        return policy.conversation_verdict(user, group, answering_team=not seat.is_team)
+        verdict = policy.conversation_verdict(user, group, answering_team=not seat.is_team)
+        if verdict and seat.is_team and _nobody_to_receive(conversation, user):
+            return _refused("nobody", _("The member can no longer receive messages."))
+        return verdict
     verdict = policy.conversation_verdict(user, None)
     if not verdict:
         return verdict
