@@ -390,7 +390,9 @@ def post_for(*, pk: int) -> Post:
 
 def post_or_none(pk) -> Post | None:
     """A post by an id taken from a form or query string (anything else gives None)."""
-    if not str(pk).isdecimal():
+    text = str(pk)
+    # Longer than any database id: int() of thousands of digits is refused by Python itself.
+    if not (text.isdecimal() and len(text) <= 18):
         return None
     return Post.objects.select_related("thread__board__group").filter(pk=pk).first()
 

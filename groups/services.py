@@ -16,7 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import notices, permissions, selectors, tasks
+from supportgroups import live
+
+from . import notifications, permissions, selectors, tasks
 from .models import Membership, MembershipEvent, SupportGroup
 
 State = Membership.State
@@ -29,22 +31,6 @@ ACTIVITY_RESOLUTION = timedelta(hours=1)
 
 class MembershipError(ValidationError):
     """A change that is not allowed; its message is shown to the person as it is."""
-
-
-# Callables `fn(user_id, group_id)` told when someone loses access to a group's private parts
-# (they left or were removed), inside the transaction. Live parts register here from their
-# AppConfig.ready (chat closes the person's open sockets), so groups imports none of them.
-_access_revoked_hooks: list = []
-
-
-def register_access_revoked(fn) -> None:
-    if fn not in _access_revoked_hooks:
-        _access_revoked_hooks.append(fn)
-
-
-def _access_revoked(membership: Membership) -> None:
-    for hook in _access_revoked_hooks:
-        hook(membership.user_id, membership.group_id)
 
 
 def _lock(group: SupportGroup) -> SupportGroup:
@@ -66,7 +52,7 @@ def _record(membership: Membership, kind: str, *, actor=None, message: str = "")
     event = MembershipEvent.objects.create(
         membership=membership, kind=kind, actor=actor, message=message
     )
-    if notices.tell_in_app(event):
+    if notifications.notify_of_event(event):
         transaction.on_commit(partial(tasks.send_membership_event_email.delay, event.pk))
 
 
@@ -214,7 +200,7 @@ def leave(*, user, group: SupportGroup) -> Membership | None:
     was_active = membership.is_active
     _set_state(membership, State.LEFT, Kind.LEFT, actor=user)
     if was_active:
-        _access_revoked(membership)
+        live.access_changed(membership.user_id)  # their open chat sockets close
         _fill_places(group)
     return membership
 
@@ -230,7 +216,7 @@ def remove(*, membership: Membership, by, message: str = "") -> Membership:
         raise MembershipError(_("Only members can be removed; decline requests instead."))
     _check_not_last_facilitator(membership)
     _set_state(membership, State.REMOVED, Kind.REMOVED, actor=by, message=message)
-    _access_revoked(membership)
+    live.access_changed(membership.user_id)  # their open chat sockets close
     _fill_places(group)
     return membership
 

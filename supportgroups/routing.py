@@ -1,5 +1,8 @@
 """Every websocket route, under /ws/. Each app keeps its own routing module."""
 
+from channels.auth import AuthMiddlewareStack
+from channels.routing import URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import re_path
 
 from groups.chat.routing import websocket_urlpatterns as chat_routes
@@ -7,10 +10,12 @@ from groups.conversations.routing import websocket_urlpatterns as conversation_r
 from moderation.routing import websocket_urlpatterns as moderation_routes
 
 from .consumers import NotFoundConsumer
-from .consumers import websocket_urlpatterns as core_routes
 
 # Last: any path the routes above do not match is refused cleanly.
 not_found = [re_path(r"", NotFoundConsumer.as_asgi())]
-websocket_urlpatterns = (
-    core_routes + chat_routes + conversation_routes + moderation_routes + not_found
-)
+websocket_urlpatterns = chat_routes + conversation_routes + moderation_routes + not_found
+
+
+def guarded(routes: list) -> AllowedHostsOriginValidator:
+    """What every socket passes first: an origin among ALLOWED_HOSTS, then the session's user."""
+    return AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(routes)))

@@ -3,6 +3,7 @@
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 PASSWORD = "a-long-test-password-42"
 
@@ -36,6 +37,14 @@ def with_mfa(user):
 
     TOTP.activate(user, generate_totp_secret())
     return user
+
+
+def client_for(user) -> Client:
+    """A test client signed in as `user`; a visitor's for None."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
 
 
 # --- groups ----------------------------------------------------------------------------------
@@ -225,6 +234,7 @@ def sanction(user, kind: str, *, group=None, until=None):
     from django.utils import timezone
 
     from moderation.models import AuditLogEntry, ReviewItem, Sanction
+    from moderation.services import save_sanction
 
     item, _created = ReviewItem.objects.get_or_create(
         content_type=ContentType.objects.get_for_model(user),
@@ -237,13 +247,15 @@ def sanction(user, kind: str, *, group=None, until=None):
     if kind == "suspend":
         user.is_active = False
         user.save(update_fields=["is_active"])
-    return Sanction.objects.create(
-        user=user,
-        kind=kind,
-        group_id=group.pk if group is not None else None,
-        until=until,
-        reason="Test sanction",
-        action=entry,
+    return save_sanction(
+        Sanction(
+            user=user,
+            kind=kind,
+            group_id=group.pk if group is not None else None,
+            until=until,
+            reason="Test sanction",
+            action=entry,
+        )
     )
 
 

@@ -5,7 +5,7 @@ before anyone hears of them, a client id on each sent message (a resend is store
 a catch-up from PostgreSQL after every reconnect (the client says the last message id and
 revision it has). Who may read and write is asked of this app's permissions on connect,
 inside every write (the services ask again under the conversation's lock) and, trusting a yes
-for a few seconds, before forwarding each frame. A "conversation.recheck" event (a block, a
+for a few seconds, before forwarding each frame. An "access.changed" event (a block, a
 suspension, a memorial, a sanction, sign-out everywhere, leaving the group) asks at once:
 the socket closes, or tells the page it can no longer write and why.
 """
@@ -28,13 +28,13 @@ from groups.chat.consumers import (
     _write_frame,
 )
 from groups.chat.limits import chat_bucket, frame_bucket
-from groups.chat.services import LAYER_ERRORS, live_outage
 from groups.policy import Verdict, WriteRefused
 from moderation.selectors import crisis_lines_for
+from supportgroups import live
 from supportgroups.degrade import when_cache_is_down
 from supportgroups.ratelimits import within_rate
 
-from . import live, permissions, selectors, services
+from . import permissions, selectors, services
 from .models import Conversation
 
 CLOSE_FORBIDDEN = 4403
@@ -59,8 +59,8 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         """Without the channel layer a socket can neither join nor hear: "try again later"."""
         try:
             await super().__call__(scope, receive, send)
-        except LAYER_ERRORS as error:
-            live_outage.failed(error, "new sockets are turned away;")
+        except live.LAYER_ERRORS as error:
+            live.outage.failed(error, "new sockets are turned away;")
             await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN})
 
     # --- connection ------------------------------------------------------------------------
@@ -84,8 +84,8 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
         # Join first, then read the catch-up: a message saved in between arrives twice at
         # worst, and the client drops the duplicate by id.
         await self.channel_layer.group_add(self.conversation.channel_group, self.channel_name)
-        await self.channel_layer.group_add(live.user_group_name(self.user.pk), self.channel_name)
-        live_outage.answered()
+        await self.channel_layer.group_add(live.person_group(self.user.pk), self.channel_name)
+        live.outage.answered()
         params = parse_qs(self.scope.get("query_string", b"").decode())
         welcome = await database_sync_to_async(self._welcome)(
             _as_int(params.get("last_seen_id", [None])[0]),
@@ -101,10 +101,10 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
                 self.conversation.channel_group, self.channel_name
             )
             await self.channel_layer.group_discard(
-                live.user_group_name(self.user.pk), self.channel_name
+                live.person_group(self.user.pk), self.channel_name
             )
-        except LAYER_ERRORS as error:  # the groups expire on their own
-            live_outage.failed(error, "new sockets are turned away;")
+        except live.LAYER_ERRORS as error:  # the groups expire on their own
+            live.outage.failed(error, "new sockets are turned away;")
 
     def _load(self, pk) -> Conversation | None:
         if not self.user.is_authenticated:
@@ -269,10 +269,10 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
             return read, read
         return read, permissions.write_verdict(user, conversation, self.seat)
 
-    async def chat_frame(self, event):
-        """A frame for everyone in the conversation, encoded once by chat's sender."""
+    async def conversation_frame(self, event):
+        """A frame for everyone in the conversation, encoded once by its sender (live.send)."""
         if await self._still_allowed():
             await self.send(text_data=event["text"])
 
-    async def conversation_recheck(self, event):
+    async def access_changed(self, event):
         await self._still_allowed(fresh=True)

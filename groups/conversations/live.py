@@ -1,17 +1,18 @@
-"""Telling people live: frames to a conversation's open sockets, re-checks to a person's
-sockets, and the header's unread count. Everything is sent after the write has committed.
+"""Telling people live: frames to a conversation's open sockets (through supportgroups.live,
+after the write has committed) and the header's unread count.
 
-Frames go out through chat's machinery (one encoded event per conversation, saved first, the
-outage logged once while Redis is down): a conversation is a small room with its own readers.
+Each open socket of a conversation listens on its group (`Conversation.channel_group`) for
+"conversation.frame" events, and on its person's group (supportgroups.live.person_group) for
+"access.changed": a block, a suspension, a memorial, a sanction, leaving the group.
 """
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+import json
+from typing import Any
+
 from django.core.cache import cache
 from django.db import transaction
 
-from groups.chat.services import LAYER_ERRORS, Broadcast, live_outage
-from groups.chat.services import _send_on_commit as send_frame_on_commit
+from supportgroups import live
 from supportgroups.degrade import when_cache_is_down
 from supportgroups.models import User
 
@@ -19,30 +20,10 @@ from . import selectors
 from .models import Conversation
 
 
-def user_group_name(user_id: int) -> str:
-    """Every open conversation socket of one person listens here."""
-    return f"conversations.user.{user_id}"
-
-
-def send(conversation: Conversation, frame: dict) -> Broadcast:
-    return send_frame_on_commit(conversation.channel_group, frame)
-
-
-def recheck_user_sockets(user_id: int) -> None:
-    """Each open socket of this person reads their access afresh (supportgroups.access runs
-    this after a suspension, memorial, sign-out everywhere, sanction or block commits)."""
-    try:
-        async_to_sync(get_channel_layer().group_send)(
-            user_group_name(user_id), {"type": "conversation.recheck"}
-        )
-    except LAYER_ERRORS as error:
-        live_outage.failed(error, "a re-check is not sent; sockets re-check on their own;")
-
-
-def recheck_after_leaving(user_id: int, group_id: int) -> None:
-    """groups.services calls this (inside its transaction) when someone leaves a group."""
-    transaction.on_commit(lambda: recheck_user_sockets(user_id), robust=True)
-    refresh_unread_counts({user_id})
+def send(conversation: Conversation, frame: dict[str, Any]) -> live.Delivery:
+    """Hand `frame` to everyone's open socket once committed, encoded to JSON once here."""
+    event = {"type": "conversation.frame", "text": json.dumps(frame)}
+    return live.send_on_commit(conversation.channel_group, event)
 
 
 def _unread_key(user_id: int) -> str:

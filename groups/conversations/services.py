@@ -16,12 +16,13 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups.chat.services import Broadcast, unstorable
+from groups.chat.services import unstorable
 from groups.models import SupportGroup
 from groups.policy import Verdict, WriteRefused, require
 from moderation import services as moderation
 from moderation.services import ScreenResult
 from supportgroups.degrade import when_cache_is_down
+from supportgroups.live import Delivery
 from supportgroups.models import User
 from supportgroups.ratelimits import within_rate
 
@@ -41,7 +42,7 @@ class PostResult:
     created: bool
     screen: ScreenResult
     # How the open sockets hear of it (None: nobody else is told: held, or a resend).
-    broadcast: Broadcast | None = None
+    broadcast: Delivery | None = None
 
 
 def _refuse(code: str, reason: str) -> WriteRefused:

@@ -10,20 +10,19 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.db import transaction
-from django.test import Client
 
 from groups.chat import selectors, services
+from groups.chat.live import room_event
 from groups.chat.models import ChatMessage, ChatRoom
 from supportgroups.asgi import application
+from tests.factories import client_for
 
 ORIGIN = b"http://127.0.0.1"
 BACKGROUND = {"pong", "presence"}  # frames that arrive on their own timing
 
 
 def session_cookie(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+    return client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
 
 
 class Socket:
@@ -127,5 +126,5 @@ async def publish(message: ChatMessage) -> None:
     """The live broadcast of one stored message, through the real channel layer."""
     frame = await database_sync_to_async(selectors.serialize_message)(message)
     await get_channel_layer().group_send(
-        message.room.group_name, services.room_event({"type": "message", "message": frame})
+        message.room.group_name, room_event({"type": "message", "message": frame})
     )

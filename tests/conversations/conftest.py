@@ -4,7 +4,6 @@ members, a second group, an outsider, and helpers that write through the service
 import uuid
 
 import pytest
-from django.test import Client
 
 from groups.conversations import services
 from tests.factories import (
@@ -12,7 +11,10 @@ from tests.factories import (
     MembershipFactory,
     SupportGroupFactory,
     UserFactory,
+    client_for,
 )
+
+__all__ = ["client_for"]  # the conversation tests import it from here with their helpers
 
 
 class People:
@@ -63,9 +65,3 @@ def say(conversation, author, body):
     return services.post_message(
         conversation=conversation, author=author, body=body, client_msg_id=uuid.uuid4()
     )
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client

@@ -6,15 +6,16 @@ from django.core import mail
 from django.urls import reverse
 
 from forums import services
+from forums.emails import send_digest
 from forums.models import DigestItem, EmailPreference, Post
-from forums.notifications import deliver_post_notifications, send_digest
+from forums.notifications import deliver_post_notifications
 from moderation import actions
 from moderation import services as moderation_services
 from supportgroups.models import Notification
 from supportgroups.privacy import export
 from supportgroups.privacy.services import block
-from tests.factories import UserFactory
-from tests.forums.conftest import client_for, reply_to, start_thread
+from tests.factories import UserFactory, client_for
+from tests.forums.conftest import reply_to, start_thread
 
 pytestmark = pytest.mark.django_db
 
