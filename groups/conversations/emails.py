@@ -5,7 +5,7 @@ CONVERSATIONS_EMAIL_AFTER after it arrived.
   none again about a conversation until the person has read it since: calm, not a stream.
 - Emails never carry what was written, nor who wrote it: someone else may read the inbox.
   Only that there is something new, where (a group's facilitators, a request), and a link.
-- Sent through supportgroups.privacy.email.send_user_email: the person's "Private message"
+- Sent through supportgroups.privacy.emails.send_user_email: the person's "Private message"
   email choice, memorialised, deactivated and deleted accounts are respected there.
 - Access is asked again when the email goes: someone removed from the group since, or no
   longer on the team, is not told.
@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supportgroups.models import Notification, User
-from supportgroups.privacy.email import send_user_email
+from supportgroups.privacy.emails import send_user_email
 
 from . import permissions
 from .models import Conversation, Message, Participant

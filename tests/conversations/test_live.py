@@ -247,16 +247,12 @@ def test_hostile_frames_get_an_error_frame_and_the_socket_stays(people, text):
     assert Message.objects.count() == 1
 
 
-def test_a_password_change_closes_the_socket(people):
+def test_a_memorial_closes_the_socket(people):
     conversation = _pair(people)
-
-    def change_password():
-        people.marta.set_password("a new passphrase for a new start")
-        people.marta.save()
 
     async def scenario():
         _, marta = await connect(people.marta, conversation)
-        await database_sync_to_async(change_password)()
+        await database_sync_to_async(privacy.memorialise)(user=people.marta, by=people.fran)
         closed = await marta.expect("closed", timeout=2)
         assert await marta.expect_closed() == 4403
         return closed
