@@ -56,11 +56,15 @@ class Seat:
     """Where one person sits in one conversation: on the team, in it, or outside it."""
 
     is_team: bool
+    # The person's row: their place (role MEMBER), or only their marks (role TEAM).
     participant: Participant | None
 
     @property
     def state(self) -> str | None:
-        return self.participant.state if self.participant is not None else None
+        """Their state in the conversation by their own right; None for the team's rows,
+        which grant nothing."""
+        row = self.participant
+        return row.state if row is not None and row.role == Participant.Role.MEMBER else None
 
     @property
     def is_asked(self) -> bool:
@@ -75,9 +79,7 @@ class Seat:
 def seat_of(user, conversation: Conversation) -> Seat:
     participant = None
     if user.is_authenticated:
-        participant = conversation.participants.filter(
-            user=user, role=Participant.Role.MEMBER
-        ).first()
+        participant = conversation.participants.filter(user=user).first()
     return Seat(is_team=is_team_member(user, conversation), participant=participant)
 
 
@@ -96,25 +98,25 @@ def read_verdict(user, conversation: Conversation, seat: Seat | None = None) -> 
     return verdict
 
 
-def _ended_by_block(conversation: Conversation) -> bool:
-    people = list(
-        conversation.participants.filter(role=Participant.Role.MEMBER)
-        .exclude(state=Participant.State.LEFT)
-        .values_list("user_id", flat=True)
-    )
-    return Block.objects.filter(blocker__in=people, blocked__in=people).exists()
-
-
-def _nobody_to_receive(conversation: Conversation, author) -> bool:
-    """Everyone else in it by their own right has gone: deleted (the placeholder),
-    memorialised or suspended. Memorial accounts receive nothing more."""
-    others = [
+def _people_in(conversation: Conversation) -> list[User]:
+    """Everyone in it by their own right (asked or in), not the team."""
+    return [
         p.user
         for p in conversation.participants.select_related("user")
         .filter(role=Participant.Role.MEMBER)
         .exclude(state=Participant.State.LEFT)
-        .exclude(user=author)
     ]
+
+
+def _ended_by_block(people: list[User]) -> bool:
+    ids = [p.pk for p in people]
+    return Block.objects.filter(blocker__in=ids, blocked__in=ids).exists()
+
+
+def _nobody_to_receive(people: list[User], author) -> bool:
+    """Everyone else has gone: deleted (the placeholder), memorialised or suspended. Memorial
+    accounts receive nothing more."""
+    others = [p for p in people if p.pk != author.pk]
     return not any(o.is_active and not is_placeholder(o) for o in others)
 
 
@@ -129,15 +131,16 @@ def write_verdict(user, conversation: Conversation, seat: Seat | None = None) ->
         if conversation.kind == Kind.FACILITATORS and group is None:
             return _refused("ended", _("This group no longer exists."))
         verdict = policy.conversation_verdict(user, group, answering_team=not seat.is_team)
-        if verdict and seat.is_team and _nobody_to_receive(conversation, user):
+        if verdict and seat.is_team and _nobody_to_receive(_people_in(conversation), user):
             return _refused("nobody", _("The member can no longer receive messages."))
         return verdict
     verdict = policy.conversation_verdict(user, None)
     if not verdict:
         return verdict
-    if _ended_by_block(conversation):
+    people = _people_in(conversation)
+    if _ended_by_block(people):
         return _refused("ended", _("This conversation has ended."))
-    if _nobody_to_receive(conversation, user):
+    if _nobody_to_receive(people, user):
         return _refused("nobody", _("Nobody in this conversation can receive messages now."))
     return verdict
 

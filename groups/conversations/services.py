@@ -11,8 +11,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
-from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -331,22 +329,26 @@ def ignore(*, conversation: Conversation, user) -> Participant:
     return participant
 
 
-def mark_read(*, conversation: Conversation, user, up_to: int) -> None:
-    """Move the person's read mark forward (never back, never past the last message)."""
-    seat = permissions.seat_of(user, conversation)
+def mark_read(*, conversation: Conversation, user, up_to: int, seat: Seat | None = None) -> None:
+    """Move the person's read mark forward (never back, never past the last message). A page
+    seen again with nothing new costs one query and changes nothing."""
+    seat = seat or permissions.seat_of(user, conversation)
     if not seat.is_in:
         return
     up_to = max(0, min(up_to, conversation.last_sequence))
-    updated = Participant.objects.filter(conversation=conversation, user=user).update(
-        last_read_sequence=Greatest(F("last_read_sequence"), up_to)
-    )
-    if not updated:
-        Participant.objects.get_or_create(
+    mark = seat.participant
+    if mark is None:  # a team member's first visit: their row holds only marks
+        moved = Participant.objects.get_or_create(
             conversation=conversation,
             user=user,
             defaults={"role": TEAM, "last_read_sequence": up_to},
-        )
-    live.refresh_unread_counts({user.pk})
+        )[1]
+    else:
+        moved = mark.last_read_sequence < up_to and Participant.objects.filter(
+            pk=mark.pk, last_read_sequence__lt=up_to
+        ).update(last_read_sequence=up_to)
+    if moved:
+        live.refresh_unread_counts({user.pk})
 
 
 def _check_team(user, conversation: Conversation) -> None:

@@ -156,7 +156,9 @@ def detail(request, pk: int):
     revision = conversation.last_revision  # read before the messages: see consumers._welcome
     shown = selectors.messages_for(conversation, request.user, seat)
     if shown and request.method == "GET":
-        services.mark_read(conversation=conversation, user=request.user, up_to=shown[-1].sequence)
+        services.mark_read(
+            conversation=conversation, user=request.user, up_to=shown[-1].sequence, seat=seat
+        )
     context = {
         "conversation": conversation,
         "seat": seat,

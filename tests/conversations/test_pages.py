@@ -252,3 +252,32 @@ def test_who_may_write_to_me_is_a_choice_on_the_privacy_pages(people):
     assert reverse("conversations:ask_moderators") in page
     response = client.post(reverse("conversations:ask_moderators"), {"body": "Account question"})
     assert Conversation.objects.get().kind == "moderators"
+
+
+@pytest.mark.parametrize("team", [False, True])
+def test_a_conversation_page_costs_the_same_for_one_message_as_for_a_hundred(
+    people, team, settings
+):
+    """Marta's page between members, 12 queries: session, user, the conversation, her place in
+    it, the messages (her read mark is where it was: no write), the people shown, a sanction,
+    the people and the blocks between them (the write rule), the notification count,
+    "facilitates a group?" (header), her own blocks (folded messages).
+    Sam's page on Marta's question, 14: the same, with his membership of the group asked twice
+    (on the team? and the write policy), and the team for the assign form, but no blocks."""
+    settings.CONVERSATIONS_MESSAGES_PER_MINUTE = 1000
+    if team:
+        conversation, reader, other = ask(people.marta, people.group), people.sam, people.fran
+    else:
+        conversation = start(people.nico, people.group, people.marta)
+        reader, other = people.marta, people.nico
+        from groups.conversations import services
+
+        services.accept(conversation=conversation, user=people.marta)
+    client = client_for(reader)
+    client.get(conversation.get_absolute_url())  # the first visit moves the read mark
+    one = _queries(client, conversation.get_absolute_url())
+    for n in range(99):
+        say(conversation, people.marta if n % 2 else other, f"Line {n}")
+    client.get(conversation.get_absolute_url())
+    hundred = _queries(client, conversation.get_absolute_url())
+    assert len(one) == len(hundred) <= (14 if team else 12), "\n".join(hundred)
