@@ -5,7 +5,7 @@ boards defer to groups.permissions (can_view_private, can_manage). Answers are r
 user object for the rest of the request, so asking twice costs no second query.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -45,6 +45,15 @@ def _group_access(user, board: Board) -> group_permissions.GroupAccess:
     if key not in memo:
         memo[key] = group_permissions.access_for(user, board.group)
     return memo[key]
+
+
+def remember_boards(user, boards: Iterable[Board]) -> None:
+    """Ask about every group board among `boards` at once (one query), so the questions asked
+    next about any of them cost nothing: a page of search results spans many boards."""
+    memo = user.__dict__.setdefault("_forum_permission_memo", {})
+    wanted = {b.group_id for b in boards if b.is_private and ("access", b.group_id) not in memo}
+    for group_id, access in group_permissions.access_for_each(user, wanted).items():
+        memo[("access", group_id)] = access
 
 
 def _can_view_group(user, board: Board) -> bool:

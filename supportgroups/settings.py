@@ -434,7 +434,7 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append(
 )
 
 # --- forums ---
-FORUMS_PAGE_SIZE = 20  # top-level replies per thread page, threads per board page
+FORUMS_PAGE_SIZE = 20  # top-level replies per thread page, threads per board page, search hits
 FORUMS_DISPLAY_DEPTH = 6  # reply levels shown before "continue this thread"
 FORUMS_MAX_POST_LENGTH = 20_000  # characters
 # New threads and replies per member (edits are not counted); over either, the form comes back
