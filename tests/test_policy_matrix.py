@@ -121,6 +121,7 @@ class World:
         self.me = make_persona(persona, self.group)
         self.own = {board: self._own_post(board) for board in (self.private, self.public)}
         self.author = author
+        FacilitatorMembershipFactory(group=self.group)  # someone to ask
         self.their_question = conversation_services.ask_team(
             member=author, group=self.group, subject="", body="A question", client_msg_id=uuid4()
         ).message.conversation

@@ -22,6 +22,7 @@ from groups import policy
 from groups.models import Membership, SupportGroup
 from groups.permissions import access_for
 from groups.policy import Verdict
+from groups.selectors import facilitators_of
 from moderation.permissions import is_site_moderator
 from supportgroups.models import Block, User
 from supportgroups.permissions import has_required_mfa
@@ -154,8 +155,12 @@ def ask_team_verdict(user, group: SupportGroup | None) -> Verdict:
     """May this person start a conversation with the group's facilitators (None: the site
     moderators)? Facilitators are the team of their own group, not askers."""
     verdict = policy.conversation_verdict(user, group)
-    if verdict and group is not None and access_for(user, group).is_facilitator:
+    if not verdict or group is None:
+        return verdict
+    if access_for(user, group).is_facilitator:
         return _refused("own_group", _("You facilitate this group: members ask you here."))
+    if not facilitators_of(group=group).filter(is_active=True).exists():
+        return _refused("no_team", _("This group has no facilitator at the moment."))
     return verdict
 
 

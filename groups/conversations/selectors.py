@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups.models import Membership, SupportGroup
+from groups.selectors import facilitators_of
 from supportgroups.models import Block, User
 
 from . import permissions
@@ -34,13 +35,7 @@ def team_members(conversation: Conversation) -> list[User]:
     """Who answers for the team now (see permissions.is_team_member)."""
     users = get_user_model().objects.filter(is_active=True)
     if conversation.kind == Kind.FACILITATORS and conversation.group_id is not None:
-        return list(
-            users.filter(
-                memberships__group_id=conversation.group_id,
-                memberships__state=Membership.State.ACTIVE,
-                memberships__role=Membership.Role.FACILITATOR,
-            )
-        )
+        return list(facilitators_of(group=conversation.group_id).filter(is_active=True))
     if conversation.kind == Kind.MODERATORS:
         moderators = users.filter(
             Q(is_staff=True)

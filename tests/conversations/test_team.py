@@ -86,12 +86,16 @@ def test_a_removed_member_loses_the_view(people):
     assert selectors.unread_total(user=people.marta) == 0
 
 
-def test_facilitators_do_not_ask_their_own_group(people):
+def test_facilitators_do_not_ask_their_own_group_and_nobody_asks_an_empty_team(people):
     with pytest.raises(WriteRefused) as refused:
         ask(people.fran, people.group)
     assert refused.value.verdict.code == "own_group"
     with pytest.raises(WriteRefused):
         ask(people.oscar, people.group)  # not a member
+    Membership.objects.filter(group=people.group, role="facilitator").update(state="left")
+    with pytest.raises(WriteRefused) as refused:
+        ask(people.marta, people.group)
+    assert refused.value.verdict.reason == "This group has no facilitator at the moment."
 
 
 def test_the_site_moderators_are_a_team_too_with_mfa(people):
