@@ -8,6 +8,3 @@ class ConversationsConfig(AppConfig):
     name = "groups.conversations"
     label = "conversations"
     verbose_name = "Private conversations"
-
-    def ready(self) -> None:
-        from . import moderation  # noqa: F401 - registers messages as reportable

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 
 from groups.conversations import permissions, selectors, services
-from moderation import actions
+from moderation import actions, queue
 from moderation import services as moderation
 from moderation.models import Reason, ReviewItem
 from supportgroups.models import Notification
@@ -90,7 +90,7 @@ def test_a_report_shows_the_moderators_five_messages_before_and_the_author_nothi
         assert f"earlier line {n}" not in page
     assert "You are pathetic" in page
 
-    item = moderation.claim(item_id=item.pk, user=moderator, version=item.version)
+    item = queue.claim(item_id=item.pk, user=moderator, version=item.version)
     actions.do_hide(item_id=item.pk, user=moderator, version=item.version, reason="Unkind words")
     # Nico is told what was decided and why, never by whom or on whose word.
     told = Notification.objects.filter(user=people.nico).values_list("title", "body")
