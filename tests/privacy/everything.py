@@ -124,6 +124,7 @@ def _chat(user, group):
 
 def _conversations(user, group):
     conversation_services.set_contact_setting(user=user, who_may_start="facilitators")
+    FacilitatorMembershipFactory(group=group)  # someone to ask
     conversation_services.ask_team(
         member=user, group=group, subject="", body="Can my sister come?", client_msg_id=uuid.uuid4()
     )
