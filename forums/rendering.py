@@ -1,36 +1,25 @@
-"""Posts (and board rows) rendered once and reused: a page prints cached HTML for every post
-whose look is unchanged, and renders (and caches) only the rest.
+"""Posts (and board rows) rendered once and reused (supportgroups.fragments).
 
 forums/_post.html reads nothing but the small context built here: the post's own state (words,
 revision, moderation state, reaction counts) and the few facts about the reader that change how
 it looks (may they write here, is it new to them, is it theirs, did they block its author, their
-time zone through the date text). The cache key is a digest of that context and of the templates,
-so a cached fragment is by construction the HTML those values render: hiding, holding, removing,
-editing or reacting to a post, or a different reader, simply asks for another key. Posts that look
-the same to two readers (most of a page) share one entry.
+time zone through the date text). Hiding, holding, removing, editing or reacting to a post, or a
+different reader, simply asks for another key. Posts that look the same to two readers (most of
+a page) share one entry.
 """
 
-import hashlib
-import secrets
-from functools import cache
-
-from django.core.cache import cache as fragments
-from django.template.loader import get_template
-from django.utils.safestring import SafeString, mark_safe
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from supportgroups.fragments import render_each
+
+from .forms import PostForm
 from .models import Post, Thread
 
 # A template and everything it includes: an edit to any of them makes new keys.
 POST_TEMPLATES = ("forums/_post.html", "forums/_reactions.html", "privacy/_collapsed.html")
 THREAD_TEMPLATES = ("forums/_thread_item.html", "forums/_thread_row.html")
-SECONDS = 24 * 3600
-
-
-@cache
-def _templates_digest(names: tuple[str, ...]) -> str:
-    sources = "|".join(f"{name}:{get_template(name).template.source}" for name in names)
-    return hashlib.blake2b(sources.encode(), digest_size=8).hexdigest()
 
 
 def post_context(
@@ -92,34 +81,6 @@ def thread_context(thread: Thread) -> dict:
     }
 
 
-def _render(template, context: dict) -> tuple[str, str]:
-    """(slot, html): the form token's place is a random string drawn after the post was written,
-    so nothing a member wrote can contain it and receive someone's token."""
-    slot = secrets.token_hex(16)
-    return slot, template.render({**context, "csrf_token": slot})
-
-
-def render_each(names: tuple[str, ...], contexts: list[dict], *, csrf_token="") -> SafeString:
-    """names[0] rendered once per context, in order: cached fragments where they exist (the key
-    is a digest of the context, the language and the templates), the rest rendered now."""
-    prefix = f"{get_language()}|{_templates_digest(names)}|"
-    keys = [
-        "fragment:" + hashlib.blake2b(f"{prefix}{c!r}".encode(), digest_size=16).hexdigest()
-        for c in contexts
-    ]
-    found = fragments.get_many(keys)
-    missing = {}
-    template = get_template(names[0])
-    for key, context in zip(keys, contexts, strict=True):
-        if key not in found:
-            found[key] = missing[key] = _render(template, context)
-    if missing:
-        fragments.set_many(missing, timeout=SECONDS)
-    token = str(csrf_token)
-    html = "".join(found[key][1].replace(found[key][0], token) for key in keys)
-    return mark_safe(html)  # noqa: S308 - rendered by the template, escaping applied there
-
-
 def render_posts(
     posts: list[Post], *, access, csrf_token, blocked_ids, opening: bool = False
 ) -> SafeString:
@@ -140,3 +101,16 @@ def render_posts(
 
 def render_threads(threads: list[Thread]) -> SafeString:
     return render_each(THREAD_TEMPLATES, [thread_context(t) for t in threads])
+
+
+_EMPTY_REPLY_FIELDS: dict[tuple, SafeString] = {}
+
+
+def empty_reply_fields(form: PostForm) -> SafeString:
+    """`form|crispy` for the thread page's reply form, which nobody has filled in yet: the same
+    for every reader, so drawn once per process for each set of fields (with or without "post
+    anonymously") and language; crispy-forms renders each field through several templates."""
+    key = (tuple(form.fields), get_language())
+    if key not in _EMPTY_REPLY_FIELDS:
+        _EMPTY_REPLY_FIELDS[key] = as_crispy_form(form)
+    return _EMPTY_REPLY_FIELDS[key]

@@ -3,21 +3,26 @@
 Pages use keyset pagination (a cursor naming the last row seen), never OFFSET, so page 500 is
 an index range scan like page 1. A thread page is one query for a page of top-level replies with
 their subtrees (ordered by materialised path) and one grouped query for their reaction counts.
+The reads every thread and board page makes are prepared (supportgroups.prepared): Django builds
+and compiles each once, so a page pays for running them only.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groups.models import Membership
 from supportgroups.dates import DateTimeLabels
+from supportgroups.prepared import Prepared, padded
 
 from . import permissions
 from .models import (
@@ -40,6 +45,12 @@ SORTS = {
     "supported": gettext_lazy("Most supported"),
 }
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# What a page never shows of a post's or thread's author: left in the database (a page of posts
+# read the password hash and email of every writer on it, and turned their dates into objects).
+_UNSHOWN_AUTHOR_FIELDS = tuple(
+    f"author__{name}"
+    for name in ("password", "last_login", "email", "date_joined", "display_name_key", "about_role")
+)
 
 
 def page_size() -> int:
@@ -62,24 +73,37 @@ def boards_for(*, user) -> QuerySet[Board]:
     )
 
 
+_BOARD_BY_SLUG = Prepared(lambda slug: Board.objects.select_related("group").filter(slug=slug))
+_TOPIC_ACTIONS = Prepared(
+    lambda user_id: Pref.objects.filter(user_id=user_id).values_list("topic_id", "action")
+)
+
+
 def board_by_slug(*, slug: str) -> Board:
-    return get_object_or_404(Board.objects.select_related("group"), slug=slug)
+    found = _BOARD_BY_SLUG(slug)
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def _topic_actions(user) -> dict[int, str]:
     if not user.is_authenticated:
         return {}
-    return dict(Pref.objects.filter(user=user).values_list("topic_id", "action"))
+    return dict(_TOPIC_ACTIONS(user.pk))
 
 
-def _others_held(user, *, moderator: bool, prefix: str = "") -> Q:
+def _reader_id(user) -> int | None:
+    return user.pk if user.is_authenticated else None
+
+
+def _others_held(reader_id: int | None, *, moderator: bool, prefix: str = "") -> Q:
     """Held posts stay out of lists except for their writer and the board's moderators:
     exclude() what this matches."""
     if moderator:
         return Q()
     held = Q(**{f"{prefix}is_held": True})
-    if user.is_authenticated:
-        held &= ~Q(**{f"{prefix}author": user})
+    if reader_id is not None:
+        held &= ~Q(**{f"{prefix}author_id": reader_id})
     return held
 
 
@@ -104,18 +128,68 @@ def _parsethread_cursor(cursor: str | None) -> tuple[datetime, int] | None:
         return None
 
 
-def _topic_names(thread_ids: list[int]) -> dict[int, list[str]]:
-    """Each thread's topic names in the topics' order: one plain query (prefetch_related's
-    machinery cost more than the rest of the board's rows)."""
-    names: dict[int, list[str]] = {}
-    rows = (
+_TOPIC_NAMES = Prepared(
+    lambda thread_ids: (
         Thread.topics.through.objects.filter(thread_id__in=thread_ids)
         .order_by("topic__position", "topic__name")
         .values_list("thread_id", "topic__name")
     )
-    for thread_id, name in rows:
+)
+
+
+def _topic_names(thread_ids: list[int]) -> dict[int, list[str]]:
+    """Each thread's topic names in the topics' order: one plain query (prefetch_related's
+    machinery cost more than the rest of the board's rows)."""
+    names: dict[int, list[str]] = {}
+    for thread_id, name in _TOPIC_NAMES(padded(thread_ids)) if thread_ids else ():
         names.setdefault(thread_id, []).append(name)
     return names
+
+
+def _threads(
+    board_id: int,
+    reader_id: int | None,
+    hidden: tuple[int, ...] | None,
+    collapsed: tuple[int, ...] | None,
+    after: datetime | None,
+    after_id: int | None,
+    *,
+    moderator: bool,
+    limit: int,
+) -> QuerySet[Thread]:
+    """A board's threads, most recently active first (threads_page)."""
+    collapsed_topic = (
+        Exists(Thread.topics.through.objects.filter(thread=OuterRef("pk"), topic__in=collapsed))
+        if collapsed
+        else Value(False)
+    )
+    qs = (
+        Thread.objects.filter(board_id=board_id)
+        .exclude(_others_held(reader_id, moderator=moderator, prefix="opening_post__"))
+        .select_related("author")
+        .defer(*_UNSHOWN_AUTHOR_FIELDS)
+        .annotate(
+            starter_anonymous=Q(opening_post__is_anonymous=True),
+            collapsed=collapsed_topic,
+        )
+        .order_by("-last_post_at", "-id")
+    )
+    if hidden:
+        qs = qs.exclude(topics__in=hidden)
+    if reader_id is not None:
+        qs = qs.annotate(
+            last_read=Subquery(
+                ThreadReadState.objects.filter(thread=OuterRef("pk"), user_id=reader_id).values(
+                    "last_read_post_id"
+                )[:1]
+            )
+        )
+    if after is not None:
+        qs = qs.filter(Q(last_post_at__lt=after) | Q(last_post_at=after, id__lt=after_id))
+    return qs[:limit]
+
+
+_THREADS = Prepared(_threads)
 
 
 def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage:
@@ -123,34 +197,17 @@ def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage
     actions = _topic_actions(user)
     hidden = [t for t, a in actions.items() if a == Pref.Action.HIDE]
     collapsed = [t for t, a in actions.items() if a == Pref.Action.COLLAPSE]
-    moderator = permissions.can_moderate_board(user, board)
-    qs = (
-        Thread.objects.filter(board=board)
-        .exclude(_others_held(user, moderator=moderator, prefix="opening_post__"))
-        .select_related("author")
-        .annotate(
-            starter_anonymous=Q(opening_post__is_anonymous=True),
-            collapsed=Exists(
-                Thread.topics.through.objects.filter(thread=OuterRef("pk"), topic__in=collapsed)
-            ),
-        )
-        .order_by("-last_post_at", "-id")
+    at, pk = _parsethread_cursor(cursor) or (None, None)
+    rows = _THREADS(
+        board.pk,
+        _reader_id(user),
+        padded(hidden) or None,
+        padded(collapsed) or None,
+        at,
+        pk,
+        moderator=permissions.can_moderate_board(user, board),
+        limit=page_size() + 1,
     )
-    if hidden:
-        qs = qs.exclude(topics__in=hidden)
-    if user.is_authenticated:
-        qs = qs.annotate(
-            last_read=Subquery(
-                ThreadReadState.objects.filter(thread=OuterRef("pk"), user=user).values(
-                    "last_read_post_id"
-                )[:1]
-            )
-        )
-    position = _parsethread_cursor(cursor)
-    if position:
-        at, pk = position
-        qs = qs.filter(Q(last_post_at__lt=at) | Q(last_post_at=at, id__lt=pk))
-    rows = list(qs[: page_size() + 1])
     reveal = permissions.can_see_anonymous_author(user, board)
     dates, link = DateTimeLabels(), _url_maker("forums:thread")
     topics = _topic_names([thread.pk for thread in rows[: page_size()]])
@@ -171,34 +228,53 @@ def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage
 # --- threads ------------------------------------------------------------------------------------
 
 
-def thread_for(*, user, pk: int) -> Thread:
-    """The thread with its board and group, and the reader's read mark and follow, in one query."""
+def _thread(pk: int, reader_id: int | None) -> QuerySet[Thread]:
     qs = Thread.objects.select_related("board__group").annotate(
         opening_held=Q(opening_post__is_held=True),
         opening_author_id=F("opening_post__author_id"),
     )
-    if user.is_authenticated:
+    if reader_id is not None:
         qs = qs.annotate(
             last_read=Subquery(
-                ThreadReadState.objects.filter(thread=OuterRef("pk"), user=user).values(
+                ThreadReadState.objects.filter(thread=OuterRef("pk"), user_id=reader_id).values(
                     "last_read_post_id"
                 )[:1]
             ),
-            is_followed=Exists(Subscription.objects.filter(thread=OuterRef("pk"), user=user)),
+            is_followed=Exists(
+                Subscription.objects.filter(thread=OuterRef("pk"), user_id=reader_id)
+            ),
         )
-    return get_object_or_404(qs, pk=pk)
+    return qs.filter(pk=pk)
+
+
+_THREAD = Prepared(_thread)
+
+
+def thread_for(*, user, pk: int) -> Thread:
+    """The thread with its board and group, and the reader's read mark and follow, in one query."""
+    found = _THREAD(int(pk), _reader_id(user))
+    if not found:
+        raise Http404
+    return found[0]
+
+
+def _thread_topics(thread_id: int, reader_id: int | None) -> QuerySet[Topic]:
+    qs = Topic.objects.filter(threads=thread_id)
+    if reader_id is not None:
+        qs = qs.annotate(
+            action=Subquery(
+                Pref.objects.filter(user_id=reader_id, topic=OuterRef("pk")).values("action")[:1]
+            )
+        )
+    return qs
+
+
+_THREAD_TOPICS = Prepared(_thread_topics)
 
 
 def thread_topics(*, user, thread: Thread) -> list[Topic]:
     """The thread's topics, each with the reader's own action ('hide', 'collapse' or None)."""
-    qs = thread.topics.all()
-    if user.is_authenticated:
-        qs = qs.annotate(
-            action=Subquery(
-                Pref.objects.filter(user=user, topic=OuterRef("pk")).values("action")[:1]
-            )
-        )
-    return list(qs)
+    return _THREAD_TOPICS(thread.pk, _reader_id(user))
 
 
 def author_label(author, *, anonymous: bool, reveal: bool) -> str:
@@ -209,40 +285,54 @@ def author_label(author, *, anonymous: bool, reveal: bool) -> str:
     return author.display_name
 
 
-def _reactions_by_post(user, post_ids: list[int]) -> dict[tuple[int, str], tuple[int, bool]]:
-    """(post id, kind) -> (how many, whether the reader gave one), in one grouped query
-    (index post+kind) for a whole page."""
-    mine = Count("id", filter=Q(user=user)) if user.is_authenticated else Value(0)
-    rows = (
+def _reactions(post_ids: tuple[int, ...], reader_id: int | None) -> QuerySet:
+    mine = Count("id", filter=Q(user_id=reader_id)) if reader_id is not None else Value(0)
+    return (
         Reaction.objects.filter(post_id__in=post_ids)
         .order_by()
         .values_list("post_id", "kind")
         .annotate(n=Count("id"), mine=mine)
     )
+
+
+_REACTIONS = Prepared(_reactions)
+
+
+def _reactions_by_post(user, post_ids: list[int]) -> dict[tuple[int, str], tuple[int, bool]]:
+    """(post id, kind) -> (how many, whether the reader gave one), in one grouped query
+    (index post+kind) for a whole page."""
+    rows = _REACTIONS(padded(post_ids), _reader_id(user)) if post_ids else []
     return {(post_id, kind): (n, bool(given)) for post_id, kind, n, given in rows}
 
 
-def _url_maker(viewname: str, *args) -> Callable[[int], str]:
-    """reverse() once per page, then each row's URL by putting its id in: reversing for every
-    post of a page cost more than the rest of its links together."""
+@lru_cache(maxsize=64)
+def _url_parts(viewname: str, args: tuple, prefix: str, urlconf: str | None) -> list[str]:
     marker = 987654321987
-    head, tail = reverse(viewname, args=[*args, marker]).split(str(marker))
+    return reverse(viewname, args=[*args, marker], urlconf=urlconf).split(str(marker))
+
+
+def _url_maker(viewname: str, *args) -> Callable[[int], str]:
+    """reverse() once per process (and address prefix), then each row's URL by putting its id
+    in: reversing for every post of a page cost more than the rest of its links together."""
+    head, tail = _url_parts(viewname, args, get_script_prefix(), get_urlconf())
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def _post_queryset(*, user, thread: Thread, moderator: bool) -> QuerySet[Post]:
+def _posts(
+    thread_id: int, group_id: int | None, reader_id: int | None, *, moderator: bool
+) -> QuerySet[Post]:
     facilitators = Membership.objects.filter(
         user=OuterRef("author"),
         state=Membership.State.ACTIVE,
         role=Membership.Role.FACILITATOR,
     )
-    if thread.board.group_id:
-        facilitators = facilitators.filter(group_id=thread.board.group_id)
+    if group_id is not None:
+        facilitators = facilitators.filter(group_id=group_id)
     return (
-        Post.objects.filter(thread=thread)
-        .exclude(_others_held(user, moderator=moderator))
+        Post.objects.filter(thread_id=thread_id)
+        .exclude(_others_held(reader_id, moderator=moderator))
         .select_related("author")
-        .defer("search_vector")
+        .defer("search_vector", "body", "path", "hidden_reason", *_UNSHOWN_AUTHOR_FIELDS)
         .annotate(
             author_is_facilitator=Exists(facilitators),
             has_replies=Exists(Post.objects.filter(parent=OuterRef("pk"))),
@@ -250,20 +340,30 @@ def _post_queryset(*, user, thread: Thread, moderator: bool) -> QuerySet[Post]:
     )
 
 
+def _post_queryset(*, user, thread: Thread, moderator: bool) -> QuerySet[Post]:
+    return _posts(thread.pk, thread.board.group_id, _reader_id(user), moderator=moderator)
+
+
 def _toplevel_order(sort: str) -> list[str]:
     return {"newest": ["-id"], "supported": ["-support_count", "-id"]}.get(sort, ["id"])
 
 
-def _after(sort: str, cursor: str | None) -> Q:
+def _cursor_parts(sort: str, cursor: str | None) -> tuple[int, ...]:
+    """A cursor anyone could have typed, as the numbers it holds: () (the first page) unless
+    it has the form this sort gives its cursors."""
     try:
-        parts = [int(p) for p in (cursor or "").split("_")]
+        parts = tuple(int(p) for p in (cursor or "").split("_"))
     except ValueError:
+        return ()
+    return parts if len(parts) == (2 if sort == "supported" else 1) else ()
+
+
+def _after(sort: str, parts: tuple[int, ...]) -> Q:
+    if not parts:
         return Q()
-    if sort == "supported" and len(parts) == 2:
+    if sort == "supported":
         count, pk = parts
         return Q(support_count__lt=count) | Q(support_count=count, id__lt=pk)
-    if len(parts) != 1:
-        return Q()
     return Q(id__lt=parts[0]) if sort == "newest" else Q(id__gt=parts[0])
 
 
@@ -332,30 +432,58 @@ def _toplevel_key(sort: str) -> Callable[[Post], tuple]:
     return lambda p: (p.pk,)
 
 
+def _tree(
+    thread_id: int,
+    group_id: int | None,
+    reader_id: int | None,
+    after: tuple[int, ...],
+    opening_id: int | None,
+    *,
+    sort: str,
+    moderator: bool,
+    limit: int,
+    depth: int,
+) -> QuerySet[Post]:
+    """One page of top-level replies (one more than shown, to know whether there is a next
+    page) with their subtrees to the display depth, in one query: the page of top-level replies
+    is a subquery naming the subtrees to fetch."""
+    top = (
+        Post.objects.filter(thread_id=thread_id, parent__isnull=True, is_opening=False)
+        .exclude(_others_held(reader_id, moderator=moderator))
+        .filter(_after(sort, after))
+        .order_by(*_toplevel_order(sort))
+        .values("id")[:limit]
+    )
+    if opening_id is not None:
+        # The opening post is its own root; in the same subquery (an OR beside it would turn
+        # the subtree lookup into a scan of the whole thread).
+        top = top.union(Post.objects.filter(pk=opening_id).values("id"), all=True)
+    return (
+        _posts(thread_id, group_id, reader_id, moderator=moderator)
+        .filter(root_id__in=top, depth__lt=depth)
+        .order_by("path")
+    )
+
+
+_TREE = Prepared(_tree)
+
+
 def thread_tree(
     *, user, thread: Thread, sort: str = "oldest", cursor: str | None = None
 ) -> PostTree:
-    """One page of top-level replies with their subtrees to the display depth, in one query:
-    the page of top-level replies (one more than shown, to know whether there is a next page)
-    is a subquery naming the subtrees to fetch."""
-    moderator = permissions.can_moderate_board(user, thread.board)
+    """One page of top-level replies with their subtrees to the display depth (_tree)."""
     sort = sort if sort in SORTS else "oldest"
-    top = (
-        Post.objects.filter(thread=thread, parent__isnull=True, is_opening=False)
-        .exclude(_others_held(user, moderator=moderator))
-        .filter(_after(sort, cursor))
-        .order_by(*_toplevel_order(sort))
-        .values("id")[: page_size() + 1]
-    )
-    if thread.opening_post_id and not cursor:
-        # The opening post is its own root; in the same subquery (an OR beside it would turn
-        # the subtree lookup into a scan of the whole thread).
-        opening_id = Post.objects.filter(pk=thread.opening_post_id).values("id")
-        top = top.union(opening_id, all=True)
-    rows = list(
-        _post_queryset(user=user, thread=thread, moderator=moderator)
-        .filter(root_id__in=top, depth__lt=display_depth())
-        .order_by("path")
+    after = _cursor_parts(sort, cursor)
+    rows = _TREE(
+        thread.pk,
+        thread.board.group_id,
+        _reader_id(user),
+        after,
+        thread.opening_post_id if not cursor else None,
+        sort=sort,
+        moderator=permissions.can_moderate_board(user, thread.board),
+        limit=page_size() + 1,
+        depth=display_depth(),
     )
     opening = next((p for p in rows if p.is_opening), None)
     tops = sorted((p for p in rows if p.depth == 0 and not p.is_opening), key=_toplevel_key(sort))
@@ -443,8 +571,15 @@ def one_post(*, user, post: Post) -> Post:
     return row
 
 
+_FOLLOWS_BOARD = Prepared(
+    lambda user_id, board_id: Subscription.objects.filter(
+        user_id=user_id, board_id=board_id
+    ).values_list("pk", flat=True)[:1]
+)
+
+
 def is_following_board(*, user, board: Board) -> bool:
-    return user.is_authenticated and Subscription.objects.filter(user=user, board=board).exists()
+    return user.is_authenticated and bool(_FOLLOWS_BOARD(user.pk, board.pk))
 
 
 def digest_choice(user) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from supportgroups.permissions import has_required_mfa
+from supportgroups.prepared import Prepared
 
 from .models import Membership, SupportGroup
 
@@ -86,10 +87,16 @@ def is_staff_with_mfa(user) -> bool:
     return user.__dict__["_staff_with_mfa"]
 
 
+# Asked on every group page and group board: compiled once.
+_MEMBERSHIP = Prepared(
+    lambda user_id, group_id: Membership.objects.filter(user_id=user_id, group_id=group_id)[:1]
+)
+
+
 def membership_of(user, group: SupportGroup) -> Membership | None:
     if not user.is_authenticated:
         return None
-    return Membership.objects.filter(user=user, group=group).first()
+    return next(iter(_MEMBERSHIP(user.pk, group.pk)), None)
 
 
 def is_active_member(user, group: SupportGroup) -> bool:
@@ -130,11 +137,15 @@ def join_refusal(*, group: SupportGroup, membership: Membership | None) -> str |
     return None
 
 
+# Asked on every signed-in page (the header's moderation link): compiled once.
+_FACILITATED = Prepared(
+    lambda user_id: Membership.objects.filter(
+        user_id=user_id, state=Membership.State.ACTIVE, role=Membership.Role.FACILITATOR
+    ).values_list("group_id", flat=True)
+)
+
+
 def facilitated_group_ids(user) -> set[int]:
     if not user.is_authenticated:
         return set()
-    return set(
-        Membership.objects.filter(
-            user=user, state=Membership.State.ACTIVE, role=Membership.Role.FACILITATOR
-        ).values_list("group_id", flat=True)
-    )
+    return set(_FACILITATED(user.pk))

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "groups",
     "groups.meetings",
     "groups.chat",
+    "groups.conversations",
     "forums",
     "resources",
 ]
@@ -270,6 +271,8 @@ MFA_TOTP_ISSUER = SITE_NAME
 MFA_REQUIRED_PATH_PREFIXES = ["/admin/"]
 
 # --- Security -----------------------------------------------------------------------------------
+# Django's database sessions, read with a query compiled once (supportgroups/sessions.py).
+SESSION_ENGINE = "supportgroups.sessions"
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
@@ -421,6 +424,27 @@ CHAT_ACCESS_RECHECK_SECONDS = env.float(
     "CHAT_ACCESS_RECHECK_SECONDS", default=1.5 * CHAT_HEARTBEAT_SECONDS
 )
 
+# --- conversations ---
+from datetime import timedelta  # noqa: E402 - only the conversations block needs it
+
+CONVERSATIONS_MAX_MESSAGE_LENGTH = 5000
+CONVERSATIONS_HISTORY_PAGE = 100  # messages on a conversation page, and per catch-up
+CONVERSATIONS_INBOX_PAGE = 50
+# Fixed windows per person, kept in the cache; over either the form comes back with a 429.
+CONVERSATIONS_STARTS_PER_HOUR = env.int("CONVERSATIONS_STARTS_PER_HOUR", default=10)
+CONVERSATIONS_MESSAGES_PER_MINUTE = env.int("CONVERSATIONS_MESSAGES_PER_MINUTE", default=20)
+# "Sam is replying" shows this long after Sam last typed, unless Sam sends first.
+CONVERSATIONS_REPLYING_FOR = timedelta(minutes=2)
+# A message still unread this long after it arrived is emailed about (once until read).
+CONVERSATIONS_EMAIL_AFTER = timedelta(minutes=15)
+CELERY_BEAT_SCHEDULE["conversations-email-unread"] = {
+    "task": "groups.conversations.tasks.scan_unread",
+    "schedule": 60.0,
+}
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
+    "groups.conversations.context_processors.conversations"  # the header's unread count
+)
+
 # --- forums ---
 FORUMS_PAGE_SIZE = 20  # top-level replies per thread page, threads per board page, search hits
 FORUMS_DISPLAY_DEPTH = 6  # reply levels shown before "continue this thread"
@@ -451,6 +475,7 @@ ROBOTS_DISALLOW = [
     "/admin/",
     "/chat/",
     "/groups/",
+    "/messages/",
     "/meetings/",
     "/members/",
     "/moderation/",

@@ -152,3 +152,14 @@ def test_every_page_answers_while_the_cache_is_down(world, cache_down, caplog):
                 continue
             assert response.status_code < 500, url
             assert not errors_logged(caplog), url
+
+
+def test_thread_and_board_pages_read_while_the_cache_is_down(thread, member, cache_down, caplog):
+    """Rendered posts and board rows are kept in the cache; without it they are drawn afresh."""
+    forums.create_reply(author=member, thread=thread, parent=None, body="Drawn afresh")
+    client = client_for(member)
+    page = client.get(thread.get_absolute_url())
+    assert page.status_code == 200 and "Drawn afresh" in page.content.decode()
+    board = client.get(thread.board.get_absolute_url())
+    assert board.status_code == 200 and thread.title in board.content.decode()
+    assert len(outage_log(caplog)) == 1
