@@ -30,6 +30,7 @@ from .models import (
     Board,
     EmailPreference,
     Post,
+    PostRevision,
     Reaction,
     Subscription,
     Thread,
@@ -552,6 +553,14 @@ def permalink_target(*, post: Post) -> tuple[str, int | None]:
 
 def revisions_for(*, post: Post):
     return list(post.revisions.all())
+
+
+def removal_copy(post: Post) -> PostRevision | None:
+    """The words as they were when moderation removed the post (stamped with its time)."""
+    removed_at = post.removed_by_moderators_at
+    if removed_at is None:
+        return None
+    return post.revisions.filter(created_at=removed_at).first()
 
 
 def one_post(*, user, post: Post) -> Post:

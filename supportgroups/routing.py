@@ -6,13 +6,14 @@ from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import re_path
 
 from groups.chat.routing import websocket_urlpatterns as chat_routes
+from groups.conversations.routing import websocket_urlpatterns as conversation_routes
 from moderation.routing import websocket_urlpatterns as moderation_routes
 
 from .consumers import NotFoundConsumer
 
 # Last: any path the routes above do not match is refused cleanly.
 not_found = [re_path(r"", NotFoundConsumer.as_asgi())]
-websocket_urlpatterns = chat_routes + moderation_routes + not_found
+websocket_urlpatterns = chat_routes + conversation_routes + moderation_routes + not_found
 
 
 def guarded(routes: list) -> AllowedHostsOriginValidator:

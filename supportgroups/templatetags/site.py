@@ -24,6 +24,7 @@ HEADER_URLS = (
     ("resources", "resources:library"),
     ("my_meetings", "meetings:mine"),
     ("notifications", "notifications"),
+    ("messages", "conversations:inbox"),
     ("moderation", "moderation:dashboard"),
     ("profile", "profile"),
     ("privacy_settings", "privacy:settings"),
@@ -53,6 +54,7 @@ def header_context(context) -> dict:
             "signed_in": signed_in,
             "display_name": user.display_name if signed_in else "",
             "unread": context.get("unread_notifications", 0) if signed_in else 0,
+            "unread_messages": context.get("unread_conversations", 0) if signed_in else 0,
             # Worked out only for people signed in: it may ask the database.
             "queue_link": bool(context.get("shows_queue_link")) if signed_in else False,
         }
