@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from groups import permissions as group_permissions
 from groups import policy
 from groups.models import SupportGroup
+from supportgroups.prepared import Prepared
 from supportgroups.privacy.permissions import can_contact
 
 from .models import Board, Post
@@ -28,14 +29,18 @@ def _remember(user, key: tuple, compute: Callable[[], bool]) -> bool:
     return memo[key]
 
 
+# Asked on every signed-in page of a public board: compiled once.
+_VERIFIED_EMAIL = Prepared(
+    lambda user_id: EmailAddress.objects.filter(user_id=user_id, verified=True).values_list(
+        "pk", flat=True
+    )[:1]
+)
+
+
 def has_verified_email(user) -> bool:
     if not user.is_authenticated:
         return False
-    return _remember(
-        user,
-        ("verified",),
-        lambda: EmailAddress.objects.filter(user=user, verified=True).exists(),
-    )
+    return _remember(user, ("verified",), lambda: bool(_VERIFIED_EMAIL(user.pk)))
 
 
 def _group_access(user, board: Board) -> group_permissions.GroupAccess:
