@@ -11,6 +11,7 @@ state, and a rolled-back change tells nobody.
 """
 
 from collections.abc import Callable
+from functools import partial
 
 from django.db import transaction
 
@@ -25,4 +26,4 @@ def register_access_changed(hook: Callable[[int], None]) -> None:
 
 def changed(user_id: int) -> None:
     for hook in _hooks:
-        transaction.on_commit(lambda hook=hook: hook(user_id), robust=True)
+        transaction.on_commit(partial(hook, user_id), robust=True)

@@ -45,13 +45,15 @@ def _cache() -> None:
 
 def _channel_layer() -> None:
     layer = get_channel_layer()
+    if layer is None:
+        raise RuntimeError("no channel layer is configured")
 
-    async def round_trip():
+    async def round_trip() -> None:
         channel = await layer.new_channel()
         await layer.send(channel, {"type": "healthz.ping"})
         await layer.receive(channel)
 
-    async def bounded():
+    async def bounded() -> None:
         await asyncio.wait_for(round_trip(), TIMEOUT_SECONDS)
 
     async_to_sync(bounded)()

@@ -1,6 +1,8 @@
 """The people who use the site, and the in-app notifications every app sends them."""
 
 import zoneinfo
+from collections.abc import Collection
+from typing import Any, ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
@@ -18,10 +20,10 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("“%(value)s” is not a time zone we know."), params={"value": value})
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email, password, **extra):
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> "User":
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email), **extra)
@@ -29,12 +31,12 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email, password=None, **extra):
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
 
-    def create_superuser(self, email, password=None, **extra):
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
         extra.update(is_staff=True, is_superuser=True)
         return self._create_user(email, password, **extra)
 
@@ -49,9 +51,10 @@ class User(AbstractUser):
         BEREAVED = "bereaved", _("Bereaved")
         PROFESSIONAL = "professional", _("Professional")
 
-    username = None
-    first_name = None
-    last_name = None
+    # None removes the inherited field, which the stubs type as a CharField.
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(
         _("display name"),
@@ -81,7 +84,8 @@ class User(AbstractUser):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["display_name"]
 
-    objects = UserManager()
+    # Signs in by email, so not auth's username-based UserManager that the stubs expect here.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         constraints = [
@@ -95,15 +99,15 @@ class User(AbstractUser):
     ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser", "password")
 
     @classmethod
-    def from_db(cls, db, field_names, values):
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Self:
         user = super().from_db(db, field_names, values)
         user._loaded_access = user._access_state()
         return user
 
-    def _access_state(self) -> tuple:
+    def _access_state(self) -> tuple[object, ...]:
         return tuple(self.__dict__.get(name) for name in self.ACCESS_FIELDS)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Keep the derived `display_name_key` in step with `display_name`, and tell open
         sockets when a change of access (suspension, memorial, staff demotion, password) is
         saved.

@@ -9,5 +9,6 @@ from .consumers import NotFoundConsumer
 from .consumers import websocket_urlpatterns as core_routes
 
 # Last: any path the routes above do not match is refused cleanly.
-not_found = [re_path(r"", NotFoundConsumer.as_asgi())]
+# django-stubs types path() for views only; URLRouter takes ASGI apps too.
+not_found = [re_path(r"", NotFoundConsumer.as_asgi())]  # type: ignore[arg-type]
 websocket_urlpatterns = core_routes + chat_routes + moderation_routes + not_found

@@ -20,18 +20,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.module_loading import autodiscover_modules
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from supportgroups.models import User
+
 DECISIONS = ("delete", "anonymise", "keep_minimal", "account")
 
 # (user, rows) -> list of JSON-serialisable dicts; rows are that person's rows of the model.
-Exporter = Callable[[models.Model, models.QuerySet], list[dict]]
-# (user, placeholder, remove_content) -> None; replaces the default behaviour of the decision.
-Eraser = Callable[..., None]
+Exporter = Callable[["User", models.QuerySet[Any]], list[dict[str, Any]]]
+
+
+class Eraser(Protocol):
+    """Replaces the default behaviour of the decision."""
+
+    def __call__(self, *, user: User, placeholder: User, remove_content: bool) -> None: ...
+
+
+class MemorialHook(Protocol):
+    def __call__(self, *, user: User) -> None: ...
+
+
+class SharedGroupCheck(Protocol):
+    def __call__(self, *, viewer: User | AnonymousUser, subject: User) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -51,8 +69,8 @@ class Entry:
 
 
 _entries: dict[str, Entry] = {}
-_memorial_hooks: list[Callable] = []
-_shared_group_checks: list[Callable] = []
+_memorial_hooks: list[MemorialHook] = []
+_shared_group_checks: list[SharedGroupCheck] = []
 _discovered = False
 
 
@@ -74,7 +92,7 @@ def register(
     *,
     on_delete: str,
     why: str,
-    export: Exporter | None | str = "fields",
+    export: Exporter | Literal["fields"] | None = "fields",
     erase: Eraser | None = None,
     user_fields: tuple[str, ...] | None = None,
     export_fields: tuple[str, ...] | None = None,
@@ -101,7 +119,7 @@ def register(
                     "pointing several deleted people's rows at the placeholder would collide: "
                     'use on_delete="delete" or pass erase=.'
                 )
-    exporter = _export_fields if export == "fields" else export
+    exporter = _export_fields if isinstance(export, str) else export
     _entries[model._meta.label] = Entry(
         model=model,
         on_delete=on_delete,
@@ -118,7 +136,7 @@ def _reassigning_could_collide(model: type[models.Model], name: str) -> bool:
     field = model._meta.get_field(name)
     if field.many_to_many:
         return False  # links to the person are removed, never reassigned
-    if field.unique:
+    if isinstance(field, models.Field) and field.unique:
         return True
     together = [set(group) for group in model._meta.unique_together]
     together += [
@@ -129,13 +147,13 @@ def _reassigning_could_collide(model: type[models.Model], name: str) -> bool:
     return any(name in group for group in together)
 
 
-def register_memorial_hook(hook: Callable) -> None:
+def register_memorial_hook(hook: MemorialHook) -> None:
     """`hook(user=...)` runs after an account is memorialised (e.g. tell the facilitators)."""
     if hook not in _memorial_hooks:
         _memorial_hooks.append(hook)
 
 
-def register_shared_group_check(check: Callable) -> None:
+def register_shared_group_check(check: SharedGroupCheck) -> None:
     """`check(viewer=, subject=) -> bool`: do two people share a group (for profile visibility)?"""
     if check not in _shared_group_checks:
         _shared_group_checks.append(check)
@@ -161,17 +179,17 @@ def entry_for(model: type[models.Model]) -> Entry | None:
     return _entries.get(model._meta.label)
 
 
-def memorial_hooks() -> list[Callable]:
+def memorial_hooks() -> list[MemorialHook]:
     autodiscover()
     return list(_memorial_hooks)
 
 
-def shared_group_checks() -> list[Callable]:
+def shared_group_checks() -> list[SharedGroupCheck]:
     autodiscover()
     return list(_shared_group_checks)
 
 
-def unregistered_models(candidates=None) -> list[str]:
+def unregistered_models(candidates: list[type[models.Model]] | None = None) -> list[str]:
     """Models that point at a user without a decision (the registry test asserts none)."""
     autodiscover()
     missing = []
@@ -181,7 +199,7 @@ def unregistered_models(candidates=None) -> list[str]:
     return sorted(missing)
 
 
-def rows_for(entry: Entry, user) -> models.QuerySet:
+def rows_for(entry: Entry, user: User) -> models.QuerySet[Any]:
     query = models.Q()
     for name in entry.user_fields:
         query |= models.Q(**{name: user})
@@ -190,7 +208,7 @@ def rows_for(entry: Entry, user) -> models.QuerySet:
     return entry.model._default_manager.filter(query).distinct()
 
 
-def _export_fields(user, rows: models.QuerySet) -> list[dict]:
+def _export_fields(user: User, rows: models.QuerySet[Any]) -> list[dict[str, Any]]:
     entry = _entries[rows.model._meta.label]
     names = [
         f.attname
