@@ -2,6 +2,7 @@
 
 import datetime
 import zoneinfo
+from typing import Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -64,8 +65,8 @@ def validate_group_slug(value: str) -> None:
         )
 
 
-class SupportGroupQuerySet(models.QuerySet):
-    def listed(self):
+class SupportGroupQuerySet(models.QuerySet["SupportGroup"]):
+    def listed(self) -> Self:
         """What the public directory shows: listed and not archived."""
         return self.filter(is_listed=True, is_archived=False)
 

@@ -7,8 +7,10 @@ a page can ask several questions cheaply; the single-question helpers below are 
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
+from supportgroups.models import User
 from supportgroups.permissions import has_required_mfa
 
 from .models import Membership, SupportGroup
@@ -51,7 +53,7 @@ class GroupAccess:
         return self.is_staff or self.is_facilitator
 
 
-def access_for(user, group: SupportGroup) -> GroupAccess:
+def access_for(user: User | AnonymousUser, group: SupportGroup) -> GroupAccess:
     if not user.is_authenticated:
         return GroupAccess(membership=None, is_authenticated=False, is_staff=False)
     return GroupAccess(
@@ -61,42 +63,43 @@ def access_for(user, group: SupportGroup) -> GroupAccess:
     )
 
 
-def is_staff_with_mfa(user) -> bool:
+def is_staff_with_mfa(user: User | AnonymousUser) -> bool:
     """Site staff reach groups' private parts only with MFA, like admin and moderation. Asked once
     per request (remembered on the user object); people who are not staff cost no query."""
     if not (user.is_authenticated and user.is_staff):
         return False
     if "_staff_with_mfa" not in user.__dict__:
         user.__dict__["_staff_with_mfa"] = has_required_mfa(user)
-    return user.__dict__["_staff_with_mfa"]
+    remembered: bool = user.__dict__["_staff_with_mfa"]
+    return remembered
 
 
-def membership_of(user, group: SupportGroup) -> Membership | None:
+def membership_of(user: User | AnonymousUser, group: SupportGroup) -> Membership | None:
     if not user.is_authenticated:
         return None
     return Membership.objects.filter(user=user, group=group).first()
 
 
-def is_active_member(user, group: SupportGroup) -> bool:
+def is_active_member(user: User | AnonymousUser, group: SupportGroup) -> bool:
     """Active members and facilitators."""
     return access_for(user, group).is_active_member
 
 
-def is_facilitator(user, group: SupportGroup) -> bool:
+def is_facilitator(user: User | AnonymousUser, group: SupportGroup) -> bool:
     return access_for(user, group).is_facilitator
 
 
-def can_view_private(user, group: SupportGroup) -> bool:
+def can_view_private(user: User | AnonymousUser, group: SupportGroup) -> bool:
     """Members list, board, chat, meeting links: active members, facilitators, site staff."""
     return access_for(user, group).can_view_private
 
 
-def can_manage(user, group: SupportGroup) -> bool:
+def can_manage(user: User | AnonymousUser, group: SupportGroup) -> bool:
     """Edit the group, decide on requests, remove members, run meetings and the chat room."""
     return access_for(user, group).can_manage
 
 
-def can_contribute(user, group: SupportGroup) -> bool:
+def can_contribute(user: User | AnonymousUser, group: SupportGroup) -> bool:
     """Post on the board, write in chat: members of a group that is not read-only.
 
     Archived groups and finished cohorts keep their history readable but take no new words.
@@ -115,7 +118,7 @@ def join_refusal(*, group: SupportGroup, membership: Membership | None) -> str |
     return None
 
 
-def facilitated_group_ids(user) -> set[int]:
+def facilitated_group_ids(user: User | AnonymousUser) -> set[int]:
     if not user.is_authenticated:
         return set()
     return set(

@@ -4,13 +4,15 @@ Each returns a queryset with the select_related/prefetch_related that keep a pag
 count the same however many groups or members there are.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from supportgroups.models import User
 
@@ -36,7 +38,7 @@ MAX_SEARCH_TERMS = 8
 # Meetings live in groups.meetings, which depends on groups, not the other way round. So the
 # meetings app registers a callable here (in its AppConfig.ready) that answers "which groups
 # have a meeting between start and end?". Until one is registered the filter has no effect.
-MeetsBetween = Callable[..., Iterable[int] | QuerySet]
+MeetsBetween = Callable[..., Iterable[int] | QuerySet[Any, int]]
 _meets_between: MeetsBetween | None = None
 
 
@@ -48,7 +50,9 @@ def register_meets_this_week(fn: MeetsBetween | None) -> None:
     _meets_between = fn
 
 
-def groups_meeting_soon(*, now: datetime | None = None) -> Iterable[int] | QuerySet | None:
+def groups_meeting_soon(
+    *, now: datetime | None = None
+) -> Iterable[int] | QuerySet[Any, int] | None:
     """Ids of groups meeting in the next seven days, or None when nothing is registered."""
     if _meets_between is None:
         return None
@@ -92,7 +96,7 @@ def directory_groups(*, filters: DirectoryFilters) -> QuerySet[SupportGroup]:
     return groups.prefetch_related("cancer_types", "audiences", "languages").order_by("name", "pk")
 
 
-def directory_choices() -> dict[str, list[tuple[str, str]]]:
+def directory_choices() -> dict[str, Sequence[tuple[str, str | Promise]]]:
     """The values each directory filter accepts (one query each)."""
     countries = (
         SupportGroup.objects.listed()
@@ -150,7 +154,7 @@ def free_places(*, group: SupportGroup) -> int | None:
     return max(group.capacity - taken, 0)
 
 
-def join_outcome(*, group: SupportGroup) -> str:
+def join_outcome(*, group: SupportGroup) -> Membership.State:
     """The state joining now would lead to. The group page's button and services.join both
     ask this, so the button always says what will happen."""
     if group.cohort_has_started():
@@ -191,7 +195,9 @@ def waitlist(*, group: SupportGroup) -> QuerySet[Membership]:
     )
 
 
-def members_with_activity(*, group: SupportGroup, now: datetime | None = None):
+def members_with_activity(
+    *, group: SupportGroup, now: datetime | None = None
+) -> QuerySet[Membership]:
     """Active members with `is_quiet` set for anyone with nothing done for over a week."""
     cutoff = (now or timezone.now()) - QUIET_AFTER
     return (
