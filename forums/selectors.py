@@ -8,8 +8,10 @@ their subtrees (ordered by materialised path) and one grouped query for their re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -18,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from groups.models import Membership
 from supportgroups.dates import DateTimeLabels
+from supportgroups.models import User
 
 from . import permissions
 from .models import (
@@ -32,6 +35,9 @@ from .models import (
     Topic,
 )
 from .models import TopicPreference as Pref
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 SORTS = {
     "oldest": gettext_lazy("Oldest first"),
@@ -170,7 +176,9 @@ def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage
 # --- threads ------------------------------------------------------------------------------------
 
 
-def thread_for(*, user, pk: int) -> Thread:
+def thread_for(
+    *, user: User | AnonymousUser, pk: int
+) -> "WithAnnotations[Thread, permissions.OpeningPost]":
     """The thread with its board and group, and the reader's read mark and follow, in one query."""
     qs = Thread.objects.select_related("board__group").annotate(
         opening_held=Q(opening_post__is_held=True),

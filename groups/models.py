@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supportgroups.models import validate_time_zone
+from supportgroups.models import User, validate_time_zone
 
 from .countries import country_name
 
@@ -70,7 +70,7 @@ class SupportGroupQuerySet(models.QuerySet["SupportGroup"]):
         """What the public directory shows: listed and not archived."""
         return self.filter(is_listed=True, is_archived=False)
 
-    def with_member(self, user):
+    def with_member(self, user: User) -> Self:
         return self.filter(
             memberships__user=user,
             memberships__state=Membership.State.ACTIVE,
