@@ -11,7 +11,6 @@ state, and a rolled-back change tells nobody.
 """
 
 from collections.abc import Callable
-from functools import partial
 
 from django.db import transaction
 
@@ -26,4 +25,13 @@ def register_access_changed(hook: Callable[[int], None]) -> None:
 
 def changed(user_id: int) -> None:
     for hook in _hooks:
-        transaction.on_commit(partial(hook, user_id), robust=True)
+        transaction.on_commit(_later(hook, user_id), robust=True)
+
+
+def _later(hook: Callable[[int], None], user_id: int) -> Callable[[], None]:
+    """A named function: on_commit's robust mode logs a failing callback by its __qualname__."""
+
+    def run() -> None:
+        hook(user_id)
+
+    return run
