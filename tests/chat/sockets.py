@@ -83,6 +83,9 @@ async def open_socket(
     communicator = WebsocketCommunicator(application, path, headers=headers)
     accepted, code = await communicator.connect(timeout=5)
     if not accepted:
+        # A refused application still waits for the client's disconnect: end it here rather than
+        # leave the event loop to cancel it at shutdown.
+        await communicator.disconnect()
         return False, code
     socket = Socket(communicator)
     if welcome:
