@@ -5,10 +5,12 @@ an index range scan like page 1. A thread page is one query for a page of top-le
 their subtrees (ordered by materialised path) and one grouped query for their reaction counts.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -28,6 +30,7 @@ from .models import (
     Board,
     EmailPreference,
     Post,
+    PostRevision,
     Reaction,
     Subscription,
     Thread,
@@ -58,7 +61,7 @@ def display_depth() -> int:
 # --- boards -------------------------------------------------------------------------------------
 
 
-def boards_for(*, user) -> QuerySet[Board]:
+def boards_for(*, user: User | AnonymousUser) -> QuerySet[Board]:
     """Public boards first, then the private boards of the person's groups."""
     return (
         permissions.readable_boards(user)
@@ -71,13 +74,13 @@ def board_by_slug(*, slug: str) -> Board:
     return get_object_or_404(Board.objects.select_related("group"), slug=slug)
 
 
-def _topic_actions(user) -> dict[int, str]:
+def _topic_actions(user: User | AnonymousUser) -> dict[int, str]:
     if not user.is_authenticated:
         return {}
     return dict(Pref.objects.filter(user=user).values_list("topic_id", "action"))
 
 
-def _others_held(user, *, moderator: bool, prefix: str = "") -> Q:
+def _others_held(user: User | AnonymousUser, *, moderator: bool, prefix: str = "") -> Q:
     """Held posts stay out of lists except for their writer and the board's moderators:
     exclude() what this matches."""
     if moderator:
@@ -88,9 +91,24 @@ def _others_held(user, *, moderator: bool, prefix: str = "") -> Q:
     return held
 
 
+@dataclass(frozen=True, slots=True)
+class ThreadRow:
+    """A board's row for one thread, worked out once per page so the template only prints it
+    (forums.rendering.thread_context)."""
+
+    thread: Thread
+    collapsed: bool
+    topic_names: list[str]
+    starter_label: str
+    is_unread: bool
+    url: str
+    last_post_label: str
+    last_post_iso: str
+
+
 @dataclass
 class ThreadPage:
-    threads: list[Thread]
+    threads: list[ThreadRow]
     next_cursor: str | None
 
 
@@ -123,7 +141,9 @@ def _topic_names(thread_ids: list[int]) -> dict[int, list[str]]:
     return names
 
 
-def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage:
+def threads_page(
+    *, user: User | AnonymousUser, board: Board, cursor: str | None = None
+) -> ThreadPage:
     """Most recently active first; hidden topics left out, collapsed ones marked."""
     actions = _topic_actions(user)
     hidden = [t for t, a in actions.items() if a == Pref.Action.HIDE]
@@ -159,18 +179,24 @@ def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage
     reveal = permissions.can_see_anonymous_author(user, board)
     dates, link = DateTimeLabels(), _url_maker("forums:thread")
     topics = _topic_names([thread.pk for thread in rows[: page_size()]])
-    for thread in rows[: page_size()]:
-        thread.topic_names = topics.get(thread.pk, [])
-        thread.starter_label = author_label(
-            thread.author, anonymous=thread.starter_anonymous, reveal=reveal
+    shown = [
+        ThreadRow(
+            thread=thread,
+            collapsed=thread.collapsed,
+            topic_names=topics.get(thread.pk, []),
+            starter_label=author_label(
+                thread.author, anonymous=thread.starter_anonymous, reveal=reveal
+            ),
+            is_unread=user.is_authenticated
+            and (getattr(thread, "last_read", None) or 0) < (thread.last_post_id or 0),
+            url=link(thread.pk),
+            last_post_label=dates.text(thread.last_post_at),
+            last_post_iso=dates.iso(thread.last_post_at),
         )
-        last_read = getattr(thread, "last_read", None)
-        thread.is_unread = user.is_authenticated and (last_read or 0) < thread.last_post_id
-        thread.url = link(thread.pk)
-        thread.last_post_label = dates.text(thread.last_post_at)
-        thread.last_post_iso = dates.iso(thread.last_post_at)
+        for thread in rows[: page_size()]
+    ]
     more = len(rows) > page_size()
-    return ThreadPage(rows[: page_size()], thread_cursor(rows[page_size() - 1]) if more else None)
+    return ThreadPage(shown, thread_cursor(rows[page_size() - 1]) if more else None)
 
 
 # --- threads ------------------------------------------------------------------------------------
@@ -178,7 +204,7 @@ def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage
 
 def thread_for(
     *, user: User | AnonymousUser, pk: int
-) -> "WithAnnotations[Thread, permissions.OpeningPost]":
+) -> WithAnnotations[Thread, permissions.OpeningPost]:
     """The thread with its board and group, and the reader's read mark and follow, in one query."""
     qs = Thread.objects.select_related("board__group").annotate(
         opening_held=Q(opening_post__is_held=True),
@@ -196,7 +222,7 @@ def thread_for(
     return get_object_or_404(qs, pk=pk)
 
 
-def thread_topics(*, user, thread: Thread) -> list[Topic]:
+def thread_topics(*, user: User | AnonymousUser, thread: Thread) -> list[Topic]:
     """The thread's topics, each with the reader's own action ('hide', 'collapse' or None)."""
     qs = thread.topics.all()
     if user.is_authenticated:
@@ -208,7 +234,7 @@ def thread_topics(*, user, thread: Thread) -> list[Topic]:
     return list(qs)
 
 
-def author_label(author, *, anonymous: bool, reveal: bool) -> str:
+def author_label(author: User | None, *, anonymous: bool, reveal: bool) -> str:
     if author is None:
         return _("A former member")
     if anonymous and not reveal:
@@ -216,10 +242,12 @@ def author_label(author, *, anonymous: bool, reveal: bool) -> str:
     return author.display_name
 
 
-def _reactions_by_post(user, post_ids: list[int]) -> dict[tuple[int, str], tuple[int, bool]]:
+def _reactions_by_post(
+    user: User | AnonymousUser, post_ids: list[int]
+) -> dict[tuple[int, str], tuple[int, bool]]:
     """(post id, kind) -> (how many, whether the reader gave one), in one grouped query
     (index post+kind) for a whole page."""
-    mine = Count("id", filter=Q(user=user)) if user.is_authenticated else Value(0)
+    mine: Count | Value = Count("id", filter=Q(user=user)) if user.is_authenticated else Value(0)
     rows = (
         Reaction.objects.filter(post_id__in=post_ids)
         .order_by()
@@ -229,7 +257,7 @@ def _reactions_by_post(user, post_ids: list[int]) -> dict[tuple[int, str], tuple
     return {(post_id, kind): (n, bool(given)) for post_id, kind, n, given in rows}
 
 
-def _url_maker(viewname: str, *args) -> Callable[[int], str]:
+def _url_maker(viewname: str, *args: str) -> Callable[[int], str]:
     """reverse() once per page, then each row's URL by putting its id in: reversing for every
     post of a page cost more than the rest of its links together."""
     marker = 987654321987
@@ -237,7 +265,16 @@ def _url_maker(viewname: str, *args) -> Callable[[int], str]:
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def _post_queryset(*, user, thread: Thread, moderator: bool) -> QuerySet[Post]:
+class PostFacts(TypedDict):
+    """What _post_queryset() adds to each post."""
+
+    author_is_facilitator: bool
+    has_replies: bool
+
+
+def _post_queryset(
+    *, user: User | AnonymousUser, thread: Thread, moderator: bool
+) -> QuerySet[WithAnnotations[Post, PostFacts]]:
     facilitators = Membership.objects.filter(
         user=OuterRef("author"),
         state=Membership.State.ACTIVE,
@@ -278,19 +315,66 @@ def _cursor_of(sort: str, post_id: int, support_count: int) -> str:
     return f"{support_count}_{post_id}" if sort == "supported" else str(post_id)
 
 
+class ReactionCount(TypedDict):
+    kind: str
+    label: str
+    count: int
+    mine: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ShownPost:
+    """A post with what its page shows about it to one reader (labels, badges, reaction counts,
+    'new' marker, depth cut-off, dates and links), worked out once per page so the template
+    only prints it (forums.rendering.post_context)."""
+
+    post: Post
+    display_depth: int
+    label: str
+    revealed_anonymous: bool
+    is_professional: bool
+    can_edit: bool
+    can_report: bool
+    is_new: bool
+    continues: bool
+    reaction_counts: list[ReactionCount]
+    created_label: str
+    created_iso: str
+    permalink: str
+    reply_url: str
+    edit_url: str
+    delete_url: str
+    history_url: str
+    replies_url: str
+    react_url: str
+    report_url: str
+
+    @property
+    def pk(self) -> int:
+        return self.post.pk
+
+    @property
+    def is_removed(self) -> bool:
+        return self.post.is_removed
+
+
 @dataclass
 class PostTree:
-    opening: Post | None
-    posts: list[Post]  # in display order, each with .display_depth
+    opening: ShownPost | None
+    posts: list[ShownPost]  # in display order
     next_cursor: str | None
 
 
-def _decorate(posts: list[Post], *, user, thread: Thread, base_depth: int) -> None:
-    """Labels, badges, reaction counts, 'new' markers, depth cut-off, dates and links,
-    computed once per page so the template only prints them."""
+def _decorate(
+    posts: list[WithAnnotations[Post, PostFacts]],
+    *,
+    user: User | AnonymousUser,
+    thread: Thread,
+    base_depth: int,
+) -> list[ShownPost]:
+    """The posts as this reader is shown them, in the same order."""
     board = thread.board
     reveal = permissions.can_see_anonymous_author(user, board)
-    moderator = permissions.can_moderate_board(user, board)
     last_read = getattr(thread, "last_read", None) or 0
     reactions = _reactions_by_post(user, [post.pk for post in posts])
     labels = [(kind, str(label)) for kind, label in Reaction.Kind.choices]
@@ -301,36 +385,48 @@ def _decorate(posts: list[Post], *, user, thread: Thread, base_depth: int) -> No
     history, replies = _url_maker("forums:history"), _url_maker("forums:replies")
     react, report = _url_maker("forums:react"), _url_maker("moderation:report", "forums.post")
     signed_in, reader_id, deepest = user.is_authenticated, user.pk, display_depth() - 1
+    shown = []
     for post in posts:
-        pk, author_id = post.pk, post.author_id
-        post.display_depth = post.depth - base_depth
-        post.label = author_label(post.author, anonymous=post.is_anonymous, reveal=reveal)
-        post.revealed_anonymous = post.is_anonymous and reveal and post.author is not None
-        post.is_professional = not post.is_anonymous and (
-            post.author_is_facilitator or bool(post.author and post.author.is_verified_professional)
+        pk, author_id, depth = post.pk, post.author_id, post.depth - base_depth
+        shown.append(
+            ShownPost(
+                post=post,
+                display_depth=depth,
+                label=author_label(post.author, anonymous=post.is_anonymous, reveal=reveal),
+                revealed_anonymous=post.is_anonymous and reveal and post.author is not None,
+                is_professional=not post.is_anonymous
+                and (
+                    post.author_is_facilitator
+                    or bool(post.author and post.author.is_verified_professional)
+                ),
+                can_edit=permissions.can_edit_post(user, post),
+                # Hidden and removed posts are moderation's already (permissions.can_report_post).
+                can_report=signed_in
+                and author_id != reader_id
+                and not (post.is_hidden or post.is_removed),
+                is_new=signed_in and pk > last_read and author_id != reader_id,
+                continues=depth >= deepest and post.has_replies,
+                reaction_counts=[
+                    {"kind": kind, "label": label, "count": count, "mine": mine}
+                    for kind, label in labels
+                    for count, mine in [reactions.get((pk, kind), (0, False))]
+                ],
+                created_label=dates.text(post.created_at),
+                created_iso=dates.iso(post.created_at),
+                permalink=permalink(pk),
+                reply_url=f"{reply}?parent={pk}",
+                edit_url=edit(pk),
+                delete_url=delete(pk),
+                history_url=history(pk),
+                replies_url=replies(pk),
+                react_url=react(pk),
+                report_url=report(pk),
+            )
         )
-        post.shows_body = permissions.can_see_post_body(user, post, moderator=moderator)
-        post.can_edit = permissions.can_edit_post(user, post)
-        # Hidden and removed posts are moderation's already (permissions.can_report_post).
-        post.can_report = (
-            signed_in and author_id != reader_id and not (post.is_hidden or post.is_removed)
-        )
-        post.is_new = signed_in and pk > last_read and author_id != reader_id
-        post.continues = post.display_depth >= deepest and post.has_replies
-        post.reaction_counts = [
-            {"kind": kind, "label": label, "count": count, "mine": mine}
-            for kind, label in labels
-            for count, mine in [reactions.get((pk, kind), (0, False))]
-        ]
-        post.created_label = dates.text(post.created_at)
-        post.created_iso = dates.iso(post.created_at)
-        post.permalink, post.reply_url = permalink(pk), f"{reply}?parent={pk}"
-        post.edit_url, post.delete_url = edit(pk), delete(pk)
-        post.history_url, post.replies_url = history(pk), replies(pk)
-        post.react_url, post.report_url = react(pk), report(pk)
+    return shown
 
 
-def _toplevel_key(sort: str) -> Callable[[Post], tuple]:
+def _toplevel_key(sort: str) -> Callable[[Post], tuple[int, ...]]:
     """The order of _toplevel_order(), applied in Python to rows already fetched."""
     if sort == "newest":
         return lambda p: (-p.pk,)
@@ -340,7 +436,7 @@ def _toplevel_key(sort: str) -> Callable[[Post], tuple]:
 
 
 def thread_tree(
-    *, user, thread: Thread, sort: str = "oldest", cursor: str | None = None
+    *, user: User | AnonymousUser, thread: Thread, sort: str = "oldest", cursor: str | None = None
 ) -> PostTree:
     """One page of top-level replies with their subtrees to the display depth, in one query:
     the page of top-level replies (one more than shown, to know whether there is a next page)
@@ -367,16 +463,20 @@ def thread_tree(
     opening = next((p for p in rows if p.is_opening), None)
     tops = sorted((p for p in rows if p.depth == 0 and not p.is_opening), key=_toplevel_key(sort))
     more = len(tops) > page_size()
-    order = {p.pk: i for i, p in enumerate(tops[: page_size()])}
+    order: dict[int | None, int] = {p.pk: i for i, p in enumerate(tops[: page_size()])}
     rows = [p for p in rows if p.root_id in order and not p.is_opening]
     rows.sort(key=lambda p: order[p.root_id])  # stable: keeps path order in each subtree
-    _decorate([*rows, *([opening] if opening else [])], user=user, thread=thread, base_depth=0)
+    shown = _decorate(
+        [*rows, *([opening] if opening else [])], user=user, thread=thread, base_depth=0
+    )
     last = tops[page_size() - 1] if more else None
     next_cursor = _cursor_of(sort, last.pk, last.support_count) if last else None
-    return PostTree(opening=opening, posts=rows, next_cursor=next_cursor)
+    return PostTree(
+        opening=shown[-1] if opening else None, posts=shown[: len(rows)], next_cursor=next_cursor
+    )
 
 
-def subtree(*, user, thread: Thread, post: Post) -> list[Post]:
+def subtree(*, user: User | AnonymousUser, thread: Thread, post: Post) -> list[ShownPost]:
     """'Continue this thread': a post and its replies, again cut at the display depth."""
     moderator = permissions.can_moderate_board(user, thread.board)
     rows = list(
@@ -388,17 +488,16 @@ def subtree(*, user, thread: Thread, post: Post) -> list[Post]:
         )
         .order_by("path")
     )
-    _decorate(rows, user=user, thread=thread, base_depth=post.depth)
-    return rows
+    return _decorate(rows, user=user, thread=thread, base_depth=post.depth)
 
 
 def post_for(*, pk: int) -> Post:
     return get_object_or_404(Post.objects.select_related("thread__board__group", "author"), pk=pk)
 
 
-def post_or_none(pk) -> Post | None:
+def post_or_none(pk: str | None) -> Post | None:
     """A post by an id taken from a form or query string (anything else gives None)."""
-    if not str(pk).isdecimal():
+    if pk is None or not pk.isdecimal():
         return None
     return Post.objects.select_related("thread__board__group").filter(pk=pk).first()
 
@@ -428,22 +527,21 @@ def permalink_target(*, post: Post) -> tuple[str, int | None]:
     return "thread", before
 
 
-def revisions_for(*, post: Post):
+def revisions_for(*, post: Post) -> list[PostRevision]:
     return list(post.revisions.all())
 
 
-def one_post(*, user, post: Post) -> Post:
+def one_post(*, user: User | AnonymousUser, post: Post) -> ShownPost:
     """A single post decorated like on the thread page (for htmx reaction updates)."""
     moderator = permissions.can_moderate_board(user, post.thread.board)
     row = _post_queryset(user=user, thread=post.thread, moderator=moderator).get(pk=post.pk)
-    _decorate([row], user=user, thread=post.thread, base_depth=row.depth)
-    return row
+    return _decorate([row], user=user, thread=post.thread, base_depth=row.depth)[0]
 
 
-def is_following_board(*, user, board: Board) -> bool:
+def is_following_board(*, user: User | AnonymousUser, board: Board) -> bool:
     return user.is_authenticated and Subscription.objects.filter(user=user, board=board).exists()
 
 
-def digest_choice(user) -> str:
+def digest_choice(user: User) -> str:
     pref = EmailPreference.objects.filter(user=user).first()
     return pref.digest if pref else EmailPreference.Digest.NEVER

@@ -362,8 +362,8 @@ def react(request, pk):
     except ValidationError:
         return HttpResponse(_("Choose one of the offered reactions."), status=400)
     if request.htmx:
-        post = selectors.one_post(user=request.user, post=post)
-        return render(request, "forums/_reactions.html", {"post": post, "can_post": True})
+        shown = selectors.one_post(user=request.user, post=post)
+        return render(request, "forums/_reactions.html", {"post": shown, "can_post": True})
     return redirect(post.get_absolute_url())
 
 
@@ -371,8 +371,8 @@ def _refused_reaction(request, post: Post, verdict: policy.Verdict):
     """htmx swaps the buttons for the counts and the reason (base.html lets 403s swap);
     without JavaScript the person gets a page saying why."""
     if request.htmx:
-        post = selectors.one_post(user=request.user, post=post)
-        context = {"post": post, "can_post": False, "refusal": verdict.reason}
+        shown = selectors.one_post(user=request.user, post=post)
+        context = {"post": shown, "can_post": False, "refusal": verdict.reason}
         return render(request, "forums/_reactions.html", context, status=403)
     return render(request, "errors/403.html", {"reason": verdict.reason}, status=403)
 
