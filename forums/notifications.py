@@ -5,6 +5,7 @@ Runs in a Celery worker after the post has committed. Idempotent: a digest item 
 """
 
 import re
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -96,7 +97,7 @@ def deliver_post_notifications(*, post_id: int) -> None:
             if digest_choice(person) == EmailPreference.Digest.IMMEDIATELY:
                 from .tasks import send_digest
 
-                transaction.on_commit(lambda pk=person.pk: send_digest.delay(pk))
+                transaction.on_commit(partial(send_digest.delay, person.pk))
 
 
 @transaction.atomic

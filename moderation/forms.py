@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +39,8 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, group_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [("", _("All my groups"))] + list(group_choices)
+        group = cast(forms.ChoiceField, self.fields["group"])
+        group.choices = [("", _("All my groups")), *group_choices]
 
 
 class ActionForm(forms.Form):

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from supportgroups import access
@@ -92,7 +93,7 @@ class ReviewItem(models.Model):
         return reverse("moderation:item", args=[self.pk])
 
     @property
-    def priority_label(self) -> str:
+    def priority_label(self) -> str | Promise:
         return PRIORITY_LABELS.get(self.priority, "")
 
     @property
