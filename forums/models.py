@@ -193,9 +193,10 @@ class Post(models.Model):
 
     def removal_copy(self) -> "PostRevision | None":
         """The words as they were when moderation removed the post (stamped with its time)."""
-        if not self.is_removed_by_moderators:
+        removed_at = self.removed_by_moderators_at
+        if removed_at is None:
             return None
-        return self.revisions.filter(created_at=self.removed_by_moderators_at).first()
+        return self.revisions.filter(created_at=removed_at).first()
 
     def moderation_context(self) -> str:
         """A removed post's words for its moderators: the public copy is blank by then."""
