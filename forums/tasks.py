@@ -2,23 +2,19 @@
 
 from celery import shared_task
 
+from . import emails, notifications
+
 
 @shared_task
 def notify_new_post(post_id: int) -> None:
-    from .notifications import deliver_post_notifications
-
-    deliver_post_notifications(post_id=post_id)
+    notifications.deliver_post_notifications(post_id=post_id)
 
 
 @shared_task
 def send_digest(user_id: int) -> int:
-    from .notifications import send_digest as send
-
-    return send(user_id=user_id)
+    return emails.send_digest(user_id=user_id)
 
 
 @shared_task
 def send_daily_digests() -> int:
-    from .notifications import send_daily_digests as send_all
-
-    return send_all()
+    return emails.send_daily_digests()

@@ -1,19 +1,11 @@
-"""What groups hold about a person, for export and deletion (see supportgroups.privacy.registry).
-
-Written by the privacy engineer (issue 9) so that the registry test passes; the groups engineer
-owns it from here and adds the groups models that point at a user.
+"""Groups' side of the privacy contract (supportgroups.privacy.registry): what groups hold about
+a person for export and deletion, whether two people share a group, and who hears of a memorial.
 """
 
-from django.utils.translation import gettext as _
+from supportgroups.models import User
+from supportgroups.privacy.registry import register
 
-from supportgroups.privacy.email import send_user_email
-from supportgroups.privacy.registry import (
-    register,
-    register_memorial_hook,
-    register_shared_group_check,
-)
-from supportgroups.services import notify
-
+from . import emails, notifications
 from .models import GroupInvitation, Membership, MembershipEvent
 
 
@@ -79,7 +71,7 @@ register(
 )
 
 
-def shares_active_group(*, viewer, subject) -> bool:
+def shares_a_group(*, viewer: User, subject: User) -> bool:
     """Both are active in at least one common group (profile visibility "group members")."""
     return (
         Membership.objects.filter(user=viewer, state=Membership.State.ACTIVE)
@@ -91,41 +83,8 @@ def shares_active_group(*, viewer, subject) -> bool:
     )
 
 
-def tell_facilitators_of_memorial(*, user) -> None:
-    """Facilitators of the member's groups hear of it, so that they can support the group."""
-    group_ids = Membership.objects.filter(user=user, state=Membership.State.ACTIVE).values(
-        "group_id"
-    )
-    facilitators = (
-        Membership.objects.filter(
-            group_id__in=group_ids,
-            role=Membership.Role.FACILITATOR,
-            state=Membership.State.ACTIVE,
-        )
-        .exclude(user=user)
-        .select_related("user", "group")
-    )
-    for facilitation in facilitators:
-        title = _("%(name)s has died") % {"name": user.display_name}
-        body = _(
-            "At their family's request, %(name)s's account is now a memorial. Their posts stay. "
-            "You may want to let %(group)s know, and look after anyone who was close to them."
-        ) % {"name": user.display_name, "group": facilitation.group.name}
-        notify(
-            user=facilitation.user,
-            kind="group",
-            title=title,
-            body=body,
-            url=facilitation.group.get_absolute_url(),
-        )
-        send_user_email(
-            user=facilitation.user,
-            kind="group",
-            subject=title,
-            template="privacy/email/memorial_facilitator.txt",
-            context={"body": body},
-        )
-
-
-register_shared_group_check(shares_active_group)
-register_memorial_hook(tell_facilitators_of_memorial)
+def on_memorial(*, user: User) -> None:
+    """The facilitators of the member's groups hear of it, in-app and by email, so that they
+    can support the group."""
+    notifications.notify_of_memorial(user=user)
+    emails.send_memorial_emails(user=user)

@@ -4,10 +4,9 @@ Each returns a queryset with the select_related/prefetch_related that keep a pag
 count the same however many groups or members there are.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -17,6 +16,7 @@ from django.utils.functional import Promise
 from supportgroups.models import User
 
 from .countries import country_choices
+from .meetings.selectors import group_ids_meeting_between
 from .models import (
     Audience,
     CancerType,
@@ -33,31 +33,6 @@ State = Membership.State
 QUIET_AFTER = timedelta(days=7)
 MEETS_SOON_WINDOW = timedelta(days=7)
 MAX_SEARCH_TERMS = 8
-
-# --- "Meets this week" hook ----------------------------------------------------------------
-# Meetings live in groups.meetings, which depends on groups, not the other way round. So the
-# meetings app registers a callable here (in its AppConfig.ready) that answers "which groups
-# have a meeting between start and end?". Until one is registered the filter has no effect.
-MeetsBetween = Callable[..., Iterable[int] | QuerySet[Any, int]]
-_meets_between: MeetsBetween | None = None
-
-
-def register_meets_this_week(fn: MeetsBetween | None) -> None:
-    """Register `fn(*, start: datetime, end: datetime)` returning the ids of groups that meet
-    in [start, end). A `values_list("group_id", flat=True)` queryset keeps the directory to a
-    single SQL query (it becomes a subquery). Pass None to unregister (tests)."""
-    global _meets_between
-    _meets_between = fn
-
-
-def groups_meeting_soon(
-    *, now: datetime | None = None
-) -> Iterable[int] | QuerySet[Any, int] | None:
-    """Ids of groups meeting in the next seven days, or None when nothing is registered."""
-    if _meets_between is None:
-        return None
-    now = now or timezone.now()
-    return _meets_between(start=now, end=now + MEETS_SOON_WINDOW)
 
 
 # --- Directory ------------------------------------------------------------------------------
@@ -90,9 +65,10 @@ def directory_groups(*, filters: DirectoryFilters) -> QuerySet[SupportGroup]:
     for term in filters.q.split()[:MAX_SEARCH_TERMS]:
         groups = groups.filter(Q(name__icontains=term) | Q(summary__icontains=term))
     if filters.meets_this_week:
-        meeting = groups_meeting_soon()
-        if meeting is not None:
-            groups = groups.filter(pk__in=meeting)
+        now = timezone.now()
+        # A subquery: the directory stays one SQL query.
+        meeting = group_ids_meeting_between(start=now, end=now + MEETS_SOON_WINDOW)
+        groups = groups.filter(pk__in=meeting)
     return groups.prefetch_related("cancer_types", "audiences", "languages").order_by("name", "pk")
 
 

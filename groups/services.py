@@ -6,7 +6,7 @@ the other and never both get in; each writes a MembershipEvent (who, what, when,
 the people concerned in-app, and enqueues their email only once the transaction has committed.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -18,9 +18,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supportgroups import live
 from supportgroups.models import User
 
-from . import notices, permissions, selectors, tasks
+from . import notifications, permissions, selectors, tasks
 from .models import Membership, MembershipEvent, SupportGroup
 
 State = Membership.State
@@ -33,23 +34,6 @@ ACTIVITY_RESOLUTION = timedelta(hours=1)
 
 class MembershipError(ValidationError):
     """A change that is not allowed; its message is shown to the person as it is."""
-
-
-# Callables `fn(user_id, group_id)` told when someone loses access to a group's private parts
-# (they left or were removed), inside the transaction. Live parts register here from their
-# AppConfig.ready (chat closes the person's open sockets), so groups imports none of them.
-AccessRevoked = Callable[[int, int], None]
-_access_revoked_hooks: list[AccessRevoked] = []
-
-
-def register_access_revoked(fn: AccessRevoked) -> None:
-    if fn not in _access_revoked_hooks:
-        _access_revoked_hooks.append(fn)
-
-
-def _access_revoked(membership: Membership) -> None:
-    for hook in _access_revoked_hooks:
-        hook(membership.user_id, membership.group_id)
 
 
 def _lock(group: SupportGroup) -> SupportGroup:
@@ -73,7 +57,7 @@ def _record(
     event = MembershipEvent.objects.create(
         membership=membership, kind=kind, actor=actor, message=message
     )
-    if notices.tell_in_app(event):
+    if notifications.notify_of_event(event):
         transaction.on_commit(partial(tasks.send_membership_event_email.delay, event.pk))
 
 
@@ -221,7 +205,7 @@ def leave(*, user: User, group: SupportGroup) -> Membership | None:
     was_active = membership.is_active
     _set_state(membership, State.LEFT, Kind.LEFT, actor=user)
     if was_active:
-        _access_revoked(membership)
+        live.access_changed(membership.user_id)  # their open chat sockets close
         _fill_places(group)
     return membership
 
@@ -237,7 +221,7 @@ def remove(*, membership: Membership, by: User, message: str = "") -> Membership
         raise MembershipError(_("Only members can be removed; decline requests instead."))
     _check_not_last_facilitator(membership)
     _set_state(membership, State.REMOVED, Kind.REMOVED, actor=by, message=message)
-    _access_revoked(membership)
+    live.access_changed(membership.user_id)  # their open chat sockets close
     _fill_places(group)
     return membership
 

@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
-from . import notices
+from . import emails
 
 
 @shared_task
 def send_membership_event_email(event_id: int) -> int:
-    return notices.send_emails(event_id=event_id)
+    return emails.send_event_emails(event_id=event_id)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from supportgroups.services import notify
 
-from . import events, permissions
+from . import live, permissions
 from .models import PRIORITY, Appeal, AuditLogEntry, Reason, ReviewItem, Sanction
 from .permissions import Rule, Who
 from .registry import as_moderatable
@@ -31,7 +31,9 @@ from .services import (
     ModerationError,
     _unclaim,
     claim_is_live,
+    lift_sanction,
     lock_item,
+    save_sanction,
     tell_site_moderators,
 )
 
@@ -118,7 +120,7 @@ def _apply(
         _record_sanction(entry, sanction)
     if tell:
         _tell_author(item, entry, tell)
-    events.item_changed(item, kind=action)
+    live.item_changed(item, kind=action)
     return entry
 
 
@@ -257,13 +259,15 @@ def _sanction(kind: str, *, group: bool = False, until: datetime | None = None):
 
 def _record_sanction(entry: AuditLogEntry, kind: str) -> None:
     until = entry.detail.get("until")
-    Sanction.objects.create(
-        user_id=entry.subject_id,
-        kind=kind,
-        group_id=entry.detail.get("group_id"),
-        until=until and datetime.fromisoformat(until),
-        reason=entry.reason,
-        action=entry,
+    save_sanction(
+        Sanction(
+            user_id=entry.subject_id,
+            kind=kind,
+            group_id=entry.detail.get("group_id"),
+            until=until and datetime.fromisoformat(until),
+            reason=entry.reason,
+            action=entry,
+        )
     )
 
 
@@ -375,8 +379,7 @@ def _overturn(appeal: Appeal, *, by) -> dict:
             target.restore()
     sanction = Sanction.objects.filter(action=original, lifted_at__isnull=True).first()
     if sanction is not None:
-        sanction.lifted_at = timezone.now()
-        sanction.save(update_fields=["lifted_at"])
+        lift_sanction(sanction)
         if sanction.kind == Sanction.Kind.SUSPEND:
             sanction.user.is_active = True
             sanction.user.save(update_fields=["is_active"])

@@ -1,10 +1,13 @@
 """Staff see every moderation model here; the audit log is read-only (no add, change, delete)."""
 
+from django import forms
 from django.contrib import admin
 from django.db import models
+from django.http import HttpRequest
 
 from supportgroups.admin_base import AppendOnlyAdmin
 
+from . import services
 from .models import (
     Appeal,
     AuditLogEntry,
@@ -82,6 +85,11 @@ class SanctionAdmin(admin.ModelAdmin):
     list_display = ["user", "kind", "group_id", "until", "lifted_at", "created_at"]
     list_filter = ["kind"]
     raw_id_fields = ["user", "action"]
+
+    def save_model(
+        self, request: HttpRequest, obj: Sanction, form: forms.ModelForm, change: bool
+    ) -> None:
+        services.save_sanction(obj)  # so that the person's open sockets hear of it
 
 
 @admin.register(Appeal)

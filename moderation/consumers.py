@@ -9,7 +9,7 @@ from django.urls import reverse
 from supportgroups.permissions import has_required_mfa
 
 from . import permissions
-from .events import user_group
+from .live import user_group
 from .models import ReviewItem
 
 

@@ -14,8 +14,6 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from supportgroups import access
-
 User = settings.AUTH_USER_MODEL
 
 
@@ -252,12 +250,6 @@ class Sanction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.user}"
-
-    def save(self, *args, **kwargs):
-        """A new, lifted or changed sanction reaches the person's open sockets (after commit),
-        whoever saved it: a service, the admin or a migration of old data."""
-        super().save(*args, **kwargs)
-        access.changed(self.user_id)
 
 
 class Appeal(models.Model):

@@ -3,6 +3,7 @@ request_review() is how reports and review requests enter the queue. The do_* ac
 item, and resolve_for_target() for closing one from the content's own page, live in actions.py
 (they share its audited core, which imports this module)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from supportgroups.degrade import when_cache_is_down
+from supportgroups.live import access_changed
 from supportgroups.ratelimits import within_rate
 from supportgroups.services import notify
 
-from . import events, permissions
+from . import live, permissions
 from .interfaces import Moderatable
 from .models import (
     PRIORITY,
@@ -30,6 +32,7 @@ from .models import (
     Reason,
     Report,
     ReviewItem,
+    Sanction,
 )
 from .registry import as_moderatable, scope
 from .screening import crisis_match, spam_signal
@@ -124,7 +127,7 @@ def _open_item(*, raw, reason: str, actor=None, audit: str, detail: dict) -> Rev
         from .tasks import alert_crisis
 
         alert_crisis.delay_on_commit(item.pk)
-    events.item_changed(item, kind="crisis" if new_crisis else "new")
+    live.item_changed(item, kind="crisis" if new_crisis else "new")
     return item
 
 
@@ -306,7 +309,7 @@ def claim(*, item_id: int, user, version: int) -> ReviewItem:
     item.version += 1
     item.save()
     AuditLogEntry.objects.create(item=item, actor=user, action="claimed")
-    events.item_changed(item, kind="claimed")
+    live.item_changed(item, kind="claimed")
     return item
 
 
@@ -325,7 +328,7 @@ def release(*, item_id: int, user, version: int) -> ReviewItem:
     item.version += 1
     item.save()
     AuditLogEntry.objects.create(item=item, actor=user, action="released")
-    events.item_changed(item, kind="released")
+    live.item_changed(item, kind="released")
     return item
 
 
@@ -404,7 +407,7 @@ def write_to_facilitators(*, action: AuditLogEntry, user, body: str) -> ItemNote
             body=body.strip()[:500],
             url=reverse("moderation:item", args=[action.item_id]),
         )
-    events.item_changed(action.item, kind="message")
+    live.item_changed(action.item, kind="message")
     return note
 
 
@@ -427,3 +430,17 @@ def appeal(*, action: AuditLogEntry, user, body: str) -> Appeal:
     item = _open_item(raw=record, reason=Reason.OTHER, actor=user, audit="appealed", detail={})
     _add_flag(item, kind=Flag.Kind.REVIEW, detail=f"appeal against {action.get_action_display()}")
     return record
+
+
+def save_sanction(sanction: Sanction, *, update_fields: Iterable[str] | None = None) -> Sanction:
+    """Every new, changed or lifted sanction is saved here (the actions, the admin), so that it
+    reaches the person's open sockets once it has committed: they turn read-only or close, or
+    become writable again."""
+    sanction.save(update_fields=update_fields)
+    access_changed(sanction.user_id)
+    return sanction
+
+
+def lift_sanction(sanction: Sanction) -> Sanction:
+    sanction.lifted_at = timezone.now()
+    return save_sanction(sanction, update_fields=["lifted_at"])

@@ -1,18 +1,18 @@
-"""Thin Celery wrappers around alerts and services (they take ids)."""
+"""Thin Celery wrappers around emails and services (they take ids)."""
 
 from celery import shared_task
 
-from . import alerts, services
+from . import emails, services
 
 
 @shared_task(acks_late=True)
 def alert_crisis(item_id: int) -> int:
-    return alerts.send_crisis_alert(item_id=item_id)
+    return emails.send_crisis_alert(item_id=item_id)
 
 
 @shared_task
 def escalate_unclaimed_crises() -> int:
-    return alerts.escalate_unclaimed_crises()
+    return emails.escalate_unclaimed_crises()
 
 
 @shared_task

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.cache import add_never_cache_headers
 
+from supportgroups import services
 from supportgroups.models import Memorial
 from supportgroups.names import TOO_CLOSE
 from supportgroups.selectors import display_name_in_use
@@ -33,6 +34,11 @@ class AccountAdapter(DefaultAccountAdapter):
                 raise  # some other constraint: not ours to explain
             form.add_error("display_name", TOO_CLOSE)
             raise ImmediateHttpResponse(_signup_form_again(request, form)) from None
+
+    def set_password(self, user, password) -> None:
+        """Changing, setting and resetting a password all save through the account service,
+        which tells the person's open sockets."""
+        services.set_password(user=user, password=password)
 
     def send_mail(self, template_prefix, email, context):
         """Send allauth's own emails (verification, password reset, "unknown account", codes)

@@ -4,8 +4,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import Notification, User
 from .names import TOO_CLOSE
 from .selectors import display_name_in_use
@@ -33,10 +35,21 @@ class UserCreationForm(LookAlikeNameCheck, auth_forms.AdminUserCreationForm):
     pass
 
 
+class PasswordChangeForm(auth_forms.AdminPasswordChangeForm):
+    def save(self, commit: bool = True) -> User:
+        """Set the password (or make it unusable) as Django does, then save it through the
+        account service, which tells the person's open sockets."""
+        user = super().save(commit=False)
+        if commit:
+            services.save_account(user=user, changed=self.changed_data)
+        return user
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
+    change_password_form = PasswordChangeForm
     ordering = ["email"]
     list_display = [
         "email",
@@ -75,6 +88,13 @@ class UserAdmin(BaseUserAdmin):
             {"classes": ["wide"], "fields": ["email", "display_name", "password1", "password2"]},
         ),
     ]
+
+    def save_model(
+        self, request: HttpRequest, obj: User, form: forms.ModelForm, change: bool
+    ) -> None:
+        """Through the account service, so that deactivating someone or taking away their staff
+        status reaches their open sockets."""
+        services.save_account(user=obj, changed=form.changed_data if change else ())
 
 
 @admin.register(Notification)

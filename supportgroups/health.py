@@ -9,13 +9,13 @@ import asyncio
 import uuid
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from . import live
 from .celery import app as celery_app
 
 TIMEOUT_SECONDS = 3
@@ -44,9 +44,7 @@ def _cache() -> None:
 
 
 def _channel_layer() -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        raise RuntimeError("no channel layer is configured")
+    layer = live.channel_layer()
 
     async def round_trip() -> None:
         channel = await layer.new_channel()

@@ -1,8 +1,7 @@
 """The people who use the site, and the in-app notifications every app sends them."""
 
 import zoneinfo
-from collections.abc import Collection
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
@@ -11,7 +10,6 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from . import access
 from .names import name_key
 
 
@@ -95,36 +93,18 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or f"member {self.pk}"
 
-    # Fields whose change can take access away from open sockets (see supportgroups.access).
-    ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser", "password")
-
-    @classmethod
-    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Self:
-        user = super().from_db(db, field_names, values)
-        user._loaded_access = user._access_state()
-        return user
-
-    def _access_state(self) -> tuple[object, ...]:
-        return tuple(self.__dict__.get(name) for name in self.ACCESS_FIELDS)
-
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Keep the derived `display_name_key` in step with `display_name`, and tell open
-        sockets when a change of access (suspension, memorial, staff demotion, password) is
-        saved.
+        """Keep the derived `display_name_key` in step with `display_name`.
 
-        Both here because every writer goes through save (sign-up, profile, admin, services,
+        Here because every writer goes through save (sign-up, profile, admin, services,
         create_user, factories, the former-member placeholder): the unique index on the key
-        then refuses look-alikes whoever wrote them, and no writer can forget the sockets.
+        then refuses look-alikes whoever wrote them.
         """
         self.display_name_key = name_key(self.display_name) or None
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "display_name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "display_name_key"}
         super().save(*args, **kwargs)
-        loaded = getattr(self, "_loaded_access", None)
-        self._loaded_access = self._access_state()
-        if loaded is not None and loaded != self._loaded_access:
-            access.changed(self.pk)
 
     def get_full_name(self) -> str:
         return self.display_name

@@ -1,14 +1,19 @@
 """Writes for accounts and notifications."""
 
+from collections.abc import Iterable
+
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import live
 from .models import Notification, User
 from .names import TOO_CLOSE
 
 PROFILE_FIELDS = ["display_name", "time_zone", "about_role"]
+# A change of any of these can take access away, so open sockets must re-read the person.
+ACCESS_FIELDS = frozenset({"is_active", "is_staff", "is_superuser", "password"})
 
 
 def update_profile(*, user: User, display_name: str, time_zone: str, about_role: str) -> User:
@@ -28,6 +33,23 @@ def update_profile(*, user: User, display_name: str, time_zone: str, about_role:
         user.refresh_from_db(fields=[*PROFILE_FIELDS, "display_name_key"])
         raise
     return user
+
+
+def save_account(*, user: User, changed: Iterable[str]) -> User:
+    """Save changes made to an account from outside (the admin's forms, allauth's password
+    pages); `changed` names the fields that changed. A change of access (deactivation, staff or
+    superuser status, the password) reaches the person's open sockets once it has committed.
+    """
+    user.save()
+    if ACCESS_FIELDS.intersection(changed):
+        live.access_changed(user.pk)
+    return user
+
+
+def set_password(*, user: User, password: str) -> User:
+    """A new password (changed, set or reset): every other browser's socket closes."""
+    user.set_password(password)
+    return save_account(user=user, changed=["password"])
 
 
 def notify(*, user: User, kind: str, title: str, body: str = "", url: str = "") -> Notification:

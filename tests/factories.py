@@ -225,6 +225,7 @@ def sanction(user, kind: str, *, group=None, until=None):
     from django.utils import timezone
 
     from moderation.models import AuditLogEntry, ReviewItem, Sanction
+    from moderation.services import save_sanction
 
     item, _created = ReviewItem.objects.get_or_create(
         content_type=ContentType.objects.get_for_model(user),
@@ -237,13 +238,15 @@ def sanction(user, kind: str, *, group=None, until=None):
     if kind == "suspend":
         user.is_active = False
         user.save(update_fields=["is_active"])
-    return Sanction.objects.create(
-        user=user,
-        kind=kind,
-        group_id=group.pk if group is not None else None,
-        until=until,
-        reason="Test sanction",
-        action=entry,
+    return save_sanction(
+        Sanction(
+            user=user,
+            kind=kind,
+            group_id=group.pk if group is not None else None,
+            until=until,
+            reason="Test sanction",
+            action=entry,
+        )
     )
 
 

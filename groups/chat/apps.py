@@ -9,19 +9,11 @@ class ChatConfig(AppConfig):
     verbose_name = "Chat rooms"
 
     def ready(self):
-        from groups.services import register_access_revoked
         from moderation.registry import register_reportable
-        from supportgroups.access import register_access_changed
 
         from .models import ChatMessage
         from .permissions import can_report_message
-        from .services import disconnect_user_from_group, recheck_user_sockets
 
         # Besides the one-click report in the room, moderation's report form (with a reason)
         # accepts chat messages from anyone who can see them.
         register_reportable(ChatMessage, can_report=can_report_message)
-        # Leaving or being removed from a group closes the person's open chat sockets at once.
-        register_access_revoked(disconnect_user_from_group)
-        # Suspension, memorial, sign-out everywhere, a password change, a staff demotion and
-        # every sanction reach the person's open sockets within a second.
-        register_access_changed(recheck_user_sockets)

@@ -5,7 +5,7 @@ every write (the services check again under the room lock), on typing, and in ev
 event handler (trusting a yes for a couple of seconds, see _still_allowed). Each re-check reads
 the person afresh from their session and the database, as Django's get_user does on a page: a
 suspension, memorial, ended session, password change or staff demotion closes the socket.
-A "chat.recheck" event (supportgroups.access, groups' removal hook) asks at once; a sanction
+An "access.changed" event on the person's group (supportgroups.live) asks at once; a sanction
 turns the page read-only with the reason, and its end makes it writable again.
 """
 
@@ -31,10 +31,12 @@ from django.utils.translation import gettext as _
 from groups.models import SupportGroup
 from groups.policy import Verdict
 from moderation.selectors import crisis_lines_for
+from supportgroups import live
 from supportgroups.degrade import when_cache_is_down
 
 from . import permissions, presence, selectors, services
 from .limits import TokenBucket, chat_bucket, frame_bucket
+from .live import room_event
 from .models import ChatRoom
 
 logger = logging.getLogger(__name__)
@@ -157,8 +159,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         once, rather than a crash and a traceback per socket."""
         try:
             await super().__call__(scope, receive, send)
-        except services.LAYER_ERRORS as error:
-            services.live_outage.failed(error, "new sockets are turned away;")
+        except live.LAYER_ERRORS as error:
+            live.outage.failed(error, "new sockets are turned away;")
             user = scope["user"]
             if user.is_authenticated:  # an attempt that cost no catch-up
                 await database_sync_to_async(_connect_not_counted)(user.pk)
@@ -204,10 +206,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         # Join the live groups first, then read the catch-up: a message saved in between
         # arrives twice at worst, and the client drops the duplicate by id.
         await self.channel_layer.group_add(self.room.group_name, self.channel_name)
-        await self.channel_layer.group_add(
-            services.user_group_name(self.user.pk), self.channel_name
-        )
-        services.live_outage.answered()
+        await self.channel_layer.group_add(live.person_group(self.user.pk), self.channel_name)
+        live.outage.answered()
         params = parse_qs(self.scope.get("query_string", b"").decode())
         await self.send_json(
             await database_sync_to_async(self._welcome)(
@@ -223,10 +223,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         try:
             await self.channel_layer.group_discard(self.room.group_name, self.channel_name)
             await self.channel_layer.group_discard(
-                services.user_group_name(self.user.pk), self.channel_name
+                live.person_group(self.user.pk), self.channel_name
             )
-        except services.LAYER_ERRORS as error:  # the groups expire on their own
-            services.live_outage.failed(error, "new sockets are turned away;")
+        except live.LAYER_ERRORS as error:  # the groups expire on their own
+            live.outage.failed(error, "new sockets are turned away;")
             return
         announce, people = await database_sync_to_async(presence.leave)(
             room_id=self.room.pk, channel=self.channel_name
@@ -234,7 +234,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if announce:
             await self.channel_layer.group_send(
                 self.room.group_name,
-                services.room_event({"type": "presence", "people": people}),
+                room_event({"type": "presence", "people": people}),
             )
 
     def _load_room(self, slug: str) -> ChatRoom | None:
@@ -395,7 +395,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if announce:
             await self.channel_layer.group_send(
                 self.room.group_name,
-                services.room_event({"type": "presence", "people": people}),
+                room_event({"type": "presence", "people": people}),
             )
 
     async def _typing(self) -> None:
@@ -555,7 +555,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
         Asking the database for every event costs queries per socket per message, which held a
         200-person room to about 2 messages a second (see bench/chat.py). Writes are always
-        checked afresh under the room lock, and every change of access sends "chat.recheck",
+        checked afresh under the room lock, and every change of access sends "access.changed",
         which asks afresh at once; the window is only the net under those.
         """
         now = time.monotonic()
@@ -591,7 +591,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         return read, permissions.person_verdict(user, group) if read else read
 
     async def chat_frame(self, event):
-        """A frame for the whole room, encoded once by whoever sent it (services.room_event)."""
+        """A frame for the whole room, encoded once by whoever sent it (live.room_event)."""
         if await self._still_allowed():
             await self.send(text_data=event["text"])
 
@@ -599,5 +599,5 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if event["user_id"] != self.user.pk and await self._still_allowed():
             await self.send_json({"type": "typing", "name": event["name"]})
 
-    async def chat_recheck(self, event):
+    async def access_changed(self, event):
         await self._still_allowed(fresh=True)

@@ -2,24 +2,19 @@
 
 Every write locks the room row (``select_for_update``) and takes the next ``last_sequence`` /
 ``last_revision`` from it, so two writers can never get the same number and a reconnecting
-client can ask for exactly what it missed. The broadcast runs in ``transaction.on_commit`` with
-``robust=True``: a message is in PostgreSQL before anyone hears of it, and if Redis is down the
+client can ask for exactly what it missed. The broadcast goes through supportgroups.live, after
+the commit: a message is in PostgreSQL before anyone hears of it, and if Redis is down the
 write still succeeds and clients catch up from the database when they reconnect.
 """
 
-import asyncio
-import json
 import uuid
 from dataclasses import dataclass
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from redis.exceptions import RedisError
 
 from groups.models import SupportGroup
 from groups.policy import Verdict
@@ -28,9 +23,10 @@ from moderation import actions as moderation_actions
 from moderation import services as moderation
 from moderation.models import AuditLogEntry, Reason, Sanction
 from moderation.services import ModerationError, ScreenResult
-from supportgroups.degrade import Outage
+from supportgroups.live import Delivery
 
 from . import permissions
+from .live import send_to_room
 from .models import ChatMessage, ChatRoom
 from .selectors import serialize_message, serialize_room
 
@@ -54,55 +50,13 @@ class PostResult:
     created: bool
     screen: ScreenResult
     # How the room hears of it (None: nobody else is told, a held message or a resend).
-    broadcast: "Broadcast | None" = None
-
-
-def user_group_name(user_id: int) -> str:
-    """Every open chat socket of one person listens here, so access changes reach them all."""
-    return f"chat.user.{user_id}"
+    broadcast: Delivery | None = None
 
 
 def room_for_group(*, group: SupportGroup) -> ChatRoom:
     room, _created = ChatRoom.objects.select_related("live_facilitator").get_or_create(group=group)
     room.group = group
     return room
-
-
-# Redis for the channel layer: while it is down, writes are still saved and clients catch up
-# from PostgreSQL when they reconnect; the outage is logged once, not a traceback per write.
-live_outage = Outage("The chat's channel layer", "clients catch up from the database later")
-LAYER_ERRORS = (RedisError, OSError, asyncio.TimeoutError)
-
-
-@dataclass
-class Broadcast:
-    """Whether the room heard of a write live: None until the transaction commits."""
-
-    sent: bool | None = None
-
-
-def room_event(frame: dict) -> dict:
-    """The channel-layer event that hands ``frame`` to every socket in a room, encoded to JSON
-    once here: each socket forwards the text as it is rather than encoding it again."""
-    return {"type": "chat.frame", "text": json.dumps(frame)}
-
-
-def _send_on_commit(group_name: str, frame: dict) -> Broadcast:
-    broadcast = Broadcast()
-    event = room_event(frame)
-
-    def send() -> None:
-        try:
-            async_to_sync(get_channel_layer().group_send)(group_name, event)
-        except LAYER_ERRORS as error:
-            live_outage.failed(error, f"a {frame['type']} is saved but not sent live;")
-            broadcast.sent = False
-        else:
-            live_outage.answered()
-            broadcast.sent = True
-
-    transaction.on_commit(send, robust=True)
-    return broadcast
 
 
 def _locked_room(room_id: int) -> ChatRoom:
@@ -162,7 +116,7 @@ def _check_can_manage(user, room: ChatRoom) -> None:
 
 def _screened_broadcast(
     message: ChatMessage, screen: ScreenResult, *, was_shown: bool
-) -> Broadcast | None:
+) -> Delivery | None:
     """Tell the room about a new or edited message, unless moderation holds it back.
 
     A held message stays held when its author edits it: only a facilitator releases it.
@@ -171,11 +125,9 @@ def _screened_broadcast(
         message.is_held = True
         message.save(update_fields=["is_held"])
         if was_shown:  # an edit put it on hold: take the old text away from the others
-            _send_on_commit(message.room.group_name, {"type": "removed", "id": message.sequence})
+            send_to_room(message.room, {"type": "removed", "id": message.sequence})
         return None
-    return _send_on_commit(
-        message.room.group_name, {"type": "message", "message": serialize_message(message)}
-    )
+    return send_to_room(message.room, {"type": "message", "message": serialize_message(message)})
 
 
 def post_message(*, room: ChatRoom, author, body: str, client_msg_id: uuid.UUID) -> PostResult:
@@ -250,7 +202,7 @@ def hide_message(*, message: ChatMessage, reason: str) -> None:
         message.hidden_reason = reason[:200]
         message.revision = room.last_revision
         message.save(update_fields=["is_hidden", "hidden_reason", "revision"])
-        _send_on_commit(room.group_name, {"type": "removed", "id": message.sequence})
+        send_to_room(room, {"type": "removed", "id": message.sequence})
 
 
 def restore_message(*, message: ChatMessage) -> None:
@@ -264,7 +216,7 @@ def restore_message(*, message: ChatMessage) -> None:
         message.hidden_reason = ""
         message.revision = room.last_revision
         message.save(update_fields=["is_hidden", "is_held", "hidden_reason", "revision"])
-        _send_on_commit(room.group_name, {"type": "message", "message": serialize_message(message)})
+        send_to_room(room, {"type": "message", "message": serialize_message(message)})
 
 
 def _moderation_refused(error: Exception) -> ChatRefused:
@@ -294,7 +246,7 @@ def remove_message(*, room: ChatRoom, by, sequence: int) -> AuditLogEntry:
 def mute_member(*, room: ChatRoom, by, user_id: int, minutes: int) -> Sanction:
     """Stop a member writing in the group for ``minutes``: moderation's group mute (audited,
     appealable), the same one a facilitator sets from the queue. Their open sockets hear of it
-    at once (supportgroups.access).
+    at once (moderation's sanction services send supportgroups.live.access_changed).
     """
     _check_can_manage(by, room)
     if not 1 <= minutes <= settings.CHAT_MUTE_MAX_MINUTES:
@@ -348,7 +300,7 @@ def set_live_session(*, room: ChatRoom, by, live: bool) -> ChatRoom:
 
 
 def _broadcast_room(room: ChatRoom) -> None:
-    _send_on_commit(room.group_name, {"type": "room", "room": serialize_room(room)})
+    send_to_room(room, {"type": "room", "room": serialize_room(room)})
 
 
 def report_message(*, room: ChatRoom, by, sequence: int, reason: str, note: str = "") -> None:
@@ -366,17 +318,3 @@ def report_message(*, room: ChatRoom, by, sequence: int, reason: str, note: str 
         moderation.request_review(target=message, reason=reason, note=note, by=by)
     except ValidationError as refused:  # already reported by them, or reporting too fast
         raise ChatRefused("report_refused", " ".join(refused.messages)) from refused
-
-
-def recheck_user_sockets(user_id: int) -> None:
-    """Every open chat socket of this person re-reads them, their session and their rights
-    now, and closes or turns read-only (or writable again). Registered with
-    supportgroups.access, which runs it after the change has committed."""
-    async_to_sync(get_channel_layer().group_send)(
-        user_group_name(user_id), {"type": "chat.recheck"}
-    )
-
-
-def disconnect_user_from_group(user_id: int, group_id: int) -> None:
-    """groups.services calls this when someone leaves or is removed from a group."""
-    transaction.on_commit(lambda: recheck_user_sockets(user_id), robust=True)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from groups.permissions import can_view_private
 from supportgroups.models import Notification, User
-from supportgroups.privacy.email import send_user_email
+from supportgroups.privacy.emails import send_user_email
 
 from .calendar import occurrence_calendar
 from .models import Occurrence, ReminderDelivery

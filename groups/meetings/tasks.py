@@ -6,7 +6,7 @@ from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
 
-from . import notices, reminders, services
+from . import notifications, reminders, services
 from .models import MeetingSeries
 
 
@@ -23,7 +23,7 @@ def send_reminder(delivery_id: int) -> bool:
 
 @shared_task(ignore_result=True)
 def send_change_notices(occurrence_id: int, change: str) -> int:
-    return notices.send_change_notices(occurrence_id=occurrence_id, change=change)
+    return notifications.notify_of_change(occurrence_id=occurrence_id, change=change)
 
 
 @shared_task(ignore_result=True)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from supportgroups.models import DataExport
 
 from . import registry
-from .email import send_user_email
+from .emails import send_user_email
 
 FORMAT = "supportgroups-export/1"
 _SALT = "supportgroups.privacy.export"

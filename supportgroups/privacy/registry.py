@@ -1,8 +1,15 @@
-"""Every model that holds a reference to a person declares what export and deletion do with it.
+"""The privacy contract: what each app holds about a person, and its part in memorials and
+profile visibility.
 
-The core cannot import groups, forums or chat, so each app registers its own models here, from
-`<app>/privacy.py` (found by `autodiscover()`, as `load_demo_data` finds `demo.py`).
-`tests/privacy/test_registry.py` fails when a model with a user foreign key has no decision.
+The core cannot import groups, forums or chat, so each app says it from its own
+`<app>/privacy.py` (found by `autodiscover()`, as `load_demo_data` finds `demo.py`):
+- `register(model, ...)` for every model that holds a reference to a person: what export and
+  deletion do with it. `tests/privacy/test_registry.py` fails when a model with a user foreign
+  key has no decision.
+- optionally `on_memorial(*, user) -> None`: runs in a worker after an account is memorialised
+  (groups tells the facilitators);
+- optionally `shares_a_group(*, viewer, subject) -> bool`: whether two people share a group, for
+  the profile visibility "members of my groups".
 
 Decisions (`on_delete`):
 - "delete": the rows go with the account (preferences, memberships, sessions).
@@ -20,12 +27,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.utils.module_loading import autodiscover_modules
+from django.utils.module_loading import module_has_submodule
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -45,10 +53,14 @@ class Eraser(Protocol):
 
 
 class MemorialHook(Protocol):
+    """A privacy module's on_memorial(*, user)."""
+
     def __call__(self, *, user: User) -> None: ...
 
 
 class SharedGroupCheck(Protocol):
+    """A privacy module's shares_a_group(*, viewer, subject)."""
+
     def __call__(self, *, viewer: User | AnonymousUser, subject: User) -> bool: ...
 
 
@@ -69,8 +81,7 @@ class Entry:
 
 
 _entries: dict[str, Entry] = {}
-_memorial_hooks: list[MemorialHook] = []
-_shared_group_checks: list[SharedGroupCheck] = []
+_modules: list[ModuleType] = []
 _discovered = False
 
 
@@ -147,18 +158,6 @@ def _reassigning_could_collide(model: type[models.Model], name: str) -> bool:
     return any(name in group for group in together)
 
 
-def register_memorial_hook(hook: MemorialHook) -> None:
-    """`hook(user=...)` runs after an account is memorialised (e.g. tell the facilitators)."""
-    if hook not in _memorial_hooks:
-        _memorial_hooks.append(hook)
-
-
-def register_shared_group_check(check: SharedGroupCheck) -> None:
-    """`check(viewer=, subject=) -> bool`: do two people share a group (for profile visibility)?"""
-    if check not in _shared_group_checks:
-        _shared_group_checks.append(check)
-
-
 def autodiscover() -> None:
     """Import the core registrations and every installed app's `privacy` module, once."""
     global _discovered
@@ -166,7 +165,9 @@ def autodiscover() -> None:
         return
     _discovered = True
     import_module("supportgroups.privacy.core")
-    autodiscover_modules("privacy")
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "privacy"):
+            _modules.append(import_module(f"{config.name}.privacy"))
 
 
 def entries() -> list[Entry]:
@@ -181,12 +182,12 @@ def entry_for(model: type[models.Model]) -> Entry | None:
 
 def memorial_hooks() -> list[MemorialHook]:
     autodiscover()
-    return list(_memorial_hooks)
+    return [module.on_memorial for module in _modules if hasattr(module, "on_memorial")]
 
 
 def shared_group_checks() -> list[SharedGroupCheck]:
     autodiscover()
-    return list(_shared_group_checks)
+    return [module.shares_a_group for module in _modules if hasattr(module, "shares_a_group")]
 
 
 def unregistered_models(candidates: list[type[models.Model]] | None = None) -> list[str]:

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from supportgroups import access
+from supportgroups import live
 from supportgroups.models import (
     AdminAccessLog,
     Block,
@@ -86,7 +86,7 @@ def end_all_sessions(*, user: User) -> int:
     sessions = list(UserSession.objects.filter(user=user))
     for session in sessions:
         session.end()
-    access.changed(user.pk)
+    live.access_changed(user.pk)
     return len(sessions)
 
 
@@ -94,8 +94,9 @@ def end_all_sessions(*, user: User) -> int:
 def memorialise(*, user: User, by: User | None, note: str = "") -> Memorial:
     """At a family's request: sign-in and email stop, the profile shows a quiet memorial.
 
-    Posts stay as they are. Each app's memorial hook (e.g. groups telling the facilitators)
-    runs in a Celery task enqueued on commit, so nobody hears of a change that was rolled back.
+    Posts stay as they are. Each app's `on_memorial` (its privacy.py; groups tells the
+    facilitators) runs in a Celery task enqueued on commit, so nobody hears of a change that was
+    rolled back.
     """
     from .tasks import memorial_hooks_task
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from supportgroups.models import Notification, User
 
 from . import deletion, export, permissions, selectors, services
-from .email import read_unsubscribe_token
+from .emails import read_unsubscribe_token
 from .forms import BlockForm, DeleteAccountForm, EmailPreferencesForm, PrivacySettingsForm
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.test import Client
 
 from groups.chat import selectors, services
+from groups.chat.live import room_event
 from groups.chat.models import ChatMessage, ChatRoom
 from supportgroups.asgi import application
 
@@ -127,5 +128,5 @@ async def publish(message: ChatMessage) -> None:
     """The live broadcast of one stored message, through the real channel layer."""
     frame = await database_sync_to_async(selectors.serialize_message)(message)
     await get_channel_layer().group_send(
-        message.room.group_name, services.room_event({"type": "message", "message": frame})
+        message.room.group_name, room_event({"type": "message", "message": frame})
     )

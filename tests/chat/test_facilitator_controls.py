@@ -4,7 +4,6 @@ import uuid
 
 import pytest
 from channels.db import database_sync_to_async
-from django.utils import timezone
 
 from groups.chat.models import ChatMessage
 from moderation import services as moderation_services
@@ -94,8 +93,7 @@ def test_mute_can_be_lifted_and_the_page_writes_again(room_people):
 
 def _lift_sanctions(user) -> None:
     for sanction in Sanction.objects.filter(user=user, lifted_at=None):
-        sanction.lifted_at = timezone.now()
-        sanction.save(update_fields=["lifted_at"])
+        moderation_services.lift_sanction(sanction)
 
 
 def test_locked_and_ended_rooms_and_live_session(room_people):

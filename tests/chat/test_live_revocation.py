@@ -13,6 +13,7 @@ from django.urls import reverse
 from groups import services as groups_services
 from groups.chat.models import ChatMessage
 from groups.models import Membership
+from supportgroups import services as account_services
 from supportgroups.privacy import services as privacy_services
 from tests.chat.sockets import open_socket, run, session_cookie
 from tests.factories import PASSWORD, UserFactory, sanction, with_mfa
@@ -41,8 +42,7 @@ def _sign_out_everywhere(people, user):
 
 
 def _change_password(people, user):
-    user.set_password("a new passphrase for a new start")
-    user.save()
+    account_services.set_password(user=user, password="a new passphrase for a new start")
 
 
 def _remove_from_group(people, user):
@@ -52,7 +52,7 @@ def _remove_from_group(people, user):
 
 def _demote_staff(people, user):
     user.is_staff = False
-    user.save()
+    account_services.save_account(user=user, changed=["is_staff"])
 
 
 READ_ONLY = {"silence": _silence, "group mute": _mute_here}

@@ -10,9 +10,9 @@ import logging
 import pytest
 from django.test import Client
 
-from groups.chat import services
 from groups.chat.consumers import CLOSE_TRY_AGAIN
 from groups.chat.models import ChatMessage
+from supportgroups.live import outage
 from tests.chat.sockets import open_socket, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,7 +28,7 @@ def layer_down(settings):
     settings.CHANNEL_LAYERS = {"default": {**live, "CONFIG": {**live["CONFIG"], "hosts": hosts}}}
     yield
     settings.CHANNEL_LAYERS = {"default": live}
-    services.live_outage.answered()  # as the first broadcast after the outage would
+    outage.answered()  # as the first broadcast after the outage would
 
 
 def outage_log(caplog) -> list[str]:

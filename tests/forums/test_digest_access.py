@@ -4,8 +4,9 @@ queued for them gets none of it in the next email."""
 import pytest
 from django.core import mail
 
+from forums.emails import send_digest
 from forums.models import DigestItem, EmailPreference
-from forums.notifications import deliver_post_notifications, send_digest
+from forums.notifications import deliver_post_notifications
 from groups.models import Membership
 from tests.forums.conftest import reply_to, start_thread
 

@@ -6,8 +6,9 @@ from django.core import mail
 from django.urls import reverse
 
 from forums import services
+from forums.emails import send_digest
 from forums.models import DigestItem, EmailPreference, Post
-from forums.notifications import deliver_post_notifications, send_digest
+from forums.notifications import deliver_post_notifications
 from moderation import actions
 from moderation import services as moderation_services
 from supportgroups.models import Notification

@@ -1,7 +1,10 @@
 """The directory: each filter alone, combined, free-text search, bad input, htmx, query count."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from groups import selectors
 from groups.selectors import DirectoryFilters, directory_groups
@@ -9,6 +12,7 @@ from tests.factories import (
     AudienceFactory,
     CancerTypeFactory,
     LanguageFactory,
+    OccurrenceFactory,
     SupportGroupFactory,
 )
 
@@ -88,26 +92,13 @@ def test_filters_combined(catalogue):
     assert names(cancer_type="prostate", language="es") == []
 
 
-def test_meets_this_week_uses_the_registered_hook(catalogue):
-    # The meetings app registers its hook at start-up; these groups have no meetings.
-    registered = selectors._meets_between
-    assert registered is not None and names(meets_this_week=True) == []
-    madrid = catalogue["madrid"]
-    seen = {}
-
-    def meeting(*, start, end):
-        seen["window"] = end - start
-        return [madrid.pk]
-
-    try:
-        selectors.register_meets_this_week(None)
-        assert len(names(meets_this_week=True)) == 4, "no effect while nothing is registered"
-        selectors.register_meets_this_week(meeting)
-        assert names(meets_this_week=True) == ["Cuidadores Madrid"]
-        assert names(meets_this_week=True, language="en") == []
-        assert seen["window"].days == 7
-    finally:
-        selectors.register_meets_this_week(registered)  # later tests need the real hook
+def test_meets_this_week_lists_groups_meeting_in_the_next_seven_days(catalogue):
+    assert names(meets_this_week=True) == [], "these groups have no meetings yet"
+    now = timezone.now()
+    OccurrenceFactory(series__group=catalogue["madrid"], starts_at=now + timedelta(days=6))
+    OccurrenceFactory(series__group=catalogue["prostate_men"], starts_at=now + timedelta(days=8))
+    assert names(meets_this_week=True) == ["Cuidadores Madrid"]
+    assert names(meets_this_week=True, language="en") == []
 
 
 def test_page_holds_filters_in_the_url_and_shows_the_count(client, catalogue):

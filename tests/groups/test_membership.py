@@ -16,6 +16,7 @@ from tests.factories import (
     SupportGroupFactory,
     UserFactory,
 )
+from tests.live import ACCESS_CHANGED, listen_to_person
 
 pytestmark = pytest.mark.django_db
 State = Membership.State
@@ -276,21 +277,21 @@ def test_reserved_slug_is_rejected():
     assert SupportGroup.objects.count() == 0
 
 
-def test_leaving_and_removal_tell_the_registered_access_hooks(open_group, facilitator):
-    calls = []
-
-    def hook(user_id, group_id):
-        calls.append((user_id, group_id))
-
-    services.register_access_revoked(hook)
-    try:
-        leaver = services.join(user=UserFactory(), group=open_group)
-        removed = services.join(user=UserFactory(), group=open_group)
+def test_leaving_and_removal_tell_the_persons_open_sockets(
+    open_group, facilitator, django_capture_on_commit_callbacks
+):
+    leaver = services.join(user=UserFactory(), group=open_group)
+    removed = services.join(user=UserFactory(), group=open_group)
+    ears = {u.pk: listen_to_person(u) for u in (leaver.user, removed.user, facilitator)}
+    with django_capture_on_commit_callbacks(execute=True):
         services.leave(user=leaver.user, group=open_group)
         services.remove(membership=removed, by=facilitator)
-    finally:
-        services._access_revoked_hooks.remove(hook)
-    assert calls == [(leaver.user_id, open_group.pk), (removed.user_id, open_group.pk)]
+    heard = {user_id: listener.heard() for user_id, listener in ears.items()}
+    assert heard == {
+        leaver.user_id: [ACCESS_CHANGED],
+        removed.user_id: [ACCESS_CHANGED],
+        facilitator.pk: [],
+    }
 
 
 def test_people_who_switched_off_group_email_are_told_in_app_only(approval_group, facilitator):

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from groups.meetings.models import RSVP, MeetingSeries, Occurrence
-from groups.meetings.notices import send_change_notices
+from groups.meetings.notifications import notify_of_change
 from tests.factories import (
     FacilitatorMembershipFactory,
     MembershipFactory,
@@ -109,7 +109,7 @@ def test_editing_the_time_moves_future_dates_and_tells_people_going(client, faci
     assert response.status_code == 302
     first.refresh_from_db()
     assert first.sequence == 1 and first.ends_at - first.starts_at == dt.timedelta(hours=1)
-    send_change_notices(occurrence_id=first.pk, change="moved")
+    notify_of_change(occurrence_id=first.pk, change="moved")
     assert [m.to for m in mail.outbox] == [[member.email]]
 
 
@@ -143,7 +143,7 @@ def test_move_and_cancel_one_occurrence_email_the_people_going(
     occurrence.refresh_from_db()
     assert occurrence.is_moved and occurrence.local_date != dt.date.fromisoformat(new_day)
     assert occurrence.starts_at.isoformat().startswith(new_day)
-    send_change_notices(occurrence_id=occurrence.pk, change="moved")
+    notify_of_change(occurrence_id=occurrence.pk, change="moved")
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [going.user.email]
     assert "New time" in mail.outbox[0].subject
 
@@ -152,7 +152,7 @@ def test_move_and_cancel_one_occurrence_email_the_people_going(
     assert len(callbacks) == 1  # the notice task is enqueued once the cancellation commits
     occurrence.refresh_from_db()
     assert occurrence.is_cancelled and occurrence.sequence == 2
-    send_change_notices(occurrence_id=occurrence.pk, change="cancelled")
+    notify_of_change(occurrence_id=occurrence.pk, change="cancelled")
     assert mail.outbox[1].to == [going.user.email] and "Cancelled" in mail.outbox[1].subject
     assert going.user.notifications.count() == 2
 

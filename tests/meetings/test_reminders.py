@@ -14,7 +14,7 @@ from icalendar import Calendar
 
 from groups.meetings import reminders, services
 from groups.meetings.models import RSVP, ReminderDelivery, ReminderPreference
-from groups.meetings.notices import send_change_notices
+from groups.meetings.notifications import notify_of_change
 from tests.factories import MembershipFactory, OccurrenceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +145,7 @@ def test_people_who_left_get_no_reminder_and_no_join_link():
     assert ReminderDelivery.objects.get().skip_reason == "not a member"
     # They still said "going", so they hear about a cancellation, but without the link.
     services.cancel_occurrence(occurrence=occurrence)
-    send_change_notices(occurrence_id=occurrence.pk, change="cancelled")
+    notify_of_change(occurrence_id=occurrence.pk, change="cancelled")
     (email,) = mail.outbox
     assert "Riverside library" in email.body
     assert JOIN not in email.body and JOIN not in email.attachments[0][1]

@@ -12,9 +12,9 @@ from django.core import mail
 from django.template.loader import render_to_string
 from django.test import override_settings
 
-from moderation import alerts, selectors, services
+from moderation import emails, selectors, services
 from moderation.consumers import DashboardConsumer
-from moderation.events import user_group
+from moderation.live import user_group
 from moderation.models import AuditLogEntry, ReviewItem
 from supportgroups.models import Notification
 from tests.factories import OnDutyShiftFactory, UserFactory
@@ -87,15 +87,15 @@ def test_unclaimed_crisis_goes_to_the_backup_contacts(post_model, scope):
     target = UserFactory()
     item = services.request_review(target=target, reason="at_risk", by=UserFactory())
     # Nobody on the (non-backup) rota: the site moderators are alerted instead of nobody.
-    assert alerts.send_crisis_alert(item_id=item.pk) == 2
+    assert emails.send_crisis_alert(item_id=item.pk) == 2
     assert sorted(a for m in mail.outbox for a in m.to) == [backup.email, staff.email]
-    assert alerts.send_crisis_alert(item_id=item.pk) == 0  # a redelivered task sends nothing
+    assert emails.send_crisis_alert(item_id=item.pk) == 0  # a redelivered task sends nothing
     mail.outbox.clear()
 
-    assert alerts.escalate_unclaimed_crises() == 1
+    assert emails.escalate_unclaimed_crises() == 1
     assert [m.to for m in mail.outbox] == [[backup.email]]
     assert AuditLogEntry.objects.filter(item=item, action="backup_alert").exists()
-    assert alerts.escalate_unclaimed_crises() == 0  # once
+    assert emails.escalate_unclaimed_crises() == 0  # once
     # The person reported as at risk is reached out to, privately.
     note = Notification.objects.get(user=target)
     assert note.url == "/moderation/support/"
@@ -104,11 +104,11 @@ def test_unclaimed_crisis_goes_to_the_backup_contacts(post_model, scope):
 @pytest.mark.django_db(transaction=True)
 def test_claimed_crisis_is_not_escalated_to_backups(post_model, staff):
     item = services.request_review(target=UserFactory(), reason="at_risk", by=UserFactory())
-    alerts.send_crisis_alert(item_id=item.pk)
+    emails.send_crisis_alert(item_id=item.pk)
     item.refresh_from_db()
     services.claim(item_id=item.pk, user=staff, version=item.version)
     with override_settings(MODERATION_CRISIS_BACKUP_MINUTES=0):
-        assert alerts.escalate_unclaimed_crises() == 0
+        assert emails.escalate_unclaimed_crises() == 0
 
 
 async def _connect(user):

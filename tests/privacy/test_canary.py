@@ -20,8 +20,9 @@ from django.test import Client
 from django.urls import reverse
 
 from forums import services as forum_services
+from forums.emails import send_digest
 from forums.models import EmailPreference, Post
-from forums.notifications import deliver_post_notifications, send_digest
+from forums.notifications import deliver_post_notifications
 from groups.chat import selectors as chat_selectors
 from groups.chat import services as chat_services
 from groups.permissions import can_view_private

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from supportgroups.models import NotificationPreference
 from supportgroups.privacy import services
-from supportgroups.privacy.email import send_user_email
+from supportgroups.privacy.emails import send_user_email
 from supportgroups.privacy.selectors import email_preferences
 
 pytestmark = pytest.mark.django_db

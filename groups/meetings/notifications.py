@@ -1,4 +1,5 @@
-"""Telling the people who said they were going that an occurrence was cancelled or moved."""
+"""Telling the people who said they were going that an occurrence was cancelled or moved: the
+in-app notification, and the email (emails.py) that goes with it."""
 
 from django.utils.translation import gettext as _
 
@@ -9,7 +10,7 @@ from . import emails
 from .models import RSVP, Occurrence
 
 
-def send_change_notices(*, occurrence_id: int, change: str) -> int:
+def notify_of_change(*, occurrence_id: int, change: str) -> int:
     occurrence = Occurrence.objects.select_related("series__group").filter(pk=occurrence_id).first()
     if occurrence is None:
         return 0

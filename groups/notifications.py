@@ -1,15 +1,15 @@
-"""Who is told about a membership change, and what they are told, in-app and by email.
+"""Who is told about a change in a group, and what they are told: the in-app notifications.
 
-Kept in one place so the bell and the email always agree. People are not told about what
-they did themselves (they see it on the page); facilitators are told about new requests.
+The email that goes with each (emails.py) reads its people, subject and link from here, so the
+bell and the email always agree. People are not told about what they did themselves (they see
+it on the page); facilitators are told about new requests and about a member's memorial.
 """
 
-from django.conf import settings
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from supportgroups.models import Notification, User
-from supportgroups.privacy.email import send_user_email
 from supportgroups.services import notify
 
 from .models import Membership, MembershipEvent
@@ -70,7 +70,7 @@ def link(event: MembershipEvent) -> str:
     return reverse("groups:detail", kwargs={"slug": slug})
 
 
-def tell_in_app(event: MembershipEvent) -> bool:
+def notify_of_event(event: MembershipEvent) -> bool:
     """Add the bell notifications; says whether anyone is to be emailed too."""
     people = recipients(event)
     for person in people:
@@ -84,27 +84,40 @@ def tell_in_app(event: MembershipEvent) -> bool:
     return bool(people)
 
 
-def send_emails(*, event_id: int) -> int:
-    """Email everyone told about this event who wants group email; returns how many were sent.
-
-    Runs in the worker, after the change committed.
-    """
-    event = (
-        MembershipEvent.objects.select_related("membership__group", "membership__user")
-        .filter(pk=event_id)
-        .first()
+def memorial_facilitations(user: User) -> QuerySet[Membership]:
+    """The facilitators (as their memberships) of every group the member was active in."""
+    group_ids = Membership.objects.filter(user=user, state=Membership.State.ACTIVE).values(
+        "group_id"
     )
-    if event is None:  # the person deleted their account before the worker got here
-        return 0
-    context = {"event": event, "url": settings.SITE_URL + link(event)}
-    sent = 0
-    for person in recipients(event):
-        # The one way to email a member: it honours their email preferences and memorials.
-        sent += send_user_email(
-            user=person,
-            kind=Notification.Kind.GROUP,
-            subject=subject(event),
-            template="groups/email/membership_event.txt",
-            context=context,
+    return (
+        Membership.objects.filter(
+            group_id__in=group_ids,
+            role=Membership.Role.FACILITATOR,
+            state=Membership.State.ACTIVE,
         )
-    return sent
+        .exclude(user=user)
+        .select_related("user", "group")
+    )
+
+
+def memorial_title(user: User) -> str:
+    return _("%(name)s has died") % {"name": user.display_name}
+
+
+def memorial_body(user: User, facilitation: Membership) -> str:
+    return _(
+        "At their family's request, %(name)s's account is now a memorial. Their posts stay. "
+        "You may want to let %(group)s know, and look after anyone who was close to them."
+    ) % {"name": user.display_name, "group": facilitation.group.name}
+
+
+def notify_of_memorial(*, user: User) -> None:
+    """Facilitators of the member's groups hear of it, so that they can support the group."""
+    for facilitation in memorial_facilitations(user):
+        notify(
+            user=facilitation.user,
+            kind=Notification.Kind.GROUP,
+            title=memorial_title(user),
+            body=memorial_body(user, facilitation),
+            url=facilitation.group.get_absolute_url(),
+        )

@@ -1,5 +1,6 @@
-"""The crisis path after the writer has seen the caring message: find who is on duty, email
-them and push a live alert; if nobody claims the item in time, alert the backup contacts."""
+"""Moderation's emails: the crisis alert. After the writer has seen the caring message, find who
+is on duty, email them and push the item to their dashboards live; if nobody claims the item in
+time, alert the backup contacts the same way."""
 
 import datetime
 import zoneinfo
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import events, permissions
+from . import live, permissions
 from .models import AuditLogEntry, OnDutyShift, ReviewItem
 
 
@@ -51,7 +52,7 @@ def _alert(item: ReviewItem, people: list, *, subject: str) -> None:
     )
     for person in people:
         send_mail(subject, body, None, [person.email])
-    events.push(user_ids=[p.pk for p in people], item_id=item.pk, kind="crisis")
+    live.tell_moderators(user_ids=[p.pk for p in people], item_id=item.pk, kind="crisis")
 
 
 def send_crisis_alert(*, item_id: int) -> int:

@@ -1,0 +1,81 @@
+"""Live events: the one way to tell open sockets something, sent once the write has committed.
+
+Zulip's `send_event_on_commit` is the model. A service saves first and calls `send_on_commit`;
+the event leaves only after the transaction commits, so a rolled-back change tells nobody and
+whoever hears it reads the new state. Events carry ids and frames, never a decision: the socket
+that receives one re-checks permission against the database before it shows anything.
+
+Best effort: while the channel layer (Redis) cannot be reached the write still stands, the
+outage is logged once (not a traceback per event) and clients catch up from the database when
+they reconnect.
+
+Each app's own `live.py` names its channel-layer groups and events (chat rooms in
+`groups/chat/live.py`, moderators' dashboards in `moderation/live.py`); the one group every app
+may address lives here: a person's own, told when their access may have changed.
+"""
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import BaseChannelLayer, get_channel_layer
+from django.db import transaction
+from redis.exceptions import RedisError
+
+from .degrade import Outage
+
+# What a channel-layer call raises while Redis is down or unreachable.
+LAYER_ERRORS = (RedisError, OSError, asyncio.TimeoutError)
+
+outage = Outage("The channel layer", "clients catch up from the database later")
+
+
+def channel_layer() -> BaseChannelLayer:
+    layer = get_channel_layer()
+    if layer is None:  # settings always name one: Redis, or in memory for the embedded demo
+        raise RuntimeError("no channel layer is configured")
+    return layer
+
+
+@dataclass
+class Delivery:
+    """Whether an event reached the channel layer: None until the transaction commits."""
+
+    sent: bool | None = None
+
+
+def send(group: str, event: dict[str, Any]) -> bool:
+    """Hand `event` to every socket in `group` now; says whether the channel layer took it."""
+    try:
+        async_to_sync(channel_layer().group_send)(group, event)
+    except LAYER_ERRORS as error:
+        outage.failed(error, f"writes are saved but not sent live ({event['type']});")
+        return False
+    outage.answered()
+    return True
+
+
+def send_on_commit(group: str, event: dict[str, Any]) -> Delivery:
+    """`send` once the surrounding transaction has committed (at once outside one)."""
+    delivery = Delivery()
+
+    def deliver() -> None:
+        delivery.sent = send(group, event)
+
+    transaction.on_commit(deliver, robust=True)
+    return delivery
+
+
+def person_group(user_id: int) -> str:
+    """Every open socket that holds a person's access joins this group and handles
+    "access.changed" (the consumer's `access_changed` method) by re-reading the person."""
+    return f"person.{user_id}"
+
+
+def access_changed(user_id: int) -> Delivery:
+    """What this person may do may have changed (suspension, memorial, sign-out everywhere, a
+    password or staff change, a sanction or its lifting, leaving a group): after commit, each of
+    their open sockets re-reads them, their session and their rights, and closes or turns
+    read-only (or writable again)."""
+    return send_on_commit(person_group(user_id), {"type": "access.changed"})
