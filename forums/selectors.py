@@ -497,7 +497,8 @@ def post_for(*, pk: int) -> Post:
 
 def post_or_none(pk: str | None) -> Post | None:
     """A post by an id taken from a form or query string (anything else gives None)."""
-    if pk is None or not pk.isdecimal():
+    # Longer than any database id: int() of thousands of digits is refused by Python itself.
+    if pk is None or not (pk.isdecimal() and len(pk) <= 18):
         return None
     return Post.objects.select_related("thread__board__group").filter(pk=pk).first()
 
