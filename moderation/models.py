@@ -26,7 +26,7 @@ class Reason(models.TextChoices):
 
 
 # Lower sorts first: crisis before everything, then harassment, misinformation, spam, other.
-PRIORITY = {
+PRIORITY: dict[str, int] = {
     Reason.AT_RISK: 0,
     Reason.HARASSMENT: 1,
     Reason.MISINFORMATION: 2,
