@@ -6,17 +6,7 @@ from django.utils import timezone
 
 from supportgroups.privacy.registry import register
 
-from .models import (
-    DigestItem,
-    EmailPreference,
-    Post,
-    PostRevision,
-    Reaction,
-    Subscription,
-    Thread,
-    ThreadReadState,
-    TopicPreference,
-)
+from . import models
 
 
 def _export_posts(user, rows):
@@ -40,9 +30,9 @@ def _export_posts(user, rows):
 def _erase_posts(*, user, placeholder, remove_content: bool) -> None:
     """Posts are never deleted outright: others' replies hang under them. Asked to remove their
     words, the person's posts become "removed by its author" (text and history gone)."""
-    posts = Post.objects.filter(author=user)
+    posts = models.Post.objects.filter(author=user)
     if remove_content:
-        PostRevision.objects.filter(post__in=posts).delete()
+        models.PostRevision.objects.filter(post__in=posts).delete()
         posts.filter(removed_by_author_at__isnull=True).update(removed_by_author_at=timezone.now())
         posts.update(body="", body_html="", content_warning="", search_vector=None)
     posts.update(author=placeholder)
@@ -50,18 +40,18 @@ def _erase_posts(*, user, placeholder, remove_content: bool) -> None:
 
 def _erase_threads(*, user, placeholder, remove_content: bool) -> None:
     """A thread's title is shared ground for everyone who replied, so it stays."""
-    Thread.objects.filter(author=user).update(author=placeholder)
+    models.Thread.objects.filter(author=user).update(author=placeholder)
 
 
 register(
-    Post,
+    models.Post,
     on_delete="anonymise",
     why="Conversations stay readable; the writer is shown as a former member.",
     export=_export_posts,
     erase=_erase_posts,
 )
 register(
-    Thread,
+    models.Thread,
     on_delete="anonymise",
     why="Threads others replied to stay; their starter is shown as a former member.",
     export_fields=("title", "created_at"),
@@ -71,24 +61,26 @@ register(
 
 def _erase_reactions(*, user, placeholder, remove_content: bool) -> None:
     """Take the person's reactions back, keeping each post's support count true."""
-    mine = Reaction.objects.filter(user=user)
+    mine = models.Reaction.objects.filter(user=user)
     for row in mine.values("post_id").annotate(n=Count("id")):
-        Post.objects.filter(pk=row["post_id"]).update(support_count=F("support_count") - row["n"])
+        models.Post.objects.filter(pk=row["post_id"]).update(
+            support_count=F("support_count") - row["n"]
+        )
     mine.delete()
 
 
 register(
-    Reaction,
+    models.Reaction,
     on_delete="delete",
     why="A reaction means nothing without its person.",
     erase=_erase_reactions,
 )
-register(Subscription, on_delete="delete", why="What the person chose to follow.")
-register(ThreadReadState, on_delete="delete", why="The person's own reading place.")
-register(TopicPreference, on_delete="delete", why="The person's own reading filters.")
-register(EmailPreference, on_delete="delete", why="The person's own email choice.")
+register(models.Subscription, on_delete="delete", why="What the person chose to follow.")
+register(models.ThreadReadState, on_delete="delete", why="The person's own reading place.")
+register(models.TopicPreference, on_delete="delete", why="The person's own reading filters.")
+register(models.EmailPreference, on_delete="delete", why="The person's own email choice.")
 register(
-    DigestItem,
+    models.DigestItem,
     on_delete="delete",
     why="Pending email about others' posts, for this person only.",
     export=None,

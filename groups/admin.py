@@ -5,19 +5,10 @@ from django.utils.translation import ngettext
 
 from supportgroups.privacy.audit import AuditedAdminMixin
 
-from . import services
-from .models import (
-    Audience,
-    CancerType,
-    GroupInvitation,
-    Language,
-    Membership,
-    MembershipEvent,
-    SupportGroup,
-)
+from . import models, services
 
 
-@admin.register(CancerType, Audience)
+@admin.register(models.CancerType, models.Audience)
 class TaxonomyAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
@@ -25,14 +16,14 @@ class TaxonomyAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-@admin.register(Language)
+@admin.register(models.Language)
 class LanguageAdmin(admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 class MembershipInline(admin.TabularInline):
-    model = Membership
+    model = models.Membership
     extra = 0
     fields = ["user", "role", "state", "last_active_at"]
     readonly_fields = ["last_active_at"]
@@ -48,7 +39,7 @@ class CountryFilter(admin.AllValuesFieldListFilter):
             yield {**choice, "display": choice["display"] or _("No country")}
 
 
-@admin.register(SupportGroup)
+@admin.register(models.SupportGroup)
 class SupportGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "format", "country", "join_policy", "kind", "is_listed", "is_archived"]
     list_filter = [
@@ -80,7 +71,7 @@ class SupportGroupAdmin(admin.ModelAdmin):
 class MembershipEventInline(admin.TabularInline):
     """History is appended by the services and never edited here."""
 
-    model = MembershipEvent
+    model = models.MembershipEvent
     extra = 0
     readonly_fields = ("created_at", "kind", "actor", "message")
     fields = readonly_fields
@@ -90,7 +81,7 @@ class MembershipEventInline(admin.TabularInline):
         return False
 
 
-@admin.register(Membership)
+@admin.register(models.Membership)
 class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
     audit_subject_field = "user"  # join notes and screening answers are private (privacy audit)
     list_display = ["user", "group", "role", "state", "updated_at", "last_active_at"]
@@ -106,7 +97,9 @@ class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def approve_pending(self, request, queryset):
         """Through the service, so capacity, history and emails work as on the site."""
         approved = 0
-        pending = queryset.filter(state=Membership.State.PENDING).order_by("updated_at", "pk")
+        pending = queryset.filter(state=models.Membership.State.PENDING).order_by(
+            "updated_at", "pk"
+        )
         for membership in pending:  # oldest request first, as places may run out
             try:
                 services.approve(membership=membership, by=request.user)
@@ -119,7 +112,7 @@ class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
         )
 
 
-@admin.register(GroupInvitation)
+@admin.register(models.GroupInvitation)
 class GroupInvitationAdmin(admin.ModelAdmin):
     """Read-only: invitations are made and withdrawn in the facilitator tools, and the token
     itself is never stored, so there is nothing useful to edit here."""

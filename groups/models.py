@@ -17,30 +17,27 @@ from supportgroups.models import User, validate_time_zone
 from .countries import country_name
 
 
-class CancerType(models.Model):
+class TaxonomyTerm(models.Model):
+    """A term groups are tagged with and the directory filters by, in the order staff set."""
+
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        abstract = True
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
         return self.name
 
 
-class Audience(models.Model):
+class CancerType(TaxonomyTerm):
+    """The cancers a group is about."""
+
+
+class Audience(TaxonomyTerm):
     """Who a group is for: patients, caregivers, bereaved, teens, LGBTQ+ people, ..."""
-
-    name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Language(models.Model):

@@ -1,4 +1,4 @@
-"""How other apps plug into moderation without moderation importing them (see DESIGN.md).
+"""How other apps plug into moderation without moderation importing them (see docs/architecture.md).
 
 groups registers its group scope in its AppConfig.ready():
 

@@ -12,8 +12,8 @@ from .models import Resource
 def can_curate(user: User | AnonymousUser) -> bool:
     """Staff, anyone granted `resources.curate`, and active facilitators.
 
-    The issue says facilitators curate the library and handle suggestions from their queue, so
-    facilitating any group is enough; the permission lets staff add curators who facilitate none.
+    Facilitators curate the library and handle suggestions from their queue, so facilitating
+    any group is enough; the permission lets staff add curators who facilitate none.
     """
     if not user.is_authenticated:
         return False

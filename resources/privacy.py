@@ -1,8 +1,7 @@
 """What resources hold about a person, for export and deletion (supportgroups.privacy.registry).
 
-Written by the privacy engineer (issue 9); owned by resources from here on. A suggested
-resource may already be published for everyone, so it is never deleted: it loses the link to
-the person, and their note if they ask for removal.
+A suggested resource may already be published for everyone, so it is never deleted: it loses
+the link to the person, and their note if they ask for removal.
 """
 
 from supportgroups.privacy.registry import register

@@ -6,7 +6,7 @@ class SupportGroupsConfig(AppConfig):
     verbose_name = "Accounts and site"
 
     def ready(self):
-        # Privacy (issue 9): sign-in records, Celery tasks, the audited User admin, and every
+        # Privacy: sign-in records, Celery tasks, the audited User admin, and every
         # app's export/deletion registrations (tests/privacy checks none is missing).
         from .privacy import admin, receivers, registry, tasks  # noqa: F401
 

@@ -11,18 +11,10 @@ from .startup import require_secret_key  # noqa: E402 - needs Django set up firs
 
 require_secret_key()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402 - needs Django set up first
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.routing import ProtocolTypeRouter  # noqa: E402 - needs Django set up first
 
-from .routing import websocket_urlpatterns  # noqa: E402
+from .routing import guarded, websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            # The channels stubs want routes of their own URLPattern subclass; path() makes these.
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))  # type: ignore[arg-type]
-        ),
-    }
+    {"http": django_asgi_app, "websocket": guarded(websocket_urlpatterns)}
 )

@@ -1,4 +1,5 @@
-"""The Celery app. Tasks are thin wrappers that take ids and call a service (see DESIGN.md)."""
+"""The Celery app. Tasks are thin wrappers that take ids and call a service
+(see docs/architecture.md)."""
 
 import os
 

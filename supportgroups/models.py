@@ -140,7 +140,7 @@ class Notification(models.Model):
         return self.title
 
 
-# --- privacy (issue 9): settings, consent, blocking, email preferences, audit -----------------
+# --- privacy: settings, consent, blocking, email preferences, audit -------------------------------
 # Kept as one clearly separated section so that the account-lifecycle models read together.
 # Their logic lives in supportgroups/privacy/ (services, selectors, registry).
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 import os
-import shutil
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -11,21 +11,9 @@ from django.conf import settings
 from django.db import connections
 from django.test import Client
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, client_for, with_mfa
 
-# Playwright drives Debian's Chromium; never a downloaded browser build.
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-# Playwright's sync API runs an event loop; Django refuses ORM calls from it without this.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+BROWSER_TESTS = Path(__file__).parent / "e2e"
 
 
 def pytest_addoption(parser):
@@ -62,6 +50,12 @@ def pytest_collection_modifyitems(config, items):
     to run there. So every non-browser test goes first; under pytest-xdist, where any worker may
     get any test, `make test` runs the two kinds as separate stages.
     """
+    misplaced = [item.nodeid for item in items if _uses_browser(item) != _in_browser_folder(item)]
+    if misplaced:
+        raise pytest.UsageError(
+            "Tests that drive Chromium go in tests/e2e/ (where its fixtures are), and only they: "
+            + ", ".join(misplaced)
+        )
     stage = config.getoption("stage")
     if stage:
         wanted = stage == "browser"
@@ -79,9 +73,8 @@ def _uses_browser(item) -> bool:
     )
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+def _in_browser_folder(item) -> bool:
+    return BROWSER_TESTS in item.path.parents
 
 
 @pytest.fixture
@@ -91,8 +84,16 @@ def user(db):
 
 @pytest.fixture
 def member_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
+    return client_for(user)
+
+
+@pytest.fixture
+def admin_client(db) -> Client:
+    """A superuser signed in, with MFA set up (staff reach the admin only with it); the person is
+    `admin_client.staff`."""
+    staff = with_mfa(UserFactory(is_staff=True, is_superuser=True, display_name="Staff Sam"))
+    client = client_for(staff)
+    client.staff = staff
     return client
 
 

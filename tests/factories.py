@@ -3,6 +3,7 @@
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 PASSWORD = "a-long-test-password-42"
 
@@ -36,6 +37,14 @@ def with_mfa(user):
 
     TOTP.activate(user, generate_totp_secret())
     return user
+
+
+def client_for(user) -> Client:
+    """A test client signed in as `user`; a visitor's for None."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
 
 
 # --- groups ----------------------------------------------------------------------------------

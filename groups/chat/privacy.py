@@ -1,9 +1,8 @@
 """What chat holds about a person, for export and deletion (supportgroups.privacy.registry).
 
-Written by the privacy engineer (issue 9); owned by chat from here on. Messages stay in the
-room as "Former member"; if the person asks for removal, each message is taken out of the room
-live (services.hide_message, which keeps room revisions right for reconnecting clients) and
-its words are blanked.
+Messages stay in the room as "Former member"; if the person asks for removal, each message is
+taken out of the room live (services.hide_message, which keeps room revisions right for
+reconnecting clients) and its words are blanked.
 """
 
 from supportgroups.privacy.registry import register

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from supportgroups.forms import TIME_ZONE_CHOICES
 
 from .models import MeetingSeries, ReminderPreference, validate_web_link
+from .services import EDITABLE
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -48,19 +49,8 @@ class SeriesForm(TimeRangeMixin, forms.ModelForm):
 
     class Meta:
         model = MeetingSeries
-        fields = [
-            "title",
-            "starts_on",
-            "start_time",
-            "end_time",
-            "time_zone",
-            "recurrence",
-            "ended_on",
-            "place",
-            "join_url",
-            "note",
-            "capacity",
-        ]
+        # The service's fields, asking for an end time where the service takes a duration.
+        fields = ["end_time" if name == "duration_minutes" else name for name in EDITABLE]
         widgets = {"starts_on": DATE_INPUT, "ended_on": DATE_INPUT, "start_time": TIME_INPUT}
         help_texts = {
             "ended_on": _("Optional: the last date this meeting repeats."),

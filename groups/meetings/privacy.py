@@ -1,7 +1,4 @@
-"""What meetings hold about a person, for export and deletion (supportgroups.privacy.registry).
-
-Written by the privacy engineer (issue 9); owned by meetings from here on.
-"""
+"""What meetings hold about a person, for export and deletion (supportgroups.privacy.registry)."""
 
 from supportgroups.privacy.registry import register
 

@@ -46,20 +46,19 @@ def _announce(occurrence: Occurrence, change: str) -> None:
 # --- series --------------------------------------------------------------------------------
 
 
-EDITABLE = frozenset(
-    {
-        "title",
-        "starts_on",
-        "start_time",
-        "duration_minutes",
-        "time_zone",
-        "recurrence",
-        "ended_on",
-        "place",
-        "join_url",
-        "note",
-        "capacity",
-    }
+# What a facilitator sets on a series, in the order the series form asks for it.
+EDITABLE = (
+    "title",
+    "starts_on",
+    "start_time",
+    "duration_minutes",
+    "time_zone",
+    "recurrence",
+    "ended_on",
+    "place",
+    "join_url",
+    "note",
+    "capacity",
 )
 
 

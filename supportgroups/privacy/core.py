@@ -9,18 +9,7 @@ from allauth.usersessions.models import UserSession
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 
-from supportgroups.models import (
-    AdminAccessLog,
-    Block,
-    Consent,
-    DataExport,
-    Memorial,
-    Notification,
-    NotificationPreference,
-    PrivacySettings,
-    SignInRecord,
-    User,
-)
+from supportgroups import models
 
 from .registry import register
 
@@ -54,65 +43,67 @@ def _export_access_log(user, rows):
 
 
 def _erase_access_log(*, user, placeholder, remove_content):
-    AdminAccessLog.objects.filter(subject=user).update(
+    models.AdminAccessLog.objects.filter(subject=user).update(
         subject=None, subject_label=placeholder.display_name
     )
-    AdminAccessLog.objects.filter(staff=user).update(staff=None)
+    models.AdminAccessLog.objects.filter(staff=user).update(staff=None)
 
 
 def _erase_memorial(*, user, placeholder, remove_content):
-    Memorial.objects.filter(user=user).delete()
-    Memorial.objects.filter(created_by=user).update(created_by=None)
+    models.Memorial.objects.filter(user=user).delete()
+    models.Memorial.objects.filter(created_by=user).update(created_by=None)
 
 
 def _erase_log_entries(*, user, placeholder, remove_content):
     """Admin history stays (who changed what), but no longer names the deleted person."""
     LogEntry.objects.filter(user=user).update(user=placeholder)
     LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+        content_type=ContentType.objects.get_for_model(models.User), object_id=str(user.pk)
     ).update(object_repr=placeholder.display_name, change_message="")
 
 
 register(
-    User,
+    models.User,
     on_delete="account",
     why="The account itself; deleted last, after every app has handled its rows.",
     exclude_fields=("password", "is_superuser"),
 )
 register(
-    Notification,
+    models.Notification,
     on_delete="delete",
     why="In-app notifications are addressed to the person and useless to anyone else.",
 )
-register(PrivacySettings, on_delete="delete", why="The person's own profile details and choices.")
 register(
-    Consent,
+    models.PrivacySettings, on_delete="delete", why="The person's own profile details and choices."
+)
+register(
+    models.Consent,
     on_delete="delete",
     why="Consent is evidence about a living account; it goes with the account.",
 )
 register(
-    Block,
+    models.Block,
     on_delete="delete",
     why="Blocks made and received only matter while the account exists.",
     export=_export_own_blocks,
 )
-register(NotificationPreference, on_delete="delete", why="The person's own email choices.")
-register(SignInRecord, on_delete="delete", why="Sign-in history of the account itself.")
+register(models.NotificationPreference, on_delete="delete", why="The person's own email choices.")
+register(models.SignInRecord, on_delete="delete", why="Sign-in history of the account itself.")
 register(
-    Memorial,
+    models.Memorial,
     on_delete="delete",
     why="A memorial belongs to the member; staff who made one keep no link after leaving.",
     erase=_erase_memorial,
     user_fields=("user", "created_by"),
 )
 register(
-    DataExport,
+    models.DataExport,
     on_delete="delete",
     why="Copies of the person's data must not outlive the account.",
     export=_export_exports,
 )
 register(
-    AdminAccessLog,
+    models.AdminAccessLog,
     on_delete="keep_minimal",
     why="The audit of staff access must survive, without naming the deleted member.",
     export=_export_access_log,

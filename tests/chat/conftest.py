@@ -20,9 +20,3 @@ def room_people(transactional_db):
         "bob": bob,
         "cookies": {u.pk: session_cookie(u) for u in (facilitator, alice, bob)},
     }
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Factories set a password for every person; these tests never type it."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

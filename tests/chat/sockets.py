@@ -10,21 +10,19 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.db import transaction
-from django.test import Client
 
 from groups.chat import selectors, services
 from groups.chat.live import room_event
 from groups.chat.models import ChatMessage, ChatRoom
 from supportgroups.asgi import application
+from tests.factories import client_for
 
 ORIGIN = b"http://127.0.0.1"
 BACKGROUND = {"pong", "presence"}  # frames that arrive on their own timing
 
 
 def session_cookie(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+    return client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
 
 
 class Socket:

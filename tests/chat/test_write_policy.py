@@ -7,13 +7,12 @@ import html
 import uuid
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from groups.chat import services
 from groups.chat.models import ChatMessage
 from tests.chat.sockets import open_socket, post, run
-from tests.factories import SupportGroupFactory, sanction
+from tests.factories import SupportGroupFactory, client_for, sanction
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,17 +49,11 @@ REFUSED = {
 }
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.parametrize("refuse", REFUSED.values(), ids=REFUSED.keys())
 def test_the_form_refuses_with_the_reason_and_keeps_the_text(room_people, refuse):
     said = refuse(room_people)
     url = reverse("chat:room", args=[room_people["group"].slug])
-    client = _client(room_people["alice"])
+    client = client_for(room_people["alice"])
     typed = "I wanted to say <this> & that"
 
     page = client.get(url).content.decode()

@@ -2,14 +2,11 @@
 role, in Chromium, and fails on any WCAG 2.2 A or AA violation. The pages hold the demo data."""
 
 import io
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from allauth.mfa.models import Authenticator
 from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps
-from django.db import connections
-from django.test import Client
 from django.urls import reverse
 
 from forums.models import Board, Post, Thread
@@ -18,6 +15,7 @@ from groups.models import Membership, SupportGroup
 from moderation import services as moderation
 from resources.models import Resource
 from supportgroups.models import User
+from tests.e2e.helpers import outside_playwrights_loop
 
 WCAG_22_AA = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"}
 # axe leaves its experimental rules out unless asked; some check WCAG criteria (for example
@@ -26,20 +24,6 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": [*sorted(WCAG_22_AA), "exper
 AXE = Axe()
 
 pytestmark = pytest.mark.e2e
-
-
-def outside_playwrights_loop(work, *args):
-    """Playwright's event loop runs in the test's thread, where the on-commit hooks of writes
-    (which use async_to_sync) cannot; so writes run in a thread of their own."""
-
-    def run():
-        try:
-            return work(*args)
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
 
 
 def load_demo() -> None:
@@ -145,14 +129,8 @@ def staff_pages(staff: User) -> list[str]:
     ]
 
 
-def violations(browser, base_url: str, user: User | None, paths: list[str]) -> list[str]:
-    context = browser.new_context(base_url=base_url)
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies["sessionid"].value
-        context.add_cookies([{"name": "sessionid", "value": cookie, "url": base_url}])
-    page = context.new_page()
+def violations(signed_in_page, base_url: str, user: User | None, paths: list[str]) -> list[str]:
+    page = signed_in_page(user, base_url)
     found = []
     for path in paths:
         response = page.goto(path)
@@ -164,30 +142,30 @@ def violations(browser, base_url: str, user: User | None, paths: list[str]) -> l
                 continue
             targets = [" ".join(node["target"]) for node in violation["nodes"]][:3]
             found.append(f"{path}: {violation['id']} ({violation['impact']}) at {targets}")
-    context.close()
+    page.context.close()
     return found
 
 
-def test_visitor_pages_meet_wcag_22_aa(browser, live_server, demo):
-    found = violations(browser, live_server.url, None, visitor_pages())
+def test_visitor_pages_meet_wcag_22_aa(signed_in_page, live_server, demo):
+    found = violations(signed_in_page, live_server.url, None, visitor_pages())
     assert not found, "\n".join(found)
 
 
-def test_member_pages_meet_wcag_22_aa(browser, live_server, demo):
+def test_member_pages_meet_wcag_22_aa(signed_in_page, live_server, demo):
     member = User.objects.get(email="robin@example.org")
-    found = violations(browser, live_server.url, member, member_pages(member))
+    found = violations(signed_in_page, live_server.url, member, member_pages(member))
     assert not found, "\n".join(found)
 
 
-def test_facilitator_pages_and_dashboard_meet_wcag_22_aa(browser, live_server, demo):
+def test_facilitator_pages_and_dashboard_meet_wcag_22_aa(signed_in_page, live_server, demo):
     facilitator = User.objects.get(email="sam@example.org")
     assert Authenticator.objects.filter(user=facilitator).exists()  # the demo sets MFA up
     pages = outside_playwrights_loop(facilitator_pages, facilitator)
-    found = violations(browser, live_server.url, facilitator, pages)
+    found = violations(signed_in_page, live_server.url, facilitator, pages)
     assert not found, "\n".join(found)
 
 
-def test_staff_pages_in_admin_meet_wcag_22_aa(browser, live_server, demo):
+def test_staff_pages_in_admin_meet_wcag_22_aa(signed_in_page, live_server, demo):
     staff = User.objects.get(email="admin@example.org")
-    found = violations(browser, live_server.url, staff, staff_pages(staff))
+    found = violations(signed_in_page, live_server.url, staff, staff_pages(staff))
     assert not found, "\n".join(found)

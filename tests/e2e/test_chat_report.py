@@ -7,30 +7,24 @@ content type ids that the flush between transactional tests has since replaced.
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_chat import _say, _signed_in_page, running_daphne
+from tests.e2e.helpers import say
 from tests.factories import MembershipFactory, SupportGroupFactory
-
-
-@pytest.fixture(scope="module")
-def daphne_url(django_db_setup, tmp_path_factory):
-    with running_daphne(tmp_path_factory) as url:
-        yield url
 
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_a_member_reports_a_message_as_at_risk_from_the_room(browser, daphne_url):
+def test_a_member_reports_a_message_as_at_risk_from_the_room(signed_in_page, daphne_url):
     from moderation.models import ReviewItem
 
     group = SupportGroupFactory()
     alice = MembershipFactory(group=group).user
     bob = MembershipFactory(group=group).user
-    alice_context, alice_page = _signed_in_page(browser, daphne_url, alice)
-    bob_context, bob_page = _signed_in_page(browser, daphne_url, bob)
+    alice_page = signed_in_page(alice, daphne_url)
+    bob_page = signed_in_page(bob, daphne_url)
     for page in (alice_page, bob_page):
         page.goto(f"/chat/{group.slug}/")
         expect(page.locator("#chat-send")).to_be_enabled()
-    _say(alice_page, "rough week, honestly")
+    say(alice_page, "rough week, honestly")
     message = bob_page.locator(".chat-message", has_text="rough week, honestly")
     message.get_by_role("button", name="Report").click()
     message.get_by_label("Why are you reporting this message?").select_option("at_risk")
@@ -41,5 +35,5 @@ def test_a_member_reports_a_message_as_at_risk_from_the_room(browser, daphne_url
     )
     item = ReviewItem.objects.get()
     assert item.reason == "at_risk" and item.crisis
-    alice_context.close()
-    bob_context.close()
+    alice_page.context.close()
+    bob_page.context.close()

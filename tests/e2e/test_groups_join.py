@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from groups.models import Membership
@@ -16,20 +15,9 @@ from tests.factories import (
 )
 
 
-def signed_in_page(browser, live_server, user, width=1280):
-    """Session cookie injection: signing in is allauth's flow and tested by the foundation."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    return context.new_page()
-
-
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_find_request_approve_and_see_members(live_server, browser):
+def test_find_request_approve_and_see_members(live_server, signed_in_page):
     lung = CancerTypeFactory(name="Lung cancer", slug="lung")
     group = SupportGroupFactory(
         name="Breathing Space", slug="breathing-space", join_policy="approval"
@@ -42,7 +30,7 @@ def test_find_request_approve_and_see_members(live_server, browser):
     MembershipFactory(group=group, user=UserFactory(display_name="Member Mo"))
     applicant = UserFactory(display_name="Applicant Ada")
 
-    page = signed_in_page(browser, live_server, applicant)
+    page = signed_in_page(applicant, live_server.url)
     page.goto(f"{live_server.url}/groups/")
     expect(page.get_by_test_id("result-count")).to_have_text("2 groups found")
     # htmx: changing a filter swaps the results in place and puts the filter in the URL.
@@ -59,7 +47,7 @@ def test_find_request_approve_and_see_members(live_server, browser):
     assert page.get_by_role("link", name="See who is in this group").count() == 0
 
     # The facilitator works from a phone: 320 px wide, nothing wider than the screen.
-    tools = signed_in_page(browser, live_server, facilitator, width=320)
+    tools = signed_in_page(facilitator, live_server.url, viewport={"width": 320, "height": 800})
     tools.goto(f"{live_server.url}/groups/breathing-space/manage/")
     assert tools.evaluate("document.documentElement.scrollWidth") <= 320
     request = tools.get_by_role("article", name="Applicant Ada")

@@ -4,7 +4,6 @@ import pytest
 from playwright.sync_api import expect
 
 from groups.models import GroupInvitation, Membership
-from tests.e2e.test_groups_join import signed_in_page
 from tests.factories import (
     PASSWORD,
     FacilitatorMembershipFactory,
@@ -16,7 +15,7 @@ from tests.factories import (
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_invitation_link_from_tools_page_to_member_area(live_server, browser):
+def test_invitation_link_from_tools_page_to_member_area(live_server, browser, signed_in_page):
     group = SupportGroupFactory(
         name="Quiet Harbour", slug="quiet-harbour", join_policy="invitation"
     )
@@ -26,7 +25,7 @@ def test_invitation_link_from_tools_page_to_member_area(live_server, browser):
     MembershipFactory(group=group, user=UserFactory(display_name="Member Mo"))
     guest = UserFactory(display_name="Guest Gil")
 
-    tools = signed_in_page(browser, live_server, facilitator)
+    tools = signed_in_page(facilitator, live_server.url)
     tools.goto(f"{live_server.url}/groups/quiet-harbour/manage/")
     invitations = tools.locator("section", has=tools.get_by_role("heading", name="Invitations"))
     invitations.get_by_label("Valid for (days)").fill("3")

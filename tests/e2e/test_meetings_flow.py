@@ -1,11 +1,10 @@
 """A member finds the next meeting on the group page and answers "I'm going", in Chromium."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, MembershipFactory, OccurrenceFactory
+from tests.e2e.helpers import sign_in_with_password
+from tests.factories import MembershipFactory, OccurrenceFactory
 
 
 @pytest.mark.e2e
@@ -15,10 +14,7 @@ def test_member_answers_going_from_the_group_page(live_server, page):
     group = occurrence.series.group
     member = MembershipFactory(group=group).user
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label(re.compile("email", re.I)).fill(member.email)
-    page.get_by_label(re.compile("password", re.I)).fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+    sign_in_with_password(page, live_server.url, member)
     expect(page.get_by_role("link", name="My meetings")).to_be_visible()
 
     page.goto(f"{live_server.url}{group.get_absolute_url()}")

@@ -2,34 +2,22 @@
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.test import Client
 from playwright.sync_api import expect
 
 from moderation.models import AuditLogEntry, ReviewItem, Sanction
 from supportgroups.models import Notification
-from tests.factories import UserFactory
-from tests.moderation.conftest import with_mfa
-
-
-def sign_in(page, live_server, user):
-    """Session cookie injection: the login and TOTP flows are allauth's and tested there."""
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+from tests.factories import UserFactory, with_mfa
 
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_member_reports_and_facilitator_warns(live_server, browser):
+def test_member_reports_and_facilitator_warns(live_server, signed_in_page):
     member = UserFactory(display_name="Kind Kestrel")
     rude = UserFactory(display_name="Rude Raven")
     facilitator = with_mfa(UserFactory(display_name="Facil Fern"))
     facilitator.user_permissions.add(Permission.objects.get(codename="moderate_all"))
 
-    member_page = browser.new_context().new_page()
-    sign_in(member_page, live_server, member)
+    member_page = signed_in_page(member, live_server.url)
     member_page.goto(f"{live_server.url}/moderation/report/supportgroups.user/{rude.pk}/")
     expect(member_page.get_by_text("Rude Raven")).to_be_visible()
     member_page.get_by_label("Harassment").check()
@@ -37,8 +25,7 @@ def test_member_reports_and_facilitator_warns(live_server, browser):
     member_page.get_by_role("button", name="Send report").click()
     expect(member_page.get_by_text("A facilitator will look at this soon")).to_be_visible()
 
-    page = browser.new_context().new_page()
-    sign_in(page, live_server, facilitator)
+    page = signed_in_page(facilitator, live_server.url)
     page.goto(f"{live_server.url}/moderation/")
     expect(page.get_by_role("heading", name="Moderation queue")).to_be_visible()
     page.get_by_role("link", name="Rude Raven").click()

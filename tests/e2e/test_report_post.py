@@ -10,14 +10,13 @@ from playwright.sync_api import expect
 from forums import services as forums
 from moderation.models import AuditLogEntry, ReviewItem
 from supportgroups.models import Notification
-from tests.e2e.test_moderation_flow import sign_in
 from tests.factories import (
     FacilitatorMembershipFactory,
     MembershipFactory,
     SupportGroupFactory,
     UserFactory,
+    with_mfa,
 )
-from tests.moderation.conftest import with_mfa
 
 RUDE = "Anyone who chooses chemo is a fool, frankly."
 REASON = "Rule 1: we respect each other's treatment choices."
@@ -25,7 +24,7 @@ REASON = "Rule 1: we respect each other's treatment choices."
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_member_reports_a_post_and_the_facilitator_hides_it(live_server, browser):
+def test_member_reports_a_post_and_the_facilitator_hides_it(live_server, signed_in_page):
     group = SupportGroupFactory(name="Evening circle")
     facilitator = with_mfa(UserFactory(display_name="Facil Fern"))
     FacilitatorMembershipFactory(group=group, user=facilitator)
@@ -38,8 +37,7 @@ def test_member_reports_a_post_and_the_facilitator_hides_it(live_server, browser
     post = forums.create_reply(author=author, thread=thread, body=RUDE).post
     thread_url = f"{live_server.url}{thread.get_absolute_url()}"
 
-    member_page = browser.new_context().new_page()
-    sign_in(member_page, live_server, reporter)
+    member_page = signed_in_page(reporter, live_server.url)
     member_page.goto(thread_url)
     member_page.locator(f"#post-{post.pk}").get_by_role("link", name="Report").click()
     member_page.get_by_label("Harassment").check()
@@ -47,8 +45,7 @@ def test_member_reports_a_post_and_the_facilitator_hides_it(live_server, browser
     member_page.get_by_role("button", name="Send report").click()
     expect(member_page.get_by_text("A facilitator will look at this soon")).to_be_visible()
 
-    page = browser.new_context().new_page()
-    sign_in(page, live_server, facilitator)
+    page = signed_in_page(facilitator, live_server.url)
     page.goto(f"{live_server.url}/moderation/")
     expect(page.get_by_role("heading", name="Moderation queue")).to_be_visible()
     page.get_by_role("link", name=re.compile("Anyone who chooses chemo")).click()

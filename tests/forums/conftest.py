@@ -3,7 +3,6 @@
 import itertools
 
 import pytest
-from django.test import Client
 
 from forums import services
 from tests.factories import (
@@ -17,24 +16,11 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Forum tests make many people and sign them in with force_login: hash cheaply."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _generous_posting_limits(settings):
     """These tests write many posts as one person within seconds; the rate-limit tests
     (test_rate_limit.py) set the limits they exercise."""
     settings.FORUMS_POSTS_PER_MINUTE = 1000
     settings.FORUMS_POSTS_PER_HOUR = 1000
-
-
-def client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture

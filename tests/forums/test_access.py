@@ -5,8 +5,8 @@ anonymous visitors are sent to sign in for anything that writes."""
 import pytest
 
 from forums.models import Board
-from tests.factories import UserFactory
-from tests.forums.conftest import client_for, reply_to, start_thread
+from tests.factories import UserFactory, client_for
+from tests.forums.conftest import reply_to, start_thread
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import Membership
-from tests.forums.conftest import client_for, reply_to, start_thread
+from tests.factories import client_for
+from tests.forums.conftest import reply_to, start_thread
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from moderation import services as moderation_services
 from supportgroups.models import Notification
 from supportgroups.privacy import export
 from supportgroups.privacy.services import block
-from tests.factories import UserFactory
-from tests.forums.conftest import client_for, reply_to, start_thread
+from tests.factories import UserFactory, client_for
+from tests.forums.conftest import reply_to, start_thread
 
 pytestmark = pytest.mark.django_db
 

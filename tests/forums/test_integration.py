@@ -12,7 +12,8 @@ from moderation.services import request_review
 from supportgroups.models import Notification
 from supportgroups.privacy.deletion import delete_account, former_member
 from supportgroups.privacy.services import block
-from tests.forums.conftest import client_for, reply_to, start_thread
+from tests.factories import client_for
+from tests.forums.conftest import reply_to, start_thread
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,13 @@ from forums.notifications import mention_candidates
 from forums.tasks import send_daily_digests
 from supportgroups.celery import app as celery_app
 from supportgroups.models import Notification
-from tests.factories import BoardFactory, MembershipFactory, SupportGroupFactory, UserFactory
-from tests.forums.conftest import client_for
+from tests.factories import (
+    BoardFactory,
+    MembershipFactory,
+    SupportGroupFactory,
+    UserFactory,
+    client_for,
+)
 
 
 def wait_for(condition, timeout=20.0):

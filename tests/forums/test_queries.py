@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from forums.models import Thread
-from tests.factories import MembershipFactory
-from tests.forums.conftest import bulk_replies, client_for, start_thread
+from tests.factories import MembershipFactory, client_for
+from tests.forums.conftest import bulk_replies, start_thread
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ import pytest
 
 from forums import services
 from forums.models import Post, Thread
-from tests.forums.conftest import client_for, reply_to, start_thread
+from tests.factories import client_for
+from tests.forums.conftest import reply_to, start_thread
 
 pytestmark = pytest.mark.django_db
 

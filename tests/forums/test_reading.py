@@ -9,15 +9,16 @@ from forums import services
 from forums.models import Post, Subscription, Topic, TopicPreference
 from moderation.interfaces import Moderatable
 from moderation.services import ScreenResult
-from tests.forums.conftest import client_for, reply_to, start_thread
+from tests.factories import client_for
+from tests.forums.conftest import reply_to, start_thread
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def screen_says(monkeypatch):
-    """Stand in for moderation's screen() (a stub until the moderation issue) and record that it
-    ran inside the writing transaction with the post already saved."""
+    """Stand in for moderation's screen() and record that it ran inside the writing transaction
+    with the post already saved."""
     seen = []
 
     def install(result: ScreenResult):

@@ -33,8 +33,9 @@ from tests.factories import (
     SupportGroupFactory,
     TopicFactory,
     UserFactory,
+    client_for,
 )
-from tests.forums.conftest import client_for, reply_to, start_thread
+from tests.forums.conftest import reply_to, start_thread
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from forums import selectors, services
 from forums.models import Post, PostRevision, Reaction
-from tests.forums.conftest import bulk_replies, client_for, reply_to, start_thread
+from tests.factories import client_for
+from tests.forums.conftest import bulk_replies, reply_to, start_thread
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from forums.models import Post, Reaction, Thread
-from tests.factories import sanction
-from tests.forums.conftest import client_for, start_thread
+from tests.factories import client_for, sanction
+from tests.forums.conftest import start_thread
 
 pytestmark = pytest.mark.django_db
 

@@ -1,22 +1,11 @@
 """Admin: lists with filters and search, and the two bulk actions, through the real admin."""
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-from django.test import Client
 
 from groups.models import Membership, SupportGroup
-from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory
+from tests.factories import MembershipFactory, SupportGroupFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client():
-    staff = UserFactory(is_staff=True, is_superuser=True)
-    TOTP.activate(staff, generate_totp_secret())  # staff reach /admin/ only with MFA
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 @pytest.mark.parametrize(

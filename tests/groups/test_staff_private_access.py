@@ -2,11 +2,16 @@
 page view is written to the staff access log (unless they are a member of the group)."""
 
 import pytest
-from django.test import Client
 
 from forums import services as forum_services
 from supportgroups.models import AdminAccessLog
-from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory, with_mfa
+from tests.factories import (
+    MembershipFactory,
+    SupportGroupFactory,
+    UserFactory,
+    client_for,
+    with_mfa,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +39,8 @@ def _pages(group) -> dict[str, str]:
     }
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_staff_without_mfa_are_outsiders_to_private_parts(group):
-    client = _client(UserFactory(is_staff=True))
+    client = client_for(UserFactory(is_staff=True))
     for name, url in _pages(group).items():
         assert client.get(url).status_code == 404, name
     found = client.get("/forums/search/?q=searchable").content.decode()
@@ -51,7 +50,7 @@ def test_staff_without_mfa_are_outsiders_to_private_parts(group):
 
 def test_staff_with_mfa_open_them_and_each_view_is_logged(group):
     staff = with_mfa(UserFactory(is_staff=True, display_name="Sam Staff"))
-    client = _client(staff)
+    client = client_for(staff)
     pages = _pages(group)
     for name, url in pages.items():
         assert client.get(url).status_code == 200, name
@@ -63,7 +62,7 @@ def test_staff_with_mfa_open_them_and_each_view_is_logged(group):
 def test_staff_who_are_members_read_as_members_and_are_not_logged(group):
     staff = UserFactory(is_staff=True)
     MembershipFactory(group=group, user=staff)
-    client = _client(staff)
+    client = client_for(staff)
     for name, url in _pages(group).items():
         assert client.get(url).status_code == 200, name
     assert not AdminAccessLog.objects.exists()

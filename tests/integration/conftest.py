@@ -3,7 +3,6 @@ can open the moderation dashboard (TOTP set up, as moderation requires), two mem
 second group with its own facilitator."""
 
 import pytest
-from django.test import Client
 
 from forums import services as forums
 from tests.factories import (
@@ -11,14 +10,8 @@ from tests.factories import (
     MembershipFactory,
     SupportGroupFactory,
     UserFactory,
+    with_mfa,
 )
-from tests.moderation.conftest import with_mfa
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

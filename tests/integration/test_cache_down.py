@@ -9,7 +9,7 @@ import pytest
 from forums import services as forums
 from forums.models import Post
 from groups.chat.models import ChatMessage
-from tests.integration.conftest import client_for
+from tests.factories import client_for
 
 DEAD_CACHE = "redis://127.0.0.1:1/0"  # nothing listens on port 1: connections are refused
 

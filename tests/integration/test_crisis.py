@@ -10,7 +10,7 @@ from forums.models import Post
 from groups.chat import services as chat
 from moderation import services as moderation
 from moderation.models import Reason, ReviewItem
-from tests.integration.conftest import client_for
+from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import UserFactory
-from tests.integration.conftest import client_for
+from tests.factories import UserFactory, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from forums.models import Post, Thread
 from moderation import actions
 from moderation import services as moderation
 from moderation.models import ReviewItem
-from tests.integration.conftest import client_for
+from tests.factories import client_for
 
 pytestmark = pytest.mark.django_db
 

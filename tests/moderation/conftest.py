@@ -1,13 +1,12 @@
 import importlib
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from moderation import registry
 from moderation.registry import register_group_scope, reset_group_scope
-from tests.factories import UserFactory
+from tests.factories import UserFactory, with_mfa
 
 from .content import FakePost
 
@@ -72,11 +71,6 @@ def crisis_lexicon(transactional_db):
     seed.seed(apps, None)
 
 
-def with_mfa(user):
-    TOTP.activate(user, generate_totp_secret())
-    return user
-
-
 @pytest.fixture
 def staff(db):
     return with_mfa(UserFactory(is_staff=True, display_name="Staff Sam"))
@@ -85,9 +79,3 @@ def staff(db):
 @pytest.fixture
 def facilitator(db, scope):
     return with_mfa(scope.facilitate(UserFactory(display_name="Facil Fran"), 1))
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Hashing the factories' passwords with PBKDF2 dominated these tests' run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -9,17 +9,9 @@ from django.urls import reverse
 
 from moderation import services
 from moderation.models import AuditLogEntry, ItemNote, ReviewItem
-from tests.factories import UserFactory
-
-from .conftest import with_mfa
+from tests.factories import UserFactory, client_for, with_mfa
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_audit_rows_refuse_updates_and_deletes(post_model):
@@ -44,7 +36,7 @@ def test_admin_shows_the_audit_log_read_only(post_model):
     services.request_review(target=post, reason="spam", by=UserFactory())
     entry = AuditLogEntry.objects.get()
     admin = with_mfa(UserFactory(is_staff=True, is_superuser=True))
-    client = signed_in(admin)
+    client = client_for(admin)
     base = "/admin/moderation/auditlogentry/"
     assert client.get(base).status_code == 200
     page = client.get(f"{base}{entry.pk}/change/")
@@ -77,19 +69,19 @@ def test_access_matrix(two_groups, scope, staff):
     dashboard = reverse("moderation:dashboard")
 
     def item_status(user, key):
-        return signed_in(user).get(two_groups[key].get_absolute_url()).status_code
+        return client_for(user).get(two_groups[key].get_absolute_url()).status_code
 
     # Facilitator of A: A only; B and public are 404 (not revealed).
-    page = signed_in(fac_a).get(dashboard).content.decode()
+    page = client_for(fac_a).get(dashboard).content.decode()
     assert "post a" in page and "post b" not in page and "post public" not in page
     assert [item_status(fac_a, k) for k in ("a", "b", "public")] == [200, 404, 404]
     # Staff and holders of moderate_all see everything.
     for person in (staff, moderator):
-        page = signed_in(person).get(dashboard).content.decode()
+        page = client_for(person).get(dashboard).content.decode()
         assert all(f"post {k}" in page for k in ("a", "b", "public"))
         assert [item_status(person, k) for k in ("a", "b", "public")] == [200, 200, 200]
     # An ordinary member: 403 on the dashboard, 403 on items.
-    assert signed_in(member).get(dashboard).status_code == 403
+    assert client_for(member).get(dashboard).status_code == 403
     assert item_status(member, "a") == 403
     # And nobody can act on an item they cannot see.
     with pytest.raises(PermissionDenied):
@@ -98,14 +90,14 @@ def test_access_matrix(two_groups, scope, staff):
 
 def test_dashboard_needs_mfa(two_groups, scope):
     fac = scope.facilitate(UserFactory(), 1)  # no authenticator
-    response = signed_in(fac).get(reverse("moderation:dashboard"))
+    response = client_for(fac).get(reverse("moderation:dashboard"))
     assert response.status_code == 302 and response.url == reverse("mfa_required")
     assert Client().get(reverse("moderation:dashboard")).status_code == 302  # to sign in
 
 
 def test_member_without_mfa_is_refused_not_sent_to_mfa_setup(two_groups, scope):
     """Someone who can moderate nothing gets 403 everywhere, before any talk of MFA."""
-    member = signed_in(UserFactory())  # no authenticator, no facilitated group, not staff
+    member = client_for(UserFactory())  # no authenticator, no facilitated group, not staff
     item = two_groups["a"]
     assert member.get(reverse("moderation:dashboard")).status_code == 403
     assert member.get(item.get_absolute_url()).status_code == 403
@@ -113,7 +105,7 @@ def test_member_without_mfa_is_refused_not_sent_to_mfa_setup(two_groups, scope):
         response = member.post(reverse(f"moderation:{name}", args=args), {"version": 1})
         assert response.status_code == 403, name
     # A real facilitator without MFA is still sent to set it up, for the item page too.
-    fac = signed_in(scope.facilitate(UserFactory(), 1))
+    fac = client_for(scope.facilitate(UserFactory(), 1))
     response = fac.get(item.get_absolute_url())
     assert response.status_code == 302 and response.url == reverse("mfa_required")
 
@@ -123,7 +115,7 @@ def test_unregistered_scope_shows_facilitators_nothing(two_groups, scope):
 
     fac = with_mfa(scope.facilitate(UserFactory(), 1))
     reset_group_scope()
-    assert signed_in(fac).get(reverse("moderation:dashboard")).status_code == 403
+    assert client_for(fac).get(reverse("moderation:dashboard")).status_code == 403
 
 
 def test_dashboard_filters_and_query_count(post_model, staff, scope, django_assert_num_queries):
@@ -132,7 +124,7 @@ def test_dashboard_filters_and_query_count(post_model, staff, scope, django_asse
         services.request_review(
             target=post, reason="spam" if i % 2 else "harassment", by=UserFactory()
         )
-    client = signed_in(staff)
+    client = client_for(staff)
     url = reverse("moderation:dashboard")
     client.get(url)  # warm the session and content-type caches
     # session, user, MFA (decorator), group choices, the queue with authors and claimers
@@ -152,7 +144,7 @@ def test_item_page_shows_context_history_and_notes(post_model, staff, scope):
     item = services.request_review(
         target=second, reason="harassment", note="rude", by=UserFactory()
     )
-    client = signed_in(staff)
+    client = client_for(staff)
     assert client.post(reverse("moderation:note", args=[item.pk]), {"body": "Watch this one"})
     page = client.get(item.get_absolute_url()).content.decode()
     assert "second thing" in page and "rude" in page and "Watch this one" in page
@@ -162,7 +154,7 @@ def test_item_page_shows_context_history_and_notes(post_model, staff, scope):
 def test_action_views_keep_typed_text_and_report_conflicts(post_model, staff):
     post = post_model.objects.create(author=UserFactory(), body="x")
     item = services.request_review(target=post, reason="spam", by=UserFactory())
-    client = signed_in(staff)
+    client = client_for(staff)
     act = reverse("moderation:act", args=[item.pk, "silence"])
     # Not claimed yet: refused with a message, nothing changes.
     response = client.post(act, {"version": item.version, "reason": "r", "until": ""})
@@ -189,7 +181,7 @@ def test_action_views_keep_typed_text_and_report_conflicts(post_model, staff):
 
 def test_member_reports_a_profile_and_is_thanked(scope):
     reporter, target = UserFactory(), UserFactory(display_name="Spammy Sam")
-    client = signed_in(reporter)
+    client = client_for(reporter)
     url = reverse("moderation:report", args=["supportgroups.user", target.pk])
     assert "Spammy Sam" in client.get(url).content.decode()
     response = client.post(url, {"reason": "nonsense", "note": "kept text"})
@@ -207,7 +199,7 @@ def test_item_page_query_count_does_not_grow_with_reports(post_model, staff):
     post = post_model.objects.create(author=UserFactory(), body="busy post")
     item = services.request_review(target=post, reason="spam", by=UserFactory())
     services.add_note(item=item, author=staff, body="first note")
-    client = signed_in(staff)
+    client = client_for(staff)
     client.get(item.get_absolute_url())
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -241,7 +233,7 @@ def test_admin_pages_for_every_moderation_model_open(post_model, staff):
 
     post = post_model.objects.create(author=UserFactory(), body="x")
     item = services.request_review(target=post, reason="spam", by=UserFactory())
-    client = signed_in(with_mfa(UserFactory(is_staff=True, is_superuser=True)))
+    client = client_for(with_mfa(UserFactory(is_staff=True, is_superuser=True)))
     models = [m for m in django_admin.site._registry if m._meta.app_label == "moderation"]
     assert len(models) == 10
     for model in models:
@@ -256,7 +248,7 @@ def test_item_page_writes_dates_like_the_rest_of_the_site(post_model, staff):
     """The site's format "25 Nov 2026, 08:46" (supportgroups/formats), not Django's "Nov. 25, …"."""
     post = post_model.objects.create(author=UserFactory(), body="x")
     item = services.request_review(target=post, reason="spam", by=UserFactory())
-    client = signed_in(staff)
+    client = client_for(staff)
     client.post(reverse("moderation:note", args=[item.pk]), {"body": "Dated note"})
     when = dt.datetime(2026, 11, 25, 8, 46, tzinfo=dt.UTC)
     ItemNote.objects.filter(item=item).update(created_at=when)

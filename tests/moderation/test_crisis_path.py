@@ -17,11 +17,9 @@ from moderation.consumers import DashboardConsumer
 from moderation.live import user_group
 from moderation.models import AuditLogEntry, ReviewItem
 from supportgroups.models import Notification
-from tests.factories import OnDutyShiftFactory, UserFactory
+from tests.factories import OnDutyShiftFactory, UserFactory, with_mfa
 
-from .conftest import with_mfa
-
-ALERT_WITHIN = 60  # seconds, from the issue
+ALERT_WITHIN = 60  # seconds: how soon the on-duty moderator must hear of someone at risk
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-"""The registration the groups app will make (see /work/notes/issue-7.md), with real memberships:
+"""The registration the groups app makes, with real memberships:
 moderation itself imports nothing from groups, its tests may."""
 
 import pytest

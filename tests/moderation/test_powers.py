@@ -6,16 +6,13 @@ nobody handles an item about what they wrote. A refusal changes nothing at all."
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from moderation import actions, services
 from moderation.models import AuditLogEntry, ReviewItem, Sanction
 from supportgroups.models import Notification
-from tests.factories import UserFactory
-
-from .conftest import with_mfa
+from tests.factories import UserFactory, client_for, with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +22,6 @@ FACILITATOR_ACTIONS = {
 }  # fmt: skip
 SANCTIONS = {"warn", "mute", "silence", "suspend"}
 EVERY_ACTION = set(actions.ACTIONS)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _staff():
@@ -104,7 +95,7 @@ def test_action_matrix(persona, action, people, post_model):
     actor, author = people[actor_key], people[author_key]
     post = post_model.objects.create(author=author, body="Stop your chemo", group=1)
     item = services.request_review(target=post, reason="misinformation", by=UserFactory())
-    client = signed_in(actor)
+    client = client_for(actor)
     act_url = reverse("moderation:act", args=[item.pk, action])
 
     if allowed is None:  # not theirs: the item is not revealed, nothing can be done
@@ -134,7 +125,7 @@ def test_action_matrix(persona, action, people, post_model):
 def test_refusals_say_why(people, post_model):
     post = post_model.objects.create(author=people["member"], body="x", group=1)
     item = services.request_review(target=post, reason="spam", by=UserFactory())
-    client = signed_in(people["fac_here"])
+    client = client_for(people["fac_here"])
     client.post(reverse("moderation:claim", args=[item.pk]), {"version": item.version})
     item.refresh_from_db()
     response = client.post(
@@ -149,7 +140,7 @@ def test_nobody_sees_or_handles_reports_about_their_own_words(people, post_model
     fac = people["fac_here"]
     own = post_model.objects.create(author=fac, body="my own words", group=1)
     item = services.request_review(target=own, reason="spam", by=UserFactory())
-    client = signed_in(fac)
+    client = client_for(fac)
     assert "my own words" not in client.get(reverse("moderation:dashboard")).content.decode()
     assert (
         client.post(reverse("moderation:claim", args=[item.pk]), {"version": 1}).status_code == 404

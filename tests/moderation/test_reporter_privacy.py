@@ -7,21 +7,14 @@ import re
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from moderation import actions, services
 from moderation.models import AuditLogEntry, ItemNote
 from supportgroups.models import Notification
-from tests.factories import UserFactory
+from tests.factories import UserFactory, client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -48,7 +41,7 @@ def test_the_audit_row_of_a_report_is_a_404_like_a_missing_id(reported):
     author, reporter, item = reported
     report_row = AuditLogEntry.objects.get(action="reported")
     assert report_row.subject == author  # the row is about them, and still not theirs to open
-    client = signed_in(author)
+    client = client_for(author)
     missing = AuditLogEntry.objects.order_by("-pk").first().pk + 1000
     for url, absent in zip(_pages(report_row.pk), _pages(missing), strict=True):
         response = client.get(url)
@@ -65,7 +58,7 @@ def test_claims_and_releases_are_not_pages_either(reported, facilitator):
     author, _, item = reported
     item = services.claim(item_id=item.pk, user=facilitator, version=item.version)
     claimed = AuditLogEntry.objects.get(action="claimed")
-    client = signed_in(author)
+    client = client_for(author)
     for url in _pages(claimed.pk):
         assert client.get(url).status_code == 404
 
@@ -77,7 +70,7 @@ def test_a_message_about_a_decision_reaches_the_moderators_not_the_reporter(
     colleague = scope.facilitate(UserFactory(), 1)
     item = services.claim(item_id=item.pk, user=facilitator, version=item.version)
     hide = actions.do_hide(item_id=item.pk, user=facilitator, version=item.version, reason="r")
-    client = signed_in(author)
+    client = client_for(author)
     appeal_page = client.get(reverse("moderation:appeal", args=[hide.pk]))
     assert appeal_page.status_code == 200 and "Appeal a decision" in appeal_page.content.decode()
     response = client.post(reverse("moderation:write", args=[hide.pk]), {"body": "Sorry"})
@@ -96,7 +89,7 @@ def test_a_facilitators_message_can_be_answered_but_not_appealed(reported, facil
     message = actions.do_message(
         item_id=item.pk, user=facilitator, version=item.version, reason="Can we talk?"
     )
-    client = signed_in(author)
+    client = client_for(author)
     assert client.get(reverse("moderation:appeal", args=[message.pk])).status_code == 404
     response = client.post(reverse("moderation:write", args=[message.pk]), {"body": "Yes"})
     assert response.status_code == 302
@@ -108,7 +101,7 @@ def test_the_pages_are_rate_limited_and_keep_the_typed_text(reported, facilitato
     author, _, item = reported
     item = services.claim(item_id=item.pk, user=facilitator, version=item.version)
     warn = actions.do_warn(item_id=item.pk, user=facilitator, version=item.version, reason="r")
-    client = signed_in(author)
+    client = client_for(author)
     url = reverse("moderation:write", args=[warn.pk])
     for _ in range(3):
         assert client.get(url).status_code == 200
@@ -120,4 +113,4 @@ def test_the_pages_are_rate_limited_and_keep_the_typed_text(reported, facilitato
     assert appeal.status_code == 429 and "Please look" in appeal.content.decode()
     assert not hasattr(AuditLogEntry.objects.get(pk=warn.pk), "appeal")
     # Someone else's limit is their own.
-    assert signed_in(UserFactory()).get(url).status_code == 404
+    assert client_for(UserFactory()).get(url).status_code == 404

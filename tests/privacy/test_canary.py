@@ -14,9 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from forums import services as forum_services
@@ -36,6 +34,8 @@ from tests.factories import (
     MembershipFactory,
     SupportGroupFactory,
     UserFactory,
+    client_for,
+    with_mfa,
 )
 
 pytestmark = pytest.mark.django_db
@@ -63,11 +63,6 @@ def _generous_posting_limits(settings):
     settings.FORUMS_POSTS_PER_HOUR = 1000
 
 
-def _with_mfa(user):
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    return user
-
-
 def _moderate(target, *, by, action: str) -> ReviewItem:
     """What a moderator does from the queue: the item is flagged, claimed, then acted on."""
     item = moderation_services.request_review(target=target, reason="harassment")
@@ -88,13 +83,12 @@ class World:
 
 
 @pytest.fixture
-def world(settings) -> World:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def world() -> World:
     w = World()
     group, other = SupportGroupFactory(slug="circle"), SupportGroupFactory(slug="elsewhere")
     w.group = group
-    staff = _with_mfa(UserFactory(display_name="Stella", is_staff=True))
-    fay = _with_mfa(FacilitatorMembershipFactory(group=group, user=UserFactory()).user)
+    staff = with_mfa(UserFactory(display_name="Stella", is_staff=True))
+    fay = with_mfa(FacilitatorMembershipFactory(group=group, user=UserFactory()).user)
     wendy = MembershipFactory(group=group, user=UserFactory(display_name="Wendy")).user
     hal = MembershipFactory(group=group, user=UserFactory(display_name="Hal")).user
     w.people = {
@@ -103,7 +97,7 @@ def world(settings) -> World:
         "member of another group": MembershipFactory(
             group=other, user=UserFactory(display_name="Olga")
         ).user,
-        "facilitator of another group": _with_mfa(
+        "facilitator of another group": with_mfa(
             FacilitatorMembershipFactory(group=other, user=UserFactory(display_name="Fred")).user
         ),
         "member of this group": MembershipFactory(
@@ -173,13 +167,6 @@ def world(settings) -> World:
     return w
 
 
-def _client(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def _pages(w: World) -> list[str]:
     urls = [reverse("forums:index"), reverse("notifications")]
     urls += [board.get_absolute_url() for board in w.boards]
@@ -220,7 +207,7 @@ def _chat_frames(w: World, person) -> str:
 
 def _everything_shown_to(w: World, person) -> dict[str, str]:
     """Each page, message and file this person can get, by where it came from."""
-    client = _client(person)
+    client = client_for(person)
     seen = {url: client.get(url).content.decode() for url in _pages(w)}
     if person is None:
         return seen
@@ -267,13 +254,13 @@ def test_the_member_of_this_group_does_read_what_is_shown(world):
 
 def test_moderators_read_every_canary_in_their_moderation_views(world):
     for canary, (item, moderator) in world.items.items():
-        page = _client(moderator).get(item.get_absolute_url())
+        page = client_for(moderator).get(item.get_absolute_url())
         assert page.status_code == 200
         assert canary in page.content.decode(), canary
 
 
 def test_the_writer_of_a_held_post_still_sees_it_waiting(world):
-    page = _client(world.people["_writer_of_held"]).get(world.threads[1].get_absolute_url())
+    page = client_for(world.people["_writer_of_held"]).get(world.threads[1].get_absolute_url())
     assert GROUP_HELD in page.content.decode()
 
 

@@ -21,8 +21,8 @@ from tests.factories import (
 User = get_user_model()
 
 
-def _memorialise_in_admin(staff_client, user):
-    return staff_client.post(
+def _memorialise_in_admin(admin_client, user):
+    return admin_client.post(
         reverse("admin:supportgroups_user_changelist"),
         {"action": "memorialise", "_selected_action": [user.pk]},
     )
@@ -30,7 +30,7 @@ def _memorialise_in_admin(staff_client, user):
 
 @pytest.mark.slow
 def test_memorialising_stops_sign_in_and_tells_the_facilitators(
-    celery_worker, staff_client, settings
+    celery_worker, admin_client, settings
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     group = SupportGroupFactory(name="Tuesday Evening Circle")
@@ -40,11 +40,11 @@ def test_memorialising_stops_sign_in_and_tells_the_facilitators(
     member_browser = Client()
     member_browser.force_login(member)
 
-    assert _memorialise_in_admin(staff_client, member).status_code == 302
+    assert _memorialise_in_admin(admin_client, member).status_code == 302
 
     member.refresh_from_db()
     assert not member.is_active
-    assert Memorial.objects.get(user=member).created_by == staff_client.staff
+    assert Memorial.objects.get(user=member).created_by == admin_client.staff
     assert member_browser.get(reverse("privacy:security")).status_code == 302  # signed out
     assert not Client().login(email=member.email, password=PASSWORD)
 

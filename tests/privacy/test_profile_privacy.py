@@ -1,24 +1,17 @@
 """Profile visibility: nobody (default), fellow group members, or all members."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from supportgroups.models import PrivacySettings
 from supportgroups.privacy.permissions import can_view_profile
-from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory
+from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory, client_for
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _profile(viewer, subject):
-    return _client(viewer).get(reverse("privacy:member", args=[subject.pk])).content.decode()
+    return client_for(viewer).get(reverse("privacy:member", args=[subject.pk])).content.decode()
 
 
 def test_the_default_is_the_most_private(user):
@@ -71,7 +64,7 @@ def test_saving_settings_and_bad_input(member_client, user):
 
 def test_profile_page_query_count(user, django_assert_max_num_queries):
     PrivacySettings.objects.create(user=user, profile_visibility="members")
-    viewer = _client(UserFactory())
+    viewer = client_for(UserFactory())
     # session, viewer, unread count, member with settings and memorial, blocked ids, the
     # viewer's facilitated groups (the header's moderation link, moderation.context_processors)
     with django_assert_max_num_queries(6):

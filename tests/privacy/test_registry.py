@@ -1,4 +1,4 @@
-"""Every model pointing at a person has an export/deletion decision (issue 9)."""
+"""Every model pointing at a person has an export/deletion decision."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,7 +14,7 @@ def test_every_model_with_a_user_reference_has_a_decision():
     missing = registry.unregistered_models()
     assert missing == [], (
         f"Models pointing at the user with no privacy decision: {missing}. Register them in "
-        "<app>/privacy.py with supportgroups.privacy.registry.register (see issue-9 notes)."
+        "<app>/privacy.py with supportgroups.privacy.registry.register."
     )
 
 

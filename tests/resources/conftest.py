@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from moderation.models import CrisisResource
-from tests.factories import UserFactory
+from tests.factories import UserFactory, client_for
 
 
 @pytest.fixture
@@ -23,12 +23,6 @@ def no_seeded_crisis_lines(db):
 def crisis_line(**fields) -> CrisisResource:
     """A line in moderation's crisis list, the one list the library shows."""
     return CrisisResource.objects.create(**{"language": "en", **fields})
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -6,9 +6,8 @@ from tests.factories import (
     MembershipFactory,
     ResourceFactory,
     UserFactory,
+    client_for,
 )
-
-from .conftest import client_for
 
 pytestmark = pytest.mark.django_db
 

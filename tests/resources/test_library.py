@@ -12,9 +12,10 @@ from tests.factories import (
     ResourceFactory,
     ResourceTopicFactory,
     UserFactory,
+    client_for,
 )
 
-from .conftest import client_for, crisis_line
+from .conftest import crisis_line
 
 pytestmark = pytest.mark.django_db
 LIBRARY = reverse("resources:library")

@@ -11,9 +11,7 @@ from moderation.models import AuditLogEntry, ReviewItem
 from resources import services
 from resources.models import Resource
 from supportgroups.models import Notification
-from tests.factories import FacilitatorMembershipFactory, ResourceFactory, UserFactory
-
-from .conftest import client_for
+from tests.factories import FacilitatorMembershipFactory, ResourceFactory, UserFactory, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,7 @@ the admin's forms, the password pages, sanctions (from the admin too). Heard on 
 layer; what the sockets then do is tests/chat/test_live_revocation.py."""
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.db import transaction
-from django.test import Client
 from django.urls import reverse
 
 from moderation.models import Sanction
@@ -16,15 +14,6 @@ from tests.live import ACCESS_CHANGED, listen_to_person
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a quiet walk by the river"
-
-
-@pytest.fixture
-def admin_client():
-    staff = UserFactory(is_staff=True, is_superuser=True)
-    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client = Client()
-    client.force_login(staff)
-    return client
 
 
 def _account_form(person, **changes) -> dict:

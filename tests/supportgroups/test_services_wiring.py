@@ -4,15 +4,18 @@ from datetime import timedelta
 
 import pytest
 from asgiref.sync import async_to_sync
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.urls import path
 from django.utils import timezone
 
 from supportgroups.asgi import application
 from supportgroups.celery import app as celery_app
+from supportgroups.routing import guarded, websocket_urlpatterns
 from supportgroups.tasks import clear_expired_sessions
 
 
@@ -61,8 +64,24 @@ def test_a_message_round_trips_through_the_redis_channel_layer():
     assert async_to_sync(round_trip)() == {"type": "hello", "text": "över Redis"}
 
 
+class PingConsumer(AsyncJsonWebsocketConsumer):
+    """Answers whether the socket's session is signed in: proof that a socket passes the guard
+    every route is behind, and with the session's user."""
+
+    async def connect(self):
+        await self.accept()
+
+    async def receive_json(self, content, **kwargs):
+        user = self.scope.get("user")
+        signed_in = bool(user and user.is_authenticated)
+        await self.send_json({"type": "pong", "signed_in": signed_in})
+
+
+with_ping = guarded([path("ws/ping/", PingConsumer.as_asgi()), *websocket_urlpatterns])
+
+
 async def _ping(headers):
-    communicator = WebsocketCommunicator(application, "/ws/ping/", headers=headers)
+    communicator = WebsocketCommunicator(with_ping, "/ws/ping/", headers=headers)
     connected, _ = await communicator.connect()
     reply = None
     if connected:

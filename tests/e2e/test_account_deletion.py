@@ -4,10 +4,10 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.urls import reverse
 
 from forums import services as forum_services
 from supportgroups.privacy.deletion import former_member
+from tests.e2e.helpers import sign_in_with_password
 from tests.factories import PASSWORD, BoardFactory, UserFactory
 
 
@@ -18,11 +18,7 @@ def test_deleting_an_account_in_the_browser(live_server, page):
     post = forum_services.create_thread(
         author=member, board=BoardFactory(), title="Thank you all", body="Goodbye and thanks"
     ).post
-    page.goto(live_server.url + reverse("account_login"))
-    page.get_by_label("Email").fill(member.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(live_server.url + "/")
+    sign_in_with_password(page, live_server.url, member)
 
     page.get_by_role("link", name="Privacy", exact=True).first.click()
     page.get_by_role("link", name="Delete my account").click()

@@ -4,7 +4,7 @@ nothing; content warnings fold away without JavaScript; permalinks highlight the
 import pytest
 
 from forums import services
-from tests.factories import BoardFactory, UserFactory
+from tests.factories import BoardFactory, UserFactory, client_for
 from tests.forums.xss_payloads import PAYLOADS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -91,6 +91,7 @@ def test_content_warning_folds_the_post_away_without_javascript(browser, live_se
 
 def test_permalink_highlights_the_post(page, live_server, settings):
     settings.FORUMS_PAGE_SIZE = 2
+    settings.FORUMS_POSTS_PER_MINUTE = 1000  # one person writes the whole thread at once
     board = BoardFactory(slug="perma")
     writer = UserFactory()
     thread = services.create_thread(author=writer, board=board, title="T", body="b").post.thread
@@ -106,8 +107,6 @@ def test_permalink_highlights_the_post(page, live_server, settings):
 
 
 def test_writing_a_reply_with_htmx_preview_and_reaction(page, live_server):
-    from tests.forums.conftest import client_for
-
     board = BoardFactory(slug="write")
     writer, reader = UserFactory(display_name="Writer"), UserFactory(display_name="Reader")
     thread = services.create_thread(
