@@ -5,7 +5,7 @@ boards defer to groups.permissions (can_view_private, can_manage). Answers are r
 user object for the rest of the request, so asking twice costs no second query.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
@@ -36,8 +36,14 @@ class OpeningPost(TypedDict):
     opening_author_id: int | None
 
 
-def _remember(user: User | AnonymousUser, key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
+def _memo(user: User | AnonymousUser) -> dict[tuple[object, ...], Any]:
+    """Answers remembered on the user object for the rest of the request."""
     memo: dict[tuple[object, ...], Any] = user.__dict__.setdefault("_forum_permission_memo", {})
+    return memo
+
+
+def _remember(user: User | AnonymousUser, key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
+    memo = _memo(user)
     if key not in memo:
         memo[key] = compute()
     answer: _T = memo[key]
@@ -68,6 +74,17 @@ def _group_access(user: User | AnonymousUser, board: Board) -> group_permissions
         ("access", board.group_id),
         lambda: group_permissions.access_for(user, _group_of(board)),
     )
+
+
+def remember_boards(user: User | AnonymousUser, boards: Iterable[Board]) -> None:
+    """Ask about every group board among `boards` at once (one query), so the questions asked
+    next about any of them cost nothing: a page of search results spans many boards."""
+    memo = _memo(user)
+    wanted = {
+        b.group_id for b in boards if b.group_id is not None and ("access", b.group_id) not in memo
+    }
+    for group_id, access in group_permissions.access_for_each(user, wanted).items():
+        memo[("access", group_id)] = access
 
 
 def _can_view_group(user: User | AnonymousUser, board: Board) -> bool:

@@ -1,10 +1,16 @@
-"""Search across the posts a person may read.
+"""Search across the posts a person may read: newest first, a page at a time.
 
-PostgreSQL: the maintained search vector (GIN index), ranked with SearchRank, with highlighted
-snippets from SearchHeadline. Other databases (the SQLite demo): every word must appear
-(icontains, like the group directory). Both start from permissions.readable_boards, so
-private-board posts never reach outsiders. Snippets are plain text either way: they come from
-the rendered, sanitised body with its tags taken out, so no Markdown or HTML source shows.
+The board ids the person may read (permissions.readable_boards) are fetched first, so the
+search itself filters on a short list of constants that PostgreSQL can plan with. Results come
+newest first and page by keyset (the id of the last post shown), so a later page costs what the
+first does and nothing counts every match: for a common word PostgreSQL walks the posts' primary
+key backwards and stops after a page, for a rare word it takes the few matches from the GIN
+index of the search vector (partial: only posts shown to everyone are in it).
+
+PostgreSQL: the maintained search vector, with highlighted snippets from SearchHeadline, made
+for the shown page only. Other databases (the SQLite demo): every word must appear (icontains,
+like the group directory). Snippets are plain text either way: they come from the rendered,
+sanitised body with its tags taken out, so no Markdown or HTML source shows.
 """
 
 import html
@@ -16,18 +22,26 @@ from django.db.models import F, Func, Q, QuerySet, TextField, Value
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from supportgroups.dates import DateTimeLabels
+
 from . import permissions
 from .models import Post
-from .selectors import author_label
+from .selectors import author_label, page_size
 
 # Highlight markers: control characters, taken out of what people wrote (see _plain), so only
 # the search puts them in.
 START, STOP = "\x02", "\x03"
 MARKERS = re.compile(f"([{START}{STOP}])")
 NO_MARKERS = str.maketrans("", "", START + STOP)
-MAX_RESULTS = 30
+MAX_QUERY_CHARS = 200
 MAX_TERMS = 8  # as in the group directory: a pasted paragraph is not hundreds of LIKE clauses
 SNIPPET_CHARS = 200
+MAX_POST_ID = 2**63 - 1  # a cursor past PostgreSQL's bigint is not one
+# What a hit shows and its permission checks read: every other column stays in the database.
+SHOWN_FIELDS = [
+    "is_anonymous", "created_at", "is_held", "hidden_at", "removed_by_author_at", "thread__title",
+    "thread__board__name", "thread__board__group_id", "author__display_name",
+]  # fmt: skip
 
 
 @dataclass
@@ -35,6 +49,50 @@ class Hit:
     post: Post
     snippet: SafeString
     author_label: str
+    written_label: str
+    written_iso: str
+
+
+@dataclass
+class ResultPage:
+    """One page of hits, newest first, and the cursors of its neighbours (None: no such page).
+
+    `older` is the id of the last hit shown: the next page holds the posts before it. `newer`
+    is the id of the first: the previous page holds the posts after it."""
+
+    hits: list[Hit]
+    newer: int | None = None
+    older: int | None = None
+    number: int | None = 1  # shown to help people keep their place; None when not known
+    from_cursor: bool = False  # asked for a page other than the first
+
+    @property
+    def newer_number(self) -> int | None:
+        return self.number - 1 if self.number and self.number > 1 else None
+
+    @property
+    def older_number(self) -> int | None:
+        return self.number + 1 if self.number else None
+
+
+def parse_cursor(value: str | None) -> int | None:
+    """A post id from the address, or None for anything else (the page then starts afresh)."""
+    if value is None or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_POST_ID else None
+
+
+def parse_page_number(value: str | None) -> int | None:
+    """The page's number as the address gives it: only shown, so anything odd is left out."""
+    if value is None or not value.isascii() or not value.isdigit() or len(value) > 6:
+        return None
+    return int(value) or None
+
+
+def clean_query(query: str) -> str:
+    # PostgreSQL refuses NUL in text, and no post can contain one: it separates words like a space.
+    return query.replace("\x00", " ").strip()[:MAX_QUERY_CHARS]
 
 
 def _plain(html_text: str) -> str:
@@ -68,7 +126,7 @@ def plain_search(posts: QuerySet[Post], query: str) -> QuerySet[Post]:
         posts = posts.filter(
             Q(body__icontains=word) | Q(is_opening=True, thread__title__icontains=word)
         )
-    return posts.order_by("-id")
+    return posts
 
 
 def plain_snippet(body_html: str, query: str) -> str:
@@ -84,52 +142,92 @@ def plain_snippet(body_html: str, query: str) -> str:
     return ("…" if start else "") + window + ("…" if start + SNIPPET_CHARS < len(text) else "")
 
 
-def search_posts(*, user, query: str) -> list[Hit]:
-    # PostgreSQL refuses NUL in text, and no post can contain one: it separates words like a space.
-    query = query.replace("\x00", " ").strip()[:200]
-    if not query:
-        return []
+def _matching(user, query: str) -> QuerySet[Post]:
+    """Every post the person may read that matches: shown to everyone (never held, hidden or
+    removed, nor in a thread whose opening post waits for a facilitator), on a readable board."""
+    board_ids = list(permissions.readable_boards(user).values_list("id", flat=True))
     posts = (
         Post.objects.filter(
-            thread__board__in=permissions.readable_boards(user),
+            thread__board_id__in=board_ids,
             is_held=False,
             hidden_at__isnull=True,
             removed_by_author_at__isnull=True,
         )
+        .exclude(thread__opening_post__is_held=True)
         .select_related("thread__board", "author")
-        .defer("search_vector")
+        .only(*SHOWN_FIELDS)
     )
-    if settings.USING_POSTGRES:
-        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+    if not settings.USING_POSTGRES:
+        return plain_search(posts.only(*SHOWN_FIELDS, "body_html"), query)
+    from django.contrib.postgres.search import SearchHeadline, SearchQuery
 
-        terms = SearchQuery(query, search_type="websearch", config="english")
-        posts = (
-            posts.filter(search_vector=terms)
-            .annotate(
-                rank=SearchRank(F("search_vector"), terms),
-                headline=SearchHeadline(
-                    _body_text(),
-                    terms,
-                    config="english",
-                    start_sel=START,
-                    stop_sel=STOP,
-                    max_fragments=2,
-                    max_words=30,
-                    min_words=10,
-                ),
-            )
-            .order_by("-rank", "-id")
-        )
-    else:
-        posts = plain_search(posts, query)
+    terms = SearchQuery(query, search_type="websearch", config="english")
+    headline = SearchHeadline(
+        _body_text(), terms, config="english", start_sel=START, stop_sel=STOP,
+        max_fragments=2, max_words=30, min_words=10,
+    )  # fmt: skip
+    return posts.filter(search_vector=terms).annotate(headline=headline)
+
+
+def _hits(user, posts: list[Post], query: str) -> list[Hit]:
+    # Only anonymous posts ask who may see their writer: one question for all their boards.
+    permissions.remember_boards(user, [p.thread.board for p in posts if p.is_anonymous])
+    dates = DateTimeLabels()
     hits = []
-    for post in posts[:MAX_RESULTS]:
+    for post in posts:
         board = post.thread.board
-        reveal = permissions.can_see_anonymous_author(user, board)
-        label = author_label(post.author, anonymous=post.is_anonymous, reveal=reveal)
+        reveal = post.is_anonymous and permissions.can_see_anonymous_author(user, board)
         if settings.USING_POSTGRES:
-            text = _headline_text(post.headline)
+            # _matching() annotates the headline on PostgreSQL only, so Post's type lacks it.
+            text = _headline_text(post.headline)  # type: ignore[attr-defined]
         else:
             text = plain_snippet(post.body_html, query)
-        hits.append(Hit(post=post, snippet=_snippet(text), author_label=label))
+        hits.append(
+            Hit(
+                post=post,
+                snippet=_snippet(text),
+                author_label=author_label(post.author, anonymous=post.is_anonymous, reveal=reveal),
+                written_label=dates.text(post.created_at),
+                written_iso=dates.iso(post.created_at),
+            )
+        )
     return hits
+
+
+def search_posts(
+    *,
+    user,
+    query: str,
+    after: int | None = None,
+    before: int | None = None,
+    number: int | None = None,
+) -> ResultPage:
+    """A page of the newest matches: the first page, the one after the post `after` (older
+    posts) or the one before the post `before` (newer posts). `number` is the page's number as
+    the address says, only for showing."""
+    query = clean_query(query)
+    if not query:
+        return ResultPage(hits=[])
+    posts, size = _matching(user, query), page_size()
+    if before is not None:
+        rows = list(posts.filter(id__gt=before).order_by("id")[: size + 1])
+        shown = rows[:size][::-1]
+        newer = shown[0].pk if len(rows) > size else None
+        older = shown[-1].pk if shown else None
+        number = number if newer else 1
+    else:
+        if after is not None:
+            posts = posts.filter(id__lt=after)
+        rows = list(posts.order_by("-id")[: size + 1])
+        shown = rows[:size]
+        newer = shown[0].pk if after is not None and shown else None
+        older = shown[-1].pk if len(rows) > size else None
+        number = number if after is not None else 1
+    hits = _hits(user, shown, query)
+    return ResultPage(
+        hits=hits,
+        newer=newer,
+        older=older,
+        number=number,
+        from_cursor=after is not None or before is not None,
+    )

@@ -402,9 +402,15 @@ def follow_board(request, slug):
 
 
 def search_view(request):
-    query = request.GET.get("q", "")
-    hits = search.search_posts(user=request.user, query=query)
-    return render(request, "forums/search.html", {"query": query, "hits": hits})
+    query = search.clean_query(request.GET.get("q", ""))
+    page = search.search_posts(
+        user=request.user,
+        query=query,
+        after=search.parse_cursor(request.GET.get("after")),
+        before=search.parse_cursor(request.GET.get("before")),
+        number=search.parse_page_number(request.GET.get("page")),
+    )
+    return render(request, "forums/search.html", {"query": query, "page": page})
 
 
 @login_required

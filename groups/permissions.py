@@ -5,6 +5,7 @@ Views, websocket consumers and querysets all ask these predicates; none re-deriv
 a page can ask several questions cheaply; the single-question helpers below are built on it.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -61,6 +62,22 @@ def access_for(user: User | AnonymousUser, group: SupportGroup) -> GroupAccess:
         is_authenticated=True,
         is_staff=is_staff_with_mfa(user),
     )
+
+
+def access_for_each(user: User | AnonymousUser, group_ids: Iterable[int]) -> dict[int, GroupAccess]:
+    """access_for for many groups in one query (a page of search results spans many boards)."""
+    wanted = set(group_ids)
+    memberships: dict[int, Membership] = {}
+    if user.is_authenticated and wanted:
+        rows = Membership.objects.filter(user=user, group__in=wanted)
+        memberships = {m.group_id: m for m in rows}
+    staff = is_staff_with_mfa(user)
+    return {
+        pk: GroupAccess(
+            membership=memberships.get(pk), is_authenticated=user.is_authenticated, is_staff=staff
+        )
+        for pk in wanted
+    }
 
 
 def is_staff_with_mfa(user: User | AnonymousUser) -> bool:

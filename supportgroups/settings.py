@@ -415,7 +415,7 @@ CHAT_CONNECTS_PER_MINUTE = env.int("CHAT_CONNECTS_PER_MINUTE", default=20)
 CHAT_ACCESS_RECHECK_SECONDS = env.float("CHAT_ACCESS_RECHECK_SECONDS", default=15.0)
 
 # --- forums ---
-FORUMS_PAGE_SIZE = 20  # top-level replies per thread page, threads per board page
+FORUMS_PAGE_SIZE = 20  # top-level replies per thread page, threads per board page, search hits
 FORUMS_DISPLAY_DEPTH = 6  # reply levels shown before "continue this thread"
 FORUMS_MAX_POST_LENGTH = 20_000  # characters
 # New threads and replies per member (edits are not counted); over either, the form comes back

@@ -1,5 +1,6 @@
 """Checked in Chromium: an XSS corpus in posts, titles, display names and content warnings runs
-nothing; content warnings fold away without JavaScript; permalinks highlight their post."""
+nothing; content warnings fold away without JavaScript; permalinks highlight their post; search
+pages by keyboard without JavaScript."""
 
 import pytest
 
@@ -135,3 +136,30 @@ def test_writing_a_reply_with_htmx_preview_and_reaction(page, live_server):
     hug = opening.get_by_role("button", name="Sending a hug 1")
     hug.wait_for()
     assert hug.get_attribute("aria-pressed") == "true"
+
+
+def test_search_pages_by_keyboard_without_javascript_and_meets_wcag(
+    signed_in_page, live_server, settings
+):
+    from tests.e2e.test_accessibility import violations
+
+    settings.FORUMS_PAGE_SIZE = 2
+    writer, board = UserFactory(), BoardFactory(slug="birds")
+    for i in range(5):
+        services.create_thread(author=writer, board=board, title=f"Bird {i}", body=f"heron {i}")
+    page = signed_in_page(None, live_server.url, java_script_enabled=False)
+    page.goto("/forums/search/?q=heron")
+    page.get_by_role("link", name="Older results").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**page=2**")
+    main = page.locator("main")
+    assert "Bird 2" in main.inner_text() and "Bird 4" not in main.inner_text()
+    assert page.locator("[aria-current=page]").inner_text() == "Page 2"
+    second = page.url.removeprefix(live_server.url)
+    page.get_by_role("link", name="Newer results").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**page=1**")
+    assert "Bird 4" in main.inner_text() and "Bird 2" not in main.inner_text()
+    page.context.close()
+    found = violations(signed_in_page, live_server.url, None, [second])
+    assert not found, "\n".join(found)

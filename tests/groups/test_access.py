@@ -175,3 +175,21 @@ def test_unknown_decision_is_404(world):
     client = client_for(world, "facilitator")
     response = client.post(url("decide", world, membership_id=world[2].pk, action="explode"))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_access_for_each_answers_as_access_for_does_in_one_query(
+    world, visitor, django_assert_max_num_queries
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from groups.permissions import access_for, access_for_each
+
+    group, people, _applicant = world
+    person = people.get(visitor) or AnonymousUser()
+    groups = [group, Membership.objects.get(user=people["other_facilitator"]).group]
+    with django_assert_max_num_queries(2):  # the memberships; staff: their MFA, asked once
+        many = access_for_each(person, [g.pk for g in groups])
+    for each in groups:
+        one = access_for(person, each)
+        assert many[each.pk] == one, (visitor, each)
