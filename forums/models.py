@@ -126,7 +126,7 @@ class Post(models.Model):
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_reason = models.CharField(max_length=200, blank=True)
     # Set with hidden_at when moderation removes a post: its public copy is blanked and the words
-    # live on only in a PostRevision, which moderators read (moderation_context, edit history).
+    # live on only in a PostRevision, which moderators read (forums/moderation.py, edit history).
     removed_by_moderators_at = models.DateTimeField(null=True, blank=True)
     support_count = models.PositiveIntegerField(default=0)
     # Kept by services.index_post(); its GIN index is made by a PostgreSQL-only migration.
@@ -179,50 +179,9 @@ class Post(models.Model):
         """Readable by everyone who reads the board: not held, hidden or removed."""
         return not (self.is_held or self.is_hidden or self.is_removed)
 
-    # --- moderation.interfaces.Moderatable -----------------------------------------------------
-    def text_for_screening(self) -> str:
-        parts = [self.thread.title] if self.is_opening else []
-        return "\n".join([*parts, self.content_warning, self.body]).strip()
-
     def excerpt(self) -> str:
         text = " ".join(self.body.split())
         return text if len(text) <= 200 else text[:199] + "…"
-
-    def moderation_group_id(self) -> int | None:
-        return self.thread.board.group_id
-
-    def removal_copy(self) -> "PostRevision | None":
-        """The words as they were when moderation removed the post (stamped with its time)."""
-        removed_at = self.removed_by_moderators_at
-        if removed_at is None:
-            return None
-        return self.revisions.filter(created_at=removed_at).first()
-
-    def moderation_context(self) -> str:
-        """A removed post's words for its moderators: the public copy is blank by then."""
-        kept = self.removal_copy()
-        return kept.body if kept else ""
-
-    def hide(self, *, reason: str) -> None:
-        from .services import hide_post
-
-        hide_post(post=self, reason=reason)
-
-    def remove(self, *, reason: str) -> None:
-        from .services import remove_by_moderators
-
-        remove_by_moderators(post=self, reason=reason)
-
-    def restore(self) -> None:
-        """Shown again; a held post is published now (counted, and its followers told)."""
-        from .services import publish
-
-        publish(post=self)
-
-    def apply_moderator_edit(self, *, text: str) -> None:
-        from .services import edit_post
-
-        edit_post(post=self, body=text, content_warning=self.content_warning, screen_it=False)
 
 
 class PostRevision(models.Model):

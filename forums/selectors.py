@@ -532,6 +532,14 @@ def revisions_for(*, post: Post) -> list[PostRevision]:
     return list(post.revisions.all())
 
 
+def removal_copy(post: Post) -> PostRevision | None:
+    """The words as they were when moderation removed the post (stamped with its time)."""
+    removed_at = post.removed_by_moderators_at
+    if removed_at is None:
+        return None
+    return post.revisions.filter(created_at=removed_at).first()
+
+
 def one_post(*, user: User | AnonymousUser, post: Post) -> ShownPost:
     """A single post decorated like on the thread page (for htmx reaction updates)."""
     moderator = permissions.can_moderate_board(user, post.thread.board)

@@ -24,7 +24,7 @@ from supportgroups.markdown import render_markdown
 from supportgroups.models import Notification, User
 from supportgroups.ratelimits import within_rate
 
-from . import permissions, tasks
+from . import permissions, selectors, tasks
 from .models import (
     Board,
     EmailPreference,
@@ -301,7 +301,7 @@ def remove_by_moderators(*, post: Post, reason: str) -> None:
         kept = PostRevision.objects.create(
             post=post, body=post.body, content_warning=post.content_warning
         )
-        now = kept.created_at  # removal_copy() finds the words by this time
+        now = kept.created_at  # selectors.removal_copy() finds the words by this time
     Post.objects.filter(pk=post.pk).update(
         hidden_at=now,
         hidden_reason=reason[:200],
@@ -316,7 +316,7 @@ def remove_by_moderators(*, post: Post, reason: str) -> None:
 
 def _bring_back_removed_words(post: Post) -> None:
     """A removal overturned: the kept copy becomes the post again (and stops being history)."""
-    kept = post.removal_copy()
+    kept = selectors.removal_copy(post)
     post.removed_by_moderators_at = None
     if kept is not None and not post.body:  # a moderator's edit since then stands
         post.body, post.content_warning = kept.body, kept.content_warning

@@ -1,246 +1,255 @@
-"""One do_* service per moderation action, and TABLE, the one place that says who may use each
-(group facilitators or only site moderators, sparing staff or not) and whether the person it is
-about may appeal it. Each checks the table, the claim and the version, writes the audit row,
-tells the author why (with a link to appeal), and sends the live event, so nothing changes
-state without being logged and broadcast. resolve_for_target() is the same, minus the claim, for
-an app that decided an item's question on the content's own page; act_directly() and
-mute_in_group() are the same for a facilitator acting where the content is (a chat room)."""
+"""The action table, and one do_* service per action a moderator takes on a claimed item.
+
+TABLE is the one place that names the actions: for each, its label and handler, who may take it
+(permissions.Rule), whether it is appealable, whether it needs content or a group, what it asks
+for besides a reason, how it closes the item, what the author is told and which sanction it
+records. Permissions, views and the item page read it. Every decision goes through apply(): the
+audit row, the sanction, the author told (with a link to appeal) and the live event, so nothing
+changes state unlogged or unannounced. A do_* first checks the table, the claim and the version
+(queue.py); in_place.py is the same for decisions taken where the content is."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import Any
 
 from allauth.usersessions.models import UserSession
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from supportgroups.models import User
 from supportgroups.services import notify
 
-from . import live, permissions
-from .models import PRIORITY, Appeal, AuditLogEntry, Reason, ReviewItem, Sanction
+from . import live, permissions, queue
+from .adapters import NOT_CONTENT, Adapter, adapter_for
+from .errors import ActionRefused, ClaimConflict, ModerationError
+from .models import Appeal, AuditLogEntry, ReviewItem, Sanction
 from .permissions import Rule, Who
-from .registry import as_moderatable
-from .services import (
-    ActionRefused,
-    ClaimConflict,
-    ModerationError,
-    _unclaim,
-    claim_is_live,
-    lift_sanction,
-    lock_item,
-    save_sanction,
-    tell_site_moderators,
-)
+from .services import lift_sanction, save_sanction, tell_site_moderators
 
+Act = AuditLogEntry.Action
 State, Resolution = ReviewItem.State, ReviewItem.Resolution
+# An action's own work on the locked item, given the reason; it may return detail for the
+# audit row.
+Change = Callable[[ReviewItem, str], dict[str, Any] | None]
 
 
-def _target(item: ReviewItem):
-    return as_moderatable(item.target)
+@dataclass(frozen=True)
+class Action:
+    """One row of the action table. Whatever the rule, nobody takes an action on an item about
+    what they wrote themselves (permissions.refusal), and refusals change nothing."""
+
+    label: str | Promise
+    handler: Callable[..., AuditLogEntry]
+    rule: Rule = permissions.HANDLE
+    appealable: bool = False  # the person it is about may appeal it and write about it
+    on_content: bool = False  # shows, hides or edits the content: not for a profile
+    hides: bool = False  # takes the content out of members' sight: an upheld appeal restores it
+    in_group: bool = False  # only for an item in a group
+    fields: tuple[str, ...] = ()  # what it needs besides a reason (ActionForm's fields)
+    closes_as: str = ""  # the Resolution it closes the item with ("": leaves it open)
+    tell: str | Promise = ""  # the title of the author's notification; its body is the reason
+    sanction: str = ""  # the Sanction.Kind it records on the author
+    danger: bool = False  # hard to undo: its button says so
 
 
-def _tell_author(item: ReviewItem, entry: AuditLogEntry, title: str) -> None:
-    if item.author is None:
-        return
-    # Decisions can be appealed; a private message can be answered.
-    name = "moderation:appeal" if is_appealable(entry.action) else "moderation:write"
-    url = reverse(name, args=[entry.pk])
-    notify(user=item.author, kind="moderation", title=title, body=entry.reason, url=url)
-
-
-def _act(
-    *,
-    item_id: int,
-    user,
-    version: int,
-    reason: str,
-    action: str,
-    change: Callable[[ReviewItem], dict | None],
-    state: str | None = None,
-    resolution: str | None = None,
-    tell: str | None = None,
-    sanction: str | None = None,
-) -> AuditLogEntry:
-    """The shared shape of every queue action: the dashboard's actor must hold a live claim on
-    the version they read. change(item) does the specific work and may return detail for the
-    audit row."""
-    reason = _required_reason(reason)
-    with transaction.atomic():
-        item = lock_item(item_id=item_id, user=user, version=version)
-        check_allowed(user, item, action)
-        if item.claimed_by_id != user.pk or not claim_is_live(item):
-            raise ClaimConflict(_("Claim the item before acting on it."))
-        return _apply(
-            item, user=user, reason=reason, action=action, change=change, state=state,
-            resolution=resolution, tell=tell, sanction=sanction,
-        )  # fmt: skip
-
-
-def _required_reason(reason: str) -> str:
+def required_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason: it is kept in the audit log.")})
     return reason
 
 
-def _apply(
-    item: ReviewItem,
-    *,
-    user,
-    reason: str,
-    action: str,
-    change: Callable[[ReviewItem], dict | None],
-    state: str | None = None,
-    resolution: str | None = None,
-    tell: str | None = None,
-    sanction: str | None = None,
+def _act(
+    name: str, change: Change, *, item_id: int, user: User, version: int, reason: str
 ) -> AuditLogEntry:
-    """Change a locked item, write its audit row, tell the author and the dashboards. Every
-    way out of the queue goes through here, so none of them skips the log or the live event."""
-    detail = change(item) or {}
-    if state is not None:
-        item.state = state
-    if resolution is not None:
-        item.resolution = resolution
+    """The queue's way in: the dashboard's actor must hold a live claim on the version they
+    read."""
+    reason = required_reason(reason)
+    with transaction.atomic():
+        item = queue.lock_item(item_id=item_id, user=user, version=version)
+        check_allowed(user, item, name)
+        if item.claimed_by_id != user.pk or not queue.claim_is_live(item):
+            raise ClaimConflict(_("Claim the item before acting on it."))
+        return apply(item, name, user=user, reason=reason, change=change)
+
+
+def apply(
+    item: ReviewItem,
+    name: str,
+    *,
+    user: User,
+    reason: str,
+    change: Change,
+    closes: bool = True,
+    tells: bool = True,
+) -> AuditLogEntry:
+    """Take action `name` on a locked item: change it, write its audit row, record the
+    sanction, tell the author and the dashboards. Every way out of the queue goes through here,
+    so none of them skips the log or the live event. closes=False keeps the item where it is
+    (a crisis item stays with the people on duty); tells=False leaves telling the author to the
+    caller."""
+    action = TABLE[name]
+    detail = change(item, reason) or {}
+    if closes and action.closes_as:
+        item.state, item.resolution = State.RESOLVED, action.closes_as
     if item.state in (State.RESOLVED, State.ESCALATED):
-        _unclaim(item)
+        queue.unclaim(item)
     else:
         item.claimed_at = timezone.now()  # acting keeps the claim from going idle
     item.version += 1
     item.save()
     entry = AuditLogEntry.objects.create(
-        item=item, actor=user, action=action, reason=reason, subject=item.author, detail=detail
+        item=item, actor=user, action=name, reason=reason, subject=item.author, detail=detail
     )
-    if sanction:
-        _record_sanction(entry, sanction)
-    if tell:
-        _tell_author(item, entry, tell)
-    live.item_changed(item, kind=action)
+    if action.sanction:
+        _record_sanction(entry, action.sanction)
+    if tells and action.tell:
+        _tell_author(item, entry, str(action.tell))
+    live.item_changed(item, kind=name)
     return entry
 
 
-def _content_target(item: ReviewItem):
-    target = _target(item)
-    if target is None:
+def _tell_author(item: ReviewItem, entry: AuditLogEntry, title: str) -> None:
+    if item.author is None:
+        return
+    # Decisions can be appealed; a private message can be answered.
+    name = "moderation:appeal" if TABLE[entry.action].appealable else "moderation:write"
+    url = reverse(name, args=[entry.pk])
+    notify(user=item.author, kind="moderation", title=title, body=entry.reason, url=url)
+
+
+def _record_sanction(entry: AuditLogEntry, kind: str) -> None:
+    until = entry.detail.get("until")
+    assert entry.subject_id is not None  # every sanctioning change refuses an item with no author
+    save_sanction(
+        Sanction(
+            user_id=entry.subject_id,
+            kind=kind,
+            group_id=entry.detail.get("group_id"),
+            until=until and datetime.fromisoformat(until),
+            reason=entry.reason,
+            action=entry,
+        )
+    )
+
+
+def content_of(item: ReviewItem) -> Adapter:
+    """The adapter around the item's content, for the actions that change content."""
+    if item.target is None:
         raise ModerationError(_("The content no longer exists."))
-    if not getattr(target, "content_actions", True):
-        raise ModerationError(_("This cannot be hidden or edited; act on its author instead."))
+    target = adapter_for(item.target)
+    if not target.content_actions:
+        raise ModerationError(NOT_CONTENT)
     return target
 
 
 def _publish_if_held(item: ReviewItem) -> None:
     if item.held:
-        target = _target(item)
-        if target is not None:
-            target.restore()
+        if item.target is not None:
+            adapter_for(item.target).restore()
         item.held = False
 
 
-def do_approve(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
+def _overturn(appeal: Appeal, *, by: User) -> dict[str, Any]:
+    """Reverse the appealed action: show the content again or lift the sanction."""
+    original = appeal.action
+    if TABLE[original.action].hides and original.item.target is not None:
+        adapter_for(original.item.target).restore()
+    sanction = Sanction.objects.filter(action=original, lifted_at__isnull=True).first()
+    if sanction is not None:
+        lift_sanction(sanction)
+        if sanction.kind == Sanction.Kind.SUSPEND:
+            sanction.user.is_active = True
+            sanction.user.save(update_fields=["is_active"])
+    AuditLogEntry.objects.create(
+        item=original.item,
+        actor=by,
+        action=Act.OVERTURN,
+        reason=appeal.body,
+        subject=original.subject,
+    )
+    notify(user=appeal.appellant, kind="moderation", title=_("Your appeal was upheld"))
+    return {"overturned": original.pk}
+
+
+def do_approve(*, item_id: int, user: User, version: int, reason: str) -> AuditLogEntry:
     """Nothing wrong: publish it if it was held. On an appeal, approving reverses the action."""
 
-    def change(item):
+    def change(item: ReviewItem, reason: str) -> dict[str, Any] | None:
         _publish_if_held(item)
-        if isinstance(item.target, Appeal):
-            return _overturn(item.target, by=user)
-        return None
+        return _overturn(item.target, by=user) if isinstance(item.target, Appeal) else None
 
-    return _act(
-        item_id=item_id, user=user, version=version, reason=reason, action="approve",
-        change=change, state=State.RESOLVED, resolution=Resolution.APPROVED,
-    )  # fmt: skip
+    return _act(Act.APPROVE, change, item_id=item_id, user=user, version=version, reason=reason)
 
 
-def do_dismiss(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
+def do_dismiss(*, item_id: int, user: User, version: int, reason: str) -> AuditLogEntry:
     """Close with no action (a held post is published; an appeal's decision stands)."""
 
-    def change(item):
+    def change(item: ReviewItem, reason: str) -> None:
         _publish_if_held(item)
         if isinstance(item.target, Appeal) and item.author:
-            notify(user=item.author, kind="moderation", title=_("Your appeal was reviewed; the "
-                   "decision stands"), body=reason)  # fmt: skip
+            title = _("Your appeal was reviewed; the decision stands")
+            notify(user=item.author, kind="moderation", title=title, body=reason)
 
-    return _act(
-        item_id=item_id, user=user, version=version, reason=reason, action="dismiss",
-        change=change, state=State.RESOLVED, resolution=Resolution.NO_ACTION,
-    )  # fmt: skip
+    return _act(Act.DISMISS, change, item_id=item_id, user=user, version=version, reason=reason)
 
 
-HIDDEN_TELL = _lazy("A facilitator hid something you wrote")
-REMOVED_TELL = _lazy("A facilitator removed something you wrote")
+def hide(item: ReviewItem, reason: str) -> None:
+    content_of(item).hide(reason=reason)
 
 
-def _hide(item: ReviewItem, reason: str) -> None:
-    _content_target(item).hide(reason=reason)
+def remove(item: ReviewItem, reason: str) -> None:
+    """Removal is final for the members (an adapter without its own is hidden)."""
+    content_of(item).remove(reason=reason)
 
 
-def _remove(item: ReviewItem, reason: str) -> None:
-    """Removal is final for the members; targets without a remove() of their own are hidden."""
-    target = _content_target(item)
-    (getattr(target, "remove", None) or target.hide)(reason=reason)
+def do_hide(*, item_id: int, user: User, version: int, reason: str) -> AuditLogEntry:
+    return _act(Act.HIDE, hide, item_id=item_id, user=user, version=version, reason=reason)
 
 
-def do_hide(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
-    return _act(
-        item_id=item_id, user=user, version=version, reason=reason, action="hide",
-        change=lambda item: _hide(item, reason), state=State.RESOLVED,
-        resolution=Resolution.HIDDEN, tell=HIDDEN_TELL,
-    )  # fmt: skip
+def do_remove(*, item_id: int, user: User, version: int, reason: str) -> AuditLogEntry:
+    return _act(Act.REMOVE, remove, item_id=item_id, user=user, version=version, reason=reason)
 
 
-def do_remove(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
-    return _act(
-        item_id=item_id, user=user, version=version, reason=reason, action="remove",
-        change=lambda item: _remove(item, reason), state=State.RESOLVED,
-        resolution=Resolution.REMOVED, tell=REMOVED_TELL,
-    )  # fmt: skip
+def _restore(item: ReviewItem, reason: str) -> None:
+    content_of(item).restore()
+    item.held = False
 
 
-def do_restore(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
-    def change(item):
-        _content_target(item).restore()
-        item.held = False
-
-    return _act(
-        item_id=item_id, user=user, version=version, reason=reason, action="restore",
-        change=change, state=State.RESOLVED, resolution=Resolution.APPROVED,
-        tell=_("Something you wrote is shown again"),
-    )  # fmt: skip
+def do_restore(*, item_id: int, user: User, version: int, reason: str) -> AuditLogEntry:
+    return _act(Act.RESTORE, _restore, item_id=item_id, user=user, version=version, reason=reason)
 
 
-def do_edit(*, item_id: int, user, version: int, reason: str, text: str) -> AuditLogEntry:
-    """Needs the target to offer apply_moderator_edit(text=...)."""
+def do_edit(*, item_id: int, user: User, version: int, reason: str, text: str) -> AuditLogEntry:
+    """Replace the words with the moderator's edit, where the content's adapter can."""
 
-    def change(item):
-        target = _content_target(item)
-        if not hasattr(target, "apply_moderator_edit"):
-            raise ModerationError(_("This kind of content cannot be edited here."))
+    def change(item: ReviewItem, reason: str) -> dict[str, Any]:
+        target = content_of(item)
         if not text.strip():
             raise ValidationError({"text": _("The edited text cannot be empty.")})
-        target.apply_moderator_edit(text=text)
+        target.edit(text=text)
         return {"text": text}
 
-    return _act(
-        item_id=item_id, user=user, version=version, reason=reason, action="edit",
-        change=change, tell=_("A facilitator edited something you wrote"),
-    )  # fmt: skip
+    return _act(Act.EDIT, change, item_id=item_id, user=user, version=version, reason=reason)
 
 
-def do_message(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
+def _nothing(item: ReviewItem, reason: str) -> None:
+    """The audit row and the author's notification are the whole of it."""
+
+
+def do_message(*, item_id: int, user: User, version: int, reason: str) -> AuditLogEntry:
     """A private word with the author; the reason is the message."""
-    return _act(
-        item_id=item_id, user=user, version=version, reason=reason, action="message",
-        change=lambda item: None, tell=_("A message from the facilitators"),
-    )  # fmt: skip
+    return _act(Act.MESSAGE, _nothing, item_id=item_id, user=user, version=version, reason=reason)
 
 
-def _sanction(kind: str, *, group: bool = False, until: datetime | None = None):
-    def change(item):
+def _sanction(kind: str, *, group: bool = False, until: datetime | None = None) -> Change:
+    def change(item: ReviewItem, reason: str) -> dict[str, Any]:
         if item.author is None:
             raise ModerationError(_("The author's account no longer exists."))
         if group and item.group_id is None:
@@ -257,199 +266,132 @@ def _sanction(kind: str, *, group: bool = False, until: datetime | None = None):
     return change
 
 
-def _record_sanction(entry: AuditLogEntry, kind: str) -> None:
-    until = entry.detail.get("until")
-    save_sanction(
-        Sanction(
-            user_id=entry.subject_id,
-            kind=kind,
-            group_id=entry.detail.get("group_id"),
-            until=until and datetime.fromisoformat(until),
-            reason=entry.reason,
-            action=entry,
-        )
-    )
+def do_warn(*, item_id: int, user: User, version: int, reason: str) -> AuditLogEntry:
+    change = _sanction(Sanction.Kind.WARN)
+    return _act(Act.WARN, change, item_id=item_id, user=user, version=version, reason=reason)
 
 
-def do_warn(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
-    return _act(
-        item_id=item_id, user=user, version=version, reason=reason, action="warn",
-        change=_sanction(Sanction.Kind.WARN), tell=_("A warning from the facilitators"),
-        sanction=Sanction.Kind.WARN,
-    )  # fmt: skip
-
-
-def do_silence(*, item_id: int, user, version: int, reason: str, until: datetime) -> AuditLogEntry:
+def do_silence(
+    *, item_id: int, user: User, version: int, reason: str, until: datetime
+) -> AuditLogEntry:
     """Cannot post anywhere until then, but can still appeal and write to facilitators."""
-    return _act(
-        item_id=item_id, user=user, version=version, reason=reason, action="silence",
-        change=_sanction(Sanction.Kind.SILENCE, until=until),
-        tell=_("You cannot post for a while"),
-        sanction=Sanction.Kind.SILENCE,
-    )  # fmt: skip
+    change = _sanction(Sanction.Kind.SILENCE, until=until)
+    return _act(Act.SILENCE, change, item_id=item_id, user=user, version=version, reason=reason)
 
 
-MUTED_TELL = _lazy("You cannot post in one of your groups")
+def do_mute(*, item_id: int, user: User, version: int, reason: str) -> AuditLogEntry:
+    change = _sanction(Sanction.Kind.MUTE, group=True)
+    return _act(Act.MUTE, change, item_id=item_id, user=user, version=version, reason=reason)
 
 
-def do_mute(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
-    return _act(
-        item_id=item_id, user=user, version=version, reason=reason, action="mute",
-        change=_sanction(Sanction.Kind.MUTE, group=True),
-        tell=MUTED_TELL,
-        sanction=Sanction.Kind.MUTE,
-    )  # fmt: skip
-
-
-def do_suspend(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
+def do_suspend(*, item_id: int, user: User, version: int, reason: str) -> AuditLogEntry:
     """The account is switched off and every session ends."""
-    return _act(
-        item_id=item_id, user=user, version=version, reason=reason, action="suspend",
-        change=_sanction(Sanction.Kind.SUSPEND), tell=_("Your account is suspended"),
-        sanction=Sanction.Kind.SUSPEND,
-    )  # fmt: skip
+    change = _sanction(Sanction.Kind.SUSPEND)
+    return _act(Act.SUSPEND, change, item_id=item_id, user=user, version=version, reason=reason)
 
 
-def do_escalate(*, item_id: int, user, version: int, reason: str) -> AuditLogEntry:
+def do_escalate(*, item_id: int, user: User, version: int, reason: str) -> AuditLogEntry:
     """Hand it to the site staff; the claim is released so one of them can take it, and each
     site moderator finds it in their notifications as well as on the dashboard."""
 
-    def change(item):
+    def change(item: ReviewItem, reason: str) -> None:
+        item.state = State.ESCALATED
         tell_site_moderators(item, reason=reason, besides=user)
 
-    return _act(
-        item_id=item_id, user=user, version=version, reason=reason, action="escalate",
-        change=change, state=State.ESCALATED,
-    )  # fmt: skip
-
-
-# The audit action recorded when an item is closed from the content's own page.
-_RESOLUTION_ACTIONS = {
-    Resolution.APPROVED: "approve",
-    Resolution.HIDDEN: "hide",
-    Resolution.REMOVED: "remove",
-    Resolution.NO_ACTION: "dismiss",
-}
-
-
-@transaction.atomic
-def resolve_for_target(*, target, by, resolution: str, reason: str) -> AuditLogEntry | None:
-    """Close the queue item about target, if one is waiting, because the app that owns the
-    content has just decided the same question on the content's own page (a curator publishing
-    or declining a suggested resource). Returns the audit row, or None if nothing was waiting.
-
-    No claim and no queue permission are required: the calling app has already checked who may
-    decide (resources lets facilitators curate, though they cannot see site-wide queue items)
-    and has already changed the content, so the item only asks for a decision that is made.
-    Requiring a claim would leave it open for ever. A moderator's claim is dropped and the
-    version bumped, so their stale page gets "someone else changed this item" rather than
-    acting twice. The author is not notified here: the calling app tells them in its own words.
-    A crisis item is about the author's safety, not the content, so it stays for the people on
-    duty whatever happens to the content.
-    """
-    reason = _required_reason(reason)
-    if resolution not in _RESOLUTION_ACTIONS:
-        raise ValueError(f"Unknown resolution {resolution!r}")
-    item = (
-        ReviewItem.objects.select_for_update()
-        .filter(content_type=ContentType.objects.get_for_model(target), object_id=target.pk)
-        .exclude(state=State.RESOLVED)
-        .first()
-    )
-    if item is None or item.crisis:
-        return None
-
-    def change(item):
-        if resolution in (Resolution.APPROVED, Resolution.NO_ACTION):
-            item.held = False  # the owning app has shown it; do not hold its next edit
-        return {"decided_in": item.content_type.app_label}
-
-    return _apply(
-        item, user=by, reason=reason, action=_RESOLUTION_ACTIONS[resolution], change=change,
-        state=State.RESOLVED, resolution=resolution,
-    )  # fmt: skip
-
-
-def _overturn(appeal: Appeal, *, by) -> dict:
-    """Reverse the appealed action: show the content again or lift the sanction."""
-    original = appeal.action
-    if original.action in ("hide", "remove", "edit"):
-        target = as_moderatable(original.item.target)
-        if original.action != "edit" and target is not None:
-            target.restore()
-    sanction = Sanction.objects.filter(action=original, lifted_at__isnull=True).first()
-    if sanction is not None:
-        lift_sanction(sanction)
-        if sanction.kind == Sanction.Kind.SUSPEND:
-            sanction.user.is_active = True
-            sanction.user.save(update_fields=["is_active"])
-    AuditLogEntry.objects.create(
-        item=original.item,
-        actor=by,
-        action="overturn",
-        reason=appeal.body,
-        subject=original.subject,
-    )
-    notify(user=appeal.appellant, kind="moderation", title=_("Your appeal was upheld"))
-    return {"overturned": original.pk}
-
-
-@dataclass(frozen=True)
-class Action:
-    """One row of the action table. Whatever the rule, nobody takes an action on an item about
-    what they wrote themselves (permissions.refusal), and refusals change nothing."""
-
-    label: str
-    handler: Callable[..., AuditLogEntry]
-    rule: Rule = permissions.HANDLE
-    appealable: bool = False  # the person it is about may appeal it and write about it
-    on_content: bool = False  # shows, hides or edits the content: not for a profile
-    in_group: bool = False  # only for an item in a group
+    return _act(Act.ESCALATE, change, item_id=item_id, user=user, version=version, reason=reason)
 
 
 _GROUP_SANCTION = Rule(who=Who.GROUP, spares_moderators=True)
 _SITE_SANCTION = Rule(who=Who.SITE, spares_moderators=True)
 
 TABLE: dict[str, Action] = {
-    "approve": Action(_lazy("Approve"), do_approve),
-    "dismiss": Action(_lazy("Close, no action"), do_dismiss),
-    "hide": Action(_lazy("Hide"), do_hide, appealable=True, on_content=True),
-    "remove": Action(_lazy("Remove"), do_remove, appealable=True, on_content=True),
-    "restore": Action(_lazy("Restore"), do_restore, on_content=True),
-    "edit": Action(_lazy("Edit"), do_edit, appealable=True, on_content=True),
-    "message": Action(_lazy("Message the author"), do_message),
-    "warn": Action(_lazy("Warn"), do_warn, _GROUP_SANCTION, appealable=True),
-    "silence": Action(_lazy("Silence"), do_silence, _SITE_SANCTION, appealable=True),
-    "mute": Action(
-        _lazy("Mute in group"), do_mute, _GROUP_SANCTION, appealable=True, in_group=True
+    Act.APPROVE: Action(_lazy("Approve"), do_approve, closes_as=Resolution.APPROVED),
+    Act.DISMISS: Action(_lazy("Close, no action"), do_dismiss, closes_as=Resolution.NO_ACTION),
+    Act.HIDE: Action(
+        _lazy("Hide"),
+        do_hide,
+        appealable=True,
+        on_content=True,
+        hides=True,
+        closes_as=Resolution.HIDDEN,
+        tell=_lazy("A facilitator hid something you wrote"),
     ),
-    "suspend": Action(_lazy("Suspend account"), do_suspend, _SITE_SANCTION, appealable=True),
-    "escalate": Action(_lazy("Escalate to site staff"), do_escalate),
+    Act.REMOVE: Action(
+        _lazy("Remove"),
+        do_remove,
+        appealable=True,
+        on_content=True,
+        hides=True,
+        closes_as=Resolution.REMOVED,
+        tell=_lazy("A facilitator removed something you wrote"),
+        danger=True,
+    ),
+    Act.RESTORE: Action(
+        _lazy("Restore"),
+        do_restore,
+        on_content=True,
+        closes_as=Resolution.APPROVED,
+        tell=_lazy("Something you wrote is shown again"),
+    ),
+    Act.EDIT: Action(
+        _lazy("Edit"),
+        do_edit,
+        appealable=True,
+        on_content=True,
+        fields=("text",),
+        tell=_lazy("A facilitator edited something you wrote"),
+    ),
+    Act.MESSAGE: Action(
+        _lazy("Message the author"), do_message, tell=_lazy("A message from the facilitators")
+    ),
+    Act.WARN: Action(
+        _lazy("Warn"),
+        do_warn,
+        _GROUP_SANCTION,
+        appealable=True,
+        tell=_lazy("A warning from the facilitators"),
+        sanction=Sanction.Kind.WARN,
+    ),
+    Act.SILENCE: Action(
+        _lazy("Silence"),
+        do_silence,
+        _SITE_SANCTION,
+        appealable=True,
+        fields=("until",),
+        tell=_lazy("You cannot post for a while"),
+        sanction=Sanction.Kind.SILENCE,
+    ),
+    Act.MUTE: Action(
+        _lazy("Mute in group"),
+        do_mute,
+        _GROUP_SANCTION,
+        appealable=True,
+        in_group=True,
+        tell=_lazy("You cannot post in one of your groups"),
+        sanction=Sanction.Kind.MUTE,
+    ),
+    Act.SUSPEND: Action(
+        _lazy("Suspend account"),
+        do_suspend,
+        _SITE_SANCTION,
+        appealable=True,
+        tell=_lazy("Your account is suspended"),
+        sanction=Sanction.Kind.SUSPEND,
+        danger=True,
+    ),
+    Act.ESCALATE: Action(_lazy("Escalate to site staff"), do_escalate),
 }
-ACTIONS = {name: action.handler for name, action in TABLE.items()}
 
 
-def is_appealable(name: str) -> bool:
-    action = TABLE.get(name)
-    return action is not None and action.appealable
-
-
-def is_answerable(name: str) -> bool:
-    """A member may write to the facilitators about a decision they may appeal, and answer a
-    facilitator's message. Nothing else (a report, a flag, a claim) is theirs to open: it would
-    tell them who did what."""
-    return is_appealable(name) or name == "message"
-
-
-def check_allowed(user, item: ReviewItem, name: str) -> None:
+def check_allowed(user: User, item: ReviewItem, name: str) -> None:
     refused = permissions.item_refusal(user, item, TABLE[name].rule)
     if refused:
         raise ActionRefused(refused)
 
 
-def available(user, item: ReviewItem, target) -> list[tuple[str, str]]:
+def available(user: User, item: ReviewItem, target: Adapter | None) -> list[tuple[str, Action]]:
     """The actions this person may take on the item, in the table's order, for the item page."""
-    content = target is not None and getattr(target, "content_actions", True)
+    content = target is not None and target.content_actions
     refusals: dict[Rule, str | None] = {}
     offered = []
     for name, action in TABLE.items():
@@ -458,80 +400,5 @@ def available(user, item: ReviewItem, target) -> list[tuple[str, str]]:
         if action.rule not in refusals:
             refusals[action.rule] = permissions.item_refusal(user, item, action.rule)
         if refusals[action.rule] is None:
-            offered.append((name, action.label))
+            offered.append((name, action))
     return offered
-
-
-def _item_about(target) -> ReviewItem:
-    """The queue item about target, locked; made, already resolved, when nobody reported it,
-    so that an action taken where the content is has the same record as one from the queue."""
-    moderatable = as_moderatable(target)
-    item, _created = (
-        ReviewItem.objects.select_for_update()
-        .select_related("content_type")
-        .get_or_create(
-            content_type=ContentType.objects.get_for_model(target),
-            object_id=target.pk,
-            defaults={
-                "group_id": moderatable.moderation_group_id(),
-                "author": moderatable.author,
-                "excerpt": moderatable.excerpt()[:300],
-                "reason": Reason.OTHER,
-                "priority": PRIORITY[Reason.OTHER],
-                "opened_at": timezone.now(),
-                "state": State.RESOLVED,
-            },
-        )
-    )
-    return item
-
-
-_DIRECT = {
-    "hide": (_hide, Resolution.HIDDEN, HIDDEN_TELL),
-    "remove": (_remove, Resolution.REMOVED, REMOVED_TELL),
-}
-
-
-@transaction.atomic
-def act_directly(*, action: str, target, by, reason: str) -> AuditLogEntry:
-    """A facilitator hides or removes content where they see it (a chat message in its room).
-
-    The same table, rules and record as the queue's "hide" and "remove": refused with
-    ActionRefused (a PermissionDenied) for anyone the table refuses, written to the content's
-    queue item (made if there is none), appealable, and the author is told. An open item about
-    the content is closed whoever had claimed it; a crisis item stays with the people on duty.
-    """
-    change, resolution, tell = _DIRECT[action]
-    reason = _required_reason(reason)
-    item = _item_about(target)
-    check_allowed(by, item, action)
-    return _apply(
-        item, user=by, reason=reason, action=action, change=lambda item: change(item, reason),
-        state=None if item.crisis else State.RESOLVED,
-        resolution=None if item.crisis else resolution, tell=tell,
-    )  # fmt: skip
-
-
-@transaction.atomic
-def mute_in_group(*, member, group_id: int, by, minutes: int, reason: str) -> Sanction:
-    """A facilitator stops a member writing in one group for some minutes (from a chat room).
-
-    The same rule as the queue's "mute" (the group's facilitators and site moderators; never
-    against staff or site moderators unless by one; never oneself), refused with ActionRefused.
-    Recorded as a Sanction with its audit row on the member's profile item, appealable to the
-    group's other facilitators, and the member is told. Whether they may write is then
-    moderation.selectors.can_post(member, group_id).
-    """
-    reason = _required_reason(reason)
-    if minutes < 1:
-        raise ValidationError({"minutes": _("Choose at least one minute.")})
-    refused = permissions.refusal(by, group_id=group_id, subject=member, rule=TABLE["mute"].rule)
-    if refused:
-        raise ActionRefused(refused)
-    until = timezone.now() + timedelta(minutes=minutes)
-    entry = _apply(
-        _item_about(member), user=by, reason=reason, action="mute",
-        change=lambda item: {"group_id": group_id, "until": until.isoformat()},
-        tell=MUTED_TELL, sanction=Sanction.Kind.MUTE,
-    )  # fmt: skip
-    return entry.sanction

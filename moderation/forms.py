@@ -1,4 +1,5 @@
-from typing import cast
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,9 @@ class QueueFilterForm(forms.Form):
 
 
 class ActionForm(forms.Form):
+    """Every action needs a reason; `needs` names the other fields an action asks for (its row
+    in the action table), which are then required."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason (kept in the audit log; the author sees it)"),
@@ -54,10 +58,19 @@ class ActionForm(forms.Form):
         label=_("Silenced until"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        error_messages={"required": _("Choose until when.")},
     )
     text = forms.CharField(
-        label=_("Edited text"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Edited text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("The edited text cannot be empty.")},
     )
+
+    def __init__(self, *args: Any, needs: Iterable[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in needs:
+            self.fields[name].required = True
 
 
 class ClaimForm(forms.Form):

@@ -254,9 +254,7 @@ class Sanction(models.Model):
 
 class Appeal(models.Model):
     """The author asking once for an action on them or their words to be looked at again.
-
-    It goes through the same queue as everything else, so it implements Moderatable itself.
-    """
+    It goes through the same queue as everything else (its adapter is in moderation.py)."""
 
     action = models.OneToOneField(AuditLogEntry, on_delete=models.PROTECT, related_name="appeal")
     appellant = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
@@ -268,27 +266,6 @@ class Appeal(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("moderation:item", args=[self.action.item_id])
-
-    @property
-    def author(self):
-        return self.appellant
-
-    def text_for_screening(self) -> str:
-        return self.body
-
-    def excerpt(self) -> str:
-        return self.body[:200]
-
-    def moderation_group_id(self) -> int | None:
-        """The group the decision was in: a mute from a chat room is recorded on the member's
-        profile item, which belongs to no group, so its detail names the group."""
-        return self.action.detail.get("group_id") or self.action.item.group_id
-
-    def hide(self, *, reason: str) -> None:
-        """An appeal is never shown to members, so there is nothing to hide."""
-
-    def restore(self) -> None:
-        """See hide()."""
 
 
 class CrisisPhrase(models.Model):

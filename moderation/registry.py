@@ -1,48 +1,53 @@
-"""How other apps plug into moderation without moderation importing them (see docs/architecture.md).
+"""Who moderates which group, as the groups app tells it (moderation may not import groups).
 
-groups registers its group scope in its AppConfig.ready():
+groups registers its scope from `groups/moderation.py`:
 
-    from moderation.registry import register_group_scope
     register_group_scope(
-        facilitated_group_ids=lambda user: set(...),   # ids of groups the user facilitates
-        group_facilitators=lambda group_id: [...],     # active facilitator users of a group
-        group_premoderation=lambda group_id: 0,        # hold a new member's first N posts
-        group_names=lambda ids: {id: name},            # optional: labels for the dashboard
+        facilitated_group_ids=lambda user: {...},   # ids of groups the user facilitates
+        group_facilitators=lambda group_id: [...],  # active facilitator users of a group
+        group_premoderation=lambda group_id: 0,     # hold a new member's first N posts
+        group_names=lambda ids: {id: name},         # optional: labels for the dashboard
     )
 
-Until then facilitators see nothing group-scoped and site moderators see everything.
-
-Content types that members may report from a "Report" link register with register_reportable();
-the user profile is registered by moderation itself.
+Until then facilitators see nothing group-scoped and site moderators see everything. How an
+app's content takes part in moderation is the other half of the contract: adapters.py.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.db import models
+if TYPE_CHECKING:
+    from supportgroups.models import User
+
+
+def _nobody(user: "User") -> Iterable[int]:
+    return set()
+
+
+def _no_facilitators(group_id: int) -> Iterable["User"]:
+    return []
+
+
+def _no_holding(group_id: int) -> int:
+    return 0
+
+
+def _no_names(ids: Iterable[int]) -> dict[int, str]:
+    return {}
 
 
 @dataclass
 class GroupScope:
-    facilitated_group_ids: Callable = lambda user: set()
-    group_facilitators: Callable = lambda group_id: []
-    group_premoderation: Callable = lambda group_id: 0
-    group_names: Callable = lambda ids: {}
-
-
-@dataclass
-class Reportable:
-    """can_report(user, obj) says whether this person may see, and so report, the object;
-    adapter(obj) wraps a model that does not implement Moderatable itself."""
-
-    can_report: Callable
-    adapter: Callable | None = None
+    facilitated_group_ids: Callable[["User"], Iterable[int]] = _nobody
+    group_facilitators: Callable[[int], Iterable["User"]] = _no_facilitators
+    group_premoderation: Callable[[int], int] = _no_holding
+    group_names: Callable[[Iterable[int]], dict[int, str]] = _no_names
 
 
 @dataclass
 class _Registry:
     scope: GroupScope = field(default_factory=GroupScope)
-    reportables: dict = field(default_factory=dict)
 
 
 registry = _Registry()
@@ -50,43 +55,22 @@ registry = _Registry()
 
 def register_group_scope(
     *,
-    facilitated_group_ids: Callable[[object], Iterable[int]],
-    group_facilitators: Callable[[int], Iterable[object]],
+    facilitated_group_ids: Callable[["User"], Iterable[int]],
+    group_facilitators: Callable[[int], Iterable["User"]],
     group_premoderation: Callable[[int], int],
-    group_names: Callable[[Iterable[int]], dict] | None = None,
+    group_names: Callable[[Iterable[int]], dict[int, str]] | None = None,
 ) -> None:
     registry.scope = GroupScope(
         facilitated_group_ids=facilitated_group_ids,
         group_facilitators=group_facilitators,
         group_premoderation=group_premoderation,
-        group_names=group_names or (lambda ids: {}),
+        group_names=group_names or _no_names,
     )
 
 
 def reset_group_scope() -> None:
     """Back to "no groups known" (tests)."""
     registry.scope = GroupScope()
-
-
-def register_reportable(
-    model: type[models.Model], *, can_report: Callable, adapter: Callable | None = None
-) -> None:
-    registry.reportables[model._meta.label_lower] = Reportable(can_report, adapter)
-
-
-def reportable_for(label: str) -> Reportable | None:
-    return registry.reportables.get(label)
-
-
-def as_moderatable(obj):
-    """The object itself, or its registered adapter if it does not implement Moderatable
-    (None stays None: the target of a queue item may have been deleted since)."""
-    if obj is None:
-        return None
-    entry = registry.reportables.get(obj._meta.label_lower)
-    if entry and entry.adapter:
-        return entry.adapter(obj)
-    return obj
 
 
 def scope() -> GroupScope:

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from supportgroups.models import User
 
-from . import permissions, services
+from . import appeals, permissions
 from .models import AuditLogEntry, CrisisResource, ReviewItem, Sanction
 from .registry import scope
 
@@ -172,4 +172,4 @@ def decision_for(*, action_id: int, user: User) -> AuditLogEntry | None:
     action = (
         AuditLogEntry.objects.select_related("item", "actor").filter(pk=action_id, subject=user)
     ).first()
-    return action if action is not None and services.is_decision_for(user, action) else None
+    return action if action is not None and appeals.is_decision_for(user, action) else None

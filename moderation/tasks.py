@@ -1,8 +1,8 @@
-"""Thin Celery wrappers around emails and services (they take ids)."""
+"""Thin Celery wrappers around emails and the queue (they take ids)."""
 
 from celery import shared_task
 
-from . import emails, services
+from . import emails, queue
 
 
 @shared_task(acks_late=True)
@@ -17,4 +17,4 @@ def escalate_unclaimed_crises() -> int:
 
 @shared_task
 def release_stale_claims() -> int:
-    return services.release_stale_claims()
+    return queue.release_stale_claims()

@@ -3,7 +3,6 @@ appeal forms."""
 
 from functools import wraps
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +13,9 @@ from django.views.decorators.http import require_POST
 
 from supportgroups.permissions import mfa_required
 
-from . import actions, permissions, selectors, services
+from . import actions, appeals, permissions, queue, selectors, services
+from .adapters import adapter_class, adapter_for
+from .errors import ActionRefused, ModerationError
 from .forms import (
     ActionForm,
     AppealForm,
@@ -25,7 +26,6 @@ from .forms import (
     ReportForm,
 )
 from .models import PRIORITY_LABELS, ReviewItem
-from .registry import as_moderatable, reportable_for
 
 
 def moderator_required(view):
@@ -79,24 +79,19 @@ def dashboard(request):
     return render(request, "moderation/dashboard.html", context)
 
 
-def _context_of(target) -> str:
-    provider = getattr(target, "moderation_context", None)
-    return provider() if callable(provider) else ""
-
-
 @moderator_required
 def item_view(request, item_id: int, *, form=None, action: str = "", status: int = 200):
     item = _visible_item(request.user, item_id)
-    target = as_moderatable(item.target) if item.target is not None else None
+    target = adapter_for(item.target) if item.target is not None else None
     refused = permissions.item_refusal(request.user, item)
     context = {
         "item": item,
         "target": target,
-        "content_context": _context_of(target) if target is not None else "",
+        "content_context": target.context() if target is not None else "",
         "history": selectors.author_history(item),
         "can_handle": refused is None,
         "refused": refused,
-        "claimed_by_me": item.claimed_by_id == request.user.pk and services.claim_is_live(item),
+        "claimed_by_me": item.claimed_by_id == request.user.pk and queue.claim_is_live(item),
         "actions": actions.available(request.user, item, target) if refused is None else [],
         "action_form": form or ActionForm(initial={"version": item.version}),
         "failed_action": action,
@@ -113,12 +108,12 @@ def claim(request, item_id: int, release: bool = False):
     form = ClaimForm(request.POST)
     if not form.is_valid():
         return redirect(item)
-    service = services.release if release else services.claim
+    change = queue.release if release else queue.claim
     try:
-        service(item_id=item.pk, user=request.user, version=form.cleaned_data["version"])
-    except services.ActionRefused as exc:
+        change(item_id=item.pk, user=request.user, version=form.cleaned_data["version"])
+    except ActionRefused as exc:
         return _refused(request, item_id, exc)
-    except services.ModerationError as exc:
+    except ModerationError as exc:
         messages.error(request, str(exc))
     return redirect(item)
 
@@ -126,37 +121,36 @@ def claim(request, item_id: int, release: bool = False):
 @moderator_required
 @require_POST
 def act(request, item_id: int, action: str):
-    if action not in actions.TABLE:
+    taken = actions.TABLE.get(action)
+    if taken is None:
         raise Http404
     item = _visible_item(request.user, item_id)
-    form = ActionForm(request.POST)
+    form = ActionForm(request.POST, needs=taken.fields)
     if form.is_valid():
         data = form.cleaned_data
-        kwargs = {"reason": data["reason"], "version": data["version"]}
-        if action == "silence":
-            kwargs["until"] = data["until"]
-            if data["until"] is None:
-                form.add_error("until", _("Choose until when."))
-        if action == "edit":
-            kwargs["text"] = data["text"]
-    if form.is_valid():
+        extra = {name: data[name] for name in taken.fields}
         try:
-            actions.TABLE[action].handler(item_id=item.pk, user=request.user, **kwargs)
+            taken.handler(
+                item_id=item.pk,
+                user=request.user,
+                version=data["version"],
+                reason=data["reason"],
+                **extra,
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
-        except services.ActionRefused as exc:
+        except ActionRefused as exc:
             return _refused(request, item_id, exc)
-        except services.ModerationError as exc:
+        except ModerationError as exc:
             messages.error(request, str(exc))
             return item_view(request, item_id, status=409)
         else:
-            label = actions.TABLE[action].label
-            messages.success(request, _("Done: %(action)s.") % {"action": label})
+            messages.success(request, _("Done: %(action)s.") % {"action": taken.label})
             return redirect(item)
     return item_view(request, item_id, form=form, action=action, status=400)
 
 
-def _refused(request, item_id: int, exc: services.ActionRefused):
+def _refused(request, item_id: int, exc: ActionRefused):
     """Not theirs to do: the item page again, saying why, with nothing changed."""
     messages.error(request, str(exc))
     return item_view(request, item_id, status=403)
@@ -176,7 +170,7 @@ def add_note(request, item_id: int):
     item = _visible_item(request.user, item_id)
     form = NoteForm(request.POST)
     if form.is_valid():
-        services.add_note(item=item, author=request.user, body=form.cleaned_data["body"])
+        queue.add_note(item=item, author=request.user, body=form.cleaned_data["body"])
         messages.success(request, _("Note added."))
     else:
         messages.error(request, _("Write a note first."))
@@ -186,12 +180,12 @@ def add_note(request, item_id: int):
 @login_required
 def report(request, label: str, object_id: int):
     """Any signed-in member reports something they can see (404 for what they cannot)."""
-    entry = reportable_for(label)
-    if entry is None:
+    adapter = adapter_class(label)
+    if adapter is None:
         raise Http404
-    model = apps.get_model(label)
-    target = get_object_or_404(model, pk=object_id)
-    if not entry.can_report(request.user, target):
+    target = get_object_or_404(adapter.model, pk=object_id)
+    reported = adapter(target)
+    if not reported.can_report(request.user):
         raise Http404
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -206,7 +200,7 @@ def report(request, label: str, object_id: int):
                 return redirect("home")
             crisis_lines = selectors.crisis_lines_for(request.user)
             return render(request, "moderation/reported.html", {"crisis_lines": crisis_lines})
-    excerpt = as_moderatable(target).excerpt()
+    excerpt = reported.excerpt()
     return render(request, "moderation/report.html", {"form": form, "excerpt": excerpt})
 
 
@@ -222,13 +216,13 @@ def _member_form(request, action_id: int, form_class, *, appeal: bool):
     past it, the typed text comes back with a 429."""
     limited: ValidationError | None
     try:
-        services.check_appeal_page_rate(request.user)
-    except services.TooFast as exc:
+        appeals.check_appeal_page_rate(request.user)
+    except appeals.TooFast as exc:
         limited = exc
     else:
         limited = None
     action = selectors.decision_for(action_id=action_id, user=request.user)
-    if action is None or (appeal and not actions.is_appealable(action.action)):
+    if action is None or (appeal and not appeals.is_appealable(action.action)):
         raise Http404
     form = form_class(request.POST or None)
     if limited is not None:
@@ -250,7 +244,7 @@ def appeal(request, action_id: int):
     already = hasattr(action, "appeal")
     if request.method == "POST" and not limited and not already and form.is_valid():
         try:
-            services.appeal(action=action, user=request.user, body=form.cleaned_data["body"])
+            appeals.appeal(action=action, user=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -264,10 +258,10 @@ def appeal(request, action_id: int):
 def write(request, action_id: int):
     """A member writes to the facilitators about a decision on them (silenced members too)."""
     action, form, limited = _member_form(request, action_id, MemberMessageForm, appeal=False)
-    appealable = actions.is_appealable(action.action)
+    appealable = appeals.is_appealable(action.action)
     if request.method == "POST" and not limited and form.is_valid():
         try:
-            services.write_to_facilitators(
+            appeals.write_to_facilitators(
                 action=action, user=request.user, body=form.cleaned_data["body"]
             )
         except ValidationError as exc:

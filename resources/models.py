@@ -175,28 +175,3 @@ class Resource(models.Model):
     @property
     def link_is_broken(self) -> bool:
         return bool(self.url) and self.link_status == self.LinkStatus.BROKEN
-
-    # --- moderation.interfaces.Moderatable: a suggestion sits in the facilitators' queue ---
-    @property
-    def author(self):
-        return self.suggested_by
-
-    def text_for_screening(self) -> str:
-        return "\n".join(filter(None, [self.title, self.summary, self.body, self.suggestion_note]))
-
-    def excerpt(self) -> str:
-        return f"{self.title}: {self.summary}"[:200]
-
-    def moderation_group_id(self) -> int | None:
-        return None  # the library is site-wide, not one group's
-
-    def hide(self, *, reason: str) -> None:
-        """Take it out of the library (moderation's hide/remove)."""
-        self.state = self.State.DECLINED if self.is_suggestion else self.State.DRAFT
-        self.curator_note = reason
-        self.save(update_fields=["state", "curator_note", "updated_at"])
-
-    def restore(self) -> None:
-        """Undo hide(): back to the library if a curator had reviewed it, else a draft."""
-        self.state = self.State.PUBLISHED if self.reviewed_on else self.State.DRAFT
-        self.save(update_fields=["state", "updated_at"])

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from groups import policy
 from groups.models import CancerType
-from moderation.actions import resolve_for_target
+from moderation.in_place import resolve_for_target
 from moderation.models import ReviewItem
 from moderation.services import request_review
 from supportgroups.models import Notification, User
@@ -161,6 +161,23 @@ def decline(*, resource: Resource, by: User, reason: str) -> Resource:
         body=resource.curator_note,
     )
     return resource
+
+
+@transaction.atomic
+def take_down(*, resource: Resource, reason: str) -> None:
+    """Moderation hid or removed it: out of the library, the reason kept as the curators'
+    note."""
+    resource.state = Resource.State.DECLINED if resource.is_suggestion else Resource.State.DRAFT
+    resource.curator_note = reason
+    resource.save(update_fields=["state", "curator_note", "updated_at"])
+
+
+@transaction.atomic
+def bring_back(*, resource: Resource) -> None:
+    """Moderation restored it: back in the library if a curator had reviewed it, else a
+    draft."""
+    resource.state = Resource.State.PUBLISHED if resource.reviewed_on else Resource.State.DRAFT
+    resource.save(update_fields=["state", "updated_at"])
 
 
 def check_link(*, resource_id: int) -> Resource | None:

@@ -214,15 +214,15 @@ class OnDutyShiftFactory(factory.django.DjangoModelFactory):
 def moderation_records_for(user, other):
     """One row in every moderation model that holds something about `user` (privacy tests):
     a report they made, a warning and its audit rows, their appeal and message, a rota entry."""
-    from moderation import actions, services
+    from moderation import actions, appeals, queue, services
 
     services.request_review(target=other, reason="spam", note="Shop links", by=user)
     staff = UserFactory(is_staff=True)
     item = services.request_review(target=user, reason="harassment", by=other)
-    item = services.claim(item_id=item.pk, user=staff, version=item.version)
+    item = queue.claim(item_id=item.pk, user=staff, version=item.version)
     warning = actions.do_warn(item_id=item.pk, user=staff, version=item.version, reason="Be kind")
-    services.appeal(action=warning, user=user, body="I was misread")
-    services.write_to_facilitators(action=warning, user=user, body="Sorry if it came across badly")
+    appeals.appeal(action=warning, user=user, body="I was misread")
+    appeals.write_to_facilitators(action=warning, user=user, body="Sorry if it came across badly")
     OnDutyShiftFactory(user=user)
 
 

@@ -51,7 +51,7 @@ class ChatRoom(models.Model):
 
 
 class ChatMessage(models.Model):
-    """One message. Implements moderation.interfaces.Moderatable."""
+    """One message (moderation reads and changes it through groups/chat/moderation.py)."""
 
     room = models.ForeignKey(ChatRoom, on_delete=models.CASCADE, related_name="messages")
     sequence = models.PositiveBigIntegerField(help_text=_("Increasing id within the room."))
@@ -84,27 +84,6 @@ class ChatMessage(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.room.get_absolute_url()}#message-{self.sequence}"
-
-    # --- Moderatable (with get_absolute_url above) -----------------------------------------
-    def text_for_screening(self) -> str:
-        return self.body
-
-    def excerpt(self) -> str:
-        return self.body if len(self.body) <= 140 else self.body[:139] + "…"
-
-    def moderation_group_id(self) -> int | None:
-        return self.room.group_id
-
-    def hide(self, *, reason: str) -> None:
-        """Moderation hides it; the service also tells every open socket."""
-        from . import services  # services imports this module
-
-        services.hide_message(message=self, reason=reason)
-
-    def restore(self) -> None:
-        from . import services
-
-        services.restore_message(message=self)
 
     @property
     def is_visible(self) -> bool:

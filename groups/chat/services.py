@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from groups.models import SupportGroup
 from groups.policy import Verdict
 from groups.services import record_activity
-from moderation import actions as moderation_actions
+from moderation import in_place
 from moderation import services as moderation
+from moderation.errors import ModerationError
 from moderation.models import AuditLogEntry, Reason, Sanction
-from moderation.services import ModerationError, ScreenResult
+from moderation.services import ScreenResult
 from supportgroups.live import Delivery
 from supportgroups.models import User
 
@@ -237,7 +238,7 @@ def remove_message(*, room: ChatRoom, by: User, sequence: int) -> AuditLogEntry:
     _check_can_manage(by, room)
     message = _get_message(room, sequence)
     try:
-        return moderation_actions.act_directly(
+        return in_place.act_directly(
             action="remove",
             target=message,
             by=by,
@@ -259,7 +260,7 @@ def mute_member(*, room: ChatRoom, by: User, user_id: int, minutes: int) -> Sanc
     if target is None or target.is_facilitator:
         raise ChatRefused("bad_request", _("Only members can be muted, not facilitators."))
     try:
-        return moderation_actions.mute_in_group(
+        return in_place.mute_in_group(
             member=target.user,
             group_id=room.group_id,
             by=by,

@@ -6,6 +6,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from groups.chat.models import ChatMessage
+from moderation import appeals
 from moderation import services as moderation_services
 from moderation.models import AuditLogEntry, Sanction
 from tests.chat.sockets import open_socket, post, run
@@ -36,7 +37,7 @@ def test_facilitator_removes_a_message_live(room_people):
     assert (entry.actor, entry.subject) == (room_people["facilitator"], room_people["alice"])
     assert entry.item.target == message and entry.item.group_id == group.pk
     assert room_people["alice"].notifications.filter(url__contains=f"/{entry.pk}/").exists()
-    assert moderation_services.appeal(action=entry, user=room_people["alice"], body="It was ok")
+    assert appeals.appeal(action=entry, user=room_people["alice"], body="It was ok")
     message.refresh_from_db()
     assert message.is_hidden  # kept for the moderation record
 
@@ -66,7 +67,7 @@ def test_mute_is_moderations_group_mute_audited_and_live(room_people):
     assert (mute.kind, mute.group_id) == ("mute", group.pk)
     entry = mute.action
     assert (entry.action, entry.actor, entry.subject) == ("mute", facilitator, alice)
-    appeal = moderation_services.appeal(action=entry, user=alice, body="I was quoting")
+    appeal = appeals.appeal(action=entry, user=alice, body="I was quoting")
     assert appeal.action == entry
 
 

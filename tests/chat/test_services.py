@@ -10,6 +10,7 @@ from django.db import connection
 
 from groups.chat import presence, services
 from groups.chat.models import ChatMessage
+from moderation.adapters import adapter_for
 from tests.factories import MembershipFactory, SupportGroupFactory
 
 transactional = pytest.mark.django_db(transaction=True)
@@ -58,14 +59,14 @@ def test_moderatable_hide_and_restore_bump_the_revision():
     message = services.post_message(
         room=room, author=author, body="hello", client_msg_id=uuid.uuid4()
     ).message
-    message.hide(reason="spam")
+    adapter_for(message).hide(reason="spam")
     message.refresh_from_db()
     assert message.is_hidden and message.hidden_reason == "spam" and message.revision == 2
-    message.restore()
+    adapter_for(message).restore()
     message.refresh_from_db()
     assert message.is_visible and message.revision == 3
-    assert message.moderation_group_id() == group.pk
-    assert message.text_for_screening() == "hello"
+    assert adapter_for(message).group_id() == group.pk
+    assert adapter_for(message).text_for_screening() == "hello"
     assert message.get_absolute_url().endswith(f"#message-{message.sequence}")
 
 

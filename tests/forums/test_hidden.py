@@ -9,8 +9,9 @@ from forums import services
 from forums.emails import send_digest
 from forums.models import DigestItem, EmailPreference, Post
 from forums.notifications import deliver_post_notifications
-from moderation import actions
+from moderation import actions, queue
 from moderation import services as moderation_services
+from moderation.adapters import adapter_for
 from supportgroups.models import Notification
 from supportgroups.privacy import export
 from supportgroups.privacy.services import block
@@ -48,7 +49,7 @@ def test_blocks_do_not_reveal_who_wrote_an_anonymous_post(board, writer):
 
 def _remove(post, *, by) -> None:
     item = moderation_services.request_review(target=post, reason="harassment")
-    item = moderation_services.claim(item_id=item.pk, user=by, version=item.version)
+    item = queue.claim(item_id=item.pk, user=by, version=item.version)
     actions.do_remove(item_id=item.pk, user=by, version=item.version, reason="Cruel")
 
 
@@ -76,7 +77,7 @@ def test_removal_blanks_the_post_for_members_and_an_overturn_brings_it_back(
     own = export.collect(user=member)["records"]["forums.Post"]["rows"]
     assert {"body": "", "removed_by_moderators": True}.items() <= own[-1].items()
 
-    post.restore()  # what an upheld appeal does
+    adapter_for(post).restore()  # what an upheld appeal does
     post.refresh_from_db()
     assert post.body == "Unkind words about @Fay" and not post.is_hidden
     assert not post.revisions.exists()
@@ -168,7 +169,7 @@ def test_hidden_posts_offer_no_report_link(board, writer, staff):
     thread = start_thread(board, UserFactory()).post.thread
     hidden, shown = (reply_to(thread, writer) for _ in range(2))
     item = moderation_services.request_review(target=hidden, reason="harassment")
-    item = moderation_services.claim(item_id=item.pk, user=staff, version=item.version)
+    item = queue.claim(item_id=item.pk, user=staff, version=item.version)
     actions.do_hide(item_id=item.pk, user=staff, version=item.version, reason="Unkind")
 
     page = client_for(UserFactory()).get(reverse("forums:thread", args=[thread.pk])).content

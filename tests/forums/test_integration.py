@@ -6,8 +6,8 @@ import pytest
 from forums import services
 from forums.models import Post, PostRevision
 from forums.notifications import deliver_post_notifications
+from moderation.adapters import adapter_for
 from moderation.models import AuditLogEntry, Sanction
-from moderation.registry import reportable_for
 from moderation.services import request_review
 from supportgroups.models import Notification
 from supportgroups.privacy.deletion import delete_account, former_member
@@ -38,8 +38,8 @@ def test_others_posts_carry_a_report_link_that_moderation_accepts(
     post = start_thread(private_board, facilitator, body="words").post
     html = client_for(member).get(post.thread.get_absolute_url()).content.decode()
     assert f"/moderation/report/forums.post/{post.pk}/" in html
-    can_report = reportable_for("forums.post").can_report
-    assert can_report(member, post) and not can_report(outsider, post)
+    can_report = adapter_for(post).can_report
+    assert can_report(member) and not can_report(outsider)
 
 
 def test_blocked_authors_fold_away_and_cannot_mention(board, writer, outsider):
@@ -64,11 +64,11 @@ def test_moderator_edit_and_restore_of_a_held_post(board, writer, outsider):
     thread.refresh_from_db()
     before = thread.reply_count
 
-    post.restore()
+    adapter_for(post).restore()
     thread.refresh_from_db()
     assert thread.reply_count == before + 1 and not Post.objects.get(pk=post.pk).is_held
 
-    post.apply_moderator_edit(text="softened words")
+    adapter_for(post).edit(text="softened words")
     post.refresh_from_db()
     assert post.body == "softened words" and "softened" in post.body_html
     assert PostRevision.objects.get(post=post).body == "original words"

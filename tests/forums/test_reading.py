@@ -7,7 +7,7 @@ from django.db import connection
 
 from forums import services
 from forums.models import Post, Subscription, Topic, TopicPreference
-from moderation.interfaces import Moderatable
+from moderation.adapters import ModerationAdapter, adapter_for
 from moderation.services import ScreenResult
 from tests.factories import client_for
 from tests.forums.conftest import reply_to, start_thread
@@ -23,10 +23,10 @@ def screen_says(monkeypatch):
 
     def install(result: ScreenResult):
         def fake_screen(content):
-            assert isinstance(content, Moderatable)
+            assert isinstance(adapter_for(content), ModerationAdapter)
             assert connection.in_atomic_block
             assert Post.objects.filter(pk=content.pk).exists()
-            seen.append(content.text_for_screening())
+            seen.append(adapter_for(content).text_for_screening())
             return result
 
         monkeypatch.setattr(services, "screen", fake_screen)
@@ -56,7 +56,7 @@ def test_held_posts_wait_for_a_facilitator(board, writer, outsider, screen_says)
     assert "needs a look" not in client_for(writer).get(thread.get_absolute_url()).content.decode()
     thread.refresh_from_db()
     assert thread.reply_count == 0
-    held.restore()
+    adapter_for(held).restore()
     assert "needs a look" in client_for(writer).get(thread.get_absolute_url()).content.decode()
 
 
@@ -145,5 +145,5 @@ def test_a_held_new_thread_is_404_to_others_until_released(board, writer, outsid
     assert client_for(writer).get(url).status_code == 200
     assert client_for(staff).get(url).status_code == 200
     assert "Held title" not in client_for(outsider).get(board.get_absolute_url()).content.decode()
-    post.restore()
+    adapter_for(post).restore()
     assert client_for(outsider).get(url).status_code == 200

@@ -26,6 +26,7 @@ from django.utils import timezone
 from forums import rendering, selectors, services
 from forums.models import Post, Thread, ThreadReadState
 from forums.models import TopicPreference as Pref
+from moderation.adapters import adapter_for
 from supportgroups.models import Block
 from tests.factories import (
     BoardFactory,
@@ -108,7 +109,7 @@ def scene(clock):
         chain = reply_to(thread, marta if i % 2 else wren, parent=chain, body=f"Deep {i}")
         step()
     hidden = reply_to(thread, bob, body="Something the moderators hid.")
-    hidden.hide(reason="spam")
+    adapter_for(hidden).hide(reason="spam")
     step()
     removed = reply_to(thread, marta, body="Said too much.")
     services.remove_post(post=removed)
@@ -203,7 +204,7 @@ def test_a_post_already_shown_shows_its_changes_at_once(board, writer, group):
     before = client.get(thread.get_absolute_url()).content.decode()
     assert "Words 0" in before and "hidden by the moderators" not in before
 
-    to_hide.hide(reason="spam")
+    adapter_for(to_hide).hide(reason="spam")
     services.edit_post(post=to_edit, body="Better words")
     services.toggle_reaction(user=writer, post=to_hug, kind="hug")
     after = client.get(thread.get_absolute_url()).content.decode()
@@ -222,7 +223,7 @@ def test_a_removal_or_a_group_going_quiet_reaches_a_page_already_shown(private_b
     before = client.get(thread.get_absolute_url()).content.decode()
     assert "Unkind words" in before and f"?parent={unkind.pk}" in before and "/react/" in before
 
-    unkind.remove(reason="unkind")
+    adapter_for(unkind).remove(reason="unkind")
     group.is_archived = True
     group.save(update_fields=["is_archived"])
     after = client.get(thread.get_absolute_url()).content.decode()

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from forums import services
 from forums.models import Post
 from forums.search import plain_search, plain_snippet, search_posts
+from moderation.adapters import adapter_for
 from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory, client_for
 from tests.forums.conftest import reply_to, start_thread
 
@@ -67,7 +68,7 @@ def test_removed_held_and_hidden_posts_are_not_found_even_by_moderators(board, w
     removed = reply_to(thread, writer, body="zebrafish removed")
     services.remove_post(post=removed)
     hidden = reply_to(thread, writer, body="zebrafish hidden")
-    hidden.hide(reason="spam")
+    adapter_for(hidden).hide(reason="spam")
     Post.objects.filter(pk=reply_to(thread, writer, body="zebrafish held").pk).update(is_held=True)
     visible = reply_to(thread, writer, body="zebrafish visible")
     for viewer in (writer, staff):

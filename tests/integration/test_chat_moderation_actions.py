@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from groups.chat import services as chat
 from groups.chat.models import ChatMessage
-from moderation import actions, permissions, selectors, services
+from moderation import actions, appeals, errors, in_place, permissions, queue, selectors, services
 from moderation.models import AuditLogEntry, ReviewItem, Sanction
 from supportgroups.models import Notification
 from tests.factories import FacilitatorMembershipFactory, MembershipFactory, UserFactory
@@ -32,7 +32,7 @@ def nothing_changed():
 
 def test_removing_a_message_is_recorded_told_and_appealable(group, facilitator, member):
     message = said(group, member, "you are all fools")
-    entry = actions.act_directly(action="remove", target=message, by=facilitator, reason="Rude")
+    entry = in_place.act_directly(action="remove", target=message, by=facilitator, reason="Rude")
     message.refresh_from_db()
     assert message.is_hidden
     item = ReviewItem.objects.get()
@@ -44,7 +44,7 @@ def test_removing_a_message_is_recorded_told_and_appealable(group, facilitator, 
     )  # fmt: skip
     told = Notification.objects.get(user=member)
     assert told.url == f"/moderation/appeals/{entry.pk}/"
-    appeal = services.appeal(action=entry, user=member, body="It was a joke")
+    appeal = appeals.appeal(action=entry, user=member, body="It was a joke")
     appeal_item = ReviewItem.objects.get(content_type__model="appeal", object_id=appeal.pk)
     assert appeal_item.group_id == group.pk
 
@@ -54,7 +54,7 @@ def test_a_reported_message_removed_in_the_room_closes_its_queue_item(
 ):
     message = said(group, member, "buy my pills")
     services.request_review(target=message, reason="spam", by=other_member)
-    actions.act_directly(action="hide", target=message, by=facilitator, reason="Spam")
+    in_place.act_directly(action="hide", target=message, by=facilitator, reason="Spam")
     item = ReviewItem.objects.get()
     assert (item.state, item.resolution) == ("resolved", "hidden")
     assert list(item.audit.values_list("action", flat=True)) == ["reported", "hide"]
@@ -65,13 +65,13 @@ def test_removal_is_refused_outside_ones_group_and_on_ones_own_words(
 ):
     message = said(group, member, "hello")
     before = nothing_changed()
-    with pytest.raises(services.ActionRefused):
-        actions.act_directly(action="remove", target=message, by=other_facilitator, reason="r")
+    with pytest.raises(errors.ActionRefused):
+        in_place.act_directly(action="remove", target=message, by=other_facilitator, reason="r")
     own = said(group, facilitator, "my own words")
-    with pytest.raises(services.ActionRefused, match="something you wrote"):
-        actions.act_directly(action="remove", target=own, by=facilitator, reason="r")
+    with pytest.raises(errors.ActionRefused, match="something you wrote"):
+        in_place.act_directly(action="remove", target=own, by=facilitator, reason="r")
     with pytest.raises(ValidationError):
-        actions.act_directly(action="remove", target=message, by=facilitator, reason="  ")
+        in_place.act_directly(action="remove", target=message, by=facilitator, reason="  ")
     assert nothing_changed() == before
     assert not ChatMessage.objects.filter(is_hidden=True).exists()
     assert not ReviewItem.objects.filter(state="resolved").exists()
@@ -79,7 +79,7 @@ def test_removal_is_refused_outside_ones_group_and_on_ones_own_words(
 
 def test_muting_a_member_in_one_group(group, facilitator, member):
     start = timezone.now()
-    sanction = actions.mute_in_group(
+    sanction = in_place.mute_in_group(
         member=member, group_id=group.pk, by=facilitator, minutes=15, reason="Cool off"
     )
     end = timezone.now()
@@ -95,18 +95,18 @@ def test_muting_a_member_in_one_group(group, facilitator, member):
 def test_a_chat_mute_is_appealed_to_the_groups_other_facilitators(group, facilitator, member):
     colleague = UserFactory()
     FacilitatorMembershipFactory(group=group, user=colleague)
-    sanction = actions.mute_in_group(
+    sanction = in_place.mute_in_group(
         member=member, group_id=group.pk, by=facilitator, minutes=60, reason="Cool off"
     )
-    appeal = services.appeal(action=sanction.action, user=member, body="I was quoting someone")
+    appeal = appeals.appeal(action=sanction.action, user=member, body="I was quoting someone")
     item = ReviewItem.objects.get(content_type__model="appeal", object_id=appeal.pk)
     assert item.group_id == group.pk
     assert not permissions.can_handle(facilitator, item)  # took the decision
-    item = services.claim(item_id=item.pk, user=colleague, version=item.version)
+    item = queue.claim(item_id=item.pk, user=colleague, version=item.version)
     actions.do_approve(item_id=item.pk, user=colleague, version=item.version, reason="Fair")
     assert selectors.can_post(member, group.pk)
     # What the member writes about it reaches the facilitator who muted them.
-    services.write_to_facilitators(action=sanction.action, user=member, body="Thanks")
+    appeals.write_to_facilitators(action=sanction.action, user=member, body="Thanks")
     assert Notification.objects.filter(user=facilitator, body="Thanks").exists()
 
 
@@ -120,10 +120,10 @@ def test_mute_is_refused_by_the_same_rules(group, facilitator, member, other_fac
         {"member": facilitator, "by": facilitator, "minutes": 5},  # oneself
     ]
     for case in refusals:
-        with pytest.raises(services.ActionRefused):
-            actions.mute_in_group(group_id=group.pk, reason="r", **case)
+        with pytest.raises(errors.ActionRefused):
+            in_place.mute_in_group(group_id=group.pk, reason="r", **case)
     with pytest.raises(ValidationError):
-        actions.mute_in_group(
+        in_place.mute_in_group(
             member=member, group_id=group.pk, by=facilitator, minutes=0, reason="r"
         )
     assert nothing_changed() == before

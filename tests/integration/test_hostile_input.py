@@ -208,7 +208,7 @@ def test_a_board_cursor_nobody_could_have_made_shows_the_first_page(world, query
 def test_a_nul_in_a_search_is_read_as_a_space(world):
     response = world.client.get("/forums/search/?q=reply%00")
     assert response.status_code == 200
-    assert [hit.post for hit in response.context["hits"]] == [world.post]
+    assert [hit.post for hit in response.context["page"].hits] == [world.post]
 
 
 def test_a_calendar_feed_address_with_a_nul_is_not_found(client, world):

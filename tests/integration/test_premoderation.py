@@ -6,8 +6,7 @@ import pytest
 
 from forums import services as forums
 from forums.models import Post, Thread
-from moderation import actions
-from moderation import services as moderation
+from moderation import actions, queue
 from moderation.models import ReviewItem
 from tests.factories import client_for
 
@@ -52,7 +51,7 @@ def test_first_two_posts_wait_the_third_is_published_and_approval_shows_one(
 
     item = ReviewItem.objects.get(object_id=first.pk, content_type__model="post")
     assert item.held and item.group_id == thread.board.group_id
-    item = moderation.claim(item_id=item.pk, user=facilitator, version=item.version)
+    item = queue.claim(item_id=item.pk, user=facilitator, version=item.version)
     actions.do_approve(
         item_id=item.pk, user=facilitator, version=item.version, reason="Kind words, welcome."
     )

@@ -1,12 +1,15 @@
-"""A stand-in for a forum post: moderation's tests need Moderatable content without forums.
+"""A stand-in for a forum post: moderation's tests need moderatable content without forums.
 
 Its table is created by the `post_model` fixture (it has no migration: it is not part of the
 product), and it has no foreign key to the user, so no app-wide check counts it.
-app_label "moderation" lets content types resolve it like a real model.
+app_label "moderation" lets content types resolve it like a real model. Its adapter is
+registered the way an app's moderation.py registers one.
 """
 
 from django.contrib.auth import get_user_model
 from django.db import models
+
+from moderation.adapters import ModerationAdapter, register
 
 
 class FakePost(models.Model):
@@ -35,28 +38,37 @@ class FakePost(models.Model):
     def author(self, user):
         self.author_ref = user.pk if user else None
 
-    def text_for_screening(self) -> str:
-        return self.body
-
-    def excerpt(self) -> str:
-        return self.body[:200]
-
-    def moderation_group_id(self):
-        return self.group
-
-    def hide(self, *, reason: str) -> None:
-        self.hidden = True
-        self.save(update_fields=["hidden"])
-
-    def restore(self) -> None:
-        self.hidden = False
-        self.save(update_fields=["hidden"])
-
-    def apply_moderator_edit(self, *, text: str) -> None:
-        self.body = text
-        self.save(update_fields=["body"])
-
     @classmethod
     def shown_to_members(cls):
         """What members see: not hidden (held posts are created hidden by the writer's side)."""
         return cls.objects.filter(hidden=False)
+
+
+@register
+class FakePostModeration(ModerationAdapter[FakePost]):
+    model = FakePost
+
+    @property
+    def author(self):
+        return self.obj.author
+
+    def text_for_screening(self) -> str:
+        return self.obj.body
+
+    def group_id(self):
+        return self.obj.group
+
+    def url(self) -> str:
+        return self.obj.get_absolute_url()
+
+    def hide(self, *, reason: str) -> None:
+        self.obj.hidden = True
+        self.obj.save(update_fields=["hidden"])
+
+    def restore(self) -> None:
+        self.obj.hidden = False
+        self.obj.save(update_fields=["hidden"])
+
+    def edit(self, *, text: str) -> None:
+        self.obj.body = text
+        self.obj.save(update_fields=["body"])

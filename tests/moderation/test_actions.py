@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from moderation import actions, permissions, selectors, services
+from moderation import actions, appeals, errors, permissions, queue, selectors, services
 from moderation.models import Appeal, AuditLogEntry, ItemNote, ReviewItem, Sanction
 from supportgroups.models import Notification
 from tests.factories import UserFactory
@@ -22,28 +22,28 @@ def reported(post_model, scope, facilitator):
         author=UserFactory(), body="Stop your chemo, eat kale", group=1
     )
     item = services.request_review(target=post, reason="misinformation", by=UserFactory())
-    item = services.claim(item_id=item.pk, user=facilitator, version=item.version)
+    item = queue.claim(item_id=item.pk, user=facilitator, version=item.version)
     return post, item
 
 
 def handed_to(item, moderator, by):
     """Suspension and site-wide silence are for site moderators: the facilitator hands over."""
-    item = services.release(item_id=item.pk, user=by, version=item.version)
-    return services.claim(item_id=item.pk, user=moderator, version=item.version)
+    item = queue.release(item_id=item.pk, user=by, version=item.version)
+    return queue.claim(item_id=item.pk, user=moderator, version=item.version)
 
 
 def run(name, item, user, **kwargs):
     item.refresh_from_db()
     kwargs.setdefault("reason", f"{name}: see the group rules")
-    return actions.ACTIONS[name](item_id=item.pk, user=user, version=item.version, **kwargs)
+    return actions.TABLE[name].handler(item_id=item.pk, user=user, version=item.version, **kwargs)
 
 
 def test_two_facilitators_cannot_claim_at_once(reported, scope):
     _, item = reported
     other = scope.facilitate(UserFactory(), 1)
-    with pytest.raises(services.ClaimConflict):
-        services.claim(item_id=item.pk, user=other, version=item.version)
-    with pytest.raises(services.ClaimConflict):
+    with pytest.raises(errors.ClaimConflict):
+        queue.claim(item_id=item.pk, user=other, version=item.version)
+    with pytest.raises(errors.ClaimConflict):
         run("hide", item, other)
 
 
@@ -51,10 +51,10 @@ def test_claims_expire_after_idle_minutes(reported, scope):
     _, item = reported
     other = scope.facilitate(UserFactory(), 1)
     ReviewItem.objects.filter(pk=item.pk).update(claimed_at=timezone.now() - timedelta(minutes=16))
-    assert services.release_stale_claims() == 1
+    assert queue.release_stale_claims() == 1
     item.refresh_from_db()
     assert item.claimed_by is None and item.state == "open"
-    services.claim(item_id=item.pk, user=other, version=item.version)
+    queue.claim(item_id=item.pk, user=other, version=item.version)
     item.refresh_from_db()
     assert item.claimed_by == other
 
@@ -63,7 +63,7 @@ def test_acting_on_a_stale_copy_is_refused(reported, facilitator):
     post, item = reported
     stale_version = item.version
     run("message", item, facilitator)
-    with pytest.raises(services.StaleVersion):
+    with pytest.raises(errors.StaleVersion):
         actions.do_hide(item_id=item.pk, user=facilitator, version=stale_version, reason="x")
     post.refresh_from_db()
     assert not post.hidden
@@ -86,7 +86,7 @@ def test_hide_then_restore_changes_what_members_see(reported, facilitator, post_
     note = Notification.objects.get(user=post.author)
     assert note.body == "hide: see the group rules" and "/moderation/appeals/" in note.url
 
-    services.claim(item_id=item.pk, user=facilitator, version=item.version)
+    queue.claim(item_id=item.pk, user=facilitator, version=item.version)
     run("restore", item, facilitator)
     assert post in post_model.shown_to_members()
 
@@ -103,7 +103,7 @@ def test_approve_publishes_a_held_post(post_model, scope, facilitator):
     post = post_model.objects.create(author=UserFactory(), body="hi all", group=1, hidden=True)
     assert services.screen(post).held
     item = ReviewItem.objects.get()
-    services.claim(item_id=item.pk, user=facilitator, version=item.version)
+    queue.claim(item_id=item.pk, user=facilitator, version=item.version)
     run("approve", item, facilitator)
     post.refresh_from_db()
     item.refresh_from_db()
@@ -186,14 +186,14 @@ def test_escalate_hands_the_item_to_staff(reported, facilitator, staff):
     assert item.state == "escalated" and item.claimed_by is None
     alert = Notification.objects.get(user=staff)
     assert alert.url == item.get_absolute_url() and alert.body == "escalate: see the group rules"
-    services.claim(item_id=item.pk, user=staff, version=item.version)
+    queue.claim(item_id=item.pk, user=staff, version=item.version)
 
 
 def test_profile_reports_offer_only_sanctions(post_model, staff):
     target = UserFactory(display_name="Rude Name")
     item = services.request_review(target=target, reason="harassment", by=UserFactory())
-    item = services.claim(item_id=item.pk, user=staff, version=item.version)
-    with pytest.raises(services.ModerationError):
+    item = queue.claim(item_id=item.pk, user=staff, version=item.version)
+    with pytest.raises(errors.ModerationError):
         run("hide", item, staff)
     run("warn", item, staff)
     assert Sanction.objects.get().user == target
@@ -202,19 +202,19 @@ def test_profile_reports_offer_only_sanctions(post_model, staff):
 def test_appeal_once_and_handled_by_someone_else(reported, facilitator, scope, post_model):
     post, item = reported
     entry = run("hide", item, facilitator)
-    appeal = services.appeal(action=entry, user=post.author, body="It was a joke about kale")
+    appeal = appeals.appeal(action=entry, user=post.author, body="It was a joke about kale")
     with pytest.raises(ValidationError, match="already appealed"):
-        services.appeal(action=entry, user=post.author, body="again")
+        appeals.appeal(action=entry, user=post.author, body="again")
     with pytest.raises(PermissionDenied):
-        services.appeal(action=entry, user=UserFactory(), body="not mine")
+        appeals.appeal(action=entry, user=UserFactory(), body="not mine")
 
     appeal_item = ReviewItem.objects.get(object_id=appeal.pk, content_type__model="appeal")
     assert appeal_item.group_id == 1
     assert permissions.can_handle(facilitator, appeal_item)  # nobody else could
     colleague = scope.facilitate(UserFactory(), 1)
     with pytest.raises(PermissionDenied):  # the original moderator, now someone else exists
-        services.claim(item_id=appeal_item.pk, user=facilitator, version=appeal_item.version)
-    services.claim(item_id=appeal_item.pk, user=colleague, version=appeal_item.version)
+        queue.claim(item_id=appeal_item.pk, user=facilitator, version=appeal_item.version)
+    queue.claim(item_id=appeal_item.pk, user=colleague, version=appeal_item.version)
     run("approve", appeal_item, colleague, reason="Fair enough")
     assert post in post_model.shown_to_members()
     assert AuditLogEntry.objects.filter(action="overturn", item=item).exists()
@@ -225,10 +225,10 @@ def test_upheld_appeal_lifts_a_suspension(reported, facilitator, staff, scope):
     post, item = reported
     item = handed_to(item, staff, facilitator)
     entry = run("suspend", item, staff)
-    appeal = services.appeal(action=entry, user=post.author, body="Please")
+    appeal = appeals.appeal(action=entry, user=post.author, body="Please")
     appeal_item = ReviewItem.objects.get(object_id=appeal.pk, content_type__model="appeal")
     other_staff = UserFactory(is_staff=True)  # not the moderator who suspended
-    services.claim(item_id=appeal_item.pk, user=other_staff, version=appeal_item.version)
+    queue.claim(item_id=appeal_item.pk, user=other_staff, version=appeal_item.version)
     run("approve", appeal_item, other_staff)
     post.author.refresh_from_db()
     assert post.author.is_active and Sanction.objects.get().lifted_at is not None
@@ -237,7 +237,7 @@ def test_upheld_appeal_lifts_a_suspension(reported, facilitator, staff, scope):
 def test_deleted_content_can_still_be_closed(reported, facilitator):
     post, item = reported
     post.delete()
-    with pytest.raises(services.ModerationError, match="no longer exists"):
+    with pytest.raises(errors.ModerationError, match="no longer exists"):
         run("hide", item, facilitator)
     run("dismiss", item, facilitator)
     assert ReviewItem.objects.get().state == "resolved"

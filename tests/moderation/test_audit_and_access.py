@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
-from moderation import services
+from moderation import queue, services
 from moderation.models import AuditLogEntry, ItemNote, ReviewItem
 from tests.factories import UserFactory, client_for, with_mfa
 
@@ -85,7 +85,7 @@ def test_access_matrix(two_groups, scope, staff):
     assert item_status(member, "a") == 403
     # And nobody can act on an item they cannot see.
     with pytest.raises(PermissionDenied):
-        services.claim(item_id=two_groups["b"].pk, user=fac_a, version=1)
+        queue.claim(item_id=two_groups["b"].pk, user=fac_a, version=1)
 
 
 def test_dashboard_needs_mfa(two_groups, scope):
@@ -198,7 +198,7 @@ def test_member_reports_a_profile_and_is_thanked(scope):
 def test_item_page_query_count_does_not_grow_with_reports(post_model, staff):
     post = post_model.objects.create(author=UserFactory(), body="busy post")
     item = services.request_review(target=post, reason="spam", by=UserFactory())
-    services.add_note(item=item, author=staff, body="first note")
+    queue.add_note(item=item, author=staff, body="first note")
     client = client_for(staff)
     client.get(item.get_absolute_url())
     from django.db import connection
@@ -210,7 +210,7 @@ def test_item_page_query_count_does_not_grow_with_reports(post_model, staff):
         client.get(item.get_absolute_url())
     for _ in range(5):
         services.request_review(target=post, reason="harassment", by=UserFactory())
-    services.add_note(item=item, author=staff, body="n")
+    queue.add_note(item=item, author=staff, body="n")
     with CaptureQueriesContext(connection) as many:
         assert client.get(item.get_absolute_url()).status_code == 200
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]

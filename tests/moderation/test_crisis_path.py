@@ -12,7 +12,7 @@ from django.core import mail
 from django.template.loader import render_to_string
 from django.test import override_settings
 
-from moderation import emails, selectors, services
+from moderation import emails, queue, selectors, services
 from moderation.consumers import DashboardConsumer
 from moderation.live import user_group
 from moderation.models import AuditLogEntry, ReviewItem
@@ -104,7 +104,7 @@ def test_claimed_crisis_is_not_escalated_to_backups(post_model, staff):
     item = services.request_review(target=UserFactory(), reason="at_risk", by=UserFactory())
     emails.send_crisis_alert(item_id=item.pk)
     item.refresh_from_db()
-    services.claim(item_id=item.pk, user=staff, version=item.version)
+    queue.claim(item_id=item.pk, user=staff, version=item.version)
     with override_settings(MODERATION_CRISIS_BACKUP_MINUTES=0):
         assert emails.escalate_unclaimed_crises() == 0
 

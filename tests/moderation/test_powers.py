@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from moderation import actions, services
+from moderation import actions, errors, queue, services
 from moderation.models import AuditLogEntry, ReviewItem, Sanction
 from supportgroups.models import Notification
 from tests.factories import UserFactory, client_for, with_mfa
@@ -21,7 +21,7 @@ FACILITATOR_ACTIONS = {
     "escalate",
 }  # fmt: skip
 SANCTIONS = {"warn", "mute", "silence", "suspend"}
-EVERY_ACTION = set(actions.ACTIONS)
+EVERY_ACTION = set(actions.TABLE)
 
 
 def _staff():
@@ -145,8 +145,8 @@ def test_nobody_sees_or_handles_reports_about_their_own_words(people, post_model
     assert (
         client.post(reverse("moderation:claim", args=[item.pk]), {"version": 1}).status_code == 404
     )
-    with pytest.raises(services.ActionRefused, match="something you wrote"):
-        services.claim(item_id=item.pk, user=fac, version=item.version)
+    with pytest.raises(errors.ActionRefused, match="something you wrote"):
+        queue.claim(item_id=item.pk, user=fac, version=item.version)
     assert not AuditLogEntry.objects.filter(action="claimed").exists()
     assert item.state == ReviewItem.State.OPEN  # a colleague in the group takes it
 
@@ -156,10 +156,10 @@ def test_services_refuse_too(people, post_model):
     post = post_model.objects.create(author=people["staff"], body="x", group=1)
     item = services.request_review(target=post, reason="spam", by=UserFactory())
     fac = people["fac_here"]
-    item = services.claim(item_id=item.pk, user=fac, version=item.version)
-    with pytest.raises(services.ActionRefused):
+    item = queue.claim(item_id=item.pk, user=fac, version=item.version)
+    with pytest.raises(errors.ActionRefused):
         actions.do_warn(item_id=item.pk, user=fac, version=item.version, reason="r")
-    with pytest.raises(services.ActionRefused):
+    with pytest.raises(errors.ActionRefused):
         actions.do_suspend(item_id=item.pk, user=fac, version=item.version, reason="r")
     assert not Sanction.objects.exists() and people["staff"].is_active
 
@@ -172,9 +172,9 @@ def test_own_post_with_no_other_facilitator_goes_to_site_moderators(scope, post_
     item.refresh_from_db()
     assert item.state == ReviewItem.State.ESCALATED
     assert Notification.objects.filter(user=staff, url=item.get_absolute_url()).exists()
-    with pytest.raises(services.ActionRefused):
-        services.claim(item_id=item.pk, user=sole, version=item.version)
-    services.claim(item_id=item.pk, user=staff, version=item.version)
+    with pytest.raises(errors.ActionRefused):
+        queue.claim(item_id=item.pk, user=sole, version=item.version)
+    queue.claim(item_id=item.pk, user=staff, version=item.version)
 
 
 @pytest.mark.django_db(transaction=True)

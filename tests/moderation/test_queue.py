@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
-from moderation import actions, services
+from moderation import actions, queue, services
 from moderation.models import AuditLogEntry, Flag, Report, ReviewItem
 from tests.factories import UserFactory
 
@@ -49,7 +49,7 @@ def test_reports_are_rate_limited_per_reporter(post_model):
 def test_new_report_reopens_a_resolved_item_and_keeps_history(post_model, staff):
     post = post_model.objects.create(author=UserFactory(), body="hello")
     item = services.request_review(target=post, reason="spam", by=UserFactory())
-    item = services.claim(item_id=item.pk, user=staff, version=item.version)
+    item = queue.claim(item_id=item.pk, user=staff, version=item.version)
     actions.do_dismiss(item_id=item.pk, user=staff, version=item.version, reason="fine")
     item.refresh_from_db()
     assert item.state == "resolved" and item.resolution == "no_action"

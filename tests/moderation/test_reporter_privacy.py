@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from moderation import actions, services
+from moderation import actions, queue, services
 from moderation.models import AuditLogEntry, ItemNote
 from supportgroups.models import Notification
 from tests.factories import UserFactory, client_for
@@ -56,7 +56,7 @@ def test_the_audit_row_of_a_report_is_a_404_like_a_missing_id(reported):
 
 def test_claims_and_releases_are_not_pages_either(reported, facilitator):
     author, _, item = reported
-    item = services.claim(item_id=item.pk, user=facilitator, version=item.version)
+    item = queue.claim(item_id=item.pk, user=facilitator, version=item.version)
     claimed = AuditLogEntry.objects.get(action="claimed")
     client = client_for(author)
     for url in _pages(claimed.pk):
@@ -68,7 +68,7 @@ def test_a_message_about_a_decision_reaches_the_moderators_not_the_reporter(
 ):
     author, reporter, item = reported
     colleague = scope.facilitate(UserFactory(), 1)
-    item = services.claim(item_id=item.pk, user=facilitator, version=item.version)
+    item = queue.claim(item_id=item.pk, user=facilitator, version=item.version)
     hide = actions.do_hide(item_id=item.pk, user=facilitator, version=item.version, reason="r")
     client = client_for(author)
     appeal_page = client.get(reverse("moderation:appeal", args=[hide.pk]))
@@ -85,7 +85,7 @@ def test_a_message_about_a_decision_reaches_the_moderators_not_the_reporter(
 
 def test_a_facilitators_message_can_be_answered_but_not_appealed(reported, facilitator):
     author, _, item = reported
-    item = services.claim(item_id=item.pk, user=facilitator, version=item.version)
+    item = queue.claim(item_id=item.pk, user=facilitator, version=item.version)
     message = actions.do_message(
         item_id=item.pk, user=facilitator, version=item.version, reason="Can we talk?"
     )
@@ -99,7 +99,7 @@ def test_a_facilitators_message_can_be_answered_but_not_appealed(reported, facil
 def test_the_pages_are_rate_limited_and_keep_the_typed_text(reported, facilitator, settings):
     settings.MODERATION_APPEAL_PAGES_PER_HOUR = 3
     author, _, item = reported
-    item = services.claim(item_id=item.pk, user=facilitator, version=item.version)
+    item = queue.claim(item_id=item.pk, user=facilitator, version=item.version)
     warn = actions.do_warn(item_id=item.pk, user=facilitator, version=item.version, reason="r")
     client = client_for(author)
     url = reverse("moderation:write", args=[warn.pk])

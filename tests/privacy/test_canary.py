@@ -24,7 +24,7 @@ from forums.notifications import deliver_post_notifications
 from groups.chat import selectors as chat_selectors
 from groups.chat import services as chat_services
 from groups.permissions import can_view_private
-from moderation import actions
+from moderation import actions, queue
 from moderation import services as moderation_services
 from moderation.models import ReviewItem
 from supportgroups.privacy import export
@@ -66,8 +66,8 @@ def _generous_posting_limits(settings):
 def _moderate(target, *, by, action: str) -> ReviewItem:
     """What a moderator does from the queue: the item is flagged, claimed, then acted on."""
     item = moderation_services.request_review(target=target, reason="harassment")
-    item = moderation_services.claim(item_id=item.pk, user=by, version=item.version)
-    actions.ACTIONS[action](item_id=item.pk, user=by, version=item.version, reason="Not kind")
+    item = queue.claim(item_id=item.pk, user=by, version=item.version)
+    actions.TABLE[action].handler(item_id=item.pk, user=by, version=item.version, reason="Not kind")
     return item
 
 

@@ -5,8 +5,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from moderation import actions
-from moderation import services as moderation_services
+from moderation import actions, errors, queue
 from moderation.models import AuditLogEntry, ReviewItem
 from resources import services
 from resources.models import Resource
@@ -85,9 +84,9 @@ def test_a_facilitator_curator_closes_an_item_the_queue_does_not_show_them(sugge
 def test_a_moderator_holding_the_item_finds_it_closed(suggested, curator):
     moderator = UserFactory(is_staff=True)
     item = item_for(suggested)
-    item = moderation_services.claim(item_id=item.pk, user=moderator, version=item.version)
+    item = queue.claim(item_id=item.pk, user=moderator, version=item.version)
     services.decline(resource=suggested, by=curator, reason="Duplicate of Blood Cancer UK")
-    with pytest.raises(moderation_services.StaleVersion):
+    with pytest.raises(errors.StaleVersion):
         actions.do_approve(item_id=item.pk, user=moderator, version=item.version, reason="ok")
     item.refresh_from_db()
     assert (item.state, item.resolution, item.claimed_by) == ("resolved", "removed", None)

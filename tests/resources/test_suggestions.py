@@ -5,8 +5,8 @@ from django.contrib.admin.sites import site
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from moderation import actions
-from moderation import services as moderation_services
+from moderation import actions, queue
+from moderation.adapters import adapter_for
 from moderation.models import ReviewItem
 from resources.admin import ResourceAdmin
 from resources.models import Resource
@@ -181,14 +181,15 @@ def test_moderation_hide_and_restore(member_client):
     """What moderation's queue actions do to a resource (the Moderatable contract)."""
     member_client.post(SUGGEST, suggestion())
     suggested = Resource.objects.get()
-    assert suggested.author == suggested.suggested_by and suggested.moderation_group_id() is None
-    assert "Their nurses helped me" in suggested.text_for_screening()
-    suggested.hide(reason="spam")
+    adapter = adapter_for(suggested)
+    assert adapter.author == suggested.suggested_by and adapter.group_id() is None
+    assert "Their nurses helped me" in adapter.text_for_screening()
+    adapter.hide(reason="spam")
     assert suggested.state == "declined" and suggested.curator_note == "spam"
     listed = ResourceFactory()
-    listed.hide(reason="misinformation")
+    adapter_for(listed).hide(reason="misinformation")
     assert Resource.objects.get(pk=listed.pk).state == "draft"
-    listed.restore()
+    adapter_for(listed).restore()
     assert Resource.objects.get(pk=listed.pk).state == "published"
 
 
@@ -197,7 +198,7 @@ def test_site_moderator_hiding_the_queue_item_declines_the_suggestion(member_cli
     member_client.post(SUGGEST, suggestion())
     moderator = UserFactory(is_staff=True)
     item = queue_items().get()
-    item = moderation_services.claim(item_id=item.pk, user=moderator, version=item.version)
+    item = queue.claim(item_id=item.pk, user=moderator, version=item.version)
     actions.do_hide(item_id=item.pk, user=moderator, version=item.version, reason="Advertising")
     resource = Resource.objects.get()
     assert (resource.state, resource.curator_note) == ("declined", "Advertising")

@@ -1,0 +1,33 @@
+"""What moderation needs to know about groups (it may not import groups): who facilitates which
+group, how many first posts a group holds for approval, and the groups' names for the
+dashboard. Chat messages, groups' moderatable content, have their adapter in chat/moderation.py.
+"""
+
+from collections.abc import Iterable
+
+from moderation.registry import register_group_scope
+from supportgroups.models import User
+
+from . import permissions, selectors
+from .models import SupportGroup
+
+
+def _facilitators(group_id: int) -> list[User]:
+    return list(selectors.facilitators_of(group=group_id))
+
+
+def _premoderated_posts(group_id: int) -> int:
+    held = SupportGroup.objects.filter(pk=group_id).values_list("premoderated_posts", flat=True)
+    return held.first() or 0
+
+
+def _names(ids: Iterable[int]) -> dict[int, str]:
+    return dict(SupportGroup.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+register_group_scope(
+    facilitated_group_ids=permissions.facilitated_group_ids,
+    group_facilitators=_facilitators,
+    group_premoderation=_premoderated_posts,
+    group_names=_names,
+)
