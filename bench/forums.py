@@ -3,8 +3,10 @@
 Builds, in its own database (<DATABASE_URL name>_bench, made if missing and reused after):
   - a board of 5,000 threads, each with its opening post,
   - on a board of their own, a thread of 1,000 nested posts (about 520 top-level replies,
-    replies down to depth 4) and a thread of 50,000 posts (about 26,000 top-level replies, to
-    compare page 1 with page 500 and the last page), each with an opening post.
+    replies down to depth 4) and a thread of about 50,000 posts, each with an opening post. The
+    big one is made of whole pages alike (20 top-level replies and 23 replies to them, down to
+    depth 4), so page 1, page 500 and the last page show the same number of posts and compare
+    only what their depth in the thread costs.
 First, in this process, each page is requested through Django's full handler (middleware,
 view, templates) for an anonymous reader and a signed-in member, and the CPU time
 (time.process_time) per request is printed beside a bare Django view measured the same way:
@@ -74,13 +76,56 @@ def ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def start_site() -> dict:
+    """Django set up in this process on the bench database and URLs (the bare view added), as
+    the servers will run it; returns the servers' environment."""
+    url = bench_database_url()
+    ensure_database(url)
+    site_dir = tempfile.mkdtemp(prefix="forums-bench-")
+    Path(site_dir, "forums_bench_site.py").write_text(BENCH_SETTINGS)
+    Path(site_dir, "forums_bench_urls.py").write_text(BENCH_URLS)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only",
+        "DJANGO_SETTINGS_MODULE": "forums_bench_site",
+        "PYTHONPATH": os.pathsep.join([site_dir, str(ROOT)]),
+        "DEBUG": "0",
+        "CONN_MAX_AGE": "60",
+    }
+    os.environ.update(env)  # this process measures the same site the servers run
+    sys.path.insert(0, site_dir)
+    import django
+
+    django.setup()
+    return env
+
+
 # --- data -----------------------------------------------------------------------------------
+
+
+REPLY_SHARES = (2, 4, 8, 16)  # rounds of replies: to one in 2, 4, 8, 16 of a block's posts
+
+
+def whole_blocks(top_level: int, at_least: int) -> int:
+    """The fewest posts, at least `at_least`, that add_posts makes of whole blocks alone."""
+    size = top_level
+    for share in REPLY_SHARES:
+        size += size // share
+    return -(-at_least // size) * size
+
+
+def huge_thread_posts() -> int:
+    from django.conf import settings
+
+    return whole_blocks(settings.FORUMS_PAGE_SIZE, 50_000)
 
 
 def build_data() -> dict:
     """Bulk inserts, then paths filled level by level in SQL: minutes become seconds."""
     import random
 
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -97,6 +142,7 @@ def build_data() -> dict:
     if (
         Thread.objects.filter(board=board, opening_post__isnull=False).count() == 5000
         and Thread.objects.filter(board=big, opening_post__isnull=False).count() == 2
+        and Thread.objects.filter(board=big, reply_count=huge_thread_posts()).exists()
     ):
         return ids_of(board, big)
     Thread.objects.filter(board__in=[board, big]).delete()
@@ -117,7 +163,7 @@ def build_data() -> dict:
                 [post(thread, None, made + i) for i in range(min(top_level, count - made))]
             )
             made += len(block)
-            for share in (2, 4, 8, 16):  # ~0.94 replies per top-level reply, up to depth 4
+            for share in REPLY_SHARES:  # ~0.94 replies per top-level reply, up to depth 4
                 if made >= count:
                     break
                 size = min(len(block) // share, count - made)
@@ -191,7 +237,8 @@ def build_data() -> dict:
         )
     del openings
     for title, count, top_level in [("Bench 1,000 nested", 1000, 100),
-                                    ("Bench 50,000", 50_000, 1000)]:  # fmt: skip
+                                    ("Bench 50,000", huge_thread_posts(),
+                                     settings.FORUMS_PAGE_SIZE)]:  # fmt: skip
         thread = Thread.objects.create(
             board=big, title=title, author=rng.choice(people), last_post_at=now
         )
@@ -233,86 +280,113 @@ def ids_of(board, big) -> dict:
         "huge": huge_url,
         "huge_500": f"{huge_url}?after={page_500_after}",
         "huge_last": f"{huge_url}?after={last_page_after(top_ids)}",
+        "last_after": str(last_page_after(top_ids)),
         "huge_id": huge.pk,
         "page_500_after": page_500_after,
     }
 
 
 def in_process_costs(ids: dict) -> None:
-    """The database side alone: thread_tree for page 1 and page 500 of the 50,000-post thread."""
+    """The selector alone (its queries and Python, wall time): thread_tree for page 1, page 500
+    and the last page of the 50,000-post thread, taking turns, median of 30 each."""
     from django.contrib.auth.models import AnonymousUser
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from forums import selectors
 
-    def measure(cursor):
-        timings = []
-        for _ in range(15):
+    pages = {"page 1": None, "page 500": str(ids["page_500_after"]), "last page": ids["last_after"]}
+    timings: dict[str, list[float]] = {name: [] for name in pages}
+    queries = {}
+    for _ in range(30):
+        for name, cursor in pages.items():
             thread = selectors.thread_for(user=AnonymousUser(), pk=ids["huge_id"])
             start = time.perf_counter()
             with CaptureQueriesContext(connection) as ctx:
                 selectors.thread_tree(user=AnonymousUser(), thread=thread, cursor=cursor)
-            timings.append(time.perf_counter() - start)
-        return statistics.median(timings) * 1000, len(ctx.captured_queries)
-
-    first, q1 = measure(None)
-    deep, q500 = measure(str(ids["page_500_after"]))
+            timings[name].append(time.perf_counter() - start)
+            queries[name] = len(ctx.captured_queries)
     print(
-        f"thread_tree on the 50,000-post thread: page 1 {first:.1f} ms ({q1} queries), "
-        f"page 500 {deep:.1f} ms ({q500} queries), ratio {deep / first:.2f}"
+        "thread_tree on the 50,000-post thread: "
+        + ", ".join(
+            f"{name} {statistics.median(t) * 1000:.1f} ms ({queries[name]} queries)"
+            for name, t in timings.items()
+        )
     )
 
 
-def bench_reader():
+def bench_reader(email: str = "bench-reader@example.org", name: str = "Bench reader"):
     """A signed-in member with a verified email, who may write on the public bench boards."""
     from allauth.account.models import EmailAddress
 
     from supportgroups.models import User
 
-    reader, _created = User.objects.get_or_create(
-        email="bench-reader@example.org", defaults={"display_name": "Bench reader"}
-    )
+    reader, _created = User.objects.get_or_create(email=email, defaults={"display_name": name})
     EmailAddress.objects.get_or_create(
         user=reader, email=reader.email, defaults={"verified": True, "primary": True}
     )
     return reader
 
 
-def app_cpu(pages: list[tuple[str, str]], rounds: int) -> None:
+def app_cpu(pages: list[tuple], rounds: int, readers: list[tuple]) -> None:
     """CPU time of this process per request through Django's full handler (middleware, view,
-    templates; PostgreSQL's own work is not counted), beside the bare view measured alike.
-    Rendered posts and board rows are reused from the cache (forums.rendering) once any reader
-    has seen them; the last column is a member with that cache switched off: the first view."""
+    templates; PostgreSQL's own work is not counted), beside the bare view measured alike (the
+    first page). Each reader's pages take turns, one request each per round, so a change in the
+    machine's load falls on all of them alike; the median request is printed, which a stray
+    pause (another process, a garbage collection) does not move. `readers` are (label, client,
+    uncached): an uncached reader has the fragment cache (supportgroups.fragments) switched off,
+    which shows the first view of a page. A page is (name, path) or (name, path, the only
+    readers it is for)."""
     from django.core.cache.backends.dummy import DummyCache
-    from django.test import Client
 
-    from forums import rendering
+    from supportgroups import fragments
 
-    member = Client(SERVER_NAME="localhost")
-    member.force_login(bench_reader())
-    readers = [("anonymous", Client(SERVER_NAME="localhost"), False), ("member", member, False),
-               ("member, uncached", member, True)]  # fmt: skip
-    print(f"\napp CPU per request, in-process, {rounds} requests each (ms; ×: over bare view)")
-    print(f"{'page':36}" + "".join(f" {who:>16} {'×':>5}" for who, _c, _u in readers))
-    bare = {}
-    cached = rendering.fragments
-    for name, path in pages:
-        cells = []
-        for who, client, uncached in readers:
-            rendering.fragments = DummyCache("off", {}) if uncached else cached
-            for _ in range(3):  # warm up: template loader, connection, sessions
-                client.get(path)
-            start = time.process_time()
-            for _ in range(rounds):
+    print(f"\napp CPU per request, in-process, median of {rounds} (ms; ×: over bare view)")
+    print(f"machine load average {load_average()}")
+    cpu: dict[tuple[str, str], list[float]] = {}
+    cached, local = fragments.store, fragments.local
+    for who, client, uncached in readers:
+        fragments.store = DummyCache("off", {}) if uncached else cached
+        fragments.local = fragments.LocalFragments(size=0) if uncached else local
+        mine = [(name, path) for name, path, *only in pages if not only or who in only[0]]
+        for _name, path in mine * 3:  # warm up: template loader, connection, sessions
+            client.get(path)
+        for _ in range(rounds):
+            for name, path in mine:
+                start = time.process_time()
                 response = client.get(path)
+                cpu.setdefault((who, name), []).append(time.process_time() - start)
                 if response.status_code != 200:
                     raise RuntimeError(f"{path}: {response.status_code}")
-            cpu = (time.process_time() - start) / rounds * 1000
-            bare.setdefault(who, cpu)
-            cells.append(f" {cpu:16.2f} {cpu / bare[who]:5.1f}")
+    fragments.store, fragments.local = cached, local
+    print(f"{'page':36}" + "".join(f" {who:>16} {'×':>5}" for who, _c, _u in readers))
+    bare_name = pages[0][0]
+    for name, *_rest in pages:
+        cells = []
+        for who, _client, _uncached in readers:
+            if (who, name) not in cpu:
+                cells.append(f" {'-':>16} {'':5}")
+                continue
+            ms, bare = (statistics.median(cpu[who, page]) * 1000 for page in (name, bare_name))
+            cells.append(f" {ms:16.2f} {ms / bare:5.1f}")
         print(f"{name:36}{''.join(cells)}")
-    rendering.fragments = cached
+    print(f"machine load average {load_average()}")
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.1f} {five:.1f} {fifteen:.1f} (1, 5, 15 min) on {os.cpu_count()} cores"
+
+
+def readers(member) -> list[tuple]:
+    """An anonymous reader and `member` signed in, each with the fragment cache; then `member`
+    with it switched off."""
+    from django.test import Client
+
+    signed_in = Client(SERVER_NAME="localhost")
+    signed_in.force_login(member)
+    return [("anonymous", Client(SERVER_NAME="localhost"), False), ("member", signed_in, False),
+            ("member, uncached", signed_in, True)]  # fmt: skip
 
 
 # --- servers and load -------------------------------------------------------------------------
@@ -388,29 +462,11 @@ def main() -> None:
     parser.add_argument("--cpu-rounds", type=int, default=100)
     args = parser.parse_args()
 
-    url = bench_database_url()
-    ensure_database(url)
-    site_dir = tempfile.mkdtemp(prefix="forums-bench-")
-    Path(site_dir, "forums_bench_site.py").write_text(BENCH_SETTINGS)
-    Path(site_dir, "forums_bench_urls.py").write_text(BENCH_URLS)
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only",
-        "DJANGO_SETTINGS_MODULE": "forums_bench_site",
-        "PYTHONPATH": os.pathsep.join([site_dir, str(ROOT)]),
-        "DEBUG": "0",
-        "CONN_MAX_AGE": "60",
-    }
-    os.environ.update(env)  # this process measures the same site the servers run
-    sys.path.insert(0, site_dir)
-    import django
-
-    django.setup()
+    env = start_site()
+    url = env["DATABASE_URL"]
     began = time.perf_counter()
     ids = build_data()
     print(f"data ready in {time.perf_counter() - began:.1f} s (database {url.rpartition('/')[2]})")
-    print(f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     in_process_costs(ids)
 
     pages = [
@@ -422,7 +478,7 @@ def main() -> None:
         ("thread of 50,000 posts, page 500", ids["huge_500"]),
         ("thread of 50,000 posts, last page", ids["huge_last"]),
     ]
-    app_cpu(pages, args.cpu_rounds)
+    app_cpu(pages, args.cpu_rounds, readers(bench_reader()))
     if not args.servers:
         return
     print(f"\n{args.requests} requests per row, {args.concurrency} concurrent clients, anonymous")

@@ -91,9 +91,14 @@ def _can_view_group(user: User | AnonymousUser, board: Board) -> bool:
     return _group_access(user, board).can_view_private
 
 
-def can_read_board(user: User | AnonymousUser, board: Board) -> bool:
-    """Public boards: anyone. A group's board: its active members, facilitators and staff."""
-    return not board.is_private or _can_view_group(user, board)
+def can_read_board(
+    user: User | AnonymousUser, board: Board, *, access: group_permissions.GroupAccess | None = None
+) -> bool:
+    """Public boards: anyone. A group's board: its active members, facilitators and staff.
+    `access`: the person's access to the board's group, where the page has asked already."""
+    if not board.is_private:
+        return True
+    return access.can_view_private if access is not None else _can_view_group(user, board)
 
 
 def can_post_in(user: User | AnonymousUser, board: Board) -> bool:

@@ -405,6 +405,8 @@ def mark_read(*, user: User | AnonymousUser, thread: Thread) -> None:
     """Remember the newest post seen; one upsert, never moving backwards."""
     if not user.is_authenticated or not thread.last_post_id:
         return
+    if getattr(thread, "last_read", None) == thread.last_post_id:
+        return  # already there: thread_for read the mark with the thread
     ThreadReadState.objects.bulk_create(
         [ThreadReadState(user=user, thread=thread, last_read_post_id=thread.last_post_id)],
         update_conflicts=True,

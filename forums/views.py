@@ -21,7 +21,7 @@ from moderation.selectors import crisis_lines_for
 from supportgroups.markdown import render_markdown
 from supportgroups.privacy.middleware import allow_indexing
 
-from . import permissions, search, selectors, services
+from . import permissions, rendering, search, selectors, services
 from .forms import EditPostForm, PostForm, PreferencesForm, ThreadForm
 from .models import Board, Post, Thread, Topic
 
@@ -195,6 +195,7 @@ def thread(request, pk):
     tree = selectors.thread_tree(user=request.user, thread=thread, sort=sort, cursor=cursor)
     topics = selectors.thread_topics(user=request.user, thread=thread)
     services.mark_read(user=request.user, thread=thread)
+    form = PostForm(board=thread.board) if access.can_post else None
     response = render(
         request,
         "forums/thread.html",
@@ -208,7 +209,8 @@ def thread(request, pk):
             "sort": sort if sort in selectors.SORTS else "oldest",
             "sorts": selectors.SORTS,
             "is_first_page": not cursor,
-            "form": PostForm(board=thread.board) if access.can_post else None,
+            "form": form,
+            "reply_fields": rendering.empty_reply_fields(form) if form else None,
             "indexable": permissions.is_indexable(thread.board),
         },
     )

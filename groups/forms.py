@@ -1,6 +1,7 @@
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from supportgroups.models import User
@@ -10,6 +11,28 @@ from .countries import is_country_code
 from .models import SupportGroup
 
 ANY = [("", _("Any"))]
+_MAX_MEMO = 512
+
+
+class MemoSelect(forms.Select):
+    """A select list drawn once per process for each name, chosen value, attributes, choices
+    and language, then reused: the directory shows the same five lists on every request, and
+    Django renders every option through a template of its own. Only values among the choices
+    are remembered, so what people type in the address cannot fill memory."""
+
+    memo: dict[tuple, str] = {}
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = tuple((str(key), str(label)) for key, label in self.choices)
+        if str(value or "") not in {key for key, _label in choices}:
+            return super().render(name, value, attrs, renderer)
+        attributes = tuple(sorted(self.build_attrs(self.attrs, attrs).items()))
+        key = (name, str(value or ""), attributes, choices, self.is_required, get_language())
+        if key not in self.memo:
+            if len(self.memo) >= _MAX_MEMO:
+                self.memo.clear()
+            self.memo[key] = super().render(name, value, attrs, renderer)
+        return self.memo[key]
 
 
 class DirectoryFilterForm(forms.Form):
@@ -21,11 +44,11 @@ class DirectoryFilterForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
     )
-    cancer_type = forms.ChoiceField(label=_("Cancer type"), required=False)
-    audience = forms.ChoiceField(label=_("For"), required=False)
-    format = forms.ChoiceField(label=_("Format"), required=False)
-    language = forms.ChoiceField(label=_("Language"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    cancer_type = forms.ChoiceField(label=_("Cancer type"), required=False, widget=MemoSelect)
+    audience = forms.ChoiceField(label=_("For"), required=False, widget=MemoSelect)
+    format = forms.ChoiceField(label=_("Format"), required=False, widget=MemoSelect)
+    language = forms.ChoiceField(label=_("Language"), required=False, widget=MemoSelect)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=MemoSelect)
     meets_this_week = forms.BooleanField(
         label=_("Meets this week"), required=False, help_text=_("In the next seven days")
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from supportgroups.models import User
 from supportgroups.permissions import has_required_mfa
+from supportgroups.prepared import Prepared
 
 from .models import Membership, SupportGroup
 
@@ -91,10 +92,16 @@ def is_staff_with_mfa(user: User | AnonymousUser) -> bool:
     return remembered
 
 
+# Asked on every group page and group board: compiled once.
+_MEMBERSHIP = Prepared(
+    lambda user_id, group_id: Membership.objects.filter(user_id=user_id, group_id=group_id)[:1]
+)
+
+
 def membership_of(user: User | AnonymousUser, group: SupportGroup) -> Membership | None:
     if not user.is_authenticated:
         return None
-    return Membership.objects.filter(user=user, group=group).first()
+    return next(iter(_MEMBERSHIP(user.pk, group.pk)), None)
 
 
 def is_active_member(user: User | AnonymousUser, group: SupportGroup) -> bool:
@@ -135,11 +142,15 @@ def join_refusal(*, group: SupportGroup, membership: Membership | None) -> str |
     return None
 
 
+# Asked on every signed-in page (the header's moderation link): compiled once.
+_FACILITATED = Prepared(
+    lambda user_id: Membership.objects.filter(
+        user_id=user_id, state=Membership.State.ACTIVE, role=Membership.Role.FACILITATOR
+    ).values_list("group_id", flat=True)
+)
+
+
 def facilitated_group_ids(user: User | AnonymousUser) -> set[int]:
     if not user.is_authenticated:
         return set()
-    return set(
-        Membership.objects.filter(
-            user=user, state=Membership.State.ACTIVE, role=Membership.Role.FACILITATOR
-        ).values_list("group_id", flat=True)
-    )
+    return set(_FACILITATED(user.pk))

@@ -2,8 +2,9 @@
 
 Every surface that takes someone's words or answers asks `write_verdict`: forum posts, replies,
 edits, reactions and reports; chat over the socket and through the form; RSVPs; resource
-suggestions. Live sockets ask `read_verdict` whenever they re-check. Neither is re-derived
-anywhere else, so a silenced member goes quiet on every surface at once.
+suggestions; private conversations through `conversation_verdict`, its one exception. Live
+sockets ask `read_verdict` whenever they re-check. Neither is re-derived anywhere else, so a
+silenced member goes quiet on every surface at once.
 
 Each answer is a `Verdict` carrying the reason the person is shown, so a refused form can say
 why beside the text they typed instead of failing.
@@ -114,6 +115,23 @@ def read_verdict(user, group: SupportGroup) -> Verdict:
     if not access_for(user, group).can_view_private:
         return _refused("not_member", _("You no longer have access to this group."))
     return ALLOWED
+
+
+def conversation_verdict(
+    user, group: SupportGroup | None, *, answering_team: bool = False
+) -> Verdict:
+    """May this person write in a private conversation now?
+
+    A question to a group's facilitators is in the group's place (`group`); a conversation
+    between members, or with the site moderators, is in none (`None`), so only the account, a
+    suspension and a site-wide silence apply. A silenced member, or one muted in the group, may
+    still answer the facilitators or moderators in a conversation with them (`answering_team`):
+    the way to a human that a sanction never closes. Nothing else.
+    """
+    verdict = write_verdict(user, group)
+    if not verdict and answering_team and verdict.code in ("silenced", "muted"):
+        return ALLOWED
+    return verdict
 
 
 class WriteRefused(PermissionDenied):

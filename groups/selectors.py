@@ -4,16 +4,15 @@ Each returns a queryset with the select_related/prefetch_related that keep a pag
 count the same however many groups or members there are.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.functional import Promise
 
 from supportgroups.models import User
+from supportgroups.prepared import Prepared, padded
 
 from .countries import country_choices
 from .meetings.selectors import group_ids_meeting_between
@@ -69,37 +68,172 @@ def directory_groups(*, filters: DirectoryFilters) -> QuerySet[SupportGroup]:
         # A subquery: the directory stays one SQL query.
         meeting = group_ids_meeting_between(start=now, end=now + MEETS_SOON_WINDOW)
         groups = groups.filter(pk__in=meeting)
-    return groups.prefetch_related("cancer_types", "audiences", "languages").order_by("name", "pk")
+    return groups.order_by("name", "pk")
 
 
-def directory_choices() -> dict[str, Sequence[tuple[str, str | Promise]]]:
-    """The values each directory filter accepts (one query each)."""
-    countries = (
-        SupportGroup.objects.listed()
-        .exclude(country="")
-        .order_by("country")
-        .values_list("country", flat=True)
-        .distinct()
+# The filters whose values a prepared read can take as they are (exact matches); a search
+# (LIKE patterns) or "meets this week" (the time now) is asked through the ORM each time.
+_EXACT_FILTERS = ("cancer_type", "audience", "format", "language", "country")
+
+
+def _directory_slice(*values: str, filters: tuple[str, ...], start: int, stop: int):
+    chosen = DirectoryFilters(**dict(zip(filters, values, strict=True)))
+    return directory_groups(filters=chosen)[start:stop]
+
+
+def _directory_count(*values: str, filters: tuple[str, ...]):
+    chosen = DirectoryFilters(**dict(zip(filters, values, strict=True)))
+    total = Window(Count("pk"))
+    return (
+        directory_groups(filters=chosen)
+        .order_by()
+        .annotate(total=total)
+        .values_list("total", flat=True)[:1]
     )
+
+
+_DIRECTORY_SLICE = Prepared(_directory_slice)
+_DIRECTORY_COUNT = Prepared(_directory_count)
+
+
+class DirectoryListing:
+    """The directory's groups as a Paginator asks for them: their number, and one slice, whose
+    groups come with their facts (attach_facts)."""
+
+    def __init__(self, filters: DirectoryFilters) -> None:
+        self.filters = filters
+        chosen = {name: getattr(filters, name) for name in _EXACT_FILTERS}
+        self._chosen = {name: value for name, value in chosen.items() if value}
+        self._prepared = not (filters.q or filters.meets_this_week)
+
+    def count(self) -> int:
+        if not self._prepared:
+            return directory_groups(filters=self.filters).count()
+        found = _DIRECTORY_COUNT(*self._chosen.values(), filters=tuple(self._chosen))
+        return found[0] if found else 0
+
+    def __getitem__(self, page: slice) -> list[SupportGroup]:
+        if not self._prepared:
+            groups = list(directory_groups(filters=self.filters)[page])
+        else:
+            groups = _DIRECTORY_SLICE(
+                *self._chosen.values(),
+                filters=tuple(self._chosen),
+                start=page.start,
+                stop=page.stop,
+            )
+        attach_facts(groups)
+        return groups
+
+
+def _directory_choices() -> QuerySet:
+    """(filter, position, value, label) for what the directory's filters offer (the formats
+    aside): cancer types, audiences and languages in their models' order, and the countries of
+    listed groups. One query where there were four."""
+
+    def part(qs: QuerySet, name: str, value: str, label: str) -> QuerySet:
+        has_position = "position" in qs.model._meta.ordering
+        return (
+            qs.order_by()
+            .annotate(
+                option_of=Value(name),
+                sort=F("position") if has_position else Value(0),
+                choice=F(value),
+                label=F(label),
+            )
+            .values_list("option_of", "sort", "choice", "label")
+        )
+
+    countries = SupportGroup.objects.listed().exclude(country="")
+    return (
+        part(CancerType.objects.all(), "cancer_type", "slug", "name")
+        .union(
+            part(Audience.objects.all(), "audience", "slug", "name"),
+            part(Language.objects.all(), "language", "code", "name"),
+            part(countries, "country", "country", "country").distinct(),
+            all=True,
+        )
+        .order_by("option_of", "sort", "label")
+    )
+
+
+# Every directory page asks this: compiled once.
+_DIRECTORY_CHOICES = Prepared(_directory_choices)
+
+
+def directory_choices() -> dict[str, list[tuple[str, str]]]:
+    """The values each directory filter accepts."""
+    found: dict[str, list[tuple[str, str]]] = {
+        "cancer_type": [],
+        "audience": [],
+        "language": [],
+        "country": [],
+    }
+    for name, _position, value, label in _DIRECTORY_CHOICES():
+        found[name].append((value, label))
     return {
-        "cancer_type": list(CancerType.objects.values_list("slug", "name")),
-        "audience": list(Audience.objects.values_list("slug", "name")),
+        **found,
         "format": list(SupportGroup.Format.choices),
-        "language": list(Language.objects.values_list("code", "name")),
-        "country": country_choices(countries),
+        "country": country_choices(code for code, _label in found["country"]),
     }
 
 
+# --- The facts a group page and a directory card show ----------------------------------------
+FACTS = {"cancer_types": CancerType, "audiences": Audience, "languages": Language}
+
+
+def _fact_names(group_ids: tuple[int, ...]) -> QuerySet:
+    """(group id, fact, position, name) for the groups' cancer types, audiences and languages,
+    each in its model's own order (position, then name): one query for what took three
+    prefetches."""
+    parts = [
+        model.objects.filter(groups__in=group_ids)
+        .order_by()
+        .annotate(
+            group_id=F("groups"),
+            fact=Value(fact),
+            sort=F("position") if "position" in model._meta.ordering else Value(0),
+        )
+        .values_list("group_id", "fact", "sort", "name")
+        for fact, model in FACTS.items()
+    ]
+    return parts[0].union(*parts[1:], all=True).order_by("fact", "sort", "name")
+
+
+_FACT_NAMES = Prepared(_fact_names)
+
+
+def attach_facts(groups: list[SupportGroup]) -> None:
+    """Give each group `cancer_type_names`, `audience_names` and `language_names`."""
+    names: dict[int, dict[str, list[str]]] = {g.pk: {fact: [] for fact in FACTS} for g in groups}
+    if groups:
+        for group_id, fact, _sort, name in _FACT_NAMES(padded(list(names))):
+            names[group_id][fact].append(name)
+    for group in groups:
+        group.cancer_type_names = names[group.pk]["cancer_types"]
+        group.audience_names = names[group.pk]["audiences"]
+        group.language_names = names[group.pk]["languages"]
+
+
 # --- One group ------------------------------------------------------------------------------
+# Every group page asks for its group: compiled once.
+_GROUP_BY_SLUG = Prepared(
+    lambda slug: SupportGroup.objects.select_related("alumni_group").filter(slug=slug)
+)
+
+
 def group_by_slug(*, slug: str, with_facts: bool = False) -> SupportGroup:
     """Raises SupportGroup.DoesNotExist; views turn that into a 404.
 
-    with_facts prefetches the cancer types, audiences and languages the group page lists.
+    with_facts adds the names of the cancer types, audiences and languages the group page
+    lists (attach_facts).
     """
-    groups = SupportGroup.objects.select_related("alumni_group")
+    found = _GROUP_BY_SLUG(slug)
+    if not found:
+        raise SupportGroup.DoesNotExist
     if with_facts:
-        groups = groups.prefetch_related("cancer_types", "audiences", "languages")
-    return groups.get(slug=slug)
+        attach_facts(found)
+    return found[0]
 
 
 def facilitators_of(*, group: SupportGroup | int) -> QuerySet[User]:
@@ -109,6 +243,16 @@ def facilitators_of(*, group: SupportGroup | int) -> QuerySet[User]:
         memberships__state=State.ACTIVE,
         memberships__role=Membership.Role.FACILITATOR,
     ).order_by("display_name")
+
+
+_FACILITATOR_NAMES = Prepared(
+    lambda group_id: facilitators_of(group=group_id).values_list("display_name", flat=True)
+)
+
+
+def facilitator_names(*, group: SupportGroup) -> list[str]:
+    """What the group page lists: the facilitators' display names, in order."""
+    return _FACILITATOR_NAMES(group.pk)
 
 
 def members_of(*, group: SupportGroup) -> QuerySet[Membership]:

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from supportgroups.markdown import render_markdown
+from supportgroups.markdown import render_markdown_once
 
-from . import invitations, permissions, selectors, services
+from . import invitations, permissions, rendering, selectors, services
 from .forms import DecisionForm, DirectoryFilterForm, GroupForm, InvitationForm, JoinForm
 from .models import GroupInvitation, Membership, SupportGroup
 
@@ -62,12 +62,13 @@ def _managed(request, slug: str):
 @vary_on_headers("HX-Request")
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
-    groups = selectors.directory_groups(filters=form.filters())
+    groups = selectors.DirectoryListing(form.filters())
     page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
     # htmx swaps in just the results; restoring history needs the whole page.
     partial = request.htmx and not request.htmx.history_restore_request
     template = "groups/_results.html" if partial else "groups/directory.html"
-    return render(request, template, {"form": form, "page": page})
+    cards = rendering.render_cards(page.object_list)
+    return render(request, template, {"form": form, "page": page, "cards": cards})
 
 
 def detail(request, slug):
@@ -80,8 +81,8 @@ def detail(request, slug):
         "group": group,
         "access": access,
         "can_view_private": access.can_view_private,
-        "facilitators": selectors.facilitators_of(group=group),
-        "description_html": render_markdown(group.description),
+        "facilitators": selectors.facilitator_names(group=group),
+        "description_html": render_markdown_once(group.description),
     }
     if access.state not in MEMBERSHIP_IN_PROGRESS:
         context["join_refusal"] = permissions.join_refusal(

@@ -38,6 +38,9 @@ class ModerationAdapter(ABC, Generic[M]):
     # Hiding, removing, restoring and editing apply; False for something that is not content
     # (a member's profile): then only the sanctions on its author are offered.
     content_actions: ClassVar[bool] = True
+    # A new member's first words in a pre-moderated group wait for a facilitator; False for
+    # private messages, which the facilitators would otherwise read first.
+    premoderated: ClassVar[bool] = True
 
     def __init__(self, obj: M) -> None:
         self.obj = obj

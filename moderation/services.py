@@ -226,7 +226,9 @@ def screen(content: models.Model) -> ScreenResult:
     ct = ContentType.objects.get_for_model(content)
     crisis = crisis_match(text)
     spam = spam_signal(author=target.author, text=text, target_key=f"{ct.pk}:{content.pk}")
-    premoderate = _premoderation_holds(target.author, target.group_id(), ct, target.pk)
+    premoderate = target.premoderated and _premoderation_holds(
+        target.author, target.group_id(), ct, target.pk
+    )
     signals = [
         (crisis, Reason.AT_RISK, Flag.Kind.CRISIS),
         (spam, Reason.SPAM, Flag.Kind.SPAM),

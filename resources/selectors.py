@@ -14,6 +14,7 @@ from groups.models import Audience, CancerType, Language, SupportGroup
 from moderation import selectors as moderation_selectors
 from moderation.models import CrisisResource
 from supportgroups.models import User
+from supportgroups.prepared import Prepared
 
 from .models import Country, Resource, Topic
 
@@ -109,31 +110,45 @@ def resource_for_page(slug: str) -> Resource:
     )
 
 
+def _for_group(group_id: int, country: str, *, limit: int) -> QuerySet[Resource]:
+    groups = {
+        name: getattr(SupportGroup, name).through.objects.filter(supportgroup_id=group_id)
+        for name in ("cancer_types", "audiences")
+    }
+    tagged = {
+        name: getattr(Resource, name).through.objects.filter(resource_id=OuterRef("pk"))
+        for name in ("cancer_types", "audiences", "countries")
+    }
+    same_cancer = tagged["cancer_types"].filter(
+        cancertype_id__in=groups["cancer_types"].values("cancertype_id")
+    )
+    same_audience = tagged["audiences"].filter(
+        audience_id__in=groups["audiences"].values("audience_id")
+    )
+    return (
+        Resource.objects.published()
+        .annotate(
+            same_cancer=Exists(same_cancer),
+            same_audience=Exists(same_audience),
+            local=Exists(tagged["countries"].filter(country__code=country))
+            | ~Exists(tagged["countries"]),
+        )
+        .filter(Q(same_cancer=True) | Q(same_audience=True) & ~Exists(tagged["cancer_types"]))
+        .order_by("-same_cancer", "-local", "-same_audience", "title")[:limit]
+    )
+
+
+# On every group page: compiled once.
+_FOR_GROUP = Prepared(_for_group)
+
+
 def for_group(group: SupportGroup, *, limit: int = 5) -> list[Resource]:
     """Published resources for the group: those about one of its cancer types, and general
     ones (about no particular cancer) for one of its audiences; never one about another
     cancer. Most relevant first: same cancer type, then useful where the group meets (its
     country, or everywhere), then same audience. Almost every resource is for "patients" or
     "carers", so without this order every group would show the same alphabetical five."""
-    cancer_type_ids = [c.pk for c in group.cancer_types.all()]
-    audience_ids = [a.pk for a in group.audiences.all()]
-    if not cancer_type_ids and not audience_ids:
-        return []
-    tagged = {
-        name: getattr(Resource, name).through.objects.filter(resource_id=OuterRef("pk"))
-        for name in ("cancer_types", "audiences", "countries")
-    }
-    return list(
-        Resource.objects.published()
-        .annotate(
-            same_cancer=Exists(tagged["cancer_types"].filter(cancertype_id__in=cancer_type_ids)),
-            same_audience=Exists(tagged["audiences"].filter(audience_id__in=audience_ids)),
-            local=Exists(tagged["countries"].filter(country__code=group.country))
-            | ~Exists(tagged["countries"]),
-        )
-        .filter(Q(same_cancer=True) | Q(same_audience=True) & ~Exists(tagged["cancer_types"]))
-        .order_by("-same_cancer", "-local", "-same_audience", "title")[:limit]
-    )
+    return _FOR_GROUP(group.pk, group.country, limit=limit)
 
 
 def review_queue() -> QuerySet[Resource]:

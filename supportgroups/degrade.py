@@ -2,16 +2,20 @@
 
 While the cache (Redis) cannot be reached, a function wrapped in `when_cache_is_down` returns its
 fallback (for a rate limit: let the request through), so forms keep working and typed text is
-kept. The outage is logged once when it starts and once when the cache answers again, not on
-every request.
+kept. Every other cache call (allauth's sign-in limits and its guard against a TOTP code used
+twice, the forums' rendered posts) finds the cache empty: `RedisCacheThatForgets`. The outage is
+logged once when it starts and once when the cache answers again, not on every request.
 """
 
+import contextvars
 import functools
 import logging
 import threading
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -47,20 +51,67 @@ class Outage:
 
 
 cache_outage = Outage("The cache", "lets requests through")  # what: the function that failed
+broker_outage = Outage("The task queue", "tasks asked for meanwhile are dropped")
+
+
+# Set while a function wrapped in when_cache_is_down runs: it chose its own fallback, so the
+# cache's errors reach it rather than an empty cache's answers.
+_fallback_chosen = contextvars.ContextVar("fallback_chosen", default=False)
 
 
 def when_cache_is_down(fallback: R) -> Callable[[Callable[P, R]], Callable[P, R]]:
     def decorate(func: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(func)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            chosen = _fallback_chosen.set(True)
             try:
                 result = func(*args, **kwargs)
             except RedisError as error:
                 cache_outage.failed(error, func.__qualname__)
                 return fallback
+            finally:
+                _fallback_chosen.reset(chosen)
             cache_outage.answered()
             return result
 
         return wrapper
 
     return decorate
+
+
+_EMPTY = DummyCache("", {})
+
+
+def _or_as_if_empty(name: str) -> Callable:
+    def method(self, *args, **kwargs):
+        try:
+            result = getattr(RedisCache, name)(self, *args, **kwargs)
+        except RedisError as error:
+            if _fallback_chosen.get():
+                raise
+            cache_outage.failed(error, f"cache.{name}() answers as an empty cache;")
+            return getattr(_EMPTY, name)(*args, **kwargs)
+        cache_outage.answered()
+        return result
+
+    method.__name__ = name
+    return method
+
+
+class RedisCacheThatForgets(RedisCache):
+    """Django's Redis cache, which answers as an empty one (Django's DummyCache: nothing found,
+    nothing kept, `add` succeeds) while Redis cannot be reached. Code of others that uses the
+    cache, allauth's above all, cannot be wrapped in `when_cache_is_down`; an empty cache lets
+    its rate limits through and keeps sign-in working."""
+
+    add = _or_as_if_empty("add")
+    get = _or_as_if_empty("get")
+    set = _or_as_if_empty("set")
+    touch = _or_as_if_empty("touch")
+    delete = _or_as_if_empty("delete")
+    get_many = _or_as_if_empty("get_many")
+    has_key = _or_as_if_empty("has_key")
+    incr = _or_as_if_empty("incr")
+    set_many = _or_as_if_empty("set_many")
+    delete_many = _or_as_if_empty("delete_many")
+    clear = _or_as_if_empty("clear")

@@ -15,6 +15,7 @@ may address lives here: a person's own, told when their access may have changed.
 """
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,20 @@ def channel_layer() -> BaseChannelLayer:
     if layer is None:  # settings always name one: Redis, or in memory for the embedded demo
         raise RuntimeError("no channel layer is configured")
     return layer
+
+
+class LayerOutageFilter(logging.Filter):
+    """channels-redis's pub/sub layer tries its Redis subscription again every second while Redis
+    is down and logs a traceback each time; the outage is logged once instead (open chat sockets
+    learn of it at their next heartbeat). Named in settings.LOGGING, so this module imports no
+    models."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, LAYER_ERRORS):
+            outage.failed(error, "open chat sockets are closed at their next heartbeat;")
+            return False
+        return True
 
 
 @dataclass

@@ -1,5 +1,7 @@
 """Markdown written by people, rendered to HTML that cannot run script or break the page."""
 
+from functools import lru_cache
+
 import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -22,3 +24,10 @@ def render_markdown(text: str) -> SafeString:
         link_rel="nofollow ugc noopener",
     )
     return mark_safe(clean)  # noqa: S308 - nh3 has just sanitised it
+
+
+@lru_cache(maxsize=256)
+def render_markdown_once(text: str) -> SafeString:
+    """render_markdown for a text shown on every view of a page (a group's description):
+    rendered once per process for each text."""
+    return render_markdown(text)

@@ -123,6 +123,7 @@ class Notification(models.Model):
         MENTION = "mention", _("Mention")
         GROUP = "group", _("Group decision")
         MODERATION = "moderation", _("Moderation message")
+        MESSAGE = "message", _("Private message")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)

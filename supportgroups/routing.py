@@ -6,6 +6,7 @@ from channels.security.websocket import AllowedHostsOriginValidator, OriginValid
 from django.urls import URLPattern, re_path
 
 from groups.chat.routing import websocket_urlpatterns as chat_routes
+from groups.conversations.routing import websocket_urlpatterns as conversation_routes
 from moderation.routing import websocket_urlpatterns as moderation_routes
 
 from .consumers import NotFoundConsumer
@@ -13,7 +14,7 @@ from .consumers import NotFoundConsumer
 # Last: any path the routes above do not match is refused cleanly.
 # django-stubs types path() for views only; URLRouter takes ASGI apps too.
 not_found = [re_path(r"", NotFoundConsumer.as_asgi())]  # type: ignore[arg-type]
-websocket_urlpatterns = chat_routes + moderation_routes + not_found
+websocket_urlpatterns = chat_routes + conversation_routes + moderation_routes + not_found
 
 
 def guarded(routes: list[URLPattern]) -> OriginValidator:

@@ -1,17 +1,45 @@
 """Reads for accounts and notifications."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
+from .dates import DateTimeLabels
 from .models import Notification, User
 from .names import name_key
+from .prepared import Prepared
+
+NOTIFICATIONS_SHOWN = 50
+
+
+def _unread_count(user_id: int) -> QuerySet:
+    return (
+        Notification.objects.filter(user_id=user_id, read_at__isnull=True)
+        .order_by()
+        .values("user_id")
+        .annotate(count=Count("id"))
+        .values_list("count", flat=True)
+    )
+
+
+# On every signed-in page (the header's bell): compiled once.
+_UNREAD_COUNT = Prepared(_unread_count)
+_NOTIFICATIONS = Prepared(
+    lambda user_id, *, limit: Notification.objects.filter(user_id=user_id)[:limit]
+)
 
 
 def unread_notification_count(*, user: User) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return next(iter(_UNREAD_COUNT(user.pk)), 0)
 
 
-def notifications_for(*, user: User, limit: int = 50) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user)[:limit]
+def notifications_for(*, user: User, limit: int = NOTIFICATIONS_SHOWN) -> list[Notification]:
+    """The newest first, each with its time as the reader reads it (`created_label`,
+    `created_iso`), formatted once for the page."""
+    items = _NOTIFICATIONS(user.pk, limit=limit)
+    dates = DateTimeLabels()
+    for item in items:
+        item.created_label = dates.text(item.created_at)
+        item.created_iso = dates.iso(item.created_at)
+    return items
 
 
 def display_name_in_use(name: str, *, exclude_pk: int | None = None) -> bool:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "groups",
     "groups.meetings",
     "groups.chat",
+    "groups.conversations",
     "forums",
     "resources",
 ]
@@ -140,7 +141,8 @@ CHANNEL_LAYERS: dict[str, dict[str, Any]]
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # While Redis is away it answers as an empty cache (see supportgroups.degrade).
+            "BACKEND": "supportgroups.degrade.RedisCacheThatForgets",
             "LOCATION": CACHE_URL,
             # Cache commands never block on the server, so a short timeout is safe here and keeps
             # a hung Redis from holding pages (rate limiters then let the request through).
@@ -152,16 +154,16 @@ else:
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Redis pub/sub: one PUBLISH per room event, which each daphne process hands to its
+            # own sockets. channels_redis.core costs a Redis round trip per socket per event, one
+            # after another, too slow for a large room (bench/chat.py compares the two). Pub/sub
+            # keeps nothing for a process that is not listening: a chat client finds what it
+            # missed by the sequence numbers (see groups/chat/consumers.py).
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                # channels-redis waits up to 5 s in BZPOPMIN on each socket's channel; redis-py's
-                # default read timeout is also 5 s, and when it won the race the idle socket closed
-                # with 1011. 30 s outlasts that read and still notices a hung server.
+                # A read must outlast the longest blocking wait on its connection; 30 s still
+                # notices a hung server.
                 "hosts": [{"address": REDIS_URL, **REDIS_SOCKET_OPTIONS, "socket_timeout": 30}],
-                # Explicit: a slow consumer may fall 500 events behind before events are dropped
-                # (chat clients then catch up from the database), and nothing waits past 60 s.
-                "capacity": 500,
-                "expiry": 60,
             },
         }
     }
@@ -202,6 +204,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_RESULT_EXPIRES = 3600
+# Nothing here waits for a task's result: asking for one then costs no result-store subscription,
+# which while Redis is down retried for 20 s before failing the request. A caller that wants the
+# result says so (apply_async(ignore_result=False)).
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ACKS_LATE = True  # tasks are idempotent; a killed worker's task is redelivered
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -268,6 +274,8 @@ MFA_TOTP_ISSUER = SITE_NAME
 MFA_REQUIRED_PATH_PREFIXES = ["/admin/"]
 
 # --- Security -----------------------------------------------------------------------------------
+# Django's database sessions, read with a query compiled once (supportgroups/sessions.py).
+SESSION_ENGINE = "supportgroups.sessions"
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
@@ -330,7 +338,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"layer_outage": {"()": "supportgroups.live.LayerOutageFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"channels_redis.pubsub": {"filters": ["layer_outage"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
@@ -411,8 +421,32 @@ CHAT_CONNECTS_PER_MINUTE = env.int("CHAT_CONNECTS_PER_MINUTE", default=20)
 # Event handlers trust a socket's last access check this long. Writes always check afresh, and
 # every change of access sends the person's sockets an event that checks at once, so this is
 # only the net for changes without one (a group archived, a cohort's end, a lost event). A full
-# re-check is five small queries; at 2 s, 200 sockets in one room lost messages in bench/chat.py.
-CHAT_ACCESS_RECHECK_SECONDS = env.float("CHAT_ACCESS_RECHECK_SECONDS", default=15.0)
+# re-check is five small queries; each page's heartbeat renews it, so it must outlast a beat:
+# sockets whose windows ran out together all re-checked on the same message, in front of it.
+CHAT_ACCESS_RECHECK_SECONDS = env.float(
+    "CHAT_ACCESS_RECHECK_SECONDS", default=1.5 * CHAT_HEARTBEAT_SECONDS
+)
+
+# --- conversations ---
+from datetime import timedelta  # noqa: E402 - only the conversations block needs it
+
+CONVERSATIONS_MAX_MESSAGE_LENGTH = 5000
+CONVERSATIONS_HISTORY_PAGE = 100  # messages on a conversation page, and per catch-up
+CONVERSATIONS_INBOX_PAGE = 50
+# Fixed windows per person, kept in the cache; over either the form comes back with a 429.
+CONVERSATIONS_STARTS_PER_HOUR = env.int("CONVERSATIONS_STARTS_PER_HOUR", default=10)
+CONVERSATIONS_MESSAGES_PER_MINUTE = env.int("CONVERSATIONS_MESSAGES_PER_MINUTE", default=20)
+# "Sam is replying" shows this long after Sam last typed, unless Sam sends first.
+CONVERSATIONS_REPLYING_FOR = timedelta(minutes=2)
+# A message still unread this long after it arrived is emailed about (once until read).
+CONVERSATIONS_EMAIL_AFTER = timedelta(minutes=15)
+CELERY_BEAT_SCHEDULE["conversations-email-unread"] = {
+    "task": "groups.conversations.tasks.scan_unread",
+    "schedule": 60.0,
+}
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
+    "groups.conversations.context_processors.conversations"  # the header's unread count
+)
 
 # --- forums ---
 FORUMS_PAGE_SIZE = 20  # top-level replies per thread page, threads per board page, search hits
@@ -444,6 +478,7 @@ ROBOTS_DISALLOW = [
     "/admin/",
     "/chat/",
     "/groups/",
+    "/messages/",
     "/meetings/",
     "/members/",
     "/moderation/",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("meetings/", include("groups.meetings.urls")),
     path("chat/", include("groups.chat.urls")),
+    path("messages/", include("groups.conversations.urls")),
     path("forums/", include("forums.urls")),
     path("moderation/", include("moderation.urls")),
     path("resources/", include("resources.urls")),

@@ -57,7 +57,7 @@ def profile(request):
 
 @login_required
 def notifications(request):
-    items = list(selectors.notifications_for(user=request.user))
+    items = selectors.notifications_for(user=request.user)
     return render(request, "notifications.html", {"notifications": items})
 
 

@@ -14,6 +14,7 @@ refusal frame), `content` (the reason shown) and, for a sign-in redirect, `url`.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from uuid import uuid4
 
 import pytest
 from django.test import Client
@@ -21,6 +22,8 @@ from django.urls import reverse
 
 from forums import services as forum_services
 from forums.models import Post, PostRevision, Reaction, Thread
+from groups.conversations import services as conversation_services
+from groups.conversations.models import Conversation, Message, Participant
 from groups.meetings.models import RSVP
 from moderation.models import Report
 from resources.models import Resource
@@ -37,26 +40,30 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Columns: on the group's private board (thread, reply, edit own post, react over htmx, report a
-# post), the group's meeting (rsvp), the resources library (suggest), and the same forum actions
-# on a public board (p*).
+# post), the group's meeting (rsvp), the resources library (suggest), the same forum actions
+# on a public board (p*), and private conversations (ask the group's facilitators, answer in
+# one's own question to them, start one with a member of the group).
 TABLE = """
-persona            thread   reply    edit     react    report   rsvp     suggest  pthread  preply   pedit    preact   preport
-anonymous          login    login    login    login    login    login    login    login    login    login    login    login
-outsider           404      404      404      404      404      member   ok       ok       ok       ok       ok       ok
-pending            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok
-waitlisted         404      404      404      404      404      member   ok       ok       ok       ok       ok       ok
-removed            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok
-member             ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
-silenced           silenced silenced silenced silenced ok       silenced silenced silenced silenced silenced silenced ok
-group_muted        muted    muted    muted    muted    ok       muted    ok       ok       ok       ok       ok       ok
-suspended          login    login    login    login    login    login    login    login    login    login    login    login
-facilitator        ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
-other_facilitator  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok
-site_moderator     ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
-staff_without_mfa  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok
+persona            thread   reply    edit     react    report   rsvp     suggest  pthread  preply   pedit    preact   preport  ask      answer   message
+anonymous          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
+outsider           404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
+pending            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
+waitlisted         404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
+removed            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
+member             ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
+silenced           silenced silenced silenced silenced ok       silenced silenced silenced silenced silenced silenced ok       silenced ok       silenced
+group_muted        muted    muted    muted    muted    ok       muted    ok       ok       ok       ok       ok       ok       muted    ok       ok
+suspended          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
+facilitator        ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       team     ok       ok
+other_facilitator  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
+site_moderator     ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       404      404      404
+staff_without_mfa  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
 """
 # Reports stay open to silenced and muted people: reporting harm (or someone at risk) is a safety
-# path, not a way to be heard, and nobody but moderators sees a report. Suspended accounts are
+# path, not a way to be heard, and nobody but moderators sees a report. Private conversations
+# (ask the group's facilitators, answer in one's own question to them, message a member): a
+# silenced or muted member can still answer the facilitators and nothing else; a mute in the
+# group does not reach private talk between members. Suspended accounts are
 # signed out everywhere, so every surface sends them to sign in.
 
 
@@ -74,6 +81,7 @@ OUTCOMES = {
     "member": Outcome(False, 403, "Only members of this group can take part here."),
     "silenced": Outcome(False, 403, "A moderator has paused your posting"),
     "muted": Outcome(False, 403, "A facilitator has muted you in this group"),
+    "team": Outcome(False, 403, "You facilitate this group"),
 }
 
 
@@ -112,6 +120,25 @@ class World:
         }
         self.me = make_persona(persona, self.group)
         self.own = {board: self._own_post(board) for board in (self.private, self.public)}
+        self.author = author
+        FacilitatorMembershipFactory(group=self.group)  # someone to ask
+        self.their_question = conversation_services.ask_team(
+            member=author, group=self.group, subject="", body="A question", client_msg_id=uuid4()
+        ).message.conversation
+        self.my_question = self._own_question()
+
+    def _own_question(self) -> Conversation | None:
+        """The person's question to the facilitators, as if asked while they still could."""
+        if self.me is None or not self.group.memberships.filter(
+            user=self.me, state="active", role="member"
+        ):
+            return None
+        question = Conversation.objects.create(
+            kind="facilitators", group=self.group, started_by=self.me, last_sequence=1
+        )
+        Participant.objects.create(conversation=question, user=self.me)
+        Message.objects.create(conversation=question, sequence=1, revision=1, author=self.me)
+        return question
 
     def _own_post(self, board) -> Post:
         """A post by the person under test, as if written while they still could."""
@@ -133,7 +160,7 @@ class World:
     def snapshot(self) -> tuple:
         """Everything a write could change."""
         counts = tuple(m.objects.count() for m in (Thread, Post, PostRevision, Reaction, Report))
-        extra = (RSVP.objects.count(), Resource.objects.count())
+        extra = (RSVP.objects.count(), Resource.objects.count(), Message.objects.count())
         bodies = tuple(
             Post.objects.filter(pk__in=[p.pk for p in self.own.values()]).values_list("body")
         )
@@ -235,6 +262,23 @@ def _suggest(client, world):
     )
 
 
+def _ask(client, world):
+    url = reverse("conversations:ask", args=[world.group.slug])
+    return client.post(url, {"body": "A typed question", "client_msg_id": str(uuid4())})
+
+
+def _answer(client, world):
+    """In the person's own question to the facilitators, or (for the team, and for anyone
+    without one) in a member's question."""
+    question = world.my_question or world.their_question
+    return client.post(question.get_absolute_url(), {"body": "A typed answer"})
+
+
+def _message(client, world):
+    url = reverse("conversations:start", args=[world.group.slug])
+    return client.post(url, {"people": [world.author.pk], "body": "My scan is on Monday too"})
+
+
 def _private(world):
     return world.private
 
@@ -256,6 +300,9 @@ ACTIONS: dict[str, Perform] = {
     "pedit": _edit(_public),
     "preact": _react(_public),
     "preport": _report(_public),
+    "ask": _ask,
+    "answer": _answer,
+    "message": _message,
 }
 
 

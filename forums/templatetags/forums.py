@@ -15,12 +15,15 @@ def markdown(text: str):
 
 @register.simple_tag(takes_context=True)
 def can_read_group_board(context, group) -> bool:
-    """For the group page's panel: the same rule as the board itself (forums.permissions)."""
+    """For the group page's panel: the same rule as the board itself (forums.permissions), with
+    the page's own `access` (groups.permissions.GroupAccess for this person and group)."""
     from forums.models import Board
     from forums.permissions import can_read_board
+    from groups.permissions import GroupAccess
 
-    request = context.get("request")
-    return request is not None and can_read_board(request.user, Board(group=group))
+    request, access = context.get("request"), context.get("access")
+    access = access if isinstance(access, GroupAccess) else None
+    return request is not None and can_read_board(request.user, Board(group=group), access=access)
 
 
 @register.simple_tag(takes_context=True)

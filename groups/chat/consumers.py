@@ -1,14 +1,16 @@
 """The live room socket: catch-up, sending, presence, typing and facilitator controls.
 
 Who may do what is asked of chat's permissions (groups.policy underneath) on connect, inside
-every write (the services check again under the room lock), on typing, and in every group
-event handler (trusting a yes for a couple of seconds, see _still_allowed). Each re-check reads
-the person afresh from their session and the database, as Django's get_user does on a page: a
-suspension, memorial, ended session, password change or staff demotion closes the socket.
+every write (the services check again under the room lock), on typing, on the page's heartbeat,
+and in every group event handler (trusting a yes for a while, see _still_allowed). Each
+re-check reads the person afresh from their session and the database, as Django's get_user does
+on a page: a suspension, memorial, ended session, password change or staff demotion closes the
+socket.
 An "access.changed" event on the person's group (supportgroups.live) asks at once; a sanction
 turns the page read-only with the reason, and its end makes it writable again.
 """
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -21,6 +23,7 @@ from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.contrib import auth
@@ -29,7 +32,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from groups.models import SupportGroup
-from groups.policy import Verdict
+from groups.policy import ALLOWED, Verdict
 from moderation.selectors import crisis_lines_for
 from supportgroups import live
 from supportgroups.degrade import when_cache_is_down
@@ -42,8 +45,9 @@ from .models import ChatRoom
 logger = logging.getLogger(__name__)
 
 CLOSE_FORBIDDEN = 4403
-# The channel layer (Redis) cannot be reached: the standard "try again later".
-CLOSE_TRY_AGAIN = 1013
+# The channel layer (Redis) cannot be reached: "try again later". Not the standard 1013, which
+# daphne's websocket library refuses to send (it allows only 1000 and 3000-4999).
+CLOSE_TRY_AGAIN = 4503
 # Too many sockets opened by one person in a minute; chat.js waits longer before trying again.
 CLOSE_TOO_MANY_CONNECTS = 4429
 # Actions that write or read the database on the client's say-so take a rate-limit token.
@@ -150,21 +154,39 @@ def _connect_not_counted(user_id: int) -> None:
         cache.decr(_connects_key(user_id))
 
 
+@when_cache_is_down(None)
+def _bar_connects(user_id: int) -> None:
+    """A person whose socket was closed for flooding opens no other for a minute: each new
+    socket costs a catch-up, and its flood is read before it can be refused. A page waits a
+    minute after that close anyway."""
+    cache.set(_connects_key(user_id), settings.CHAT_CONNECTS_PER_MINUTE, timeout=60)
+
+
 class ChatConsumer(AsyncJsonWebsocketConsumer):
     room: ChatRoom | None = None
+    accepted = False
 
     async def __call__(self, scope, receive, send):
         """Without the channel layer (Redis down) a socket can neither join its room nor hear
         it: close with "try again later" (chat.js retries within seconds) and log the outage
         once, rather than a crash and a traceback per socket."""
+        # daphne hands a socket's frames over through an asyncio.Queue (as channels' test
+        # communicator does): how many wait unread is how far the client is ahead of us.
+        queue = getattr(receive, "__self__", None)
+        self.unread = queue.qsize if isinstance(queue, asyncio.Queue) else lambda: 0
         try:
             await super().__call__(scope, receive, send)
         except live.LAYER_ERRORS as error:
             live.outage.failed(error, "new sockets are turned away;")
-            user = scope["user"]
-            if user.is_authenticated:  # an attempt that cost no catch-up
-                await database_sync_to_async(_connect_not_counted)(user.pk)
+            if self.accepted:  # after connect() counted it: an attempt that cost no catch-up
+                await database_sync_to_async(_connect_not_counted)(scope["user"].pk)
+            else:  # the layer failed before the handshake: accept, or the code is not seen
+                await send({"type": "websocket.accept"})
             await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN})
+
+    async def accept(self, subprotocol=None, headers=None):
+        await super().accept(subprotocol, headers)
+        self.accepted = True
 
     async def dispatch(self, message):
         """Handle one event without channels' per-event hop to the database thread.
@@ -225,7 +247,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(
                 live.person_group(self.user.pk), self.channel_name
             )
-        except live.LAYER_ERRORS as error:  # the groups expire on their own
+        except live.LAYER_ERRORS as error:  # Redis drops a lost connection's subscriptions
             live.outage.failed(error, "new sockets are turned away;")
             return
         announce, people = await database_sync_to_async(presence.leave)(
@@ -318,13 +340,26 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def _take_frame_token(self) -> bool:
         """The per-socket frame limit. The first refused frame of a run is answered; refusals
         beyond their own allowance (a burst, then one a second) close the socket. Counting them
-        in a row instead let a flooder whose slow frames let tokens refill in between go on."""
-        if self.frames.take():
+        in a row instead let a flooder whose slow frames let tokens refill in between go on.
+
+        A socket with more frames waiting unread than it may send in a minute is closed at once:
+        daphne reads and parses every frame before this code sees one, so a flooder fast enough
+        to keep the loop busy parsing was handed over only a few frames a second, never ran out
+        of tokens, and slowed everyone else's messages. (A page that sends in step with a slow
+        server has a few frames waiting, not a minute's worth.)"""
+        minute = settings.CHAT_FRAME_BURST + 60 * settings.CHAT_FRAMES_PER_SECOND
+        flooded = self.unread() > minute
+        if not flooded and self.frames.take():
             self.told = False
             return True
-        if not self.refusals.take():
+        if flooded or not self.refusals.take():
             logger.info("Chat socket of user %s closed for flooding.", self.user.pk)
             await self.close(code=CLOSE_FLOODING)
+            await database_sync_to_async(_bar_connects)(self.user.pk)
+            # Leave the room now and stop: what it sent meanwhile is never read (dropping each
+            # frame still cost a dispatch, seconds' worth for a fast flooder).
+            await self.disconnect(CLOSE_FLOODING)
+            raise StopConsumer
         elif not self.told:
             self.told = True
             await self._error(
@@ -337,14 +372,16 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs):
         action = str(content.get("type"))
         if action == "heartbeat":
-            await self._heartbeat()
+            # Renews the access check: a page beats every CHAT_HEARTBEAT_SECONDS, well within
+            # the window; beats faster than a page sends cost no queries.
+            await self._heartbeat(trust=settings.CHAT_HEARTBEAT_SECONDS / 2)
             return
         if action == "typing":
             await self._typing()
             return
         if action == "recheck":  # the page's sanction has run out: may they write again?
             if self.bucket.take():
-                await self._still_allowed(fresh=True)
+                await self._still_allowed(trust=0)
             return
         handler = getattr(self, f"_do_{action}", None) if action in LIMITED_ACTIONS else None
         if handler is None:
@@ -359,14 +396,14 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         # A write re-reads the person and their session first, so it never rides on a change
         # of access whose event is still on its way.
-        if action in WRITE_ACTIONS and not await self._still_allowed(fresh=True):
+        if action in WRITE_ACTIONS and not await self._still_allowed(trust=0):
             return
         try:
             frames = await database_sync_to_async(handler)(content)
         except services.ChatRefused as refused:
             await self._error(refused.code, refused.message, content)
             if refused.code == "forbidden":
-                await self._still_allowed(fresh=True)
+                await self._still_allowed(trust=0)
             return
         for frame in frames:
             await self.send_json(frame)
@@ -382,16 +419,17 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             }
         )
 
-    async def _heartbeat(self) -> None:
-        if not await self._still_allowed():
+    async def _heartbeat(self, *, trust: float | None = None) -> None:
+        if live.outage.down:
+            # Redis is away (or not yet known to be back): this socket hears nothing live and may
+            # have missed frames. The page tries again every few seconds and, once it gets in,
+            # catches up from the database.
+            await self.close(code=CLOSE_TRY_AGAIN)
             return
-        announce, people = await database_sync_to_async(presence.touch)(
-            room_id=self.room.pk,
-            channel=self.channel_name,
-            user_id=self.user.pk,
-            name=self.user.display_name,
-        )
-        await self.send_json({"type": "pong", "people": people})
+        if not await self._still_allowed(trust=trust):
+            return
+        announce, people, up_to = await database_sync_to_async(self._beat)()
+        await self.send_json({"type": "pong", "people": people, "up_to": up_to})
         if announce:
             await self.channel_layer.group_send(
                 self.room.group_name,
@@ -438,11 +476,17 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         return self._after_write(result, announce=False)
 
     def _after_write(self, result: services.PostResult, *, announce: bool) -> list[dict]:
-        """What only the writer hears: their held message, the crisis support message."""
+        """What only the writer hears: their held message, the crisis support message, and
+        their own message when the room could not be told (Redis down)."""
         frames = []
-        if announce or result.message.is_held:
+        unheard = result.broadcast is not None and result.broadcast.sent is False
+        if announce or unheard or result.message.is_held:
             frames.append(
                 {"type": "message", "message": selectors.serialize_message(result.message)}
+            )
+        if unheard:
+            frames.append(
+                {"type": "notice", "message": _("Chat is offline; your message is kept.")}
             )
         if result.message.is_held:
             frames.append(
@@ -460,6 +504,20 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             )
             frames.append({"type": "crisis", "html": html})
         return frames
+
+    def _beat(self) -> tuple[bool, list[str], int]:
+        """Presence, and the room's last sequence: a client that has not heard of it asks for
+        what it missed. Live frames are not kept for a daphne process that was not listening
+        (pub/sub), so a message published while its Redis connection came back would otherwise
+        go unseen until the next one arrived."""
+        announce, people = presence.touch(
+            room_id=self.room.pk,
+            channel=self.channel_name,
+            user_id=self.user.pk,
+            name=self.user.display_name,
+        )
+        up_to = ChatRoom.objects.values_list("last_sequence", flat=True).get(pk=self.room.pk)
+        return announce, people, up_to
 
     def _typing_verdict(self) -> Verdict:
         room = ChatRoom.objects.select_related("group").get(pk=self.room.pk)
@@ -550,16 +608,21 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         return []
 
     # --- events from the channel layer: each one re-checks access first ----------------------
-    async def _still_allowed(self, *, fresh: bool = False) -> bool:
-        """Re-check access; a yes is trusted for CHAT_ACCESS_RECHECK_SECONDS.
+    async def _still_allowed(self, *, trust: float | None = None) -> bool:
+        """Re-check access unless the last check is younger than ``trust`` seconds: by default
+        CHAT_ACCESS_RECHECK_SECONDS, 0 for a write.
 
         Asking the database for every event costs queries per socket per message, which held a
         200-person room to about 2 messages a second (see bench/chat.py). Writes are always
         checked afresh under the room lock, and every change of access sends "access.changed",
-        which asks afresh at once; the window is only the net under those.
+        which asks afresh at once; the window is only the net under those. The page's heartbeat
+        renews it (see receive_json), so that a room's sockets re-check one by one, each at its
+        own beat, rather than all on the same message once their windows run out together.
         """
+        if trust is None:
+            trust = settings.CHAT_ACCESS_RECHECK_SECONDS
         now = time.monotonic()
-        if not fresh and now - self.checked_at < settings.CHAT_ACCESS_RECHECK_SECONDS:
+        if now - self.checked_at < trust:
             return True
         self.checked_at = now
         read, write = await database_sync_to_async(self._recheck)()
@@ -587,8 +650,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.user = user
         # The group afresh too: archived, or a cohort that has finished, is read-only.
         self.room.group = group = SupportGroup.objects.get(pk=self.room.group_id)
-        read = permissions.read_verdict(user, group)
-        return read, permissions.person_verdict(user, group) if read else read
+        access = permissions.page_access(user, group)  # both answers from one membership query
+        if access.can_read:
+            return ALLOWED, access.write
+        read = permissions.read_verdict(user, group)  # for its reason
+        return read, read
 
     async def chat_frame(self, event):
         """A frame for the whole room, encoded once by whoever sent it (live.room_event)."""
@@ -600,4 +666,4 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "typing", "name": event["name"]})
 
     async def access_changed(self, event):
-        await self._still_allowed(fresh=True)
+        await self._still_allowed(trust=0)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from groups.models import Membership, SupportGroup
 from supportgroups.models import User
+from supportgroups.prepared import Prepared
 
 from .models import RSVP, CalendarFeed, MeetingSeries, Occurrence
 
@@ -43,15 +44,20 @@ def upcoming_for_user(*, user: User, now: dt.datetime | None = None) -> QuerySet
     )
 
 
-def upcoming_for_group(
-    *, group: SupportGroup, now: dt.datetime | None = None, limit: int = 5
-) -> list[Occurrence]:
-    now = now or timezone.now()
-    return list(
-        Occurrence.objects.filter(series__group=group, ends_at__gt=now)
+# On every group page: compiled once.
+_UPCOMING_FOR_GROUP = Prepared(
+    lambda group_id, now, *, limit: (
+        Occurrence.objects.filter(series__group_id=group_id, ends_at__gt=now)
         .select_related("series")
         .order_by("starts_at", "id")[:limit]
     )
+)
+
+
+def upcoming_for_group(
+    *, group: SupportGroup, now: dt.datetime | None = None, limit: int = 5
+) -> list[Occurrence]:
+    return _UPCOMING_FOR_GROUP(group.pk, now or timezone.now(), limit=limit)
 
 
 def occurrence_with_group(pk: int) -> Occurrence:

@@ -33,8 +33,10 @@
 
   const state = {
     // Every message up to `contiguous` is here (or hidden from this person); `ahead` holds ids
-    // that arrived early. With several daphne processes 6 can arrive before 5.
+    // that arrived early. With several daphne processes 6 can arrive before 5. `known` is the
+    // highest id the server has said exists (a heartbeat's reply), arrived or not.
     contiguous: Number(root.dataset.lastSeenId), ahead: new Set(), gapTimer: null, gapAsked: false,
+    known: 0,
     rev: Number(root.dataset.rev),
     socket: null, online: false, closedForGood: false, retries: 0, retryTimer: null,
     lastPong: 0, lastTyping: 0, typingTimer: null, editing: null, lastEdit: null,
@@ -144,11 +146,12 @@
   // while an earlier request is still unanswered (a slow server would get the same question
   // over and over).
   const GAP_WAIT_MS = 1500;
+  const missing = () => state.ahead.size > 0 || state.known > state.contiguous;
   function advance(upTo = state.contiguous) {
     state.contiguous = Math.max(state.contiguous, upTo);
     state.ahead.forEach((id) => { if (id <= state.contiguous) state.ahead.delete(id); });
     while (state.ahead.delete(state.contiguous + 1)) state.contiguous += 1;
-    if (!state.ahead.size) {
+    if (!missing()) {
       clearTimeout(state.gapTimer);
       state.gapTimer = null;
     } else if (!state.gapTimer) {
@@ -158,7 +161,7 @@
 
   function fillGap() {
     state.gapTimer = null;
-    if (!state.ahead.size) return;
+    if (!missing()) return;
     askAfter();
     state.gapTimer = setTimeout(fillGap, GAP_WAIT_MS);
   }
@@ -385,6 +388,10 @@
       case "pong":
         state.lastPong = Date.now();
         showPresence(frame.people);
+        // A message whose live frame never came (lost while Redis reconnected): after the
+        // usual wait, ask for it as for any gap.
+        state.known = Math.max(state.known, frame.up_to ?? 0);
+        advance();
         break;
       case "presence": showPresence(frame.people); break;
       case "typing": showTyping(frame.name); break;

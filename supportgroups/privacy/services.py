@@ -51,12 +51,17 @@ def block(*, blocker: User, blocked: User) -> Block:
     if is_placeholder(blocked):
         raise ValidationError(_("That account no longer exists."))
     found, _created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    # Open conversations between the two end at once, on both sides.
+    live.access_changed(blocker.pk)
+    live.access_changed(blocked.pk)
     return found
 
 
 @transaction.atomic
 def unblock(*, blocker: User, blocked_id: int) -> None:
     Block.objects.filter(blocker=blocker, blocked_id=blocked_id).delete()
+    live.access_changed(blocker.pk)
+    live.access_changed(blocked_id)
 
 
 @transaction.atomic

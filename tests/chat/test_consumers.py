@@ -1,8 +1,10 @@
 """The room socket over the real ASGI stack, channels-redis and PostgreSQL (committed data)."""
 
+import asyncio
 import uuid
 
 import pytest
+from channels.db import database_sync_to_async
 
 from groups import services as groups_services
 from groups.chat import services
@@ -166,8 +168,6 @@ def test_removed_member_is_disconnected_at_once(room_people):
         code = await a.expect_closed()
         return closed, code
 
-    from channels.db import database_sync_to_async
-
     @database_sync_to_async
     def remove_alice():
         membership = Membership.objects.get(user=alice, group=group)
@@ -192,13 +192,37 @@ def test_every_event_rechecks_access(room_people, settings):
         await b.close()
         return closed
 
-    from channels.db import database_sync_to_async
-
     @database_sync_to_async
     def leave():
         Membership.objects.filter(user=alice, group=group).update(state=Membership.State.LEFT)
 
     assert "no longer" in run(scenario)["message"]
+
+
+def test_the_pages_heartbeat_renews_the_access_check(room_people, settings):
+    """No access event and no message: the heartbeat's own re-check finds the member gone (a
+    change made without the event) and closes the socket. A beat sooner than half the page's
+    interval trusts the last check."""
+    settings.CHAT_HEARTBEAT_SECONDS = 1
+    group, alice = room_people["group"], room_people["alice"]
+
+    async def scenario():
+        _, a = await open_socket(room_people["cookies"][alice.pk], group.slug)
+        await leave()
+        await a.send({"type": "heartbeat"})
+        trusted = await a.expect("pong")
+        await asyncio.sleep(0.6)
+        await a.send({"type": "heartbeat"})
+        closed = await a.expect("closed")
+        return trusted, closed, await a.expect_closed()
+
+    @database_sync_to_async
+    def leave():
+        Membership.objects.filter(user=alice, group=group).update(state=Membership.State.LEFT)
+
+    trusted, closed, code = run(scenario)
+    assert trusted["up_to"] == 0
+    assert code == 4403 and "no longer" in closed["message"]
 
 
 def test_rate_limit_trips_with_a_clear_message(room_people, settings):

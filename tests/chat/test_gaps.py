@@ -99,3 +99,27 @@ def test_fetch_after_pages_by_the_catch_up_limit(room_people, settings):
         3,
         False,
     )
+
+
+def test_a_heartbeat_reply_names_the_last_message_a_lost_publish_left_unheard(room_people):
+    """Pub/sub keeps nothing for a daphne process whose Redis connection was coming back: the
+    message's live frame is gone. The next heartbeat's reply says it exists, so the page asks."""
+    group, cookies = room_people["group"], room_people["cookies"]
+    post(room_people, "alice", "heard")
+
+    async def scenario():
+        _, bob = await open_socket(cookies[room_people["bob"].pk], group.slug)
+        save = database_sync_to_async(save_unpublished)
+        lost = await save(group=group, author=room_people["alice"], body="never published")
+        await bob.send({"type": "heartbeat"})
+        pongs = []  # the reply to the heartbeat sent on connecting, then to this one
+        while len(pongs) < 2:
+            frame = await bob.communicator.receive_json_from()
+            if frame["type"] == "pong":
+                pongs.append(frame)
+        await bob.close()
+        return bob.welcome, lost, pongs
+
+    welcome, lost, pongs = run(scenario)
+    assert welcome["up_to"] == pongs[0]["up_to"] == 1
+    assert pongs[1]["up_to"] == lost.sequence == 2

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from groups.chat.consumers import CLOSE_FLOODING
+from groups.chat.consumers import CLOSE_FLOODING, CLOSE_TOO_MANY_CONNECTS
 from groups.chat.models import ChatMessage, ChatRoom
 from moderation.models import ReviewItem, Sanction
 from tests.chat.sockets import open_socket, run
@@ -221,6 +221,32 @@ def test_a_flooding_socket_is_closed_and_the_others_keep_chatting(room_people, s
         await other.send({"type": "send", "client_msg_id": cid, "body": "Still here"})
         echoed = await other.expect("message")
         await other.close()
-        return code, echoed["message"]["body"]
+        # The flooder may not open another socket for a minute.
+        cookie = room_people["cookies"][room_people["alice"].pk]
+        _, again = await open_socket(cookie, room_people["group"].slug, welcome=False)
+        return code, echoed["message"]["body"], await again.expect_closed()
 
-    assert run(scenario) == (CLOSE_FLOODING, "Still here")
+    assert run(scenario) == (CLOSE_FLOODING, "Still here", CLOSE_TOO_MANY_CONNECTS)
+
+
+def test_a_socket_far_behind_on_reading_its_frames_is_closed_for_flooding(room_people, settings):
+    """More frames waiting unread than a minute's allowance: closed without reading them all,
+    however many tokens it would still have had by the time each was read."""
+    settings.CHAT_FRAME_BURST = 5
+    settings.CHAT_FRAMES_PER_SECOND = 100  # a minute's allowance: 6,005 frames
+    settings.CHAT_FLOOD_STRIKES = 1_000_000  # refusals alone never close it here
+
+    async def scenario():
+        flooder = await open_as(room_people, "alice")
+        for _ in range(7_000):
+            await flooder.communicator.send_to(text_data="junk")
+        replies = 0
+        while (output := await flooder.communicator.receive_output(timeout=5))["type"] != (
+            "websocket.close"
+        ):
+            replies += 1
+        return output["code"], replies
+
+    code, replies = run(scenario)
+    assert code == CLOSE_FLOODING
+    assert replies < 100  # the frames it read before seeing how far behind it was

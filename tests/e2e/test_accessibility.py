@@ -10,6 +10,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from forums.models import Board, Post, Thread
+from groups.conversations.models import Conversation
 from groups.meetings.models import Occurrence
 from groups.models import Membership, SupportGroup
 from moderation import services as moderation
@@ -95,6 +96,12 @@ def member_pages(member: User) -> list[str]:
         reverse("privacy:blocks"),
         reverse("privacy:export"),
         reverse("mfa_index"),
+        reverse("conversations:inbox"),
+        reverse("conversations:settings"),
+        reverse("conversations:ask", args=[group.slug]),
+        reverse("conversations:start", args=[group.slug]),
+        reverse("conversations:ask_moderators"),
+        *[c.get_absolute_url() for c in Conversation.objects.filter(started_by=member)],
     ]
 
 
@@ -116,6 +123,11 @@ def facilitator_pages(facilitator: User) -> list[str]:
         reverse("meetings:attendance", args=[occurrence.pk]),
         reverse("meetings:occurrence_move", args=[occurrence.pk]),
         reverse("meetings:occurrence_cancel", args=[occurrence.pk]),
+        reverse("conversations:team_inbox"),
+        *[
+            c.get_absolute_url()
+            for c in Conversation.objects.filter(group=group, kind="facilitators")
+        ],
     ]
 
 

@@ -76,10 +76,12 @@ def test_replies_and_mentions_notify_followers_and_send_digests(celery_worker):
     assert immediate.to == [mentioned.email]
     assert "Night sweats" in immediate.body and "the fan helped" in immediate.body
 
-    assert send_daily_digests.delay().get(timeout=20) == 1
+    assert send_daily_digests.apply_async(ignore_result=False).get(timeout=20) == 1
     assert [m.to for m in mail.outbox[1:]] == [[daily.email]]
     assert "Same here." in mail.outbox[1].body
-    assert send_daily_digests.delay().get(timeout=20) == 0  # nothing is sent twice
+    assert (
+        send_daily_digests.apply_async(ignore_result=False).get(timeout=20) == 0
+    )  # nothing is sent twice
     assert len(mail.outbox) == 2
 
 

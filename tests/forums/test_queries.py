@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from forums.models import Thread
+from forums.models import Thread, ThreadReadState
 from tests.factories import MembershipFactory, client_for
-from tests.forums.conftest import bulk_replies, start_thread
+from tests.forums.conftest import bulk_replies, reply_to, start_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -68,14 +68,14 @@ def test_deep_thread_pages_use_keyset_pagination(board, writer, settings):
     bulk_replies(thread, writer, 300, top_level_share=2)
     client = client_for(writer)
 
-    first = queries_for(client, thread.get_absolute_url())
     url = thread.get_absolute_url()
     for _ in range(20):  # walk to page 21 by following "More replies"
         html = client.get(url).content.decode()
         cursor = html.split("after=")[1].split("#")[0]
         url = f"{thread.get_absolute_url()}?sort=oldest&after={cursor}"
+    first = queries_for(client, thread.get_absolute_url())  # the read mark is in place by now
     deep = queries_for(client, url)
-    assert len(deep) == len(first)
+    assert len(deep) == len(first), "\n".join(first + ["----"] + deep)
     assert not any("OFFSET" in sql.upper() for sql in first + deep)
     toplevel = [sql for sql in deep if '"parent_id" IS NULL' in sql]  # the page, or its subquery
     assert toplevel and all("LIMIT 6" in sql for sql in toplevel)
@@ -101,3 +101,17 @@ def test_anonymous_and_member_on_public_board_are_within_budget(board, writer, g
     bulk_replies(thread, writer, 50)
     for viewer in (None, member):
         assert len(queries_for(client_for(viewer), thread.get_absolute_url())) <= MAX_QUERIES
+
+
+def test_the_read_mark_is_written_only_when_there_is_something_new(board, writer, member):
+    thread = start_thread(board, writer).post.thread
+
+    def writes() -> list[str]:
+        sql = queries_for(client_for(member), thread.get_absolute_url())
+        return [q for q in sql if q.startswith("INSERT")]
+
+    assert len(writes()) == 1  # the first visit
+    assert writes() == []  # nothing new since
+    reply = reply_to(thread, writer, body="Something new")
+    assert len(writes()) == 1  # the mark moves on
+    assert ThreadReadState.objects.get(user=member, thread=thread).last_read_post_id == reply.pk

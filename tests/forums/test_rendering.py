@@ -1,24 +1,18 @@
 """The HTML a person receives for a thread page and a board page stays exactly what it was.
 
-Each page below is compared with a stored rendering (tests/forums/golden/) made from the
-templates as they stood before the thread and board pages were made cheaper to render, so any
-speed-up that changes what someone sees (their own edit links and reactions, blocked authors
-folded away, topic filters, "new" markers, held and hidden posts for moderators, dates in the
-reader's time zone) fails here. Ids are pinned by restarting the sequences, the clock is frozen,
-and only CSRF tokens and runs of whitespace are normalised.
-
-After an intended change to what these pages show, write the files again and read the diff:
-    UPDATE_GOLDEN=1 make test PYTEST_ARGS="tests/forums/test_rendering.py"
+Each page below is compared with a stored rendering (tests/forums/golden/, see tests/golden.py)
+made from the templates as they stood before the thread and board pages were made cheaper to
+render, so any speed-up that changes what someone sees (their own edit links and reactions,
+blocked authors folded away, topic filters, "new" markers, held and hidden posts for moderators,
+dates in the reader's time zone) fails here.
 """
 
-import os
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import time_machine
-from django.db import connection
 from django.template.loader import get_template
 from django.test import Client
 from django.utils import timezone
@@ -37,25 +31,12 @@ from tests.factories import (
     client_for,
 )
 from tests.forums.conftest import reply_to, start_thread
+from tests.golden import check, pin_sequences
 
 pytestmark = pytest.mark.django_db
 
 GOLDEN = Path(__file__).parent / "golden"
 START = datetime(2026, 3, 9, 22, 30, tzinfo=UTC)  # late enough that London and Paris differ
-
-
-def _normalised(html: str) -> str:
-    html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]*"', r'\1…"', html)
-    html = re.sub(r'("X-CSRFToken": ")[^"]*"', r'\1…"', html)
-    return re.sub(r"\s+", " ", html).strip()
-
-
-def _pin_sequences() -> None:
-    """Every id made from here on is the same on each run."""
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT setval(c.oid::regclass, 500000, false) FROM pg_class c WHERE c.relkind = 'S'"
-        )
 
 
 @pytest.fixture
@@ -67,7 +48,7 @@ def clock():
 @pytest.fixture
 def scene(clock):
     """A thread with every kind of post a reader can meet, and a board of a few threads."""
-    _pin_sequences()
+    pin_sequences()
     group = SupportGroupFactory(name="Tuesday circle", slug="tuesday-circle")
     private_board = services.ensure_group_board(group=group)
     private_board.allows_anonymous = True
@@ -154,13 +135,7 @@ def scene(clock):
 
 
 def _check(name: str, html: str) -> None:
-    path = GOLDEN / f"{name}.html"
-    got = _normalised(html)
-    if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN.mkdir(exist_ok=True)
-        path.write_text(got.replace("> <", ">\n<") + "\n")
-    expected = re.sub(r"\s+", " ", path.read_text()).strip()
-    assert got == expected, f"{name}: the page differs from {path.name}"
+    check(GOLDEN, name, html)
 
 
 @pytest.mark.parametrize("viewer", ["marta", "fay", "bob"])
@@ -183,7 +158,7 @@ def test_thread_and_board_pages_read_exactly_as_before(scene, settings, viewer):
 
 
 def test_anonymous_reader_of_a_public_board_sees_the_same_page(clock):
-    _pin_sequences()
+    pin_sequences()
     board = BoardFactory(name="Treatment talk", slug="treatment-talk", allows_anonymous=True)
     writer = UserFactory(display_name="Wren")
     thread = start_thread(board, UserFactory(display_name="Ida"), title="Open thread").post.thread

@@ -3,36 +3,29 @@ exception in the log, and nothing written when the input is refused.
 
 The property-based tests send what a hand-made request can carry: NUL bytes, lone surrogates
 (sent as the raw UTF-8 bytes a browser would never produce), huge integers, deeply nested and very
-long strings, and every URL pattern of the site with them in its query string.
+long strings: in the query string of every URL pattern of the site, and in every field of every
+form those pages show.
 """
 
 import logging
-from dataclasses import dataclass
-from urllib.parse import quote, urlencode
+from html.parser import HTMLParser
+from urllib.parse import quote, urlencode, urljoin
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from forums import services as forums
 from forums.models import Post, Thread
 from groups.forms import DirectoryFilterForm
-from groups.meetings.models import RSVP, CalendarFeed
+from groups.meetings.models import RSVP
 from groups.models import Membership
 from moderation.forms import QueueFilterForm
 from resources.forms import LibraryFilterForm
 from resources.models import Resource
-from tests.factories import (
-    BoardFactory,
-    FacilitatorMembershipFactory,
-    MembershipFactory,
-    OccurrenceFactory,
-    ResourceFactory,
-    SupportGroupFactory,
-)
+from tests.integration.conftest import World, every_page
 
 pytestmark = pytest.mark.django_db
 
@@ -94,93 +87,6 @@ def encode(value: str) -> str:
 
 def form_body(data: dict[str, str]) -> str:
     return urlencode(data, encoding="utf-8", errors="surrogatepass")
-
-
-@dataclass
-class World:
-    client: Client
-    person: object
-    group: object
-    board: object
-    thread: object
-    post: object
-    occurrence: object
-    resource: object
-    feed: object
-    membership: object
-
-
-@pytest.fixture
-def world(db, settings):
-    settings.FORUMS_POSTS_PER_MINUTE = settings.FORUMS_POSTS_PER_HOUR = 10_000
-    settings.RESOURCES_SUGGESTIONS_PER_DAY = 10_000
-    group = SupportGroupFactory()
-    person = FacilitatorMembershipFactory(group=group).user
-    membership = MembershipFactory(group=group)
-    board = BoardFactory()
-    forums.ensure_group_board(group=group)
-    thread = forums.create_thread(author=person, board=board, title="Hello", body="First").post
-    thread = thread.thread
-    post = forums.create_reply(author=membership.user, thread=thread, parent=None, body="A reply")
-    client = Client()
-    client.force_login(person)
-    return World(
-        client=client,
-        person=person,
-        group=group,
-        board=board,
-        thread=thread,
-        post=post.post,
-        occurrence=OccurrenceFactory(series__group=group),
-        resource=ResourceFactory(),
-        feed=CalendarFeed.objects.create(user=person),
-        membership=membership,
-    )
-
-
-def _patterns(resolvers, namespace=""):
-    for entry in resolvers:
-        if isinstance(entry, URLResolver):
-            inner = ":".join(filter(None, [namespace, entry.namespace]))
-            yield from _patterns(entry.url_patterns, inner)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield ":".join(filter(None, [namespace, entry.name])), entry
-
-
-def every_page(world: World) -> list[str]:
-    """One address for every named URL pattern of the site (the admin aside), naming real rows
-    where a pattern takes an id or slug, so the views get past their lookups."""
-    ids = {
-        "forums:thread": world.thread.pk,
-        "forums:reply": world.thread.pk,
-        "forums:follow_thread": world.thread.pk,
-        "meetings:series": world.occurrence.series_id,
-        "meetings:series_edit": world.occurrence.series_id,
-        "privacy:member": world.membership.user_id,
-        "privacy:block": world.membership.user_id,
-        "privacy:unblock": world.membership.user_id,
-    }
-    slugs = {"forums:board": world.board.slug, "forums:new_thread": world.board.slug}
-    slugs.update(dict.fromkeys([f"resources:{n}" for n in ("detail", "edit")], world.resource.slug))
-    urls = []
-    for name, pattern in _patterns(get_resolver().url_patterns):
-        if name.startswith("admin:"):
-            continue
-        kwargs = {}
-        for kwarg in pattern.pattern.regex.groupindex:
-            if kwarg in ("pk", "item_id", "action_id", "object_id", "invitation_id"):
-                default = world.post.pk if name.startswith("forums:") else world.occurrence.pk
-                kwargs[kwarg] = ids.get(name, default)
-            elif kwarg == "membership_id":
-                kwargs[kwarg] = world.membership.pk
-            elif kwarg == "slug":
-                kwargs[kwarg] = slugs.get(name, world.group.slug)
-            elif kwarg == "token" and name == "meetings:feed":
-                kwargs[kwarg] = world.feed.token
-            else:
-                kwargs[kwarg] = {"fmt": "json", "uidb36": "1", "label": "post"}.get(kwarg, "x")
-        urls.append(reverse(name, kwargs=kwargs))
-    return urls
 
 
 def errors_logged(caplog) -> list[str]:
@@ -279,3 +185,61 @@ def test_no_form_input_breaks_a_form_or_changes_anything_when_refused(world, cap
     assert not errors_logged(caplog)
     if response.status_code != 302:  # refused: the form came back
         assert snapshot(world) == before
+
+
+class PostForms(HTMLParser):
+    """The POST forms on one page, as (address, names of their fields)."""
+
+    def __init__(self, page: str):
+        super().__init__()
+        self.page = page
+        self.forms: list[tuple[str, list[str]]] = []
+        self._open: tuple[str, set[str]] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        named = dict(attrs)
+        if tag == "form" and (named.get("method") or "").lower() == "post":
+            self._open = (urljoin(self.page, named.get("action") or self.page), set())
+        elif self._open and tag in ("input", "select", "textarea", "button") and named.get("name"):
+            self._open[1].add(named["name"])
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self._open:
+            address, fields = self._open
+            self.forms.append((address, sorted(fields - {"csrfmiddlewaretoken"})))
+            self._open = None
+
+
+@pytest.fixture
+def every_form(world) -> dict[tuple[str, str], list[str]]:
+    """Every POST form that any page shows the world's facilitator or a visitor (sign-in, sign-up
+    and the like), by who sees it and where it posts to."""
+    forms: dict[tuple[str, str], list[str]] = {}
+    for who, client in (("facilitator", world.client), ("visitor", Client())):
+        for url in every_page(world):
+            response = client.get(url)
+            if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+                finder = PostForms(url)
+                finder.feed(response.content.decode())
+                for address, fields in finder.forms:
+                    forms.setdefault((who, address), fields)
+    return forms
+
+
+@PROPERTY_SETTINGS
+@given(data=st.data())
+def test_no_input_breaks_any_form_on_any_page(world, every_form, caplog, data):
+    assert len(every_form) > 40  # the walk found the site's forms
+    for (who, address), fields in every_form.items():
+        values = data.draw(st.fixed_dictionaries(dict.fromkeys(fields, hostile_text)), address)
+        client = world.client if who == "facilitator" else Client()
+        world.client.force_login(world.person)  # an earlier form may have signed them out
+        before = snapshot(world)
+        caplog.clear()
+        response = client.post(
+            address, form_body(values), content_type="application/x-www-form-urlencoded"
+        )
+        assert response.status_code < 500, address
+        assert not errors_logged(caplog), address
+        if response.status_code != 302:  # refused: the form came back
+            assert snapshot(world) == before, address

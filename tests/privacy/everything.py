@@ -15,6 +15,7 @@ from forums import services as forum_services
 from forums.models import DigestItem
 from groups import invitations
 from groups.chat import services as chat_services
+from groups.conversations import services as conversation_services
 from groups.meetings.models import RSVP, CalendarFeed, ReminderDelivery, ReminderPreference
 from groups.models import MembershipEvent
 from moderation import services as moderation_services
@@ -57,6 +58,7 @@ def give_everything(user):
     invitations.create(group=invited_to, by=other, invitee=user)
     _forums(user, other)
     _chat(user, group)
+    _conversations(user, group)
     _meetings(user, group)
     _moderation(user, other)
     ResourceFactory(
@@ -117,6 +119,30 @@ def _chat(user, group):
     room = chat_services.room_for_group(group=group)
     chat_services.post_message(
         room=room, author=user, body="See you all on Tuesday", client_msg_id=uuid.uuid4()
+    )
+
+
+def _conversations(user, group):
+    conversation_services.set_contact_setting(user=user, who_may_start="facilitators")
+    FacilitatorMembershipFactory(group=group)  # someone to ask
+    conversation_services.ask_team(
+        member=user, group=group, subject="", body="Can my sister come?", client_msg_id=uuid.uuid4()
+    )
+    conversation_services.start_conversation(
+        starter=user,
+        group=group,
+        recipients=[MembershipFactory(group=group).user],  # not `other`: they block each other
+        subject="",
+        body="My scan is on Monday too",
+        client_msg_id=uuid.uuid4(),
+    )
+    facilitated = FacilitatorMembershipFactory(user=user).group
+    asker = MembershipFactory(group=facilitated).user
+    question = conversation_services.ask_team(
+        member=asker, group=facilitated, subject="", body="Hello?", client_msg_id=uuid.uuid4()
+    ).message.conversation
+    conversation_services.post_message(
+        conversation=question, author=user, body="Welcome, ask away", client_msg_id=uuid.uuid4()
     )
 
 

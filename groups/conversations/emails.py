@@ -1,0 +1,118 @@
+"""Email about conversations: a new conversation, a request or a reply still unread
+CONVERSATIONS_EMAIL_AFTER after it arrived.
+
+- One email per person per scan, however many conversations have news (a small digest), and
+  none again about a conversation until the person has read it since: calm, not a stream.
+- Emails never carry what was written, nor who wrote it: someone else may read the inbox.
+  Only that there is something new, where (a group's facilitators, a request), and a link.
+- Sent through supportgroups.privacy.emails.send_user_email: the person's "Private message"
+  email choice, memorialised, deactivated and deleted accounts are respected there.
+- Access is asked again when the email goes: someone removed from the group since, or no
+  longer on the team, is not told.
+
+The scan marks what it is emailing about (``emailed_sequence``) in the same transaction that
+claims the rows, and enqueues one email task per person on commit: a second scan, or a second
+beat, finds nothing left to claim.
+"""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from supportgroups.models import Notification, User
+from supportgroups.privacy.emails import send_user_email
+
+from . import permissions
+from .models import Conversation, Message, Participant
+
+ACTIVE, REQUESTED = Participant.State.ACTIVE, Participant.State.REQUESTED
+
+
+def _waiting(due_before, **only) -> Exists:
+    """A shown message from someone else, old enough, past the person's read mark."""
+    messages = Message.objects.filter(
+        conversation=OuterRef("conversation"),
+        sequence__gt=OuterRef("last_read_sequence"),
+        created_at__lte=due_before,
+        is_held=False,
+        is_hidden=False,
+        **only,
+    ).exclude(author=OuterRef("user"))
+    return Exists(messages)
+
+
+def scan_unread(*, now=None) -> dict[int, list[int]]:
+    """Claim everyone who has waited long enough: {user id: conversation ids}, marked emailed."""
+    due_before = (now or timezone.now()) - settings.CONVERSATIONS_EMAIL_AFTER
+    member, team = Participant.Role.MEMBER, Participant.Role.TEAM
+    # Someone asked: the request, which is the first message. Team members: the member's
+    # words, not their colleagues' answers.
+    due = (
+        Participant.objects.filter(emailed_sequence__lte=F("last_read_sequence"))
+        .filter(conversation__last_sequence__gt=F("last_read_sequence"))
+        .filter(
+            (Q(role=member, state=ACTIVE) & _waiting(due_before))
+            | (Q(role=member, state=REQUESTED, last_read_sequence=0) & _waiting(due_before))
+            | (Q(role=team) & _waiting(due_before, from_team=False))
+        )
+    )
+    found: dict[int, list[int]] = defaultdict(list)
+    with transaction.atomic():
+        rows = list(
+            due.select_for_update(skip_locked=True, of=("self",)).select_related("conversation")
+        )
+        for row in rows:
+            # Someone asked is emailed about the request only, never what followed it.
+            row.emailed_sequence = 1 if row.state == REQUESTED else row.conversation.last_sequence
+            found[row.user_id].append(row.conversation_id)
+        Participant.objects.bulk_update(rows, ["emailed_sequence"])
+        if found:
+            from .tasks import email_unread
+
+            for user_id, conversation_ids in found.items():
+                email_unread.delay_on_commit(user_id, conversation_ids)
+    return dict(found)
+
+
+def _line(user, conversation: Conversation) -> dict | None:
+    """What the email says about one conversation, or None if the person may no longer
+    open it (asked again now, when the email goes)."""
+    seat = permissions.seat_of(user, conversation)
+    url = settings.SITE_URL + conversation.get_absolute_url()
+    if seat.is_asked:
+        return {"what": _("Someone would like to start a conversation with you."), "url": url}
+    if not permissions.read_verdict(user, conversation, seat):
+        return None
+    if seat.is_team:
+        where = conversation.group.name if conversation.group else _("the site moderators")
+        what = _("A member is waiting for an answer (%(where)s).") % {"where": where}
+    elif conversation.kind == Conversation.Kind.FACILITATORS:
+        what = _("The facilitators of %(group)s wrote to you.") % {"group": conversation.group}
+    elif conversation.kind == Conversation.Kind.MODERATORS:
+        what = _("The site moderators wrote to you.")
+    else:
+        what = _("You have a new message.")
+    return {"what": what, "url": url}
+
+
+def email_unread(*, user_id: int, conversation_ids: list[int]) -> bool:
+    """The one email to one person about their conversations with news."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return False
+    conversations = Conversation.objects.select_related("group").filter(pk__in=conversation_ids)
+    lines = [line for c in conversations if (line := _line(user, c)) is not None]
+    if not lines:
+        return False
+    return send_user_email(
+        user=user,
+        kind=Notification.Kind.MESSAGE,
+        subject=_("You have a new message"),
+        template="conversations/email/unread.txt",
+        context={"lines": lines, "inbox_url": settings.SITE_URL + reverse("conversations:inbox")},
+    )

@@ -1,0 +1,76 @@
+"""How moderation sees a private message (see moderation/adapters.py): everything conversations
+tells moderation is here, and it changes messages only through this app's services.
+
+What a moderator reads of the conversation is as little as the job needs:
+- a message flagged by the screens (crisis words, spam): that message and who wrote it, never
+  the rest of the conversation;
+- a reported message: it and the five before it, so the report can be understood. The item
+  page names the reporter to the moderators only; nothing in the conversation, in what the
+  author is told, or in their data export ever does.
+The queue item belongs to the conversation's group (the group's facilitators and the site
+moderators handle it); a conversation with the site moderators belongs to no group. Messages
+are never held for pre-moderation: the group's facilitators would read private words first.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from moderation.adapters import ModerationAdapter, register
+from moderation.models import Report
+from supportgroups.models import User
+
+from . import permissions, services
+from .models import Message
+
+CONTEXT_BEFORE = 5
+
+
+@register
+class MessageModeration(ModerationAdapter[Message]):
+    model = Message
+    premoderated = False
+
+    @property
+    def author(self) -> User | None:
+        return self.obj.author
+
+    def text_for_screening(self) -> str:
+        return self.obj.body
+
+    def excerpt(self) -> str:
+        body = self.obj.body
+        return body if len(body) <= 140 else body[:139] + "…"
+
+    def group_id(self) -> int | None:
+        return self.obj.conversation.group_id
+
+    def can_report(self, user: User) -> bool:
+        return permissions.can_report_message(user, self.obj)
+
+    def context(self) -> SafeString:
+        message = self.obj
+        messages = [message]
+        reported = Report.objects.filter(
+            content_type=ContentType.objects.get_for_model(Message), object_id=message.pk
+        ).exists()
+        if reported:
+            before = (
+                Message.objects.filter(
+                    conversation_id=message.conversation_id, sequence__lt=message.sequence
+                )
+                .select_related("author")
+                .order_by("-sequence")[:CONTEXT_BEFORE]
+            )
+            messages = [*reversed(before), message]
+        return render_to_string(
+            "conversations/_moderation_context.html",
+            {"messages": messages, "target": message, "reported": reported},
+        )
+
+    def hide(self, *, reason: str) -> None:
+        """Taken down for everyone in the conversation, live."""
+        services.hide_message(message=self.obj, reason=reason)
+
+    def restore(self) -> None:
+        services.restore_message(message=self.obj)

@@ -1,0 +1,339 @@
+"""Thin views for private conversations. Every page works without JavaScript; the conversation
+page's script adds live delivery over a websocket. A conversation the person may not open is a
+404, like one that does not exist: its existence is not revealed.
+
+A refused write comes back with the typed text and the reason: 403 for the write policy, 429
+(with Retry-After) for a rate limit, 400 for text the form or service cannot take.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groups.models import SupportGroup
+from groups.policy import WriteRefused
+from moderation.selectors import crisis_lines_for
+
+from . import permissions, selectors, services
+from .forms import AskForm, AssignForm, ContactSettingForm, MessageForm, StartForm
+from .models import Conversation, Participant
+from .permissions import Seat
+
+
+def _client_strings() -> dict:
+    """Words conversations.js shows, translated here so the script holds none."""
+    return {
+        "online": _("Connected: new messages appear as they are sent."),
+        "offline": _("Offline. Reconnecting…"),
+        "closed": _("You can no longer open this conversation."),
+        "team": _("Facilitator"),
+        "held": _("Waiting for a moderator; only you can see this."),
+        "newMessage": _("New message from %(name)s: %(body)s"),
+        "replying": _("%(name)s is replying…"),
+        "caughtUp": _("New messages while you were away: %(count)s"),
+        "unsent": _("Not sent yet: it goes out when the connection is back."),
+        "removed": _("A message was taken down."),
+        "report": _("Report"),
+        "empty": _("Write a message first."),
+        "givenTo": _("Given to %(name)s to answer."),
+        "closedNote": _("Closed by the team; a new message opens it again."),
+    }
+
+
+BAD_TEXT = {"empty", "bad_text", "too_long", "no_one", "too_many"}
+
+
+def _refused_response(request, template: str, context: dict, refused: WriteRefused | None):
+    status = 400 if context["form"].errors else 200
+    if refused is not None:
+        code = refused.verdict.code
+        context["refusal"] = refused.verdict.reason
+        status = 429 if code == "rate_limited" else 400 if code in BAD_TEXT else 403
+    response = render(request, template, context, status=status)
+    if status == 429:
+        response["Retry-After"] = "60"
+    return response
+
+
+def _after_write(request, result: services.PostResult):
+    """Where a sent message leads: the conversation, or the caring message first when the
+    words took the crisis path."""
+    conversation = result.message.conversation
+    if result.broadcast is not None and result.broadcast.sent is False:
+        messages.warning(request, _("Live delivery is offline; your message is saved."))
+    if result.screen.crisis:
+        context = {"conversation": conversation, "crisis_lines": crisis_lines_for(request.user)}
+        return render(request, "conversations/crisis.html", context)
+    return redirect(f"{conversation.get_absolute_url()}#message-{result.message.sequence}")
+
+
+def _try_writing(request, form, write) -> tuple[object | None, WriteRefused | None]:
+    """On a valid POST, `write(data)` through a service: (the response after it, None), or
+    (None, the refusal) for the page to show beside the typed text."""
+    if request.method != "POST" or not form.is_valid():
+        return None, None
+    data = {**form.cleaned_data, "client_msg_id": form.client_id()}
+    try:
+        return _after_write(request, write(data)), None
+    except WriteRefused as refused:
+        return None, refused
+
+
+def _open(request, pk: int) -> tuple[Conversation, Seat]:
+    """The conversation and the person's seat in it; 404 unless they may read it or are asked
+    to it."""
+    conversation = get_object_or_404(
+        Conversation.objects.select_related("group", "assigned_to", "replying_by"), pk=pk
+    )
+    seat = permissions.seat_of(request.user, conversation)
+    if not (seat.is_asked or permissions.read_verdict(request.user, conversation, seat)):
+        raise Http404
+    return conversation, seat
+
+
+@login_required
+def inbox(request):
+    q = request.GET.get("q", "")
+    context = {
+        "conversations": selectors.inbox(request.user, q=q),
+        "requests": selectors.requests_for(user=request.user),
+        "q": q[: selectors.MAX_SEARCH_LENGTH],
+    }
+    return render(request, "conversations/inbox.html", context)
+
+
+TEAM_VIEWS = {
+    "open": _("Open"),
+    "mine": _("Given to me"),
+    "closed": _("Closed"),
+    "all": _("All"),
+}
+
+
+@login_required
+def team_inbox(request):
+    if not selectors.is_on_a_team(request.user):
+        raise Http404
+    show = request.GET.get("show", "open")
+    if show not in TEAM_VIEWS:
+        show = "open"
+    q = request.GET.get("q", "")
+    context = {
+        "conversations": selectors.inbox(request.user, team=True, show=show, q=q),
+        "show": show,
+        "views": TEAM_VIEWS,
+        "q": q[: selectors.MAX_SEARCH_LENGTH],
+    }
+    return render(request, "conversations/team_inbox.html", context)
+
+
+@login_required
+def detail(request, pk: int):
+    conversation, seat = _open(request, pk)
+    if seat.is_asked:
+        shown = selectors.messages_for(conversation, request.user, seat)
+        context = {"conversation": conversation, "shown": shown}
+        return render(request, "conversations/request.html", context)
+    form = MessageForm(request.POST or None)
+    written, refused = _try_writing(
+        request,
+        form,
+        lambda data: services.post_message(
+            conversation=conversation,
+            author=request.user,
+            body=data["body"],
+            client_msg_id=data["client_msg_id"],
+        ),
+    )
+    if written:
+        return written
+    revision = conversation.last_revision  # read before the messages: see consumers._welcome
+    shown = selectors.messages_for(conversation, request.user, seat)
+    if shown and request.method == "GET":
+        services.mark_read(
+            conversation=conversation, user=request.user, up_to=shown[-1].sequence, seat=seat
+        )
+    context = {
+        "conversation": conversation,
+        "seat": seat,
+        "shown": shown,
+        "revision": revision,
+        "last_seen_id": shown[-1].sequence if shown else 0,
+        "others": selectors.others_in(conversation, request.user),
+        "write": permissions.write_verdict(request.user, conversation, seat),
+        "replying": selectors.replying(conversation, request.user),
+        "form": form,
+        "client_msg_id": uuid.uuid4(),
+        "strings": _client_strings(),
+    }
+    if seat.is_team:
+        context["assign_form"] = AssignForm(
+            initial={"to": conversation.assigned_to_id}, team=selectors.team_members(conversation)
+        )
+    return _refused_response(request, "conversations/detail.html", context, refused)
+
+
+def _act(request, change, *, then, done: str = ""):
+    """A button's change through a service; a refusal is shown as a message, nothing else."""
+    try:
+        change()
+    except WriteRefused as refused:
+        messages.error(request, refused.verdict.reason)
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect(then)
+
+
+@login_required
+@require_POST
+def accept(request, pk: int):
+    conversation, _seat = _open(request, pk)
+    return _act(
+        request,
+        lambda: services.accept(conversation=conversation, user=request.user),
+        then=conversation,
+    )
+
+
+@login_required
+@require_POST
+def ignore(request, pk: int):
+    conversation, _seat = _open(request, pk)
+    return _act(
+        request,
+        lambda: services.ignore(conversation=conversation, user=request.user),
+        then="conversations:inbox",
+        done=_("The request is gone. Nobody was told."),
+    )
+
+
+@login_required
+@require_POST
+def report_request(request, pk: int):
+    """Ignore the request, then say why on moderation's report form (with its reasons)."""
+    conversation, seat = _open(request, pk)
+    first = selectors.messages_for(conversation, request.user, seat)
+    if not seat.is_asked or not first:
+        raise Http404
+    if seat.state == Participant.State.REQUESTED:
+        services.ignore(conversation=conversation, user=request.user)
+    return redirect("moderation:report", label="conversations.message", object_id=first[0].pk)
+
+
+@login_required
+@require_POST
+def assign(request, pk: int):
+    conversation, _seat = _open(request, pk)
+    team = selectors.team_members(conversation)
+    form = AssignForm(request.POST, team=team)
+    if not form.is_valid():
+        messages.error(request, _("Choose someone on the team."))
+        return redirect(conversation)
+    to = next((person for person in team if person.pk == form.cleaned_data["to"]), None)
+    return _act(
+        request,
+        lambda: services.assign(conversation=conversation, by=request.user, to=to),
+        then=conversation,
+    )
+
+
+@login_required
+@require_POST
+def close(request, pk: int):
+    conversation, _seat = _open(request, pk)
+    return _act(
+        request,
+        lambda: services.close(conversation=conversation, by=request.user),
+        then="conversations:team_inbox",
+        done=_("Closed. A new message from the member opens it again."),
+    )
+
+
+def _ask(request, group: SupportGroup | None):
+    verdict = permissions.ask_team_verdict(request.user, group)
+    form = AskForm(request.POST or None)
+    written, refused = _try_writing(
+        request,
+        form,
+        lambda data: services.ask_team(
+            member=request.user,
+            group=group,
+            subject=data["subject"],
+            body=data["body"],
+            client_msg_id=data["client_msg_id"],
+        ),
+    )
+    if written:
+        return written
+    context = {"group": group, "form": form, "verdict": verdict}
+    return _refused_response(request, "conversations/ask.html", context, refused)
+
+
+@login_required
+def ask(request, slug: str):
+    """A member asks the group's facilitators; 404 for anyone who cannot see the group's
+    private parts (the group's members are not revealed)."""
+    group = get_object_or_404(SupportGroup, slug=slug)
+    if not permissions.is_in_group(request.user, group):
+        raise Http404
+    return _ask(request, group)
+
+
+@login_required
+def ask_moderators(request):
+    return _ask(request, None)
+
+
+@login_required
+def start(request, slug: str):
+    """Start a conversation with people who share this group (and take one from you)."""
+    group = get_object_or_404(SupportGroup, slug=slug)
+    if not permissions.is_in_group(request.user, group):
+        raise Http404
+    people = selectors.people_to_write_to(starter=request.user, group=group)
+    chosen = {person.pk: person for person in people}
+    form = StartForm(
+        request.POST or None,
+        initial={"people": [int(request.GET["to"])] if request.GET.get("to", "").isdigit() else []},
+        choices=[(person.pk, person.display_name) for person in people],
+    )
+    written, refused = _try_writing(
+        request,
+        form,
+        lambda data: services.start_conversation(
+            starter=request.user,
+            group=group,
+            recipients=[chosen[pk] for pk in data["people"]],
+            subject=data["subject"],
+            body=data["body"],
+            client_msg_id=data["client_msg_id"],
+        ),
+    )
+    if written:
+        return written
+    context = {"group": group, "form": form, "people": people}
+    return _refused_response(request, "conversations/start.html", context, refused)
+
+
+@login_required
+def contact_settings(request):
+    form = ContactSettingForm(
+        request.POST or None, instance=selectors.contact_setting_for(user=request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_contact_setting(
+            user=request.user, who_may_start=form.cleaned_data["who_may_start"]
+        )
+        messages.success(request, _("Saved. It applies to new conversations from now on."))
+        return redirect("conversations:settings")
+    context = {"form": form, "ask_moderators_url": reverse("conversations:ask_moderators")}
+    return render(
+        request, "conversations/settings.html", context, status=400 if form.errors else 200
+    )

@@ -1,0 +1,76 @@
+"""The site's header and footer: the same on every page for everyone in the same situation
+(signed in or not, their name, their unread count, whether they moderate), so rendered once and
+reused (supportgroups.fragments) from the few plain values they show. Their addresses are
+reversed once per process and address prefix, and are part of those values, so a changed URL
+makes new keys like any other change."""
+
+from functools import lru_cache
+
+from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import SafeString
+
+from ..fragments import render_each
+
+register = template.Library()
+
+HEADER_TEMPLATES = ("_site_header.html",)
+FOOTER_TEMPLATES = ("_site_footer.html",)
+HEADER_URLS = (
+    ("home", "home"),
+    ("groups", "groups:directory"),
+    ("forums", "forums:index"),
+    ("my_groups", "groups:mine"),
+    ("resources", "resources:library"),
+    ("my_meetings", "meetings:mine"),
+    ("notifications", "notifications"),
+    ("messages", "conversations:inbox"),
+    ("moderation", "moderation:dashboard"),
+    ("profile", "profile"),
+    ("privacy_settings", "privacy:settings"),
+    ("sign_out", "account_logout"),
+    ("sign_in", "account_login"),
+    ("join", "account_signup"),
+)
+FOOTER_URLS = (("privacy", "privacy"), ("terms", "terms"))
+
+
+@lru_cache(maxsize=32)
+def _urls(names: tuple[tuple[str, str], ...], prefix: str, urlconf: str | None) -> dict:
+    return {key: reverse(name, urlconf=urlconf) for key, name in names}
+
+
+def site_urls(names: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return _urls(names, get_script_prefix(), get_urlconf())
+
+
+def header_context(context) -> dict:
+    user = context.get("user")
+    signed_in = bool(user is not None and user.is_authenticated)
+    return {
+        "header": {
+            "urls": site_urls(HEADER_URLS),
+            "site_name": context.get("SITE_NAME", ""),
+            "signed_in": signed_in,
+            "display_name": user.display_name if signed_in else "",
+            "unread": context.get("unread_notifications", 0) if signed_in else 0,
+            "unread_messages": context.get("unread_conversations", 0) if signed_in else 0,
+            # Worked out only for people signed in: it may ask the database.
+            "queue_link": bool(context.get("shows_queue_link")) if signed_in else False,
+        }
+    }
+
+
+def footer_context() -> dict:
+    return {"footer": {"urls": site_urls(FOOTER_URLS)}}
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context) -> SafeString:
+    token = context.get("csrf_token", "")
+    return render_each(HEADER_TEMPLATES, [header_context(context)], csrf_token=token)
+
+
+@register.simple_tag
+def site_footer() -> SafeString:
+    return render_each(FOOTER_TEMPLATES, [footer_context()])

@@ -1,0 +1,129 @@
+"""Email about a new conversation or a reply still unread 15 minutes after it arrived: one email
+per person until they come back, never the words nor who wrote them, the person's email choice
+and memorials respected, and access asked again when it goes."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from groups.conversations import emails, services, tasks
+from groups.conversations.models import Participant
+from supportgroups.models import NotificationPreference
+from supportgroups.privacy import services as privacy
+from tests.conversations.conftest import People, ask, say, start
+
+QUESTION = "Is it normal to feel this tired after the third cycle?"
+
+
+def _send_due(now) -> dict[int, list[int]]:
+    """One scan, then the emails it enqueued, here rather than through a worker."""
+    due = emails.scan_unread(now=now)
+    for user_id, conversation_ids in due.items():
+        emails.email_unread(user_id=user_id, conversation_ids=conversation_ids)
+    return due
+
+
+def _to(person) -> list:
+    return [m for m in mail.outbox if m.to == [person.email]]
+
+
+@pytest.mark.django_db
+def test_a_question_unread_for_15_minutes_is_emailed_once_to_each_facilitator(people, time_machine):
+    time_machine.move_to("2026-05-04 09:00Z", tick=False)
+    question = ask(people.marta, people.group, body=QUESTION)
+    start_time = question.created_at
+    assert _send_due(start_time + timedelta(minutes=14, seconds=59)) == {}
+    due = _send_due(start_time + timedelta(minutes=15))
+    assert set(due) == {people.fran.pk, people.sam.pk}
+    for facilitator in (people.fran, people.sam):
+        [email] = _to(facilitator)
+        assert "A member is waiting for an answer (Thursday circle)." in email.body
+        assert question.get_absolute_url() in email.body
+        assert QUESTION not in email.body and "Marta" not in email.body
+        assert email.extra_headers["List-Unsubscribe"]
+    assert _send_due(start_time + timedelta(hours=2)) == {}, "once until they come back"
+
+    services.mark_read(conversation=question, user=people.sam, up_to=10**6)
+    time_machine.move_to("2026-05-04 12:00Z", tick=False)
+    say(question, people.marta, "And I can't sleep either")
+    due = _send_due(start_time + timedelta(hours=3, minutes=15))
+    assert set(due) == {people.sam.pk}, "Fran has not read since her email"
+
+
+@pytest.mark.django_db
+def test_a_colleagues_answer_is_not_emailed_to_the_team(people, time_machine):
+    time_machine.move_to("2026-05-04 09:00Z", tick=False)
+    question = ask(people.marta, people.group)
+    for facilitator in (people.fran, people.sam):
+        services.mark_read(conversation=question, user=facilitator, up_to=1)
+    say(question, people.sam, "Yes, it is common.")
+    due = _send_due(question.created_at + timedelta(hours=1))
+    assert set(due) == {people.marta.pk}
+    [email] = _to(people.marta)
+    assert "The facilitators of Thursday circle wrote to you." in email.body
+    assert "Yes, it is common." not in email.body and "Sam" not in email.body
+
+
+@pytest.mark.django_db
+def test_members_are_told_only_that_something_is_new(people, time_machine):
+    time_machine.move_to("2026-05-04 09:00Z", tick=False)
+    conversation = start(people.nico, people.group, people.marta, body="My scan is Monday")
+    say(conversation, people.nico, "Are you nervous too?")
+    later = conversation.created_at + timedelta(minutes=20)
+    assert set(_send_due(later)) == {people.marta.pk}
+    [email] = _to(people.marta)
+    assert "Someone would like to start a conversation with you." in email.body
+    for secret in ("My scan is Monday", "nervous", "Nico"):
+        assert secret not in email.body
+    assert _send_due(later + timedelta(hours=1)) == {}, "nothing after the request"
+
+    services.accept(conversation=conversation, user=people.marta)
+    services.mark_read(conversation=conversation, user=people.marta, up_to=2)
+    time_machine.move_to("2026-05-04 11:00Z", tick=False)
+    say(conversation, people.nico, "See you Monday then")
+    mail.outbox.clear()
+    assert set(_send_due(later + timedelta(hours=2))) == {people.marta.pk}
+    [email] = _to(people.marta)
+    assert "You have a new message." in email.body and "See you Monday" not in email.body
+
+
+@pytest.mark.django_db
+def test_the_email_choice_and_memorials_are_respected(people, time_machine):
+    time_machine.move_to("2026-05-04 09:00Z", tick=False)
+    NotificationPreference.objects.create(user=people.fran, kind="message", email=False)
+    question = ask(people.marta, people.group)
+    privacy.memorialise(user=people.sam, by=None)
+    _send_due(question.created_at + timedelta(minutes=30))
+    assert mail.outbox == []
+    assert Participant.objects.get(user=people.fran).emailed_sequence == 1, "not asked again"
+
+
+@pytest.mark.django_db
+def test_someone_removed_since_is_not_emailed(people, time_machine):
+    from groups import services as groups_services
+    from groups.models import Membership
+
+    time_machine.move_to("2026-05-04 09:00Z", tick=False)
+    question = ask(people.marta, people.group)
+    say(question, people.sam, "Welcome, Marta")
+    groups_services.remove(
+        membership=Membership.objects.get(user=people.marta, group=people.group), by=people.fran
+    )
+    _send_due(question.created_at + timedelta(minutes=30))
+    assert _to(people.marta) == []
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_beat_task_emails_through_a_real_worker(celery_worker, settings):
+    import time
+
+    settings.CONVERSATIONS_EMAIL_AFTER = timedelta(0)
+    people = People()
+    ask(people.marta, people.group)
+    tasks.scan_unread.delay()
+    deadline = time.monotonic() + 30
+    while len(mail.outbox) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([people.fran.email, people.sam.email])

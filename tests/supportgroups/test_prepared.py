@@ -1,0 +1,162 @@
+"""A prepared read answers exactly what its queryset answers, for any values, from SQL compiled
+once; where its values cannot be put in (a LIKE pattern), it still answers right, the slow way."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from groups.models import Membership, SupportGroup
+from supportgroups.models import Notification, User
+from supportgroups.prepared import Prepared, padded
+from tests.factories import (
+    CancerTypeFactory,
+    FacilitatorMembershipFactory,
+    MembershipFactory,
+    SupportGroupFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def memberships(user_id, *, role):
+    """A model read with select_related, an annotation and a shape."""
+    return (
+        Membership.objects.filter(user_id=user_id, role=role)
+        .select_related("group", "user")
+        .annotate(others=Count("group__memberships"))
+        .order_by("group__name")
+    )
+
+
+MEMBERSHIPS = Prepared(memberships)
+
+
+def runs(read, *args, **shape):
+    with CaptureQueriesContext(connection) as ctx:
+        rows = read(*args, **shape)
+    return rows, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_model_rows_with_related_objects_and_annotations_match_the_queryset():
+    ann, bo = UserFactory(display_name="Ann"), UserFactory(display_name="Bo")
+    for name in ["Beta", "Alpha"]:
+        MembershipFactory(user=ann, group=SupportGroupFactory(name=name))
+    FacilitatorMembershipFactory(user=bo)
+    MembershipFactory(group=Membership.objects.get(user=bo).group)
+
+    for user in (ann, bo, ann):
+        for role in ("member", "facilitator"):
+            expected = list(memberships(user.pk, role=role))
+            got, sql = runs(MEMBERSHIPS, user.pk, role=role)
+            assert len(sql) == 1
+            assert [(m.pk, m.group.name, m.user.display_name, m.others) for m in got] == [
+                (m.pk, m.group.name, m.user.display_name, m.others) for m in expected
+            ]
+    assert [m.group.name for m in MEMBERSHIPS(ann.pk, role="member")] == ["Alpha", "Beta"]
+
+
+def test_the_sql_is_compiled_once_and_only_the_values_change():
+    ann, bo = UserFactory(), UserFactory()
+    read = Prepared(memberships)
+    _rows, first = runs(read, ann.pk, role="member")
+    _rows, second = runs(read, bo.pk, role="member")
+    assert f'"user_id" = {bo.pk}' in second[0]
+    assert re.sub(r'"user_id" = \d+', "", first[0]) == re.sub(r'"user_id" = \d+', "", second[0])
+    assert len(read._compiled) == 1
+    runs(read, bo.pk, role="facilitator")
+    assert len(read._compiled) == 2  # another shape, another SQL
+
+
+def test_values_rows_counts_and_instants():
+    ann = UserFactory()
+    for title in ["a", "b", "c"]:
+        Notification.objects.create(user=ann, kind="reply", title=title)
+    Notification.objects.filter(title="a").update(read_at=timezone.now())
+
+    def unread(user_id, before):
+        return Notification.objects.filter(
+            user_id=user_id, read_at__isnull=True, created_at__lt=before
+        ).values_list("title", flat=True)
+
+    read = Prepared(unread)
+    later = timezone.now() + timezone.timedelta(minutes=1)
+    assert sorted(read(ann.pk, later)) == ["b", "c"]
+    assert read(ann.pk, timezone.now() - timezone.timedelta(days=1)) == []
+    assert read(UserFactory().pk, later) == []
+
+
+def test_exists_and_subqueries_take_their_values_too():
+    fay, ann = UserFactory(), UserFactory()
+    FacilitatorMembershipFactory(user=fay)
+
+    def facilitates(user_id):
+        led = Membership.objects.filter(user_id=OuterRef("pk"), role="facilitator")
+        return User.objects.filter(pk=user_id).values_list(Exists(led), flat=True)
+
+    read = Prepared(facilitates)
+    assert read(fay.pk) == [True]
+    assert read(ann.pk) == [False]
+
+
+def test_prefetch_related_still_fills_the_rows():
+    group = SupportGroupFactory(slug="with-types")
+    group.cancer_types.add(CancerTypeFactory(name="Lung"), CancerTypeFactory(name="Skin"))
+
+    def by_slug(slug):
+        return SupportGroup.objects.filter(slug=slug).prefetch_related("cancer_types")
+
+    [found] = Prepared(by_slug)("with-types")
+    assert sorted(t.name for t in found.cancer_types.all()) == ["Lung", "Skin"]
+
+
+def test_a_value_that_is_not_a_parameter_as_such_is_read_through_the_orm():
+    SupportGroupFactory(name="Lung circle")
+    SupportGroupFactory(name="Skin circle")
+
+    def named_like(text):
+        return SupportGroup.objects.filter(Q(name__icontains=text)).values_list("name", flat=True)
+
+    read = Prepared(named_like)
+    assert read("lung") == ["Lung circle"]
+    assert read("skin") == ["Skin circle"]
+    assert list(read._compiled.values()) == [None]
+
+
+def test_none_is_part_of_the_shape_and_id_lists_take_their_values():
+    groups = [SupportGroupFactory(name=n, alumni_group=None) for n in ["A", "B", "C"]]
+    groups[2].alumni_group = groups[0]
+    groups[2].save()
+
+    def alumni_of(alumni_id, ids):
+        return (
+            SupportGroup.objects.filter(alumni_group_id=alumni_id, pk__in=ids)
+            .order_by("name")
+            .values_list("name", flat=True)
+        )
+
+    read = Prepared(alumni_of)
+    everyone = padded([g.pk for g in groups])
+    assert read(None, everyone) == ["A", "B"]
+    assert read(groups[0].pk, everyone) == ["C"]
+    assert read(None, padded([groups[1].pk])) == ["B"]
+    assert read(None, padded([groups[2].pk, groups[1].pk])) == ["B"]
+    assert len(read._compiled) == 4  # IS NULL with lists of 4, 1 and 2; "= id" with 4
+
+
+def test_padding_keeps_the_lists_to_a_few_lengths():
+    assert padded([]) == ()
+    assert padded([7]) == (7,)
+    assert padded([7, 8, 9]) == (7, 8, 9, 9)
+    assert len({len(padded(list(range(n)))) for n in range(1, 65)}) == 7
+
+
+def test_values_that_would_change_the_sql_unseen_are_refused():
+    read = Prepared(memberships)
+    for value in (True, 1.5, [1, 2]):
+        with pytest.raises(TypeError):
+            read(value, role="member")
