@@ -164,6 +164,9 @@ if REDIS_URL:
                 # A read must outlast the longest blocking wait on its connection; 30 s still
                 # notices a hung server.
                 "hosts": [{"address": REDIS_URL, **REDIS_SOCKET_OPTIONS, "socket_timeout": 30}],
+                # Redis pub/sub channels ignore the database number: the prefix carries it, so
+                # sites (or parallel test workers) on one Redis server never hear each other.
+                "prefix": f"asgi.db{urlsplit(REDIS_URL).path.strip('/') or 0}",
             },
         }
     }
