@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -440,13 +441,16 @@ def _tree(
         .order_by(*_toplevel_order(sort))
         .values("id")[:limit]
     )
-    if opening_id is not None:
+    roots = Q(root_id__in=top)
+    if opening_id is not None and connection.features.supports_slicing_ordering_in_compound:
         # The opening post is its own root; in the same subquery (an OR beside it would turn
-        # the subtree lookup into a scan of the whole thread).
-        top = top.union(Post.objects.filter(pk=opening_id).values("id"), all=True)
+        # the subtree lookup into a scan of the whole thread on PostgreSQL).
+        roots = Q(root_id__in=top.union(Post.objects.filter(pk=opening_id).values("id"), all=True))
+    elif opening_id is not None:  # SQLite (the demo) takes no LIMIT inside a UNION
+        roots |= Q(root_id=opening_id)
     return (
         _posts(thread_id, group_id, reader_id, moderator=moderator)
-        .filter(root_id__in=top, depth__lt=depth)
+        .filter(roots, depth__lt=depth)
         .order_by("path")
     )
 
