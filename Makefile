@@ -58,6 +58,7 @@ check: install
 	$(BIN)/lint-imports --no-cache
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(TEST_ENV) $(BIN)/mypy
 
 fmt: install
 	$(BIN)/ruff check --fix .

@@ -9,9 +9,10 @@ daphne, PostgreSQL and channels-redis, on fresh daphne processes for each scenar
          normal clients' p99 with the flooder to without
   two    1,000 clients across two daphne processes (the sender on the first)
 
-Each prints send-to-receive latency p50/p95/p99/max, deliveries lost, duplicated and out of order
-(all three must be 0), daphne's CPU per delivery, and the machine's load average at that moment:
-the figures mean little on a busy machine, so read them beside it.
+Each prints send-to-receive latency p50/p95/p99/max, deliveries lost (not heard within --drain
+seconds of the last send), duplicated and out of order (all three must be 0), daphne's CPU per
+delivery (and how much of it its event loop spent), and the machine's load average at that
+moment: the figures mean little on a busy machine, so read them beside it.
 
 The clients are cheap, so that they measure the server rather than themselves: they run in several
 processes (--processes), each socket is an asyncio protocol on websockets' sans-I/O layer (no task

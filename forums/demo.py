@@ -7,7 +7,7 @@ supportgroups.demo (looked up by email) and groups from groups.demo; anything ab
 from supportgroups.models import User
 
 from . import services
-from .models import Board, Thread, Topic
+from .models import Board, Post, Thread, Topic
 
 # board slug, title, topic slugs, content warning, (author email, body), replies
 # each reply: (author email, body, index of the reply it answers or None for the thread)
@@ -163,7 +163,8 @@ def _write_thread(board, title, topic_slugs, warning, opening, replies) -> bool:
         content_warning=warning,
         topics=Topic.objects.filter(slug__in=topic_slugs),
     )
-    thread, made = written.post.thread, []
+    thread = written.post.thread
+    made: list[Post] = []
     for email, body, answers in replies:
         writer = _person(email)
         if writer is None:

@@ -6,6 +6,7 @@ Runs in a Celery worker after the post has committed. Idempotent: a digest item 
 """
 
 import re
+from functools import partial
 
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -94,4 +95,4 @@ def deliver_post_notifications(*, post_id: int) -> None:
             if digest_choice(person) == EmailPreference.Digest.IMMEDIATELY:
                 from .tasks import send_digest  # here: tasks imports this module
 
-                transaction.on_commit(lambda pk=person.pk: send_digest.delay(pk))
+                transaction.on_commit(partial(send_digest.delay, person.pk))

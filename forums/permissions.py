@@ -7,26 +7,48 @@ user object for the rest of the request, so asking twice costs no second query.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from groups import permissions as group_permissions
 from groups import policy
 from groups.models import SupportGroup
+from supportgroups.models import User
 from supportgroups.prepared import Prepared
 from supportgroups.privacy.permissions import can_contact
 
-from .models import Board, Post
+from .models import Board, Post, Thread
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+_T = TypeVar("_T")
 
 
-def _remember(user, key: tuple, compute: Callable[[], bool]) -> bool:
-    memo = user.__dict__.setdefault("_forum_permission_memo", {})
+class OpeningPost(TypedDict):
+    """What selectors.thread_for() adds to a thread: is its opening post held, and by whom."""
+
+    opening_held: bool
+    opening_author_id: int | None
+
+
+def _memo(user: User | AnonymousUser) -> dict[tuple[object, ...], Any]:
+    """Answers remembered on the user object for the rest of the request."""
+    memo: dict[tuple[object, ...], Any] = user.__dict__.setdefault("_forum_permission_memo", {})
+    return memo
+
+
+def _remember(user: User | AnonymousUser, key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
+    memo = _memo(user)
     if key not in memo:
         memo[key] = compute()
-    return memo[key]
+    answer: _T = memo[key]
+    return answer
 
 
 # Asked on every signed-in page of a public board: compiled once.
@@ -37,36 +59,45 @@ _VERIFIED_EMAIL = Prepared(
 )
 
 
-def has_verified_email(user) -> bool:
+def _group_of(board: Board) -> SupportGroup:
+    """A group board's group; callers have checked `board.is_private`."""
+    group = board.group
+    assert group is not None, "a public board has no group"
+    return group
+
+
+def has_verified_email(user: User | AnonymousUser) -> bool:
     if not user.is_authenticated:
         return False
     return _remember(user, ("verified",), lambda: bool(_VERIFIED_EMAIL(user.pk)))
 
 
-def _group_access(user, board: Board) -> group_permissions.GroupAccess:
+def _group_access(user: User | AnonymousUser, board: Board) -> group_permissions.GroupAccess:
     """One membership query per person and group per request, however often it is asked."""
-    memo = user.__dict__.setdefault("_forum_permission_memo", {})
-    key = ("access", board.group_id)
-    if key not in memo:
-        memo[key] = group_permissions.access_for(user, board.group)
-    return memo[key]
+    return _remember(
+        user,
+        ("access", board.group_id),
+        lambda: group_permissions.access_for(user, _group_of(board)),
+    )
 
 
-def remember_boards(user, boards: Iterable[Board]) -> None:
+def remember_boards(user: User | AnonymousUser, boards: Iterable[Board]) -> None:
     """Ask about every group board among `boards` at once (one query), so the questions asked
     next about any of them cost nothing: a page of search results spans many boards."""
-    memo = user.__dict__.setdefault("_forum_permission_memo", {})
-    wanted = {b.group_id for b in boards if b.is_private and ("access", b.group_id) not in memo}
+    memo = _memo(user)
+    wanted = {
+        b.group_id for b in boards if b.group_id is not None and ("access", b.group_id) not in memo
+    }
     for group_id, access in group_permissions.access_for_each(user, wanted).items():
         memo[("access", group_id)] = access
 
 
-def _can_view_group(user, board: Board) -> bool:
+def _can_view_group(user: User | AnonymousUser, board: Board) -> bool:
     return _group_access(user, board).can_view_private
 
 
 def can_read_board(
-    user, board: Board, *, access: group_permissions.GroupAccess | None = None
+    user: User | AnonymousUser, board: Board, *, access: group_permissions.GroupAccess | None = None
 ) -> bool:
     """Public boards: anyone. A group's board: its active members, facilitators and staff.
     `access`: the person's access to the board's group, where the page has asked already."""
@@ -75,7 +106,7 @@ def can_read_board(
     return access.can_view_private if access is not None else _can_view_group(user, board)
 
 
-def can_post_in(user, board: Board) -> bool:
+def can_post_in(user: User | AnonymousUser, board: Board) -> bool:
     """Public boards: signed-in people with a verified email. Group boards: members of a group
     that still takes new words (groups.permissions.can_contribute: not archived or finished)."""
     if not user.is_authenticated:
@@ -84,12 +115,12 @@ def can_post_in(user, board: Board) -> bool:
         return _remember(
             user,
             ("contribute", board.group_id),
-            lambda: group_permissions.can_contribute(user, board.group),
+            lambda: group_permissions.can_contribute(user, _group_of(board)),
         )
     return has_verified_email(user)
 
 
-def write_verdict(user, board: Board) -> policy.Verdict:
+def write_verdict(user: User | AnonymousUser, board: Board) -> policy.Verdict:
     """The site's one write policy for this board (groups.policy), plus the public boards' own
     rule: a verified email address."""
     if board.is_private:
@@ -104,11 +135,11 @@ def write_verdict(user, board: Board) -> policy.Verdict:
     return verdict
 
 
-def can_write_now(user, board: Board) -> bool:
+def can_write_now(user: User | AnonymousUser, board: Board) -> bool:
     return write_verdict(user, board).allowed
 
 
-def require_write(user, board: Board) -> None:
+def require_write(user: User | AnonymousUser, board: Board) -> None:
     """For services: raise policy.WriteRefused (with the reason) unless this person may write."""
     policy.require(write_verdict(user, board))
 
@@ -118,7 +149,7 @@ def is_indexable(board: Board) -> bool:
     return board.indexable and not board.is_private and settings.SEARCH_INDEXING_ALLOWED
 
 
-def can_moderate_board(user, board: Board) -> bool:
+def can_moderate_board(user: User | AnonymousUser, board: Board) -> bool:
     """The group's facilitators and staff on a group board; staff on public boards. Staff need
     MFA for both: moderating shows hidden and held words."""
     if not user.is_authenticated:
@@ -128,16 +159,16 @@ def can_moderate_board(user, board: Board) -> bool:
     return _group_access(user, board).can_manage
 
 
-def can_see_anonymous_author(user, board: Board) -> bool:
+def can_see_anonymous_author(user: User | AnonymousUser, board: Board) -> bool:
     """Anonymous posts name their writer only to the people who moderate the board."""
     return can_moderate_board(user, board)
 
 
-def can_see_history(user, board: Board) -> bool:
+def can_see_history(user: User | AnonymousUser, board: Board) -> bool:
     return can_moderate_board(user, board)
 
 
-def can_edit_post(user, post: Post) -> bool:
+def can_edit_post(user: User | AnonymousUser, post: Post) -> bool:
     """Writers edit and remove their own posts while they stand; moderation keeps its own tools."""
     return (
         user.is_authenticated
@@ -147,12 +178,12 @@ def can_edit_post(user, post: Post) -> bool:
     )
 
 
-def can_see_post_body(user, post: Post, *, moderator: bool) -> bool:
+def can_see_post_body(user: User | AnonymousUser, post: Post, *, moderator: bool) -> bool:
     """Held posts wait for a facilitator: only their writer and moderators see them meanwhile."""
     return not post.is_held or moderator or (user.is_authenticated and post.author_id == user.pk)
 
 
-def can_report_post(user, post: Post) -> bool:
+def can_report_post(user: User | AnonymousUser, post: Post) -> bool:
     """Anyone who can see a post can report it (held posts: their writer and moderators).
     Hidden and removed posts are beyond reporting: moderation has them already."""
     if post.is_hidden or post.is_removed or not can_read_board(user, post.thread.board):
@@ -161,13 +192,13 @@ def can_report_post(user, post: Post) -> bool:
     return can_see_post_body(user, post, moderator=moderator)
 
 
-def can_quote(post: Post, *, thread) -> bool:
+def can_quote(post: Post, *, thread: Thread) -> bool:
     """The reply page shows (and quotes) a post only if it stands in this thread for everyone:
     never held, hidden or removed words, whoever asks (moderators read those in moderation)."""
     return post.thread_id == thread.pk and post.is_shown_to_all
 
 
-def may_be_told_about(person, post: Post) -> bool:
+def may_be_told_about(person: User, post: Post) -> bool:
     """Whether a notification about the post may reach this person.
 
     A block (either way) keeps people apart, but not for anonymous posts: leaving out a blocker
@@ -179,7 +210,9 @@ def may_be_told_about(person, post: Post) -> bool:
     return can_contact(post.author, person)
 
 
-def can_see_thread(user, thread) -> bool:
+def can_see_thread(
+    user: User | AnonymousUser, thread: "WithAnnotations[Thread, OpeningPost]"
+) -> bool:
     """A thread whose opening post is held exists, for now, only for its writer and moderators.
     Expects thread_for()'s opening_held / opening_author_id annotations."""
     if not thread.opening_held:
@@ -188,7 +221,7 @@ def can_see_thread(user, thread) -> bool:
     return mine or can_moderate_board(user, thread.board)
 
 
-def readable_boards(user) -> QuerySet[Board]:
+def readable_boards(user: User | AnonymousUser) -> QuerySet[Board]:
     """Every board a person may read; the same rule as can_read_board, as a queryset for search."""
     if group_permissions.is_staff_with_mfa(user):
         return Board.objects.all()
@@ -203,7 +236,7 @@ def readable_boards(user) -> QuerySet[Board]:
 class BoardAccess:
     """The answers for one person on one board, for templates that ask several times."""
 
-    user: object
+    user: User | AnonymousUser
     board: Board
 
     @property

@@ -178,7 +178,8 @@ def _hits(user, posts: list[Post], query: str) -> list[Hit]:
         board = post.thread.board
         reveal = post.is_anonymous and permissions.can_see_anonymous_author(user, board)
         if settings.USING_POSTGRES:
-            text = _headline_text(post.headline)
+            # _matching() annotates the headline on PostgreSQL only, so Post's type lacks it.
+            text = _headline_text(post.headline)  # type: ignore[attr-defined]
         else:
             text = plain_snippet(post.body_html, query)
         hits.append(

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,7 +21,7 @@ from groups.services import record_activity
 from moderation.services import ScreenResult, screen
 from supportgroups.degrade import when_cache_is_down
 from supportgroups.markdown import render_markdown
-from supportgroups.models import Notification
+from supportgroups.models import Notification, User
 from supportgroups.ratelimits import within_rate
 
 from . import permissions, selectors, tasks
@@ -75,7 +76,7 @@ class PostingTooFast(ValidationError):
 
 
 @when_cache_is_down(None)
-def check_posting_rate(author) -> None:
+def check_posting_rate(author: User) -> None:
     """Rate limit on new threads and replies per member (the project standard: posting floods,
     spam bursts and scripts stop here, before anything is written). Edits are not counted."""
     minute_key, hour_key = f"forums:posts:m:{author.pk}", f"forums:posts:h:{author.pk}"
@@ -99,7 +100,7 @@ def check_posting_rate(author) -> None:
         )
 
 
-def _note_activity(author, board: Board) -> None:
+def _note_activity(author: User, board: Board) -> None:
     """A post on a group's board counts as the member being active in that group (one UPDATE,
     throttled by groups.services.record_activity itself); public boards belong to no group."""
     if board.group_id is not None:
@@ -145,7 +146,7 @@ def _screen(post: Post) -> ScreenResult:
 def _insert_post(
     *,
     thread: Thread,
-    author,
+    author: User,
     parent: Post | None,
     body: str,
     content_warning: str,
@@ -173,7 +174,7 @@ def _insert_post(
 @transaction.atomic
 def create_thread(
     *,
-    author,
+    author: User,
     board: Board,
     title: str,
     body: str,
@@ -214,7 +215,7 @@ def create_thread(
 @transaction.atomic
 def create_reply(
     *,
-    author,
+    author: User,
     thread: Thread,
     body: str,
     parent: Post | None = None,
@@ -327,7 +328,12 @@ def _bring_back_removed_words(post: Post) -> None:
 
 @transaction.atomic
 def edit_post(
-    *, post: Post, body: str, content_warning: str = "", screen_it: bool = True, by=None
+    *,
+    post: Post,
+    body: str,
+    content_warning: str = "",
+    screen_it: bool = True,
+    by: User | None = None,
 ) -> Written:
     """Keep what it said before as a revision, mark it edited, and screen it again (unless the
     edit is a moderator's own, made through moderation's queue).
@@ -367,7 +373,7 @@ def remove_post(*, post: Post) -> None:
 
 
 @transaction.atomic
-def toggle_reaction(*, user, post: Post, kind: str) -> bool:
+def toggle_reaction(*, user: User, post: Post, kind: str) -> bool:
     """Add the reaction, or take it back if already given; returns whether it is now on."""
     permissions.require_write(user, post.thread.board)
     if kind not in Reaction.Kind.values:
@@ -385,17 +391,17 @@ def toggle_reaction(*, user, post: Post, kind: str) -> bool:
     return True
 
 
-def follow(*, user, thread: Thread | None = None, board: Board | None = None) -> None:
+def follow(*, user: User, thread: Thread | None = None, board: Board | None = None) -> None:
     Subscription.objects.bulk_create(
         [Subscription(user=user, thread=thread, board=board)], ignore_conflicts=True
     )
 
 
-def unfollow(*, user, thread: Thread | None = None, board: Board | None = None) -> None:
+def unfollow(*, user: User, thread: Thread | None = None, board: Board | None = None) -> None:
     Subscription.objects.filter(user=user, thread=thread, board=board).delete()
 
 
-def mark_read(*, user, thread: Thread) -> None:
+def mark_read(*, user: User | AnonymousUser, thread: Thread) -> None:
     """Remember the newest post seen; one upsert, never moving backwards."""
     if not user.is_authenticated or not thread.last_post_id:
         return
@@ -410,7 +416,7 @@ def mark_read(*, user, thread: Thread) -> None:
 
 
 @transaction.atomic
-def set_reading_preferences(*, user, topic_actions: dict[int, str], digest: str) -> None:
+def set_reading_preferences(*, user: User, topic_actions: dict[int, str], digest: str) -> None:
     """Replace the person's topic filters and email digest choice."""
     if digest not in EmailPreference.Digest.values:
         raise ValidationError({"digest": _("Choose how often to get email.")})

@@ -30,7 +30,7 @@ def _readable_board(request, board: Board) -> permissions.BoardAccess:
     access = permissions.BoardAccess(request.user, board)
     if not access.can_read:
         raise Http404
-    if board.is_private:
+    if board.group is not None:  # a group's board
         record_staff_view(
             user=request.user,
             group=board.group,
@@ -80,13 +80,14 @@ def _form_response(
     person may not write here now, 400 beside field errors, 429 (with Retry-After) when posting
     too fast."""
     status = 400 if context["form"].errors else 200
+    retry_after = None
     if isinstance(refused, policy.WriteRefused):
         status, context["refusal"] = 403, refused.verdict.reason
     elif isinstance(refused, services.PostingTooFast):
-        status = 429
+        status, retry_after = 429, refused.retry_after
     response = render(request, template, context, status=status)
-    if status == 429:
-        response["Retry-After"] = str(refused.retry_after)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
     return response
 
 
@@ -225,9 +226,9 @@ def reply(request, pk):
     parent = selectors.post_or_none(request.POST.get("parent") or request.GET.get("parent"))
     # The service refuses a parent it may not take; the page only ever echoes one that stands.
     shown_parent = parent if parent and permissions.can_quote(parent, thread=thread) else None
-    initial = {"parent": parent.pk if parent else None}
+    initial: dict[str, object] = {"parent": parent.pk if parent else None}
     if shown_parent and request.GET.get("quote"):
-        initial["body"] = "\n".join(f"> {line}" for line in parent.body.splitlines()) + "\n\n"
+        initial["body"] = "\n".join(f"> {line}" for line in shown_parent.body.splitlines()) + "\n\n"
     form = PostForm(request.POST or None, board=thread.board, initial=initial)
     written, preview, refused = _preview_or_write(
         request,
@@ -363,8 +364,8 @@ def react(request, pk):
     except ValidationError:
         return HttpResponse(_("Choose one of the offered reactions."), status=400)
     if request.htmx:
-        post = selectors.one_post(user=request.user, post=post)
-        return render(request, "forums/_reactions.html", {"post": post, "can_post": True})
+        shown = selectors.one_post(user=request.user, post=post)
+        return render(request, "forums/_reactions.html", {"post": shown, "can_post": True})
     return redirect(post.get_absolute_url())
 
 
@@ -372,8 +373,8 @@ def _refused_reaction(request, post: Post, verdict: policy.Verdict):
     """htmx swaps the buttons for the counts and the reason (base.html lets 403s swap);
     without JavaScript the person gets a page saying why."""
     if request.htmx:
-        post = selectors.one_post(user=request.user, post=post)
-        context = {"post": post, "can_post": False, "refusal": verdict.reason}
+        shown = selectors.one_post(user=request.user, post=post)
+        context = {"post": shown, "can_post": False, "refusal": verdict.reason}
         return render(request, "forums/_reactions.html", context, status=403)
     return render(request, "errors/403.html", {"reason": verdict.reason}, status=403)
 

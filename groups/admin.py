@@ -73,8 +73,8 @@ class MembershipEventInline(admin.TabularInline):
 
     model = models.MembershipEvent
     extra = 0
-    fields = ["created_at", "kind", "actor", "message"]
-    readonly_fields = fields
+    readonly_fields = ("created_at", "kind", "actor", "message")
+    fields = readonly_fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

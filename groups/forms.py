@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -54,8 +56,9 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, choices in selectors.directory_choices().items():
-            self.fields[name].choices = ANY + choices
-            self.fields[name].widget.attrs["class"] = "form-select"
+            field = cast(forms.ChoiceField, self.fields[name])
+            field.choices = [*ANY, *choices]
+            field.widget.attrs["class"] = "form-select"
         self.fields["meets_this_week"].widget.attrs.update(
             {"class": "form-check-input", "aria-describedby": "id_meets_this_week_help"}
         )
@@ -151,7 +154,7 @@ class GroupForm(forms.ModelForm):
         alumni = SupportGroup.objects.filter(is_archived=False).exclude(pk=self.instance.pk)
         if not user.is_staff:
             alumni = alumni.filter(pk__in=permissions.facilitated_group_ids(user))
-        self.fields["alumni_group"].queryset = alumni
+        cast(forms.ModelChoiceField, self.fields["alumni_group"]).queryset = alumni
 
     def clean_country(self) -> str:
         code = self.cleaned_data["country"].strip().upper()
@@ -159,8 +162,9 @@ class GroupForm(forms.ModelForm):
             raise forms.ValidationError(_("Enter a two-letter country code such as GB or ES."))
         return code
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") == SupportGroup.Kind.COHORT and not data.get("cohort_starts_on"):
             self.add_error("cohort_starts_on", _("A cohort needs a start date."))
         return data

@@ -2,6 +2,7 @@
 
 import datetime
 import zoneinfo
+from typing import Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supportgroups.models import validate_time_zone
+from supportgroups.models import User, validate_time_zone
 
 from .countries import country_name
 
@@ -61,12 +62,12 @@ def validate_group_slug(value: str) -> None:
         )
 
 
-class SupportGroupQuerySet(models.QuerySet):
-    def listed(self):
+class SupportGroupQuerySet(models.QuerySet["SupportGroup"]):
+    def listed(self) -> Self:
         """What the public directory shows: listed and not archived."""
         return self.filter(is_listed=True, is_archived=False)
 
-    def with_member(self, user):
+    def with_member(self, user: User) -> Self:
         return self.filter(
             memberships__user=user,
             memberships__state=Membership.State.ACTIVE,

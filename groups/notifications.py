@@ -46,7 +46,7 @@ def recipients(event: MembershipEvent) -> list[User]:
 
 
 def subject(event: MembershipEvent) -> str:
-    texts = {
+    texts: dict[str, str] = {
         Kind.REQUESTED: _("%(person)s asked to join %(group)s"),
         Kind.APPROVED: _("Welcome to %(group)s: your request was approved"),
         Kind.DECLINED: _("About your request to join %(group)s"),

@@ -8,8 +8,10 @@ a page can ask several questions cheaply; the single-question helpers below are 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
+from supportgroups.models import User
 from supportgroups.permissions import has_required_mfa
 from supportgroups.prepared import Prepared
 
@@ -53,7 +55,7 @@ class GroupAccess:
         return self.is_staff or self.is_facilitator
 
 
-def access_for(user, group: SupportGroup) -> GroupAccess:
+def access_for(user: User | AnonymousUser, group: SupportGroup) -> GroupAccess:
     if not user.is_authenticated:
         return GroupAccess(membership=None, is_authenticated=False, is_staff=False)
     return GroupAccess(
@@ -63,28 +65,31 @@ def access_for(user, group: SupportGroup) -> GroupAccess:
     )
 
 
-def access_for_each(user, group_ids: Iterable[int]) -> dict[int, GroupAccess]:
+def access_for_each(user: User | AnonymousUser, group_ids: Iterable[int]) -> dict[int, GroupAccess]:
     """access_for for many groups in one query (a page of search results spans many boards)."""
-    group_ids, signed_in = set(group_ids), user.is_authenticated
-    memberships = {}
-    if signed_in and group_ids:
-        rows = Membership.objects.filter(user=user, group__in=group_ids)
+    wanted = set(group_ids)
+    memberships: dict[int, Membership] = {}
+    if user.is_authenticated and wanted:
+        rows = Membership.objects.filter(user=user, group__in=wanted)
         memberships = {m.group_id: m for m in rows}
     staff = is_staff_with_mfa(user)
     return {
-        pk: GroupAccess(membership=memberships.get(pk), is_authenticated=signed_in, is_staff=staff)
-        for pk in group_ids
+        pk: GroupAccess(
+            membership=memberships.get(pk), is_authenticated=user.is_authenticated, is_staff=staff
+        )
+        for pk in wanted
     }
 
 
-def is_staff_with_mfa(user) -> bool:
+def is_staff_with_mfa(user: User | AnonymousUser) -> bool:
     """Site staff reach groups' private parts only with MFA, like admin and moderation. Asked once
     per request (remembered on the user object); people who are not staff cost no query."""
     if not (user.is_authenticated and user.is_staff):
         return False
     if "_staff_with_mfa" not in user.__dict__:
         user.__dict__["_staff_with_mfa"] = has_required_mfa(user)
-    return user.__dict__["_staff_with_mfa"]
+    remembered: bool = user.__dict__["_staff_with_mfa"]
+    return remembered
 
 
 # Asked on every group page and group board: compiled once.
@@ -93,32 +98,32 @@ _MEMBERSHIP = Prepared(
 )
 
 
-def membership_of(user, group: SupportGroup) -> Membership | None:
+def membership_of(user: User | AnonymousUser, group: SupportGroup) -> Membership | None:
     if not user.is_authenticated:
         return None
     return next(iter(_MEMBERSHIP(user.pk, group.pk)), None)
 
 
-def is_active_member(user, group: SupportGroup) -> bool:
+def is_active_member(user: User | AnonymousUser, group: SupportGroup) -> bool:
     """Active members and facilitators."""
     return access_for(user, group).is_active_member
 
 
-def is_facilitator(user, group: SupportGroup) -> bool:
+def is_facilitator(user: User | AnonymousUser, group: SupportGroup) -> bool:
     return access_for(user, group).is_facilitator
 
 
-def can_view_private(user, group: SupportGroup) -> bool:
+def can_view_private(user: User | AnonymousUser, group: SupportGroup) -> bool:
     """Members list, board, chat, meeting links: active members, facilitators, site staff."""
     return access_for(user, group).can_view_private
 
 
-def can_manage(user, group: SupportGroup) -> bool:
+def can_manage(user: User | AnonymousUser, group: SupportGroup) -> bool:
     """Edit the group, decide on requests, remove members, run meetings and the chat room."""
     return access_for(user, group).can_manage
 
 
-def can_contribute(user, group: SupportGroup) -> bool:
+def can_contribute(user: User | AnonymousUser, group: SupportGroup) -> bool:
     """Post on the board, write in chat: members of a group that is not read-only.
 
     Archived groups and finished cohorts keep their history readable but take no new words.
@@ -145,7 +150,7 @@ _FACILITATED = Prepared(
 )
 
 
-def facilitated_group_ids(user) -> set[int]:
+def facilitated_group_ids(user: User | AnonymousUser) -> set[int]:
     if not user.is_authenticated:
         return set()
     return set(_FACILITATED(user.pk))

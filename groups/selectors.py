@@ -274,7 +274,7 @@ def free_places(*, group: SupportGroup) -> int | None:
     return max(group.capacity - taken, 0)
 
 
-def join_outcome(*, group: SupportGroup) -> str:
+def join_outcome(*, group: SupportGroup) -> Membership.State:
     """The state joining now would lead to. The group page's button and services.join both
     ask this, so the button always says what will happen."""
     if group.cohort_has_started():
@@ -315,7 +315,9 @@ def waitlist(*, group: SupportGroup) -> QuerySet[Membership]:
     )
 
 
-def members_with_activity(*, group: SupportGroup, now: datetime | None = None):
+def members_with_activity(
+    *, group: SupportGroup, now: datetime | None = None
+) -> QuerySet[Membership]:
     """Active members with `is_quiet` set for anyone with nothing done for over a week."""
     cutoff = (now or timezone.now()) - QUIET_AFTER
     return (

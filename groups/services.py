@@ -9,7 +9,9 @@ the people concerned in-app, and enqueues their email only once the transaction 
 from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -17,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supportgroups import live
+from supportgroups.models import User
 
 from . import notifications, permissions, selectors, tasks
 from .models import Membership, MembershipEvent, SupportGroup
@@ -48,7 +51,9 @@ def _has_free_place(group: SupportGroup) -> bool:
     return places is None or places > 0
 
 
-def _record(membership: Membership, kind: str, *, actor=None, message: str = "") -> None:
+def _record(
+    membership: Membership, kind: str, *, actor: User | None = None, message: str = ""
+) -> None:
     event = MembershipEvent.objects.create(
         membership=membership, kind=kind, actor=actor, message=message
     )
@@ -57,7 +62,7 @@ def _record(membership: Membership, kind: str, *, actor=None, message: str = "")
 
 
 def _set_state(
-    membership: Membership, state: str, kind: str, *, actor=None, message: str = ""
+    membership: Membership, state: str, kind: str, *, actor: User | None = None, message: str = ""
 ) -> Membership:
     now = timezone.now()
     membership.state = state
@@ -80,7 +85,7 @@ def _check_screening(group: SupportGroup, answers: dict[str, str]) -> dict[str, 
 
 @transaction.atomic
 def join(
-    *, user, group: SupportGroup, note: str = "", answers: dict[str, str] | None = None
+    *, user: User, group: SupportGroup, note: str = "", answers: dict[str, str] | None = None
 ) -> Membership:
     """Join, ask to join, or join the waitlist, whichever the group's rules say.
 
@@ -111,7 +116,7 @@ def join(
 
 
 @transaction.atomic
-def admit_invited(*, user, group: SupportGroup, invited_by=None) -> Membership:
+def admit_invited(*, user: User, group: SupportGroup, invited_by: User | None = None) -> Membership:
     """Let someone a facilitator invited in, skipping the join policy (the invitation is the
     facilitator's yes) but not capacity, cohort or removal rules.
 
@@ -139,7 +144,7 @@ def admit_invited(*, user, group: SupportGroup, invited_by=None) -> Membership:
 
 
 @transaction.atomic
-def approve(*, membership: Membership, by, message: str = "") -> Membership:
+def approve(*, membership: Membership, by: User, message: str = "") -> Membership:
     """Say yes to a request (a full group puts the person on its waitlist), or let someone
     on the waitlist in now, ahead of their turn if the facilitator chooses."""
     group, membership = _locked_membership(membership)
@@ -158,7 +163,7 @@ def approve(*, membership: Membership, by, message: str = "") -> Membership:
 
 
 @transaction.atomic
-def decline(*, membership: Membership, by, message: str = "") -> Membership:
+def decline(*, membership: Membership, by: User, message: str = "") -> Membership:
     group, membership = _locked_membership(membership)
     if membership.state == State.DECLINED:
         return membership
@@ -186,7 +191,7 @@ def _check_not_last_facilitator(membership: Membership) -> None:
 
 
 @transaction.atomic
-def leave(*, user, group: SupportGroup) -> Membership | None:
+def leave(*, user: User, group: SupportGroup) -> Membership | None:
     """Leave, withdraw a request, or come off the waitlist. A freed place goes to the waitlist."""
     group = _lock(group)
     membership = Membership.objects.filter(user=user, group=group).first()
@@ -206,11 +211,11 @@ def leave(*, user, group: SupportGroup) -> Membership | None:
 
 
 @transaction.atomic
-def remove(*, membership: Membership, by, message: str = "") -> Membership:
+def remove(*, membership: Membership, by: User, message: str = "") -> Membership:
     group, membership = _locked_membership(membership)
     if membership.state == State.REMOVED:
         return membership
-    if membership.user_id == getattr(by, "pk", None):
+    if membership.user_id == by.pk:
         raise MembershipError(_("To step away from a group yourself, use Leave."))
     if membership.state != State.ACTIVE:
         raise MembershipError(_("Only members can be removed; decline requests instead."))
@@ -222,7 +227,7 @@ def remove(*, membership: Membership, by, message: str = "") -> Membership:
 
 
 @transaction.atomic
-def promote(*, membership: Membership, by, message: str = "") -> Membership:
+def promote(*, membership: Membership, by: User, message: str = "") -> Membership:
     """Make an active member a co-facilitator."""
     group, membership = _locked_membership(membership)
     if membership.is_facilitator:
@@ -254,10 +259,10 @@ def _fill_places(group: SupportGroup) -> list[Membership]:
 
 
 @transaction.atomic
-def update_group(*, group: SupportGroup, by, data: dict) -> SupportGroup:
+def update_group(*, group: SupportGroup, by: User, data: dict[str, Any]) -> SupportGroup:
     """Save a facilitator's edits; a larger capacity offers the new places to the waitlist."""
     group = _lock(group)
-    many = {}
+    many: dict[str, Any] = {}
     for name, value in data.items():
         if group._meta.get_field(name).many_to_many:
             many[name] = value
@@ -278,14 +283,14 @@ def archive_groups(*, groups: Iterable[SupportGroup]) -> int:
 
 
 @transaction.atomic
-def hand_on_to_alumni(*, group: SupportGroup, by) -> int:
+def hand_on_to_alumni(*, group: SupportGroup, by: User) -> int:
     """When a cohort ends, its members carry on together in the alumni group.
 
     Members join the alumni group directly (the facilitators vouch for them), or its waitlist
     if it is full. Returns how many people were handed on.
     """
     group = _lock(group)
-    if group.alumni_group_id is None:
+    if group.alumni_group is None:
         raise MembershipError(_("Choose an alumni group for this cohort first."))
     alumni = _lock(group.alumni_group)
     if not permissions.can_manage(by, alumni):
@@ -317,7 +322,7 @@ def activity_is_stale(membership: Membership) -> bool:
     return seen is None or seen < timezone.now() - ACTIVITY_RESOLUTION
 
 
-def record_activity(*, user, group: SupportGroup | int) -> None:
+def record_activity(*, user: User, group: SupportGroup | int) -> None:
     """Note that a member did something in the group (opened it, posted, chatted, came to a
     meeting), so facilitators can see who has gone quiet.
 
@@ -334,10 +339,12 @@ def record_activity(*, user, group: SupportGroup | int) -> None:
     ).update(last_active_at=now)
 
 
-def record_staff_view(*, user, group: SupportGroup, what: str, path: str, method: str) -> None:
+def record_staff_view(
+    *, user: User | AnonymousUser, group: SupportGroup, what: str, path: str, method: str
+) -> None:
     """Staff who open a group's private parts (board, members, chat) as staff rather than as a
     member leave one row per page view in the staff access log, beside admin's."""
-    if not getattr(user, "is_staff", False):  # everyone else: no query
+    if not (user.is_authenticated and user.is_staff):  # everyone else: no query
         return
     if not permissions.access_for(user, group).is_staff_visitor:
         return

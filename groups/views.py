@@ -74,7 +74,8 @@ def directory(request):
 def detail(request, slug):
     group = _group_or_404(slug, with_facts=True)
     access = permissions.access_for(request.user, group)
-    if access.is_active_member and services.activity_is_stale(access.membership):
+    membership = access.membership
+    if membership is not None and membership.is_active and services.activity_is_stale(membership):
         services.record_activity(user=request.user, group=group)
     context = {
         "group": group,
@@ -125,7 +126,7 @@ def join(request, slug):
 
 
 def _state_message(state: str) -> str:
-    return {
+    texts: dict[str, str] = {
         Membership.State.ACTIVE: _("You are a member of this group. Welcome!"),
         Membership.State.PENDING: _(
             "Your request is with the facilitators. We will email you when they decide."
@@ -133,7 +134,8 @@ def _state_message(state: str) -> str:
         Membership.State.WAITLISTED: _(
             "You are on the waitlist. We will tell you when a place opens up."
         ),
-    }.get(state, _("Your membership is unchanged."))
+    }
+    return texts.get(state, _("Your membership is unchanged."))
 
 
 @login_required
@@ -210,7 +212,7 @@ def decide(request, slug, membership_id, action):
     if group.is_archived:
         messages.error(request, _("This group is archived, so it is read-only."))
     elif not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("message", [])))
+        messages.error(request, " ".join(map(str, form.errors.get("message", []))))
     else:
         try:
             service(membership=membership, by=request.user, message=form.cleaned_data["message"])
@@ -269,7 +271,7 @@ def invite(request, slug):
     except ValidationError as exc:
         form.add_error(None, exc)
         return _render_manage(request, group, access, form)
-    if invitation.invitee_id:
+    if invitation.invitee is not None:
         messages.success(
             request,
             _("%(name)s has been invited and will see it in their notifications.")

@@ -25,8 +25,8 @@ from .models import (
 class ReportInline(admin.TabularInline):
     model = Report
     extra = 0
-    fields = ["reporter", "reason", "note", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ("reporter", "reason", "note", "created_at")
+    fields = readonly_fields
     can_delete = False
 
 

@@ -1,5 +1,5 @@
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +40,8 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, group_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [("", _("All my groups"))] + list(group_choices)
+        group = cast(forms.ChoiceField, self.fields["group"])
+        group.choices = [("", _("All my groups")), *group_choices]
 
 
 class ActionForm(forms.Form):

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 User = settings.AUTH_USER_MODEL
@@ -25,7 +26,7 @@ class Reason(models.TextChoices):
 
 
 # Lower sorts first: crisis before everything, then harassment, misinformation, spam, other.
-PRIORITY = {
+PRIORITY: dict[str, int] = {
     Reason.AT_RISK: 0,
     Reason.HARASSMENT: 1,
     Reason.MISINFORMATION: 2,
@@ -90,7 +91,7 @@ class ReviewItem(models.Model):
         return reverse("moderation:item", args=[self.pk])
 
     @property
-    def priority_label(self) -> str:
+    def priority_label(self) -> str | Promise:
         return PRIORITY_LABELS.get(self.priority, "")
 
     @property

@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils.translation import gettext as _
+
+from supportgroups.models import User
 
 from .models import Appeal, AuditLogEntry, ReviewItem
 from .registry import scope
@@ -39,7 +42,7 @@ _MODERATE_ALL = Q(user_permissions__codename="moderate_all") | Q(
 )
 
 
-def is_site_moderator(user) -> bool:
+def is_site_moderator(user: User | AnonymousUser) -> bool:
     return bool(
         user.is_authenticated
         and user.is_active
@@ -47,17 +50,17 @@ def is_site_moderator(user) -> bool:
     )
 
 
-def facilitated_group_ids(user) -> set[int]:
+def facilitated_group_ids(user: User | AnonymousUser) -> set[int]:
     if not (user.is_authenticated and user.is_active):
         return set()
     return set(scope().facilitated_group_ids(user))
 
 
-def is_moderator(user) -> bool:
+def is_moderator(user: User | AnonymousUser) -> bool:
     return is_site_moderator(user) or bool(facilitated_group_ids(user))
 
 
-def shows_queue_link(user) -> bool:
+def shows_queue_link(user: User | AnonymousUser) -> bool:
     """Whether the site header links to the queue: staff and facilitators.
 
     It is on every page, so it stays cheap: no query for staff, one for everyone else.
@@ -69,7 +72,7 @@ def shows_queue_link(user) -> bool:
     )
 
 
-def can_view_item(user, item: ReviewItem) -> bool:
+def can_view_item(user: User | AnonymousUser, item: ReviewItem) -> bool:
     """Nobody sees an item about what they wrote (or their appeal): it would tell them who
     reported them, and it is never theirs to handle."""
     if item.author_id is not None and item.author_id == user.pk:
@@ -79,9 +82,9 @@ def can_view_item(user, item: ReviewItem) -> bool:
     return item.group_id is not None and item.group_id in facilitated_group_ids(user)
 
 
-def item_moderators(item: ReviewItem) -> list:
+def item_moderators(item: ReviewItem) -> list[User]:
     """Everyone who may handle the item: its group's facilitators and the site moderators."""
-    users = {}
+    users: dict[int, User] = {}
     if item.group_id is not None:
         for user in scope().group_facilitators(item.group_id):
             if user.is_active:
@@ -89,11 +92,12 @@ def item_moderators(item: ReviewItem) -> list:
     staff = get_user_model().objects.filter(is_active=True).filter(Q(is_staff=True) | _MODERATE_ALL)
     for user in staff.distinct():
         users[user.pk] = user
-    users.pop(item.author_id, None)  # never the person it is about
+    if item.author_id is not None:
+        users.pop(item.author_id, None)  # never the person it is about
     return list(users.values())
 
 
-def is_protected(person) -> bool:
+def is_protected(person: User | None) -> bool:
     """Staff and site moderators, active or not: only a site moderator may act against them."""
     if person is None:
         return False
@@ -102,7 +106,9 @@ def is_protected(person) -> bool:
     return get_user_model().objects.filter(pk=person.pk).filter(_MODERATE_ALL).exists()
 
 
-def refusal(user, *, group_id: int | None, subject, rule: Rule) -> str | None:
+def refusal(
+    user: User | AnonymousUser, *, group_id: int | None, subject: User | None, rule: Rule
+) -> str | None:
     """Why this person may not take an action under rule about subject (the author of the
     content, or the member themselves) in group_id, or None if they may."""
     site = is_site_moderator(user)
@@ -117,7 +123,7 @@ def refusal(user, *, group_id: int | None, subject, rule: Rule) -> str | None:
     return None
 
 
-def item_refusal(user, item: ReviewItem, rule: Rule = HANDLE) -> str | None:
+def item_refusal(user: User | AnonymousUser, item: ReviewItem, rule: Rule = HANDLE) -> str | None:
     """Why this person may not claim or act on the item under rule, or None. An appeal goes to
     someone other than the moderator who took the original action, unless nobody else could
     handle it."""
@@ -130,7 +136,7 @@ def item_refusal(user, item: ReviewItem, rule: Rule = HANDLE) -> str | None:
     return None
 
 
-def can_handle(user, item: ReviewItem) -> bool:
+def can_handle(user: User | AnonymousUser, item: ReviewItem) -> bool:
     """May this person claim and act at all?"""
     return item_refusal(user, item) is None
 
@@ -154,11 +160,11 @@ def original_moderator_id(item: ReviewItem) -> int | None:
     )
 
 
-def moderates_group(user, group_id: int | None) -> bool:
+def moderates_group(user: User | AnonymousUser, group_id: int | None) -> bool:
     return is_site_moderator(user) or (
         group_id is not None and group_id in facilitated_group_ids(user)
     )
 
 
-def can_appeal(user, action: AuditLogEntry) -> bool:
+def can_appeal(user: User | AnonymousUser, action: AuditLogEntry) -> bool:
     return bool(user.is_authenticated and action.subject_id == user.pk)

@@ -39,7 +39,7 @@ def _erase_reports(*, user, placeholder, remove_content):
 def _erase_audit(*, user, placeholder, remove_content):
     """The one change the append-only log allows, and only here: a deleted person's rows point
     at the placeholder (a plain QuerySet, because the log's own manager refuses updates)."""
-    rows = models.QuerySet(model=AuditLogEntry)
+    rows: models.QuerySet[AuditLogEntry] = models.QuerySet(model=AuditLogEntry)
     rows.filter(actor=user).update(actor=placeholder)
     rows.filter(subject=user).update(subject=placeholder)
 

@@ -5,9 +5,13 @@ import zoneinfo
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import TypedDict
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
+
+from supportgroups.models import User
 
 from . import appeals, permissions
 from .models import AuditLogEntry, CrisisResource, ReviewItem, Sanction
@@ -33,12 +37,12 @@ def _zone_countries() -> dict[str, str]:
     return {}
 
 
-def country_for(user) -> str:
+def country_for(user: User | AnonymousUser) -> str:
     zone = getattr(user, "time_zone", "") if getattr(user, "is_authenticated", False) else ""
     return _zone_countries().get(zone, "")
 
 
-def crisis_lines_for(user) -> list[CrisisResource]:
+def crisis_lines_for(user: User | AnonymousUser) -> list[CrisisResource]:
     """Crisis lines for the person's country (from their time zone), in their language first;
     international lines when we know none for the country."""
     language = (translation.get_language() or "en")[:2]
@@ -53,23 +57,27 @@ def hotlines() -> QuerySet[CrisisResource]:
     return CrisisResource.objects.filter(active=True)
 
 
-def _active_sanctions(user) -> QuerySet[Sanction]:
+def _active_sanctions(user: User) -> QuerySet[Sanction]:
     now = timezone.now()
     return Sanction.objects.filter(user=user, lifted_at__isnull=True).filter(
         Q(until__isnull=True) | Q(until__gt=now)
     )
 
 
-def is_silenced(user) -> bool:
+def is_silenced(user: User) -> bool:
     """Silenced members may read, appeal and write to facilitators, but not post."""
     return _active_sanctions(user).filter(kind=Sanction.Kind.SILENCE).exists()
 
 
 # The sanction a person is told about when several hold: the heaviest first.
-_SEVERITY = {Sanction.Kind.SUSPEND: 0, Sanction.Kind.SILENCE: 1, Sanction.Kind.MUTE: 2}
+_SEVERITY: dict[str, int] = {
+    Sanction.Kind.SUSPEND: 0,
+    Sanction.Kind.SILENCE: 1,
+    Sanction.Kind.MUTE: 2,
+}
 
 
-def blocking_sanction(user, group_id: int | None = None) -> Sanction | None:
+def blocking_sanction(user: User, group_id: int | None = None) -> Sanction | None:
     """The sanction that stops this person writing (in this group) now, if any: a suspension,
     a site-wide silence, or a mute in this group. One query."""
     blocking = Q(kind=Sanction.Kind.SILENCE) | Q(kind=Sanction.Kind.SUSPEND)
@@ -79,14 +87,14 @@ def blocking_sanction(user, group_id: int | None = None) -> Sanction | None:
     return min(found, key=lambda s: _SEVERITY[s.kind], default=None)
 
 
-def can_post(user, group_id: int | None = None) -> bool:
+def can_post(user: User | AnonymousUser, group_id: int | None = None) -> bool:
     """May this person post now (in this group)? See groups.policy for the whole rule."""
     if not (user.is_authenticated and user.is_active):
         return False
     return blocking_sanction(user, group_id) is None
 
 
-def visible_items(user) -> QuerySet[ReviewItem]:
+def visible_items(user: User | AnonymousUser) -> QuerySet[ReviewItem]:
     """What permissions.can_view_item allows, as a queryset."""
     items = ReviewItem.objects.exclude(author_id=user.pk)
     if permissions.is_site_moderator(user):
@@ -98,7 +106,12 @@ AGES = {"1h": timedelta(hours=1), "24h": timedelta(days=1), "7d": timedelta(days
 
 
 def queue(
-    user, *, group: int | None = None, reason: str = "", state: str = "", age: str = ""
+    user: User | AnonymousUser,
+    *,
+    group: int | None = None,
+    reason: str = "",
+    state: str = "",
+    age: str = "",
 ) -> QuerySet[ReviewItem]:
     """The queue as this moderator may see it: unresolved items unless a state is asked for;
     age means "waiting longer than"."""
@@ -113,7 +126,7 @@ def queue(
     return items.order_by("priority", "opened_at", "id")
 
 
-def counts_by_priority(user) -> dict[int, int]:
+def counts_by_priority(user: User | AnonymousUser) -> dict[int, int]:
     rows = (
         visible_items(user)
         .exclude(state=ReviewItem.State.RESOLVED)
@@ -123,8 +136,9 @@ def counts_by_priority(user) -> dict[int, int]:
     return {row["priority"]: row["n"] for row in rows}
 
 
-def group_choices(user) -> list[tuple[int, str]]:
-    ids = sorted(set(visible_items(user).exclude(group_id=None).values_list("group_id", flat=True)))
+def group_choices(user: User | AnonymousUser) -> list[tuple[int, str]]:
+    group_ids = visible_items(user).exclude(group_id=None).values_list("group_id", flat=True)
+    ids = sorted({gid for gid in group_ids if gid is not None})
     names = scope().group_names(ids) if ids else {}
     return [(gid, names.get(gid, f"#{gid}")) for gid in ids]
 
@@ -137,7 +151,12 @@ def item_detail(item_id: int) -> ReviewItem:
     )
 
 
-def author_history(item: ReviewItem) -> dict:
+class AuthorHistory(TypedDict):
+    items: list[ReviewItem]
+    sanctions: list[Sanction]
+
+
+def author_history(item: ReviewItem) -> AuthorHistory:
     """Earlier items, warnings and silences of the same author."""
     if item.author_id is None:
         return {"items": [], "sanctions": []}
@@ -147,7 +166,7 @@ def author_history(item: ReviewItem) -> dict:
     }
 
 
-def decision_for(*, action_id: int, user) -> AuditLogEntry | None:
+def decision_for(*, action_id: int, user: User) -> AuditLogEntry | None:
     """An audit row the person may appeal or write about: a decision about them. None for any
     other row, theirs or not, existing or not, so that the answer reveals nothing."""
     action = (

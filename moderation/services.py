@@ -103,7 +103,8 @@ def open_item(
         AuditLogEntry.objects.create(item=item, action=Audit.ESCALATE, reason=why)
         tell_site_moderators(item, reason=why)
     if new_crisis:
-        tasks.alert_crisis.delay_on_commit(item.pk)
+        # Celery's Django fixup makes every task a DjangoTask; the stubs type a plain Task.
+        tasks.alert_crisis.delay_on_commit(item.pk)  # type: ignore[attr-defined]
     live.item_changed(item, kind="crisis" if new_crisis else "new")
     return item
 

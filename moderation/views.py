@@ -67,13 +67,13 @@ def dashboard(request):
             :200
         ]
     )
-    names = dict(groups)
-    for item in items:
-        item.group_name = names.get(item.group_id, f"#{item.group_id}")
+    names: dict[int | None, str] = dict(groups)
     counts = selectors.counts_by_priority(request.user)
     context = {
         "form": form,
         "items": items,
+        # Each item with its group's name (items of public content have no group).
+        "rows": [(item, names.get(item.group_id, f"#{item.group_id}")) for item in items],
         "counts": [(label, counts.get(p, 0)) for p, label in sorted(PRIORITY_LABELS.items())],
     }
     return render(request, "moderation/dashboard.html", context)
@@ -214,6 +214,7 @@ def _member_form(request, action_id: int, form_class, *, appeal: bool):
     """The decision and the member's bound form, or 404 for any row that is not a decision
     about them (appeal: one they may appeal). Each view counts against the per-person limit;
     past it, the typed text comes back with a 429."""
+    limited: ValidationError | None
     try:
         appeals.check_appeal_page_rate(request.user)
     except appeals.TooFast as exc:

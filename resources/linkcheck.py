@@ -67,7 +67,7 @@ def _resolve(host: str, port: int) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise UnsafeAddress(f"unknown host ({exc.strerror})") from exc
-    return list(dict.fromkeys(info[4][0] for info in infos))
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def _ensure_allowed(address: str, port: int, usual_port: int) -> None:
@@ -103,7 +103,7 @@ def _vet(url: str) -> _Target:
     )
 
 
-def _connect(target: _Target, timeout: float) -> socket.socket:
+def _connect(target: _Target, timeout: float | None) -> socket.socket:
     """A socket to one of the vetted addresses, tried in the resolver's order."""
     for address in target.addresses[:-1]:
         with contextlib.suppress(OSError):
@@ -126,13 +126,12 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
     """HTTPS to the vetted addresses; SNI and certificate checks are for the site's name."""
 
     def __init__(self, target: _Target, timeout: float):
-        super().__init__(
-            target.host, target.port, timeout=timeout, context=ssl.create_default_context()
-        )
+        self.ssl_context = ssl.create_default_context()
+        super().__init__(target.host, target.port, timeout=timeout, context=self.ssl_context)
         self.target = target
 
-    def connect(self):
-        self.sock = self._context.wrap_socket(
+    def connect(self) -> None:
+        self.sock = self.ssl_context.wrap_socket(
             _connect(self.target, self.timeout), server_hostname=self.target.host
         )
 

@@ -6,6 +6,8 @@ through `moderation.selectors.crisis_lines`. A Resource of kind "hotline" is an 
 support helpline (a cancer charity's nurse line), never a second crisis list.
 """
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -49,8 +51,8 @@ class Country(models.Model):
         return self.name
 
 
-class ResourceQuerySet(models.QuerySet):
-    def published(self):
+class ResourceQuerySet(models.QuerySet["Resource"]):
+    def published(self) -> Self:
         return self.filter(state=Resource.State.PUBLISHED)
 
 

@@ -4,12 +4,16 @@ stays the same however many resources a page lists."""
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import CombinedExpression
 from django.utils import translation
 
 from groups.models import Audience, CancerType, Language, SupportGroup
 from moderation import selectors as moderation_selectors
+from moderation.models import CrisisResource
+from supportgroups.models import User
 from supportgroups.prepared import Prepared
 
 from .models import Country, Resource, Topic
@@ -40,7 +44,7 @@ def _with_card_data(qs: QuerySet[Resource]) -> QuerySet[Resource]:
     )
 
 
-def search_vector() -> SearchVector:
+def search_vector() -> CombinedExpression:
     """Title first, then summary, then body. The PostgreSQL GIN index on exactly this
     expression (migration 0002) is what keeps search fast: change both together."""
     return (
@@ -162,7 +166,9 @@ def broken_links() -> QuerySet[Resource]:
     )
 
 
-def crisis_lines(*, user, country: Country | None, language: Language | None) -> list:
+def crisis_lines(
+    *, user: User | AnonymousUser, country: Country | None, language: Language | None
+) -> list[CrisisResource]:
     """Crisis lines from moderation's single list (CrisisResource), never a copy of our own.
 
     No country chosen: moderation's lines for the reader (their country from their time zone).

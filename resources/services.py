@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from groups.models import CancerType
 from moderation.in_place import resolve_for_target
 from moderation.models import ReviewItem
 from moderation.services import request_review
-from supportgroups.models import Notification
+from supportgroups.models import Notification, User
 from supportgroups.services import notify
 
 from . import linkcheck, permissions
@@ -28,7 +28,9 @@ RESERVED_SLUGS = {"suggest", "review", "new"}
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = (slugify(title) or "resource")[:180]
     slug, n = base, 1
-    taken = Resource.objects.exclude(pk=exclude_pk)
+    taken = Resource.objects.all()
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
     while slug in RESERVED_SLUGS or taken.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
@@ -44,7 +46,7 @@ def _duplicate_url_error() -> ValidationError:
 @transaction.atomic
 def suggest_resource(
     *,
-    by,
+    by: User,
     title: str,
     url: str,
     kind: str,
@@ -90,7 +92,7 @@ def suggest_resource(
 
 
 @transaction.atomic
-def save_resource(*, resource: Resource, m2m: dict[str, Iterable]) -> Resource:
+def save_resource(*, resource: Resource, m2m: dict[str, Iterable[models.Model]]) -> Resource:
     """Create or edit as a curator. A changed address has not been checked yet."""
     if not resource.slug:
         resource.slug = unique_slug(resource.title, exclude_pk=resource.pk)
@@ -108,7 +110,7 @@ def save_resource(*, resource: Resource, m2m: dict[str, Iterable]) -> Resource:
 
 
 def _tell_suggester(resource: Resource, title: str, body: str = "") -> None:
-    if resource.is_suggestion and resource.suggested_by_id:
+    if resource.is_suggestion and resource.suggested_by is not None:
         notify(
             user=resource.suggested_by,
             kind=Notification.Kind.MODERATION,
@@ -119,7 +121,7 @@ def _tell_suggester(resource: Resource, title: str, body: str = "") -> None:
 
 
 @transaction.atomic
-def publish(*, resource: Resource, by) -> Resource:
+def publish(*, resource: Resource, by: User) -> Resource:
     """Publish (or re-confirm) a resource: readers see who reviewed it and when. A suggestion's
     (or report's) item in the moderation queue is closed as approved: this was its review."""
     was_published = resource.is_published
@@ -140,7 +142,7 @@ def publish(*, resource: Resource, by) -> Resource:
 
 
 @transaction.atomic
-def decline(*, resource: Resource, by, reason: str) -> Resource:
+def decline(*, resource: Resource, by: User, reason: str) -> Resource:
     """Keep it out of the library. Its moderation queue item is closed as removed
     (not "no action", which would say nothing was wrong and publish held content), with the
     curator's reason in the audit log."""

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
@@ -15,8 +17,11 @@ class LookAlikeNameCheck:
     """Staff get the same look-alike check as members, as a field error rather than the
     unique index's IntegrityError (role words stay allowed: staff may name a staff account)."""
 
-    def clean_display_name(self):
-        name = self.cleaned_data["display_name"]
+    cleaned_data: dict[str, Any]
+    instance: User
+
+    def clean_display_name(self) -> str:
+        name: str = self.cleaned_data["display_name"]
         if display_name_in_use(name, exclude_pk=self.instance.pk):
             raise forms.ValidationError(TOO_CLOSE)
         return name

@@ -1,4 +1,5 @@
 import zoneinfo
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,10 @@ TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
 
 class DisplayNameMixin:
-    def clean_display_name(self):
+    cleaned_data: dict[str, Any]
+    instance_pk: int | None
+
+    def clean_display_name(self) -> str:
         name = self.cleaned_data["display_name"].strip()
         if "@" in name:
             raise forms.ValidationError(_("Please don't use an email address as a display name."))
@@ -32,7 +36,7 @@ class DisplayNameMixin:
 class SignupForm(DisplayNameMixin, forms.Form):
     """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
 
-    instance_pk = None
+    instance_pk: int | None = None
     display_name = forms.CharField(
         label=_("Display name"),
         max_length=40,

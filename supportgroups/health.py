@@ -9,13 +9,13 @@ import asyncio
 import uuid
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from . import live
 from .celery import app as celery_app
 
 TIMEOUT_SECONDS = 3
@@ -44,14 +44,14 @@ def _cache() -> None:
 
 
 def _channel_layer() -> None:
-    layer = get_channel_layer()
+    layer = live.channel_layer()
 
-    async def round_trip():
+    async def round_trip() -> None:
         channel = await layer.new_channel()
         await layer.send(channel, {"type": "healthz.ping"})
         await layer.receive(channel)
 
-    async def bounded():
+    async def bounded() -> None:
         await asyncio.wait_for(round_trip(), TIMEOUT_SECONDS)
 
     async_to_sync(bounded)()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import BaseChannelLayer, get_channel_layer
 from django.db import transaction
 from redis.exceptions import RedisError
 
@@ -30,6 +30,13 @@ from .degrade import Outage
 LAYER_ERRORS = (RedisError, OSError, asyncio.TimeoutError)
 
 outage = Outage("The channel layer", "clients catch up from the database later")
+
+
+def channel_layer() -> BaseChannelLayer:
+    layer = get_channel_layer()
+    if layer is None:  # settings always name one: Redis, or in memory for the embedded demo
+        raise RuntimeError("no channel layer is configured")
+    return layer
 
 
 class LayerOutageFilter(logging.Filter):
@@ -56,7 +63,7 @@ class Delivery:
 def send(group: str, event: dict[str, Any]) -> bool:
     """Hand `event` to every socket in `group` now; says whether the channel layer took it."""
     try:
-        async_to_sync(get_channel_layer().group_send)(group, event)
+        async_to_sync(channel_layer().group_send)(group, event)
     except LAYER_ERRORS as error:
         outage.failed(error, f"writes are saved but not sent live ({event['type']});")
         return False

@@ -2,8 +2,8 @@
 
 from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
-from django.urls import re_path
+from channels.security.websocket import AllowedHostsOriginValidator, OriginValidator
+from django.urls import URLPattern, re_path
 
 from groups.chat.routing import websocket_urlpatterns as chat_routes
 from groups.conversations.routing import websocket_urlpatterns as conversation_routes
@@ -12,10 +12,13 @@ from moderation.routing import websocket_urlpatterns as moderation_routes
 from .consumers import NotFoundConsumer
 
 # Last: any path the routes above do not match is refused cleanly.
-not_found = [re_path(r"", NotFoundConsumer.as_asgi())]
+# django-stubs types path() for views only; URLRouter takes ASGI apps too.
+not_found = [re_path(r"", NotFoundConsumer.as_asgi())]  # type: ignore[arg-type]
 websocket_urlpatterns = chat_routes + conversation_routes + moderation_routes + not_found
 
 
-def guarded(routes: list) -> AllowedHostsOriginValidator:
+def guarded(routes: list[URLPattern]) -> OriginValidator:
     """What every socket passes first: an origin among ALLOWED_HOSTS, then the session's user."""
-    return AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(routes)))
+    # The channels stubs want routes of their own URLPattern subclass; path() makes these.
+    router = URLRouter(routes)  # type: ignore[arg-type]
+    return AllowedHostsOriginValidator(AuthMiddlewareStack(router))

@@ -6,6 +6,7 @@ files, all under var/. Production and the test suite set DATABASE_URL and REDIS_
 """
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
@@ -81,7 +82,7 @@ ROOT_URLCONF = "supportgroups.urls"
 WSGI_APPLICATION = "supportgroups.wsgi.application"
 ASGI_APPLICATION = "supportgroups.asgi.application"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -135,6 +136,8 @@ REDIS_SOCKET_OPTIONS = {
     "socket_keepalive": True,
     "health_check_interval": 30,
 }
+CACHES: dict[str, dict[str, Any]]
+CHANNEL_LAYERS: dict[str, dict[str, Any]]
 if CACHE_URL:
     CACHES = {
         "default": {

@@ -4,8 +4,9 @@ from django.urls import include, path
 
 from . import health, views
 
-# Admin signs people in through allauth, so its rate limits and MFA apply there too.
-admin.site.login = secure_admin_login(admin.site.login)
+# Admin signs people in through allauth, so its rate limits and MFA apply there too (replacing
+# the bound method on purpose).
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", views.home, name="home"),

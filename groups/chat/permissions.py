@@ -9,20 +9,22 @@ every re-check; the page asks to say why its message box is disabled.
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
 from groups import permissions, policy
 from groups.models import SupportGroup
 from groups.policy import Verdict
+from supportgroups.models import User
 
-from .models import ChatRoom
+from .models import ChatMessage, ChatRoom
 
 
-def read_verdict(user, group: SupportGroup) -> Verdict:
+def read_verdict(user: User | AnonymousUser, group: SupportGroup) -> Verdict:
     return policy.read_verdict(user, group)
 
 
-def person_verdict(user, group: SupportGroup) -> Verdict:
+def person_verdict(user: User | AnonymousUser, group: SupportGroup) -> Verdict:
     """May this person write in this group at all now, whatever the room's state? What a
     socket tells its page when a sanction starts or ends."""
     return policy.write_verdict(user, group)
@@ -37,7 +39,7 @@ class PageAccess:
     can_manage: bool
 
 
-def page_access(user, group: SupportGroup) -> PageAccess:
+def page_access(user: User | AnonymousUser, group: SupportGroup) -> PageAccess:
     access = permissions.access_for(user, group)
     account = policy.account_verdict(user)
     return PageAccess(
@@ -47,7 +49,7 @@ def page_access(user, group: SupportGroup) -> PageAccess:
     )
 
 
-def write_verdict(user, room: ChatRoom) -> Verdict:
+def write_verdict(user: User | AnonymousUser, room: ChatRoom) -> Verdict:
     """May this person send, edit or show they are typing in this room now?"""
     access = permissions.access_for(user, room.group)
     verdict = policy.write_verdict(user, room.group, access=access)
@@ -66,11 +68,11 @@ def write_verdict(user, room: ChatRoom) -> Verdict:
     return verdict
 
 
-def can_manage(user, room: ChatRoom) -> bool:
+def can_manage(user: User | AnonymousUser, room: ChatRoom) -> bool:
     """Lock, end, run a live session, remove a message, mute a member."""
     return bool(policy.account_verdict(user)) and permissions.can_manage(user, room.group)
 
 
-def can_report_message(user, message) -> bool:
+def can_report_message(user: User | AnonymousUser, message: ChatMessage) -> bool:
     """For moderation's registry: anyone who can still read the room may report what they see."""
     return message.is_visible and bool(read_verdict(user, message.room.group))

@@ -17,17 +17,22 @@ from django.core.cache import cache
 
 from supportgroups.degrade import when_cache_is_down
 
+# channel name -> (user id, display name, time of the last heartbeat)
+Entries = dict[str, tuple[int, str, float]]
+# Without the cache nobody is listed and nothing is announced; chat itself goes on.
+NOBODY_HERE: tuple[bool, list[str]] = (False, [])
+
 
 def _key(room_id: int) -> str:
     return f"chat:presence:{room_id}"
 
 
-def _fresh(entries: dict) -> dict:
+def _fresh(entries: Entries) -> Entries:
     oldest = time.time() - settings.CHAT_PRESENCE_TTL_SECONDS
     return {channel: entry for channel, entry in entries.items() if entry[2] >= oldest}
 
 
-def names(entries: dict) -> list[str]:
+def names(entries: Entries) -> list[str]:
     return sorted({entry[1] for entry in entries.values()}, key=str.casefold)
 
 
@@ -36,11 +41,10 @@ def _may_announce(room_id: int) -> bool:
     return cache.add(f"chat:presence-announced:{room_id}", 1, seconds)
 
 
-# Without the cache nobody is listed and nothing is announced; chat itself goes on.
-@when_cache_is_down((False, []))
+@when_cache_is_down(NOBODY_HERE)
 def touch(*, room_id: int, channel: str, user_id: int, name: str) -> tuple[bool, list[str]]:
     """Record a heartbeat. Returns (whether to announce a change to the room, the people here)."""
-    entries = cache.get(_key(room_id)) or {}
+    entries: Entries = cache.get(_key(room_id)) or {}
     before = names(entries)
     entries = _fresh(entries)
     entries[channel] = (user_id, name, time.time())
@@ -49,10 +53,10 @@ def touch(*, room_id: int, channel: str, user_id: int, name: str) -> tuple[bool,
     return before != after and _may_announce(room_id), after
 
 
-@when_cache_is_down((False, []))
+@when_cache_is_down(NOBODY_HERE)
 def leave(*, room_id: int, channel: str) -> tuple[bool, list[str]]:
     """Forget a closed socket. Returns (whether to announce, who is still here)."""
-    entries = cache.get(_key(room_id)) or {}
+    entries: Entries = cache.get(_key(room_id)) or {}
     before = names(entries)
     entries = _fresh(entries)
     entries.pop(channel, None)

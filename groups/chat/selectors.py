@@ -1,10 +1,14 @@
 """Reads for chat rooms, and the plain dicts that go over the websocket."""
 
+from typing import Any
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from groups.selectors import facilitators_of
+from supportgroups.models import User
 
 from .models import ChatMessage, ChatRoom
 
@@ -19,7 +23,7 @@ def _with_author_role(messages: QuerySet[ChatMessage], room: ChatRoom) -> QueryS
     return messages.select_related("author").annotate(author_is_facilitator=Exists(facilitator))
 
 
-def _visible_to(room: ChatRoom, user) -> QuerySet[ChatMessage]:
+def _visible_to(room: ChatRoom, user: User | AnonymousUser) -> QuerySet[ChatMessage]:
     """Shown messages, plus the person's own messages waiting for a facilitator."""
     shown = ChatMessage.objects.filter(room=room, is_hidden=False).filter(
         Q(is_held=False) | Q(author_id=user.pk)
@@ -27,36 +31,43 @@ def _visible_to(room: ChatRoom, user) -> QuerySet[ChatMessage]:
     return _with_author_role(shown, room)
 
 
-def recent_messages(*, room: ChatRoom, user, limit: int | None = None) -> list[ChatMessage]:
+def recent_messages(
+    *, room: ChatRoom, user: User | AnonymousUser, limit: int | None = None
+) -> list[ChatMessage]:
     """The last ``limit`` messages, oldest first: what a fresh page or socket starts with."""
     limit = limit or settings.CHAT_HISTORY_PAGE
     return list(reversed(_visible_to(room, user).order_by("-sequence")[:limit]))
 
 
-def messages_before(*, room: ChatRoom, user, before: int) -> list[ChatMessage]:
+def messages_before(
+    *, room: ChatRoom, user: User | AnonymousUser, before: int
+) -> list[ChatMessage]:
     """One page of older history (scrolling up), oldest first."""
     page = _visible_to(room, user).filter(sequence__lt=before).order_by("-sequence")
     return list(reversed(page[: settings.CHAT_HISTORY_PAGE]))
 
 
-def messages_after(*, room: ChatRoom, user, after: int, limit: int) -> list[ChatMessage]:
+def messages_after(
+    *, room: ChatRoom, user: User | AnonymousUser, after: int, limit: int
+) -> list[ChatMessage]:
     """What a reconnecting client missed, oldest first, at most ``limit`` of them."""
     return list(_visible_to(room, user).filter(sequence__gt=after).order_by("sequence")[:limit])
 
 
 def changes_since(
-    *, room: ChatRoom, user, up_to: int, revision: int, limit: int
-) -> tuple[list, list[int]] | None:
+    *, room: ChatRoom, user: User | AnonymousUser, up_to: int, revision: int, limit: int
+) -> tuple[list[ChatMessage], list[int]] | None:
     """Edits and removals, since ``revision``, of messages the client already had.
 
     Returns (changed messages to show, ids to take away), or None when there are more than
     ``limit`` of them and the client had better start again from the recent page.
     """
-    changed = ChatMessage.objects.filter(room=room, sequence__lte=up_to, revision__gt=revision)
-    changed = list(_with_author_role(changed, room).order_by("sequence")[: limit + 1])
+    candidates = ChatMessage.objects.filter(room=room, sequence__lte=up_to, revision__gt=revision)
+    changed = list(_with_author_role(candidates, room).order_by("sequence")[: limit + 1])
     if len(changed) > limit:
         return None
-    shown, gone = [], []
+    shown: list[ChatMessage] = []
+    gone: list[int] = []
     for message in changed:
         if message.is_hidden or (message.is_held and message.author_id != user.pk):
             gone.append(message.sequence)
@@ -65,7 +76,7 @@ def changes_since(
     return shown, gone
 
 
-def serialize_message(message: ChatMessage) -> dict:
+def serialize_message(message: ChatMessage) -> dict[str, Any]:
     """The frame for one message. Messages from the selectors above carry the facilitator mark
     already; a lone message (a broadcast from services) costs one small query for it."""
     author = message.author
@@ -89,7 +100,7 @@ def serialize_message(message: ChatMessage) -> dict:
     }
 
 
-def serialize_room(room: ChatRoom) -> dict:
+def serialize_room(room: ChatRoom) -> dict[str, Any]:
     live = room.live_facilitator
     return {
         "locked": room.is_locked,

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +26,7 @@ from moderation.errors import ModerationError
 from moderation.models import AuditLogEntry, Reason, Sanction
 from moderation.services import ScreenResult
 from supportgroups.live import Delivery
+from supportgroups.models import User
 
 from . import permissions
 from .live import send_to_room
@@ -102,7 +104,7 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _check_can_write(user, room: ChatRoom) -> None:
+def _check_can_write(user: User | AnonymousUser, room: ChatRoom) -> None:
     """Raise ChatRefused, with the reason the person is shown, unless they may write now.
     Called with the room row locked, so a lock or end of the room cannot slip in between."""
     verdict = permissions.write_verdict(user, room)
@@ -110,7 +112,7 @@ def _check_can_write(user, room: ChatRoom) -> None:
         raise ChatRefused.from_verdict(verdict)
 
 
-def _check_can_manage(user, room: ChatRoom) -> None:
+def _check_can_manage(user: User | AnonymousUser, room: ChatRoom) -> None:
     if not permissions.can_manage(user, room):
         raise ChatRefused("forbidden", _("Only the group's facilitators can do that."))
 
@@ -131,7 +133,9 @@ def _screened_broadcast(
     return send_to_room(message.room, {"type": "message", "message": serialize_message(message)})
 
 
-def post_message(*, room: ChatRoom, author, body: str, client_msg_id: uuid.UUID) -> PostResult:
+def post_message(
+    *, room: ChatRoom, author: User, body: str, client_msg_id: uuid.UUID
+) -> PostResult:
     """Store a message once per ``client_msg_id``; a resend returns the stored one."""
     body = _clean_body(body)
     with transaction.atomic():
@@ -159,7 +163,7 @@ def post_message(*, room: ChatRoom, author, body: str, client_msg_id: uuid.UUID)
     return PostResult(message, created=True, screen=screen, broadcast=broadcast)
 
 
-def edit_message(*, room: ChatRoom, editor, sequence: int, body: str) -> PostResult:
+def edit_message(*, room: ChatRoom, editor: User, sequence: int, body: str) -> PostResult:
     """Authors edit their own messages; the new text is screened again."""
     body = _clean_body(body)
     with transaction.atomic():
@@ -228,7 +232,7 @@ def _moderation_refused(error: Exception) -> ChatRefused:
     return ChatRefused("bad_request", str(error))
 
 
-def remove_message(*, room: ChatRoom, by, sequence: int) -> AuditLogEntry:
+def remove_message(*, room: ChatRoom, by: User, sequence: int) -> AuditLogEntry:
     """A facilitator takes a message down for everyone: a moderation action like any other,
     in the audit log, with the author told why and able to appeal."""
     _check_can_manage(by, room)
@@ -244,7 +248,7 @@ def remove_message(*, room: ChatRoom, by, sequence: int) -> AuditLogEntry:
         raise _moderation_refused(error) from error
 
 
-def mute_member(*, room: ChatRoom, by, user_id: int, minutes: int) -> Sanction:
+def mute_member(*, room: ChatRoom, by: User, user_id: int, minutes: int) -> Sanction:
     """Stop a member writing in the group for ``minutes``: moderation's group mute (audited,
     appealable), the same one a facilitator sets from the queue. Their open sockets hear of it
     at once (moderation's sanction services send supportgroups.live.access_changed).
@@ -268,7 +272,7 @@ def mute_member(*, room: ChatRoom, by, user_id: int, minutes: int) -> Sanction:
 
 
 def set_room_state(
-    *, room: ChatRoom, by, locked: bool | None = None, ended: bool | None = None
+    *, room: ChatRoom, by: User, locked: bool | None = None, ended: bool | None = None
 ) -> ChatRoom:
     """Lock (only facilitators write) or end (nobody writes) the room, or open it again."""
     _check_can_manage(by, room)
@@ -286,7 +290,7 @@ def set_room_state(
     return room
 
 
-def set_live_session(*, room: ChatRoom, by, live: bool) -> ChatRoom:
+def set_live_session(*, room: ChatRoom, by: User, live: bool) -> ChatRoom:
     """Mark a facilitated session: the room shows "session in progress with <facilitator>"."""
     _check_can_manage(by, room)
     with transaction.atomic():
@@ -304,7 +308,7 @@ def _broadcast_room(room: ChatRoom) -> None:
     send_to_room(room, {"type": "room", "room": serialize_room(room)})
 
 
-def report_message(*, room: ChatRoom, by, sequence: int, reason: str, note: str = "") -> None:
+def report_message(*, room: ChatRoom, by: User, sequence: int, reason: str, note: str = "") -> None:
     """Put the message in the facilitators' queue with the reporter's reason, the same reasons
     as posts: "at risk" takes moderation's crisis path."""
     verdict = permissions.read_verdict(by, room.group)

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from groups.chat.consumers import (
+    CLOSE_TRY_AGAIN,
     ChatConsumer,
     _as_int,
     _holds_unstorable_text,
@@ -38,7 +39,6 @@ from . import permissions, selectors, services
 from .models import Conversation
 
 CLOSE_FORBIDDEN = 4403
-CLOSE_TRY_AGAIN = 1013  # the channel layer (Redis) cannot be reached
 CLOSE_TOO_MANY_CONNECTS = 4429
 CLOSE_FLOODING = 4430
 # Actions that read or write the database on the client's say-so take a rate-limit token.
@@ -184,13 +184,13 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
             await self._error("rate_limited", reason, content)
             return
         # Every action re-reads the person first, so none rides on a change still on its way.
-        if not await self._still_allowed(fresh=True):
+        if not await self._still_allowed(trust=0):
             return
         try:
             frames = await database_sync_to_async(handler)(content)
         except WriteRefused as refused:
             await self._error(refused.verdict.code, refused.verdict.reason, content)
-            await self._still_allowed(fresh=True)
+            await self._still_allowed(trust=0)
             return
         for frame in frames:
             await self.send_json(frame)
@@ -275,4 +275,4 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
             await self.send(text_data=event["text"])
 
     async def access_changed(self, event):
-        await self._still_allowed(fresh=True)
+        await self._still_allowed(trust=0)

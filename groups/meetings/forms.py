@@ -2,6 +2,7 @@
 
 import datetime as dt
 import zoneinfo
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -19,11 +20,12 @@ def minutes_between(start: dt.time, end: dt.time) -> int:
     return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
 
 
-class TimeRangeMixin:
+class TimeRangeMixin(forms.BaseForm):
     """A start and an end time on the same day; the end must come after the start."""
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start_time"), cleaned.get("end_time")
         if start and end and minutes_between(start, end) <= 0:
             self.add_error("end_time", _("The meeting must end after it starts."))
@@ -62,7 +64,7 @@ class SeriesForm(TimeRangeMixin, forms.ModelForm):
             end = start + dt.timedelta(minutes=self.instance.duration_minutes)
             self.initial.setdefault("end_time", end.time())
         for name in ("starts_on", "ended_on"):
-            self.fields[name].input_formats = ["%Y-%m-%d"]
+            cast(forms.DateField, self.fields[name]).input_formats = ["%Y-%m-%d"]
 
     def clean_join_url(self):
         return self.cleaned_data["join_url"].strip()
@@ -110,7 +112,9 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attended"].choices = [(str(p.pk), p.display_name) for p in people]
+        cast(forms.MultipleChoiceField, self.fields["attended"]).choices = [
+            (str(p.pk), p.display_name) for p in people
+        ]
 
 
 class ReminderPreferenceForm(forms.ModelForm):

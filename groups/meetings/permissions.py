@@ -5,15 +5,17 @@ the right get 403. Join links follow `GroupAccess.can_view_private`; answering (
 one write policy (groups.policy).
 """
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from groups import policy
 from groups.models import SupportGroup
 from groups.permissions import GroupAccess, access_for
+from supportgroups.models import User
 
 
-def require_manage(user, group: SupportGroup) -> GroupAccess:
+def require_manage(user: User | AnonymousUser, group: SupportGroup) -> GroupAccess:
     """Facilitator pages: 404 for outsiders, 403 for members who are not facilitators."""
     access = access_for(user, group)
     if access.can_manage:
@@ -31,7 +33,7 @@ def can_see_meeting(access: GroupAccess, group: SupportGroup) -> bool:
     return (group.is_listed and not group.is_archived) or access.can_view_private
 
 
-def require_meeting(user, group: SupportGroup) -> GroupAccess:
+def require_meeting(user: User | AnonymousUser, group: SupportGroup) -> GroupAccess:
     """The viewer's access to a meeting they may see; 404 otherwise."""
     access = access_for(user, group)
     if not can_see_meeting(access, group):
@@ -40,7 +42,11 @@ def require_meeting(user, group: SupportGroup) -> GroupAccess:
 
 
 def rsvp_verdict(
-    user, group: SupportGroup, *, going: bool, access: GroupAccess | None = None
+    user: User | AnonymousUser,
+    group: SupportGroup,
+    *,
+    going: bool,
+    access: GroupAccess | None = None,
 ) -> policy.Verdict:
     """Answering "going" asks the one write policy (members of a group that still meets, not
     suspended, silenced or muted there). "Can't make it" only frees a place, so an active member

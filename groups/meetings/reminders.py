@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 Kind = ReminderDelivery.Kind
 State = ReminderDelivery.State
 OFFSETS = {Kind.DAY_BEFORE: dt.timedelta(hours=24), Kind.HOUR_BEFORE: dt.timedelta(hours=1)}
-PREFERENCE_FIELD = {Kind.DAY_BEFORE: "remind_24h", Kind.HOUR_BEFORE: "remind_1h"}
+PREFERENCE_FIELD: dict[str, str] = {Kind.DAY_BEFORE: "remind_24h", Kind.HOUR_BEFORE: "remind_1h"}
 ENQUEUE_BATCH = 20_000
 
 

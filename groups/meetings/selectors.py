@@ -21,8 +21,10 @@ def _with_counts(qs: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
     )
 
 
-def _member_group_ids(user: User):
-    return Membership.objects.filter(user=user, state=Membership.State.ACTIVE).values("group_id")
+def _member_group_ids(user: User) -> QuerySet[Membership, int]:
+    return Membership.objects.filter(user=user, state=Membership.State.ACTIVE).values_list(
+        "group_id", flat=True
+    )
 
 
 def upcoming_for_user(*, user: User, now: dt.datetime | None = None) -> QuerySet[Occurrence]:
@@ -124,7 +126,7 @@ def feed_occurrences(*, user: User, now: dt.datetime | None = None) -> QuerySet[
     )
 
 
-def group_ids_meeting_between(*, start: dt.datetime, end: dt.datetime) -> QuerySet:
+def group_ids_meeting_between(*, start: dt.datetime, end: dt.datetime) -> QuerySet[Occurrence, int]:
     """Groups with a (not cancelled) meeting in [start, end): the directory's "meets this week".
 
     A values_list queryset, so the directory uses it as a subquery in its one SQL query.

@@ -39,7 +39,8 @@ def _announce(occurrence: Occurrence, change: str) -> None:
     """Tell the people going, by email and in-app, once the transaction commits."""
     from .tasks import send_change_notices
 
-    send_change_notices.delay_on_commit(occurrence.pk, change)
+    # Celery's Django fixup makes every task a DjangoTask; the stubs type a plain Task.
+    send_change_notices.delay_on_commit(occurrence.pk, change)  # type: ignore[attr-defined]
 
 
 # --- series --------------------------------------------------------------------------------
@@ -301,7 +302,7 @@ def set_rsvp(
     rsvp = RSVP.objects.filter(occurrence=occurrence, user=user).first()
     previous = rsvp.status if rsvp else None
     if going:
-        if previous in (Status.GOING, Status.WAITLISTED):
+        if rsvp is not None and previous in (Status.GOING, Status.WAITLISTED):
             return rsvp
         status = Status.GOING if _has_room(occurrence) else Status.WAITLISTED
     else:

@@ -2,14 +2,17 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
+
+from supportgroups.models import User
 
 from . import registry
 
 FORMER_MEMBER_EMAIL = "former-member@placeholder.invalid"
 
 
-def former_member():
+def former_member() -> User:
     """The one placeholder account that deleted people's kept words are attributed to.
 
     It cannot sign in (inactive, unusable password) and `.invalid` is never delivered to.
@@ -25,12 +28,12 @@ def former_member():
     return placeholder
 
 
-def is_placeholder(user) -> bool:
+def is_placeholder(user: User | AnonymousUser) -> bool:
     return getattr(user, "email", None) == FORMER_MEMBER_EMAIL
 
 
 @transaction.atomic
-def delete_account(*, user, remove_content: bool) -> None:
+def delete_account(*, user: User, remove_content: bool) -> None:
     """Remove the person's data; what they wrote stays as "former member" unless removed too.
 
     Runs every app's registered decision in one transaction, so a failure anywhere leaves the
@@ -51,15 +54,15 @@ def delete_account(*, user, remove_content: bool) -> None:
         registry.rows_for(entry, user).delete()
 
 
-def _apply_decision(entry: registry.Entry, *, user, placeholder, remove: bool) -> None:
+def _apply_decision(entry: registry.Entry, *, user: User, placeholder: User, remove: bool) -> None:
     meta = entry.model._meta
     keys = [n for n in entry.user_fields if not meta.get_field(n).many_to_many]
     for name in entry.user_fields:
-        if name not in keys:  # a many-to-many link: only the link to the person goes
-            field = meta.get_field(name)
-            field.remote_field.through._default_manager.filter(
-                **{field.m2m_reverse_field_name(): user}
-            ).delete()
+        field = meta.get_field(name)
+        if isinstance(field, models.ManyToManyField):  # only the link to the person goes
+            through = field.remote_field.through
+            assert through is not None  # set once the model class is ready
+            through._default_manager.filter(**{field.m2m_reverse_field_name(): user}).delete()
     if not keys:
         return
     manager = entry.model._default_manager

@@ -54,7 +54,8 @@ def request_export(*, user) -> DataExport:
     if pending is not None:
         return pending
     export = DataExport.objects.create(user=user)
-    build_export_task.delay_on_commit(export.pk)
+    # Celery's Django fixup makes every task a DjangoTask; the stubs type a plain Task.
+    build_export_task.delay_on_commit(export.pk)  # type: ignore[attr-defined]
     return export
 
 

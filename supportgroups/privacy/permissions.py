@@ -1,11 +1,13 @@
 """Who may see a member's profile, and who may contact whom (mentions, messages)."""
 
+from django.contrib.auth.models import AnonymousUser
+
 from supportgroups.models import Block, PrivacySettings, User
 
 from . import registry
 
 
-def can_view_profile(viewer, subject: User) -> bool:
+def can_view_profile(viewer: User | AnonymousUser, subject: User) -> bool:
     """Profile details (role, cancer types, about) follow the subject's own choice."""
     if not viewer.is_authenticated:
         return False
@@ -24,7 +26,7 @@ def can_view_profile(viewer, subject: User) -> bool:
     return False
 
 
-def can_contact(sender, recipient: User) -> bool:
+def can_contact(sender: User | AnonymousUser, recipient: User) -> bool:
     """Whether `sender` may mention or message `recipient`.
 
     A block works both ways (neither contacts the other), and nobody contacts a memorialised or

@@ -28,22 +28,40 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 from types import ModuleType
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.module_loading import module_has_submodule
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from supportgroups.models import User
+
 DECISIONS = ("delete", "anonymise", "keep_minimal", "account")
 
 # (user, rows) -> list of JSON-serialisable dicts; rows are that person's rows of the model.
-Exporter = Callable[[models.Model, models.QuerySet], list[dict]]
-# (user, placeholder, remove_content) -> None; replaces the default behaviour of the decision.
-Eraser = Callable[..., None]
-# on_memorial(*, user) -> None
-MemorialHook = Callable[..., None]
-# shares_a_group(*, viewer, subject) -> bool
-SharedGroupCheck = Callable[..., bool]
+Exporter = Callable[["User", models.QuerySet[Any]], list[dict[str, Any]]]
+
+
+class Eraser(Protocol):
+    """Replaces the default behaviour of the decision."""
+
+    def __call__(self, *, user: User, placeholder: User, remove_content: bool) -> None: ...
+
+
+class MemorialHook(Protocol):
+    """A privacy module's on_memorial(*, user)."""
+
+    def __call__(self, *, user: User) -> None: ...
+
+
+class SharedGroupCheck(Protocol):
+    """A privacy module's shares_a_group(*, viewer, subject)."""
+
+    def __call__(self, *, viewer: User | AnonymousUser, subject: User) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -85,7 +103,7 @@ def register(
     *,
     on_delete: str,
     why: str,
-    export: Exporter | None | str = "fields",
+    export: Exporter | Literal["fields"] | None = "fields",
     erase: Eraser | None = None,
     user_fields: tuple[str, ...] | None = None,
     export_fields: tuple[str, ...] | None = None,
@@ -112,7 +130,7 @@ def register(
                     "pointing several deleted people's rows at the placeholder would collide: "
                     'use on_delete="delete" or pass erase=.'
                 )
-    exporter = _export_fields if export == "fields" else export
+    exporter = _export_fields if isinstance(export, str) else export
     _entries[model._meta.label] = Entry(
         model=model,
         on_delete=on_delete,
@@ -129,7 +147,7 @@ def _reassigning_could_collide(model: type[models.Model], name: str) -> bool:
     field = model._meta.get_field(name)
     if field.many_to_many:
         return False  # links to the person are removed, never reassigned
-    if field.unique:
+    if isinstance(field, models.Field) and field.unique:
         return True
     together = [set(group) for group in model._meta.unique_together]
     together += [
@@ -172,7 +190,7 @@ def shared_group_checks() -> list[SharedGroupCheck]:
     return [module.shares_a_group for module in _modules if hasattr(module, "shares_a_group")]
 
 
-def unregistered_models(candidates=None) -> list[str]:
+def unregistered_models(candidates: list[type[models.Model]] | None = None) -> list[str]:
     """Models that point at a user without a decision (the registry test asserts none)."""
     autodiscover()
     missing = []
@@ -182,7 +200,7 @@ def unregistered_models(candidates=None) -> list[str]:
     return sorted(missing)
 
 
-def rows_for(entry: Entry, user) -> models.QuerySet:
+def rows_for(entry: Entry, user: User) -> models.QuerySet[Any]:
     query = models.Q()
     for name in entry.user_fields:
         query |= models.Q(**{name: user})
@@ -191,7 +209,7 @@ def rows_for(entry: Entry, user) -> models.QuerySet:
     return entry.model._default_manager.filter(query).distinct()
 
 
-def _export_fields(user, rows: models.QuerySet) -> list[dict]:
+def _export_fields(user: User, rows: models.QuerySet[Any]) -> list[dict[str, Any]]:
     entry = _entries[rows.model._meta.label]
     names = [
         f.attname

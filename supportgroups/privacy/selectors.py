@@ -1,5 +1,7 @@
 """Reads for privacy: settings, blocks, email preferences and sign-in history."""
 
+from typing import cast
+
 from django.db.models import QuerySet
 
 from supportgroups.models import (
@@ -38,7 +40,7 @@ def blocked_user_ids(user: User) -> set[int]:
     """Ids of people `user` blocked: views collapse their posts and messages for `user`."""
     if not user.is_authenticated:
         return set()
-    return set(_BLOCKED_IDS(user.pk))
+    return set(cast("list[int]", _BLOCKED_IDS(user.pk)))  # values_list of an id column
 
 
 def blocks_made(*, user: User) -> QuerySet[Block]:

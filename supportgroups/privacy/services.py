@@ -113,7 +113,8 @@ def memorialise(*, user: User, by: User | None, note: str = "") -> Memorial:
     user.is_active = False  # allauth and Django's backend both refuse inactive accounts
     user.save(update_fields=["is_active"])
     end_all_sessions(user=user)
-    memorial_hooks_task.delay_on_commit(user.pk)
+    # Celery's Django fixup makes every task a DjangoTask; the stubs type a plain Task.
+    memorial_hooks_task.delay_on_commit(user.pk)  # type: ignore[attr-defined]
     return memorial
 
 

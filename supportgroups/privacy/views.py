@@ -153,13 +153,16 @@ def email_preferences(request):
 @csrf_exempt  # RFC 8058 one-click: mail clients POST without a CSRF token; the token decides.
 def unsubscribe(request, token: str):
     found = read_unsubscribe_token(token)
-    user = User.objects.filter(pk=found[0]).first() if found else None
+    if found is None:
+        raise Http404
+    user_id, kind = found
+    user = User.objects.filter(pk=user_id).first()
     if user is None:
         raise Http404
-    kind_label = Notification.Kind(found[1]).label
+    kind_label = Notification.Kind(kind).label
     done = request.method == "POST"
     if done:
-        services.set_email_preference(user=user, kind=found[1], email=False)
+        services.set_email_preference(user=user, kind=kind, email=False)
     return render(request, "privacy/unsubscribe.html", {"kind_label": kind_label, "done": done})
 
 

@@ -6,6 +6,7 @@ test database; the data the test commits (transaction=True) is what daphne reads
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.conf import settings
 from playwright.sync_api import expect
 
 from groups import services as groups_services
@@ -156,5 +157,29 @@ def test_a_gap_in_live_delivery_is_filled_in_order(signed_in_page, daphne_url):
     # chat.js keeps the early one, waits a moment, then asks for what follows its contiguous id.
     expect(page.locator(".chat-message .chat-body")).to_have_text(
         ["the one published late", "the next one"], timeout=10_000
+    )
+    page.context.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_message_whose_live_frame_was_lost_arrives_after_the_next_heartbeat(
+    signed_in_page, daphne_url
+):
+    """Stored, never published (lost while a daphne's Redis connection came back), and nothing
+    sent after it: the heartbeat's reply names it and the page fetches it."""
+    group = SupportGroupFactory()
+    alice = MembershipFactory(group=group).user
+    bob = MembershipFactory(group=group).user
+    page = signed_in_page(alice, daphne_url)
+    page.goto(f"/chat/{group.slug}/")
+    expect(page.locator("#chat-send")).to_be_enabled()
+    outside_playwrights_loop(
+        lambda: save_unpublished(group=group, author=bob, body="never heard live")
+    )
+    heartbeat = settings.CHAT_HEARTBEAT_SECONDS * 1000
+    expect(page.locator(".chat-message .chat-body")).to_have_text(
+        ["never heard live"], timeout=heartbeat + 10_000
     )
     page.context.close()
