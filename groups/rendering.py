@@ -2,10 +2,10 @@
 reads nothing but the plain values card_context() gives it, so a card is cached under a digest
 of what it shows, and an edit to the group simply asks for another key."""
 
-from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from supportgroups.fragments import render_each
+from supportgroups.links import url_maker
 
 from .countries import country_name
 from .models import SupportGroup
@@ -13,15 +13,12 @@ from .models import SupportGroup
 CARD_TEMPLATES = ("groups/_group_card.html",)
 
 
-SLUG = "group-slug-here"
-
-
-def card_context(group: SupportGroup, *, link: str, formats: dict, policies: dict) -> dict:
-    """What a card shows for a group with its facts (selectors.attach_facts); `link` is a
-    group's address with SLUG for its slug, `formats` and `policies` the choices' labels."""
+def card_context(group: SupportGroup, *, link, formats: dict, policies: dict) -> dict:
+    """What a card shows for a group with its facts (selectors.attach_facts); `link` makes a
+    group's address from its slug, `formats` and `policies` are the choices' labels."""
     return {
         "group": {
-            "url": link.replace(SLUG, group.slug),
+            "url": link(group.slug),
             "name": group.name,
             "summary": group.summary,
             "format": formats.get(group.format, group.format),
@@ -38,7 +35,7 @@ def card_context(group: SupportGroup, *, link: str, formats: dict, policies: dic
 
 
 def render_cards(groups: list[SupportGroup]) -> SafeString:
-    link = reverse("groups:detail", kwargs={"slug": SLUG})  # once, not once per card
+    link = url_maker("groups:detail")
     formats = {key: str(label) for key, label in SupportGroup.Format.choices}
     policies = {key: str(label) for key, label in SupportGroup.JoinPolicy.choices}
     contexts = [card_context(g, link=link, formats=formats, policies=policies) for g in groups]

@@ -4,13 +4,11 @@ reused (supportgroups.fragments) from the few plain values they show. Their addr
 reversed once per process and address prefix, and are part of those values, so a changed URL
 makes new keys like any other change."""
 
-from functools import lru_cache
-
 from django import template
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString
 
 from ..fragments import render_each
+from ..links import fixed_url
 
 register = template.Library()
 
@@ -35,13 +33,8 @@ HEADER_URLS = (
 FOOTER_URLS = (("privacy", "privacy"), ("terms", "terms"))
 
 
-@lru_cache(maxsize=32)
-def _urls(names: tuple[tuple[str, str], ...], prefix: str, urlconf: str | None) -> dict:
-    return {key: reverse(name, urlconf=urlconf) for key, name in names}
-
-
 def site_urls(names: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    return _urls(names, get_script_prefix(), get_urlconf())
+    return {key: fixed_url(name) for key, name in names}
 
 
 def header_context(context) -> dict:

@@ -15,9 +15,14 @@ from django.template.loader import get_template
 
 from groups.meetings import services as meetings
 from groups.meetings.models import Occurrence
+from groups.meetings.rendering import UPCOMING_TEMPLATES, upcoming_context
+from groups.meetings.selectors import upcoming_for_group
 from groups.models import SupportGroup
-from groups.rendering import CARD_TEMPLATES, SLUG, card_context
+from groups.rendering import CARD_TEMPLATES, card_context
 from groups.selectors import attach_facts
+from resources.models import Resource
+from resources.rendering import PANEL_TEMPLATES, panel_context
+from resources.selectors import for_group
 from tests.factories import (
     AudienceFactory,
     CancerTypeFactory,
@@ -159,8 +164,41 @@ def test_the_card_template_reads_only_what_the_cached_context_holds(scene):
     """A field the card reads but card_context() leaves out would print as nothing, silently."""
     group = SupportGroup.objects.get(slug="spring-cohort")
     attach_facts([group])
-    context = card_context(group, link=f"/groups/{SLUG}/", formats={}, policies={})
+    context = card_context(group, link=lambda slug: f"/groups/{slug}/", formats={}, policies={})
     source = get_template(CARD_TEMPLATES[0]).template.source
     read = set(re.findall(r"\bgroup\.(\w+)", source))
     assert read and read <= set(context["group"]), read - set(context["group"])
     assert context["group"]["url"] == "/groups/spring-cohort/"
+
+
+def test_the_panels_items_read_only_what_their_cached_context_holds(scene):
+    """The next meetings and the resources on a group page are cached by what they show."""
+    group = scene["group"]
+    occurrence = upcoming_for_group(group=group)[0]
+    resource = for_group(group)[0]
+    cases = [
+        (
+            UPCOMING_TEMPLATES,
+            "occurrence",
+            upcoming_context(occurrence, link=str, can_view_private=True, zone="UTC"),
+        ),
+        (PANEL_TEMPLATES, "resource", panel_context(resource, link=str, kinds={}, zone="UTC")),
+    ]
+    for names, variable, context in cases:
+        source = "".join(get_template(name).template.source for name in names)
+        read = set(re.findall(rf"\b{variable}\.(\w+)", source))
+        assert read and read <= set(context[variable]), read - set(context[variable])
+        series = set(re.findall(r"\bseries\.(\w+)", source))
+        assert series <= set(context[variable].get("series", {})), series
+        names_read = set(re.findall(r"\b(viewer_zone|can_view_private)\b", source))
+        assert names_read <= set(context), names_read - set(context)
+
+
+def test_a_cached_panel_shows_each_reader_the_day_in_their_own_time_zone(scene):
+    """The resources panel is cached: a link checked late in the evening, London time, was
+    checked on the next day in Paris, and each reader still reads their own day."""
+    late = datetime(2026, 3, 6, 23, 30, tzinfo=UTC)
+    Resource.objects.filter(slug="old-lung-leaflet").update(last_checked_at=late)
+    for person, day in [("otto", "6 March 2026"), ("marta", "7 March 2026"), ("otto", "6 March")]:
+        page = client_for(scene[person]).get("/groups/tuesday-circle/").content.decode()
+        assert f"When we checked it on {day}" in page, person

@@ -2,7 +2,7 @@
 
 from django import template
 
-from .. import selectors
+from .. import rendering, selectors
 
 register = template.Library()
 
@@ -11,6 +11,12 @@ register = template.Library()
 def upcoming_meetings(group) -> list:
     """The next occurrences for meetings/_group_panel.html, so the groups view needs no change."""
     return selectors.upcoming_for_group(group=group)
+
+
+@register.simple_tag
+def upcoming_items(occurrences, can_view_private) -> str:
+    """The panel's items, drawn once and reused (groups.meetings.rendering)."""
+    return rendering.render_upcoming(occurrences, can_view_private=bool(can_view_private))
 
 
 @register.simple_tag
