@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supportgroups.languages import in_language
 from supportgroups.models import Notification, User
 from supportgroups.privacy.emails import send_user_email
 
@@ -105,6 +106,11 @@ def email_unread(*, user_id: int, conversation_ids: list[int]) -> bool:
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return False
+    with in_language(user):
+        return _email_unread(user, conversation_ids)
+
+
+def _email_unread(user, conversation_ids: list[int]) -> bool:
     conversations = Conversation.objects.select_related("group").filter(pk__in=conversation_ids)
     lines = [line for c in conversations if (line := _line(user, c)) is not None]
     if not lines:
