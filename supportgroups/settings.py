@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "supportgroups.middleware.UserLanguageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -315,8 +316,32 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Internationalisation -------------------------------------------------------------------------
+# Each language is named in itself (the switcher shows these names). To add one: here, in
+# SEARCH_CONFIGS below, and a catalogue under locale/ (README "Adding a language").
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("ar", "العربية"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language cookie remembers a visitor's choice for a year (an account remembers it in
+# User.language); Lax like the session cookie, so following a link from an email keeps it.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+LANGUAGE_COOKIE_HTTPONLY = True
+# PostgreSQL's text search configuration for text written in each language: posts by their
+# board's group's language, resources by theirs. Arabic has no stemmer in PostgreSQL: "simple".
+SEARCH_CONFIGS = {
+    "en": "english",
+    "es": "spanish",
+    "fr": "french",
+    "de": "german",
+    "ar": "simple",
+}
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
