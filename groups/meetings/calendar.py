@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from .models import Occurrence
