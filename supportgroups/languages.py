@@ -59,6 +59,10 @@ def search_config(language: str | None) -> str:
     return settings.SEARCH_CONFIGS.get(code, "simple")
 
 
+def default_search_config() -> str:
+    return search_config(settings.LANGUAGE_CODE)
+
+
 def search_configs() -> list[str]:
     """Every configuration some text may be indexed with, each once, in a stable order."""
     return sorted(set(settings.SEARCH_CONFIGS.values()))
