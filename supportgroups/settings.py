@@ -533,3 +533,17 @@ FORMAT_MODULE_PATH = ["supportgroups.formats"]
 # The same for code that runs with translation off (settings are read only then).
 DATE_FORMAT = "j M Y"
 DATETIME_FORMAT = "j M Y, H:i"
+
+# --- visitor pages ---
+# Whole pages kept for people not signed in (supportgroups.visitor_pages). Last, so that it
+# wraps the view alone and everything around it treats a kept page as the view's own.
+MIDDLEWARE.append("supportgroups.visitor_pages.VisitorPageCacheMiddleware")
+VISITOR_CACHED_VIEWS = [
+    "home",
+    "forums:index",
+    "forums:board",
+    "forums:thread",
+    "groups:directory",
+    "groups:detail",
+    "resources:library",
+]
