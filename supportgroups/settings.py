@@ -468,6 +468,9 @@ CONVERSATIONS_MESSAGES_PER_MINUTE = env.int("CONVERSATIONS_MESSAGES_PER_MINUTE",
 CONVERSATIONS_REPLYING_FOR = timedelta(minutes=2)
 # A message still unread this long after it arrived is emailed about (once until read).
 CONVERSATIONS_EMAIL_AFTER = timedelta(minutes=15)
+# A scan's claim on an email whose task never ran (a lost worker, the broker down) lapses after
+# this, and a later scan offers it again. A task that fails releases its claim at once.
+CONVERSATIONS_EMAIL_CLAIM_FOR = timedelta(minutes=10)
 CELERY_BEAT_SCHEDULE["conversations-email-unread"] = {
     "task": "groups.conversations.tasks.scan_unread",
     "schedule": 60.0,
