@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "groups.meetings",
     "groups.chat",
     "groups.conversations",
+    "groups.checkins",
     "forums",
     "resources",
 ]
@@ -385,6 +386,14 @@ MODERATION_SPAM_NEW_ACCOUNT_DAYS = env.int("MODERATION_SPAM_NEW_ACCOUNT_DAYS", d
 MODERATION_SPAM_MIN_REPEAT_CHARS = 40  # shorter repeats ("Thank you") are not spam
 CELERY_BEAT_SCHEDULE["moderation-escalate-unclaimed-crises"] = {
     "task": "moderation.tasks.escalate_unclaimed_crises",
+    "schedule": 60.0,
+}
+# Follow-up contacts owed after a crisis item is resolved, in hours after resolving.
+MODERATION_FOLLOW_UP_HOURS = [
+    int(h) for h in env.list("MODERATION_FOLLOW_UP_HOURS", default=["24", "72"])
+]
+CELERY_BEAT_SCHEDULE["moderation-alert-overdue-follow-ups"] = {
+    "task": "moderation.tasks.alert_overdue_follow_ups",
     "schedule": 60.0,
 }
 CELERY_BEAT_SCHEDULE["moderation-release-stale-claims"] = {
