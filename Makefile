@@ -23,7 +23,7 @@ DEPLOY_ENV = DEBUG=0 SECRET_KEY=check-deploy-$$(od -An -N32 -tx1 /dev/urandom | 
 	SECURE_SSL_REDIRECT=1 SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_PRELOAD=1 \
 	USE_X_FORWARDED_PROTO=1 STATIC_MANIFEST=1
 
-.PHONY: run test check fmt bench demo-data install clean
+.PHONY: run test check fmt bench demo-data install clean backup restore
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -66,6 +66,14 @@ fmt: install
 
 bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(TEST_ENV) $(BIN)/python $$script || exit 1; done
+
+# PostgreSQL only (DATABASE_URL): `make backup`; `make restore FILE=var/backups/supportgroups-….dump`
+# into a new empty database. The README's "When the disk is lost" says when and how.
+backup:
+	deploy/backup.sh
+
+restore:
+	deploy/restore.sh "$(FILE)"
 
 clean:
 	rm -rf $(VENV) var staticfiles
