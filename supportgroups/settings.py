@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "supportgroups.logs.RequestLogMiddleware",  # first: the request id covers everything below
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -364,14 +365,43 @@ WHITENOISE_USE_FINDERS = not env.bool("STATIC_MANIFEST", default=False)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# One JSON object per line in production (supportgroups/logs.py): a request id on every line,
+# carried into tasks and socket events; email addresses scrubbed from every line.
+LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"layer_outage": {"()": "supportgroups.live.LayerOutageFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "layer_outage": {"()": "supportgroups.live.LayerOutageFilter"},
+        "request_id": {"()": "supportgroups.logs.RequestIdFilter"},
+        "personal_data": {"()": "supportgroups.logs.PersonalDataFilter"},
+    },
+    "formatters": {
+        "json": {
+            "()": "supportgroups.logs.ScrubbedJsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "personal_data"],
+        }
+    },
     "loggers": {"channels_redis.pubsub": {"filters": ["layer_outage"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING above
+
+# Error reporting (Sentry's SDK), off unless SENTRY_DSN is set; scrubbed like the logs.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from supportgroups.errors import start_error_reporting
+
+    start_error_reporting(dsn=SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", default=""))
 
 # --- moderation ---
 # The dashboard and item pages need MFA for everyone (views use mfa_required); reporting, appeals
