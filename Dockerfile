@@ -28,4 +28,4 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only STATIC_MANIFEST=1 python manage.py col
 USER supportgroups
 EXPOSE 8000 8001
 CMD ["gunicorn", "supportgroups.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--forwarded-allow-ips", "*", "--access-logfile", "-"]
+     "--forwarded-allow-ips", "*"]

@@ -33,7 +33,7 @@ LANGUAGE_ARGS = $$(DJANGO_SETTINGS_MODULE=supportgroups.settings $(BIN)/python -
 	'import django; django.setup(); from supportgroups.languages import translated_languages; \
 	print(" ".join("-l " + code for code in translated_languages()))')
 
-.PHONY: run test check fmt bench demo-data install clean messages compile-messages
+.PHONY: run test check fmt bench demo-data install clean messages compile-messages backup restore
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -76,6 +76,7 @@ check: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=1 $(BIN)/python manage.py check_migrations
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(TEST_ENV) $(BIN)/mypy
 	@# Every catalogue complete and in step with the code; no words outside translation tags.
@@ -88,6 +89,14 @@ fmt: install
 
 bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(TEST_ENV) $(BIN)/python $$script || exit 1; done
+
+# PostgreSQL only (DATABASE_URL): `make backup`; `make restore FILE=var/backups/supportgroups-….dump`
+# into a new empty database. The README's "When the disk is lost" says when and how.
+backup:
+	deploy/backup.sh
+
+restore:
+	deploy/restore.sh "$(FILE)"
 
 clean:
 	rm -rf $(VENV) var staticfiles

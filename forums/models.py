@@ -136,7 +136,10 @@ class Post(models.Model):
     # The text search configuration the vector was made with: the board's group's language
     # (supportgroups.languages.search_config). Search asks each configuration's query only of
     # the posts indexed with it.
-    search_config = models.CharField(max_length=32, default=default_search_config, editable=False)
+    # db_default: for posts the previous release writes during an upgrade.
+    search_config = models.CharField(
+        max_length=32, default=default_search_config, db_default="english", editable=False
+    )
 
     class Meta:
         indexes = [

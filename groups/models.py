@@ -106,6 +106,7 @@ class SupportGroup(models.Model):
         max_length=10,
         choices=language_choices,
         default=default_language,
+        db_default="en",  # for rows the previous release inserts during an upgrade
         help_text=_("Its pages offer this language, and its posts are searched in it."),
     )
     format = models.CharField(_("format"), max_length=12, choices=Format.choices)

@@ -115,11 +115,14 @@ class Resource(models.Model):
         max_length=10,
         choices=language_choices,
         default=default_language,
+        db_default="en",  # for rows the previous release inserts during an upgrade
         help_text=_("Search finds its words in this language (plurals and other forms too)."),
     )
     # Kept from `language` on save: the configuration its words are searched with
     # (selectors.search_vector, and the GIN index on it).
-    search_config = RegConfigField(max_length=32, default=default_search_config, editable=False)
+    search_config = RegConfigField(
+        max_length=32, default=default_search_config, db_default="english", editable=False
+    )
     countries = models.ManyToManyField(
         Country,
         blank=True,

@@ -80,6 +80,7 @@ class User(AbstractUser):
         max_length=10,
         choices=language_choices,
         blank=True,
+        db_default="",  # the previous release inserts users without it during an upgrade
         help_text=_("Pages and emails are written in this language."),
     )
     is_verified_professional = models.BooleanField(

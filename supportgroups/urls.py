@@ -26,6 +26,7 @@ urlpatterns = [
     path("meetings/", include("groups.meetings.urls")),
     path("chat/", include("groups.chat.urls")),
     path("messages/", include("groups.conversations.urls")),
+    path("check-in/", include("groups.checkins.urls")),
     path("forums/", include("forums.urls")),
     path("moderation/", include("moderation.urls")),
     path("resources/", include("resources.urls")),

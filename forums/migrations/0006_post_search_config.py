@@ -38,6 +38,7 @@ class Migration(migrations.Migration):
             name="search_config",
             field=models.CharField(
                 default=supportgroups.languages.default_search_config,
+                db_default="english",
                 editable=False,
                 max_length=32,
             ),

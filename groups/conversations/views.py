@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from groups.models import SupportGroup
 from groups.policy import WriteRefused
-from moderation.selectors import crisis_lines_for
+from moderation.selectors import crisis_context
 
 from . import permissions, selectors, services
 from .forms import AskForm, AssignForm, ContactSettingForm, MessageForm, StartForm
@@ -47,7 +47,10 @@ def _after_write(request, result: services.PostResult):
     if result.broadcast is not None and result.broadcast.sent is False:
         messages.warning(request, _("Live delivery is offline; your message is saved."))
     if result.screen.crisis:
-        context = {"conversation": conversation, "crisis_lines": crisis_lines_for(request.user)}
+        context = {
+            "conversation": conversation,
+            **crisis_context(request.user, group_id=conversation.group_id),
+        }
         return render(request, "conversations/crisis.html", context)
     return redirect(f"{conversation.get_absolute_url()}#message-{result.message.sequence}")
 

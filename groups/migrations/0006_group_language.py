@@ -30,6 +30,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=supportgroups.languages.language_choices,
                 default=supportgroups.languages.default_language,
+                db_default="en",
                 help_text="Its pages offer this language, and its posts are searched in it.",
                 max_length=10,
                 verbose_name="language of the group",

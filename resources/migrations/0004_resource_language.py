@@ -65,6 +65,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 choices=supportgroups.languages.language_choices,
                 default=supportgroups.languages.default_language,
+                db_default="en",
                 help_text="Search finds its words in this language (plurals and other forms too).",
                 max_length=10,
                 verbose_name="written in",
@@ -75,6 +76,7 @@ class Migration(migrations.Migration):
             name="search_config",
             field=resources.models.RegConfigField(
                 default=supportgroups.languages.default_search_config,
+                db_default="english",
                 editable=False,
                 max_length=32,
             ),

@@ -17,6 +17,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 choices=supportgroups.languages.language_choices,
+                db_default="",
                 help_text="Pages and emails are written in this language.",
                 max_length=10,
                 verbose_name="language",
