@@ -4,9 +4,10 @@ TABLE is the one place that names the actions: for each, its label and handler, 
 (permissions.Rule), whether it is appealable, whether it needs content or a group, what it asks
 for besides a reason, how it closes the item, what the author is told and which sanction it
 records. Permissions, views and the item page read it. Every decision goes through apply(): the
-audit row, the sanction, the author told (with a link to appeal) and the live event, so nothing
-changes state unlogged or unannounced. A do_* first checks the table, the claim and the version
-(queue.py); in_place.py is the same for decisions taken where the content is."""
+audit row, the sanction, the author told (with a link to appeal), the live event and, when a
+crisis item closes, its follow-up contacts, so nothing changes state unlogged or unannounced. A
+do_* first checks the table, the claim and the version (queue.py); in_place.py is the same for
+decisions taken where the content is."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from supportgroups.models import User
 from supportgroups.services import notify
 
-from . import live, permissions, queue
+from . import aftercare, live, permissions, queue
 from .adapters import NOT_CONTENT, NOT_EDITABLE, Adapter, Capability, adapter_for
 from .errors import ActionRefused, ClaimConflict, ModerationError
 from .models import Appeal, AuditLogEntry, ReviewItem, Sanction
@@ -95,9 +96,13 @@ def apply(
     (a crisis item stays with the people on duty); tells=False leaves telling the author to the
     caller."""
     action = TABLE[name]
+    was_open = item.is_open
     detail = change(item, reason) or {}
     if closes and action.closes_as:
         item.state, item.resolution = State.RESOLVED, action.closes_as
+    if item.crisis and was_open and not item.is_open:
+        # The care after the alert: follow-up contacts that cannot be forgotten.
+        aftercare.create_follow_ups(item, resolver=user)
     if item.state in (State.RESOLVED, State.ESCALATED):
         queue.unclaim(item)
     else:
