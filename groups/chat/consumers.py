@@ -29,13 +29,9 @@ from . import permissions, presence, selectors, services
 from .live import room_event
 from .models import ChatRoom
 from .sockets import (
-    CLOSE_FORBIDDEN,
     CLOSE_TRY_AGAIN,
     LiveSocket,
-    Refusal,
     as_int,
-    query_int,
-    read_frame,
     signed_out,
     write_frame,
 )
@@ -57,48 +53,25 @@ WRITE_ACTIONS = {"send", "edit", "report", "remove", "mute", "room", "live"}
 
 class ChatConsumer(LiveSocket):
     room: ChatRoom
-    joined = False  # the room's and the person's groups
 
     def connects_key(self) -> str:
         return f"chat:connects:{self.user.pk}"
 
     # --- connection ------------------------------------------------------------------------
-    async def connect(self) -> None:
-        if not await self.admit():
-            return
-        room = await database_sync_to_async(self._load_room)(
-            self.scope["url_route"]["kwargs"]["slug"]
-        )
-        if room is None:
-            await self.close(code=CLOSE_FORBIDDEN)
-            return
-        self.room, self.hear_group = room, room.group_name
+    def load(self, route: dict[str, Any]) -> bool:
+        group = SupportGroup.objects.filter(slug=route["slug"]).first()
+        if group is None or not permissions.read_verdict(self.user, group):
+            return False
+        self.room = services.room_for_group(group=group)
+        self.room.group = group
+        self.hear_group = self.room.group_name
         self.last_typing = 0.0
-        self.checked_at = time.monotonic()  # just checked by _load_room
-        await self.accept()
-        await self.listen()
-        await self.channel_layer.group_add(live.person_group(self.user.pk), self.channel_name)
-        self.joined = True
-        live.outage.answered()
-        await self.send_json(
-            await database_sync_to_async(self._welcome)(
-                query_int(self.scope, "last_seen_id"), query_int(self.scope, "rev") or 0
-            )
-        )
+        return True
+
+    async def welcomed(self) -> None:
         await self._heartbeat()
 
-    async def disconnect(self, code: int) -> None:
-        await self.stop_listening()
-        if not self.joined:
-            return
-        self.joined = False
-        try:
-            await self.channel_layer.group_discard(
-                live.person_group(self.user.pk), self.channel_name
-            )
-        except live.LAYER_ERRORS as error:  # Redis drops a lost connection's subscriptions
-            live.outage.failed(error, "new sockets are turned away;")
-            return
+    async def left(self) -> None:
         announce, people = await database_sync_to_async(presence.leave)(
             room_id=self.room.pk, channel=self.channel_name
         )
@@ -108,15 +81,7 @@ class ChatConsumer(LiveSocket):
                 room_event({"type": "presence", "people": people}),
             )
 
-    def _load_room(self, slug: str) -> ChatRoom | None:
-        group = SupportGroup.objects.filter(slug=slug).first()
-        if group is None or not permissions.read_verdict(self.user, group):
-            return None
-        room = services.room_for_group(group=group)
-        room.group = group
-        return room
-
-    def _welcome(self, last_seen: int | None, revision: int) -> dict[str, Any]:
+    def welcome(self, last_seen: int | None, revision: int) -> dict[str, Any]:
         """The room's state and the messages the client lacks (see selectors)."""
         room = ChatRoom.objects.select_related("group", "live_facilitator").get(pk=self.room.pk)
         self.room = room
@@ -152,18 +117,8 @@ class ChatConsumer(LiveSocket):
         }
 
     # --- frames from the client ------------------------------------------------------------
-    async def receive(
-        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
-    ) -> None:
-        """Every frame, readable or not, costs a token first; then it must be a JSON object
-        whose text PostgreSQL can store. Anything else is answered with an error frame."""
-        if not await self.take_frame_token():
-            return
-        content = read_frame(text_data, settings.CHAT_MAX_MESSAGE_LENGTH)
-        if isinstance(content, Refusal):
-            await self.error(*content)
-            return
-        await self.receive_json(content)
+    def longest_message(self) -> int:
+        return settings.CHAT_MAX_MESSAGE_LENGTH
 
     async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
         action = str(content.get("type"))

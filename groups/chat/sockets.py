@@ -28,7 +28,6 @@ from types import SimpleNamespace
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 
-from asgiref.typing import WebSocketSendEvent
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
@@ -296,8 +295,9 @@ class LiveSocket(AsyncJsonWebsocketConsumer):
     """
 
     user: User
-    hear_group = ""  # set by the subclass once it knows the group
+    hear_group = ""  # set by load()
     accepted = False
+    joined = False  # the person's group (and, through the relay, hear_group)
     checked_at = 0.0
     write: Verdict | None = None  # the last answer to "may they write", as the page was told
 
@@ -332,9 +332,64 @@ class LiveSocket(AsyncJsonWebsocketConsumer):
         finally:
             await self.stop_listening()
 
+    # --- what each kind of socket says -------------------------------------------------------
     def connects_key(self) -> str:
         """Where the person's sockets of this kind opened this minute are counted."""
         raise NotImplementedError
+
+    def load(self, route: dict[str, Any]) -> bool:
+        """Find what the socket's address names and set ``hear_group``; False if it names
+        nothing this person may read (in a worker thread)."""
+        raise NotImplementedError
+
+    def welcome(self, last_seen: int | None, revision: int) -> dict[str, Any]:
+        """The first frame: the state and the messages the client lacks since ``last_seen``
+        (and ``revision``), or the recent page without one (in a worker thread)."""
+        raise NotImplementedError
+
+    def recheck(self) -> tuple[Verdict, Verdict]:
+        """(may they still read, may they write), for the person read afresh (in a worker
+        thread)."""
+        raise NotImplementedError
+
+    async def welcomed(self) -> None:
+        """What follows the welcome."""
+
+    async def left(self) -> None:
+        """What follows leaving the groups."""
+
+    # --- connection ---------------------------------------------------------------------------
+    async def connect(self) -> None:
+        if not await self.admit():
+            return
+        if not await database_sync_to_async(self.load)(self.scope["url_route"]["kwargs"]):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.checked_at = time.monotonic()  # load() has just asked
+        await self.accept()
+        await self.listen()
+        await self.channel_layer.group_add(live.person_group(self.user.pk), self.channel_name)
+        self.joined = True
+        live.outage.answered()
+        welcome = await database_sync_to_async(self.welcome)(
+            query_int(self.scope, "last_seen_id"), query_int(self.scope, "rev") or 0
+        )
+        await self.send_json(welcome)
+        await self.welcomed()
+
+    async def disconnect(self, code: int) -> None:
+        await self.stop_listening()
+        if not self.joined:
+            return
+        self.joined = False
+        try:
+            await self.channel_layer.group_discard(
+                live.person_group(self.user.pk), self.channel_name
+            )
+        except live.LAYER_ERRORS as error:  # Redis drops a lost connection's subscriptions
+            live.outage.failed(error, "new sockets are turned away;")
+            return
+        await self.left()
 
     async def admit(self) -> bool:
         """Whether the person may open one more socket of this kind this minute; if not, the
@@ -401,9 +456,7 @@ class LiveSocket(AsyncJsonWebsocketConsumer):
             self.backlog.append(event)
             self._forward_backlog()
             return
-        # Straight to the server (what send(text_data=...) ends in): once per socket per event.
-        frame: WebSocketSendEvent = {"type": "websocket.send", "text": event["text"], "bytes": None}
-        await self.base_send(frame)
+        await self.send(text_data=event["text"])
 
     def _forward_backlog(self) -> None:
         if self.backlog and not self.busy and self.forwarding is None and self.listening:
@@ -457,11 +510,6 @@ class LiveSocket(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "write", "write": write_frame(write)})
         return True
 
-    def recheck(self) -> tuple[Verdict, Verdict]:
-        """(may they still read, may they write), for the person read afresh (in a worker
-        thread)."""
-        raise NotImplementedError
-
     def reread_person(self) -> User | None:
         """The person as a page would see them now: their session read again from the store
         (ended by "sign out everywhere" or a suspension: gone; after a password change: a
@@ -478,6 +526,23 @@ class LiveSocket(AsyncJsonWebsocketConsumer):
         await self.still_allowed(trust=0)
 
     # --- frames from the client ---------------------------------------------------------------
+    def longest_message(self) -> int:
+        """The longest message this kind of socket takes, in characters."""
+        raise NotImplementedError
+
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
+        """Every frame, readable or not, costs a token first; then it must be a JSON object
+        whose text PostgreSQL can store. Anything else is answered with an error frame."""
+        if not await self.take_frame_token():
+            return
+        content = read_frame(text_data, self.longest_message())
+        if isinstance(content, Refusal):
+            await self.error(*content)
+            return
+        await self.receive_json(content)
+
     async def take_frame_token(self) -> bool:
         """The per-socket frame limit. The first refused frame of a run is answered; refusals
         beyond their own allowance (a burst, then one a second) close the socket. Counting them

@@ -10,7 +10,6 @@ suspension, a memorial, a sanction, sign-out everywhere, leaving the group) asks
 the socket closes, or tells the page it can no longer write and why.
 """
 
-import time
 import uuid
 from typing import Any
 
@@ -21,17 +20,12 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from groups.chat.sockets import (
-    CLOSE_FORBIDDEN,
     LiveSocket,
-    Refusal,
     as_int,
-    query_int,
-    read_frame,
     write_frame,
 )
 from groups.policy import Verdict, WriteRefused
 from moderation.selectors import crisis_lines_for
-from supportgroups import live
 
 from . import permissions, selectors, services
 from .models import Conversation
@@ -43,55 +37,22 @@ LIMITED_ACTIONS = {"send", "read", "fetch_after", "typing"}
 class ConversationConsumer(LiveSocket):
     conversation: Conversation
     seat: permissions.Seat
-    joined = False  # the person's group
 
     def connects_key(self) -> str:
         return f"conversations:connects:{self.user.pk}"
 
     # --- connection ------------------------------------------------------------------------
-    async def connect(self) -> None:
-        if not await self.admit():
-            return
-        conversation = await database_sync_to_async(self._load)(
-            self.scope["url_route"]["kwargs"]["pk"]
-        )
+    def load(self, route: dict[str, Any]) -> bool:
+        conversation = Conversation.objects.select_related("group").filter(pk=route["pk"]).first()
         if conversation is None:
-            await self.close(code=CLOSE_FORBIDDEN)
-            return
-        self.conversation, self.hear_group = conversation, conversation.channel_group
-        self.checked_at = time.monotonic()  # just checked by _load
-        await self.accept()
-        await self.listen()
-        await self.channel_layer.group_add(live.person_group(self.user.pk), self.channel_name)
-        self.joined = True
-        live.outage.answered()
-        welcome = await database_sync_to_async(self._welcome)(
-            query_int(self.scope, "last_seen_id"), query_int(self.scope, "rev") or 0
-        )
-        await self.send_json(welcome)
-
-    async def disconnect(self, code: int) -> None:
-        await self.stop_listening()
-        if not self.joined:
-            return
-        self.joined = False
-        try:
-            await self.channel_layer.group_discard(
-                live.person_group(self.user.pk), self.channel_name
-            )
-        except live.LAYER_ERRORS as error:  # the groups expire on their own
-            live.outage.failed(error, "new sockets are turned away;")
-
-    def _load(self, pk: int) -> Conversation | None:
-        conversation = Conversation.objects.select_related("group").filter(pk=pk).first()
-        if conversation is None:
-            return None
+            return False
         self.seat = permissions.seat_of(self.user, conversation)
         if not permissions.read_verdict(self.user, conversation, self.seat):
-            return None
-        return conversation
+            return False
+        self.conversation, self.hear_group = conversation, conversation.channel_group
+        return True
 
-    def _welcome(self, last_seen: int | None, revision: int) -> dict:
+    def welcome(self, last_seen: int | None, revision: int) -> dict[str, Any]:
         conversation = Conversation.objects.select_related("group", "replying_by").get(
             pk=self.conversation.pk
         )
@@ -122,16 +83,8 @@ class ConversationConsumer(LiveSocket):
         }
 
     # --- frames from the client ------------------------------------------------------------
-    async def receive(
-        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
-    ) -> None:
-        if not await self.take_frame_token():
-            return
-        content = read_frame(text_data, settings.CONVERSATIONS_MAX_MESSAGE_LENGTH)
-        if isinstance(content, Refusal):
-            await self.error(*content)
-            return
-        await self.receive_json(content)
+    def longest_message(self) -> int:
+        return settings.CONVERSATIONS_MAX_MESSAGE_LENGTH
 
     async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
         action = str(content.get("type"))
