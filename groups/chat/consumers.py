@@ -17,12 +17,11 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from groups.models import SupportGroup
 from groups.policy import ALLOWED, Verdict
-from moderation.selectors import crisis_lines_for
+from moderation.crisis_message import crisis_message_html
 from supportgroups import live
 
 from . import permissions, presence, selectors, services
@@ -246,9 +245,8 @@ class ChatConsumer(LiveSocket):
                 }
             )
         if result.screen.crisis:
-            html = render_to_string(
-                "moderation/_crisis_message.html",
-                {"crisis_lines": crisis_lines_for(self.user)},
+            html = crisis_message_html(
+                self.user, group_id=self.room.group_id, cookies=self.scope.get("cookies", {})
             )
             frames.append({"type": "crisis", "html": html})
         return frames

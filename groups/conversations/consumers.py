@@ -16,7 +16,6 @@ from typing import Any
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from groups.chat.sockets import (
@@ -25,7 +24,7 @@ from groups.chat.sockets import (
     write_frame,
 )
 from groups.policy import Verdict, WriteRefused
-from moderation.selectors import crisis_lines_for
+from moderation.crisis_message import crisis_message_html
 
 from . import permissions, selectors, services
 from .models import Conversation
@@ -131,8 +130,10 @@ class ConversationConsumer(LiveSocket):
                 {"type": "message", "message": selectors.serialize_message(result.message)}
             )
         if result.screen.crisis:
-            html = render_to_string(
-                "moderation/_crisis_message.html", {"crisis_lines": crisis_lines_for(self.user)}
+            html = crisis_message_html(
+                self.user,
+                group_id=self.conversation.group_id,
+                cookies=self.scope.get("cookies", {}),
             )
             frames.append({"type": "crisis", "html": html})
         return frames
