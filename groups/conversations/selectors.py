@@ -4,6 +4,7 @@ conversations or messages there are."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -22,6 +23,12 @@ Kind = Conversation.Kind
 MEMBER, TEAM = Participant.Role.MEMBER, Participant.Role.TEAM
 ACTIVE, REQUESTED = Participant.State.ACTIVE, Participant.State.REQUESTED
 MAX_SEARCH_LENGTH = 100
+Person = User | AnonymousUser
+
+
+def _pk(user: Person) -> int:
+    """The person's id in a lookup; a visitor's matches nobody (the reads refuse them first)."""
+    return user.pk or 0
 
 
 def contact_setting_for(*, user: User) -> ContactSetting:
@@ -46,49 +53,54 @@ def team_members(conversation: Conversation) -> list[User]:
     return []
 
 
-def _facilitated_groups(user) -> QuerySet[Membership]:
+def _facilitated_groups(user: Person) -> QuerySet[Membership, int]:
     return Membership.objects.filter(
-        user=user, state=Membership.State.ACTIVE, role=Membership.Role.FACILITATOR
-    ).values("group_id")
+        user_id=_pk(user), state=Membership.State.ACTIVE, role=Membership.Role.FACILITATOR
+    ).values_list("group_id", flat=True)
 
 
-def _as_member(user) -> Q:
+def _as_member(user: Person) -> Q:
     """Conversations the person is in, and may still read (see permissions.read_verdict)."""
     mine = Participant.objects.filter(
-        conversation=OuterRef("pk"), user=user, role=MEMBER, state=ACTIVE
+        conversation=OuterRef("pk"), user_id=_pk(user), role=MEMBER, state=ACTIVE
     )
     in_group = Membership.objects.filter(
-        group=OuterRef("group_id"), user=user, state=Membership.State.ACTIVE
+        group=OuterRef("group_id"), user_id=_pk(user), state=Membership.State.ACTIVE
     )
     still_reads = ~Q(kind=Kind.FACILITATORS) | Q(group__isnull=True) | Exists(in_group)
     return Exists(mine) & still_reads
 
 
-def _as_team(user) -> Q:
+def _as_team(user: Person) -> Q:
     team = Q(kind=Kind.FACILITATORS, group_id__in=_facilitated_groups(user))
     if permissions.is_moderator_team(user):
         team |= Q(kind=Kind.MODERATORS)
     return team
 
 
-def readable(user, *, team: bool | None = None) -> QuerySet[Conversation]:
-    """What the person may open: as a member (team=False), for a team (True), or both."""
+def _readable_where(user: Person, *, team: bool | None = None) -> Q | None:
     if not user.is_authenticated or not user.is_active:
-        return Conversation.objects.none()
+        return None
     if team is None:
-        where = _as_member(user) | _as_team(user)
-    else:
-        where = _as_team(user) if team else _as_member(user)
+        return _as_member(user) | _as_team(user)
+    return _as_team(user) if team else _as_member(user)
+
+
+def readable(user: Person, *, team: bool | None = None) -> QuerySet[Conversation]:
+    """What the person may open: as a member (team=False), for a team (True), or both."""
+    where = _readable_where(user, team=team)
+    if where is None:
+        return Conversation.objects.none()
     return Conversation.objects.filter(where)
 
 
-def _visible(user) -> Q:
+def _visible(user: Person) -> Q:
     return Q(is_hidden=False) & (Q(is_held=False) | Q(author_id=user.pk))
 
 
-def _with_unread(conversations: QuerySet[Conversation], user) -> QuerySet[Conversation]:
+def _with_unread(conversations: QuerySet[Conversation], user: Person) -> QuerySet[Conversation]:
     """`unread`: messages from others past the person's read mark, in the same query."""
-    last_read = Participant.objects.filter(conversation=OuterRef("pk"), user=user).values(
+    last_read = Participant.objects.filter(conversation=OuterRef("pk"), user_id=_pk(user)).values(
         "last_read_sequence"
     )[:1]
     unread = (
@@ -108,7 +120,9 @@ def _with_unread(conversations: QuerySet[Conversation], user) -> QuerySet[Conver
     )
 
 
-def inbox(user, *, team: bool = False, show: str = "open", q: str = "") -> list[Conversation]:
+def inbox(
+    user: Person, *, team: bool = False, show: str = "open", q: str = ""
+) -> list[Conversation]:
     """One page of the person's conversations, newest first, each with its unread count, its
     group and the other people in it. `show` (team inbox): "open", "mine", "closed" or "all".
     `q` finds conversations whose messages the person can see hold the words."""
@@ -117,7 +131,7 @@ def inbox(user, *, team: bool = False, show: str = "open", q: str = "") -> list[
         if show in ("open", "mine"):
             conversations = conversations.filter(closed_at__isnull=True)
         if show == "mine":
-            conversations = conversations.filter(assigned_to=user)
+            conversations = conversations.filter(assigned_to_id=_pk(user))
         elif show == "closed":
             conversations = conversations.filter(closed_at__isnull=False)
     q = q.strip()[:MAX_SEARCH_LENGTH]
@@ -126,7 +140,9 @@ def inbox(user, *, team: bool = False, show: str = "open", q: str = "") -> list[
             _visible(user)
         )
         conversations = conversations.filter(Exists(found))
-    people = Participant.objects.filter(role=MEMBER).exclude(user=user).select_related("user")
+    people = (
+        Participant.objects.filter(role=MEMBER).exclude(user_id=_pk(user)).select_related("user")
+    )
     return list(
         conversations.select_related("group", "assigned_to", "replying_by", "started_by")
         .prefetch_related(Prefetch("participants", queryset=people, to_attr="others"))
@@ -134,24 +150,24 @@ def inbox(user, *, team: bool = False, show: str = "open", q: str = "") -> list[
     )
 
 
-def is_on_a_team(user) -> bool:
+def is_on_a_team(user: Person) -> bool:
     """Whether the person answers for any team: facilitates a group, or moderates the site."""
     if not user.is_authenticated or not user.is_active:
         return False
     return _facilitated_groups(user).exists() or permissions.is_moderator_team(user)
 
 
-def others_in(conversation: Conversation, user) -> list[Participant]:
+def others_in(conversation: Conversation, user: Person) -> list[Participant]:
     """The other people in the conversation by their own right (not the team)."""
     return list(
         conversation.participants.filter(role=MEMBER)
-        .exclude(user=user)
+        .exclude(user_id=_pk(user))
         .select_related("user")
         .order_by("joined_at", "pk")
     )
 
 
-def replying(conversation: Conversation, user) -> User | None:
+def replying(conversation: Conversation, user: Person) -> User | None:
     """Who on the team is writing an answer now, unless it is the reader themselves."""
     by, at = conversation.replying_by, conversation.replying_at
     if by is None or by.pk == user.pk or at is None:
@@ -159,29 +175,32 @@ def replying(conversation: Conversation, user) -> User | None:
     return by if at > timezone.now() - settings.CONVERSATIONS_REPLYING_FOR else None
 
 
-def requests_for(*, user) -> list[Participant]:
+def requests_for(*, user: Person) -> list[Participant]:
     """Conversations the person is asked to, with the request (the first message)."""
     first = Message.objects.filter(sequence=1).select_related("author")
     return list(
-        Participant.objects.filter(user=user, role=MEMBER, state=REQUESTED)
+        Participant.objects.filter(user_id=_pk(user), role=MEMBER, state=REQUESTED)
         .select_related("conversation__started_by", "conversation__group")
         .prefetch_related(Prefetch("conversation__messages", queryset=first, to_attr="request"))
         .order_by("-conversation__last_message_at")
     )
 
 
-def unread_total(*, user) -> int:
+def unread_total(*, user: Person) -> int:
     """The header's count: conversations with something unread, and requests waiting."""
-    if not user.is_authenticated:
+    where = _readable_where(user)
+    if where is None:
         return 0
-    with_unread = _with_unread(readable(user), user).filter(unread__gt=0).count()
-    waiting = Participant.objects.filter(user=user, role=MEMBER, state=REQUESTED).count()
-    return with_unread + waiting
+    asked = Participant.objects.filter(
+        conversation=OuterRef("pk"), user_id=_pk(user), role=MEMBER, state=REQUESTED
+    )
+    counted = _with_unread(Conversation.objects.all(), user)
+    return counted.filter((where & Q(unread__gt=0)) | Exists(asked)).count()
 
 
 def messages_for(
     conversation: Conversation,
-    user,
+    user: Person,
     seat: Seat,
     *,
     after: int | None = None,
@@ -199,7 +218,7 @@ def messages_for(
     return list(reversed(messages.order_by("-sequence")[:limit]))
 
 
-def gone_since(conversation: Conversation, user, *, up_to: int, revision: int) -> list[int]:
+def gone_since(conversation: Conversation, user: Person, *, up_to: int, revision: int) -> list[int]:
     """Ids of messages a reconnecting client had that have since been taken down."""
     changed = Message.objects.filter(
         conversation=conversation, sequence__lte=up_to, revision__gt=revision
@@ -207,7 +226,7 @@ def gone_since(conversation: Conversation, user, *, up_to: int, revision: int) -
     return list(changed.exclude(_visible(user)).values_list("sequence", flat=True))
 
 
-def people_to_write_to(*, starter, group: SupportGroup) -> list[User]:
+def people_to_write_to(*, starter: Person, group: SupportGroup) -> list[User]:
     """The group's active members and facilitators who take a new conversation from `starter`
     (permissions.may_start_with, for the whole group in three queries)."""
     places = list(
@@ -231,7 +250,7 @@ def people_to_write_to(*, starter, group: SupportGroup) -> list[User]:
     ]
 
 
-def serialize_message(message: Message) -> dict:
+def serialize_message(message: Message) -> dict[str, object]:
     author = message.author
     return {
         "id": message.sequence,

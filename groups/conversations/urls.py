@@ -11,6 +11,7 @@ urlpatterns = [
     path("moderators/ask/", views.ask_moderators, name="ask_moderators"),
     path("groups/<slug:slug>/ask/", views.ask, name="ask"),
     path("groups/<slug:slug>/new/", views.start, name="start"),
+    path("groups/<slug:slug>/check-in/<int:user_id>/", views.check_in, name="check_in"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/accept/", views.accept, name="accept"),
     path("<int:pk>/ignore/", views.ignore, name="ignore"),

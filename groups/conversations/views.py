@@ -16,12 +16,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groups.models import SupportGroup
+from groups.models import Membership, SupportGroup
+from groups.permissions import access_for
 from groups.policy import WriteRefused
 from moderation.selectors import crisis_lines_for
+from supportgroups.models import User
 
 from . import permissions, selectors, services
-from .forms import AskForm, AssignForm, ContactSettingForm, MessageForm, StartForm
+from .forms import AskForm, AssignForm, CheckInForm, ContactSettingForm, MessageForm, StartForm
 from .models import Conversation, Participant
 from .permissions import Seat
 
@@ -320,6 +322,40 @@ def start(request, slug: str):
         return written
     context = {"group": group, "form": form, "people": people}
     return _refused_response(request, "conversations/start.html", context, refused)
+
+
+@login_required
+def check_in(request, slug: str, user_id: int):
+    """A facilitator writes to one member of the group as the group's team; 404 for anyone
+    but the group's facilitators, and for people who are not its members."""
+    group = get_object_or_404(SupportGroup, slug=slug)
+    if not access_for(request.user, group).is_facilitator:
+        raise Http404
+    member = get_object_or_404(
+        User,
+        pk=user_id,
+        memberships__group=group,
+        memberships__state=Membership.State.ACTIVE,
+        memberships__role=Membership.Role.MEMBER,
+    )
+    verdict = permissions.check_in_verdict(request.user, group, member)
+    form = CheckInForm(request.POST or None)
+    written, refused = _try_writing(
+        request,
+        form,
+        lambda data: services.start_from_team(
+            facilitator=request.user,
+            group=group,
+            member=member,
+            subject=data["subject"],
+            body=data["body"],
+            client_msg_id=data["client_msg_id"],
+        ),
+    )
+    if written:
+        return written
+    context = {"group": group, "member": member, "form": form, "verdict": verdict}
+    return _refused_response(request, "conversations/check_in.html", context, refused)
 
 
 @login_required
