@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,10 +22,11 @@ from groups.permissions import access_for
 from groups.policy import WriteRefused
 from moderation.selectors import crisis_lines_for
 from supportgroups.models import User
+from supportgroups.privacy.selectors import blocked_user_ids
 
-from . import permissions, selectors, services
+from . import permissions, rendering, selectors, services
 from .forms import AskForm, AssignForm, CheckInForm, ContactSettingForm, MessageForm, StartForm
-from .models import Conversation, Participant
+from .models import Conversation, Message, Participant
 from .permissions import Seat
 
 
@@ -99,11 +101,22 @@ def _open(request, pk: int) -> tuple[Conversation, Seat]:
     return conversation, seat
 
 
+def _messages_html(request, conversation: Conversation, shown: list[Message]) -> SafeString:
+    return rendering.render_messages(
+        shown,
+        conversation=conversation,
+        reader=request.user,
+        blocked=blocked_user_ids(request.user) if shown else set(),
+    )
+
+
 @login_required
 def inbox(request):
     q = request.GET.get("q", "")
+    conversations = selectors.inbox(request.user, q=q)
     context = {
-        "conversations": selectors.inbox(request.user, q=q),
+        "conversations": conversations,
+        "rows": rendering.render_rows(conversations, team=False),
         "requests": selectors.requests_for(user=request.user),
         "q": q[: selectors.MAX_SEARCH_LENGTH],
     }
@@ -126,8 +139,10 @@ def team_inbox(request):
     if show not in TEAM_VIEWS:
         show = "open"
     q = request.GET.get("q", "")
+    conversations = selectors.inbox(request.user, team=True, show=show, q=q)
     context = {
-        "conversations": selectors.inbox(request.user, team=True, show=show, q=q),
+        "conversations": conversations,
+        "rows": rendering.render_rows(conversations, team=True),
         "show": show,
         "views": TEAM_VIEWS,
         "q": q[: selectors.MAX_SEARCH_LENGTH],
@@ -140,7 +155,11 @@ def detail(request, pk: int):
     conversation, seat = _open(request, pk)
     if seat.is_asked:
         shown = selectors.messages_for(conversation, request.user, seat)
-        context = {"conversation": conversation, "shown": shown}
+        context = {
+            "conversation": conversation,
+            "shown": shown,
+            "messages_html": _messages_html(request, conversation, shown),
+        }
         return render(request, "conversations/request.html", context)
     form = MessageForm(request.POST or None)
     written, refused = _try_writing(
@@ -165,6 +184,7 @@ def detail(request, pk: int):
         "conversation": conversation,
         "seat": seat,
         "shown": shown,
+        "messages_html": _messages_html(request, conversation, shown),
         "revision": revision,
         "last_seen_id": shown[-1].sequence if shown else 0,
         "others": selectors.others_in(conversation, request.user),
