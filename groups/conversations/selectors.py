@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from groups.models import Membership, SupportGroup
 from groups.selectors import facilitators_of
 from supportgroups.models import Block, User
+from supportgroups.prepared import Prepared
 
 from . import permissions
 from .models import ContactSetting, Conversation, Message, Participant
@@ -53,27 +54,27 @@ def team_members(conversation: Conversation) -> list[User]:
     return []
 
 
-def _facilitated_groups(user: Person) -> QuerySet[Membership, int]:
+def _facilitated_groups(user_id: int) -> QuerySet[Membership, int]:
     return Membership.objects.filter(
-        user_id=_pk(user), state=Membership.State.ACTIVE, role=Membership.Role.FACILITATOR
+        user_id=user_id, state=Membership.State.ACTIVE, role=Membership.Role.FACILITATOR
     ).values_list("group_id", flat=True)
 
 
-def _as_member(user: Person) -> Q:
+def _as_member(user_id: int) -> Q:
     """Conversations the person is in, and may still read (see permissions.read_verdict)."""
     mine = Participant.objects.filter(
-        conversation=OuterRef("pk"), user_id=_pk(user), role=MEMBER, state=ACTIVE
+        conversation=OuterRef("pk"), user_id=user_id, role=MEMBER, state=ACTIVE
     )
     in_group = Membership.objects.filter(
-        group=OuterRef("group_id"), user_id=_pk(user), state=Membership.State.ACTIVE
+        group=OuterRef("group_id"), user_id=user_id, state=Membership.State.ACTIVE
     )
     still_reads = ~Q(kind=Kind.FACILITATORS) | Q(group__isnull=True) | Exists(in_group)
     return Exists(mine) & still_reads
 
 
-def _as_team(user: Person) -> Q:
-    team = Q(kind=Kind.FACILITATORS, group_id__in=_facilitated_groups(user))
-    if permissions.is_moderator_team(user):
+def _as_team(user_id: int, *, moderator: bool) -> Q:
+    team = Q(kind=Kind.FACILITATORS, group_id__in=_facilitated_groups(user_id))
+    if moderator:
         team |= Q(kind=Kind.MODERATORS)
     return team
 
@@ -81,9 +82,10 @@ def _as_team(user: Person) -> Q:
 def _readable_where(user: Person, *, team: bool | None = None) -> Q | None:
     if not user.is_authenticated or not user.is_active:
         return None
-    if team is None:
-        return _as_member(user) | _as_team(user)
-    return _as_team(user) if team else _as_member(user)
+    if team is False:
+        return _as_member(_pk(user))
+    as_team = _as_team(_pk(user), moderator=permissions.is_moderator_team(user))
+    return as_team if team else _as_member(_pk(user)) | as_team
 
 
 def readable(user: Person, *, team: bool | None = None) -> QuerySet[Conversation]:
@@ -94,13 +96,13 @@ def readable(user: Person, *, team: bool | None = None) -> QuerySet[Conversation
     return Conversation.objects.filter(where)
 
 
-def _visible(user: Person) -> Q:
-    return Q(is_hidden=False) & (Q(is_held=False) | Q(author_id=user.pk))
+def _visible(user_id: int | None) -> Q:
+    return Q(is_hidden=False) & (Q(is_held=False) | Q(author_id=user_id))
 
 
-def _with_unread(conversations: QuerySet[Conversation], user: Person) -> QuerySet[Conversation]:
+def _with_unread(conversations: QuerySet[Conversation], user_id: int) -> QuerySet[Conversation]:
     """`unread`: messages from others past the person's read mark, in the same query."""
-    last_read = Participant.objects.filter(conversation=OuterRef("pk"), user_id=_pk(user)).values(
+    last_read = Participant.objects.filter(conversation=OuterRef("pk"), user_id=user_id).values(
         "last_read_sequence"
     )[:1]
     unread = (
@@ -110,7 +112,7 @@ def _with_unread(conversations: QuerySet[Conversation], user: Person) -> QuerySe
             is_hidden=False,
             is_held=False,
         )
-        .exclude(author_id=user.pk)
+        .exclude(author_id=user_id)
         .values("conversation")
         .annotate(n=Count("pk"))
         .values("n")
@@ -120,41 +122,88 @@ def _with_unread(conversations: QuerySet[Conversation], user: Person) -> QuerySe
     )
 
 
+def _inbox_page(
+    user_id: int, q: str | None, *, team: bool, moderator: bool, show: str, size: int
+) -> QuerySet[Conversation]:
+    """One inbox page's read, built from its values alone (see `_INBOX_PAGE`)."""
+    where = _as_team(user_id, moderator=moderator) if team else _as_member(user_id)
+    conversations = _with_unread(Conversation.objects.filter(where), user_id)
+    if show in ("open", "mine"):
+        conversations = conversations.filter(closed_at__isnull=True)
+    if show == "mine":
+        conversations = conversations.filter(assigned_to_id=user_id)
+    elif show == "closed":
+        conversations = conversations.filter(closed_at__isnull=False)
+    if q is not None:
+        found = Message.objects.filter(conversation=OuterRef("pk"), body__icontains=q).filter(
+            _visible(user_id)
+        )
+        conversations = conversations.filter(Exists(found))
+    # Everyone in each conversation by their own right; the reader is left out afterwards (a
+    # prefetch's own values are not the prepared read's).
+    people = (
+        Participant.objects.filter(role=MEMBER)
+        .select_related("user")
+        .only("conversation_id", "user_id", "user__display_name")
+    )
+    return (
+        conversations.select_related("group", "assigned_to")
+        .only(
+            *INBOX_FIELDS,
+            "group__name",
+            "assigned_to__display_name",
+        )
+        .prefetch_related(Prefetch("participants", queryset=people, to_attr="everyone"))
+        .order_by("-last_message_at", "-pk")[:size]
+    )
+
+
+# What an inbox row reads of a conversation (rendering.row_context), besides its group's name
+# and who it is given to.
+INBOX_FIELDS = (
+    "kind",
+    "subject",
+    "group_id",
+    "assigned_to_id",
+    "awaiting_reply_since",
+    "closed_at",
+    "last_message_at",
+    "last_sequence",
+)
+_INBOX_PAGE = Prepared(_inbox_page)
+
+
 def inbox(
     user: Person, *, team: bool = False, show: str = "open", q: str = ""
 ) -> list[Conversation]:
     """One page of the person's conversations, newest first, each with its unread count, its
-    group and the other people in it. `show` (team inbox): "open", "mine", "closed" or "all".
-    `q` finds conversations whose messages the person can see hold the words."""
-    conversations = _with_unread(readable(user, team=team), user)
-    if team:
-        if show in ("open", "mine"):
-            conversations = conversations.filter(closed_at__isnull=True)
-        if show == "mine":
-            conversations = conversations.filter(assigned_to_id=_pk(user))
-        elif show == "closed":
-            conversations = conversations.filter(closed_at__isnull=False)
+    group and the other people in it (`others`). `show` (team inbox): "open", "mine",
+    "closed" or "all". `q` finds conversations whose messages the person can see hold the
+    words (a search runs through the ORM each time: its pattern is not a plain value)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
     q = q.strip()[:MAX_SEARCH_LENGTH]
-    if q:
-        found = Message.objects.filter(conversation=OuterRef("pk"), body__icontains=q).filter(
-            _visible(user)
-        )
-        conversations = conversations.filter(Exists(found))
-    people = (
-        Participant.objects.filter(role=MEMBER).exclude(user_id=_pk(user)).select_related("user")
+    rows = _INBOX_PAGE(
+        _pk(user),
+        q or None,
+        team=team,
+        moderator=team and permissions.is_moderator_team(user),
+        show=show if team else "",
+        size=settings.CONVERSATIONS_INBOX_PAGE,
     )
-    return list(
-        conversations.select_related("group", "assigned_to", "replying_by", "started_by")
-        .prefetch_related(Prefetch("participants", queryset=people, to_attr="others"))
-        .order_by("-last_message_at", "-pk")[: settings.CONVERSATIONS_INBOX_PAGE]
-    )
+    for conversation in rows:
+        # `everyone` is the prefetch's; `others` is what rows and pages read.
+        everyone = conversation.everyone  # type: ignore[attr-defined]
+        others = [place for place in everyone if place.user_id != user.pk]
+        conversation.others = others  # type: ignore[attr-defined]
+    return rows
 
 
 def is_on_a_team(user: Person) -> bool:
     """Whether the person answers for any team: facilitates a group, or moderates the site."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return _facilitated_groups(user).exists() or permissions.is_moderator_team(user)
+    return _facilitated_groups(_pk(user)).exists() or permissions.is_moderator_team(user)
 
 
 def others_in(conversation: Conversation, user: Person) -> list[Participant]:
@@ -194,7 +243,7 @@ def unread_total(*, user: Person) -> int:
     asked = Participant.objects.filter(
         conversation=OuterRef("pk"), user_id=_pk(user), role=MEMBER, state=REQUESTED
     )
-    counted = _with_unread(Conversation.objects.all(), user)
+    counted = _with_unread(Conversation.objects.all(), _pk(user))
     return counted.filter((where & Q(unread__gt=0)) | Exists(asked)).count()
 
 
@@ -208,7 +257,7 @@ def messages_for(
 ) -> list[Message]:
     """What this person is shown, oldest first: someone asked to join sees only the request;
     a held message only its author. The last `limit` messages, or the first after `after`."""
-    messages = Message.objects.filter(conversation=conversation).filter(_visible(user))
+    messages = Message.objects.filter(conversation=conversation).filter(_visible(user.pk))
     if seat.is_asked:
         messages = messages.filter(sequence=1)
     messages = messages.select_related("author")
@@ -223,7 +272,7 @@ def gone_since(conversation: Conversation, user: Person, *, up_to: int, revision
     changed = Message.objects.filter(
         conversation=conversation, sequence__lte=up_to, revision__gt=revision
     )
-    return list(changed.exclude(_visible(user)).values_list("sequence", flat=True))
+    return list(changed.exclude(_visible(user.pk)).values_list("sequence", flat=True))
 
 
 def people_to_write_to(*, starter: Person, group: SupportGroup) -> list[User]:
