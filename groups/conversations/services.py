@@ -20,6 +20,7 @@ from groups.models import SupportGroup
 from groups.policy import Verdict, WriteRefused, require
 from moderation import services as moderation
 from moderation.services import ScreenResult
+from supportgroups import live as supportgroups_live
 from supportgroups.degrade import when_cache_is_down
 from supportgroups.live import Delivery
 from supportgroups.models import User
@@ -367,6 +368,29 @@ def ignore(*, conversation: Conversation, user: User) -> Participant:
     participant = _own_request(conversation, user, [REQUESTED])
     participant.state = IGNORED
     participant.save(update_fields=["state"])
+    live.unread_counts_changed({user.pk})
+    return participant
+
+
+@transaction.atomic
+def leave(*, conversation: Conversation, user: User) -> Participant:
+    """The person leaves a conversation between members: they stop reading it and receive
+    nothing more from it; what they wrote stays for the others, who see that they left."""
+    conversation = _locked(conversation.pk)
+    if conversation.kind != Kind.MEMBERS:
+        raise _refuse("forbidden", _("Only a conversation between members can be left."))
+    participant = (
+        Participant.objects.select_for_update()
+        .filter(conversation=conversation, user=user, role=MEMBER)
+        .exclude(state=LEFT)
+        .first()
+    )
+    if participant is None:
+        raise _refuse("not_found", _("You are not in this conversation."))
+    participant.state = LEFT
+    participant.save(update_fields=["state"])
+    live.send(conversation, {"type": "left", "name": user.display_name, "user_id": user.pk})
+    supportgroups_live.access_changed(user.pk)  # their open sockets of it close
     live.unread_counts_changed({user.pk})
     return participant
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/accept/", views.accept, name="accept"),
     path("<int:pk>/ignore/", views.ignore, name="ignore"),
+    path("<int:pk>/leave/", views.leave, name="leave"),
     path("<int:pk>/report/", views.report_request, name="report_request"),
     path("<int:pk>/assign/", views.assign, name="assign"),
     path("<int:pk>/close/", views.close, name="close"),

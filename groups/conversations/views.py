@@ -238,6 +238,18 @@ def ignore(request, pk: int):
 
 @login_required
 @require_POST
+def leave(request, pk: int):
+    conversation, _seat = _open(request, pk)
+    return _act(
+        request,
+        lambda: services.leave(conversation=conversation, user=request.user),
+        then="conversations:inbox",
+        done=_("You left the conversation. What you wrote stays for the others."),
+    )
+
+
+@login_required
+@require_POST
 def report_request(request, pk: int):
     """Ignore the request, then say why on moderation's report form (with its reasons)."""
     conversation, seat = _open(request, pk)
