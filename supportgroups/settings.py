@@ -510,6 +510,9 @@ CONVERSATIONS_EMAIL_AFTER = timedelta(minutes=15)
 # A scan's claim on an email whose task never ran (a lost worker, the broker down) lapses after
 # this, and a later scan offers it again. A task that fails releases its claim at once.
 CONVERSATIONS_EMAIL_CLAIM_FOR = timedelta(minutes=10)
+# The header's unread count is kept this long at most: every change made through the services
+# renews it at once; this is the net for changes made around them (the admin, permissions).
+CONVERSATIONS_UNREAD_CACHE_FOR = timedelta(minutes=10)
 CELERY_BEAT_SCHEDULE["conversations-email-unread"] = {
     "task": "groups.conversations.tasks.scan_unread",
     "schedule": 60.0,
