@@ -218,7 +218,7 @@ def attach_facts(groups: list[SupportGroup]) -> None:
 # --- One group ------------------------------------------------------------------------------
 # Every group page asks for its group: compiled once.
 _GROUP_BY_SLUG = Prepared(
-    lambda slug: SupportGroup.objects.select_related("alumni_group").filter(slug=slug)
+    lambda slug: SupportGroup.objects.select_related("alumni_group", "check_in").filter(slug=slug)
 )
 
 
