@@ -366,3 +366,18 @@ def test_the_check_in_list_costs_the_same_queries_however_many(group, facilitato
     for _ in range(4):
         add_one()
     assert queries() == one
+
+
+def test_the_socket_version_carries_the_plan_and_a_working_form(group, member):
+    from django.conf import settings as django_settings
+
+    from moderation.crisis_message import crisis_message_html
+
+    _write_plan(member)
+    token = "a" * 32
+    html = crisis_message_html(
+        member, group_id=group.pk, cookies={django_settings.CSRF_COOKIE_NAME: token}
+    )
+    assert html.index(PLAN_WORDS) < html.index("Samaritans")
+    assert f'name="csrfmiddlewaretoken" value="{token}"' in html
+    assert f'name="group" value="{group.pk}"' in html
