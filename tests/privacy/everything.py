@@ -15,13 +15,13 @@ from forums import services as forum_services
 from forums.models import DigestItem
 from groups import invitations
 from groups.chat import services as chat_services
+from groups.checkins import services as checkin_services
+from groups.checkins.models import CheckInSetup
 from groups.conversations import services as conversation_services
 from groups.meetings.models import RSVP, CalendarFeed, ReminderDelivery, ReminderPreference
 from groups.models import MembershipEvent
-from moderation import services as moderation_services
-from groups.checkins import services as checkin_services
-from groups.checkins.models import CheckInSetup
 from moderation import aftercare
+from moderation import services as moderation_services
 from moderation.models import Appeal, AuditLogEntry, DebriefNote, FollowUp, ItemNote, Sanction
 from supportgroups.models import (
     AdminAccessLog,
