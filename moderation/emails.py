@@ -12,7 +12,11 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from supportgroups.languages import in_language
 
 from . import live, permissions
 from .models import AuditLogEntry, FollowUp, OnDutyShift, ReviewItem
@@ -43,16 +47,20 @@ def crisis_recipients(item: ReviewItem, *, backup: bool) -> list:
     return people or permissions.item_moderators(item)
 
 
-def _alert(item: ReviewItem, people: list, *, subject: str) -> None:
+def _alert(item: ReviewItem, people: list, *, subject: Promise) -> None:
     """Plain send_mail, not the member mail helper: a crisis alert to the people on duty is part
     of their role and must not be switched off by a notification preference."""
     url = settings.SITE_URL + reverse("moderation:item", args=[item.pk])
-    body = (
-        _("A member may be at risk. Please open the moderation dashboard and claim the item:\n\n%s")
-        % url
-    )
     for person in people:
-        send_mail(subject, body, None, [person.email])
+        with in_language(person):  # each person on duty reads it in their own language
+            body = (
+                _(
+                    "A member may be at risk. Please open the moderation dashboard and claim "
+                    "the item:\n\n%s"
+                )
+                % url
+            )
+            send_mail(str(subject), body, None, [person.email])
     live.tell_moderators(user_ids=[p.pk for p in people], item_id=item.pk, kind="crisis")
 
 
@@ -65,7 +73,7 @@ def send_crisis_alert(*, item_id: int) -> int:
         item.alerted_at = timezone.now()
         item.save(update_fields=["alerted_at", "updated_at"])
     people = crisis_recipients(item, backup=False)
-    _alert(item, people, subject=_("Urgent: a member may be at risk"))
+    _alert(item, people, subject=gettext_lazy("Urgent: a member may be at risk"))
     return len(people)
 
 
@@ -94,7 +102,7 @@ def escalate_unclaimed_crises() -> int:
             AuditLogEntry.objects.create(
                 item=item, action="backup_alert", detail={"to": [p.pk for p in people]}
             )
-        _alert(item, people, subject=_("Still unclaimed: a member may be at risk"))
+        _alert(item, people, subject=gettext_lazy("Still unclaimed: a member may be at risk"))
         count += 1
     return count
 

@@ -13,6 +13,8 @@ from .models import Appeal, ContactRequest
 
 @register
 class AppealModeration(ModerationAdapter[Appeal]):
+    """Never shown to members: nothing to hide, restore or edit (the base's flags)."""
+
     model = Appeal
 
     @property
@@ -31,19 +33,12 @@ class AppealModeration(ModerationAdapter[Appeal]):
     def url(self) -> str:
         return self.obj.get_absolute_url()
 
-    def hide(self, *, reason: str) -> None:
-        """An appeal is never shown to members, so there is nothing to hide or restore."""
-
-    def restore(self) -> None:
-        """See hide()."""
-
 
 @register
 class ProfileModeration(ModerationAdapter[User]):
     """A profile is not content: only the sanctions on its owner apply."""
 
     model = User
-    content_actions = False
 
     @property
     def author(self) -> User:

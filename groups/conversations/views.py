@@ -25,27 +25,6 @@ from .forms import AskForm, AssignForm, ContactSettingForm, MessageForm, StartFo
 from .models import Conversation, Participant
 from .permissions import Seat
 
-
-def _client_strings() -> dict:
-    """Words conversations.js shows, translated here so the script holds none."""
-    return {
-        "online": _("Connected: new messages appear as they are sent."),
-        "offline": _("Offline. Reconnecting…"),
-        "closed": _("You can no longer open this conversation."),
-        "team": _("Facilitator"),
-        "held": _("Waiting for a moderator; only you can see this."),
-        "newMessage": _("New message from %(name)s: %(body)s"),
-        "replying": _("%(name)s is replying…"),
-        "caughtUp": _("New messages while you were away: %(count)s"),
-        "unsent": _("Not sent yet: it goes out when the connection is back."),
-        "removed": _("A message was taken down."),
-        "report": _("Report"),
-        "empty": _("Write a message first."),
-        "givenTo": _("Given to %(name)s to answer."),
-        "closedNote": _("Closed by the team; a new message opens it again."),
-    }
-
-
 BAD_TEXT = {"empty", "bad_text", "too_long", "no_one", "too_many"}
 
 
@@ -173,7 +152,6 @@ def detail(request, pk: int):
         "replying": selectors.replying(conversation, request.user),
         "form": form,
         "client_msg_id": uuid.uuid4(),
-        "strings": _client_strings(),
     }
     if seat.is_team:
         context["assign_form"] = AssignForm(
