@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "csp",
+    "django_prometheus",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -62,7 +63,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "supportgroups.logs.RequestLogMiddleware",  # first: the request id covers everything below
+    # Request latency by view for /metrics (supportgroups/metrics.py): the first and last layer.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "supportgroups.logs.RequestLogMiddleware",  # the request id covers everything below
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,6 +82,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "supportgroups.middleware.UserTimezoneMiddleware",
     "supportgroups.middleware.StaffMFAMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "supportgroups.urls"
@@ -103,6 +107,9 @@ TEMPLATES: list[dict[str, Any]] = [
 
 # --- Data stores --------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, counting and timing queries for /metrics.
+    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -395,6 +402,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING above
+
+# /metrics for Prometheus (supportgroups/metrics.py): off (404) unless a token is set.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+PROMETHEUS_EXPORT_MIGRATIONS = False  # a query per start-up, for a figure nobody alerts on
 
 # Error reporting (Sentry's SDK), off unless SENTRY_DSN is set; scrubbed like the logs.
 SENTRY_DSN = env("SENTRY_DSN", default="")
