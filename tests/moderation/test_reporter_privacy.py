@@ -46,8 +46,9 @@ def test_the_audit_row_of_a_report_is_a_404_like_a_missing_id(reported):
     for url, absent in zip(_pages(report_row.pk), _pages(missing), strict=True):
         response = client.get(url)
         assert response.status_code == 404
-        # Nothing tells them apart.
-        assert _without_tokens(response) == _without_tokens(client.get(absent))
+        # Nothing tells them apart but the address asked for (the language switcher's way back).
+        asked = _without_tokens(response).replace(url, "<address>")
+        assert asked == _without_tokens(client.get(absent)).replace(absent, "<address>")
         assert client.post(url, {"body": "Who reported me?"}).status_code == 404
     assert not ItemNote.objects.exists()
     assert not Notification.objects.filter(user=reporter).exists()
