@@ -2,13 +2,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import JavaScriptCatalog
 from django.views.i18n import set_language as set_cookie_language
@@ -45,11 +47,22 @@ def mfa_required(request):
     return render(request, "account/mfa_required.html")
 
 
+@csrf_exempt
 @require_POST
 def set_language(request):
     """The language switcher (a plain form on every page): Django's view checks the language
     and the address to go back to and sets the cookie; an account also remembers the choice,
-    for its emails and its other browsers. An unknown language changes nothing."""
+    for its emails and its other browsers. An unknown language changes nothing.
+
+    A visitor's switch only sets a cookie in their own browser, so visitors' forms carry no
+    token and their pages stay free of per-person parts (kept whole: supportgroups.visitor_pages);
+    a signed-in person's choice is saved on the account, so theirs is checked like any form."""
+    if request.user.is_authenticated:
+        refused = CsrfViewMiddleware(lambda _request: HttpResponse()).process_view(
+            request, None, (), {}
+        )
+        if refused is not None:
+            return refused
     response = set_cookie_language(request)
     language = supported(request.POST.get("language"))
     if language and request.user.is_authenticated:

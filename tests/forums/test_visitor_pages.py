@@ -125,7 +125,7 @@ def test_each_language_has_its_own_copy(thread, settings):
     settings.LANGUAGES = [("en", "English"), ("fr", "French")]
     for language in ("fr", "en", "fr", "en"):
         page, _queries = _page(Client(), thread.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language)
-        assert f'<html lang="{language}">' in page
+        assert f'<html lang="{language}" dir="ltr">' in page
 
 
 def test_a_visitor_with_a_message_waiting_sees_it(thread, writer):
