@@ -23,13 +23,25 @@ THREAD_TEMPLATES = ("forums/_thread_item.html", "forums/_thread_row.html")
 
 
 def post_context(
-    post: Post, *, opening: bool, can_post: bool, can_see_history: bool, blocked_ids
+    post: Post,
+    *,
+    opening: bool,
+    can_post: bool,
+    can_see_history: bool,
+    blocked_ids,
+    can_reply: bool | None = None,
 ) -> dict:
     """What forums/_post.html shows for a post decorated by forums.selectors, as plain values
     (the form token, which differs per response, is put in by render_posts)."""
     return {
         "opening": opening,
-        "access": {"can_post": can_post, "can_see_history": can_see_history},
+        # Moderating a board and reading its edit history go together (permissions).
+        "access": {
+            "can_post": can_post,
+            "can_reply": can_post if can_reply is None else can_reply,
+            "can_see_history": can_see_history,
+            "can_moderate": can_see_history,
+        },
         "post": {
             "pk": post.pk,
             "display_depth": post.display_depth,
@@ -58,6 +70,7 @@ def post_context(
             "can_report": post.can_report,
             "report_url": post.report_url,
             "history_url": post.history_url,
+            "moderate_url": post.moderate_url,
             "continues": post.continues,
             "replies_url": post.replies_url,
         },
@@ -82,9 +95,16 @@ def thread_context(thread: Thread) -> dict:
 
 
 def render_posts(
-    posts: list[Post], *, access, csrf_token, blocked_ids, opening: bool = False
+    posts: list[Post],
+    *,
+    access,
+    csrf_token,
+    blocked_ids,
+    opening: bool = False,
+    replies_open: bool = True,
 ) -> SafeString:
-    """`access` is the reader's forums.permissions.BoardAccess on the posts' board."""
+    """`access` is the reader's forums.permissions.BoardAccess on the posts' board;
+    `replies_open`: False in a locked or closed thread, for people other than its moderators."""
     can_post, can_see_history = access.can_post, access.can_see_history
     contexts = [
         post_context(
@@ -93,6 +113,7 @@ def render_posts(
             can_post=can_post,
             can_see_history=can_see_history,
             blocked_ids=blocked_ids,
+            can_reply=can_post and replies_open,
         )  # fmt: skip
         for p in posts
     ]

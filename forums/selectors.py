@@ -8,7 +8,7 @@ and compiles each once, so a page pays for running them only.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -111,6 +111,7 @@ def _others_held(reader_id: int | None, *, moderator: bool, prefix: str = "") ->
 class ThreadPage:
     threads: list[Thread]
     next_cursor: str | None
+    pinned: list[Thread] = field(default_factory=list)  # on the first page, above the rest
 
 
 def thread_cursor(thread: Thread) -> str:
@@ -156,8 +157,10 @@ def _threads(
     *,
     moderator: bool,
     limit: int,
+    pinned: bool = False,
 ) -> QuerySet[Thread]:
-    """A board's threads, most recently active first (threads_page)."""
+    """A board's threads, most recently active first (threads_page); pinned ones apart, newest
+    pin first."""
     collapsed_topic = (
         Exists(Thread.topics.through.objects.filter(thread=OuterRef("pk"), topic__in=collapsed))
         if collapsed
@@ -172,7 +175,8 @@ def _threads(
             starter_anonymous=Q(opening_post__is_anonymous=True),
             collapsed=collapsed_topic,
         )
-        .order_by("-last_post_at", "-id")
+        .filter(pinned_at__isnull=not pinned)
+        .order_by(*(("-pinned_at", "-id") if pinned else ("-last_post_at", "-id")))
     )
     if hidden:
         qs = qs.exclude(topics__in=hidden)
@@ -192,26 +196,30 @@ def _threads(
 _THREADS = Prepared(_threads)
 
 
+# Pinned threads a board shows at most: a notice board, not a second list.
+PINNED_LIMIT = 10
+
+
 def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage:
-    """Most recently active first; hidden topics left out, collapsed ones marked."""
+    """Most recently active first; hidden topics left out, collapsed ones marked. The first
+    page also has the board's pinned threads, which the pages below leave out."""
     actions = _topic_actions(user)
     hidden = [t for t, a in actions.items() if a == Pref.Action.HIDE]
     collapsed = [t for t, a in actions.items() if a == Pref.Action.COLLAPSE]
     at, pk = _parsethread_cursor(cursor) or (None, None)
-    rows = _THREADS(
-        board.pk,
-        _reader_id(user),
-        padded(hidden) or None,
-        padded(collapsed) or None,
-        at,
-        pk,
-        moderator=permissions.can_moderate_board(user, board),
-        limit=page_size() + 1,
+    moderator = permissions.can_moderate_board(user, board)
+    args = (board.pk, _reader_id(user), padded(hidden) or None, padded(collapsed) or None)
+    rows = _THREADS(*args, at, pk, moderator=moderator, limit=page_size() + 1)
+    pinned = (
+        []
+        if at
+        else _THREADS(*args, None, None, moderator=moderator, limit=PINNED_LIMIT, pinned=True)
     )
+    shown = [*pinned, *rows[: page_size()]]
     reveal = permissions.can_see_anonymous_author(user, board)
     dates, link = DateTimeLabels(), url_maker("forums:thread")
-    topics = _topic_names([thread.pk for thread in rows[: page_size()]])
-    for thread in rows[: page_size()]:
+    topics = _topic_names([thread.pk for thread in shown])
+    for thread in shown:
         thread.topic_names = topics.get(thread.pk, [])
         thread.starter_label = author_label(
             thread.author, anonymous=thread.starter_anonymous, reveal=reveal
@@ -222,7 +230,11 @@ def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage
         thread.last_post_label = dates.text(thread.last_post_at)
         thread.last_post_iso = dates.iso(thread.last_post_at)
     more = len(rows) > page_size()
-    return ThreadPage(rows[: page_size()], thread_cursor(rows[page_size() - 1]) if more else None)
+    return ThreadPage(
+        rows[: page_size()],
+        thread_cursor(rows[page_size() - 1]) if more else None,
+        pinned=list(pinned),
+    )
 
 
 # --- threads ------------------------------------------------------------------------------------
@@ -380,6 +392,7 @@ def _decorate(posts: list[Post], *, user, thread: Thread, base_depth: int) -> No
     edit, delete = url_maker("forums:edit"), url_maker("forums:delete")
     history, replies = url_maker("forums:history"), url_maker("forums:replies")
     react, report = url_maker("forums:react"), url_maker("moderation:report", "forums.post")
+    moderate = url_maker("forums:moderate_post")
     signed_in, reader_id, deepest = user.is_authenticated, user.pk, display_depth() - 1
     for post in posts:
         pk, author_id = post.pk, post.author_id
@@ -408,6 +421,7 @@ def _decorate(posts: list[Post], *, user, thread: Thread, base_depth: int) -> No
         post.edit_url, post.delete_url = edit(pk), delete(pk)
         post.history_url, post.replies_url = history(pk), replies(pk)
         post.react_url, post.report_url = react(pk), report(pk)
+        post.moderate_url = moderate(pk)
 
 
 def _toplevel_key(sort: str) -> Callable[[Post], tuple]:

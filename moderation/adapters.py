@@ -96,6 +96,11 @@ class ModerationAdapter(ABC, Generic[M]):
         """Replace its words with a moderator's edit (kept as a revision where the app can)."""
         raise ModerationError(_("This kind of content cannot be edited here."))
 
+    def arrange(self, *, action: str, reason: str, board_id: int | None = None) -> dict[str, Any]:
+        """Pin, lock, close or move it, or undo one of those (`action` names the table's row);
+        returns what the audit row keeps (a move keeps where it came from)."""
+        raise ModerationError(_("This cannot be pinned, locked, closed or moved."))
+
 
 Adapter = ModerationAdapter[Any]
 _adapters: dict[str, type[Adapter]] = {}

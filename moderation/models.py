@@ -194,6 +194,13 @@ class AuditLogEntry(models.Model):
         APPEALED = "appealed", _("Appealed")
         OVERTURN = "overturn", _("Appeal upheld, action reversed")
         BACKUP_ALERT = "backup_alert", _("Backup contacts alerted")
+        PIN = "pin", _("Pinned")
+        UNPIN = "unpin", _("Unpinned")
+        LOCK = "lock", _("Locked")
+        UNLOCK = "unlock", _("Unlocked")
+        CLOSE = "close", _("Closed")
+        REOPEN = "reopen", _("Reopened to replies")
+        MOVE = "move", _("Moved")
 
     item = models.ForeignKey(ReviewItem, on_delete=models.PROTECT, related_name="audit")
     actor = models.ForeignKey(
