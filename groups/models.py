@@ -255,6 +255,8 @@ class MembershipEvent(models.Model):
         LEFT = "left", _("Left")
         REMOVED = "removed", _("Removed")
         PROMOTED = "promoted", _("Made a co-facilitator")
+        DEMOTED = "demoted", _("No longer a co-facilitator")
+        STEPPED_DOWN = "stepped_down", _("Stepped down as co-facilitator")
         HANDED_ON = "handed_on", _("Moved on from a finished cohort")
         INVITED = "invited", _("Joined by invitation")
 

@@ -25,6 +25,7 @@ PERSON_KINDS = frozenset(
         Kind.ADMITTED,
         Kind.REMOVED,
         Kind.PROMOTED,
+        Kind.DEMOTED,
         Kind.HANDED_ON,
     }
 )
@@ -54,6 +55,7 @@ def subject(event: MembershipEvent) -> str:
         Kind.ADMITTED: _("A place opened up: welcome to %(group)s"),
         Kind.REMOVED: _("You are no longer a member of %(group)s"),
         Kind.PROMOTED: _("You are now a co-facilitator of %(group)s"),
+        Kind.DEMOTED: _("You are no longer a co-facilitator of %(group)s"),
         Kind.HANDED_ON: _("Your cohort carries on in %(group)s"),
     }
     return texts[event.kind] % {

@@ -198,6 +198,7 @@ DECISIONS = {
     "decline": (services.decline, _("Declined.")),
     "remove": (services.remove, _("Removed from the group.")),
     "promote": (services.promote, _("Now a co-facilitator.")),
+    "demote": (services.demote, _("No longer a co-facilitator.")),
 }
 
 
