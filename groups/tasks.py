@@ -8,3 +8,23 @@ from . import emails
 @shared_task
 def send_membership_event_email(event_id: int) -> int:
     return emails.send_event_emails(event_id=event_id)
+
+
+@shared_task
+def deliver_announcement(announcement_id: int) -> int:
+    """In-app for everyone (once), then the emails: returns how many were emailed."""
+    from . import announcements
+
+    people = announcements.deliver(announcement_id=announcement_id)
+    return emails.send_announcement_emails(announcement_id=announcement_id, user_ids=people)
+
+
+@shared_task
+def deliver_due_announcements() -> int:
+    """Beat: scheduled announcements whose time has come."""
+    from . import announcements
+
+    ids = announcements.due_ids()
+    for announcement_id in ids:
+        deliver_announcement.delay(announcement_id)
+    return len(ids)
