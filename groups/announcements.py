@@ -1,11 +1,13 @@
 """Announcements: a group's facilitators (or staff, site-wide) pin a notice to the top of the
-group page until it expires, now or from a time they choose. When it is due, a beat scan
-delivers it once: an in-app notification for every member (written with the delivered mark,
-so never twice), then one task emails those who have not switched announcement emails off
-(supportgroups.privacy.emails: preferences, memorials, one-click unsubscribe). Members
-acknowledge it; the facilitators see how many have."""
+group page until it expires, now or from a time they choose. When it is due it is delivered
+once (notifications.deliver_announcement, from a task; a beat scan finds scheduled ones): an
+in-app notification for every member, written with the delivered mark so never twice, then
+emails to those who have not switched announcement emails off (supportgroups.privacy.emails:
+preferences, memorials, one-click unsubscribe). Members acknowledge it; the facilitators see
+how many have."""
 
 import datetime as dt
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supportgroups.markdown import render_markdown
-from supportgroups.models import Notification, User
+from supportgroups.models import User
 
-from . import permissions
+from . import permissions, tasks
 from .models import Announcement, AnnouncementReceipt, Membership, SupportGroup
 
 
@@ -60,81 +62,8 @@ def announce(
         expires_at=expires_at,
     )
     if publish_at <= now:
-        transaction.on_commit(lambda: _deliver_soon(announcement.pk))
+        transaction.on_commit(partial(tasks.deliver_announcement.delay, announcement.pk))
     return announcement
-
-
-def _deliver_soon(announcement_id: int) -> None:
-    from .tasks import deliver_announcement
-
-    deliver_announcement.delay(announcement_id)
-
-
-def audience(announcement: Announcement) -> QuerySet[User]:
-    """Active members of its group (every active account for a site-wide one)."""
-    people = User.objects.filter(is_active=True)
-    if announcement.group_id is None:
-        return people
-    return people.filter(
-        memberships__group_id=announcement.group_id,
-        memberships__state=Membership.State.ACTIVE,
-    )
-
-
-def deliver(*, announcement_id: int, now: dt.datetime | None = None) -> list[int]:
-    """Tell everyone in-app, once: the delivered mark and the notifications commit together.
-    Returns who is to be emailed (nobody if it was delivered already or is not due)."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        announcement = (
-            Announcement.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk=announcement_id, delivered_at__isnull=True, publish_at__lte=now)
-            .select_related("group")
-            .first()
-        )
-        if announcement is None:
-            return []
-        announcement.delivered_at = now
-        announcement.save(update_fields=["delivered_at"])
-        people = list(
-            audience(announcement)
-            .exclude(pk=announcement.author_id or 0)  # the writer knows already
-            .values_list("pk", flat=True)
-        )
-        Notification.objects.bulk_create(
-            Notification(
-                user_id=user_id,
-                kind=Notification.Kind.ANNOUNCEMENT,
-                title=notice_title(announcement),
-                url=notice_url(announcement),
-            )
-            for user_id in people
-        )
-    return people
-
-
-def notice_title(announcement: Announcement) -> str:
-    where = announcement.group.name if announcement.group else _("everyone")
-    return _("Announcement for %(where)s: %(title)s") % {
-        "where": where,
-        "title": announcement.title,
-    }
-
-
-def notice_url(announcement: Announcement) -> str:
-    if announcement.group is None:
-        return "/"
-    return announcement.group.get_absolute_url()
-
-
-def due_ids(*, now: dt.datetime | None = None) -> list[int]:
-    """Scheduled announcements whose time has come and that nobody has delivered yet."""
-    now = now or timezone.now()
-    return list(
-        Announcement.objects.filter(delivered_at__isnull=True, publish_at__lte=now).values_list(
-            "pk", flat=True
-        )
-    )
 
 
 def pinned_for(

@@ -5,12 +5,14 @@ from django.conf import settings
 from supportgroups.models import Notification, User
 from supportgroups.privacy.emails import send_user_email
 
-from .models import MembershipEvent
+from .models import Announcement, MembershipEvent
 from .notifications import (
     link,
     memorial_body,
     memorial_facilitations,
     memorial_title,
+    notice_title,
+    notice_url,
     recipients,
     subject,
 )
@@ -59,9 +61,6 @@ def send_memorial_emails(*, user: User) -> int:
 def send_announcement_emails(*, announcement_id: int, user_ids: list[int]) -> int:
     """The announcement by email, in the words the bell showed, to those told in-app who have
     not switched announcement emails off."""
-    from .announcements import notice_title, notice_url
-    from .models import Announcement
-
     announcement = Announcement.objects.select_related("group").filter(pk=announcement_id).first()
     if announcement is None:
         return 0

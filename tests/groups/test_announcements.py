@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from groups import announcements, tasks
+from groups import notifications, tasks
 from groups.models import Announcement
 from supportgroups.models import Notification, NotificationPreference
 from tests.factories import (
@@ -82,10 +82,10 @@ def test_scheduled_announcements_wait_then_stay_pinned_until_they_expire(clock, 
     assert response.status_code == 302
     page = client_for(member).get(group.get_absolute_url()).content.decode()
     assert "Tonight moves online" not in page
-    assert announcements.due_ids() == []
+    assert notifications.due_announcement_ids() == []
 
     clock.move_to(later + timedelta(minutes=1))
-    (due,) = announcements.due_ids()
+    (due,) = notifications.due_announcement_ids()
     tasks.deliver_announcement(due)
     assert member.notifications.filter(kind="announcement").count() == 1
     assert (
