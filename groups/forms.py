@@ -200,7 +200,7 @@ class InvitationForm(forms.Form):
 class AnnouncementForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     body = forms.CharField(
-        label=_("Announcement"),
+        label=_("Message"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Markdown works. Members get it in-app and by email, as each has chosen."),
