@@ -170,6 +170,17 @@ def is_indexable(board: Board) -> bool:
     return board.indexable and not board.is_private and settings.SEARCH_INDEXING_ALLOWED
 
 
+def indexing_refusal(board: Board) -> str | None:
+    """Why search engines may not be let in to this board, when it asks to be indexable."""
+    if not board.indexable:
+        return None
+    if board.is_private:
+        return _("A group's board is private: search engines never index it.")
+    if not settings.SEARCH_INDEXING_ALLOWED:
+        return _("This site does not allow search engines (SEARCH_INDEXING_ALLOWED is off).")
+    return None
+
+
 def can_moderate_board(user: User | AnonymousUser, board: Board) -> bool:
     """The group's facilitators and staff on a group board; staff on public boards. Staff need
     MFA for both: moderating shows hidden and held words."""

@@ -485,6 +485,32 @@ def move_thread(*, thread: Thread, to: Board) -> int:
     return came_from
 
 
+# --- boards and topics (Django admin) ------------------------------------------------------
+
+
+@transaction.atomic
+def save_board(*, board: Board) -> Board:
+    """Staff create or change a board in Django admin: its name, description, order, anonymous
+    posting and search-engine indexing. A group's board belongs to its group (made by
+    ensure_group_board); only a public board may be indexed, and only where the site allows it."""
+    refused = permissions.indexing_refusal(board)
+    if refused:
+        raise ValidationError({"indexable": refused})
+    board.slug = board.slug or slugify(board.name)[:140]
+    board.full_clean()
+    board.save()
+    return board
+
+
+@transaction.atomic
+def save_topic(*, topic: Topic) -> Topic:
+    """Staff add or rename a sensitive topic threads may be marked with."""
+    topic.slug = topic.slug or slugify(topic.name)[:60]
+    topic.full_clean()
+    topic.save()
+    return topic
+
+
 def create_board(*, name: str, description: str = "", allows_anonymous: bool = False) -> Board:
     board, _created = Board.objects.get_or_create(
         slug=slugify(name)[:140],
