@@ -15,7 +15,7 @@ class BoardForm(forms.ModelForm):
         fields = ["name", "slug", "description", "allows_anonymous", "indexable", "position"]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         asked = Board(group_id=self.instance.group_id, indexable=cleaned.get("indexable", False))
         refused = permissions.indexing_refusal(asked)
         if refused:
