@@ -19,6 +19,7 @@ Act = AuditLogEntry.Action
 @register
 class PostModeration(ModerationAdapter[Post]):
     model = Post
+    hideable = restorable = editable = True
 
     @property
     def author(self) -> User | None:
@@ -69,7 +70,6 @@ class ThreadModeration(ModerationAdapter[Thread]):
     (moderation.in_place.arrange); its words are its posts', moderated one by one."""
 
     model = Thread
-    content_actions = False
     premoderated = False
 
     @property

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("forums", "0005_search_index_and_statistics"),
+        ("forums", "0006_post_search_config"),
     ]
 
     operations = [
@@ -17,7 +17,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="thread",
             name="lock_reason",
-            field=models.CharField(blank=True, max_length=300, verbose_name="why it is locked"),
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="why it is locked",
+            ),
         ),
         migrations.AddField(
             model_name="thread",
