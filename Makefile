@@ -79,6 +79,9 @@ check: install
 	DEBUG=1 $(BIN)/python manage.py check_migrations
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(TEST_ENV) $(BIN)/mypy
+	@# Every catalogue complete and in step with the code; no words outside translation tags.
+	$(TEST_ENV) $(BIN)/python -m pytest -p no:cacheprovider -q --stage plain \
+		tests/i18n/test_catalogues.py tests/i18n/test_template_text.py
 
 fmt: install
 	$(BIN)/ruff check --fix .

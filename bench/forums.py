@@ -334,18 +334,20 @@ def app_cpu(pages: list[tuple], rounds: int, readers: list[tuple]) -> None:
     first page). Each reader's pages take turns, one request each per round, so a change in the
     machine's load falls on all of them alike; the median request is printed, which a stray
     pause (another process, a garbage collection) does not move. `readers` are (label, client,
-    uncached): an uncached reader has the fragment cache (supportgroups.fragments) switched off,
-    which shows the first view of a page. A page is (name, path) or (name, path, the only
-    readers it is for)."""
+    uncached, not kept): an uncached reader has the fragment cache (supportgroups.fragments)
+    switched off, which shows the first view of a page; for a reader "not kept", something a
+    visitor could see changes before each request (outside its timing), so a visitor's page is
+    rendered again rather than given as kept (supportgroups.visitor_pages). A page is (name,
+    path) or (name, path, the only readers it is for)."""
     from django.core.cache.backends.dummy import DummyCache
 
-    from supportgroups import fragments
+    from supportgroups import fragments, visitor_pages
 
     print(f"\napp CPU per request, in-process, median of {rounds} (ms; ×: over bare view)")
     print(f"machine load average {load_average()}")
     cpu: dict[tuple[str, str], list[float]] = {}
     cached, local = fragments.store, fragments.local
-    for who, client, uncached in readers:
+    for who, client, uncached, not_kept in readers:
         fragments.store = DummyCache("off", {}) if uncached else cached
         fragments.local = fragments.LocalFragments(size=0) if uncached else local
         mine = [(name, path) for name, path, *only in pages if not only or who in only[0]]
@@ -353,22 +355,24 @@ def app_cpu(pages: list[tuple], rounds: int, readers: list[tuple]) -> None:
             client.get(path)
         for _ in range(rounds):
             for name, path in mine:
+                if not_kept:
+                    visitor_pages.move_version()
                 start = time.process_time()
                 response = client.get(path)
                 cpu.setdefault((who, name), []).append(time.process_time() - start)
                 if response.status_code != 200:
                     raise RuntimeError(f"{path}: {response.status_code}")
     fragments.store, fragments.local = cached, local
-    print(f"{'page':36}" + "".join(f" {who:>16} {'×':>5}" for who, _c, _u in readers))
+    print(f"{'page':36}" + "".join(f" {who:>20} {'×':>5}" for who, *_rest in readers))
     bare_name = pages[0][0]
     for name, *_rest in pages:
         cells = []
-        for who, _client, _uncached in readers:
+        for who, *_rest in readers:
             if (who, name) not in cpu:
-                cells.append(f" {'-':>16} {'':5}")
+                cells.append(f" {'-':>20} {'':5}")
                 continue
             ms, bare = (statistics.median(cpu[who, page]) * 1000 for page in (name, bare_name))
-            cells.append(f" {ms:16.2f} {ms / bare:5.1f}")
+            cells.append(f" {ms:20.2f} {ms / bare:5.1f}")
         print(f"{name:36}{''.join(cells)}")
     print(f"machine load average {load_average()}")
 
@@ -379,14 +383,16 @@ def load_average() -> str:
 
 
 def readers(member) -> list[tuple]:
-    """An anonymous reader and `member` signed in, each with the fragment cache; then `member`
-    with it switched off."""
+    """A visitor given kept pages, a visitor after every change (the page rendered again), and
+    `member` signed in, with the fragment cache and then with it switched off."""
     from django.test import Client
 
     signed_in = Client(SERVER_NAME="localhost")
     signed_in.force_login(member)
-    return [("anonymous", Client(SERVER_NAME="localhost"), False), ("member", signed_in, False),
-            ("member, uncached", signed_in, True)]  # fmt: skip
+    visitor = Client(SERVER_NAME="localhost")
+    return [("anonymous", visitor, False, False), ("anonymous, not kept", visitor, False, True),
+            ("member", signed_in, False, False),
+            ("member, uncached", signed_in, True, False)]  # fmt: skip
 
 
 # --- servers and load -------------------------------------------------------------------------

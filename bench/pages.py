@@ -233,7 +233,7 @@ def main() -> None:
         ("group page (the member's group)", group),
         ("notifications (50 of 60)", "/notifications/", signed_in),
     ]
-    app_cpu(pages, args.cpu_rounds, readers(data["reader"])[:2])  # no fragment cache here
+    app_cpu(pages, args.cpu_rounds, readers(data["reader"])[:3])  # fragments always on here
 
 
 if __name__ == "__main__":

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groups.conversations import emails as conversation_emails
 from supportgroups.languages import in_language
-from supportgroups.models import Notification
-from supportgroups.privacy.emails import send_user_email
+from supportgroups.models import Notification, User
+from supportgroups.privacy.emails import may_email, send_user_email
 
 from . import permissions
 from .models import DigestItem, EmailPreference
@@ -19,22 +20,24 @@ from .notifications import public_label
 
 
 @transaction.atomic
-def send_digest(*, user_id: int) -> int:
-    """Email everything waiting for one person in one message; returns how many items went."""
+def send_digest(*, user_id: int, with_conversations: bool = False) -> int:
+    """Email everything waiting for one person in one message; returns how many items went.
+    The daily digest (`with_conversations`) also says which private conversations have news,
+    which wait for it for people who chose one email a day."""
     items = list(
         DigestItem.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("post__thread__board__group", "post__author", "user")
         .filter(user_id=user_id, sent_at__isnull=True)
         .order_by("created_at", "id")
     )
-    if not items:
+    person = items[0].user if items else User.objects.filter(pk=user_id).first()
+    if person is None:
         return 0
-    person = items[0].user
     with in_language(person):
-        return _send_digest(person, items)
+        return _send_digest(person, items, with_conversations)
 
 
-def _send_digest(person, items: list[DigestItem]) -> int:
+def _send_digest(person: User, items: list[DigestItem], with_conversations: bool) -> int:
     """The digest's words (reasons, subject, body) in the person's language."""
     lines = [
         {
@@ -49,26 +52,28 @@ def _send_digest(person, items: list[DigestItem]) -> int:
         if item.post.is_shown_to_all and permissions.can_read_board(person, item.post.thread.board)
     ]
     DigestItem.objects.filter(pk__in=[i.pk for i in items]).update(sent_at=timezone.now())
-    if not lines:
+    messages = conversation_emails.take_for_digest(user=person) if with_conversations else []
+    if not may_email(user=person, kind=Notification.Kind.MESSAGE):
+        messages = []  # marked all the same: the person switched these emails off
+    if not lines and not messages:
         return 0
     sent = send_user_email(
         user=person,
-        kind=Notification.Kind.REPLY,
-        subject=_("%(count)s new in the forums") % {"count": len(lines)},
+        kind=Notification.Kind.REPLY if lines else Notification.Kind.MESSAGE,
+        subject=_("%(count)s new for you") % {"count": len(lines) + len(messages)},
         template="forums/email/digest.txt",
-        context={"person": person, "lines": lines},
+        context={"person": person, "lines": lines, "messages": messages},
     )
-    return len(lines) if sent else 0
+    return len(lines) + len(messages) if sent else 0
 
 
 def send_daily_digests() -> int:
-    """The daily beat entry: one digest per person who chose daily email and has news."""
-    user_ids = (
-        DigestItem.objects.filter(
-            sent_at__isnull=True,
-            user__forum_email_preference__digest=EmailPreference.Digest.DAILY,
-        )
-        .values_list("user_id", flat=True)
-        .distinct()
+    """The daily beat entry: one digest per person who chose daily email and has news (in the
+    forums, or in their private conversations)."""
+    daily = EmailPreference.objects.filter(digest=EmailPreference.Digest.DAILY).values("user_id")
+    forum_news = DigestItem.objects.filter(sent_at__isnull=True, user__in=daily).values_list(
+        "user_id", flat=True
     )
-    return sum(1 for user_id in list(user_ids) if send_digest(user_id=user_id))
+    conversation_news = conversation_emails.people_with_news().filter(user_id__in=daily)
+    user_ids = sorted(set(forum_news) | set(conversation_news))
+    return sum(1 for user_id in user_ids if send_digest(user_id=user_id, with_conversations=True))

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from supportgroups.privacy.registry import register
 
-from . import models
+from . import models, selectors
 
 
 def _export_posts(user, rows):
@@ -85,3 +85,9 @@ register(
     why="Pending email about others' posts, for this person only.",
     export=None,
 )
+
+
+def takes_daily_digest(*, user) -> bool:
+    """The forums keep the one-email-a-day choice (reading preferences, "Once a day"): other
+    apps' news for the person waits for that digest."""
+    return selectors.digest_choice(user) == models.EmailPreference.Digest.DAILY

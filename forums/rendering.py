@@ -8,14 +8,20 @@ different reader, simply asks for another key. Posts that look the same to two r
 a page) share one entry.
 """
 
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+from collections.abc import Collection
+from typing import Any
+
+from crispy_forms.templatetags.crispy_forms_filters import (  # type: ignore[import-untyped]
+    as_crispy_form,
+)
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from supportgroups.fragments import render_each
 
 from .forms import PostForm
-from .models import Post, Thread
+from .permissions import BoardAccess
+from .selectors import PostRow, ThreadRow
 
 # A template and everything it includes: an edit to any of them makes new keys.
 POST_TEMPLATES = ("forums/_post.html", "forums/_reactions.html", "privacy/_collapsed.html")
@@ -23,16 +29,17 @@ THREAD_TEMPLATES = ("forums/_thread_item.html", "forums/_thread_row.html")
 
 
 def post_context(
-    post: Post,
+    row: PostRow,
     *,
     opening: bool,
     can_post: bool,
     can_see_history: bool,
-    blocked_ids,
+    blocked_ids: Collection[int],
     can_reply: bool | None = None,
-) -> dict:
-    """What forums/_post.html shows for a post decorated by forums.selectors, as plain values
+) -> dict[str, Any]:
+    """What forums/_post.html shows for a post as forums.selectors lays it out, as plain values
     (the form token, which differs per response, is put in by render_posts)."""
+    post = row.post
     return {
         "opening": opening,
         # Moderating a board and reading its edit history go together (permissions).
@@ -44,14 +51,14 @@ def post_context(
         },
         "post": {
             "pk": post.pk,
-            "display_depth": post.display_depth,
-            "is_new": post.is_new,
-            "label": post.label,
-            "revealed_anonymous": post.revealed_anonymous,
-            "is_professional": post.is_professional,
-            "permalink": post.permalink,
-            "created_iso": post.created_iso,
-            "created_label": post.created_label,
+            "display_depth": row.display_depth,
+            "is_new": row.is_new,
+            "label": row.label,
+            "revealed_anonymous": row.revealed_anonymous,
+            "is_professional": row.is_professional,
+            "permalink": row.permalink,
+            "created_iso": row.created_iso,
+            "created_label": row.created_label,
             "edited_at": post.edited_at,
             "is_removed": post.is_removed,
             "is_removed_by_moderators": post.is_removed_by_moderators,
@@ -61,45 +68,45 @@ def post_context(
             "author": {"display_name": post.author.display_name} if post.author else None,
             "content_warning": post.content_warning,
             "rendered_body": post.rendered_body,
-            "reaction_counts": post.reaction_counts,
-            "react_url": post.react_url,
-            "reply_url": post.reply_url,
-            "can_edit": post.can_edit,
-            "edit_url": post.edit_url,
-            "delete_url": post.delete_url,
-            "can_report": post.can_report,
-            "report_url": post.report_url,
-            "history_url": post.history_url,
-            "moderate_url": post.moderate_url,
-            "continues": post.continues,
-            "replies_url": post.replies_url,
+            "reaction_counts": row.reaction_counts,
+            "react_url": row.react_url,
+            "reply_url": row.reply_url,
+            "can_edit": row.can_edit,
+            "edit_url": row.edit_url,
+            "delete_url": row.delete_url,
+            "can_report": row.can_report,
+            "report_url": row.report_url,
+            "history_url": row.history_url,
+            "moderate_url": row.moderate_url,
+            "continues": row.continues,
+            "replies_url": row.replies_url,
         },
     }
 
 
-def thread_context(thread: Thread) -> dict:
-    """What THREAD_TEMPLATES show for a thread decorated by selectors.threads_page."""
+def thread_context(row: ThreadRow) -> dict[str, Any]:
+    """What THREAD_TEMPLATES show for a board's row (selectors.threads_page)."""
     return {
         "thread": {
-            "url": thread.url,
-            "title": thread.title,
-            "is_unread": thread.is_unread,
-            "collapsed": thread.collapsed,
-            "starter_label": thread.starter_label,
-            "reply_count": thread.reply_count,
-            "last_post_iso": thread.last_post_iso,
-            "last_post_label": thread.last_post_label,
-            "topic_names": thread.topic_names,
+            "url": row.url,
+            "title": row.thread.title,
+            "is_unread": row.is_unread,
+            "collapsed": row.collapsed,
+            "starter_label": row.starter_label,
+            "reply_count": row.thread.reply_count,
+            "last_post_iso": row.last_post_iso,
+            "last_post_label": row.last_post_label,
+            "topic_names": row.topic_names,
         }
     }
 
 
 def render_posts(
-    posts: list[Post],
+    posts: list[PostRow],
     *,
-    access,
-    csrf_token,
-    blocked_ids,
+    access: BoardAccess,
+    csrf_token: object,
+    blocked_ids: Collection[int],
     opening: bool = False,
     replies_open: bool = True,
 ) -> SafeString:
@@ -120,11 +127,11 @@ def render_posts(
     return render_each(POST_TEMPLATES, contexts, csrf_token=csrf_token)
 
 
-def render_threads(threads: list[Thread]) -> SafeString:
+def render_threads(threads: list[ThreadRow]) -> SafeString:
     return render_each(THREAD_TEMPLATES, [thread_context(t) for t in threads])
 
 
-_EMPTY_REPLY_FIELDS: dict[tuple, SafeString] = {}
+_EMPTY_REPLY_FIELDS: dict[tuple[tuple[str, ...], str], SafeString] = {}
 
 
 def empty_reply_fields(form: PostForm) -> SafeString:

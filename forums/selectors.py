@@ -10,8 +10,10 @@ and compiles each once, so a page pays for running them only.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404
@@ -22,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from groups.models import Membership
 from supportgroups.dates import DateTimeLabels
 from supportgroups.links import url_maker
+from supportgroups.models import User
 from supportgroups.prepared import Prepared, padded
 
 from . import permissions
@@ -38,6 +41,13 @@ from .models import (
     Topic,
 )
 from .models import TopicPreference as Pref
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from .permissions import OpeningPost
+
+Reader = User | AnonymousUser
 
 SORTS = {
     "oldest": gettext_lazy("Oldest first"),
@@ -64,7 +74,7 @@ def display_depth() -> int:
 # --- boards -------------------------------------------------------------------------------------
 
 
-def boards_for(*, user) -> QuerySet[Board]:
+def boards_for(*, user: Reader) -> QuerySet[Board]:
     """Public boards first, then the private boards of the person's groups."""
     return (
         permissions.readable_boards(user)
@@ -86,13 +96,13 @@ def board_by_slug(*, slug: str) -> Board:
     return found[0]
 
 
-def _topic_actions(user) -> dict[int, str]:
+def _topic_actions(user: Reader) -> dict[int, str]:
     if not user.is_authenticated:
         return {}
     return dict(_TOPIC_ACTIONS(user.pk))
 
 
-def _reader_id(user) -> int | None:
+def _reader_id(user: Reader) -> int | None:
     return user.pk if user.is_authenticated else None
 
 
@@ -114,10 +124,24 @@ def _last_read(reader_id: int) -> Subquery:
 
 
 @dataclass
+class ThreadRow:
+    """A board's thread as the board page shows it to this reader (forums/_thread_item.html)."""
+
+    thread: Thread
+    url: str
+    is_unread: bool
+    collapsed: bool  # it has a topic the reader chose to fold away
+    starter_label: str
+    last_post_iso: str
+    last_post_label: str
+    topic_names: list[str]
+
+
+@dataclass
 class ThreadPage:
-    threads: list[Thread]
+    threads: list[ThreadRow]
     next_cursor: str | None
-    pinned: list[Thread] = field(default_factory=list)  # on the first page, above the rest
+    pinned: list[ThreadRow] = field(default_factory=list)  # on the first page, above the rest
 
 
 def thread_cursor(thread: Thread) -> str:
@@ -200,7 +224,7 @@ _THREADS = Prepared(_threads)
 PINNED_LIMIT = 10
 
 
-def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage:
+def threads_page(*, user: Reader, board: Board, cursor: str | None = None) -> ThreadPage:
     """Most recently active first; hidden topics left out, collapsed ones marked. The first
     page also has the board's pinned threads, which the pages below leave out."""
     actions = _topic_actions(user)
@@ -219,22 +243,37 @@ def threads_page(*, user, board: Board, cursor: str | None = None) -> ThreadPage
     reveal = permissions.can_see_anonymous_author(user, board)
     dates, link = DateTimeLabels(), url_maker("forums:thread")
     topics = _topic_names([thread.pk for thread in shown])
-    for thread in shown:
-        thread.topic_names = topics.get(thread.pk, [])
-        thread.starter_label = author_label(
-            thread.author, anonymous=thread.starter_anonymous, reveal=reveal
+    signed_in = user.is_authenticated
+    # The queryset's annotations: starter_anonymous, collapsed, and last_read when signed in.
+    threads = [
+        ThreadRow(
+            thread=thread,
+            url=link(thread.pk),
+            is_unread=signed_in and _annotated(thread, "last_read", 0) < (thread.last_post_id or 0),
+            collapsed=bool(_annotated(thread, "collapsed", False)),
+            starter_label=author_label(
+                thread.author,
+                anonymous=bool(_annotated(thread, "starter_anonymous", False)),
+                reveal=reveal,
+            ),
+            last_post_iso=dates.iso(thread.last_post_at),
+            last_post_label=dates.text(thread.last_post_at),
+            topic_names=topics.get(thread.pk, []),
         )
-        last_read = getattr(thread, "last_read", None)
-        thread.is_unread = user.is_authenticated and (last_read or 0) < thread.last_post_id
-        thread.url = link(thread.pk)
-        thread.last_post_label = dates.text(thread.last_post_at)
-        thread.last_post_iso = dates.iso(thread.last_post_at)
+        for thread in shown
+    ]
     more = len(rows) > page_size()
     return ThreadPage(
-        rows[: page_size()],
+        threads[len(pinned) :],
         thread_cursor(rows[page_size() - 1]) if more else None,
-        pinned=list(pinned),
+        pinned=threads[: len(pinned)],
     )
+
+
+def _annotated(row: object, name: str, default: Any) -> Any:
+    """An annotation the query added to a model instance (None counts as missing)."""
+    value = getattr(row, name, None)
+    return default if value is None else value
 
 
 # --- threads ------------------------------------------------------------------------------------
@@ -258,12 +297,12 @@ def _thread(pk: int, reader_id: int | None) -> QuerySet[Thread]:
 _THREAD = Prepared(_thread)
 
 
-def thread_for(*, user, pk: int) -> Thread:
+def thread_for(*, user: Reader, pk: int) -> "WithAnnotations[Thread, OpeningPost]":
     """The thread with its board and group, and the reader's read mark and follow, in one query."""
     found = _THREAD(int(pk), _reader_id(user))
     if not found:
         raise Http404
-    return found[0]
+    return cast("WithAnnotations[Thread, OpeningPost]", found[0])  # _thread()'s annotations
 
 
 def _thread_topics(thread_id: int, reader_id: int | None) -> QuerySet[Topic]:
@@ -280,12 +319,12 @@ def _thread_topics(thread_id: int, reader_id: int | None) -> QuerySet[Topic]:
 _THREAD_TOPICS = Prepared(_thread_topics)
 
 
-def thread_topics(*, user, thread: Thread) -> list[Topic]:
+def thread_topics(*, user: Reader, thread: Thread) -> list[Topic]:
     """The thread's topics, each with the reader's own action ('hide', 'collapse' or None)."""
     return _THREAD_TOPICS(thread.pk, _reader_id(user))
 
 
-def author_label(author, *, anonymous: bool, reveal: bool) -> str:
+def author_label(author: User | None, *, anonymous: bool, reveal: bool) -> str:
     if author is None:
         return _("A former member")
     if anonymous and not reveal:
@@ -293,8 +332,10 @@ def author_label(author, *, anonymous: bool, reveal: bool) -> str:
     return author.display_name
 
 
-def _reactions(post_ids: tuple[int, ...], reader_id: int | None) -> QuerySet:
-    mine = Count("id", filter=Q(user_id=reader_id)) if reader_id is not None else Value(0)
+def _reactions(post_ids: tuple[int, ...], reader_id: int | None) -> QuerySet[Reaction, Any]:
+    mine: Count | Value = (
+        Count("id", filter=Q(user_id=reader_id)) if reader_id is not None else Value(0)
+    )
     return (
         Reaction.objects.filter(post_id__in=post_ids)
         .order_by()
@@ -306,7 +347,9 @@ def _reactions(post_ids: tuple[int, ...], reader_id: int | None) -> QuerySet:
 _REACTIONS = Prepared(_reactions)
 
 
-def _reactions_by_post(user, post_ids: list[int]) -> dict[tuple[int, str], tuple[int, bool]]:
+def _reactions_by_post(
+    user: Reader, post_ids: list[int]
+) -> dict[tuple[int, str], tuple[int, bool]]:
     """(post id, kind) -> (how many, whether the reader gave one), in one grouped query
     (index post+kind) for a whole page."""
     rows = _REACTIONS(padded(post_ids), _reader_id(user)) if post_ids else []
@@ -335,7 +378,7 @@ def _posts(
     )
 
 
-def _post_queryset(*, user, thread: Thread, moderator: bool) -> QuerySet[Post]:
+def _post_queryset(*, user: Reader, thread: Thread, moderator: bool) -> QuerySet[Post]:
     return _posts(thread.pk, thread.board.group_id, _reader_id(user), moderator=moderator)
 
 
@@ -366,20 +409,62 @@ def _cursor_of(sort: str, post_id: int, support_count: int) -> str:
     return f"{support_count}_{post_id}" if sort == "supported" else str(post_id)
 
 
+class ReactionCount(TypedDict):
+    kind: str
+    label: str
+    count: int
+    mine: bool  # the reader gave one
+
+
+@dataclass
+class PostRow:
+    """A post as a page shows it to this reader (forums/_post.html): labels, badges, reaction
+    counts, the 'new' marker, the depth cut-off, dates and links, worked out once per page so
+    the template only prints them."""
+
+    post: Post
+    display_depth: int
+    label: str
+    revealed_anonymous: bool
+    is_professional: bool
+    can_edit: bool
+    can_report: bool
+    is_new: bool
+    continues: bool  # deeper replies are on its "continue this thread" page
+    reaction_counts: list[ReactionCount]
+    created_label: str
+    created_iso: str
+    permalink: str
+    reply_url: str
+    edit_url: str
+    delete_url: str
+    history_url: str
+    replies_url: str
+    react_url: str
+    report_url: str
+    moderate_url: str
+
+    @property
+    def pk(self) -> int:
+        return self.post.pk
+
+    @property
+    def is_removed(self) -> bool:
+        return self.post.is_removed
+
+
 @dataclass
 class PostTree:
-    opening: Post | None
-    posts: list[Post]  # in display order, each with .display_depth
+    opening: PostRow | None
+    posts: list[PostRow]  # in display order
     next_cursor: str | None
 
 
-def _decorate(posts: list[Post], *, user, thread: Thread, base_depth: int) -> None:
-    """Labels, badges, reaction counts, 'new' markers, depth cut-off, dates and links,
-    computed once per page so the template only prints them."""
+def _decorate(posts: list[Post], *, user: Reader, thread: Thread, base_depth: int) -> list[PostRow]:
+    """The page's rows: what each post shows this reader."""
     board = thread.board
     reveal = permissions.can_see_anonymous_author(user, board)
-    moderator = permissions.can_moderate_board(user, board)
-    last_read = getattr(thread, "last_read", None) or 0
+    last_read: int = _annotated(thread, "last_read", 0)
     reactions = _reactions_by_post(user, [post.pk for post in posts])
     labels = [(kind, str(label)) for kind, label in Reaction.Kind.choices]
     dates = DateTimeLabels()
@@ -390,37 +475,49 @@ def _decorate(posts: list[Post], *, user, thread: Thread, base_depth: int) -> No
     react, report = url_maker("forums:react"), url_maker("moderation:report", "forums.post")
     moderate = url_maker("forums:moderate_post")
     signed_in, reader_id, deepest = user.is_authenticated, user.pk, display_depth() - 1
+    rows = []
     for post in posts:
-        pk, author_id = post.pk, post.author_id
-        post.display_depth = post.depth - base_depth
-        post.label = author_label(post.author, anonymous=post.is_anonymous, reveal=reveal)
-        post.revealed_anonymous = post.is_anonymous and reveal and post.author is not None
-        post.is_professional = not post.is_anonymous and (
-            post.author_is_facilitator or bool(post.author and post.author.is_verified_professional)
+        pk, author_id, author = post.pk, post.author_id, post.author
+        depth = post.depth - base_depth
+        # The queryset's annotations (_posts): a facilitator of the group wrote it; it has replies.
+        facilitator = bool(getattr(post, "author_is_facilitator", False))
+        rows.append(
+            PostRow(
+                post=post,
+                display_depth=depth,
+                label=author_label(author, anonymous=post.is_anonymous, reveal=reveal),
+                revealed_anonymous=post.is_anonymous and reveal and author is not None,
+                is_professional=not post.is_anonymous
+                and (facilitator or bool(author and author.is_verified_professional)),
+                can_edit=permissions.can_edit_post(user, post),
+                # Hidden and removed posts are moderation's already (can_report_post).
+                can_report=signed_in
+                and author_id != reader_id
+                and not (post.is_hidden or post.is_removed),
+                is_new=signed_in and pk > last_read and author_id != reader_id,
+                continues=depth >= deepest and bool(getattr(post, "has_replies", False)),
+                reaction_counts=[
+                    {"kind": kind, "label": label, "count": count, "mine": mine}
+                    for kind, label in labels
+                    for count, mine in [reactions.get((pk, kind), (0, False))]
+                ],
+                created_label=dates.text(post.created_at),
+                created_iso=dates.iso(post.created_at),
+                permalink=permalink(pk),
+                reply_url=f"{reply}?parent={pk}",
+                edit_url=edit(pk),
+                delete_url=delete(pk),
+                history_url=history(pk),
+                replies_url=replies(pk),
+                react_url=react(pk),
+                report_url=report(pk),
+                moderate_url=moderate(pk),
+            )
         )
-        post.shows_body = permissions.can_see_post_body(user, post, moderator=moderator)
-        post.can_edit = permissions.can_edit_post(user, post)
-        # Hidden and removed posts are moderation's already (permissions.can_report_post).
-        post.can_report = (
-            signed_in and author_id != reader_id and not (post.is_hidden or post.is_removed)
-        )
-        post.is_new = signed_in and pk > last_read and author_id != reader_id
-        post.continues = post.display_depth >= deepest and post.has_replies
-        post.reaction_counts = [
-            {"kind": kind, "label": label, "count": count, "mine": mine}
-            for kind, label in labels
-            for count, mine in [reactions.get((pk, kind), (0, False))]
-        ]
-        post.created_label = dates.text(post.created_at)
-        post.created_iso = dates.iso(post.created_at)
-        post.permalink, post.reply_url = permalink(pk), f"{reply}?parent={pk}"
-        post.edit_url, post.delete_url = edit(pk), delete(pk)
-        post.history_url, post.replies_url = history(pk), replies(pk)
-        post.react_url, post.report_url = react(pk), report(pk)
-        post.moderate_url = moderate(pk)
+    return rows
 
 
-def _toplevel_key(sort: str) -> Callable[[Post], tuple]:
+def _toplevel_key(sort: str) -> Callable[[Post], tuple[int, ...]]:
     """The order of _toplevel_order(), applied in Python to rows already fetched."""
     if sort == "newest":
         return lambda p: (-p.pk,)
@@ -469,7 +566,7 @@ _TREE = Prepared(_tree)
 
 
 def thread_tree(
-    *, user, thread: Thread, sort: str = "oldest", cursor: str | None = None
+    *, user: Reader, thread: Thread, sort: str = "oldest", cursor: str | None = None
 ) -> PostTree:
     """One page of top-level replies with their subtrees to the display depth (_tree)."""
     sort = sort if sort in SORTS else "oldest"
@@ -490,14 +587,20 @@ def thread_tree(
     more = len(tops) > page_size()
     order = {p.pk: i for i, p in enumerate(tops[: page_size()])}
     rows = [p for p in rows if p.root_id in order and not p.is_opening]
-    rows.sort(key=lambda p: order[p.root_id])  # stable: keeps path order in each subtree
-    _decorate([*rows, *([opening] if opening else [])], user=user, thread=thread, base_depth=0)
+    rows.sort(key=lambda p: order[p.root_id or p.pk])  # stable: path order in each subtree
+    shown = _decorate(
+        [*rows, *([opening] if opening else [])], user=user, thread=thread, base_depth=0
+    )
     last = tops[page_size() - 1] if more else None
     next_cursor = _cursor_of(sort, last.pk, last.support_count) if last else None
-    return PostTree(opening=opening, posts=rows, next_cursor=next_cursor)
+    return PostTree(
+        opening=shown[-1] if opening else None,
+        posts=shown[: len(rows)],
+        next_cursor=next_cursor,
+    )
 
 
-def subtree(*, user, thread: Thread, post: Post) -> list[Post]:
+def subtree(*, user: Reader, thread: Thread, post: Post) -> list[PostRow]:
     """'Continue this thread': a post and its replies, again cut at the display depth."""
     moderator = permissions.can_moderate_board(user, thread.board)
     rows = list(
@@ -509,21 +612,20 @@ def subtree(*, user, thread: Thread, post: Post) -> list[Post]:
         )
         .order_by("path")
     )
-    _decorate(rows, user=user, thread=thread, base_depth=post.depth)
-    return rows
+    return _decorate(rows, user=user, thread=thread, base_depth=post.depth)
 
 
 def post_for(*, pk: int) -> Post:
     return get_object_or_404(Post.objects.select_related("thread__board__group", "author"), pk=pk)
 
 
-def post_or_none(pk) -> Post | None:
+def post_or_none(pk: object) -> Post | None:
     """A post by an id taken from a form or query string (anything else gives None)."""
     text = str(pk)
     # Longer than any database id: int() of thousands of digits is refused by Python itself.
     if not (text.isdecimal() and len(text) <= 18):
         return None
-    return Post.objects.select_related("thread__board__group").filter(pk=pk).first()
+    return Post.objects.select_related("thread__board__group").filter(pk=int(text)).first()
 
 
 def permalink_target(*, post: Post) -> tuple[str, int | None]:
@@ -551,7 +653,7 @@ def permalink_target(*, post: Post) -> tuple[str, int | None]:
     return "thread", before
 
 
-def revisions_for(*, post: Post):
+def revisions_for(*, post: Post) -> list[PostRevision]:
     return list(post.revisions.all())
 
 
@@ -563,12 +665,11 @@ def removal_copy(post: Post) -> PostRevision | None:
     return post.revisions.filter(created_at=removed_at).first()
 
 
-def one_post(*, user, post: Post) -> Post:
-    """A single post decorated like on the thread page (for htmx reaction updates)."""
+def one_post(*, user: Reader, post: Post) -> PostRow:
+    """A single post as on the thread page (for htmx reaction updates)."""
     moderator = permissions.can_moderate_board(user, post.thread.board)
     row = _post_queryset(user=user, thread=post.thread, moderator=moderator).get(pk=post.pk)
-    _decorate([row], user=user, thread=post.thread, base_depth=row.depth)
-    return row
+    return _decorate([row], user=user, thread=post.thread, base_depth=row.depth)[0]
 
 
 _FOLLOWS_BOARD = Prepared(
@@ -578,10 +679,10 @@ _FOLLOWS_BOARD = Prepared(
 )
 
 
-def is_following_board(*, user, board: Board) -> bool:
+def is_following_board(*, user: Reader, board: Board) -> bool:
     return user.is_authenticated and bool(_FOLLOWS_BOARD(user.pk, board.pk))
 
 
-def digest_choice(user) -> str:
+def digest_choice(user: User) -> str:
     pref = EmailPreference.objects.filter(user=user).first()
     return pref.digest if pref else EmailPreference.Digest.NEVER

@@ -155,7 +155,8 @@ def _written_or_form(request, form, write, verdict: policy.Verdict, template: st
     policy is shown above the form, on the page and on POST alike; a service's message is on the
     form. Either way the form still holds everything the person typed.
     """
-    preview, refused = None, None
+    preview = None
+    refused: ValidationError | PermissionDenied | None = None
     if not verdict:
         refused = policy.WriteRefused(verdict)
     elif request.method == "POST" and form.is_valid():

@@ -124,6 +124,7 @@ class GroupForm(forms.ModelForm):
             "cancer_types",
             "audiences",
             "languages",
+            "language",
             "format",
             "city",
             "country",
@@ -155,6 +156,10 @@ class GroupForm(forms.ModelForm):
         if not user.is_staff:
             alumni = alumni.filter(pk__in=permissions.facilitated_group_ids(user))
         cast(forms.ModelChoiceField, self.fields["alumni_group"]).queryset = alumni
+        self.fields["language"].required = False  # left out, the group keeps its own
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or self.instance.language
 
     def clean_country(self) -> str:
         code = self.cleaned_data["country"].strip().upper()

@@ -72,6 +72,8 @@ def _set_state(
     membership.waitlisted_at = now if state == State.WAITLISTED else None
     membership.save()
     _record(membership, kind, actor=actor, message=message)
+    if state == State.ACTIVE:
+        live.access_changed(membership.user_id)  # in: what they read (and counts) grows
     return membership
 
 
@@ -237,6 +239,7 @@ def promote(*, membership: Membership, by: User, message: str = "") -> Membershi
     membership.role = Membership.Role.FACILITATOR
     membership.save(update_fields=["role", "updated_at"])
     _record(membership, Kind.PROMOTED, actor=by, message=message)
+    live.access_changed(membership.user_id)  # now on the group's team
     # The new facilitator no longer takes a member's place.
     _fill_places(group)
     return membership

@@ -58,14 +58,13 @@ class ModerationAdapter(ABC, Generic[M]):
     def pk(self) -> int:
         return int(self.obj.pk)
 
+    @classmethod
+    def capabilities(cls) -> dict[Capability, bool]:
+        return {"hideable": cls.hideable, "restorable": cls.restorable, "editable": cls.editable}
+
     def can(self, capability: Capability) -> bool:
         """Whether the queue can do this to it (an action's `needs`)."""
-        flags = {
-            "hideable": self.hideable,
-            "restorable": self.restorable,
-            "editable": self.editable,
-        }
-        return flags[capability]
+        return self.capabilities()[capability]
 
     @property
     @abstractmethod
@@ -164,15 +163,17 @@ def register(adapter: A) -> A:
     its method, or a method without its flag, is refused here: the item page would offer an
     action that fails, or hide one that works."""
     base = ModerationAdapter
-    promised = [
-        ("hideable", adapter.hideable, adapter.hide is not base.hide),
-        ("hideable", adapter.hideable or adapter.remove is base.remove, True),
-        ("restorable", adapter.restorable, adapter.restore is not base.restore),
-        ("editable", adapter.editable, adapter.edit is not base.edit),
-    ]
-    for flag, says, does in promised:
-        if says != does:
-            raise TypeError(f"{adapter.__name__}: {flag} does not match its methods")
+    says = adapter.capabilities()
+    does: dict[Capability, bool] = {
+        "hideable": adapter.hide is not base.hide or adapter.remove is not base.remove,
+        "restorable": adapter.restore is not base.restore,
+        "editable": adapter.edit is not base.edit,
+    }
+    wrong: list[str] = [flag for flag in says if says[flag] != does[flag]]
+    if says["hideable"] and not says["restorable"]:
+        wrong.append("restorable (an upheld appeal against a hide restores)")
+    if wrong:
+        raise TypeError(f"{adapter.__name__}: {', '.join(wrong)} does not match its methods")
     _adapters[adapter.model._meta.label_lower] = adapter
     return adapter
 

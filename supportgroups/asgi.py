@@ -14,8 +14,8 @@ require_secret_key()
 from channels.routing import ProtocolTypeRouter  # noqa: E402 - needs Django set up first
 
 from .logs import with_connection_id  # noqa: E402
+from .metrics import counted_websockets  # noqa: E402
 from .routing import guarded, websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {"http": django_asgi_app, "websocket": with_connection_id(guarded(websocket_urlpatterns))}
-)
+websockets = with_connection_id(counted_websockets(guarded(websocket_urlpatterns)))
+application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websockets})

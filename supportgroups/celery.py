@@ -34,6 +34,13 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+@signals.task_failure.connect
+def _count_failure(sender=None, **kwargs) -> None:
+    from .metrics import count_task_failure
+
+    count_task_failure(getattr(sender, "name", "unknown"))
+
+
 @signals.worker_init.connect
 @signals.beat_init.connect
 def _require_secret_key(**kwargs) -> None:

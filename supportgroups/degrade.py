@@ -18,6 +18,8 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
+from .metrics import CACHE_SECONDS
+
 logger = logging.getLogger(__name__)
 
 P = ParamSpec("P")
@@ -83,9 +85,12 @@ _EMPTY = DummyCache("", {})
 
 
 def _or_as_if_empty(name: str) -> Callable:
+    timed = CACHE_SECONDS.labels(operation=name)
+
     def method(self, *args, **kwargs):
         try:
-            result = getattr(RedisCache, name)(self, *args, **kwargs)
+            with timed.time():
+                result = getattr(RedisCache, name)(self, *args, **kwargs)
         except RedisError as error:
             if _fallback_chosen.get():
                 raise

@@ -20,6 +20,7 @@ from collections import OrderedDict
 from functools import cache
 
 from django.core.cache import cache as store
+from django.template.backends.django import Template as DjangoTemplate
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -56,9 +57,16 @@ class LocalFragments:
 local = LocalFragments(size=5000)
 
 
+def _source(name: str) -> str:
+    template = get_template(name)
+    if not isinstance(template, DjangoTemplate):
+        raise TypeError(f"{name}: fragments are Django templates")
+    return template.template.source
+
+
 @cache
 def _templates_digest(names: tuple[str, ...]) -> str:
-    sources = "|".join(f"{name}:{get_template(name).template.source}" for name in names)
+    sources = "|".join(f"{name}:{_source(name)}" for name in names)
     return hashlib.blake2b(sources.encode(), digest_size=8).hexdigest()
 
 

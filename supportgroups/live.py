@@ -21,10 +21,11 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import BaseChannelLayer, get_channel_layer
+from django.core.cache import cache
 from django.db import transaction
 from redis.exceptions import RedisError
 
-from .degrade import Outage
+from .degrade import Outage, when_cache_is_down
 
 # What a channel-layer call raises while Redis is down or unreachable.
 LAYER_ERRORS = (RedisError, OSError, asyncio.TimeoutError)
@@ -88,9 +89,28 @@ def person_group(user_id: int) -> str:
     return f"person.{user_id}"
 
 
+def access_generation_key(user_id: int) -> str:
+    """A counter in the cache that `access_changed` moves: a value derived from what the
+    person may read (the header's unread messages) is kept beside the counter it was worked
+    out under, and worked out again once the counter has moved (or the cache was emptied)."""
+    return f"access-generation:{user_id}"
+
+
+@when_cache_is_down(None)
+def bump_generation(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # none yet, or the cache was emptied: start one
+        if not cache.add(key, 1, timeout=None):
+            cache.incr(key)
+
+
 def access_changed(user_id: int) -> Delivery:
-    """What this person may do may have changed (suspension, memorial, sign-out everywhere, a
-    password or staff change, a sanction or its lifting, leaving a group): after commit, each of
-    their open sockets re-reads them, their session and their rights, and closes or turns
-    read-only (or writable again)."""
+    """What this person may do or read may have changed (suspension, memorial, sign-out
+    everywhere, a password or staff change, a sanction or its lifting, joining or leaving a
+    group, becoming a facilitator): after commit, each of their open sockets re-reads them,
+    their session and their rights, and closes or turns read-only (or writable again); and
+    their access generation moves (`access_generation_key`)."""
+    key = access_generation_key(user_id)
+    transaction.on_commit(lambda: bump_generation(key), robust=True)
     return send_on_commit(person_group(user_id), {"type": "access.changed"})

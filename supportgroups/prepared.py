@@ -30,7 +30,7 @@ from django.db.models import QuerySet
 
 T = TypeVar("T")
 Scalar = int | str | datetime
-Value = Scalar | tuple[int, ...] | None
+Value = Scalar | tuple[Scalar, ...] | None  # the tuples: ids for an `__in` filter
 
 _INT_MARKER = 7_418_203_996_000  # no id, count or limit in this site comes near it
 _MAX_SHAPES = 64  # shapes are few (sorts, flags); a bound keeps a mistake from growing memory
@@ -49,10 +49,10 @@ def _kind(value: Value) -> Hashable:
     if isinstance(value, bool):
         raise TypeError("True and False change the SQL: pass them in the shape")
     if isinstance(value, tuple):
-        return (tuple, len(value))
+        return ("tuple", len(value))
     if value is not None and not isinstance(value, Scalar):
         raise TypeError(f"a prepared read takes ids, strings, instants and None, not {value!r}")
-    return type(value)
+    return type(value).__name__
 
 
 def _leaves(values: tuple[Value, ...]) -> list[Scalar]:
@@ -107,7 +107,8 @@ class _Compiled:
         compiler.connection = connections[self.queryset.db]  # this thread's connection
         compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
         queryset = self.queryset.all()
-        queryset.query.get_compiler = lambda *args, **kwargs: compiler
+        # The one seam Django offers between a queryset and its SQL: this copy's compiler.
+        queryset.query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
         return list(queryset)
 
 
@@ -132,7 +133,8 @@ def _compile(queryset: QuerySet, markers: list[Scalar]) -> _Compiled | None:
 
 
 class Prepared(Generic[T]):
-    """`Prepared(build)(*values, **shape)` is `list(build(*values, **shape))`, compiled once."""
+    """`Prepared(build)(*values, **shape)` is `list(build(*values, **shape))`, compiled once:
+    T is what the queryset yields (model instances, or values_list's rows)."""
 
     def __init__(self, build: Callable[..., QuerySet[Any, T]]) -> None:
         self._build = build

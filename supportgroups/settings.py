@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "csp",
+    "django_prometheus",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -62,7 +63,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "supportgroups.logs.RequestLogMiddleware",  # first: the request id covers everything below
+    # Request latency by view for /metrics (supportgroups/metrics.py): the first and last layer.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "supportgroups.logs.RequestLogMiddleware",  # the request id covers everything below
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,6 +82,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "supportgroups.middleware.UserTimezoneMiddleware",
     "supportgroups.middleware.StaffMFAMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "supportgroups.urls"
@@ -103,6 +107,9 @@ TEMPLATES: list[dict[str, Any]] = [
 
 # --- Data stores --------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, counting and timing queries for /metrics.
+    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -396,6 +403,10 @@ LOGGING = {
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING above
 
+# /metrics for Prometheus (supportgroups/metrics.py): off (404) unless a token is set.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+PROMETHEUS_EXPORT_MIGRATIONS = False  # a query per start-up, for a figure nobody alerts on
+
 # Error reporting (Sentry's SDK), off unless SENTRY_DSN is set; scrubbed like the logs.
 SENTRY_DSN = env("SENTRY_DSN", default="")
 if SENTRY_DSN:
@@ -514,6 +525,9 @@ CONVERSATIONS_EMAIL_AFTER = timedelta(minutes=15)
 # A scan's claim on an email whose task never ran (a lost worker, the broker down) lapses after
 # this, and a later scan offers it again. A task that fails releases its claim at once.
 CONVERSATIONS_EMAIL_CLAIM_FOR = timedelta(minutes=10)
+# The header's unread count is kept this long at most: every change made through the services
+# renews it at once; this is the net for changes made around them (the admin, permissions).
+CONVERSATIONS_UNREAD_CACHE_FOR = timedelta(minutes=10)
 CELERY_BEAT_SCHEDULE["conversations-email-unread"] = {
     "task": "groups.conversations.tasks.scan_unread",
     "schedule": 60.0,

@@ -93,7 +93,7 @@ def _shows_to_visitors(sql: str) -> bool:
 
 
 @when_cache_is_down(None)
-def _move_version() -> None:
+def move_version() -> None:
     cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
 
 
@@ -107,11 +107,11 @@ def _watch_writes(
     if _shows_to_visitors(sql):
         connection = context["connection"]
         if _inside_a_test_case(connection):
-            _move_version()
+            move_version()
             return result
-        pending = any(func is _move_version for _sids, func, *_rest in connection.run_on_commit)
+        pending = any(func is move_version for _sids, func, *_rest in connection.run_on_commit)
         if not pending:
-            transaction.on_commit(_move_version, using=connection.alias)
+            transaction.on_commit(move_version, using=connection.alias)
     return result
 
 

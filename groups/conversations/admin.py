@@ -11,8 +11,14 @@ class ConversationAdmin(admin.ModelAdmin):
     list_display = ["pk", "kind", "group", "started_by", "last_message_at", "closed_at"]
     list_filter = ["kind"]
     list_select_related = ["group", "started_by"]
-    fields = ["kind", "group", "started_by", "assigned_to", "created_at", "last_message_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "kind",
+        "group",
+        "started_by",
+        "assigned_to",
+        "created_at",
+        "last_message_at",
+    )
 
     def has_add_permission(self, request):
         return False

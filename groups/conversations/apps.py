@@ -8,3 +8,10 @@ class ConversationsConfig(AppConfig):
     name = "groups.conversations"
     label = "conversations"
     verbose_name = "Private conversations"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from .live import count_at_sign_in
+
+        user_logged_in.connect(count_at_sign_in, dispatch_uid="conversations_count_at_sign_in")

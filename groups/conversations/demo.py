@@ -2,6 +2,7 @@
 the inboxes are not empty in the demo. Idempotent: fixed client ids."""
 
 import uuid
+from typing import TextIO
 
 from groups.models import Membership, SupportGroup
 from supportgroups.models import User
@@ -14,7 +15,7 @@ def _id(name: str) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"demo-conversations/{name}")
 
 
-def load(stdout) -> None:
+def load(stdout: TextIO) -> None:
     robin = User.objects.filter(email="robin@example.org").first()
     if robin is None or Message.objects.filter(client_msg_id=_id("question")).exists():
         stdout.write("Demo conversations: nothing to add.")
@@ -29,8 +30,13 @@ def load(stdout) -> None:
         .order_by("pk")
         .first()
     )
-    facilitator = group.memberships.filter(role=Membership.Role.FACILITATOR).first().user
-    other = group.memberships.filter(role=Membership.Role.MEMBER).exclude(user=robin).first().user
+    places = group.memberships.select_related("user") if group else Membership.objects.none()
+    facilitating = places.filter(role=Membership.Role.FACILITATOR).first()
+    another = places.filter(role=Membership.Role.MEMBER).exclude(user=robin).first()
+    if group is None or facilitating is None or another is None:
+        stdout.write("Demo conversations: Robin's group has nobody to write to.")
+        return
+    facilitator, other = facilitating.user, another.user
     question = services.ask_team(
         member=robin,
         group=group,

@@ -19,6 +19,7 @@ that lapses after CONVERSATIONS_EMAIL_CLAIM_FOR.
 """
 
 from collections import defaultdict
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -29,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from supportgroups.languages import in_language
 from supportgroups.models import Notification, User
-from supportgroups.privacy.emails import send_user_email
+from supportgroups.privacy.emails import send_user_email, takes_daily_digest
 
 from . import permissions
 from .models import Conversation, Message, Participant
@@ -50,25 +51,26 @@ def _waiting(due_before, **only) -> Exists:
     return Exists(messages)
 
 
-def scan_unread(*, now=None) -> dict[int, list[int]]:
-    """Claim everyone who has waited long enough: {user id: conversation ids}, each claimed
-    for its email task."""
-    now = now or timezone.now()
+def _due(now: datetime) -> QuerySet[Participant]:
+    """Everyone who has waited long enough for an email about a conversation."""
     due_before = now - settings.CONVERSATIONS_EMAIL_AFTER
     member, team = Participant.Role.MEMBER, Participant.Role.TEAM
     # Someone asked: the request, which is the first message. Team members: the member's
     # words, not their colleagues' answers.
-    due = (
-        _still_due(Participant.objects.all())
-        .filter(
-            Q(email_claimed_at__isnull=True)
-            | Q(email_claimed_at__lt=now - settings.CONVERSATIONS_EMAIL_CLAIM_FOR)
-        )
-        .filter(
-            (Q(role=member, state=ACTIVE) & _waiting(due_before))
-            | (Q(role=member, state=REQUESTED, last_read_sequence=0) & _waiting(due_before))
-            | (Q(role=team) & _waiting(due_before, from_team=False))
-        )
+    return _still_due(Participant.objects.all()).filter(
+        (Q(role=member, state=ACTIVE) & _waiting(due_before))
+        | (Q(role=member, state=REQUESTED, last_read_sequence=0) & _waiting(due_before))
+        | (Q(role=team) & _waiting(due_before, from_team=False))
+    )
+
+
+def scan_unread(*, now: datetime | None = None) -> dict[int, list[int]]:
+    """Claim everyone who has waited long enough: {user id: conversation ids}, each claimed
+    for its email task."""
+    now = now or timezone.now()
+    due = _due(now).filter(
+        Q(email_claimed_at__isnull=True)
+        | Q(email_claimed_at__lt=now - settings.CONVERSATIONS_EMAIL_CLAIM_FOR)
     )
     found: dict[int, list[int]] = defaultdict(list)
     with transaction.atomic():
@@ -84,7 +86,8 @@ def scan_unread(*, now=None) -> dict[int, list[int]]:
             from .tasks import email_unread
 
             for user_id, conversation_ids in found.items():
-                email_unread.delay_on_commit(user_id, conversation_ids)
+                # Celery's Django fixup makes every task a DjangoTask; the stubs type a plain Task.
+                email_unread.delay_on_commit(user_id, conversation_ids)  # type: ignore[attr-defined]
     return dict(found)
 
 
@@ -132,20 +135,31 @@ def email_unread(*, user_id: int, conversation_ids: list[int]) -> bool:
             )
             if not rows:  # sent already by another copy of this task
                 return False
+            user = rows[0].user
+            if takes_daily_digest(user=user):
+                # One email a day, chosen: these wait for it (see take_for_digest); the claim
+                # keeps the scan away until then.
+                claimed.update(email_claimed_at=timezone.now() + timedelta(days=1))
+                return False
             due = set(_still_due(claimed).values_list("pk", flat=True))
-            sent = _send(rows[0].user, [row.conversation for row in rows if row.pk in due])
-            for row in rows:
-                # Someone asked is emailed about the request only, never what followed it.
-                if row.pk in due:
-                    last = row.conversation.last_sequence
-                    row.emailed_sequence = 1 if row.state == REQUESTED else last
-                row.email_claimed_at = None
-            Participant.objects.bulk_update(rows, ["emailed_sequence", "email_claimed_at"])
+            rows = [row for row in rows if row.pk in due]  # not read since the scan
+            sent = _send(user, [row.conversation for row in rows]) if rows else False
+            _mark_emailed(rows)
+            claimed.update(email_claimed_at=None)
             return sent
     except Exception:
         # Not sent: the next scan offers these conversations again.
         claimed.update(email_claimed_at=None)
         raise
+
+
+def _mark_emailed(rows: list[Participant]) -> None:
+    """Up to where each person has been emailed, their claim released. Someone asked is
+    emailed about the request only, never what followed it."""
+    for row in rows:
+        row.emailed_sequence = 1 if row.state == REQUESTED else row.conversation.last_sequence
+        row.email_claimed_at = None
+    Participant.objects.bulk_update(rows, ["emailed_sequence", "email_claimed_at"])
 
 
 def _send(user: User, conversations: list[Conversation]) -> bool:
@@ -164,3 +178,22 @@ def _send_in_language(user: User, conversations: list[Conversation]) -> bool:
         template="conversations/email/unread.txt",
         context={"lines": lines, "inbox_url": settings.SITE_URL + reverse("conversations:inbox")},
     )
+
+
+def people_with_news(*, now: datetime | None = None) -> QuerySet[Participant, int]:
+    """The ids of everyone with conversation news waiting for an email (for a daily digest)."""
+    return _due(now or timezone.now()).values_list("user_id", flat=True).distinct()
+
+
+def take_for_digest(*, user: User, now: datetime | None = None) -> list[dict[str, str]]:
+    """The lines about the person's conversations with news for their daily digest, marked as
+    emailed in the caller's transaction (the digest sends, or rolls them back)."""
+    rows = list(
+        _due(now or timezone.now())
+        .filter(user=user)
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("conversation__group")
+        .order_by("-conversation__last_message_at")
+    )
+    _mark_emailed(rows)
+    return [line for row in rows if (line := _line(user, row.conversation)) is not None]

@@ -2,6 +2,7 @@
 what may be written where is the services' (and groups.policy's) to say."""
 
 import uuid
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -42,6 +43,13 @@ class AskForm(_MessageFields):
     field_order = ["subject", "body", "client_msg_id"]
 
 
+class CheckInForm(AskForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"subject": _("Checking in")})
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].help_text = _("A few words the member sees in their list.")
+
+
 class StartForm(AskForm):
     people = forms.TypedMultipleChoiceField(
         label=_("Who to write to"),
@@ -53,7 +61,7 @@ class StartForm(AskForm):
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["people"].choices = choices
+        cast(forms.ChoiceField, self.fields["people"]).choices = choices
         self.fields["subject"].help_text = ""
 
 
@@ -69,7 +77,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [("", _("Nobody in particular"))] + [
+        cast(forms.ChoiceField, self.fields["to"]).choices = [("", _("Nobody in particular"))] + [
             (person.pk, person.display_name) for person in team
         ]
         self.fields["to"].required = False

@@ -7,8 +7,10 @@ Each open socket of a conversation listens on its group (`Conversation.channel_g
 """
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -26,26 +28,51 @@ def send(conversation: Conversation, frame: dict[str, Any]) -> live.Delivery:
     return live.send_on_commit(conversation.channel_group, event)
 
 
-def _unread_key(user_id: int) -> str:
+def _count_key(user_id: int) -> str:
     return f"conversations:unread:{user_id}"
 
 
+def _generation_key(user_id: int) -> str:
+    return f"conversations:unread-generation:{user_id}"
+
+
 @when_cache_is_down(0)
-def unread_count(user_id: int) -> int:
-    """The header's count, kept in the cache so that no page pays a query for it. It is
-    worked out again whenever something changes it for the person; until then (a new team
-    member, an emptied cache) the header shows none and the inbox is always right."""
-    return cache.get(_unread_key(user_id)) or 0
+def unread_count(user: User) -> int:
+    """The header's count: a derived value kept in the cache beside the generations it was
+    worked out under: the person's conversations' (moved by every service here that can
+    change the count: `unread_counts_changed`) and their access's (moved by
+    `supportgroups.live.access_changed`: joining or leaving a group, becoming a facilitator,
+    a sanction). A missing or older count is worked out again from the database and kept, so
+    a page pays for it only after a change, an emptied cache, or
+    CONVERSATIONS_UNREAD_CACHE_FOR (the net for changes made around the services)."""
+    keys = [_count_key(user.pk), _generation_key(user.pk), live.access_generation_key(user.pk)]
+    found = cache.get_many(keys)
+    generations = (found.get(keys[1], 0), found.get(keys[2], 0))
+    kept = found.get(keys[0])
+    if kept is not None and kept[0] == generations:
+        return int(kept[1])
+    # Kept under the generations read before counting: a change that commits meanwhile moves
+    # one, and the next page counts again.
+    count = selectors.unread_total(user=user)
+    timeout = settings.CONVERSATIONS_UNREAD_CACHE_FOR.total_seconds()
+    cache.set(keys[0], (generations, count), timeout=timeout)
+    return count
 
 
-@when_cache_is_down(None)
-def _store_unread_counts(user_ids: set[int]) -> None:
-    for user in User.objects.filter(pk__in=user_ids):
-        cache.set(_unread_key(user.pk), selectors.unread_total(user=user), timeout=None)
+def count_at_sign_in(sender: Any, user: User, **kwargs: Any) -> None:
+    """On signing in (user_logged_in): the header's count is worked out then, if it is not
+    kept already, rather than by the first page."""
+    unread_count(user)
 
 
-def refresh_unread_counts(user_ids) -> None:
-    """Work out these people's header counts again once the change has committed."""
-    ids = {pk for pk in user_ids if pk is not None}
-    if ids:
-        transaction.on_commit(lambda: _store_unread_counts(ids), robust=True)
+def unread_counts_changed(user_ids: Iterable[int | None]) -> None:
+    """These people's header counts may have moved: they are worked out again at their next
+    page, once the change has committed."""
+    keys = {_generation_key(pk) for pk in user_ids if pk is not None}
+
+    def bump() -> None:
+        for key in keys:
+            live.bump_generation(key)
+
+    if keys:
+        transaction.on_commit(bump, robust=True)

@@ -16,6 +16,7 @@ own: who is in one, consent to be contacted, blocks, and the team.
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
 from groups import policy
@@ -29,7 +30,7 @@ from supportgroups.permissions import has_required_mfa
 from supportgroups.privacy.deletion import is_placeholder
 from supportgroups.privacy.permissions import can_contact
 
-from .models import MAX_PEOPLE, ContactSetting, Conversation, Participant
+from .models import MAX_PEOPLE, ContactSetting, Conversation, Message, Participant
 
 Kind = Conversation.Kind
 
@@ -38,12 +39,12 @@ def _refused(code: str, reason: str) -> Verdict:
     return Verdict(allowed=False, code=code, reason=reason)
 
 
-def is_moderator_team(user) -> bool:
+def is_moderator_team(user: User | AnonymousUser) -> bool:
     """Site moderators answer the conversations members start with "the site moderators"."""
     return is_site_moderator(user) and has_required_mfa(user)
 
 
-def is_team_member(user, conversation: Conversation) -> bool:
+def is_team_member(user: User | AnonymousUser, conversation: Conversation) -> bool:
     if not policy.account_verdict(user) or not conversation.has_team:
         return False
     if conversation.kind == Kind.MODERATORS:
@@ -77,14 +78,16 @@ class Seat:
         return self.is_team or self.state == Participant.State.ACTIVE
 
 
-def seat_of(user, conversation: Conversation) -> Seat:
+def seat_of(user: User | AnonymousUser, conversation: Conversation) -> Seat:
     participant = None
     if user.is_authenticated:
         participant = conversation.participants.filter(user=user).first()
     return Seat(is_team=is_team_member(user, conversation), participant=participant)
 
 
-def read_verdict(user, conversation: Conversation, seat: Seat | None = None) -> Verdict:
+def read_verdict(
+    user: User | AnonymousUser, conversation: Conversation, seat: Seat | None = None
+) -> Verdict:
     """May this person read the whole conversation now?"""
     verdict = policy.account_verdict(user)
     if not verdict:
@@ -114,14 +117,16 @@ def _ended_by_block(people: list[User]) -> bool:
     return Block.objects.filter(blocker__in=ids, blocked__in=ids).exists()
 
 
-def _nobody_to_receive(people: list[User], author) -> bool:
+def _nobody_to_receive(people: list[User], author: User | AnonymousUser) -> bool:
     """Everyone else has gone: deleted (the placeholder), memorialised or suspended. Memorial
     accounts receive nothing more."""
     others = [p for p in people if p.pk != author.pk]
     return not any(o.is_active and not is_placeholder(o) for o in others)
 
 
-def write_verdict(user, conversation: Conversation, seat: Seat | None = None) -> Verdict:
+def write_verdict(
+    user: User | AnonymousUser, conversation: Conversation, seat: Seat | None = None
+) -> Verdict:
     """May this person send a message here now? Services ask under the conversation's lock."""
     seat = seat or seat_of(user, conversation)
     verdict = read_verdict(user, conversation, seat)
@@ -146,12 +151,12 @@ def write_verdict(user, conversation: Conversation, seat: Seat | None = None) ->
     return verdict
 
 
-def is_in_group(user, group: SupportGroup) -> bool:
+def is_in_group(user: User | AnonymousUser, group: SupportGroup) -> bool:
     """The ask and start pages are for the group's active members and facilitators."""
     return bool(policy.account_verdict(user)) and access_for(user, group).is_active_member
 
 
-def ask_team_verdict(user, group: SupportGroup | None) -> Verdict:
+def ask_team_verdict(user: User | AnonymousUser, group: SupportGroup | None) -> Verdict:
     """May this person start a conversation with the group's facilitators (None: the site
     moderators)? Facilitators are the team of their own group, not askers."""
     verdict = policy.conversation_verdict(user, group)
@@ -164,13 +169,36 @@ def ask_team_verdict(user, group: SupportGroup | None) -> Verdict:
     return verdict
 
 
+def check_in_verdict(
+    facilitator: User | AnonymousUser, group: SupportGroup, member: User
+) -> Verdict:
+    """May this facilitator open a conversation with one of the group's members, written as
+    the group's team? The member's consent setting and blocks apply as for anyone who shares
+    the group ("nobody" means nobody, facilitators too)."""
+    verdict = policy.conversation_verdict(facilitator, group)
+    if not verdict:
+        return verdict
+    if not access_for(facilitator, group).is_facilitator:
+        return _refused("forbidden", _("Only the group's facilitators write as its team."))
+    place = access_for(member, group)
+    if member.pk == facilitator.pk or not place.is_active_member or place.is_facilitator:
+        return _refused(
+            "not_member", _("%(name)s is not a member of this group.") % {"name": member}
+        )
+    if not may_start_with(facilitator, member, group):
+        return _refused(
+            "no_consent", _("%(name)s does not take new conversations.") % {"name": member}
+        )
+    return verdict
+
+
 def who_may_start(user: User) -> str:
     """Read afresh: a choice changed a moment ago applies at once."""
     choice = ContactSetting.objects.filter(user=user).values_list("who_may_start", flat=True)
     return choice.first() or ContactSetting.WhoMayStart.SHARED_GROUP
 
 
-def may_start_with(starter, recipient: User, group: SupportGroup) -> bool:
+def may_start_with(starter: User | AnonymousUser, recipient: User, group: SupportGroup) -> bool:
     """Whether `starter` may start a conversation with `recipient` from `group`, which both
     must be active in: the recipient's consent setting, blocks both ways, a living account."""
     if not can_contact(starter, recipient) or is_placeholder(recipient):
@@ -198,7 +226,9 @@ def consents(choice: str, *, starter_facilitates: bool) -> bool:
     return True
 
 
-def start_verdict(starter, group: SupportGroup, recipients: list[User]) -> Verdict:
+def start_verdict(
+    starter: User | AnonymousUser, group: SupportGroup, recipients: list[User]
+) -> Verdict:
     """May `starter` start a conversation with these people from `group` now?"""
     verdict = policy.conversation_verdict(starter, None)
     if not verdict:
@@ -220,7 +250,7 @@ def start_verdict(starter, group: SupportGroup, recipients: list[User]) -> Verdi
     return verdict
 
 
-def can_report_message(user, message) -> bool:
+def can_report_message(user: User | AnonymousUser, message: Message) -> bool:
     """For moderation's registry: a participant or team member may report what they were
     shown; someone asked to a conversation may report the request itself."""
     if not message.is_visible or message.author_id == user.pk:

@@ -8,6 +8,7 @@ beside the text the person typed and a socket sends it in an error frame.
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +20,7 @@ from groups.models import SupportGroup
 from groups.policy import Verdict, WriteRefused, require
 from moderation import services as moderation
 from moderation.services import ScreenResult
+from supportgroups import live as supportgroups_live
 from supportgroups.degrade import when_cache_is_down
 from supportgroups.live import Delivery
 from supportgroups.models import User
@@ -47,7 +49,7 @@ def _refuse(code: str, reason: str) -> WriteRefused:
     return WriteRefused(Verdict(allowed=False, code=code, reason=reason))
 
 
-def _clean_text(text, *, limit: int, required: bool) -> str:
+def _clean_text(text: object, *, limit: int, required: bool) -> str:
     text = text.strip() if isinstance(text, str) else ""
     if required and not text:
         raise _refuse("empty", _("Write a message first."))
@@ -64,12 +66,12 @@ def _clean_text(text, *, limit: int, required: bool) -> str:
     return text
 
 
-def clean_body(body) -> str:
+def clean_body(body: object) -> str:
     return _clean_text(body, limit=settings.CONVERSATIONS_MAX_MESSAGE_LENGTH, required=True)
 
 
 @when_cache_is_down(None)
-def _check_rate(user, *, what: str, limit: int, window: int) -> None:
+def _check_rate(user: User, *, what: str, limit: int, window: int) -> None:
     if not within_rate(f"conversations:{what}:{user.pk}", limit=limit, window=window):
         raise _refuse(
             "rate_limited",
@@ -77,11 +79,11 @@ def _check_rate(user, *, what: str, limit: int, window: int) -> None:
         )
 
 
-def _check_message_rate(user) -> None:
+def _check_message_rate(user: User) -> None:
     _check_rate(user, what="messages", limit=settings.CONVERSATIONS_MESSAGES_PER_MINUTE, window=60)
 
 
-def _check_start_rate(user) -> None:
+def _check_start_rate(user: User) -> None:
     _check_rate(user, what="starts", limit=settings.CONVERSATIONS_STARTS_PER_HOUR, window=3600)
 
 
@@ -112,7 +114,7 @@ def _resent(conversation: Conversation, client_msg_id: uuid.UUID) -> Message | N
 
 
 def _add_message(
-    conversation: Conversation, *, author, body: str, client_msg_id: uuid.UUID, seat: Seat
+    conversation: Conversation, *, author: User, body: str, client_msg_id: uuid.UUID, seat: Seat
 ) -> PostResult:
     """Store one message in a locked (or just created) conversation, screen it, and tell
     everyone who may read it once committed; a held message reaches nobody but its author."""
@@ -142,7 +144,7 @@ def _add_message(
     return PostResult(message, created=True, screen=screen, broadcast=broadcast)
 
 
-def _after_message(conversation: Conversation, *, author, seat: Seat, when) -> None:
+def _after_message(conversation: Conversation, *, author: User, seat: Seat, when: datetime) -> None:
     """The conversation's clocks and marks after a new message: a team's "waiting since", a
     closed conversation opening again, the writer's own read mark."""
     conversation.last_message_at = when
@@ -172,11 +174,11 @@ def _after_message(conversation: Conversation, *, author, seat: Seat, when) -> N
             "last_read_sequence": conversation.last_sequence,
         },
     )
-    live.refresh_unread_counts(_everyone(conversation))
+    live.unread_counts_changed(_everyone(conversation))
 
 
 def post_message(
-    *, conversation: Conversation, author, body, client_msg_id: uuid.UUID
+    *, conversation: Conversation, author: User, body: object, client_msg_id: uuid.UUID
 ) -> PostResult:
     """Store a message once per `client_msg_id`; a resend returns the stored one."""
     body = clean_body(body)
@@ -193,7 +195,7 @@ def post_message(
         )
 
 
-def _started_before(author, client_msg_id: uuid.UUID) -> PostResult | None:
+def _started_before(author: User, client_msg_id: uuid.UUID) -> PostResult | None:
     """A start form sent twice (a double click, a reload) opens one conversation."""
     first = (
         Message.objects.select_related("conversation", "author")
@@ -204,7 +206,12 @@ def _started_before(author, client_msg_id: uuid.UUID) -> PostResult | None:
 
 
 def ask_team(
-    *, member, group: SupportGroup | None, subject, body, client_msg_id: uuid.UUID
+    *,
+    member: User,
+    group: SupportGroup | None,
+    subject: object,
+    body: object,
+    client_msg_id: uuid.UUID,
 ) -> PostResult:
     """A member opens a conversation with a group's facilitators (None: the site moderators)."""
     body = clean_body(body)
@@ -228,7 +235,37 @@ def ask_team(
         )
 
 
-def _known_to(starter, people: list[User]) -> set[int]:
+def start_from_team(
+    *,
+    facilitator: User,
+    group: SupportGroup,
+    member: User,
+    subject: object,
+    body: object,
+    client_msg_id: uuid.UUID,
+) -> PostResult:
+    """A facilitator opens a conversation with one member of their group, as the group's
+    team ("checking in with a quiet member"): any facilitator of the group reads and answers
+    it, and the member answers the team, as in a question they had asked."""
+    body = clean_body(body)
+    subject = _clean_text(subject, limit=120, required=False)
+    require(permissions.check_in_verdict(facilitator, group, member))
+    with transaction.atomic():
+        again = _started_before(facilitator, client_msg_id)
+        if again is not None:
+            return again
+        _check_start_rate(facilitator)
+        conversation = Conversation.objects.create(
+            kind=Kind.FACILITATORS, group=group, subject=subject, started_by=facilitator
+        )
+        Participant.objects.create(conversation=conversation, user=member)
+        seat = Seat(is_team=True, participant=None)
+        return _add_message(
+            conversation, author=facilitator, body=body, client_msg_id=client_msg_id, seat=seat
+        )
+
+
+def _known_to(starter: User, people: list[User]) -> set[int]:
     """Those of `people` who have accepted a conversation with `starter` before: no request."""
     return set(
         Participant.objects.filter(
@@ -242,7 +279,7 @@ def _known_to(starter, people: list[User]) -> set[int]:
     )
 
 
-def _check_no_request_waiting(starter, people: list[User]) -> None:
+def _check_no_request_waiting(starter: User, people: list[User]) -> None:
     """One request at a time: someone who has not accepted (or has quietly ignored) a request
     gets no second one. The words never say which of the two it is."""
     waiting = (
@@ -263,7 +300,13 @@ def _check_no_request_waiting(starter, people: list[User]) -> None:
 
 
 def start_conversation(
-    *, starter, group: SupportGroup, recipients: list[User], subject, body, client_msg_id
+    *,
+    starter: User,
+    group: SupportGroup,
+    recipients: list[User],
+    subject: object,
+    body: object,
+    client_msg_id: uuid.UUID,
 ) -> PostResult:
     """Members who share `group` start a conversation (two to eight people). Everyone who has
     not accepted one with the starter before receives it as a request."""
@@ -298,7 +341,7 @@ def start_conversation(
         )
 
 
-def _own_request(conversation: Conversation, user, states) -> Participant:
+def _own_request(conversation: Conversation, user: User, states: list[str]) -> Participant:
     participant = (
         Participant.objects.select_for_update()
         .filter(conversation=conversation, user=user, role=MEMBER, state__in=states)
@@ -310,26 +353,51 @@ def _own_request(conversation: Conversation, user, states) -> Participant:
 
 
 @transaction.atomic
-def accept(*, conversation: Conversation, user) -> Participant:
+def accept(*, conversation: Conversation, user: User) -> Participant:
     """The person joins: everything written since the request reaches them from now on."""
     participant = _own_request(conversation, user, [REQUESTED, IGNORED])
     participant.state = ACTIVE
     participant.save(update_fields=["state"])
-    live.refresh_unread_counts({user.pk})
+    live.unread_counts_changed({user.pk})
     return participant
 
 
 @transaction.atomic
-def ignore(*, conversation: Conversation, user) -> Participant:
+def ignore(*, conversation: Conversation, user: User) -> Participant:
     """The request goes away quietly; the person who wrote is not told."""
     participant = _own_request(conversation, user, [REQUESTED])
     participant.state = IGNORED
     participant.save(update_fields=["state"])
-    live.refresh_unread_counts({user.pk})
+    live.unread_counts_changed({user.pk})
     return participant
 
 
-def mark_read(*, conversation: Conversation, user, up_to: int, seat: Seat | None = None) -> None:
+@transaction.atomic
+def leave(*, conversation: Conversation, user: User) -> Participant:
+    """The person leaves a conversation between members: they stop reading it and receive
+    nothing more from it; what they wrote stays for the others, who see that they left."""
+    conversation = _locked(conversation.pk)
+    if conversation.kind != Kind.MEMBERS:
+        raise _refuse("forbidden", _("Only a conversation between members can be left."))
+    participant = (
+        Participant.objects.select_for_update()
+        .filter(conversation=conversation, user=user, role=MEMBER)
+        .exclude(state=LEFT)
+        .first()
+    )
+    if participant is None:
+        raise _refuse("not_found", _("You are not in this conversation."))
+    participant.state = LEFT
+    participant.save(update_fields=["state"])
+    live.send(conversation, {"type": "left", "name": user.display_name, "user_id": user.pk})
+    supportgroups_live.access_changed(user.pk)  # their open sockets of it close
+    live.unread_counts_changed({user.pk})
+    return participant
+
+
+def mark_read(
+    *, conversation: Conversation, user: User, up_to: int, seat: Seat | None = None
+) -> None:
     """Move the person's read mark forward (never back, never past the last message). A page
     seen again with nothing new costs one query and changes nothing."""
     seat = seat or permissions.seat_of(user, conversation)
@@ -344,19 +412,21 @@ def mark_read(*, conversation: Conversation, user, up_to: int, seat: Seat | None
             defaults={"role": TEAM, "last_read_sequence": up_to},
         )[1]
     else:
-        moved = mark.last_read_sequence < up_to and Participant.objects.filter(
-            pk=mark.pk, last_read_sequence__lt=up_to
-        ).update(last_read_sequence=up_to)
+        moved = mark.last_read_sequence < up_to and bool(
+            Participant.objects.filter(pk=mark.pk, last_read_sequence__lt=up_to).update(
+                last_read_sequence=up_to
+            )
+        )
     if moved:
-        live.refresh_unread_counts({user.pk})
+        live.unread_counts_changed({user.pk})
 
 
-def _check_team(user, conversation: Conversation) -> None:
+def _check_team(user: User, conversation: Conversation) -> None:
     if not permissions.is_team_member(user, conversation):
         raise _refuse("forbidden", _("Only the team answering this conversation can do that."))
 
 
-def _state_frame(conversation: Conversation) -> dict:
+def _state_frame(conversation: Conversation) -> dict[str, object]:
     assigned = conversation.assigned_to
     return {
         "type": "state",
@@ -366,7 +436,7 @@ def _state_frame(conversation: Conversation) -> dict:
 
 
 @transaction.atomic
-def assign(*, conversation: Conversation, by, to: User | None) -> Conversation:
+def assign(*, conversation: Conversation, by: User, to: User | None) -> Conversation:
     """Give the conversation to one team member to answer (None: to nobody in particular)."""
     conversation = _locked(conversation.pk)
     _check_team(by, conversation)
@@ -379,7 +449,7 @@ def assign(*, conversation: Conversation, by, to: User | None) -> Conversation:
 
 
 @transaction.atomic
-def close(*, conversation: Conversation, by) -> Conversation:
+def close(*, conversation: Conversation, by: User) -> Conversation:
     """The team is done; the member's next message opens it again."""
     conversation = _locked(conversation.pk)
     _check_team(by, conversation)
@@ -387,12 +457,12 @@ def close(*, conversation: Conversation, by) -> Conversation:
     conversation.awaiting_reply_since = None
     conversation.save(update_fields=["closed_at", "closed_by", "awaiting_reply_since"])
     live.send(conversation, _state_frame(conversation))
-    live.refresh_unread_counts(_everyone(conversation))
+    live.unread_counts_changed(_everyone(conversation))
     return conversation
 
 
 @transaction.atomic
-def start_replying(*, conversation: Conversation, by) -> bool:
+def start_replying(*, conversation: Conversation, by: User) -> bool:
     """Show the rest of the team (and the member) that `by` is writing an answer, so that two
     facilitators do not answer at once. Returns whether anything changed."""
     conversation = _locked(conversation.pk)
@@ -400,7 +470,8 @@ def start_replying(*, conversation: Conversation, by) -> bool:
         return False
     now = timezone.now()
     fresh = now - settings.CONVERSATIONS_REPLYING_FOR
-    if conversation.replying_by_id == by.pk and conversation.replying_at > fresh:
+    at = conversation.replying_at
+    if conversation.replying_by_id == by.pk and at is not None and at > fresh:
         return False
     conversation.replying_by, conversation.replying_at = by, now
     conversation.save(update_fields=["replying_by", "replying_at"])
@@ -431,7 +502,7 @@ def hide_message(*, message: Message, reason: str) -> None:
     message.is_hidden, message.hidden_reason = True, reason[:200]
     message.save(update_fields=["is_hidden", "hidden_reason", "revision"])
     live.send(conversation, {"type": "removed", "id": message.sequence})
-    live.refresh_unread_counts(_everyone(conversation))
+    live.unread_counts_changed(_everyone(conversation))
 
 
 @transaction.atomic
@@ -443,7 +514,7 @@ def restore_message(*, message: Message) -> None:
     message.hidden_reason = ""
     message.save(update_fields=["is_hidden", "is_held", "hidden_reason", "revision"])
     live.send(conversation, {"type": "message", "message": selectors.serialize_message(message)})
-    live.refresh_unread_counts(_everyone(conversation))
+    live.unread_counts_changed(_everyone(conversation))
 
 
 @transaction.atomic

@@ -13,16 +13,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groups.models import SupportGroup
+from groups.models import Membership, SupportGroup
+from groups.permissions import access_for
 from groups.policy import WriteRefused
 from moderation.selectors import crisis_context
+from supportgroups.models import User
+from supportgroups.privacy.selectors import blocked_user_ids
 
-from . import permissions, selectors, services
-from .forms import AskForm, AssignForm, ContactSettingForm, MessageForm, StartForm
-from .models import Conversation, Participant
+from . import permissions, rendering, selectors, services
+from .forms import AskForm, AssignForm, CheckInForm, ContactSettingForm, MessageForm, StartForm
+from .models import Conversation, Message, Participant
 from .permissions import Seat
 
 BAD_TEXT = {"empty", "bad_text", "too_long", "no_one", "too_many"}
@@ -79,11 +83,22 @@ def _open(request, pk: int) -> tuple[Conversation, Seat]:
     return conversation, seat
 
 
+def _messages_html(request, conversation: Conversation, shown: list[Message]) -> SafeString:
+    return rendering.render_messages(
+        shown,
+        conversation=conversation,
+        reader=request.user,
+        blocked=blocked_user_ids(request.user) if shown else set(),
+    )
+
+
 @login_required
 def inbox(request):
     q = request.GET.get("q", "")
+    conversations = selectors.inbox(request.user, q=q)
     context = {
-        "conversations": selectors.inbox(request.user, q=q),
+        "conversations": conversations,
+        "rows": rendering.render_rows(conversations, team=False),
         "requests": selectors.requests_for(user=request.user),
         "q": q[: selectors.MAX_SEARCH_LENGTH],
     }
@@ -106,8 +121,10 @@ def team_inbox(request):
     if show not in TEAM_VIEWS:
         show = "open"
     q = request.GET.get("q", "")
+    conversations = selectors.inbox(request.user, team=True, show=show, q=q)
     context = {
-        "conversations": selectors.inbox(request.user, team=True, show=show, q=q),
+        "conversations": conversations,
+        "rows": rendering.render_rows(conversations, team=True),
         "show": show,
         "views": TEAM_VIEWS,
         "q": q[: selectors.MAX_SEARCH_LENGTH],
@@ -120,7 +137,11 @@ def detail(request, pk: int):
     conversation, seat = _open(request, pk)
     if seat.is_asked:
         shown = selectors.messages_for(conversation, request.user, seat)
-        context = {"conversation": conversation, "shown": shown}
+        context = {
+            "conversation": conversation,
+            "shown": shown,
+            "messages_html": _messages_html(request, conversation, shown),
+        }
         return render(request, "conversations/request.html", context)
     form = MessageForm(request.POST or None)
     written, refused = _try_writing(
@@ -145,6 +166,7 @@ def detail(request, pk: int):
         "conversation": conversation,
         "seat": seat,
         "shown": shown,
+        "messages_html": _messages_html(request, conversation, shown),
         "revision": revision,
         "last_seen_id": shown[-1].sequence if shown else 0,
         "others": selectors.others_in(conversation, request.user),
@@ -192,6 +214,18 @@ def ignore(request, pk: int):
         lambda: services.ignore(conversation=conversation, user=request.user),
         then="conversations:inbox",
         done=_("The request is gone. Nobody was told."),
+    )
+
+
+@login_required
+@require_POST
+def leave(request, pk: int):
+    conversation, _seat = _open(request, pk)
+    return _act(
+        request,
+        lambda: services.leave(conversation=conversation, user=request.user),
+        then="conversations:inbox",
+        done=_("You left the conversation. What you wrote stays for the others."),
     )
 
 
@@ -301,6 +335,40 @@ def start(request, slug: str):
         return written
     context = {"group": group, "form": form, "people": people}
     return _refused_response(request, "conversations/start.html", context, refused)
+
+
+@login_required
+def check_in(request, slug: str, user_id: int):
+    """A facilitator writes to one member of the group as the group's team; 404 for anyone
+    but the group's facilitators, and for people who are not its members."""
+    group = get_object_or_404(SupportGroup, slug=slug)
+    if not access_for(request.user, group).is_facilitator:
+        raise Http404
+    member = get_object_or_404(
+        User,
+        pk=user_id,
+        memberships__group=group,
+        memberships__state=Membership.State.ACTIVE,
+        memberships__role=Membership.Role.MEMBER,
+    )
+    verdict = permissions.check_in_verdict(request.user, group, member)
+    form = CheckInForm(request.POST or None)
+    written, refused = _try_writing(
+        request,
+        form,
+        lambda data: services.start_from_team(
+            facilitator=request.user,
+            group=group,
+            member=member,
+            subject=data["subject"],
+            body=data["body"],
+            client_msg_id=data["client_msg_id"],
+        ),
+    )
+    if written:
+        return written
+    context = {"group": group, "member": member, "form": form, "verdict": verdict}
+    return _refused_response(request, "conversations/check_in.html", context, refused)
 
 
 @login_required

@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from supportgroups.languages import in_language
-from supportgroups.models import Notification, NotificationPreference
+from supportgroups.models import Notification, NotificationPreference, User
 
+from . import registry
 from .selectors import is_memorialised
 
 # Emails the person asked for themselves (their data export) or that protect the account.
@@ -53,6 +54,12 @@ def may_email(*, user, kind: str) -> bool:
         return True
     pref = NotificationPreference.objects.filter(user=user, kind=kind).first()
     return pref is None or pref.email
+
+
+def takes_daily_digest(*, user: User) -> bool:
+    """Whether the person chose one email a day: other apps' news for them waits for it (the
+    app that keeps the choice sends it, see registry.DigestChoice)."""
+    return any(choice(user=user) for choice in registry.digest_choices())
 
 
 def send_user_email(

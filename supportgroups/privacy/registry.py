@@ -9,7 +9,9 @@ The core cannot import groups, forums or chat, so each app says it from its own
 - optionally `on_memorial(*, user) -> None`: runs in a worker after an account is memorialised
   (groups tells the facilitators);
 - optionally `shares_a_group(*, viewer, subject) -> bool`: whether two people share a group, for
-  the profile visibility "members of my groups".
+  the profile visibility "members of my groups";
+- optionally `takes_daily_digest(*, user) -> bool`: whether the person chose one email a day
+  (forums keeps that choice), so that news which would be emailed at once waits for that email.
 
 Decisions (`on_delete`):
 - "delete": the rows go with the account (preferences, memberships, sessions).
@@ -62,6 +64,12 @@ class SharedGroupCheck(Protocol):
     """A privacy module's shares_a_group(*, viewer, subject)."""
 
     def __call__(self, *, viewer: User | AnonymousUser, subject: User) -> bool: ...
+
+
+class DigestChoice(Protocol):
+    """A privacy module's takes_daily_digest(*, user)."""
+
+    def __call__(self, *, user: User) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -188,6 +196,13 @@ def memorial_hooks() -> list[MemorialHook]:
 def shared_group_checks() -> list[SharedGroupCheck]:
     autodiscover()
     return [module.shares_a_group for module in _modules if hasattr(module, "shares_a_group")]
+
+
+def digest_choices() -> list[DigestChoice]:
+    autodiscover()
+    return [
+        module.takes_daily_digest for module in _modules if hasattr(module, "takes_daily_digest")
+    ]
 
 
 def unregistered_models(candidates: list[type[models.Model]] | None = None) -> list[str]:

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from groups.chat.consumers import CLOSE_FLOODING, CLOSE_TOO_MANY_CONNECTS
 from groups.chat.models import ChatMessage, ChatRoom
+from groups.chat.sockets import CLOSE_FLOODING, CLOSE_TOO_MANY_CONNECTS
 from moderation.models import ReviewItem, Sanction
 from tests.chat.sockets import open_socket, run
 

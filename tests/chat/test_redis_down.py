@@ -18,8 +18,8 @@ import pytest
 from channels.db import database_sync_to_async
 from django.test import Client
 
-from groups.chat.consumers import CLOSE_TRY_AGAIN
 from groups.chat.models import ChatMessage
+from groups.chat.sockets import CLOSE_TRY_AGAIN
 from supportgroups.live import outage
 from tests.chat.sockets import open_socket, post, run
 

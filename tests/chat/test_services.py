@@ -5,6 +5,7 @@ import time
 import uuid
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 
@@ -87,7 +88,9 @@ def test_mute_refuses_facilitators_and_silly_durations():
 
 def test_presence_drops_stale_entries(settings):
     settings.CHAT_PRESENCE_TTL_SECONDS = 60
-    cache.set("chat:presence:7", {"gone": (1, "Ghost", time.time() - 61)})
+    with time_machine.travel(time.time() - 61):  # a server that died without saying goodbye
+        presence.touch(room_id=7, channel="gone", user_id=1, name="Ghost")
+    cache.delete("chat:presence-announced:7")
     announce, people = presence.touch(room_id=7, channel="here", user_id=2, name="Robin")
     assert announce and people == ["Robin"]
     announce, people = presence.touch(room_id=7, channel="also", user_id=3, name="Ash")

@@ -184,3 +184,15 @@ def test_check_ins_are_in_the_export_and_go_with_the_member(group, member):
 
     delete_account(user=member, remove_content=False)
     assert not CheckIn.objects.exists() and not CheckInTask.objects.exists()
+
+
+def test_the_group_page_offers_the_check_in_to_members_once_it_is_on(group, member, facilitator):
+    url = reverse("checkins:check_in", args=[group.slug])
+    assert url in client_for(member).get(group.get_absolute_url()).content.decode()
+    outsider = UserFactory()
+    assert url not in client_for(outsider).get(group.get_absolute_url()).content.decode()
+    manage = client_for(facilitator).get(reverse("groups:manage", args=[group.slug]))
+    assert reverse("checkins:facilitators", args=[group.slug]) in manage.content.decode()
+    group.check_in.enabled = False
+    group.check_in.save()
+    assert url not in client_for(member).get(group.get_absolute_url()).content.decode()

@@ -162,6 +162,48 @@ def test_a_claim_whose_task_never_ran_lapses(people, time_machine, settings):
 
 
 @pytest.mark.django_db
+def test_someone_on_the_daily_digest_gets_conversation_news_in_it_not_one_by_one(
+    people, time_machine
+):
+    from forums import emails as forum_emails
+    from forums.models import EmailPreference
+
+    time_machine.move_to("2026-05-04 09:00Z", tick=False)
+    EmailPreference.objects.create(user=people.marta, digest=EmailPreference.Digest.DAILY)
+    question = ask(people.marta, people.group)
+    say(question, people.sam, "Yes, it is common.")
+    services.mark_read(conversation=question, user=people.fran, up_to=2)
+    scan = question.created_at + timedelta(minutes=20)
+    assert set(_send_due(scan)) == {people.marta.pk}
+    assert _to(people.marta) == [], "waits for the digest"
+    assert _send_due(scan + timedelta(hours=2)) == {}, "and the scan leaves it there"
+
+    time_machine.move_to("2026-05-04 20:00Z", tick=False)
+    assert forum_emails.send_daily_digests() == 1
+    [digest] = _to(people.marta)
+    assert "The facilitators of Thursday circle wrote to you." in digest.body
+    assert question.get_absolute_url() in digest.body
+    assert "Yes, it is common." not in digest.body and "Sam" not in digest.body
+    assert forum_emails.send_daily_digests() == 0, "once"
+    assert _send_due(scan + timedelta(days=2)) == {}, "marked as emailed"
+
+
+@pytest.mark.django_db
+def test_someone_not_on_the_digest_is_not_waited_for(people, time_machine):
+    from forums import emails as forum_emails
+    from forums.models import EmailPreference
+
+    time_machine.move_to("2026-05-04 09:00Z", tick=False)
+    EmailPreference.objects.create(user=people.marta, digest=EmailPreference.Digest.IMMEDIATELY)
+    question = ask(people.marta, people.group)
+    say(question, people.sam, "Yes, it is common.")
+    time_machine.move_to("2026-05-04 20:00Z", tick=False)
+    assert forum_emails.send_daily_digests() == 0
+    assert set(_send_due(question.created_at + timedelta(minutes=20))) >= {people.marta.pk}
+    assert len(_to(people.marta)) == 1
+
+
+@pytest.mark.django_db
 def test_someone_removed_since_is_not_emailed(people, time_machine):
     from groups import services as groups_services
     from groups.models import Membership

@@ -1,6 +1,7 @@
 """The conversation pages without JavaScript: inboxes in constant queries, plain form posts
 that keep the typed text when refused, 404 for anyone outside, the header's unread count."""
 
+import re
 import uuid
 
 import pytest
@@ -36,6 +37,7 @@ def test_the_inbox_costs_the_same_for_one_conversation_as_for_twenty(people, tea
 
     ask(people.marta, people.group)
     start(people.nico, people.group, people.marta)
+    client.get(url)  # the header's count is worked out on the first page after a change
     one = _queries(client, url)
     for n in range(19):
         asker = people.marta if n % 2 else MembershipFactory(group=people.group).user
@@ -216,15 +218,17 @@ def test_the_team_gives_a_conversation_to_one_of_them_and_closes_it(people):
     assert client_for(people.marta).get(reverse("conversations:team_inbox")).status_code == 404
 
 
-def test_the_header_counts_unread_conversations_without_a_query(
+def test_the_header_counts_unread_conversations_without_a_query_until_they_change(
     people, django_capture_on_commit_callbacks
 ):
     client = client_for(people.nico)
     url = reverse("groups:directory")
+    client.get(url)  # the count is worked out once and kept
     quiet = _queries(client, url)
     with django_capture_on_commit_callbacks(execute=True):
         conversation = start(people.marta, people.group, people.nico)
     badge = '1<span class="visually-hidden"> unread</span>'
+    assert len(_queries(client, url)) > len(quiet), "worked out again after the change"
     assert badge in client.get(url).content.decode()
     assert len(_queries(client, url)) == len(quiet)
     with django_capture_on_commit_callbacks(execute=True):
@@ -236,6 +240,50 @@ def test_the_header_counts_unread_conversations_without_a_query(
     with django_capture_on_commit_callbacks(execute=True):
         client.get(conversation.get_absolute_url())
     assert "unread</span>" not in client.get(url).content.decode()
+
+
+def _messages_badge(client) -> int:
+    """The unread count on the header's Messages link (0: no badge)."""
+    html = client.get(reverse("groups:directory")).content.decode()
+    found = re.search(r'Messages(?: <span class="badge text-bg-primary">(\d+)<span)?', html)
+    assert found, "the header has a Messages link"
+    return int(found.group(1) or 0)
+
+
+def test_the_header_count_is_right_again_after_the_cache_is_emptied(
+    people, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    client = client_for(people.marta)
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(people.marta, people.group)
+        start(people.nico, people.group, people.marta)
+    assert _messages_badge(client) == 1
+    cache.clear()
+    assert _messages_badge(client) == 1
+
+
+def test_a_facilitator_who_joins_later_sees_the_groups_waiting_questions_counted(
+    people, django_capture_on_commit_callbacks
+):
+    from groups import services as groups_services
+    from groups.models import Membership
+
+    newcomer = MembershipFactory(group=people.group).user
+    client = client_for(newcomer)
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(people.marta, people.group)
+        ask(people.nico, people.group)
+    assert _messages_badge(client) == 0, "a member reads no one's questions"
+    with django_capture_on_commit_callbacks(execute=True):
+        groups_services.promote(
+            membership=Membership.objects.get(user=newcomer, group=people.group), by=people.fran
+        )
+    assert _messages_badge(client) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        groups_services.leave(user=newcomer, group=people.group)
+    assert _messages_badge(client) == 0, "stepping down ends the team's count"
 
 
 def test_who_may_write_to_me_is_a_choice_on_the_privacy_pages(people):

@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import MembershipFactory, SupportGroupFactory, UserFactory, client_for
 
@@ -111,3 +112,11 @@ def test_the_scripts_words_come_from_this_site_in_the_pages_language():
     assert response["Content-Type"].startswith("text/javascript")
     assert "django.gettext" in response.content.decode()
     assert Client().get(reverse("javascript_catalog", args=["xx"])).status_code == 404
+
+
+def test_allauths_own_pages_follow_the_language():
+    with translation.override("es"):
+        sign_in = translation.gettext("Sign In")
+    assert sign_in != "Sign In"  # allauth's own Spanish catalogue
+    page = Client().get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert sign_in in page

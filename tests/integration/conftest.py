@@ -129,7 +129,15 @@ def every_page(world: World) -> list[str]:
             continue
         kwargs = {}
         for kwarg in pattern.pattern.regex.groupindex:
-            if kwarg in ("pk", "item_id", "action_id", "object_id", "invitation_id"):
+            if kwarg in (
+                "pk",
+                "item_id",
+                "action_id",
+                "object_id",
+                "invitation_id",
+                "plan_id",
+                "follow_up_id",
+            ):
                 default = world.post.pk if name.startswith("forums:") else world.occurrence.pk
                 kwargs[kwarg] = ids.get(name, default)
             elif kwarg == "membership_id":

@@ -7,7 +7,11 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from groups.checkins import services as checkins
+from groups.checkins.models import CheckInSetup
 from moderation import actions, emails, queue, selectors
 from moderation.models import (
     AuditLogEntry,
@@ -20,7 +24,13 @@ from moderation.models import (
     SafetyPlan,
 )
 from supportgroups.privacy.export import collect
-from tests.factories import OnDutyShiftFactory, UserFactory, client_for, with_mfa
+from tests.factories import (
+    MembershipFactory,
+    OnDutyShiftFactory,
+    UserFactory,
+    client_for,
+    with_mfa,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -315,3 +325,59 @@ def test_plan_and_requests_are_exported_and_deleted_with_the_member(board, membe
 
     delete_account(user=member, remove_content=False)
     assert not SafetyPlan.objects.exists() and not ContactRequest.objects.exists()
+
+
+def test_the_dashboards_follow_ups_cost_the_same_queries_however_many(group, facilitator):
+
+    client = client_for(facilitator)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/moderation/").status_code == 200
+        return len(captured)
+
+    _resolve(_crisis_item(MembershipFactory(group=group).user, group.pk), facilitator)
+    client.get("/moderation/")  # warm the session and content-type caches
+    one = queries()
+    for _ in range(3):
+        _resolve(_crisis_item(MembershipFactory(group=group).user, group.pk), facilitator)
+    assert FollowUp.objects.count() == 8
+    assert queries() == one
+
+
+def test_the_check_in_list_costs_the_same_queries_however_many(group, facilitator):
+
+    CheckInSetup.objects.create(group=group, enabled=True)
+    client = client_for(facilitator)
+    url = f"/check-in/{group.slug}/facilitators/"
+
+    def add_one():
+        person = MembershipFactory(group=group).user
+        checkins.submit(member=person, group=group, score=8, problems=["family"], consent=True)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    add_one()
+    client.get(url)
+    one = queries()
+    for _ in range(4):
+        add_one()
+    assert queries() == one
+
+
+def test_the_socket_version_carries_the_plan_and_a_working_form(group, member):
+    from django.conf import settings as django_settings
+
+    from moderation.crisis_message import crisis_message_html
+
+    _write_plan(member)
+    token = "a" * 32
+    html = crisis_message_html(
+        member, group_id=group.pk, cookies={django_settings.CSRF_COOKIE_NAME: token}
+    )
+    assert html.index(PLAN_WORDS) < html.index("Samaritans")
+    assert f'name="csrfmiddlewaretoken" value="{token}"' in html
+    assert f'name="group" value="{group.pk}"' in html

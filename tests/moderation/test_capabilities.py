@@ -114,6 +114,20 @@ def test_register_refuses_flags_that_do_not_match_the_methods():
             def text_for_screening(self) -> str:
                 return ""
 
+    with pytest.raises(TypeError, match="restorable"):
+
+        @register
+        class HidesButCannotRestore(ModerationAdapter[FakePost]):
+            model = FakePost
+            hideable = True
+            author = None
+
+            def text_for_screening(self) -> str:
+                return ""
+
+            def hide(self, *, reason: str) -> None:
+                pass
+
     with pytest.raises(TypeError, match="editable"):
 
         @register
