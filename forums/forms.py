@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import EmailPreference, Topic, TopicPreference
+from .models import Board, EmailPreference, Topic, TopicPreference
 
 
 class PostForm(forms.Form):
@@ -88,3 +88,40 @@ class PreferencesForm(forms.Form):
             for topic in self.topics
             if self.cleaned_data.get(f"topic_{topic.pk}")
         }
+
+
+class ThreadControlForm(forms.Form):
+    """One of a thread's controls (the names are moderation's action table's), with the words
+    the audit log keeps: required to lock (the thread shows them), close or move it."""
+
+    action = forms.ChoiceField(
+        choices=[
+            (name, name) for name in ("pin", "unpin", "lock", "unlock", "close", "reopen", "move")
+        ],
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(
+        label=_("Why (kept in the audit log; a lock shows it on the thread)"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    board = forms.ModelChoiceField(
+        label=_("Move to"), queryset=Board.objects.none(), required=False
+    )
+
+    def __init__(self, *args, thread=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        board = self.fields["board"]
+        if thread is not None and not thread.board.is_private:
+            assert isinstance(board, forms.ModelChoiceField)
+            board.queryset = Board.objects.filter(group__isnull=True).exclude(pk=thread.board_id)
+
+
+class PostModerationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why (kept in the audit log and told to the writer)"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give a reason: it is kept in the audit log.")},
+    )

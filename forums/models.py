@@ -92,6 +92,14 @@ class Thread(models.Model):
     last_post_at = models.DateTimeField(db_index=True)
     last_post_id = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the board's moderators through moderation's action table (forums/moderation.py):
+    # pinned threads head the board; locked and closed ones take no new replies.
+    pinned_at = models.DateTimeField(null=True, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    lock_reason = models.CharField(
+        _("why it is locked"), max_length=300, blank=True, default="", db_default=""
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["board", "-last_post_at", "-id"], name="thread_board_idx")]
@@ -101,6 +109,10 @@ class Thread(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("forums:thread", kwargs={"pk": self.pk})
+
+    @property
+    def takes_replies(self) -> bool:
+        return self.locked_at is None and self.closed_at is None
 
 
 class Post(models.Model):

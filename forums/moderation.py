@@ -1,11 +1,19 @@
 """How moderation reads and changes posts (see moderation/adapters.py): through the forums'
 own services, which keep thread counts, search and notifications right."""
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from moderation.adapters import ModerationAdapter, register
+from moderation.models import AuditLogEntry
 from supportgroups.models import User
 
 from . import permissions, selectors, services
-from .models import Post
+from .models import Board, Post, Thread
+
+Act = AuditLogEntry.Action
 
 
 @register
@@ -54,3 +62,42 @@ class PostModeration(ModerationAdapter[Post]):
         services.edit_post(
             post=post, body=text, content_warning=post.content_warning, screen_it=False
         )
+
+
+@register
+class ThreadModeration(ModerationAdapter[Thread]):
+    """A thread as a whole: its board's moderators pin, lock, close and move it in place
+    (moderation.in_place.arrange); its words are its posts', moderated one by one."""
+
+    model = Thread
+    premoderated = False
+
+    @property
+    def author(self) -> User | None:
+        return self.obj.author
+
+    def text_for_screening(self) -> str:
+        return self.obj.title
+
+    def group_id(self) -> int | None:
+        return self.obj.board.group_id
+
+    def url(self) -> str:
+        return self.obj.get_absolute_url()
+
+    def arrange(self, *, action: str, reason: str, board_id: int | None = None) -> dict[str, Any]:
+        thread = self.obj
+        if action in (Act.PIN, Act.UNPIN):
+            services.set_pinned(thread=thread, pinned=action == Act.PIN)
+        elif action in (Act.LOCK, Act.UNLOCK):
+            services.set_locked(thread=thread, reason=reason if action == Act.LOCK else None)
+        elif action in (Act.CLOSE, Act.REOPEN):
+            services.set_closed(thread=thread, closed=action == Act.CLOSE)
+        elif action == Act.MOVE:
+            to = Board.objects.filter(pk=board_id).first() if board_id else None
+            if to is None:
+                raise ValidationError({"board": _("Choose the board to move it to.")})
+            return {"from_board": services.move_thread(thread=thread, to=to), "to_board": to.pk}
+        else:
+            raise ValueError(f"Threads cannot {action!r}")
+        return {}

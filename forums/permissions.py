@@ -120,33 +120,65 @@ def can_post_in(user: User | AnonymousUser, board: Board) -> bool:
     return has_verified_email(user)
 
 
-def write_verdict(user: User | AnonymousUser, board: Board) -> policy.Verdict:
+def write_verdict(
+    user: User | AnonymousUser, board: Board, *, thread: Thread | None = None
+) -> policy.Verdict:
     """The site's one write policy for this board (groups.policy), plus the public boards' own
-    rule: a verified email address."""
+    rule (a verified email address) and, for a reply to `thread`, the thread's: a locked or
+    closed thread takes replies from its board's moderators only."""
     if board.is_private:
-        return policy.write_verdict(user, board.group, access=_group_access(user, board))
-    verdict = policy.write_verdict(user, None)
-    if verdict and not has_verified_email(user):
-        return policy.Verdict(
-            allowed=False,
-            code="unverified",
-            reason=_("Confirm your email address to write on the public boards."),
-        )
+        verdict = policy.write_verdict(user, board.group, access=_group_access(user, board))
+    else:
+        verdict = policy.write_verdict(user, None)
+        if verdict and not has_verified_email(user):
+            return policy.Verdict(
+                allowed=False,
+                code="unverified",
+                reason=_("Confirm your email address to write on the public boards."),
+            )
+    if (
+        verdict
+        and thread is not None
+        and not thread.takes_replies
+        and not can_moderate_board(user, board)
+    ):
+        return _closed_thread_verdict(thread)
     return verdict
+
+
+def _closed_thread_verdict(thread: Thread) -> policy.Verdict:
+    if thread.locked_at is not None:
+        reason = _("This thread is locked: %(reason)s") % {"reason": thread.lock_reason}
+        return policy.Verdict(allowed=False, code="locked", reason=reason)
+    reason = _("This thread is closed: it takes no new replies.")
+    return policy.Verdict(allowed=False, code="closed", reason=reason)
 
 
 def can_write_now(user: User | AnonymousUser, board: Board) -> bool:
     return write_verdict(user, board).allowed
 
 
-def require_write(user: User | AnonymousUser, board: Board) -> None:
+def require_write(
+    user: User | AnonymousUser, board: Board, *, thread: Thread | None = None
+) -> None:
     """For services: raise policy.WriteRefused (with the reason) unless this person may write."""
-    policy.require(write_verdict(user, board))
+    policy.require(write_verdict(user, board, thread=thread))
 
 
 def is_indexable(board: Board) -> bool:
     """Search engines may index a public board only if staff opened it and the site allows it."""
     return board.indexable and not board.is_private and settings.SEARCH_INDEXING_ALLOWED
+
+
+def indexing_refusal(board: Board) -> str | None:
+    """Why search engines may not be let in to this board, when it asks to be indexable."""
+    if not board.indexable:
+        return None
+    if board.is_private:
+        return _("A group's board is private: search engines never index it.")
+    if not settings.SEARCH_INDEXING_ALLOWED:
+        return _("This site does not allow search engines (SEARCH_INDEXING_ALLOWED is off).")
+    return None
 
 
 def can_moderate_board(user: User | AnonymousUser, board: Board) -> bool:

@@ -35,13 +35,20 @@ def post_context(
     can_post: bool,
     can_see_history: bool,
     blocked_ids: Collection[int],
+    can_reply: bool | None = None,
 ) -> dict[str, Any]:
     """What forums/_post.html shows for a post as forums.selectors lays it out, as plain values
     (the form token, which differs per response, is put in by render_posts)."""
     post = row.post
     return {
         "opening": opening,
-        "access": {"can_post": can_post, "can_see_history": can_see_history},
+        # Moderating a board and reading its edit history go together (permissions).
+        "access": {
+            "can_post": can_post,
+            "can_reply": can_post if can_reply is None else can_reply,
+            "can_see_history": can_see_history,
+            "can_moderate": can_see_history,
+        },
         "post": {
             "pk": post.pk,
             "display_depth": row.display_depth,
@@ -70,6 +77,7 @@ def post_context(
             "can_report": row.can_report,
             "report_url": row.report_url,
             "history_url": row.history_url,
+            "moderate_url": row.moderate_url,
             "continues": row.continues,
             "replies_url": row.replies_url,
         },
@@ -100,8 +108,10 @@ def render_posts(
     csrf_token: object,
     blocked_ids: Collection[int],
     opening: bool = False,
+    replies_open: bool = True,
 ) -> SafeString:
-    """`access` is the reader's forums.permissions.BoardAccess on the posts' board."""
+    """`access` is the reader's forums.permissions.BoardAccess on the posts' board;
+    `replies_open`: False in a locked or closed thread, for people other than its moderators."""
     can_post, can_see_history = access.can_post, access.can_see_history
     contexts = [
         post_context(
@@ -110,6 +120,7 @@ def render_posts(
             can_post=can_post,
             can_see_history=can_see_history,
             blocked_ids=blocked_ids,
+            can_reply=can_post and replies_open,
         )  # fmt: skip
         for p in posts
     ]

@@ -8,7 +8,7 @@ and compiles each once, so a page pays for running them only.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
@@ -141,6 +141,7 @@ class ThreadRow:
 class ThreadPage:
     threads: list[ThreadRow]
     next_cursor: str | None
+    pinned: list[ThreadRow] = field(default_factory=list)  # on the first page, above the rest
 
 
 def thread_cursor(thread: Thread) -> str:
@@ -186,8 +187,10 @@ def _threads(
     *,
     moderator: bool,
     limit: int,
+    pinned: bool = False,
 ) -> QuerySet[Thread]:
-    """A board's threads, most recently active first (threads_page)."""
+    """A board's threads, most recently active first (threads_page); pinned ones apart, newest
+    pin first."""
     collapsed_topic = (
         Exists(Thread.topics.through.objects.filter(thread=OuterRef("pk"), topic__in=collapsed))
         if collapsed
@@ -202,7 +205,8 @@ def _threads(
             starter_anonymous=Q(opening_post__is_anonymous=True),
             collapsed=collapsed_topic,
         )
-        .order_by("-last_post_at", "-id")
+        .filter(pinned_at__isnull=not pinned)
+        .order_by(*(("-pinned_at", "-id") if pinned else ("-last_post_at", "-id")))
     )
     if hidden:
         qs = qs.exclude(topics__in=hidden)
@@ -216,25 +220,28 @@ def _threads(
 _THREADS = Prepared(_threads)
 
 
+# Pinned threads a board shows at most: a notice board, not a second list.
+PINNED_LIMIT = 10
+
+
 def threads_page(*, user: Reader, board: Board, cursor: str | None = None) -> ThreadPage:
-    """Most recently active first; hidden topics left out, collapsed ones marked."""
+    """Most recently active first; hidden topics left out, collapsed ones marked. The first
+    page also has the board's pinned threads, which the pages below leave out."""
     actions = _topic_actions(user)
     hidden = [t for t, a in actions.items() if a == Pref.Action.HIDE]
     collapsed = [t for t, a in actions.items() if a == Pref.Action.COLLAPSE]
     at, pk = _parsethread_cursor(cursor) or (None, None)
-    rows = _THREADS(
-        board.pk,
-        _reader_id(user),
-        padded(hidden) or None,
-        padded(collapsed) or None,
-        at,
-        pk,
-        moderator=permissions.can_moderate_board(user, board),
-        limit=page_size() + 1,
+    moderator = permissions.can_moderate_board(user, board)
+    args = (board.pk, _reader_id(user), padded(hidden) or None, padded(collapsed) or None)
+    rows = _THREADS(*args, at, pk, moderator=moderator, limit=page_size() + 1)
+    pinned = (
+        []
+        if at
+        else _THREADS(*args, None, None, moderator=moderator, limit=PINNED_LIMIT, pinned=True)
     )
+    shown = [*pinned, *rows[: page_size()]]
     reveal = permissions.can_see_anonymous_author(user, board)
     dates, link = DateTimeLabels(), url_maker("forums:thread")
-    shown = rows[: page_size()]
     topics = _topic_names([thread.pk for thread in shown])
     signed_in = user.is_authenticated
     # The queryset's annotations: starter_anonymous, collapsed, and last_read when signed in.
@@ -256,7 +263,11 @@ def threads_page(*, user: Reader, board: Board, cursor: str | None = None) -> Th
         for thread in shown
     ]
     more = len(rows) > page_size()
-    return ThreadPage(threads, thread_cursor(rows[page_size() - 1]) if more else None)
+    return ThreadPage(
+        threads[len(pinned) :],
+        thread_cursor(rows[page_size() - 1]) if more else None,
+        pinned=threads[: len(pinned)],
+    )
 
 
 def _annotated(row: object, name: str, default: Any) -> Any:
@@ -431,6 +442,7 @@ class PostRow:
     replies_url: str
     react_url: str
     report_url: str
+    moderate_url: str
 
     @property
     def pk(self) -> int:
@@ -461,6 +473,7 @@ def _decorate(posts: list[Post], *, user: Reader, thread: Thread, base_depth: in
     edit, delete = url_maker("forums:edit"), url_maker("forums:delete")
     history, replies = url_maker("forums:history"), url_maker("forums:replies")
     react, report = url_maker("forums:react"), url_maker("moderation:report", "forums.post")
+    moderate = url_maker("forums:moderate_post")
     signed_in, reader_id, deepest = user.is_authenticated, user.pk, display_depth() - 1
     rows = []
     for post in posts:
@@ -498,6 +511,7 @@ def _decorate(posts: list[Post], *, user: Reader, thread: Thread, base_depth: in
                 replies_url=replies(pk),
                 react_url=react(pk),
                 report_url=report(pk),
+                moderate_url=moderate(pk),
             )
         )
     return rows

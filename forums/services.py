@@ -210,7 +210,7 @@ def create_reply(
     is_anonymous: bool = False,
 ) -> Written:
     """Reply to the thread (parent None, or its opening post) or to any standing reply in it."""
-    permissions.require_write(author, thread.board)
+    permissions.require_write(author, thread.board, thread=thread)
     if parent is not None and parent.thread_id != thread.pk:
         raise ValidationError({"parent": _("That post belongs to another thread.")})
     if parent is not None and not parent.is_shown_to_all:
@@ -416,6 +416,86 @@ def set_reading_preferences(*, user: User, topic_actions: dict[int, str], digest
         ]
     )
     EmailPreference.objects.update_or_create(user=user, defaults={"digest": digest})
+
+
+# --- thread controls (through moderation's action table: forums/moderation.py) ---------------
+
+
+def _locked_thread(thread: Thread) -> Thread:
+    return Thread.objects.select_for_update().select_related("board").get(pk=thread.pk)
+
+
+@transaction.atomic
+def set_pinned(*, thread: Thread, pinned: bool) -> None:
+    """A pinned thread heads its board's list, newest pin first."""
+    Thread.objects.filter(pk=thread.pk).update(pinned_at=timezone.now() if pinned else None)
+
+
+@transaction.atomic
+def set_locked(*, thread: Thread, reason: str | None) -> None:
+    """Locked (reason given): no new replies, and the thread says why. None unlocks."""
+    if reason is not None and not reason.strip():
+        raise ValidationError({"reason": _("Say why: the thread shows it to everyone.")})
+    Thread.objects.filter(pk=thread.pk).update(
+        locked_at=timezone.now() if reason is not None else None,
+        lock_reason=(reason or "").strip()[:300],
+    )
+
+
+@transaction.atomic
+def set_closed(*, thread: Thread, closed: bool) -> None:
+    """Closed: the conversation has ended; no new replies."""
+    Thread.objects.filter(pk=thread.pk).update(closed_at=timezone.now() if closed else None)
+
+
+def can_move(thread: Thread, to: Board) -> str | None:
+    """Why the thread may not move there, or None. Only between public boards: a group's
+    board is private to its members, so its threads never leave it and none arrive from
+    outside (the people who wrote them might not be members)."""
+    if to.pk == thread.board_id:
+        return _("The thread is already on that board.")
+    if thread.board.is_private or to.is_private:
+        return _("Threads move only between public boards: a group's board stays private.")
+    return None
+
+
+@transaction.atomic
+def move_thread(*, thread: Thread, to: Board) -> int:
+    """Move the thread, with all its posts, to another public board; returns the board it left."""
+    thread = _locked_thread(thread)
+    refused = can_move(thread, to)
+    if refused:
+        raise ValidationError({"board": refused})
+    came_from = thread.board_id
+    thread.board = to
+    thread.save(update_fields=["board"])
+    return came_from
+
+
+# --- boards and topics (Django admin) ------------------------------------------------------
+
+
+@transaction.atomic
+def save_board(*, board: Board) -> Board:
+    """Staff create or change a board in Django admin: its name, description, order, anonymous
+    posting and search-engine indexing. A group's board belongs to its group (made by
+    ensure_group_board); only a public board may be indexed, and only where the site allows it."""
+    refused = permissions.indexing_refusal(board)
+    if refused:
+        raise ValidationError({"indexable": refused})
+    board.slug = board.slug or slugify(board.name)[:140]
+    board.full_clean()
+    board.save()
+    return board
+
+
+@transaction.atomic
+def save_topic(*, topic: Topic) -> Topic:
+    """Staff add or rename a sensitive topic threads may be marked with."""
+    topic.slug = topic.slug or slugify(topic.name)[:60]
+    topic.full_clean()
+    topic.save()
+    return topic
 
 
 def create_board(*, name: str, description: str = "", allows_anonymous: bool = False) -> Board:

@@ -17,12 +17,22 @@ from django.views.decorators.http import require_POST
 from groups import policy
 from groups.models import SupportGroup
 from groups.services import record_staff_view
+from moderation import in_place
+from moderation.actions import TABLE, Act
+from moderation.errors import ActionRefused, ModerationError
 from moderation.selectors import crisis_context
 from supportgroups.markdown import render_markdown
 from supportgroups.privacy.middleware import allow_indexing
 
 from . import permissions, rendering, search, selectors, services
-from .forms import EditPostForm, PostForm, PreferencesForm, ThreadForm
+from .forms import (
+    EditPostForm,
+    PostForm,
+    PostModerationForm,
+    PreferencesForm,
+    ThreadControlForm,
+    ThreadForm,
+)
 from .models import Board, Post, Thread, Topic
 
 
@@ -41,10 +51,13 @@ def _readable_board(request, board: Board) -> permissions.BoardAccess:
     return access
 
 
-def _writable_board(request, board: Board) -> tuple[permissions.BoardAccess, policy.Verdict]:
-    """The board (404 if unreadable) and the one policy's verdict on writing there now."""
+def _writable_board(
+    request, board: Board, thread: Thread | None = None
+) -> tuple[permissions.BoardAccess, policy.Verdict]:
+    """The board (404 if unreadable) and the one policy's verdict on writing there now (a reply
+    to `thread`: a locked or closed thread refuses it)."""
     access = _readable_board(request, board)
-    return access, permissions.write_verdict(request.user, board)
+    return access, permissions.write_verdict(request.user, board, thread=thread)
 
 
 def _after_write(request, written: services.Written):
@@ -195,7 +208,10 @@ def thread(request, pk):
     tree = selectors.thread_tree(user=request.user, thread=thread, sort=sort, cursor=cursor)
     topics = selectors.thread_topics(user=request.user, thread=thread)
     services.mark_read(user=request.user, thread=thread)
-    form = PostForm(board=thread.board) if access.can_post else None
+    # The reply form for people who may post, unless the thread is locked or closed (its
+    # moderators may still answer); a POST asks the write policy all the same.
+    replies_open = thread.takes_replies or access.can_moderate
+    form = PostForm(board=thread.board) if access.can_post and replies_open else None
     response = render(
         request,
         "forums/thread.html",
@@ -210,6 +226,7 @@ def thread(request, pk):
             "sorts": selectors.SORTS,
             "is_first_page": not cursor,
             "form": form,
+            "replies_open": replies_open,
             "reply_fields": rendering.empty_reply_fields(form) if form else None,
             "indexable": permissions.is_indexable(thread.board),
         },
@@ -222,7 +239,7 @@ def reply(request, pk):
     thread = selectors.thread_for(user=request.user, pk=pk)
     if not permissions.can_see_thread(request.user, thread):
         raise Http404  # a thread held for approval takes no replies, and its title stays unsaid
-    access, verdict = _writable_board(request, thread.board)
+    access, verdict = _writable_board(request, thread.board, thread)
     parent = selectors.post_or_none(request.POST.get("parent") or request.GET.get("parent"))
     # The service refuses a parent it may not take; the page only ever echoes one that stands.
     shown_parent = parent if parent and permissions.can_quote(parent, thread=thread) else None
@@ -245,6 +262,77 @@ def reply(request, pk):
         "forums/reply_form.html",
         {"thread": thread, "access": access, "parent": shown_parent},
     )
+
+
+def _moderation_refused(form, exc: Exception) -> int:
+    """A service's refusal beside the form that asked, which keeps what was typed."""
+    if isinstance(exc, ValidationError):
+        _add_errors(form, exc)
+        return 400
+    form.add_error(None, str(exc))
+    return 403 if isinstance(exc, ActionRefused) else 409
+
+
+@login_required
+def thread_controls(request, pk):
+    """Pin, lock (saying why), close or move a thread, for its board's moderators: each through
+    moderation's action table, audited, the starter told (and able to appeal a lock or close)."""
+    thread = selectors.thread_for(user=request.user, pk=pk)
+    access = _readable_board(request, thread.board)
+    if not access.can_moderate:
+        raise PermissionDenied
+    form = ThreadControlForm(request.POST or None, thread=thread)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                in_place.arrange(
+                    action=data["action"],
+                    target=thread,
+                    by=request.user,
+                    reason=data["reason"],
+                    board_id=data["board"].pk if data["board"] else None,
+                )
+            except (ValidationError, ModerationError) as exc:
+                status = _moderation_refused(form, exc)
+            else:
+                label = TABLE[data["action"]].label
+                messages.success(request, _("Done: %(action)s.") % {"action": label})
+                return redirect(thread)
+    context = {"thread": thread, "board": thread.board, "form": form}
+    return render(request, "forums/thread_controls.html", context, status=status)
+
+
+@login_required
+def moderate_post(request, pk):
+    """Hide a post, or show a hidden or held one again, from its thread: the same action,
+    audit row, notice and appeal as from the moderation queue."""
+    post = selectors.post_for(pk=pk)
+    access = _readable_board(request, post.thread.board)
+    if not access.can_moderate:
+        raise PermissionDenied
+    if post.is_removed:
+        raise Http404  # its writer removed it: nothing left to moderate
+    action = Act.RESTORE if post.is_hidden or post.is_held else Act.HIDE
+    form = PostModerationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                in_place.act_directly(
+                    action=action, target=post, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except (ValidationError, ModerationError) as exc:
+                status = _moderation_refused(form, exc)
+            else:
+                label = TABLE[action].label
+                messages.success(request, _("Done: %(action)s.") % {"action": label})
+                return redirect(post.get_absolute_url())
+    context = {"post": post, "thread": post.thread, "action": action, "form": form}
+    return render(request, "forums/moderate_post.html", context, status=status)
 
 
 @login_required

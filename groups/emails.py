@@ -6,12 +6,14 @@ from supportgroups.languages import in_language
 from supportgroups.models import Notification, User
 from supportgroups.privacy.emails import send_user_email
 
-from .models import MembershipEvent
+from .models import Announcement, MembershipEvent
 from .notifications import (
     link,
     memorial_body,
     memorial_facilitations,
     memorial_title,
+    notice_title,
+    notice_url,
     recipients,
     subject,
 )
@@ -56,4 +58,23 @@ def send_memorial_emails(*, user: User) -> int:
                 template="privacy/email/memorial_facilitator.txt",
                 context={"body": memorial_body(user, facilitation)},
             )
+    return sent
+
+
+def send_announcement_emails(*, announcement_id: int, user_ids: list[int]) -> int:
+    """The announcement by email, in the words the bell showed, to those told in-app who have
+    not switched announcement emails off."""
+    announcement = Announcement.objects.select_related("group").filter(pk=announcement_id).first()
+    if announcement is None:
+        return 0
+    context = {"announcement": announcement, "url": settings.SITE_URL + notice_url(announcement)}
+    sent = 0
+    for person in User.objects.filter(pk__in=user_ids).order_by("pk"):
+        sent += send_user_email(
+            user=person,
+            kind=Notification.Kind.ANNOUNCEMENT,
+            subject=notice_title(announcement),
+            template="groups/email/announcement.txt",
+            context=context,
+        )
     return sent

@@ -200,3 +200,23 @@ class InvitationForm(forms.Form):
             if self.invitee is None:
                 raise forms.ValidationError(_("No member has that display name."))
         return name
+
+
+class AnnouncementForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Markdown works. Members get it in-app and by email, as each has chosen."),
+    )
+    publish_at = forms.DateTimeField(
+        label=_("Publish at (optional: now if empty)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    expires_at = forms.DateTimeField(
+        label=_("Pinned until (optional)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )

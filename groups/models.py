@@ -266,6 +266,8 @@ class MembershipEvent(models.Model):
         LEFT = "left", _("Left")
         REMOVED = "removed", _("Removed")
         PROMOTED = "promoted", _("Made a co-facilitator")
+        DEMOTED = "demoted", _("No longer a co-facilitator")
+        STEPPED_DOWN = "stepped_down", _("Stepped down as co-facilitator")
         HANDED_ON = "handed_on", _("Moved on from a finished cohort")
         INVITED = "invited", _("Joined by invitation")
 
@@ -347,3 +349,67 @@ class GroupInvitation(models.Model):
     def is_open(self) -> bool:
         """Still usable: not accepted, withdrawn or expired."""
         return self.used_at is None and self.revoked_at is None and not self.is_expired
+
+
+class Announcement(models.Model):
+    """A notice from a group's facilitators (or, with no group, from staff to everyone): shown
+    at the top of the group page from `publish_at` until `expires_at`, and delivered once, in-app
+    and by email, when `publish_at` comes (groups.announcements.deliver_due)."""
+
+    group = models.ForeignKey(
+        SupportGroup,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="announcements",
+        help_text=_("Empty for a site-wide announcement (staff only)."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("message"), max_length=4000, help_text=_("Markdown"))
+    body_html = models.TextField(blank=True, editable=False)
+    publish_at = models.DateTimeField(_("publish at"))
+    expires_at = models.DateTimeField(_("pinned until"), null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        indexes = [
+            models.Index(fields=["group", "publish_at"], name="announcement_group_idx"),
+            models.Index(
+                fields=["publish_at"],
+                name="announcement_due_idx",
+                condition=Q(delivered_at__isnull=True),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True) | Q(expires_at__gt=models.F("publish_at")),
+                name="announcement_expires_after_publish",
+                violation_error_message=_("It must stay pinned until after it is published."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AnnouncementReceipt(models.Model):
+    """A member acknowledged an announcement: the facilitators see how many have read it."""
+
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="receipts"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    acknowledged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["announcement", "user"], name="receipt_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.announcement_id}"

@@ -5,14 +5,18 @@ bell and the email always agree. People are not told about what they did themsel
 it on the page); facilitators are told about new requests and about a member's memorial.
 """
 
+import datetime as dt
+
+from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supportgroups.models import Notification, User
 from supportgroups.services import notify
 
-from .models import Membership, MembershipEvent
+from .models import Announcement, Membership, MembershipEvent
 
 Kind = MembershipEvent.Kind
 
@@ -25,6 +29,7 @@ PERSON_KINDS = frozenset(
         Kind.ADMITTED,
         Kind.REMOVED,
         Kind.PROMOTED,
+        Kind.DEMOTED,
         Kind.HANDED_ON,
     }
 )
@@ -54,6 +59,7 @@ def subject(event: MembershipEvent) -> str:
         Kind.ADMITTED: _("A place opened up: welcome to %(group)s"),
         Kind.REMOVED: _("You are no longer a member of %(group)s"),
         Kind.PROMOTED: _("You are now a co-facilitator of %(group)s"),
+        Kind.DEMOTED: _("You are no longer a co-facilitator of %(group)s"),
         Kind.HANDED_ON: _("Your cohort carries on in %(group)s"),
     }
     return texts[event.kind] % {
@@ -121,3 +127,73 @@ def notify_of_memorial(*, user: User) -> None:
             body=memorial_body(user, facilitation),
             url=facilitation.group.get_absolute_url(),
         )
+
+
+# --- announcements (groups.announcements) ----------------------------------------------------
+
+
+def audience(announcement: Announcement) -> QuerySet[User]:
+    """Active members of its group (every active account for a site-wide one)."""
+    people = User.objects.filter(is_active=True)
+    if announcement.group_id is None:
+        return people
+    return people.filter(
+        memberships__group_id=announcement.group_id,
+        memberships__state=Membership.State.ACTIVE,
+    )
+
+
+def deliver_announcement(*, announcement_id: int, now: dt.datetime | None = None) -> list[int]:
+    """Tell everyone in-app, once: the delivered mark and the notifications commit together.
+    Returns who is to be emailed (nobody if it was delivered already or is not due)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        announcement = (
+            Announcement.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=announcement_id, delivered_at__isnull=True, publish_at__lte=now)
+            .select_related("group")
+            .first()
+        )
+        if announcement is None:
+            return []
+        announcement.delivered_at = now
+        announcement.save(update_fields=["delivered_at"])
+        people = list(
+            audience(announcement)
+            .exclude(pk=announcement.author_id or 0)  # the writer knows already
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.bulk_create(
+            Notification(
+                user_id=user_id,
+                kind=Notification.Kind.ANNOUNCEMENT,
+                title=notice_title(announcement),
+                url=notice_url(announcement),
+            )
+            for user_id in people
+        )
+    return people
+
+
+def notice_title(announcement: Announcement) -> str:
+    where = announcement.group.name if announcement.group else _("everyone")
+    return _("Announcement for %(where)s: %(title)s") % {
+        "where": where,
+        "title": announcement.title,
+    }
+
+
+def notice_url(announcement: Announcement) -> str:
+    if announcement.group is None:
+        return "/"
+    return announcement.group.get_absolute_url()
+
+
+def due_announcement_ids(*, now: dt.datetime | None = None) -> list[int]:
+    """Scheduled announcements whose time has come and that nobody has delivered yet."""
+    now = now or timezone.now()
+    return list(
+        Announcement.objects.filter(delivered_at__isnull=True, publish_at__lte=now).values_list(
+            "pk", flat=True
+        )
+    )

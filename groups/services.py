@@ -245,6 +245,26 @@ def promote(*, membership: Membership, by: User, message: str = "") -> Membershi
     return membership
 
 
+@transaction.atomic
+def demote(*, membership: Membership, by: User, message: str = "") -> Membership:
+    """A co-facilitator goes back to being a member: stepping down (by themselves) or by
+    another facilitator or staff (the view lets only the group's managers ask). A group keeps
+    at least one facilitator. They stay a member, so they keep their place even if the group
+    is full; their moderation powers end at once, open chat sockets included."""
+    group, membership = _locked_membership(membership)
+    if not membership.is_facilitator:
+        return membership
+    if not membership.is_active:
+        raise MembershipError(_("Only active facilitators can step down."))
+    _check_not_last_facilitator(membership)
+    membership.role = Membership.Role.MEMBER
+    membership.save(update_fields=["role", "updated_at"])
+    kind = Kind.STEPPED_DOWN if membership.user_id == by.pk else Kind.DEMOTED
+    _record(membership, kind, actor=by, message=message)
+    live.access_changed(membership.user_id)
+    return membership
+
+
 def _fill_places(group: SupportGroup) -> list[Membership]:
     """Offer free places to the waitlist in the order people joined it (group already locked).
 

@@ -2,9 +2,25 @@
 
 from celery import shared_task
 
-from . import emails
+from . import emails, notifications
 
 
 @shared_task
 def send_membership_event_email(event_id: int) -> int:
     return emails.send_event_emails(event_id=event_id)
+
+
+@shared_task
+def deliver_announcement(announcement_id: int) -> int:
+    """In-app for everyone (once), then the emails: returns how many were emailed."""
+    people = notifications.deliver_announcement(announcement_id=announcement_id)
+    return emails.send_announcement_emails(announcement_id=announcement_id, user_ids=people)
+
+
+@shared_task
+def deliver_due_announcements() -> int:
+    """Beat: scheduled announcements whose time has come."""
+    ids = notifications.due_announcement_ids()
+    for announcement_id in ids:
+        deliver_announcement.delay(announcement_id)
+    return len(ids)

@@ -24,6 +24,12 @@ urlpatterns = [
         views.revoke_invitation,
         name="revoke_invitation",
     ),
+    path("<slug:slug>/announcements/", views.announcements_page, name="announcements"),
+    path(
+        "<slug:slug>/announcements/<int:announcement_id>/read/",
+        views.acknowledge,
+        name="acknowledge",
+    ),
     path(
         "<slug:slug>/manage/<int:membership_id>/<slug:action>/",
         views.decide,

@@ -20,9 +20,16 @@ from django.views.decorators.vary import vary_on_headers
 
 from supportgroups.markdown import render_markdown_once
 
-from . import invitations, permissions, rendering, selectors, services
-from .forms import DecisionForm, DirectoryFilterForm, GroupForm, InvitationForm, JoinForm
-from .models import GroupInvitation, Membership, SupportGroup
+from . import announcements, invitations, permissions, rendering, selectors, services
+from .forms import (
+    AnnouncementForm,
+    DecisionForm,
+    DirectoryFilterForm,
+    GroupForm,
+    InvitationForm,
+    JoinForm,
+)
+from .models import Announcement, GroupInvitation, Membership, SupportGroup
 
 PAGE_SIZE = 12
 MEMBERSHIP_IN_PROGRESS = (
@@ -89,6 +96,12 @@ def detail(request, slug):
         "can_view_private": access.can_view_private,
         "facilitators": selectors.facilitator_names(group=group),
         "description_html": render_markdown_once(group.description),
+        # Pinned at the top for everyone who may read the group's private parts.
+        "announcements": announcements.pinned_for(
+            group=group, user=request.user if request.user.is_authenticated else None
+        )
+        if access.can_view_private
+        else [],
     }
     if access.state not in MEMBERSHIP_IN_PROGRESS:
         context["join_refusal"] = permissions.join_refusal(
@@ -204,6 +217,7 @@ DECISIONS = {
     "decline": (services.decline, _("Declined.")),
     "remove": (services.remove, _("Removed from the group.")),
     "promote": (services.promote, _("Now a co-facilitator.")),
+    "demote": (services.demote, _("No longer a co-facilitator.")),
 }
 
 
@@ -352,3 +366,46 @@ def invitation(request, token):
         return render(request, "groups/invitation.html", {"problem": problem}, status=410)
     context = {"invitation": found, "group": found.group, "membership": membership}
     return render(request, "groups/invitation.html", context)
+
+
+def announcements_page(request, slug):
+    """The facilitators write an announcement (now or later) and see how many have read each."""
+    group, access = _managed(request, slug)
+    form = AnnouncementForm(_posted(request))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                announcements.announce(
+                    by=request.user,
+                    group=group,
+                    title=data["title"],
+                    body=data["body"],
+                    publish_at=data["publish_at"],
+                    expires_at=data["expires_at"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Your announcement is posted."))
+                return redirect("groups:announcements", slug=group.slug)
+    context = {
+        "group": group,
+        "access": access,
+        "form": form,
+        "announcements": announcements.for_facilitators(group=group),
+        "member_count": announcements.member_count(group=group),
+    }
+    return render(request, "groups/announcements.html", context, status=status)
+
+
+@login_required
+@require_POST
+def acknowledge(request, slug, announcement_id):
+    group, access = _private(request, slug)
+    announcement = get_object_or_404(Announcement, pk=announcement_id, group=group)
+    announcements.acknowledge(user=request.user, announcement=announcement)
+    messages.success(request, _("Thank you: the facilitators can see you have read it."))
+    return redirect(group)

@@ -46,7 +46,9 @@ class Action:
     what they wrote themselves (permissions.refusal), and refusals change nothing."""
 
     label: str | Promise
-    handler: Callable[..., AuditLogEntry]
+    # The queue's do_* service; None for a thread's controls, taken only where the thread is
+    # (in_place.arrange) and never offered on an item page.
+    handler: Callable[..., AuditLogEntry] | None
     rule: Rule = permissions.HANDLE
     appealable: bool = False  # the person it is about may appeal it and write about it
     needs: Capability | None = None  # what the content's adapter must be able to do
@@ -57,6 +59,9 @@ class Action:
     tell: str | Promise = ""  # the title of the author's notification; its body is the reason
     sanction: str = ""  # the Sanction.Kind it records on the author
     danger: bool = False  # hard to undo: its button says so
+    arranges: bool = False  # pins, locks, closes or moves a thread (adapter.arrange)
+    reason_optional: bool = False  # pinning or unlocking needs no words for the audit log
+    undone_by: str = ""  # the arranging action an upheld appeal takes to reverse it
 
 
 def required_reason(reason: str) -> str:
@@ -114,7 +119,7 @@ def apply(
     )
     if action.sanction:
         _record_sanction(entry, action.sanction)
-    if tells and action.tell:
+    if tells and action.tell and item.author_id != user.pk:
         _tell_author(item, entry, str(action.tell))
     live.item_changed(item, kind=name)
     return entry
@@ -166,8 +171,11 @@ def _publish_if_held(item: ReviewItem) -> None:
 def _overturn(appeal: Appeal, *, by: User) -> dict[str, Any]:
     """Reverse the appealed action: show the content again or lift the sanction."""
     original = appeal.action
-    if TABLE[original.action].hides and original.item.target is not None:
+    taken = TABLE[original.action]
+    if taken.hides and original.item.target is not None:
         content_of(original.item, "restorable").restore()
+    if taken.undone_by and original.item.target is not None:
+        adapter_for(original.item.target).arrange(action=taken.undone_by, reason=appeal.body)
     sanction = Sanction.objects.filter(action=original, lifted_at__isnull=True).first()
     if sanction is not None:
         lift_sanction(sanction)
@@ -224,13 +232,13 @@ def do_remove(*, item_id: int, user: User, version: int, reason: str) -> AuditLo
     return _act(Act.REMOVE, remove, item_id=item_id, user=user, version=version, reason=reason)
 
 
-def _restore(item: ReviewItem, reason: str) -> None:
+def restore(item: ReviewItem, reason: str) -> None:
     content_of(item, "restorable").restore()
     item.held = False
 
 
 def do_restore(*, item_id: int, user: User, version: int, reason: str) -> AuditLogEntry:
-    return _act(Act.RESTORE, _restore, item_id=item_id, user=user, version=version, reason=reason)
+    return _act(Act.RESTORE, restore, item_id=item_id, user=user, version=version, reason=reason)
 
 
 def do_edit(*, item_id: int, user: User, version: int, reason: str, text: str) -> AuditLogEntry:
@@ -309,6 +317,7 @@ def do_escalate(*, item_id: int, user: User, version: int, reason: str) -> Audit
 
 
 _GROUP_SANCTION = Rule(who=Who.GROUP, spares_moderators=True)
+_ARRANGE = permissions.ARRANGE
 _SITE_SANCTION = Rule(who=Who.SITE, spares_moderators=True)
 
 TABLE: dict[str, Action] = {
@@ -387,6 +396,36 @@ TABLE: dict[str, Action] = {
         danger=True,
     ),
     Act.ESCALATE: Action(_lazy("Escalate to site staff"), do_escalate),
+    Act.PIN: Action(_lazy("Pin"), None, _ARRANGE, arranges=True, reason_optional=True),
+    Act.UNPIN: Action(_lazy("Unpin"), None, _ARRANGE, arranges=True, reason_optional=True),
+    Act.LOCK: Action(
+        _lazy("Lock"),
+        None,
+        _ARRANGE,
+        arranges=True,
+        appealable=True,
+        undone_by=Act.UNLOCK,
+        tell=_lazy("A facilitator locked a thread you started"),
+    ),
+    Act.UNLOCK: Action(_lazy("Unlock"), None, _ARRANGE, arranges=True, reason_optional=True),
+    Act.CLOSE: Action(
+        _lazy("Close"),
+        None,
+        _ARRANGE,
+        arranges=True,
+        appealable=True,
+        undone_by=Act.REOPEN,
+        tell=_lazy("A facilitator closed a thread you started"),
+    ),
+    Act.REOPEN: Action(_lazy("Reopen"), None, _ARRANGE, arranges=True, reason_optional=True),
+    Act.MOVE: Action(
+        _lazy("Move"),
+        None,
+        _ARRANGE,
+        arranges=True,
+        fields=("board",),
+        tell=_lazy("A facilitator moved a thread you started"),
+    ),
 }
 
 
@@ -401,6 +440,8 @@ def available(user: User, item: ReviewItem, target: Adapter | None) -> list[tupl
     refusals: dict[Rule, str | None] = {}
     offered = []
     for name, action in TABLE.items():
+        if action.handler is None:
+            continue  # taken only where the content is
         if action.needs and (target is None or not target.can(action.needs)):
             continue
         if action.in_group and item.group_id is None:

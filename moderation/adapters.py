@@ -113,6 +113,11 @@ class ModerationAdapter(ABC, Generic[M]):
         """Replace its words with a moderator's edit (kept as a revision where the app can)."""
         raise ModerationError(NOT_EDITABLE)
 
+    def arrange(self, *, action: str, reason: str, board_id: int | None = None) -> dict[str, Any]:
+        """Pin, lock, close or move it, or undo one of those (`action` names the table's row);
+        returns what the audit row keeps (a move keeps where it came from)."""
+        raise ModerationError(_("This cannot be pinned, locked, closed or moved."))
+
 
 class Written(Protocol):
     """A short message: chat's, and a private conversation's."""

@@ -15,7 +15,17 @@ from django.utils.translation import gettext as _
 from supportgroups.models import User
 
 from . import permissions
-from .actions import TABLE, Act, Change, apply, check_allowed, hide, remove, required_reason
+from .actions import (
+    TABLE,
+    Act,
+    Change,
+    apply,
+    check_allowed,
+    hide,
+    remove,
+    required_reason,
+    restore,
+)
 from .adapters import adapter_for
 from .errors import ActionRefused
 from .models import PRIORITY, AuditLogEntry, Reason, ReviewItem, Sanction
@@ -23,7 +33,7 @@ from .models import PRIORITY, AuditLogEntry, Reason, ReviewItem, Sanction
 State, Resolution = ReviewItem.State, ReviewItem.Resolution
 
 # What a facilitator may do to content where they see it.
-_WHERE_IT_IS: dict[str, Change] = {Act.HIDE: hide, Act.REMOVE: remove}
+_WHERE_IT_IS: dict[str, Change] = {Act.HIDE: hide, Act.REMOVE: remove, Act.RESTORE: restore}
 
 
 def _item_about(target: models.Model) -> ReviewItem:
@@ -52,9 +62,10 @@ def _item_about(target: models.Model) -> ReviewItem:
 
 @transaction.atomic
 def act_directly(*, action: str, target: models.Model, by: User, reason: str) -> AuditLogEntry:
-    """A facilitator hides or removes content where they see it (a chat message in its room).
+    """A facilitator hides, removes or restores content where they see it (a chat message in
+    its room, a post in its thread).
 
-    The same table, rules and record as the queue's "hide" and "remove": refused with
+    The same table, rules and record as the queue's "hide", "remove" and "restore": refused with
     ActionRefused (a PermissionDenied) for anyone the table refuses, written to the content's
     queue item (made if there is none), appealable, and the author is told. An open item about
     the content is closed whoever had claimed it; a crisis item stays with the people on duty.
@@ -64,6 +75,30 @@ def act_directly(*, action: str, target: models.Model, by: User, reason: str) ->
     item = _item_about(target)
     check_allowed(by, item, action)
     return apply(item, action, user=by, reason=reason, change=change, closes=not item.crisis)
+
+
+@transaction.atomic
+def arrange(
+    *, action: str, target: models.Model, by: User, reason: str = "", board_id: int | None = None
+) -> AuditLogEntry:
+    """A board's moderators pin, lock, close or move a thread where it is, or undo that.
+
+    The table's rule (the group's facilitators and site moderators, on their own threads too),
+    written to the thread's queue item (made, resolved, if there is none) with its audit row;
+    locking and closing are appealable by the thread's starter, who is told (moving too).
+    The adapter refuses what the content cannot do (ModerationError, ValidationError).
+    """
+    taken = TABLE[action]
+    if not taken.arranges:
+        raise ValueError(f"{action!r} does not arrange a thread")
+    reason = (reason or "").strip() if taken.reason_optional else required_reason(reason)
+    item = _item_about(target)
+    check_allowed(by, item, action)
+
+    def change(item: ReviewItem, reason: str) -> dict[str, Any]:
+        return adapter_for(target).arrange(action=action, reason=reason, board_id=board_id)
+
+    return apply(item, action, user=by, reason=reason, change=change, closes=False)
 
 
 @transaction.atomic

@@ -196,6 +196,13 @@ class AuditLogEntry(models.Model):
         BACKUP_ALERT = "backup_alert", _("Backup contacts alerted")
         FOLLOW_UP = "follow_up", _("Followed up")
         FOLLOW_UP_ALERT = "follow_up_alert", _("Overdue follow-up: on-duty alerted")
+        PIN = "pin", _("Pinned")
+        UNPIN = "unpin", _("Unpinned")
+        LOCK = "lock", _("Locked")
+        UNLOCK = "unlock", _("Unlocked")
+        CLOSE = "close", _("Closed")
+        REOPEN = "reopen", _("Reopened to replies")
+        MOVE = "move", _("Moved")
 
     item = models.ForeignKey(ReviewItem, on_delete=models.PROTECT, related_name="audit")
     actor = models.ForeignKey(

@@ -33,9 +33,13 @@ class Who(StrEnum):
 class Rule:
     who: Who = Who.GROUP
     spares_moderators: bool = False  # not against staff/site moderators unless by one
+    # May be taken on what one wrote oneself: arranging a thread (pinning one's own notice)
+    # judges nobody's words.
+    own_words: bool = False
 
 
 HANDLE = Rule()  # claiming, releasing and closing: what every action needs first
+ARRANGE = Rule(own_words=True)  # pinning, locking, closing and moving a thread
 
 _MODERATE_ALL = Q(user_permissions__codename="moderate_all") | Q(
     groups__permissions__codename="moderate_all"
@@ -114,7 +118,7 @@ def refusal(
     site = is_site_moderator(user)
     if not moderates_group(user, group_id):
         return _("Only the facilitators of this group and site moderators can do this.")
-    if subject is not None and subject.pk == user.pk:
+    if subject is not None and subject.pk == user.pk and not rule.own_words:
         return _("This is about something you wrote: another moderator will handle it.")
     if rule.who == Who.SITE and not site:
         return _("Only site moderators can do this. Escalate the item if it is needed.")

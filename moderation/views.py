@@ -133,7 +133,7 @@ def claim(request, item_id: int, release: bool = False):
 @require_POST
 def act(request, item_id: int, action: str):
     taken = actions.TABLE.get(action)
-    if taken is None:
+    if taken is None or taken.handler is None:
         raise Http404
     item = _visible_item(request.user, item_id)
     form = ActionForm(request.POST, needs=taken.fields)

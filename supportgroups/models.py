@@ -135,6 +135,7 @@ class Notification(models.Model):
         GROUP = "group", _("Group decision")
         MODERATION = "moderation", _("Moderation message")
         MESSAGE = "message", _("Private message")
+        ANNOUNCEMENT = "announcement", _("Announcement from facilitators")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -425,6 +425,10 @@ MODERATION_REPORTS_PER_HOUR = env.int("MODERATION_REPORTS_PER_HOUR", default=10)
 MODERATION_APPEAL_PAGES_PER_HOUR = env.int("MODERATION_APPEAL_PAGES_PER_HOUR", default=60)
 MODERATION_SPAM_NEW_ACCOUNT_DAYS = env.int("MODERATION_SPAM_NEW_ACCOUNT_DAYS", default=3)
 MODERATION_SPAM_MIN_REPEAT_CHARS = 40  # shorter repeats ("Thank you") are not spam
+CELERY_BEAT_SCHEDULE["groups-deliver-due-announcements"] = {
+    "task": "groups.tasks.deliver_due_announcements",
+    "schedule": 60.0,
+}
 CELERY_BEAT_SCHEDULE["moderation-escalate-unclaimed-crises"] = {
     "task": "moderation.tasks.escalate_unclaimed_crises",
     "schedule": 60.0,

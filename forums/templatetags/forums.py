@@ -35,6 +35,7 @@ def show_posts(context, posts, opening=False):
         csrf_token=context.get("csrf_token", ""),
         blocked_ids=context.get("blocked_ids", frozenset()),
         opening=opening,
+        replies_open=context.get("replies_open", True),
     )
 
 

@@ -300,3 +300,49 @@ def test_people_who_switched_off_group_email_are_told_in_app_only(approval_group
     assert Notification.objects.filter(user=facilitator).count() == 1
     assert tasks.send_membership_event_email(membership.events.get().pk) == 0
     assert mail.outbox == []
+
+
+def test_co_facilitators_step_down_or_are_stepped_down_but_a_group_keeps_one(
+    open_group, facilitator, client, django_capture_on_commit_callbacks
+):
+    colleague = services.promote(membership=MembershipFactory(group=open_group), by=facilitator)
+    mine = Membership.objects.get(group=open_group, user=facilitator)
+    # Another facilitator (through the group's tools) ends a colleague's co-facilitation.
+    client.force_login(facilitator)
+    ear = listen_to_person(colleague.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/groups/{open_group.slug}/manage/{colleague.pk}/demote/",
+            {"message": "Thank you for covering the summer"},
+        )
+    assert response.status_code == 302
+    colleague.refresh_from_db()
+    assert colleague.role == "member" and colleague.is_active  # still a member
+    assert not permissions.can_manage(colleague.user, open_group)
+    assert ear.heard() == [ACCESS_CHANGED]  # their open moderation sockets re-check at once
+    assert kinds(colleague)[-1] == Kind.DEMOTED
+    assert colleague.user.notifications.filter(
+        title=f"You are no longer a co-facilitator of {open_group.name}"
+    ).exists()
+    demoted = colleague.events.get(kind=Kind.DEMOTED)
+    assert tasks.send_membership_event_email(demoted.pk) == 1
+    assert "Thank you for covering the summer" in mail.outbox[-1].body
+
+    # The last facilitator cannot step down; with a colleague again, they can (nobody told).
+    with pytest.raises(ValidationError, match="needs a facilitator"):
+        services.demote(membership=mine, by=facilitator)
+    services.promote(membership=colleague, by=facilitator)
+    services.demote(membership=mine, by=facilitator)
+    mine.refresh_from_db()
+    assert mine.role == "member" and kinds(mine)[-1] == Kind.STEPPED_DOWN
+    assert not facilitator.notifications.filter(title__contains="no longer").exists()
+
+
+def test_members_cannot_demote_anyone(open_group, facilitator, client):
+    member = MembershipFactory(group=open_group)
+    client.force_login(member.user)
+    mine = Membership.objects.get(group=open_group, user=facilitator)
+    response = client.post(f"/groups/{open_group.slug}/manage/{mine.pk}/demote/", {})
+    assert response.status_code == 403
+    mine.refresh_from_db()
+    assert mine.role == "facilitator"

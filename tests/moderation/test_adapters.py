@@ -49,7 +49,8 @@ def test_each_action_form_asks_for_the_fields_its_row_names(post_model, staff):
     page = client.get(item.get_absolute_url()).content.decode()
     found = re.findall(r'action="/moderation/items/\d+/(\w+)/"(.*?)</form>', page, re.S)
     forms = {name: form for name, form in found if name in actions.TABLE}
-    assert set(forms) == set(actions.TABLE)  # a site moderator is offered every action here
+    # A site moderator is offered every queue action here (a thread's controls are in place).
+    assert set(forms) == {name for name, row in actions.TABLE.items() if row.handler}
     for name, form in forms.items():
         asked = set(re.findall(r'name="(until|text)"', form))
         assert asked == set(actions.TABLE[name].fields), name
