@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supportgroups.languages import in_language
 from supportgroups.models import Notification
 from supportgroups.privacy.emails import send_user_email
 
@@ -29,6 +30,12 @@ def send_digest(*, user_id: int) -> int:
     if not items:
         return 0
     person = items[0].user
+    with in_language(person):
+        return _send_digest(person, items)
+
+
+def _send_digest(person, items: list[DigestItem]) -> int:
+    """The digest's words (reasons, subject, body) in the person's language."""
     lines = [
         {
             "reason": item.get_reason_display(),

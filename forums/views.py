@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from groups import policy
 from groups.models import SupportGroup
 from groups.services import record_staff_view
-from moderation.selectors import crisis_lines_for
+from moderation.selectors import crisis_context
 from supportgroups.markdown import render_markdown
 from supportgroups.privacy.middleware import allow_indexing
 
@@ -58,7 +58,10 @@ def _after_write(request, written: services.Written):
         return render(
             request,
             "forums/posted.html",
-            {"post": written.post, "crisis_lines": crisis_lines_for(request.user)},
+            {
+                "post": written.post,
+                **crisis_context(request.user, group_id=written.post.thread.board.group_id),
+            },
         )
     return redirect(written.post.get_absolute_url())
 

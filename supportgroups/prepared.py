@@ -136,7 +136,7 @@ class Prepared(Generic[T]):
     """`Prepared(build)(*values, **shape)` is `list(build(*values, **shape))`, compiled once:
     T is what the queryset yields (model instances, or values_list's rows)."""
 
-    def __init__(self, build: Callable[..., "QuerySet[Any, T]"]) -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any, T]]) -> None:
         self._build = build
         self._compiled: dict[Hashable, _Compiled | None] = {}
 

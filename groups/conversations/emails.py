@@ -10,20 +10,24 @@ CONVERSATIONS_EMAIL_AFTER after it arrived.
 - Access is asked again when the email goes: someone removed from the group since, or no
   longer on the team, is not told.
 
-The scan marks what it is emailing about (``emailed_sequence``) in the same transaction that
-claims the rows, and enqueues one email task per person on commit: a second scan, or a second
-beat, finds nothing left to claim.
+The scan claims the rows it enqueues an email for (``email_claimed_at``), so a second scan or
+beat finds nothing left to claim, and enqueues one task per person on commit. The task marks
+what it emailed about (``emailed_sequence``) only after sending, holding the rows' locks while
+it sends, so a second copy of the task waits and then finds nothing claimed. A send that fails
+releases the claim, and the next scan offers it again; a task that never runs leaves a claim
+that lapses after CONVERSATIONS_EMAIL_CLAIM_FOR.
 """
 
 from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supportgroups.languages import in_language
 from supportgroups.models import Notification, User
 from supportgroups.privacy.emails import send_user_email
 
@@ -47,14 +51,19 @@ def _waiting(due_before, **only) -> Exists:
 
 
 def scan_unread(*, now=None) -> dict[int, list[int]]:
-    """Claim everyone who has waited long enough: {user id: conversation ids}, marked emailed."""
-    due_before = (now or timezone.now()) - settings.CONVERSATIONS_EMAIL_AFTER
+    """Claim everyone who has waited long enough: {user id: conversation ids}, each claimed
+    for its email task."""
+    now = now or timezone.now()
+    due_before = now - settings.CONVERSATIONS_EMAIL_AFTER
     member, team = Participant.Role.MEMBER, Participant.Role.TEAM
     # Someone asked: the request, which is the first message. Team members: the member's
     # words, not their colleagues' answers.
     due = (
-        Participant.objects.filter(emailed_sequence__lte=F("last_read_sequence"))
-        .filter(conversation__last_sequence__gt=F("last_read_sequence"))
+        _still_due(Participant.objects.all())
+        .filter(
+            Q(email_claimed_at__isnull=True)
+            | Q(email_claimed_at__lt=now - settings.CONVERSATIONS_EMAIL_CLAIM_FOR)
+        )
         .filter(
             (Q(role=member, state=ACTIVE) & _waiting(due_before))
             | (Q(role=member, state=REQUESTED, last_read_sequence=0) & _waiting(due_before))
@@ -64,19 +73,27 @@ def scan_unread(*, now=None) -> dict[int, list[int]]:
     found: dict[int, list[int]] = defaultdict(list)
     with transaction.atomic():
         rows = list(
-            due.select_for_update(skip_locked=True, of=("self",)).select_related("conversation")
+            due.select_for_update(skip_locked=True, of=("self",)).only(
+                "pk", "user_id", "conversation_id"
+            )
         )
         for row in rows:
-            # Someone asked is emailed about the request only, never what followed it.
-            row.emailed_sequence = 1 if row.state == REQUESTED else row.conversation.last_sequence
             found[row.user_id].append(row.conversation_id)
-        Participant.objects.bulk_update(rows, ["emailed_sequence"])
+        Participant.objects.filter(pk__in=[row.pk for row in rows]).update(email_claimed_at=now)
         if found:
             from .tasks import email_unread
 
             for user_id, conversation_ids in found.items():
                 email_unread.delay_on_commit(user_id, conversation_ids)
     return dict(found)
+
+
+def _still_due(rows: QuerySet[Participant]) -> QuerySet[Participant]:
+    """Not emailed since the person last read, and something new since then."""
+    return rows.filter(
+        emailed_sequence__lte=F("last_read_sequence"),
+        conversation__last_sequence__gt=F("last_read_sequence"),
+    )
 
 
 def _line(user, conversation: Conversation) -> dict | None:
@@ -101,11 +118,42 @@ def _line(user, conversation: Conversation) -> dict | None:
 
 
 def email_unread(*, user_id: int, conversation_ids: list[int]) -> bool:
-    """The one email to one person about their conversations with news."""
-    user = User.objects.filter(pk=user_id).first()
-    if user is None:
-        return False
-    conversations = Conversation.objects.select_related("group").filter(pk__in=conversation_ids)
+    """The one email to one person about their claimed conversations with news, then the
+    marks that say it went. Returns whether an email was sent."""
+    claimed = Participant.objects.filter(
+        user_id=user_id, conversation_id__in=conversation_ids, email_claimed_at__isnull=False
+    )
+    try:
+        with transaction.atomic():
+            rows = list(
+                claimed.select_for_update(of=("self",)).select_related(
+                    "user", "conversation__group"
+                )
+            )
+            if not rows:  # sent already by another copy of this task
+                return False
+            due = set(_still_due(claimed).values_list("pk", flat=True))
+            sent = _send(rows[0].user, [row.conversation for row in rows if row.pk in due])
+            for row in rows:
+                # Someone asked is emailed about the request only, never what followed it.
+                if row.pk in due:
+                    last = row.conversation.last_sequence
+                    row.emailed_sequence = 1 if row.state == REQUESTED else last
+                row.email_claimed_at = None
+            Participant.objects.bulk_update(rows, ["emailed_sequence", "email_claimed_at"])
+            return sent
+    except Exception:
+        # Not sent: the next scan offers these conversations again.
+        claimed.update(email_claimed_at=None)
+        raise
+
+
+def _send(user: User, conversations: list[Conversation]) -> bool:
+    with in_language(user):
+        return _send_in_language(user, conversations)
+
+
+def _send_in_language(user: User, conversations: list[Conversation]) -> bool:
     lines = [line for c in conversations if (line := _line(user, c)) is not None]
     if not lines:
         return False

@@ -143,6 +143,9 @@ class Participant(models.Model):
     last_read_sequence = models.PositiveBigIntegerField(default=0)
     # Up to which message this person has been emailed about (one email until they come back).
     emailed_sequence = models.PositiveBigIntegerField(default=0)
+    # Set by the scan that enqueued this person's email, cleared by the task once it has sent
+    # (or failed): a task that never ran leaves it to expire (CONVERSATIONS_EMAIL_CLAIM_FOR).
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -100,6 +100,68 @@ def test_the_email_choice_and_memorials_are_respected(people, time_machine):
 
 
 @pytest.mark.django_db
+def test_an_email_that_fails_to_send_is_sent_by_the_next_scan_and_only_once(
+    people, time_machine, monkeypatch
+):
+    from smtplib import SMTPServerDisconnected
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    time_machine.move_to("2026-05-04 09:00Z", tick=False)
+    question = ask(people.marta, people.group)
+    say(question, people.sam, "Welcome, Marta")
+    services.mark_read(conversation=question, user=people.fran, up_to=2)
+    deliver = EmailBackend.send_messages
+    failures = iter([SMTPServerDisconnected("the mail server went away")])
+
+    def fails_once(backend, messages):
+        if failure := next(failures, None):
+            raise failure
+        return deliver(backend, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", fails_once)
+    first_scan = question.created_at + timedelta(minutes=20)
+    due = emails.scan_unread(now=first_scan)
+    assert due == {people.marta.pk: [question.pk]}
+    with pytest.raises(SMTPServerDisconnected):
+        emails.email_unread(user_id=people.marta.pk, conversation_ids=due[people.marta.pk])
+    assert _to(people.marta) == []
+
+    assert _send_due(first_scan + timedelta(minutes=1)) == {people.marta.pk: [question.pk]}
+    [email] = _to(people.marta)
+    assert "The facilitators of Thursday circle wrote to you." in email.body
+    assert _send_due(first_scan + timedelta(hours=1)) == {}, "marked once sent"
+
+
+@pytest.mark.django_db
+def test_a_claimed_email_goes_once_however_often_its_task_runs(people, time_machine):
+    time_machine.move_to("2026-05-04 09:00Z", tick=False)
+    question = ask(people.marta, people.group)
+    say(question, people.sam, "Welcome, Marta")
+    services.mark_read(conversation=question, user=people.fran, up_to=2)
+    scan = question.created_at + timedelta(minutes=20)
+    due = emails.scan_unread(now=scan)
+    assert emails.scan_unread(now=scan + timedelta(minutes=1)) == {}, "claimed"
+    assert emails.email_unread(user_id=people.marta.pk, conversation_ids=due[people.marta.pk])
+    assert not emails.email_unread(user_id=people.marta.pk, conversation_ids=due[people.marta.pk])
+    assert len(_to(people.marta)) == 1
+
+
+@pytest.mark.django_db
+def test_a_claim_whose_task_never_ran_lapses(people, time_machine, settings):
+    time_machine.move_to("2026-05-04 09:00Z", tick=False)
+    question = ask(people.marta, people.group)
+    say(question, people.sam, "Welcome, Marta")
+    services.mark_read(conversation=question, user=people.fran, up_to=2)
+    scan = question.created_at + timedelta(minutes=20)
+    assert emails.scan_unread(now=scan), "its task is lost"
+    lapsed = scan + settings.CONVERSATIONS_EMAIL_CLAIM_FOR
+    assert emails.scan_unread(now=lapsed) == {}
+    assert set(_send_due(lapsed + timedelta(seconds=1))) == {people.marta.pk}
+    assert len(_to(people.marta)) == 1
+
+
+@pytest.mark.django_db
 def test_someone_removed_since_is_not_emailed(people, time_machine):
     from groups import services as groups_services
     from groups.models import Membership
