@@ -23,7 +23,17 @@ DEPLOY_ENV = DEBUG=0 SECRET_KEY=check-deploy-$$(od -An -N32 -tx1 /dev/urandom | 
 	SECURE_SSL_REDIRECT=1 SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_PRELOAD=1 \
 	USE_X_FORWARDED_PROTO=1 STATIC_MANIFEST=1
 
-.PHONY: run test check fmt bench demo-data install clean
+# Translations: the catalogues (locale/<lang>/LC_MESSAGES/*.po) are in git, their compiled .mo
+# files are not: every command that serves or tests compiles the changed ones first (gettext's
+# msgfmt, through Django's compilemessages). `make messages` brings the catalogues in line with
+# the marked strings.
+MESSAGE_IGNORES = --ignore='.*' --ignore=var --ignore=staticfiles --ignore=build --ignore=node_modules
+MAKEMESSAGES = $(BIN)/python manage.py makemessages --no-location --no-obsolete $(MESSAGE_IGNORES)
+LANGUAGE_ARGS = $$(DJANGO_SETTINGS_MODULE=supportgroups.settings $(BIN)/python -c \
+	'import django; django.setup(); from supportgroups.languages import translated_languages; \
+	print(" ".join("-l " + code for code in translated_languages()))')
+
+.PHONY: run test check fmt bench demo-data install clean messages compile-messages backup restore
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -33,7 +43,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) compile-messages
+
+compile-messages: $(STAMP)
+	@command -v msgfmt >/dev/null || { echo "msgfmt is needed to compile the translations:" \
+		"install gettext (Debian/Ubuntu: apt-get install gettext; macOS: brew install gettext)"; exit 1; }
+	@if [ -d locale ]; then $(BIN)/python manage.py compilemessages $(MESSAGE_IGNORES) --verbosity 0; fi
+
+messages: $(STAMP)
+	$(MAKEMESSAGES) --domain django $(LANGUAGE_ARGS)
+	$(MAKEMESSAGES) --domain djangojs --ignore=static/vendor $(LANGUAGE_ARGS)
 
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -57,6 +76,7 @@ check: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=1 $(BIN)/python manage.py check_migrations
 	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(TEST_ENV) $(BIN)/mypy
 
@@ -66,6 +86,14 @@ fmt: install
 
 bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(TEST_ENV) $(BIN)/python $$script || exit 1; done
+
+# PostgreSQL only (DATABASE_URL): `make backup`; `make restore FILE=var/backups/supportgroups-….dump`
+# into a new empty database. The README's "When the disk is lost" says when and how.
+backup:
+	deploy/backup.sh
+
+restore:
+	deploy/restore.sh "$(FILE)"
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -330,15 +330,16 @@ def build_data(url: str) -> None:
         )
         copy_rows(cur, "forums_thread", columns, threads)
         began = time.perf_counter()
-        # The same vector services.index_post() keeps: the title weighs more than the body.
+        # The same vector forums.indexing.index_post() keeps: the title weighs more than the
+        # body. The bench's groups are all English, like the site's default language.
         cur.execute(
             "INSERT INTO forums_post (id, thread_id, parent_id, root_id, depth, path, is_opening, "
             "author_id, is_anonymous, body, body_html, content_warning, created_at, is_held, "
-            "hidden_at, hidden_reason, support_count, search_vector) "
+            "hidden_at, hidden_reason, support_count, search_config, search_vector) "
             "SELECT id, thread_id, parent_id, root_id, depth, path, is_opening, author_id, "
             "is_anonymous, "
             "body, body_html, '', created_at, is_held, hidden_at, "
-            "CASE WHEN hidden_at IS NULL THEN '' ELSE 'bench' END, 0, "
+            "CASE WHEN hidden_at IS NULL THEN '' ELSE 'bench' END, 0, 'english', "
             "setweight(to_tsvector('english', title), 'A') "
             "|| setweight(to_tsvector('english', body), 'B') FROM bench_post ORDER BY id"
         )

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from supportgroups.languages import default_search_config
+
 PATH_SEGMENT_WIDTH = 12  # ids up to 10^12 - 1
 
 
@@ -129,8 +131,15 @@ class Post(models.Model):
     # live on only in a PostRevision, which moderators read (forums/moderation.py, edit history).
     removed_by_moderators_at = models.DateTimeField(null=True, blank=True)
     support_count = models.PositiveIntegerField(default=0)
-    # Kept by services.index_post(); its GIN index is made by a PostgreSQL-only migration.
+    # Kept by indexing.index_post(); its GIN index is made by a PostgreSQL-only migration.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The text search configuration the vector was made with: the board's group's language
+    # (supportgroups.languages.search_config). Search asks each configuration's query only of
+    # the posts indexed with it.
+    # db_default: for posts the previous release writes during an upgrade.
+    search_config = models.CharField(
+        max_length=32, default=default_search_config, db_default="english", editable=False
+    )
 
     class Meta:
         indexes = [

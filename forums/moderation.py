@@ -11,6 +11,7 @@ from .models import Post
 @register
 class PostModeration(ModerationAdapter[Post]):
     model = Post
+    hideable = restorable = editable = True
 
     @property
     def author(self) -> User | None:

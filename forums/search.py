@@ -23,6 +23,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from supportgroups.dates import DateTimeLabels
+from supportgroups.languages import search_config
 
 from . import permissions
 from .models import Post
@@ -142,10 +143,24 @@ def plain_snippet(body_html: str, query: str) -> str:
     return ("…" if start else "") + window + ("…" if start + SNIPPET_CHARS < len(text) else "")
 
 
+def _readable_boards(user) -> tuple[list[int], list[str]]:
+    """The ids of the boards the person may read, and the text search configurations their
+    posts are indexed with (their groups' languages; the site's for public boards)."""
+    rows = list(permissions.readable_boards(user).values_list("id", "group__language"))
+    return [board_id for board_id, _language in rows], sorted(
+        {search_config(language) for _board_id, language in rows}
+    )
+
+
 def _matching(user, query: str) -> QuerySet[Post]:
     """Every post the person may read that matches: shown to everyone (never held, hidden or
-    removed, nor in a thread whose opening post waits for a facilitator), on a readable board."""
-    board_ids = list(permissions.readable_boards(user).values_list("id", flat=True))
+    removed, nor in a thread whose opening post waits for a facilitator), on a readable board.
+
+    Each post is matched by the query in its own text search configuration: "cuidadoras" is
+    stemmed as Spanish for the Madrid group's posts and as English for the public boards'. One
+    condition per configuration among the readable boards (usually one, at most one per
+    language), each answerable from the one GIN index of the search vector."""
+    board_ids, configs = _readable_boards(user)
     posts = (
         Post.objects.filter(
             thread__board_id__in=board_ids,
@@ -161,12 +176,19 @@ def _matching(user, query: str) -> QuerySet[Post]:
         return plain_search(posts.only(*SHOWN_FIELDS, "body_html"), query)
     from django.contrib.postgres.search import SearchHeadline, SearchQuery
 
-    terms = SearchQuery(query, search_type="websearch", config="english")
+    if not configs:
+        return posts.none()
+    matches = Q()
+    for config in configs:
+        terms = SearchQuery(query, search_type="websearch", config=config)
+        matches |= Q(search_config=config, search_vector=terms)
+    # The headline stems the query as each post was stemmed (the configuration is the row's).
+    terms = SearchQuery(query, search_type="websearch", config=F("search_config"))
     headline = SearchHeadline(
-        _body_text(), terms, config="english", start_sel=START, stop_sel=STOP,
+        _body_text(), terms, config=F("search_config"), start_sel=START, stop_sel=STOP,
         max_fragments=2, max_words=30, min_words=10,
     )  # fmt: skip
-    return posts.filter(search_vector=terms).annotate(headline=headline)
+    return posts.filter(matches).annotate(headline=headline)
 
 
 def _hits(user, posts: list[Post], query: str) -> list[Hit]:

@@ -107,6 +107,12 @@ def _others_held(reader_id: int | None, *, moderator: bool, prefix: str = "") ->
     return held
 
 
+def _last_read(reader_id: int) -> Subquery:
+    """The id of the newest post the reader has seen in the thread the query is about."""
+    marks = ThreadReadState.objects.filter(thread=OuterRef("pk"), user_id=reader_id)
+    return Subquery(marks.values("last_read_post_id")[:1])
+
+
 @dataclass
 class ThreadPage:
     threads: list[Thread]
@@ -177,13 +183,7 @@ def _threads(
     if hidden:
         qs = qs.exclude(topics__in=hidden)
     if reader_id is not None:
-        qs = qs.annotate(
-            last_read=Subquery(
-                ThreadReadState.objects.filter(thread=OuterRef("pk"), user_id=reader_id).values(
-                    "last_read_post_id"
-                )[:1]
-            )
-        )
+        qs = qs.annotate(last_read=_last_read(reader_id))
     if after is not None:
         qs = qs.filter(Q(last_post_at__lt=after) | Q(last_post_at=after, id__lt=after_id))
     return qs[:limit]
@@ -235,11 +235,7 @@ def _thread(pk: int, reader_id: int | None) -> QuerySet[Thread]:
     )
     if reader_id is not None:
         qs = qs.annotate(
-            last_read=Subquery(
-                ThreadReadState.objects.filter(thread=OuterRef("pk"), user_id=reader_id).values(
-                    "last_read_post_id"
-                )[:1]
-            ),
+            last_read=_last_read(reader_id),
             is_followed=Exists(
                 Subscription.objects.filter(thread=OuterRef("pk"), user_id=reader_id)
             ),

@@ -25,6 +25,7 @@ from supportgroups.models import Notification, User
 from supportgroups.ratelimits import within_rate
 
 from . import permissions, selectors, tasks
+from .indexing import index_post
 from .models import (
     Board,
     EmailPreference,
@@ -105,20 +106,6 @@ def _note_activity(author: User, board: Board) -> None:
     throttled by groups.services.record_activity itself); public boards belong to no group."""
     if board.group_id is not None:
         record_activity(user=author, group=board.group_id)
-
-
-def index_post(post: Post) -> None:
-    """Refresh the post's search vector (title weighs more than body); PostgreSQL only."""
-    if not settings.USING_POSTGRES:
-        return
-    from django.contrib.postgres.search import SearchVector
-
-    title = post.thread.title if post.is_opening else ""
-    searchable = "" if post.is_removed else post.body
-    Post.objects.filter(pk=post.pk).update(
-        search_vector=SearchVector(Value(title), weight="A", config="english")
-        + SearchVector(Value(searchable), weight="B", config="english")
-    )
 
 
 @transaction.atomic

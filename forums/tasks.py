@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import emails, notifications
+from . import emails, indexing, notifications
 
 
 @shared_task
@@ -18,3 +18,8 @@ def send_digest(user_id: int) -> int:
 @shared_task
 def send_daily_digests() -> int:
     return emails.send_daily_digests()
+
+
+@shared_task
+def reindex_board(board_id: int) -> int:
+    return indexing.reindex_board(board_id=board_id)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from groups import policy
 from groups.models import SupportGroup
 from groups.services import record_staff_view
-from moderation.selectors import crisis_lines_for
+from moderation.selectors import crisis_context
 from supportgroups.markdown import render_markdown
 from supportgroups.privacy.middleware import allow_indexing
 
@@ -58,7 +58,10 @@ def _after_write(request, written: services.Written):
         return render(
             request,
             "forums/posted.html",
-            {"post": written.post, "crisis_lines": crisis_lines_for(request.user)},
+            {
+                "post": written.post,
+                **crisis_context(request.user, group_id=written.post.thread.board.group_id),
+            },
         )
     return redirect(written.post.get_absolute_url())
 
@@ -133,27 +136,29 @@ def board(request, slug):
     )
 
 
-def _preview_or_write(request, form, write, verdict: policy.Verdict):
-    """A valid POST is either previewed or written through the service.
-
-    Returns (response after writing, preview HTML, refusal). A refusal by the write policy is
-    shown above the form, on the page and on POST alike; a service's message is on the form.
-    Either way the form still holds everything the person typed.
+def _written_or_form(request, form, write, verdict: policy.Verdict, template: str, context: dict):
+    """A valid POST is either previewed or written through the service (`write`), and after a
+    write the writer moves on. Otherwise the form again, with `context`: a refusal by the write
+    policy is shown above the form, on the page and on POST alike; a service's message is on the
+    form. Either way the form still holds everything the person typed.
     """
+    preview, refused = None, None
     if not verdict:
-        return None, None, policy.WriteRefused(verdict)
-    if request.method != "POST" or not form.is_valid():
-        return None, None, None
-    if _wants_preview(request):
-        return None, render_markdown(form.cleaned_data["body"]), None
-    try:
-        created = write(form.cleaned_data)
-    except policy.WriteRefused as exc:  # a sanction that landed since the page asked
-        return None, None, exc
-    except ValidationError as exc:
-        _add_errors(form, exc)
-        return None, None, exc
-    return _after_write(request, created), None, None
+        refused = policy.WriteRefused(verdict)
+    elif request.method == "POST" and form.is_valid():
+        if _wants_preview(request):
+            preview = render_markdown(form.cleaned_data["body"])
+        else:
+            try:
+                created = write(form.cleaned_data)
+            except policy.WriteRefused as exc:  # a sanction that landed since the page asked
+                refused = exc
+            except ValidationError as exc:
+                _add_errors(form, exc)
+                refused = exc
+            else:
+                return _after_write(request, created)
+    return _form_response(request, template, {**context, "form": form, "preview": preview}, refused)
 
 
 @login_required
@@ -161,7 +166,7 @@ def new_thread(request, slug):
     board = selectors.board_by_slug(slug=slug)
     access, verdict = _writable_board(request, board)
     form = ThreadForm(request.POST or None, board=board)
-    written, preview, refused = _preview_or_write(
+    return _written_or_form(
         request,
         form,
         lambda data: services.create_thread(
@@ -174,14 +179,8 @@ def new_thread(request, slug):
             is_anonymous=data.get("is_anonymous", False),
         ),
         verdict,
-    )
-    if written is not None:
-        return written
-    return _form_response(
-        request,
         "forums/thread_form.html",
-        {"board": board, "access": access, "form": form, "preview": preview},
-        refused,
+        {"board": board, "access": access},
     )
 
 
@@ -230,7 +229,7 @@ def reply(request, pk):
     if shown_parent and request.GET.get("quote"):
         initial["body"] = "\n".join(f"> {line}" for line in shown_parent.body.splitlines()) + "\n\n"
     form = PostForm(request.POST or None, board=thread.board, initial=initial)
-    written, preview, refused = _preview_or_write(
+    return _written_or_form(
         request,
         form,
         lambda data: services.create_reply(
@@ -242,20 +241,8 @@ def reply(request, pk):
             is_anonymous=data.get("is_anonymous", False),
         ),
         verdict,
-    )
-    if written is not None:
-        return written
-    return _form_response(
-        request,
         "forums/reply_form.html",
-        {
-            "thread": thread,
-            "access": access,
-            "form": form,
-            "parent": shown_parent,
-            "preview": preview,
-        },
-        refused,
+        {"thread": thread, "access": access, "parent": shown_parent},
     )
 
 
@@ -306,21 +293,15 @@ def edit(request, pk):
         raise PermissionDenied
     initial = {"body": post.body, "content_warning": post.content_warning}
     form = EditPostForm(request.POST or None, initial=initial, board=post.thread.board)
-    written, preview, refused = _preview_or_write(
+    return _written_or_form(
         request,
         form,
         lambda data: services.edit_post(
             post=post, body=data["body"], content_warning=data["content_warning"], by=request.user
         ),
         permissions.write_verdict(request.user, post.thread.board),
-    )
-    if written is not None:
-        return written
-    return _form_response(
-        request,
         "forums/edit_form.html",
-        {"post": post, "thread": post.thread, "access": access, "form": form, "preview": preview},
-        refused,
+        {"post": post, "thread": post.thread, "access": access},
     )
 
 

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.utils import timezone
 
 from supportgroups.demo import DEMO_PASSWORD
@@ -55,6 +56,7 @@ LANGUAGES = [
 ]
 # More fictional members, so groups have a few people in them.
 EXTRA_PEOPLE = [
+    # email, display name, time zone (and SPEAKS: the language some of them read the site in)
     ("priya@example.org", "Priya", "Europe/London"),
     ("tomas@example.org", "Tomás", "Europe/Madrid"),
     ("grace@example.org", "Grace", "America/Chicago"),
@@ -66,11 +68,13 @@ EXTRA_PEOPLE = [
 # Each group: name, summary, format, place, time zone, join policy, capacity, taxonomy slugs,
 # and the demo people (by the part of their email before the @) who facilitate or belong.
 GROUPS = json.loads((Path(__file__).with_name("demo_groups.json")).read_text(encoding="utf-8"))
+SPEAKS = {"tomas@example.org": "es", "hannah@example.org": "de"}
 
 
 def _person(email: str, name: str, zone: str) -> User:
     user, created = User.objects.get_or_create(
-        email=email, defaults={"display_name": name, "time_zone": zone}
+        email=email,
+        defaults={"display_name": name, "time_zone": zone, "language": SPEAKS.get(email, "")},
     )
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -92,12 +96,22 @@ def _member(user: User, group: SupportGroup, role: str) -> None:
         MembershipEvent.objects.create(membership=membership, kind=MembershipEvent.Kind.JOINED)
 
 
+def _group_language(codes: list[str]) -> str:
+    """The site's language a group is run in: the default one if it is among them, else the
+    first of the site's languages that is (the Madrid group is Spanish)."""
+    site = [code for code, _name in settings.LANGUAGES]
+    if settings.LANGUAGE_CODE in codes or not codes:
+        return settings.LANGUAGE_CODE
+    return next((code for code in site if code in codes), settings.LANGUAGE_CODE)
+
+
 def _group_fields(spec: dict) -> dict:
     fields = {
         name: spec[name]
         for name in ("name", "summary", "format", "city", "country", "time_zone", "join_policy")
     }
     fields["capacity"] = spec["capacity"]
+    fields["language"] = _group_language(spec["languages"])
     fields["description"] = (
         f"{spec['summary']}\n\nEveryone here has been touched by cancer. We listen more than we "
         "advise, and what is said in the group stays in the group."

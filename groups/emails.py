@@ -2,6 +2,7 @@
 
 from django.conf import settings
 
+from supportgroups.languages import in_language
 from supportgroups.models import Notification, User
 from supportgroups.privacy.emails import send_user_email
 
@@ -32,13 +33,14 @@ def send_event_emails(*, event_id: int) -> int:
     sent = 0
     for person in recipients(event):
         # The one way to email a member: it honours their email preferences and memorials.
-        sent += send_user_email(
-            user=person,
-            kind=Notification.Kind.GROUP,
-            subject=subject(event),
-            template="groups/email/membership_event.txt",
-            context=context,
-        )
+        with in_language(person):
+            sent += send_user_email(
+                user=person,
+                kind=Notification.Kind.GROUP,
+                subject=subject(event),
+                template="groups/email/membership_event.txt",
+                context=context,
+            )
     return sent
 
 
@@ -46,11 +48,12 @@ def send_memorial_emails(*, user: User) -> int:
     """The facilitators told in-app of a member's memorial (notifications.py) by email too."""
     sent = 0
     for facilitation in memorial_facilitations(user):
-        sent += send_user_email(
-            user=facilitation.user,
-            kind=Notification.Kind.GROUP,
-            subject=memorial_title(user),
-            template="privacy/email/memorial_facilitator.txt",
-            context={"body": memorial_body(user, facilitation)},
-        )
+        with in_language(facilitation.user):
+            sent += send_user_email(
+                user=facilitation.user,
+                kind=Notification.Kind.GROUP,
+                subject=memorial_title(user),
+                template="privacy/email/memorial_facilitator.txt",
+                context={"body": memorial_body(user, facilitation)},
+            )
     return sent

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supportgroups.languages import default_language, language_choices
 from supportgroups.models import User, validate_time_zone
 
 from .countries import country_name
@@ -98,6 +99,16 @@ class SupportGroup(models.Model):
     cancer_types = models.ManyToManyField(CancerType, related_name="groups", blank=True)
     audiences = models.ManyToManyField(Audience, related_name="groups", blank=True)
     languages = models.ManyToManyField(Language, related_name="groups", blank=True)
+    # The language the group is run in: its pages offer it, and its board's posts are
+    # searched with its text search configuration.
+    language = models.CharField(
+        _("language of the group"),
+        max_length=10,
+        choices=language_choices,
+        default=default_language,
+        db_default="en",  # for rows the previous release inserts during an upgrade
+        help_text=_("Its pages offer this language, and its posts are searched in it."),
+    )
     format = models.CharField(_("format"), max_length=12, choices=Format.choices)
     city = models.CharField(_("city"), max_length=80, blank=True)
     country = models.CharField(

@@ -1,7 +1,7 @@
 """What moderation needs to know about groups (it may not import groups): who facilitates which
-group, how many first posts a group holds for approval, and the groups' names for the
-dashboard. Chat messages, groups' moderatable content, have their adapter in chat/moderation.py.
-"""
+group, how many first posts a group holds for approval, the groups' names for the dashboard, and
+who belongs to which group (safety plans, the facilitators' load). Chat messages, groups'
+moderatable content, have their adapter in chat/moderation.py."""
 
 from collections.abc import Iterable
 
@@ -9,7 +9,7 @@ from moderation.registry import register_group_scope
 from supportgroups.models import User
 
 from . import permissions, selectors
-from .models import SupportGroup
+from .models import Membership, SupportGroup
 
 
 def _facilitators(group_id: int) -> list[User]:
@@ -25,9 +25,24 @@ def _names(ids: Iterable[int]) -> dict[int, str]:
     return dict(SupportGroup.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
+def _member_groups(user: User) -> set[int]:
+    """Groups the person belongs to now (as member or facilitator): whom they may share their
+    safety plan with."""
+    rows = Membership.objects.filter(user=user, state=Membership.State.ACTIVE)
+    return set(rows.values_list("group_id", flat=True))
+
+
+def _members(ids: Iterable[int]) -> set[int]:
+    """Everyone who belongs to these groups (a memorial leaves the membership as it was)."""
+    rows = Membership.objects.filter(group_id__in=list(ids), state=Membership.State.ACTIVE)
+    return set(rows.values_list("user_id", flat=True))
+
+
 register_group_scope(
     facilitated_group_ids=permissions.facilitated_group_ids,
     group_facilitators=_facilitators,
     group_premoderation=_premoderated_posts,
     group_names=_names,
+    member_group_ids=_member_groups,
+    group_member_ids=_members,
 )

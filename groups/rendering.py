@@ -2,6 +2,9 @@
 reads nothing but the plain values card_context() gives it, so a card is cached under a digest
 of what it shows, and an edit to the group simply asks for another key."""
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django.utils.safestring import SafeString
 
 from supportgroups.fragments import render_each
@@ -9,13 +12,21 @@ from supportgroups.links import url_maker
 
 from .countries import country_name
 from .models import SupportGroup
+from .selectors import ListedGroup
 
 CARD_TEMPLATES = ("groups/_group_card.html",)
 
 
-def card_context(group: SupportGroup, *, link, formats: dict, policies: dict) -> dict:
-    """What a card shows for a group with its facts (selectors.attach_facts); `link` makes a
-    group's address from its slug, `formats` and `policies` are the choices' labels."""
+def card_context(
+    listed: ListedGroup,
+    *,
+    link: Callable[[str], str],
+    formats: dict[str, str],
+    policies: dict[str, str],
+) -> dict[str, Any]:
+    """What a card shows for a group with its facts; `link` makes a group's address from its
+    slug, `formats` and `policies` are the choices' labels."""
+    group, facts = listed.group, listed.facts
     return {
         "group": {
             "url": link(group.slug),
@@ -24,9 +35,9 @@ def card_context(group: SupportGroup, *, link, formats: dict, policies: dict) ->
             "format": formats.get(group.format, group.format),
             "city": group.city,
             "country_name": country_name(group.country) if group.country else "",
-            "language_names": group.language_names,
-            "cancer_type_names": group.cancer_type_names,
-            "audience_names": group.audience_names,
+            "language_names": facts.language_names,
+            "cancer_type_names": facts.cancer_type_names,
+            "audience_names": facts.audience_names,
             "is_cohort": group.is_cohort,
             "cohort_starts_on": group.cohort_starts_on,
             "join_policy": policies.get(group.join_policy, group.join_policy),
@@ -34,7 +45,7 @@ def card_context(group: SupportGroup, *, link, formats: dict, policies: dict) ->
     }
 
 
-def render_cards(groups: list[SupportGroup]) -> SafeString:
+def render_cards(groups: Iterable[ListedGroup]) -> SafeString:
     link = url_maker("groups:detail")
     formats = {key: str(label) for key, label in SupportGroup.Format.choices}
     policies = {key: str(label) for key, label in SupportGroup.JoinPolicy.choices}

@@ -4,12 +4,25 @@ Each returns a queryset with the select_related/prefetch_related that keep a pag
 count the same however many groups or members there are.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Model,
+    Q,
+    QuerySet,
+    Value,
+    Window,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from supportgroups.models import User
 from supportgroups.prepared import Prepared, padded
@@ -76,16 +89,22 @@ def directory_groups(*, filters: DirectoryFilters) -> QuerySet[SupportGroup]:
 _EXACT_FILTERS = ("cancer_type", "audience", "format", "language", "country")
 
 
-def _directory_slice(*values: str, filters: tuple[str, ...], start: int, stop: int):
-    chosen = DirectoryFilters(**dict(zip(filters, values, strict=True)))
-    return directory_groups(filters=chosen)[start:stop]
+def _chosen(filters: tuple[str, ...], values: tuple[str, ...]) -> DirectoryFilters:
+    """The filters a prepared read was given, by name (only exact-match ones, all text)."""
+    chosen: dict[str, Any] = dict(zip(filters, values, strict=True))
+    return DirectoryFilters(**chosen)
 
 
-def _directory_count(*values: str, filters: tuple[str, ...]):
-    chosen = DirectoryFilters(**dict(zip(filters, values, strict=True)))
+def _directory_slice(
+    *values: str, filters: tuple[str, ...], start: int, stop: int
+) -> QuerySet[SupportGroup]:
+    return directory_groups(filters=_chosen(filters, values))[start:stop]
+
+
+def _directory_count(*values: str, filters: tuple[str, ...]) -> QuerySet[SupportGroup, int]:
     total = Window(Count("pk"))
     return (
-        directory_groups(filters=chosen)
+        directory_groups(filters=_chosen(filters, values))
         .order_by()
         .annotate(total=total)
         .values_list("total", flat=True)[:1]
@@ -96,9 +115,27 @@ _DIRECTORY_SLICE = Prepared(_directory_slice)
 _DIRECTORY_COUNT = Prepared(_directory_count)
 
 
+@dataclass(frozen=True)
+class GroupFacts:
+    """The names a group page and a directory card list for a group, each in its model's order
+    (position, then name)."""
+
+    cancer_type_names: tuple[str, ...] = ()
+    audience_names: tuple[str, ...] = ()
+    language_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListedGroup:
+    """One group of a directory page, with the facts its card shows."""
+
+    group: SupportGroup
+    facts: GroupFacts
+
+
 class DirectoryListing:
     """The directory's groups as a Paginator asks for them: their number, and one slice, whose
-    groups come with their facts (attach_facts)."""
+    groups come with their facts."""
 
     def __init__(self, filters: DirectoryFilters) -> None:
         self.filters = filters
@@ -112,7 +149,7 @@ class DirectoryListing:
         found = _DIRECTORY_COUNT(*self._chosen.values(), filters=tuple(self._chosen))
         return found[0] if found else 0
 
-    def __getitem__(self, page: slice) -> list[SupportGroup]:
+    def __getitem__(self, page: slice) -> list[ListedGroup]:
         if not self._prepared:
             groups = list(directory_groups(filters=self.filters)[page])
         else:
@@ -122,27 +159,33 @@ class DirectoryListing:
                 start=page.start,
                 stop=page.stop,
             )
-        attach_facts(groups)
-        return groups
+        facts = facts_by_group(groups)
+        return [ListedGroup(group=group, facts=facts[group.pk]) for group in groups]
 
 
-def _directory_choices() -> QuerySet:
-    """(filter, position, value, label) for what the directory's filters offer (the formats
-    aside): cancer types, audiences and languages in their models' order, and the countries of
-    listed groups. One query where there were four."""
+# A row of _directory_choices: (filter, position, value, label).
+ChoiceRow = tuple[str, int, str, str]
 
-    def part(qs: QuerySet, name: str, value: str, label: str) -> QuerySet:
-        has_position = "position" in qs.model._meta.ordering
-        return (
+
+def _position(model: type[Model]) -> F | Value:
+    """What sorts a fact's names: its position where its model orders by one, else nothing."""
+    return F("position") if "position" in (model._meta.ordering or ()) else Value(0)
+
+
+def _directory_choices() -> QuerySet[Any, ChoiceRow]:
+    """What the directory's filters offer (the formats aside): cancer types, audiences and
+    languages in their models' order, and the countries of listed groups. One query where there
+    were four."""
+
+    def part(qs: QuerySet[Any], name: str, value: str, label: str) -> QuerySet[Any, ChoiceRow]:
+        rows: QuerySet[Any, ChoiceRow] = (
             qs.order_by()
             .annotate(
-                option_of=Value(name),
-                sort=F("position") if has_position else Value(0),
-                choice=F(value),
-                label=F(label),
+                option_of=Value(name), sort=_position(qs.model), choice=F(value), label=F(label)
             )
             .values_list("option_of", "sort", "choice", "label")
         )
+        return rows
 
     countries = SupportGroup.objects.listed().exclude(country="")
     return (
@@ -161,9 +204,9 @@ def _directory_choices() -> QuerySet:
 _DIRECTORY_CHOICES = Prepared(_directory_choices)
 
 
-def directory_choices() -> dict[str, list[tuple[str, str]]]:
-    """The values each directory filter accepts."""
-    found: dict[str, list[tuple[str, str]]] = {
+def directory_choices() -> dict[str, Sequence[tuple[str, str | Promise]]]:
+    """The values each directory filter accepts, with their labels."""
+    found: dict[str, list[tuple[str, str | Promise]]] = {
         "cancer_type": [],
         "audience": [],
         "language": [],
@@ -179,20 +222,24 @@ def directory_choices() -> dict[str, list[tuple[str, str]]]:
 
 
 # --- The facts a group page and a directory card show ----------------------------------------
-FACTS = {"cancer_types": CancerType, "audiences": Audience, "languages": Language}
+FACTS: dict[str, type[CancerType | Audience | Language]] = {
+    "cancer_types": CancerType,
+    "audiences": Audience,
+    "languages": Language,
+}
 
 
-def _fact_names(group_ids: tuple[int, ...]) -> QuerySet:
+def _fact_names(group_ids: tuple[int, ...]) -> QuerySet[Any, tuple[int, str, int, str]]:
     """(group id, fact, position, name) for the groups' cancer types, audiences and languages,
     each in its model's own order (position, then name): one query for what took three
     prefetches."""
     parts = [
-        model.objects.filter(groups__in=group_ids)
+        model._default_manager.filter(groups__in=group_ids)
         .order_by()
         .annotate(
             group_id=F("groups"),
             fact=Value(fact),
-            sort=F("position") if "position" in model._meta.ordering else Value(0),
+            sort=_position(model),
         )
         .values_list("group_id", "fact", "sort", "name")
         for fact, model in FACTS.items()
@@ -203,16 +250,25 @@ def _fact_names(group_ids: tuple[int, ...]) -> QuerySet:
 _FACT_NAMES = Prepared(_fact_names)
 
 
-def attach_facts(groups: list[SupportGroup]) -> None:
-    """Give each group `cancer_type_names`, `audience_names` and `language_names`."""
+def facts_by_group(groups: Sequence[SupportGroup]) -> dict[int, GroupFacts]:
+    """Each group's facts, by group id: one query, none for no groups."""
     names: dict[int, dict[str, list[str]]] = {g.pk: {fact: [] for fact in FACTS} for g in groups}
     if groups:
         for group_id, fact, _sort, name in _FACT_NAMES(padded(list(names))):
             names[group_id][fact].append(name)
-    for group in groups:
-        group.cancer_type_names = names[group.pk]["cancer_types"]
-        group.audience_names = names[group.pk]["audiences"]
-        group.language_names = names[group.pk]["languages"]
+    return {
+        pk: GroupFacts(
+            cancer_type_names=tuple(found["cancer_types"]),
+            audience_names=tuple(found["audiences"]),
+            language_names=tuple(found["languages"]),
+        )
+        for pk, found in names.items()
+    }
+
+
+def group_facts(*, group: SupportGroup) -> GroupFacts:
+    """The names of the cancer types, audiences and languages the group page lists."""
+    return facts_by_group([group])[group.pk]
 
 
 # --- One group ------------------------------------------------------------------------------
@@ -222,17 +278,11 @@ _GROUP_BY_SLUG = Prepared(
 )
 
 
-def group_by_slug(*, slug: str, with_facts: bool = False) -> SupportGroup:
-    """Raises SupportGroup.DoesNotExist; views turn that into a 404.
-
-    with_facts adds the names of the cancer types, audiences and languages the group page
-    lists (attach_facts).
-    """
+def group_by_slug(*, slug: str) -> SupportGroup:
+    """Raises SupportGroup.DoesNotExist; views turn that into a 404."""
     found = _GROUP_BY_SLUG(slug)
     if not found:
         raise SupportGroup.DoesNotExist
-    if with_facts:
-        attach_facts(found)
     return found[0]
 
 

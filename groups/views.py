@@ -4,6 +4,8 @@ Outsiders asking for a group's private pages get 404, so a private page's existe
 revealed; members without the right to manage get 403.
 """
 
+from typing import Any, cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,9 +32,9 @@ MEMBERSHIP_IN_PROGRESS = (
 )
 
 
-def _group_or_404(slug: str, *, with_facts: bool = False) -> SupportGroup:
+def _group_or_404(slug: str) -> SupportGroup:
     try:
-        return selectors.group_by_slug(slug=slug, with_facts=with_facts)
+        return selectors.group_by_slug(slug=slug)
     except SupportGroup.DoesNotExist:
         raise Http404 from None
 
@@ -63,7 +65,10 @@ def _managed(request, slug: str):
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     groups = selectors.DirectoryListing(form.filters())
-    page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Paginator asks a listing only for count() and slices (django-stubs' protocol wants a
+    # whole sequence).
+    paginator: Paginator[selectors.ListedGroup] = Paginator(cast(Any, groups), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     # htmx swaps in just the results; restoring history needs the whole page.
     partial = request.htmx and not request.htmx.history_restore_request
     template = "groups/_results.html" if partial else "groups/directory.html"
@@ -72,13 +77,14 @@ def directory(request):
 
 
 def detail(request, slug):
-    group = _group_or_404(slug, with_facts=True)
+    group = _group_or_404(slug)
     access = permissions.access_for(request.user, group)
     membership = access.membership
     if membership is not None and membership.is_active and services.activity_is_stale(membership):
         services.record_activity(user=request.user, group=group)
     context = {
         "group": group,
+        "facts": selectors.group_facts(group=group),
         "access": access,
         "can_view_private": access.can_view_private,
         "facilitators": selectors.facilitator_names(group=group),

@@ -4,9 +4,10 @@ TABLE is the one place that names the actions: for each, its label and handler, 
 (permissions.Rule), whether it is appealable, whether it needs content or a group, what it asks
 for besides a reason, how it closes the item, what the author is told and which sanction it
 records. Permissions, views and the item page read it. Every decision goes through apply(): the
-audit row, the sanction, the author told (with a link to appeal) and the live event, so nothing
-changes state unlogged or unannounced. A do_* first checks the table, the claim and the version
-(queue.py); in_place.py is the same for decisions taken where the content is."""
+audit row, the sanction, the author told (with a link to appeal), the live event and, when a
+crisis item closes, its follow-up contacts, so nothing changes state unlogged or unannounced. A
+do_* first checks the table, the claim and the version (queue.py); in_place.py is the same for
+decisions taken where the content is."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,8 +26,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from supportgroups.models import User
 from supportgroups.services import notify
 
-from . import live, permissions, queue
-from .adapters import NOT_CONTENT, Adapter, adapter_for
+from . import aftercare, live, permissions, queue
+from .adapters import NOT_CONTENT, NOT_EDITABLE, Adapter, Capability, adapter_for
 from .errors import ActionRefused, ClaimConflict, ModerationError
 from .models import Appeal, AuditLogEntry, ReviewItem, Sanction
 from .permissions import Rule, Who
@@ -48,7 +49,7 @@ class Action:
     handler: Callable[..., AuditLogEntry]
     rule: Rule = permissions.HANDLE
     appealable: bool = False  # the person it is about may appeal it and write about it
-    on_content: bool = False  # shows, hides or edits the content: not for a profile
+    needs: Capability | None = None  # what the content's adapter must be able to do
     hides: bool = False  # takes the content out of members' sight: an upheld appeal restores it
     in_group: bool = False  # only for an item in a group
     fields: tuple[str, ...] = ()  # what it needs besides a reason (ActionForm's fields)
@@ -95,9 +96,13 @@ def apply(
     (a crisis item stays with the people on duty); tells=False leaves telling the author to the
     caller."""
     action = TABLE[name]
+    was_open = item.is_open
     detail = change(item, reason) or {}
     if closes and action.closes_as:
         item.state, item.resolution = State.RESOLVED, action.closes_as
+    if item.crisis and was_open and not item.is_open:
+        # The care after the alert: follow-up contacts that cannot be forgotten.
+        aftercare.create_follow_ups(item, resolver=user)
     if item.state in (State.RESOLVED, State.ESCALATED):
         queue.unclaim(item)
     else:
@@ -139,20 +144,22 @@ def _record_sanction(entry: AuditLogEntry, kind: str) -> None:
     )
 
 
-def content_of(item: ReviewItem) -> Adapter:
-    """The adapter around the item's content, for the actions that change content."""
+def content_of(item: ReviewItem, needs: Capability) -> Adapter:
+    """The adapter around the item's content, for the actions that change content; refused
+    when it cannot do what the action needs (the item page does not offer those)."""
     if item.target is None:
         raise ModerationError(_("The content no longer exists."))
     target = adapter_for(item.target)
-    if not target.content_actions:
-        raise ModerationError(NOT_CONTENT)
+    if not target.can(needs):
+        raise ModerationError(NOT_EDITABLE if needs == "editable" else NOT_CONTENT)
     return target
 
 
 def _publish_if_held(item: ReviewItem) -> None:
+    """Only screened content is held, and all of it can be restored."""
     if item.held:
         if item.target is not None:
-            adapter_for(item.target).restore()
+            content_of(item, "restorable").restore()
         item.held = False
 
 
@@ -160,7 +167,7 @@ def _overturn(appeal: Appeal, *, by: User) -> dict[str, Any]:
     """Reverse the appealed action: show the content again or lift the sanction."""
     original = appeal.action
     if TABLE[original.action].hides and original.item.target is not None:
-        adapter_for(original.item.target).restore()
+        content_of(original.item, "restorable").restore()
     sanction = Sanction.objects.filter(action=original, lifted_at__isnull=True).first()
     if sanction is not None:
         lift_sanction(sanction)
@@ -201,12 +208,12 @@ def do_dismiss(*, item_id: int, user: User, version: int, reason: str) -> AuditL
 
 
 def hide(item: ReviewItem, reason: str) -> None:
-    content_of(item).hide(reason=reason)
+    content_of(item, "hideable").hide(reason=reason)
 
 
 def remove(item: ReviewItem, reason: str) -> None:
     """Removal is final for the members (an adapter without its own is hidden)."""
-    content_of(item).remove(reason=reason)
+    content_of(item, "hideable").remove(reason=reason)
 
 
 def do_hide(*, item_id: int, user: User, version: int, reason: str) -> AuditLogEntry:
@@ -218,7 +225,7 @@ def do_remove(*, item_id: int, user: User, version: int, reason: str) -> AuditLo
 
 
 def _restore(item: ReviewItem, reason: str) -> None:
-    content_of(item).restore()
+    content_of(item, "restorable").restore()
     item.held = False
 
 
@@ -230,7 +237,7 @@ def do_edit(*, item_id: int, user: User, version: int, reason: str, text: str) -
     """Replace the words with the moderator's edit, where the content's adapter can."""
 
     def change(item: ReviewItem, reason: str) -> dict[str, Any]:
-        target = content_of(item)
+        target = content_of(item, "editable")
         if not text.strip():
             raise ValidationError({"text": _("The edited text cannot be empty.")})
         target.edit(text=text)
@@ -311,7 +318,7 @@ TABLE: dict[str, Action] = {
         _lazy("Hide"),
         do_hide,
         appealable=True,
-        on_content=True,
+        needs="hideable",
         hides=True,
         closes_as=Resolution.HIDDEN,
         tell=_lazy("A facilitator hid something you wrote"),
@@ -320,7 +327,7 @@ TABLE: dict[str, Action] = {
         _lazy("Remove"),
         do_remove,
         appealable=True,
-        on_content=True,
+        needs="hideable",
         hides=True,
         closes_as=Resolution.REMOVED,
         tell=_lazy("A facilitator removed something you wrote"),
@@ -329,7 +336,7 @@ TABLE: dict[str, Action] = {
     Act.RESTORE: Action(
         _lazy("Restore"),
         do_restore,
-        on_content=True,
+        needs="restorable",
         closes_as=Resolution.APPROVED,
         tell=_lazy("Something you wrote is shown again"),
     ),
@@ -337,7 +344,7 @@ TABLE: dict[str, Action] = {
         _lazy("Edit"),
         do_edit,
         appealable=True,
-        on_content=True,
+        needs="editable",
         fields=("text",),
         tell=_lazy("A facilitator edited something you wrote"),
     ),
@@ -391,11 +398,12 @@ def check_allowed(user: User, item: ReviewItem, name: str) -> None:
 
 def available(user: User, item: ReviewItem, target: Adapter | None) -> list[tuple[str, Action]]:
     """The actions this person may take on the item, in the table's order, for the item page."""
-    content = target is not None and target.content_actions
     refusals: dict[Rule, str | None] = {}
     offered = []
     for name, action in TABLE.items():
-        if (action.on_content and not content) or (action.in_group and item.group_id is None):
+        if action.needs and (target is None or not target.can(action.needs)):
+            continue
+        if action.in_group and item.group_id is None:
             continue
         if action.rule not in refusals:
             refusals[action.rule] = permissions.item_refusal(user, item, action.rule)

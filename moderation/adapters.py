@@ -13,7 +13,7 @@ target) goes through `adapter_for(obj)`; an unregistered model is a programming 
 """
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Protocol, TypeVar, cast
 
 from django.db import models
 from django.utils.module_loading import autodiscover_modules
@@ -27,17 +27,26 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=models.Model)
 
 NOT_CONTENT = _("This cannot be hidden or edited; act on its author instead.")
+NOT_EDITABLE = _("This kind of content cannot be edited here.")
+
+# What the queue's content actions need of an adapter: one flag each.
+Capability = Literal["hideable", "restorable", "editable"]
 
 
 class ModerationAdapter(ABC, Generic[M]):
     """What moderation may read and do with one object. Subclasses set `model` and give
-    `author` and `text_for_screening()`; everything else has a default that suits content
-    with no page of its own, no group, that members cannot report and nobody can edit."""
+    `author` and `text_for_screening()`; everything else has a default that suits something
+    with no page of its own, no group, that members cannot report and nobody can hide, restore
+    or edit."""
 
     model: ClassVar[type[models.Model]]
-    # Hiding, removing, restoring and editing apply; False for something that is not content
-    # (a member's profile): then only the sanctions on its author are offered.
-    content_actions: ClassVar[bool] = True
+    # What the queue can do to it. The item page offers, and the actions accept, only what is
+    # True here; each True flag comes with its method (register() checks). All False for
+    # something that is not content (a member's profile) or never shown to members (an
+    # appeal): then only the sanctions on its author, and closing the item, are offered.
+    hideable: ClassVar[bool] = False  # hide() and remove(): members stop seeing it
+    restorable: ClassVar[bool] = False  # restore(): shown again, held content published
+    editable: ClassVar[bool] = False  # edit(): a moderator's edit replaces its words
     # A new member's first words in a pre-moderated group wait for a facilitator; False for
     # private messages, which the facilitators would otherwise read first.
     premoderated: ClassVar[bool] = True
@@ -48,6 +57,15 @@ class ModerationAdapter(ABC, Generic[M]):
     @property
     def pk(self) -> int:
         return int(self.obj.pk)
+
+    def can(self, capability: Capability) -> bool:
+        """Whether the queue can do this to it (an action's `needs`)."""
+        flags = {
+            "hideable": self.hideable,
+            "restorable": self.restorable,
+            "editable": self.editable,
+        }
+        return flags[capability]
 
     @property
     @abstractmethod
@@ -94,7 +112,39 @@ class ModerationAdapter(ABC, Generic[M]):
 
     def edit(self, *, text: str) -> None:
         """Replace its words with a moderator's edit (kept as a revision where the app can)."""
-        raise ModerationError(_("This kind of content cannot be edited here."))
+        raise ModerationError(NOT_EDITABLE)
+
+
+class Written(Protocol):
+    """A short message: chat's, and a private conversation's."""
+
+    @property
+    def author(self) -> "User | None": ...
+
+    @property
+    def body(self) -> str: ...
+
+
+class ShortMessageModeration(ModerationAdapter[M]):
+    """Short messages (chat, private conversations): the author's, the body is what is
+    screened, and the queue shows at most 140 characters of it."""
+
+    @property
+    def message(self) -> Written:
+        # M cannot be bounded by Written: mypy checks a bound before django-stubs has typed
+        # the model's fields.
+        return cast(Written, self.obj)
+
+    @property
+    def author(self) -> "User | None":
+        return self.message.author
+
+    def text_for_screening(self) -> str:
+        return self.message.body
+
+    def excerpt(self) -> str:
+        body = self.message.body
+        return body if len(body) <= 140 else body[:139] + "…"
 
 
 Adapter = ModerationAdapter[Any]
@@ -105,7 +155,19 @@ A = TypeVar("A", bound=type[Adapter])
 
 
 def register(adapter: A) -> A:
-    """Class decorator: moderation handles `adapter.model` through `adapter`."""
+    """Class decorator: moderation handles `adapter.model` through `adapter`. A flag without
+    its method, or a method without its flag, is refused here: the item page would offer an
+    action that fails, or hide one that works."""
+    base = ModerationAdapter
+    promised = [
+        ("hideable", adapter.hideable, adapter.hide is not base.hide),
+        ("hideable", adapter.hideable or adapter.remove is base.remove, True),
+        ("restorable", adapter.restorable, adapter.restore is not base.restore),
+        ("editable", adapter.editable, adapter.edit is not base.edit),
+    ]
+    for flag, says, does in promised:
+        if says != does:
+            raise TypeError(f"{adapter.__name__}: {flag} does not match its methods")
     _adapters[adapter.model._meta.label_lower] = adapter
     return adapter
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from supportgroups.admin_base import AppendOnlyAdmin
@@ -90,6 +91,13 @@ class SanctionAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: Sanction, form: forms.ModelForm, change: bool
     ) -> None:
         services.save_sanction(obj)  # so that the person's open sockets hear of it
+
+    def delete_model(self, request: HttpRequest, obj: Sanction) -> None:
+        services.delete_sanction(obj)  # the same, for the change page's Delete
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Sanction]) -> None:
+        for sanction in queryset:  # the list's "Delete selected": each person hears of theirs
+            services.delete_sanction(sanction)
 
 
 @admin.register(Appeal)

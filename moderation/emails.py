@@ -1,6 +1,7 @@
 """Moderation's emails: the crisis alert. After the writer has seen the caring message, find who
 is on duty, email them and push the item to their dashboards live; if nobody claims the item in
-time, alert the backup contacts the same way."""
+time, alert the backup contacts the same way. A follow-up contact due after a crisis and not
+recorded alerts the on-duty people the same way, once."""
 
 import datetime
 import zoneinfo
@@ -11,10 +12,14 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from supportgroups.languages import in_language
 
 from . import live, permissions
-from .models import AuditLogEntry, OnDutyShift, ReviewItem
+from .models import AuditLogEntry, FollowUp, OnDutyShift, ReviewItem
 
 
 def _on_shift(shift: OnDutyShift, now: datetime.datetime) -> bool:
@@ -42,16 +47,20 @@ def crisis_recipients(item: ReviewItem, *, backup: bool) -> list:
     return people or permissions.item_moderators(item)
 
 
-def _alert(item: ReviewItem, people: list, *, subject: str) -> None:
+def _alert(item: ReviewItem, people: list, *, subject: Promise) -> None:
     """Plain send_mail, not the member mail helper: a crisis alert to the people on duty is part
     of their role and must not be switched off by a notification preference."""
     url = settings.SITE_URL + reverse("moderation:item", args=[item.pk])
-    body = (
-        _("A member may be at risk. Please open the moderation dashboard and claim the item:\n\n%s")
-        % url
-    )
     for person in people:
-        send_mail(subject, body, None, [person.email])
+        with in_language(person):  # each person on duty reads it in their own language
+            body = (
+                _(
+                    "A member may be at risk. Please open the moderation dashboard and claim "
+                    "the item:\n\n%s"
+                )
+                % url
+            )
+            send_mail(str(subject), body, None, [person.email])
     live.tell_moderators(user_ids=[p.pk for p in people], item_id=item.pk, kind="crisis")
 
 
@@ -64,7 +73,7 @@ def send_crisis_alert(*, item_id: int) -> int:
         item.alerted_at = timezone.now()
         item.save(update_fields=["alerted_at", "updated_at"])
     people = crisis_recipients(item, backup=False)
-    _alert(item, people, subject=_("Urgent: a member may be at risk"))
+    _alert(item, people, subject=gettext_lazy("Urgent: a member may be at risk"))
     return len(people)
 
 
@@ -93,6 +102,53 @@ def escalate_unclaimed_crises() -> int:
             AuditLogEntry.objects.create(
                 item=item, action="backup_alert", detail={"to": [p.pk for p in people]}
             )
-        _alert(item, people, subject=_("Still unclaimed: a member may be at risk"))
+        _alert(item, people, subject=gettext_lazy("Still unclaimed: a member may be at risk"))
         count += 1
     return count
+
+
+def alert_overdue_follow_ups() -> int:
+    """Beat task: each follow-up due and not done alerts the on-duty rota once (email and the
+    dashboard), and the audit log says so."""
+    now = timezone.now()
+    due = FollowUp.objects.filter(done_at__isnull=True, alerted_at__isnull=True, due_at__lte=now)
+    count = 0
+    for follow_up_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            follow_up = (
+                FollowUp.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("item", "assignee")
+                .filter(pk=follow_up_id, done_at__isnull=True, alerted_at__isnull=True)
+                .first()
+            )
+            if follow_up is None:
+                continue
+            follow_up.alerted_at = now
+            follow_up.save(update_fields=["alerted_at"])
+            people = crisis_recipients(follow_up.item, backup=False)
+            if follow_up.assignee is not None and follow_up.assignee not in people:
+                people.append(follow_up.assignee)
+            AuditLogEntry.objects.create(
+                item=follow_up.item,
+                action=AuditLogEntry.Action.FOLLOW_UP_ALERT,
+                subject=follow_up.item.author,
+                detail={"follow_up": follow_up.pk, "to": [p.pk for p in people]},
+            )
+        _alert_overdue(follow_up, people)
+        count += 1
+    return count
+
+
+def _alert_overdue(follow_up: FollowUp, people: list) -> None:
+    """Plain send_mail, like the crisis alert: part of the on-duty role, not a preference."""
+    url = settings.SITE_URL + reverse("moderation:dashboard") + "#follow-ups"
+    subject = _("Overdue: a follow-up contact after a crisis")
+    body = _(
+        "A follow-up contact with a member after a crisis was due %(hours)s hours after it was "
+        "resolved and is not recorded yet. Please make sure someone reaches them:\n\n%(url)s"
+    ) % {"hours": follow_up.after_hours, "url": url}
+    for person in people:
+        send_mail(subject, body, None, [person.email])
+    live.tell_moderators(
+        user_ids=[p.pk for p in people], item_id=follow_up.item_id, kind="follow_up_overdue"
+    )

@@ -4,7 +4,9 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Reason, ReviewItem
+from supportgroups.models import User
+
+from .models import FollowUp, Reason, ReviewItem, SafetyPlan
 from .selectors import AGES
 
 
@@ -99,3 +101,56 @@ class MemberMessageForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class SafetyPlanForm(forms.ModelForm):
+    """The member's plan, in the Stanley-Brown sections; every section is optional."""
+
+    class Meta:
+        model = SafetyPlan
+        fields = [*SafetyPlan.SECTIONS, "shared_with"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in SafetyPlan.SECTIONS}
+        help_texts = {
+            "warning_signs": _(
+                "Thoughts, moods or situations that tell me a crisis may be coming."
+            ),
+            "shared_with": _(
+                "Only you can read your plan unless you choose one facilitator of your groups here."
+            ),
+        }
+
+    def __init__(self, *args: Any, facilitators: Iterable[User] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["shared_with"])
+        field.queryset = User.objects.filter(pk__in=[u.pk for u in facilitators])
+        field.empty_label = _("Nobody: only me")
+
+
+class FollowUpForm(forms.Form):
+    contact_method = forms.ChoiceField(
+        label=_("How contact was made"), choices=FollowUp.Method.choices
+    )
+    outcome = forms.CharField(
+        label=_("Outcome (kept in the audit log)"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DebriefForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your debrief note (only you will read it)"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ShiftForm(forms.Form):
+    """A supervisor hands a rota shift to someone else."""
+
+    user = forms.ModelChoiceField(label=_("Who covers it"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, people: Iterable[User] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["user"])
+        field.queryset = User.objects.filter(pk__in=[u.pk for u in people]).order_by("display_name")

@@ -194,6 +194,8 @@ class AuditLogEntry(models.Model):
         APPEALED = "appealed", _("Appealed")
         OVERTURN = "overturn", _("Appeal upheld, action reversed")
         BACKUP_ALERT = "backup_alert", _("Backup contacts alerted")
+        FOLLOW_UP = "follow_up", _("Followed up")
+        FOLLOW_UP_ALERT = "follow_up_alert", _("Overdue follow-up: on-duty alerted")
 
     item = models.ForeignKey(ReviewItem, on_delete=models.PROTECT, related_name="audit")
     actor = models.ForeignKey(
@@ -344,3 +346,109 @@ class OnDutyShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_weekday_display()} {self.start}-{self.end}"
+
+
+class SafetyPlan(models.Model):
+    """A member's own safety plan, in the Stanley-Brown shape. Only its owner reads it, and
+    the one facilitator they name, if they name one; it is shown first when the crisis path
+    fires for them."""
+
+    owner = models.OneToOneField(User, on_delete=models.CASCADE, related_name="safety_plan")
+    warning_signs = models.TextField(_("warning signs"), blank=True, max_length=4000)
+    coping_on_my_own = models.TextField(_("things I can do on my own"), blank=True, max_length=4000)
+    people_and_places = models.TextField(
+        _("people and places that help take my mind off things"), blank=True, max_length=4000
+    )
+    people_to_ask = models.TextField(_("people I can ask for help"), blank=True, max_length=4000)
+    professionals = models.TextField(
+        _("professionals and crisis lines I can contact"), blank=True, max_length=4000
+    )
+    safer_space = models.TextField(_("making my space safer"), blank=True, max_length=4000)
+    shared_with = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("shared with"),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    SECTIONS = (
+        "warning_signs",
+        "coping_on_my_own",
+        "people_and_places",
+        "people_to_ask",
+        "professionals",
+        "safer_space",
+    )
+
+    def __str__(self) -> str:
+        return f"Safety plan #{self.pk}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name).strip() for name in self.SECTIONS)
+
+
+class ContactRequest(models.Model):
+    """A member in crisis asking the on-duty facilitator to contact them. It takes the crisis
+    path as a queue item of its own (its adapter is in moderation.py)."""
+
+    member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    group_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Contact request #{self.pk}"
+
+
+class FollowUp(models.Model):
+    """A contact owed to a member after their crisis item was resolved (24 h and 72 h by
+    default), assigned to the facilitator who resolved it. Due and not done alerts the on-duty
+    rota once; doing it records how contact was made and the outcome in the audit log."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", _("Phone call")
+        MESSAGE = "message", _("Private message on the site")
+        EMAIL = "email", _("Email")
+        IN_PERSON = "in_person", _("In person")
+        NO_CONTACT = "no_contact", _("Tried, could not reach them")
+
+    item = models.ForeignKey(ReviewItem, on_delete=models.PROTECT, related_name="follow_ups")
+    assignee = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    after_hours = models.PositiveSmallIntegerField()
+    due_at = models.DateTimeField(db_index=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    contact_method = models.CharField(max_length=12, choices=Method.choices, blank=True)
+    outcome = models.TextField(blank=True, max_length=4000)
+    alerted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Follow-up at {self.after_hours} h for item #{self.item_id}"
+
+
+class DebriefNote(models.Model):
+    """A facilitator's own words after a crisis item closed: for them alone."""
+
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(
+        ReviewItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Debrief #{self.pk}"

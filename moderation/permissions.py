@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from supportgroups.models import User
 
-from .models import Appeal, AuditLogEntry, ReviewItem
+from .models import Appeal, AuditLogEntry, ReviewItem, SafetyPlan
 from .registry import scope
 
 
@@ -168,3 +168,38 @@ def moderates_group(user: User | AnonymousUser, group_id: int | None) -> bool:
 
 def can_appeal(user: User | AnonymousUser, action: AuditLogEntry) -> bool:
     return bool(user.is_authenticated and action.subject_id == user.pk)
+
+
+def member_group_ids(user: User | AnonymousUser) -> set[int]:
+    if not (user.is_authenticated and user.is_active):
+        return set()
+    return set(scope().member_group_ids(user))
+
+
+def may_receive_plan(owner: User, person: User) -> bool:
+    """A member shares their safety plan with one facilitator of a group they belong to, or a
+    site moderator; never with another member."""
+    if person.pk == owner.pk or not person.is_active:
+        return False
+    return is_site_moderator(person) or bool(
+        member_group_ids(owner) & facilitated_group_ids(person)
+    )
+
+
+def can_read_plan(user: User | AnonymousUser, plan: SafetyPlan) -> bool:
+    """Its owner, and the one person they shared it with while that person may still receive
+    it (a facilitator who stepped down stops reading)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if plan.owner_id == user.pk:
+        return True
+    return (
+        plan.shared_with_id == user.pk
+        and isinstance(user, User)
+        and may_receive_plan(plan.owner, user)
+    )
+
+
+def is_supervisor(user: User | AnonymousUser) -> bool:
+    """Staff see each facilitator's load (never content) and rebalance the rota."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff)

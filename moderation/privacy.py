@@ -12,10 +12,14 @@ from supportgroups.privacy.registry import register
 from .models import (
     Appeal,
     AuditLogEntry,
+    ContactRequest,
+    DebriefNote,
+    FollowUp,
     ItemNote,
     OnDutyShift,
     Report,
     ReviewItem,
+    SafetyPlan,
     Sanction,
 )
 
@@ -91,3 +95,29 @@ register(
     erase=_erase_appeals,
 )
 register(OnDutyShift, on_delete="delete", why="A rota entry means nothing without its person.")
+register(
+    SafetyPlan,
+    on_delete="delete",
+    why="Their own safety plan: theirs alone, gone with them (the facilitator it is shared "
+    "with is not its owner, so their leaving only unshares it).",
+    user_fields=("owner",),
+    export_fields=(*SafetyPlan.SECTIONS, "updated_at"),
+)
+register(
+    ContactRequest,
+    on_delete="delete",
+    why="Their requests to be contacted; the queue item keeps the facilitators' record.",
+    export_fields=("created_at",),
+)
+register(
+    FollowUp,
+    on_delete="keep_minimal",
+    why="Follow-up contacts they were assigned are part of another member's care record.",
+    export=None,
+)
+register(
+    DebriefNote,
+    on_delete="delete",
+    why="A facilitator's own debrief notes: for them alone.",
+    export_fields=("body", "created_at"),
+)

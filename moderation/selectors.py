@@ -1,8 +1,11 @@
-"""Reads for moderation: the queue a moderator may see, an item with its history, crisis lines,
-and the questions forums and chat ask before accepting a post (can_post)."""
+"""Reads for moderation: the queue a moderator may see, an item with its history, crisis lines
+and the person's own safety plan, follow-ups and the facilitators' load, and the questions
+forums and chat ask before accepting a post (can_post)."""
 
 import zoneinfo
-from datetime import timedelta
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import TypedDict
@@ -11,10 +14,19 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
 
-from supportgroups.models import User
+from supportgroups.models import Memorial, User
 
 from . import appeals, permissions
-from .models import AuditLogEntry, CrisisResource, ReviewItem, Sanction
+from .models import (
+    AuditLogEntry,
+    CrisisResource,
+    DebriefNote,
+    FollowUp,
+    OnDutyShift,
+    ReviewItem,
+    SafetyPlan,
+    Sanction,
+)
 from .registry import scope
 
 
@@ -50,6 +62,41 @@ def crisis_lines_for(user: User | AnonymousUser) -> list[CrisisResource]:
     if not lines:
         lines = list(CrisisResource.objects.filter(active=True, country=""))
     return sorted(lines, key=lambda r: (r.language[:2] != language, r.order, r.name))
+
+
+class CrisisContext(TypedDict):
+    crisis_lines: list[CrisisResource]
+    safety_plan: SafetyPlan | None
+    contact_group_id: int | None
+    contact_allowed: bool
+
+
+def crisis_context(user: User | AnonymousUser, *, group_id: int | None = None) -> CrisisContext:
+    """What the caring message shows this person: their own safety plan first (theirs only:
+    the message is rendered for the writer alone), then the crisis lines, then the button that
+    asks the on-duty facilitator to contact them (about group_id, where it happened)."""
+    return {
+        "crisis_lines": crisis_lines_for(user),
+        "safety_plan": own_safety_plan(user),
+        "contact_group_id": group_id,
+        "contact_allowed": bool(user.is_authenticated and user.is_active),
+    }
+
+
+def own_safety_plan(user: User | AnonymousUser) -> SafetyPlan | None:
+    """The person's own plan, if they have written anything in it."""
+    if not user.is_authenticated:
+        return None
+    plan = SafetyPlan.objects.filter(owner_id=user.pk).first()
+    return None if plan is None or plan.is_empty else plan
+
+
+def plans_shared_with(user: User | AnonymousUser) -> list[SafetyPlan]:
+    """Plans members shared with this facilitator, which they may still read."""
+    if not user.is_authenticated:
+        return []
+    plans = SafetyPlan.objects.filter(shared_with_id=user.pk).select_related("owner")
+    return [p for p in plans if permissions.can_read_plan(user, p)]
 
 
 def hotlines() -> QuerySet[CrisisResource]:
@@ -173,3 +220,144 @@ def decision_for(*, action_id: int, user: User) -> AuditLogEntry | None:
         AuditLogEntry.objects.select_related("item", "actor").filter(pk=action_id, subject=user)
     ).first()
     return action if action is not None and appeals.is_decision_for(user, action) else None
+
+
+def follow_ups_for(user: User | AnonymousUser) -> list[FollowUp]:
+    """Open follow-ups on the dashboard: the person's own, and those of the items they may see
+    (so the on-duty people see a colleague's overdue one), soonest due first."""
+    if not user.is_authenticated:
+        return []
+    visible = visible_items(user).values("pk")
+    rows = (
+        FollowUp.objects.filter(done_at__isnull=True)
+        .filter(Q(assignee_id=user.pk) | Q(item__in=visible))
+        .select_related("item", "item__author", "assignee")
+        .order_by("due_at", "id")
+    )
+    return list(rows[:100])
+
+
+def follow_up_for(user: User | AnonymousUser, follow_up_id: int) -> FollowUp | None:
+    """One follow-up this person may record (None, as for one that does not exist)."""
+    found = FollowUp.objects.select_related("item", "item__author").filter(pk=follow_up_id).first()
+    if found is None or not permissions.moderates_group(user, found.item.group_id):
+        return None
+    return found
+
+
+# The decisions that close an item: handling a crisis item means taking one of them.
+CLOSING_ACTIONS = ("approve", "dismiss", "hide", "remove", "restore")
+LOAD_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Load:
+    """A facilitator's load, in numbers only: never what anyone wrote."""
+
+    user: User
+    crisis_items_handled: int
+    follow_ups_done: int
+    hours_on_duty_per_week: float
+    members_died: int
+    follow_ups_due: int
+
+
+def _shift_hours(shift: OnDutyShift) -> float:
+    start = shift.start.hour * 60 + shift.start.minute
+    end = shift.end.hour * 60 + shift.end.minute
+    return ((end - start) % (24 * 60) or 24 * 60) / 60
+
+
+def load_for(people: list[User]) -> list[Load]:
+    """Each person's load over the last LOAD_DAYS days, from the audit log (crisis items they
+    closed, follow-ups they recorded), the rota (hours a week, backup shifts included), the
+    memorials of members of the groups they facilitate, and follow-ups assigned and not done.
+    A few queries for everyone together, none per person except the group scope's."""
+    since = timezone.now() - timedelta(days=LOAD_DAYS)
+    ids = [p.pk for p in people]
+    handled = dict(
+        AuditLogEntry.objects.filter(
+            actor_id__in=ids,
+            created_at__gte=since,
+            action__in=CLOSING_ACTIONS,
+            item__crisis=True,
+        )
+        .values("actor_id")
+        .annotate(n=Count("item_id", distinct=True))
+        .values_list("actor_id", "n")
+    )
+    followed = dict(
+        AuditLogEntry.objects.filter(
+            actor_id__in=ids, created_at__gte=since, action=AuditLogEntry.Action.FOLLOW_UP
+        )
+        .values("actor_id")
+        .annotate(n=Count("id"))
+        .values_list("actor_id", "n")
+    )
+    due = dict(
+        FollowUp.objects.filter(assignee_id__in=ids, done_at__isnull=True)
+        .values("assignee_id")
+        .annotate(n=Count("id"))
+        .values_list("assignee_id", "n")
+    )
+    hours: dict[int, float] = {}
+    for shift in OnDutyShift.objects.filter(user_id__in=ids):
+        hours[shift.user_id] = hours.get(shift.user_id, 0.0) + _shift_hours(shift)
+    died = dict(_members_died(people, since=since))
+    return [
+        Load(
+            user=p,
+            crisis_items_handled=handled.get(p.pk, 0),
+            follow_ups_done=followed.get(p.pk, 0),
+            hours_on_duty_per_week=round(hours.get(p.pk, 0.0), 1),
+            members_died=died.get(p.pk, 0),
+            follow_ups_due=due.get(p.pk, 0),
+        )
+        for p in people
+    ]
+
+
+def _members_died(people: list[User], *, since: datetime) -> Iterator[tuple[int, int]]:
+    for person in people:
+        groups = scope().facilitated_group_ids(person)
+        members = scope().group_member_ids(groups) - {person.pk}
+        if not members:
+            yield person.pk, 0
+            continue
+        yield person.pk, Memorial.objects.filter(user_id__in=members, created_at__gte=since).count()
+
+
+def carers(user: User | AnonymousUser) -> list[User]:
+    """Whose load a supervisor sees: everyone on the rota, and everyone who closed a crisis
+    item or owes a follow-up lately; by display name, never ranked by their numbers."""
+    if not permissions.is_supervisor(user):
+        return []
+    since = timezone.now() - timedelta(days=LOAD_DAYS)
+    on_rota = OnDutyShift.objects.values("user_id")
+    closed = AuditLogEntry.objects.filter(
+        created_at__gte=since, action__in=CLOSING_ACTIONS, item__crisis=True
+    ).values("actor_id")
+    owing = FollowUp.objects.filter(done_at__isnull=True).values("assignee_id")
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(Q(pk__in=on_rota) | Q(pk__in=closed) | Q(pk__in=owing))
+        .order_by("display_name", "pk")
+    )
+
+
+def rota() -> QuerySet[OnDutyShift]:
+    return OnDutyShift.objects.select_related("user").order_by("weekday", "start", "is_backup")
+
+
+def rota_candidates(user: User | AnonymousUser) -> list[User]:
+    """Who a supervisor may hand a shift to: active staff and the people whose load they see
+    (everyone on the rota or doing crisis work lately)."""
+    people = {u.pk: u for u in User.objects.filter(is_active=True, is_staff=True)}
+    people.update((u.pk, u) for u in carers(user))
+    return sorted(people.values(), key=lambda u: (u.display_name, u.pk))
+
+
+def own_debriefs(user: User | AnonymousUser) -> list[DebriefNote]:
+    if not user.is_authenticated:
+        return []
+    return list(DebriefNote.objects.filter(author_id=user.pk)[:50])

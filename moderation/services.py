@@ -263,3 +263,11 @@ def save_sanction(sanction: Sanction, *, update_fields: Iterable[str] | None = N
 def lift_sanction(sanction: Sanction) -> Sanction:
     sanction.lifted_at = timezone.now()
     return save_sanction(sanction, update_fields=["lifted_at"])
+
+
+def delete_sanction(sanction: Sanction) -> None:
+    """A sanction deleted (in the admin) stops applying as a lifted one does: the person's open
+    sockets hear of it once the deletion has committed."""
+    user_id = sanction.user_id
+    sanction.delete()
+    access_changed(user_id)

@@ -18,3 +18,8 @@ def escalate_unclaimed_crises() -> int:
 @shared_task
 def release_stale_claims() -> int:
     return queue.release_stale_claims()
+
+
+@shared_task
+def alert_overdue_follow_ups() -> int:
+    return emails.alert_overdue_follow_ups()

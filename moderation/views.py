@@ -1,5 +1,6 @@
-"""Thin views: the facilitators' dashboard and item page (MFA required), a member's report and
-appeal forms."""
+"""Thin views: the facilitators' dashboard and item page (MFA required), follow-ups, debriefs,
+the facilitator's own load and the supervisor's page; a member's report and appeal forms,
+safety plan and request to be contacted."""
 
 from functools import wraps
 
@@ -8,24 +9,31 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from supportgroups.permissions import mfa_required
 
-from . import actions, appeals, permissions, queue, selectors, services
+from . import actions, aftercare, appeals, permissions, queue, selectors, services
 from .adapters import adapter_class, adapter_for
 from .errors import ActionRefused, ModerationError
 from .forms import (
     ActionForm,
     AppealForm,
     ClaimForm,
+    DebriefForm,
+    FollowUpForm,
     MemberMessageForm,
     NoteForm,
     QueueFilterForm,
     ReportForm,
+    SafetyPlanForm,
+    ShiftForm,
 )
-from .models import PRIORITY_LABELS, ReviewItem
+from .models import PRIORITY_LABELS, ReviewItem, SafetyPlan
+from .registry import scope
 
 
 def moderator_required(view):
@@ -75,6 +83,9 @@ def dashboard(request):
         # Each item with its group's name (items of public content have no group).
         "rows": [(item, names.get(item.group_id, f"#{item.group_id}")) for item in items],
         "counts": [(label, counts.get(p, 0)) for p, label in sorted(PRIORITY_LABELS.items())],
+        "follow_ups": selectors.follow_ups_for(request.user),
+        "follow_up_form": FollowUpForm(),
+        "now": timezone.now(),
     }
     return render(request, "moderation/dashboard.html", context)
 
@@ -146,6 +157,8 @@ def act(request, item_id: int, action: str):
             return item_view(request, item_id, status=409)
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": taken.label})
+            if item.crisis and taken.closes_as:
+                return redirect("moderation:debrief", item_id=item.pk)
             return redirect(item)
     return item_view(request, item_id, form=form, action=action, status=400)
 
@@ -206,8 +219,7 @@ def report(request, label: str, object_id: int):
 
 def support(request):
     """The crisis lines for the viewer, linked from the caring notification."""
-    lines = selectors.crisis_lines_for(request.user)
-    return render(request, "moderation/support.html", {"crisis_lines": lines})
+    return render(request, "moderation/support.html", selectors.crisis_context(request.user))
 
 
 def _member_form(request, action_id: int, form_class, *, appeal: bool):
@@ -273,3 +285,161 @@ def write(request, action_id: int):
             return redirect("notifications")
     context = {"action": action, "form": form, "appealable": appealable}
     return _member_page(request, "moderation/write.html", context, limited)
+
+
+def _plan_facilitators(user) -> list:
+    """Whom a member may share their plan with: the facilitators of the groups they belong to."""
+    people: dict[int, object] = {}
+    for group_id in permissions.member_group_ids(user):
+        for person in scope().group_facilitators(group_id):
+            if person.pk != user.pk and person.is_active:
+                people[person.pk] = person
+    return list(people.values())
+
+
+@login_required
+def safety_plan(request):
+    """The member's own plan: written alone here, or with a facilitator beside them in a
+    private conversation; kept private unless they name one facilitator."""
+    plan = SafetyPlan.objects.filter(owner=request.user).first()
+    form = SafetyPlanForm(
+        request.POST or None, instance=plan, facilitators=_plan_facilitators(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            aftercare.save_safety_plan(
+                owner=request.user,
+                sections={name: data[name] for name in SafetyPlan.SECTIONS},
+                shared_with=data["shared_with"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your safety plan is saved."))
+            return redirect("moderation:safety_plan")
+    status = 400 if request.method == "POST" else 200
+    shared = selectors.plans_shared_with(request.user)
+    context = {"form": form, "plan": plan, "shared_with_me": shared}
+    return render(request, "moderation/safety_plan.html", context, status=status)
+
+
+@login_required
+def shared_plan(request, plan_id: int):
+    """A plan its owner shared with this facilitator (404 for anyone else)."""
+    plan = SafetyPlan.objects.select_related("owner").filter(pk=plan_id).first()
+    if plan is None or not permissions.can_read_plan(request.user, plan):
+        raise Http404
+    return render(request, "moderation/shared_plan.html", {"plan": plan})
+
+
+@login_required
+@require_POST
+def contact_me(request):
+    """ "Ask the on-duty facilitator to contact me", from the caring message."""
+    try:
+        group_id = int(request.POST.get("group", "") or 0) or None
+    except ValueError:
+        group_id = None
+    if group_id is not None and not 0 < group_id < 2**63:
+        group_id = None
+    aftercare.request_contact(member=request.user, group_id=group_id)
+    return render(
+        request, "moderation/contact_requested.html", selectors.crisis_context(request.user)
+    )
+
+
+@moderator_required
+@require_POST
+def record_follow_up(request, follow_up_id: int):
+    follow_up = selectors.follow_up_for(request.user, follow_up_id)
+    if follow_up is None:
+        raise Http404
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            aftercare.record_follow_up(
+                follow_up_id=follow_up.pk,
+                user=request.user,
+                method=form.cleaned_data["contact_method"],
+                outcome=form.cleaned_data["outcome"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Follow-up recorded. Thank you."))
+            return redirect(reverse("moderation:dashboard") + "#follow-ups")
+    context = {"follow_up": follow_up, "form": form}
+    return render(request, "moderation/follow_up.html", context, status=400)
+
+
+@moderator_required
+def debrief(request, item_id: int):
+    """Offered after a crisis item closes: a note for the facilitator alone, or skip it."""
+    item = _visible_item(request.user, item_id)
+    form = DebriefForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            aftercare.write_debrief(
+                author=request.user, item_id=item.pk, body=form.cleaned_data["body"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your note is kept for you alone."))
+            return redirect("moderation:my_load")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "moderation/debrief.html", {"item": item, "form": form}, status=status)
+
+
+@moderator_required
+def my_load(request):
+    """The facilitator's own load, and their debrief notes."""
+    (load,) = selectors.load_for([request.user])
+    context = {
+        "load": load,
+        "days": selectors.LOAD_DAYS,
+        "notes": selectors.own_debriefs(request.user),
+    }
+    return render(request, "moderation/my_load.html", context)
+
+
+@moderator_required
+def supervision(request):
+    """Staff: each facilitator's load (numbers, never content) and the rota to rebalance."""
+    if not permissions.is_supervisor(request.user):
+        raise PermissionDenied
+    people = selectors.carers(request.user)
+    shifts = list(selectors.rota())
+    moderators = selectors.rota_candidates(request.user)
+    failed_shift, failed_form = None, None
+    if request.method == "POST":
+        form = ShiftForm(request.POST, people=moderators)
+        shift_id = request.POST.get("shift", "")
+        shift = next((s for s in shifts if str(s.pk) == shift_id), None)
+        if shift is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                aftercare.reassign_shift(
+                    shift_id=shift.pk, to=form.cleaned_data["user"], by=request.user
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("The rota is changed."))
+                return redirect("moderation:supervision")
+        failed_shift, failed_form = shift.pk, form
+    rows = [
+        (
+            shift,
+            failed_form
+            if shift.pk == failed_shift
+            else ShiftForm(initial={"user": shift.user_id}, people=moderators),
+        )
+        for shift in shifts
+    ]
+    context = {"loads": selectors.load_for(people), "rows": rows, "days": selectors.LOAD_DAYS}
+    return render(
+        request, "moderation/supervision.html", context, status=400 if failed_form else 200
+    )

@@ -117,6 +117,7 @@ class ResourceForm(forms.ModelForm):
             "topics",
             "audiences",
             "languages",
+            "language",
             "countries",
             "curator_note",
         ]
@@ -131,6 +132,10 @@ class ResourceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
         self.fields["slug"].help_text = _("Left empty, it is made from the title.")
+        self.fields["language"].required = False  # left out, the resource keeps its own
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or self.instance.language
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]

@@ -6,7 +6,7 @@ through `moderation.selectors.crisis_lines`. A Resource of kind "hotline" is an 
 support helpline (a cancer charity's nurse line), never a second crisis list.
 """
 
-from typing import Self
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +15,22 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Audience, CancerType, Language
+from supportgroups.languages import (
+    default_language,
+    default_search_config,
+    language_choices,
+    search_config,
+)
+
+
+class RegConfigField(models.CharField):
+    """A PostgreSQL text search configuration name, stored as `regconfig`: an index expression
+    may then read it (a text column cast to regconfig is not immutable, so cannot be indexed)."""
+
+    def db_type(self, connection) -> str | None:
+        if connection.vendor == "postgresql":
+            return "regconfig"
+        return super().db_type(connection)
 
 
 class Topic(models.Model):
@@ -94,6 +110,19 @@ class Resource(models.Model):
     languages = models.ManyToManyField(
         Language, blank=True, related_name="resources", verbose_name=_("languages")
     )
+    language = models.CharField(
+        _("written in"),
+        max_length=10,
+        choices=language_choices,
+        default=default_language,
+        db_default="en",  # for rows the previous release inserts during an upgrade
+        help_text=_("Search finds its words in this language (plurals and other forms too)."),
+    )
+    # Kept from `language` on save: the configuration its words are searched with
+    # (selectors.search_vector, and the GIN index on it).
+    search_config = RegConfigField(
+        max_length=32, default=default_search_config, db_default="english", editable=False
+    )
     countries = models.ManyToManyField(
         Country,
         blank=True,
@@ -164,6 +193,15 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keep `search_config` in step with `language`, whoever saves (curators, suggestions,
+        admin, demo data), as User.save keeps its derived name key."""
+        self.search_config = search_config(self.language)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "language" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_config"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("resources:detail", kwargs={"slug": self.slug})

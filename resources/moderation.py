@@ -15,6 +15,8 @@ class ResourceModeration(ModerationAdapter[Resource]):
     offer it (the default can_report)."""
 
     model = Resource
+    # Taken down and brought back; its curators edit it in the library, not from the queue.
+    hideable = restorable = True
 
     @property
     def author(self) -> User | None:

@@ -5,20 +5,21 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.contrib.postgres.search import SearchConfig, SearchQuery, SearchRank, SearchVector
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import CombinedExpression
 from django.utils import translation
 
 from groups.models import Audience, CancerType, Language, SupportGroup
 from moderation import selectors as moderation_selectors
 from moderation.models import CrisisResource
+from supportgroups.languages import search_configs
 from supportgroups.models import User
 from supportgroups.prepared import Prepared
 
 from .models import Country, Resource, Topic
 
-SEARCH_CONFIG = "english"
+ROW_CONFIG = F("search_config")  # each resource's own text search configuration
 
 
 @dataclass(frozen=True)
@@ -45,31 +46,39 @@ def _with_card_data(qs: QuerySet[Resource]) -> QuerySet[Resource]:
 
 
 def search_vector() -> CombinedExpression:
-    """Title first, then summary, then body. The PostgreSQL GIN index on exactly this
-    expression (migration 0002) is what keeps search fast: change both together."""
+    """Title first, then summary, then body, in the resource's own language (its regconfig
+    column). The PostgreSQL GIN index on exactly this expression (migration 0004) is what keeps
+    search fast: change both together."""
     return (
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+        SearchVector("title", weight="A", config=ROW_CONFIG)
+        + SearchVector("summary", weight="B", config=ROW_CONFIG)
+        + SearchVector("body", weight="C", config=ROW_CONFIG)
     )
 
 
 def search(qs: QuerySet[Resource], q: str) -> QuerySet[Resource]:
-    """Full-text search on PostgreSQL (stemmed, ranked, title first); word match on SQLite."""
+    """Full-text search on PostgreSQL (stemmed in each resource's language, ranked, title
+    first); word match on SQLite. The query is stemmed in every configuration and each one is
+    asked only of the resources written in it ("cuidadoras" finds a Spanish "cuidadora")."""
     q = q.strip()
     if not q:
         return qs
     if settings.USING_POSTGRES:
-        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        matches = Q()
+        for config in search_configs():
+            query = SearchQuery(q, search_type="websearch", config=config)
+            # regconfig = 'english' would read the name as an oid: compare with a regconfig.
+            matches |= Q(search_config=SearchConfig(config), search=query)
         # Ranked on title and summary only: re-reading every matching body to rank it cost
         # ten times more (bench/resources_library.py) for little gain in order.
-        headline = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
-            "summary", weight="B", config=SEARCH_CONFIG
+        headline = SearchVector("title", weight="A", config=ROW_CONFIG) + SearchVector(
+            "summary", weight="B", config=ROW_CONFIG
         )
+        ranked_by = SearchQuery(q, search_type="websearch", config=ROW_CONFIG)
         return (
             qs.alias(search=search_vector())
-            .filter(search=query)
-            .annotate(search_rank=SearchRank(headline, query))
+            .filter(matches)
+            .annotate(search_rank=SearchRank(headline, ranked_by))
             .order_by("-search_rank", "title")
         )
     for word in q.split():

@@ -5,8 +5,10 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
 
 from supportgroups import services
+from supportgroups.languages import in_language, supported
 from supportgroups.models import Memorial
 from supportgroups.names import TOO_CLOSE
 from supportgroups.selectors import display_name_in_use
@@ -21,6 +23,8 @@ class AccountAdapter(DefaultAccountAdapter):
         """
         user.display_name = form.cleaned_data["display_name"]
         user.time_zone = form.cleaned_data["time_zone"]
+        # The language the person signed up in: their emails are written in it from the first.
+        user.language = supported(get_language()) or ""
         if not commit:
             return super().save_user(request, user, form, commit=False)
         try:
@@ -50,7 +54,13 @@ class AccountAdapter(DefaultAccountAdapter):
         """
         if _is_memorialised_address(email, user=context.get("user")):
             return
-        super().send_mail(template_prefix, email, context)
+        # In the language the account reads the site in (a stranger's address: the page's).
+        person = context.get("user")
+        if person is None or not getattr(person, "language", ""):
+            super().send_mail(template_prefix, email, context)
+            return
+        with in_language(person):
+            super().send_mail(template_prefix, email, context)
 
 
 def _signup_form_again(request, form):

@@ -11,3 +11,9 @@ class SupportGroupsConfig(AppConfig):
         from .privacy import admin, receivers, registry, tasks  # noqa: F401
 
         registry.autodiscover()
+        # Every database connection reports the writes visitors' kept pages depend on.
+        from django.db.backends.signals import connection_created
+
+        from .visitor_pages import watch_connection
+
+        connection_created.connect(watch_connection, dispatch_uid="visitor-pages")

@@ -13,8 +13,9 @@ require_secret_key()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402 - needs Django set up first
 
+from .logs import with_connection_id  # noqa: E402
 from .routing import guarded, websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
-    {"http": django_asgi_app, "websocket": guarded(websocket_urlpatterns)}
+    {"http": django_asgi_app, "websocket": with_connection_id(guarded(websocket_urlpatterns))}
 )

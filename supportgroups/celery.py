@@ -7,6 +7,7 @@ from celery import Celery, signals
 from celery.contrib.django.task import DjangoTask
 from kombu.exceptions import OperationalError
 
+from . import logs  # noqa: F401 - connects the signals that carry request ids into tasks
 from .degrade import broker_outage
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportgroups.settings")

@@ -29,6 +29,9 @@ PEOPLE = [
     ("jo@example.org", "Jo", "Australia/Sydney", False),
 ]
 
+# The language each demo person reads the site in (the rest follow their browser).
+SPEAKS = {"lucia@example.org": "es", "ana@example.org": "en"}
+
 
 def load(stdout) -> None:
     for email, name, zone, staff in PEOPLE:
@@ -39,6 +42,7 @@ def load(stdout) -> None:
                 "time_zone": zone,
                 "is_staff": staff,
                 "is_superuser": staff,
+                "language": SPEAKS.get(email, ""),
             },
         )
         if created:

@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .languages import language_choices
 from .models import User
 from .names import TOO_CLOSE, claims_a_role, name_key
 from .selectors import display_name_in_use
@@ -64,6 +65,12 @@ class ProfileForm(DisplayNameMixin, forms.Form):
         # Privacy settings decide who else sees it (nobody, by default).
         help_text=_("Shown only to people you choose in your privacy settings; nobody by default."),
     )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("As my browser asks")), *language_choices()],
+        required=False,
+        help_text=_("Pages and emails are written in this language."),
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         self.instance_pk = user.pk
@@ -73,6 +80,7 @@ class ProfileForm(DisplayNameMixin, forms.Form):
                 "display_name": user.display_name,
                 "time_zone": user.time_zone,
                 "about_role": user.about_role,
+                "language": user.language,
             },
         )
         super().__init__(*args, **kwargs)

@@ -99,6 +99,14 @@ def render_each(names: tuple[str, ...], contexts: list[dict], *, csrf_token="") 
         _keep(missing)
     local.set_many(shared)
     found.update(shared)
-    token = str(csrf_token)
-    html = "".join(found[key][1].replace(found[key][0], token) for key in keys)
-    return mark_safe(html)  # noqa: S308 - rendered by the template, escaping applied there
+    # The token is asked for only when a fragment holds a form: asking gives the response a
+    # CSRF cookie, and a visitor's page without one can be kept whole (supportgroups.visitor_pages).
+    token: str | None = None
+    parts = []
+    for key in keys:
+        slot, html = found[key]
+        if slot in html:
+            token = str(csrf_token) if token is None else token
+            html = html.replace(slot, token)
+        parts.append(html)
+    return mark_safe("".join(parts))  # noqa: S308 - rendered by the template, escaping applied there

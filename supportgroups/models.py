@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from .languages import language_choices
 from .names import name_key
 
 
@@ -71,6 +72,16 @@ class User(AbstractUser):
         choices=AboutRole.choices,
         blank=True,
         help_text=_("Optional. Who sees it follows your privacy setting (nobody by default)."),
+    )
+    # Empty until the person picks one (or signs up): pages then follow their browser, and
+    # emails use the site's default language.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=language_choices,
+        blank=True,
+        db_default="",  # the previous release inserts users without it during an upgrade
+        help_text=_("Pages and emails are written in this language."),
     )
     is_verified_professional = models.BooleanField(
         _("verified professional"),

@@ -134,7 +134,7 @@ def _compile(queryset: QuerySet, markers: list[Scalar]) -> _Compiled | None:
 class Prepared(Generic[T]):
     """`Prepared(build)(*values, **shape)` is `list(build(*values, **shape))`, compiled once."""
 
-    def __init__(self, build: Callable[..., QuerySet[T]]) -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any, T]]) -> None:
         self._build = build
         self._compiled: dict[Hashable, _Compiled | None] = {}
 

@@ -1,5 +1,8 @@
 """Reads for accounts and notifications."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Count, QuerySet
 
 from .dates import DateTimeLabels
@@ -10,7 +13,7 @@ from .prepared import Prepared
 NOTIFICATIONS_SHOWN = 50
 
 
-def _unread_count(user_id: int) -> QuerySet:
+def _unread_count(user_id: int) -> QuerySet[Notification, int]:
     return (
         Notification.objects.filter(user_id=user_id, read_at__isnull=True)
         .order_by()
@@ -31,15 +34,32 @@ def unread_notification_count(*, user: User) -> int:
     return next(iter(_UNREAD_COUNT(user.pk)), 0)
 
 
-def notifications_for(*, user: User, limit: int = NOTIFICATIONS_SHOWN) -> list[Notification]:
-    """The newest first, each with its time as the reader reads it (`created_label`,
-    `created_iso`), formatted once for the page."""
-    items = _NOTIFICATIONS(user.pk, limit=limit)
+@dataclass(frozen=True)
+class NotificationRow:
+    """One line of the notifications page, its time as the reader reads it."""
+
+    title: str
+    body: str
+    url: str
+    read_at: datetime | None
+    created_label: str
+    created_iso: str
+
+
+def notifications_for(*, user: User, limit: int = NOTIFICATIONS_SHOWN) -> list[NotificationRow]:
+    """The newest first, their times formatted once for the page."""
     dates = DateTimeLabels()
-    for item in items:
-        item.created_label = dates.text(item.created_at)
-        item.created_iso = dates.iso(item.created_at)
-    return items
+    return [
+        NotificationRow(
+            title=item.title,
+            body=item.body,
+            url=item.url,
+            read_at=item.read_at,
+            created_label=dates.text(item.created_at),
+            created_iso=dates.iso(item.created_at),
+        )
+        for item in _NOTIFICATIONS(user.pk, limit=limit)
+    ]
 
 
 def display_name_in_use(name: str, *, exclude_pk: int | None = None) -> bool:

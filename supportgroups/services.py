@@ -11,16 +11,26 @@ from . import live
 from .models import Notification, User
 from .names import TOO_CLOSE
 
-PROFILE_FIELDS = ["display_name", "time_zone", "about_role"]
+PROFILE_FIELDS = ["display_name", "time_zone", "about_role", "language"]
 # A change of any of these can take access away, so open sockets must re-read the person.
 ACCESS_FIELDS = frozenset({"is_active", "is_staff", "is_superuser", "password"})
 
 
-def update_profile(*, user: User, display_name: str, time_zone: str, about_role: str) -> User:
-    """Save the profile, or raise ValidationError and leave `user` as it was in the database."""
+def update_profile(
+    *,
+    user: User,
+    display_name: str,
+    time_zone: str,
+    about_role: str,
+    language: str | None = None,
+) -> User:
+    """Save the profile, or raise ValidationError and leave `user` as it was in the database.
+    `language` None keeps the one the account has."""
     user.display_name = display_name
     user.time_zone = time_zone
     user.about_role = about_role
+    if language is not None:
+        user.language = language
     try:
         # The key is derived on save; the unique index on it decides (caught below).
         user.full_clean(exclude=["password", "display_name_key"])
@@ -32,6 +42,13 @@ def update_profile(*, user: User, display_name: str, time_zone: str, about_role:
     except ValidationError:
         user.refresh_from_db(fields=[*PROFILE_FIELDS, "display_name_key"])
         raise
+    return user
+
+
+def set_language(*, user: User, language: str) -> User:
+    """Remember the language the person reads the site (and their emails) in."""
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
     return user
 
 

@@ -56,11 +56,13 @@ INSTALLED_APPS = [
     "groups.meetings",
     "groups.chat",
     "groups.conversations",
+    "groups.checkins",
     "forums",
     "resources",
 ]
 
 MIDDLEWARE = [
+    "supportgroups.logs.RequestLogMiddleware",  # first: the request id covers everything below
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -68,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "supportgroups.middleware.UserLanguageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -315,8 +318,32 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Internationalisation -------------------------------------------------------------------------
+# Each language is named in itself (the switcher shows these names). To add one: here, in
+# SEARCH_CONFIGS below, and a catalogue under locale/ (README "Adding a language").
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("ar", "العربية"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language cookie remembers a visitor's choice for a year (an account remembers it in
+# User.language); Lax like the session cookie, so following a link from an email keeps it.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+LANGUAGE_COOKIE_HTTPONLY = True
+# PostgreSQL's text search configuration for text written in each language: posts by their
+# board's group's language, resources by theirs. Arabic has no stemmer in PostgreSQL: "simple".
+SEARCH_CONFIGS = {
+    "en": "english",
+    "es": "spanish",
+    "fr": "french",
+    "de": "german",
+    "ar": "simple",
+}
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -338,14 +365,43 @@ WHITENOISE_USE_FINDERS = not env.bool("STATIC_MANIFEST", default=False)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# One JSON object per line in production (supportgroups/logs.py): a request id on every line,
+# carried into tasks and socket events; email addresses scrubbed from every line.
+LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"layer_outage": {"()": "supportgroups.live.LayerOutageFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "layer_outage": {"()": "supportgroups.live.LayerOutageFilter"},
+        "request_id": {"()": "supportgroups.logs.RequestIdFilter"},
+        "personal_data": {"()": "supportgroups.logs.PersonalDataFilter"},
+    },
+    "formatters": {
+        "json": {
+            "()": "supportgroups.logs.ScrubbedJsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "personal_data"],
+        }
+    },
     "loggers": {"channels_redis.pubsub": {"filters": ["layer_outage"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING above
+
+# Error reporting (Sentry's SDK), off unless SENTRY_DSN is set; scrubbed like the logs.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from supportgroups.errors import start_error_reporting
+
+    start_error_reporting(dsn=SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", default=""))
 
 # --- moderation ---
 # The dashboard and item pages need MFA for everyone (views use mfa_required); reporting, appeals
@@ -360,6 +416,14 @@ MODERATION_SPAM_NEW_ACCOUNT_DAYS = env.int("MODERATION_SPAM_NEW_ACCOUNT_DAYS", d
 MODERATION_SPAM_MIN_REPEAT_CHARS = 40  # shorter repeats ("Thank you") are not spam
 CELERY_BEAT_SCHEDULE["moderation-escalate-unclaimed-crises"] = {
     "task": "moderation.tasks.escalate_unclaimed_crises",
+    "schedule": 60.0,
+}
+# Follow-up contacts owed after a crisis item is resolved, in hours after resolving.
+MODERATION_FOLLOW_UP_HOURS = [
+    int(h) for h in env.list("MODERATION_FOLLOW_UP_HOURS", default=["24", "72"])
+]
+CELERY_BEAT_SCHEDULE["moderation-alert-overdue-follow-ups"] = {
+    "task": "moderation.tasks.alert_overdue_follow_ups",
     "schedule": 60.0,
 }
 CELERY_BEAT_SCHEDULE["moderation-release-stale-claims"] = {
@@ -514,3 +578,17 @@ FORMAT_MODULE_PATH = ["supportgroups.formats"]
 # The same for code that runs with translation off (settings are read only then).
 DATE_FORMAT = "j M Y"
 DATETIME_FORMAT = "j M Y, H:i"
+
+# --- visitor pages ---
+# Whole pages kept for people not signed in (supportgroups.visitor_pages). Last, so that it
+# wraps the view alone and everything around it treats a kept page as the view's own.
+MIDDLEWARE.append("supportgroups.visitor_pages.VisitorPageCacheMiddleware")
+VISITOR_CACHED_VIEWS = [
+    "home",
+    "forums:index",
+    "forums:board",
+    "forums:thread",
+    "groups:directory",
+    "groups:detail",
+    "resources:library",
+]

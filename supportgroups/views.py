@@ -2,16 +2,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseServerError
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import JavaScriptCatalog
+from django.views.i18n import set_language as set_cookie_language
 
 from . import selectors, services
 from .forms import ProfileForm
+from .languages import supported
 
 
 def home(request):
@@ -39,6 +43,30 @@ def favicon(request):
 def mfa_required(request):
     """Explains why staff are sent to set up two-factor authentication."""
     return render(request, "account/mfa_required.html")
+
+
+@require_POST
+def set_language(request):
+    """The language switcher (a plain form on every page): Django's view checks the language
+    and the address to go back to and sets the cookie; an account also remembers the choice,
+    for its emails and its other browsers. An unknown language changes nothing."""
+    response = set_cookie_language(request)
+    language = supported(request.POST.get("language"))
+    if language and request.user.is_authenticated:
+        services.set_language(user=request.user, language=language)
+    return response
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def javascript_catalog(request, language):
+    """The scripts' words (the djangojs catalogues) as a script from this site, which the CSP
+    allows. The address names the language, so a browser's cached copy is never another
+    language's; pages link the one they are written in (base.html)."""
+    if supported(language) != language:
+        raise Http404
+    with translation.override(language):
+        return JavaScriptCatalog.as_view()(request)
 
 
 @login_required

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from celery.signals import task_postrun
+from celery.signals import setup_logging, task_postrun
 from django.conf import settings
 from django.db import connections
 from django.test import Client
@@ -118,6 +118,12 @@ def _close_task_connections(**kwargs):
     connections.close_all()
 
 
+def _leave_logging_alone(**kwargs):
+    """Answering Celery's setup_logging signal keeps the worker from configuring logging itself:
+    it would empty the root logger's handlers and raise its level to the worker's (ERROR) for
+    the rest of the process, and later tests that read warnings with caplog would see none."""
+
+
 @pytest.fixture
 def celery_worker_parameters() -> dict:
     """start_worker() options for `celery_worker`; a module overrides this fixture to ask for,
@@ -142,9 +148,11 @@ def celery_worker(transactional_db, celery_worker_parameters):
     app.control.purge()
     options = {"pool": "solo", "shutdown_timeout": 30, **celery_worker_parameters}
     task_postrun.connect(_close_task_connections, weak=False)
+    setup_logging.connect(_leave_logging_alone, weak=False)
     try:
         with start_worker(app, perform_ping_check=False, **options) as worker:
             yield worker
     finally:
         task_postrun.disconnect(_close_task_connections)
+        setup_logging.disconnect(_leave_logging_alone)
         connections.close_all()

@@ -28,12 +28,11 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.contrib import auth
 from django.core.cache import cache
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from groups.models import SupportGroup
 from groups.policy import ALLOWED, Verdict
-from moderation.selectors import crisis_lines_for
+from moderation.crisis_message import crisis_message_html
 from supportgroups import live
 from supportgroups.degrade import when_cache_is_down
 
@@ -498,9 +497,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
                 }
             )
         if result.screen.crisis:
-            html = render_to_string(
-                "moderation/_crisis_message.html",
-                {"crisis_lines": crisis_lines_for(self.user)},
+            html = crisis_message_html(
+                self.user, group_id=self.room.group_id, cookies=self.scope.get("cookies", {})
             )
             frames.append({"type": "crisis", "html": html})
         return frames

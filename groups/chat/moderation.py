@@ -1,7 +1,7 @@
 """How moderation reads and changes chat messages (see moderation/adapters.py): through chat's
 own services, which bump the room's revision and tell every open socket."""
 
-from moderation.adapters import ModerationAdapter, register
+from moderation.adapters import ShortMessageModeration, register
 from supportgroups.models import User
 
 from . import permissions, services
@@ -9,19 +9,11 @@ from .models import ChatMessage
 
 
 @register
-class ChatMessageModeration(ModerationAdapter[ChatMessage]):
+class ChatMessageModeration(ShortMessageModeration[ChatMessage]):
+    """Hidden and shown again; never edited (a room's words are what was said)."""
+
     model = ChatMessage
-
-    @property
-    def author(self) -> User | None:
-        return self.obj.author
-
-    def text_for_screening(self) -> str:
-        return self.obj.body
-
-    def excerpt(self) -> str:
-        body = self.obj.body
-        return body if len(body) <= 140 else body[:139] + "…"
+    hideable = restorable = True
 
     def group_id(self) -> int | None:
         return self.obj.room.group_id

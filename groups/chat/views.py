@@ -15,48 +15,6 @@ from . import permissions, selectors, services
 from .limits import allow
 
 
-def _client_strings() -> dict:
-    """Words chat.js shows, translated here so the script holds none."""
-    return {
-        "online": _("Connected."),
-        "offline": _("The room is offline. Reconnecting…"),
-        "reconnecting": _("Reconnecting… next try in %(seconds)s s."),
-        "waitingNetwork": _("You are offline. The room reconnects when your connection is back."),
-        "closed": _("You no longer have access to this room."),
-        "here": _("Here now:"),
-        "facilitator": _("Facilitator"),
-        "typing": _("%(name)s is typing…"),
-        "edited": _("(edited)"),
-        "held": _("Waiting for a facilitator; only you can see this."),
-        "report": _("Report"),
-        "reported": _("Reported"),
-        "edit": _("Edit"),
-        "remove": _("Remove"),
-        "mute": _("Mute"),
-        "confirmRemove": _("Remove this message for everyone?"),
-        "saveEdit": _("Save edit"),
-        "send": _("Send"),
-        "empty": _("Write a message first."),
-        "newMessage": _("New message from %(name)s: %(body)s"),
-        "removedMessage": _("A message was removed."),
-        "caughtUp": _("New messages while you were away: %(count)s"),
-        "locked": _("A facilitator has locked the room: only facilitators can write now."),
-        "ended": _("This room has ended."),
-        "live": _("Session in progress with %(name)s"),
-        "reportAs": _("Why are you reporting this message?"),
-        "sendReport": _("Send report"),
-        "cancel": _("Cancel"),
-        "tooManyConnects": _("The room was opened too often. Trying again in %(seconds)s s."),
-        "startSession": _("Start live session"),
-        "endSession": _("End live session"),
-        "lock": _("Lock room"),
-        "unlock": _("Unlock room"),
-        "endRoom": _("End room"),
-        "reopen": _("Open room again"),
-        "unsent": _("Not sent yet: it goes out when the room reconnects."),
-    }
-
-
 @login_required
 def room(request, slug):
     """The room page. It reads only PostgreSQL, so it renders even when Redis is down.
@@ -114,7 +72,6 @@ def room(request, slug):
             "body": body,
             "error": error,
             "client_msg_id": uuid.uuid4(),
-            "strings": _client_strings(),
             "max_length": settings.CHAT_MAX_MESSAGE_LENGTH,
             "heartbeat": settings.CHAT_HEARTBEAT_SECONDS,
             "history_page": settings.CHAT_HISTORY_PAGE,

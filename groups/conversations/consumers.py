@@ -17,7 +17,6 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from groups.chat.consumers import (
@@ -30,7 +29,7 @@ from groups.chat.consumers import (
 )
 from groups.chat.limits import chat_bucket, frame_bucket
 from groups.policy import Verdict, WriteRefused
-from moderation.selectors import crisis_lines_for
+from moderation.crisis_message import crisis_message_html
 from supportgroups import live
 from supportgroups.degrade import when_cache_is_down
 from supportgroups.ratelimits import within_rate
@@ -226,8 +225,10 @@ class ConversationConsumer(AsyncJsonWebsocketConsumer):
                 {"type": "message", "message": selectors.serialize_message(result.message)}
             )
         if result.screen.crisis:
-            html = render_to_string(
-                "moderation/_crisis_message.html", {"crisis_lines": crisis_lines_for(self.user)}
+            html = crisis_message_html(
+                self.user,
+                group_id=self.conversation.group_id,
+                cookies=self.scope.get("cookies", {}),
             )
             frames.append({"type": "crisis", "html": html})
         return frames

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supportgroups.languages import in_language
 from supportgroups.models import Notification, User
 from supportgroups.privacy.emails import send_user_email, takes_daily_digest
 
@@ -162,6 +163,11 @@ def _mark_emailed(rows: list[Participant]) -> None:
 
 
 def _send(user: User, conversations: list[Conversation]) -> bool:
+    with in_language(user):
+        return _send_in_language(user, conversations)
+
+
+def _send_in_language(user: User, conversations: list[Conversation]) -> bool:
     lines = [line for c in conversations if (line := _line(user, c)) is not None]
     if not lines:
         return False

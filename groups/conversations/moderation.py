@@ -16,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from moderation.adapters import ModerationAdapter, register
+from moderation.adapters import ShortMessageModeration, register
 from moderation.models import Report
 from supportgroups.models import User
 
@@ -27,20 +27,12 @@ CONTEXT_BEFORE = 5
 
 
 @register
-class MessageModeration(ModerationAdapter[Message]):
+class MessageModeration(ShortMessageModeration[Message]):
+    """Hidden and shown again; never edited (the other people read what was sent)."""
+
     model = Message
     premoderated = False
-
-    @property
-    def author(self) -> User | None:
-        return self.obj.author
-
-    def text_for_screening(self) -> str:
-        return self.obj.body
-
-    def excerpt(self) -> str:
-        body = self.obj.body
-        return body if len(body) <= 140 else body[:139] + "…"
+    hideable = restorable = True
 
     def group_id(self) -> int | None:
         return self.obj.conversation.group_id

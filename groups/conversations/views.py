@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from groups.models import Membership, SupportGroup
 from groups.permissions import access_for
 from groups.policy import WriteRefused
-from moderation.selectors import crisis_lines_for
+from moderation.selectors import crisis_context
 from supportgroups.models import User
 from supportgroups.privacy.selectors import blocked_user_ids
 
@@ -28,27 +28,6 @@ from . import permissions, rendering, selectors, services
 from .forms import AskForm, AssignForm, CheckInForm, ContactSettingForm, MessageForm, StartForm
 from .models import Conversation, Message, Participant
 from .permissions import Seat
-
-
-def _client_strings() -> dict:
-    """Words conversations.js shows, translated here so the script holds none."""
-    return {
-        "online": _("Connected: new messages appear as they are sent."),
-        "offline": _("Offline. Reconnecting…"),
-        "closed": _("You can no longer open this conversation."),
-        "team": _("Facilitator"),
-        "held": _("Waiting for a moderator; only you can see this."),
-        "newMessage": _("New message from %(name)s: %(body)s"),
-        "replying": _("%(name)s is replying…"),
-        "caughtUp": _("New messages while you were away: %(count)s"),
-        "unsent": _("Not sent yet: it goes out when the connection is back."),
-        "removed": _("A message was taken down."),
-        "report": _("Report"),
-        "empty": _("Write a message first."),
-        "givenTo": _("Given to %(name)s to answer."),
-        "closedNote": _("Closed by the team; a new message opens it again."),
-    }
-
 
 BAD_TEXT = {"empty", "bad_text", "too_long", "no_one", "too_many"}
 
@@ -72,7 +51,10 @@ def _after_write(request, result: services.PostResult):
     if result.broadcast is not None and result.broadcast.sent is False:
         messages.warning(request, _("Live delivery is offline; your message is saved."))
     if result.screen.crisis:
-        context = {"conversation": conversation, "crisis_lines": crisis_lines_for(request.user)}
+        context = {
+            "conversation": conversation,
+            **crisis_context(request.user, group_id=conversation.group_id),
+        }
         return render(request, "conversations/crisis.html", context)
     return redirect(f"{conversation.get_absolute_url()}#message-{result.message.sequence}")
 
@@ -192,7 +174,6 @@ def detail(request, pk: int):
         "replying": selectors.replying(conversation, request.user),
         "form": form,
         "client_msg_id": uuid.uuid4(),
-        "strings": _client_strings(),
     }
     if seat.is_team:
         context["assign_form"] = AssignForm(

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
@@ -43,7 +44,8 @@ def occurrence_event(occurrence: Occurrence, *, show_link: bool) -> Event:
     if show_link and series.join_url:
         description.append(_("Join online: %(url)s") % {"url": series.join_url})
     if description:
-        event.add("description", "\n\n".join(description))
+        # Our own words in it are in the reader's language (emails render in in_language).
+        event.add("description", "\n\n".join(description), parameters={"LANGUAGE": get_language()})
     return event
 
 

@@ -1,7 +1,8 @@
 """The emails meetings send, and the signed one-click links they carry.
 
-Every email is rendered in the reader's own time zone. The join link is included only for
-people who may see the group's private parts (groups.permissions.can_view_private) when it is sent.
+Every email is rendered in the reader's own language and time zone, the .ics event text too.
+The join link is included only for people who may see the group's private parts
+(groups.permissions.can_view_private) when it is sent.
 """
 
 import zoneinfo
@@ -14,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from groups.permissions import can_view_private
+from supportgroups.languages import in_language
 from supportgroups.models import Notification, User
 from supportgroups.privacy.emails import send_user_email
 
@@ -108,6 +110,11 @@ def reminder_subject(delivery: ReminderDelivery) -> str:
 
 
 def send_reminder_email(delivery: ReminderDelivery) -> None:
+    with in_language(delivery.user):
+        _send_reminder_email(delivery)
+
+
+def _send_reminder_email(delivery: ReminderDelivery) -> None:
     _send(
         user=delivery.user,
         occurrence=delivery.occurrence,
@@ -123,6 +130,11 @@ def send_reminder_email(delivery: ReminderDelivery) -> None:
 
 
 def send_change_email(*, occurrence: Occurrence, user: User, change: str) -> None:
+    with in_language(user):
+        _send_change_email(occurrence=occurrence, user=user, change=change)
+
+
+def _send_change_email(*, occurrence: Occurrence, user: User, change: str) -> None:
     subject = (
         _("Cancelled: %(title)s (%(group)s)")
         if change == "cancelled"

@@ -25,16 +25,16 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from groups.models import Membership
 from groups.permissions import can_view_private
 from supportgroups.models import Notification, User
 from supportgroups.services import notify
 
 from . import emails
-from .models import RSVP, Occurrence, ReminderDelivery, ReminderPreference
+from .models import Occurrence, ReminderDelivery, ReminderPreference
+from .selectors import expecting
 
 logger = logging.getLogger(__name__)
 
@@ -56,24 +56,13 @@ def preferences_for(user: User) -> ReminderPreference:
         return ReminderPreference(user=user)
 
 
-def recipients(occurrence: Occurrence, kind: str):
-    """Active members who want this kind by some channel and have not said they won't come.
-
-    With limited places only the people holding a place are reminded.
-    """
-    users = User.objects.filter(
-        memberships__group_id=occurrence.series.group_id,
-        memberships__state=Membership.State.ACTIVE,
-        is_active=True,
-    ).exclude(**{f"reminder_preference__{PREFERENCE_FIELD[kind]}": False})
-    users = users.exclude(
-        Q(reminder_preference__by_email=False) & Q(reminder_preference__in_app=False)
+def recipients(occurrence: Occurrence, kind: str) -> QuerySet[User]:
+    """The people who expect the meeting (selectors.expecting) and want this kind by some way."""
+    users = expecting(occurrence=occurrence).exclude(
+        **{f"reminder_preference__{PREFERENCE_FIELD[kind]}": False}
     )
-    answers = RSVP.objects.filter(occurrence=occurrence)
-    if occurrence.series.capacity is not None:
-        return users.filter(pk__in=answers.filter(status=RSVP.Status.GOING).values("user_id"))
     return users.exclude(
-        pk__in=answers.exclude(status=RSVP.Status.GOING).values("user_id"),
+        Q(reminder_preference__by_email=False) & Q(reminder_preference__in_app=False)
     )
 
 

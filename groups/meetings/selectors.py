@@ -88,6 +88,23 @@ def answers(*, occurrence: Occurrence) -> QuerySet[RSVP]:
     )
 
 
+def expecting(*, occurrence: Occurrence) -> QuerySet[User]:
+    """Who expects this meeting: the people its reminders, cancellation and move notices reach.
+
+    Active members with an active account who have not said they won't come; with limited
+    places, only the people holding one (the waitlist hears when a place comes free).
+    """
+    members = User.objects.filter(
+        memberships__group_id=occurrence.series.group_id,
+        memberships__state=Membership.State.ACTIVE,
+        is_active=True,
+    )
+    answers = RSVP.objects.filter(occurrence=occurrence)
+    if occurrence.series.capacity is not None:
+        return members.filter(pk__in=answers.filter(status=RSVP.Status.GOING).values("user_id"))
+    return members.exclude(pk__in=answers.exclude(status=RSVP.Status.GOING).values("user_id"))
+
+
 def my_answer(*, occurrence: Occurrence, user: User) -> RSVP | None:
     if not user.is_authenticated:
         return None

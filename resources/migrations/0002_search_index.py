@@ -1,20 +1,24 @@
 """A GIN index on the library's full-text search expression, on PostgreSQL only.
 
 Created here rather than in Meta.indexes because SQLite (the one-command demo) has no GIN
-indexes. The expression comes from resources.selectors.search_vector() so that the index and
-the query stay identical, which PostgreSQL needs to use the index.
+indexes. The expression was resources.selectors.search_vector() as it stood then (English
+only); 0004 replaces the index with one per resource's own language.
 """
 
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 
 INDEX_NAME = "resources_search_gin"
 
 
 def _index():
-    from resources.selectors import search_vector
-
-    return GinIndex(search_vector(), name=INDEX_NAME)
+    vector = (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("summary", weight="B", config="english")
+        + SearchVector("body", weight="C", config="english")
+    )
+    return GinIndex(vector, name=INDEX_NAME)
 
 
 def create(apps, schema_editor):

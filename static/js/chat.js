@@ -8,7 +8,45 @@
 (() => {
   const root = document.getElementById("chat");
   if (!root) return;
-  const S = JSON.parse(document.getElementById("chat-strings").textContent);
+  // Words shown, from the page language's djangojs catalogue (the script before this one).
+  const S = {
+    online: gettext("Connected."),
+    offline: gettext("The room is offline. Reconnecting…"),
+    reconnecting: gettext("Reconnecting… next try in %(seconds)s s."),
+    waitingNetwork: gettext("You are offline. The room reconnects when your connection is back."),
+    closed: gettext("You no longer have access to this room."),
+    here: gettext("Here now:"),
+    facilitator: gettext("Facilitator"),
+    typing: gettext("%(name)s is typing…"),
+    edited: gettext("(edited)"),
+    held: gettext("Waiting for a facilitator; only you can see this."),
+    report: gettext("Report"),
+    reported: gettext("Reported"),
+    edit: gettext("Edit"),
+    remove: gettext("Remove"),
+    mute: gettext("Mute"),
+    confirmRemove: gettext("Remove this message for everyone?"),
+    saveEdit: gettext("Save edit"),
+    send: gettext("Send"),
+    empty: gettext("Write a message first."),
+    newMessage: gettext("New message from %(name)s: %(body)s"),
+    removedMessage: gettext("A message was removed."),
+    caughtUp: gettext("New messages while you were away: %(count)s"),
+    locked: gettext("A facilitator has locked the room: only facilitators can write now."),
+    ended: gettext("This room has ended."),
+    live: gettext("Session in progress with %(name)s"),
+    reportAs: gettext("Why are you reporting this message?"),
+    sendReport: gettext("Send report"),
+    cancel: gettext("Cancel"),
+    tooManyConnects: gettext("The room was opened too often. Trying again in %(seconds)s s."),
+    startSession: gettext("Start live session"),
+    endSession: gettext("End live session"),
+    lock: gettext("Lock room"),
+    unlock: gettext("Unlock room"),
+    endRoom: gettext("End room"),
+    reopen: gettext("Open room again"),
+    unsent: gettext("Not sent yet: it goes out when the room reconnects."),
+  };
   const initial = JSON.parse(document.getElementById("chat-initial").textContent);
   const reasons = JSON.parse(document.getElementById("chat-reasons").textContent);
   const $ = (id) => document.getElementById(id);

@@ -6,7 +6,23 @@
   const root = document.getElementById("conversation");
   // Client ids need crypto.randomUUID (every secure context); without it the plain form works.
   if (!root || !("WebSocket" in window) || !window.crypto?.randomUUID) return;
-  const strings = JSON.parse(document.getElementById("conversation-strings").textContent);
+  // Words shown, from the page language's djangojs catalogue (the script before this one).
+  const strings = {
+    online: gettext("Connected: new messages appear as they are sent."),
+    offline: gettext("Offline. Reconnecting…"),
+    closed: gettext("You can no longer open this conversation."),
+    team: gettext("Facilitator"),
+    held: gettext("Waiting for a moderator; only you can see this."),
+    newMessage: gettext("New message from %(name)s: %(body)s"),
+    replying: gettext("%(name)s is replying…"),
+    caughtUp: gettext("New messages while you were away: %(count)s"),
+    unsent: gettext("Not sent yet: it goes out when the connection is back."),
+    removed: gettext("A message was taken down."),
+    report: gettext("Report"),
+    empty: gettext("Write a message first."),
+    givenTo: gettext("Given to %(name)s to answer."),
+    closedNote: gettext("Closed by the team; a new message opens it again."),
+  };
   const list = document.getElementById("conversation-messages");
   const announcer = document.getElementById("conversation-announcer");
   const replying = document.getElementById("conversation-replying");

@@ -15,7 +15,9 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 
+from supportgroups.languages import in_language
 from supportgroups.models import Notification, NotificationPreference, User
 
 from . import registry
@@ -64,7 +66,7 @@ def send_user_email(
     *,
     user,
     kind: str,
-    subject: str,
+    subject: "str | Promise",
     template: str,
     context: dict | None = None,
     attachments: Iterable[tuple[str, bytes | str, str]] = (),
@@ -72,8 +74,10 @@ def send_user_email(
 ) -> bool:
     """Send `template` (a plain-text template) to `user` if they may and want to receive it.
 
+    Callers work out the subject inside `in_language(user)` too (or pass a lazy one).
     `kind` is a `Notification.Kind` value, or "account" for mail the person asked for.
-    The template renders in the person's own time zone, with `context` plus `user`,
+    The template renders in the person's own language and time zone (dates and numbers in its
+    formats), with `context` plus `user`,
     `site_url`, and for the footer `unsubscribe_url` and `email_preferences_url`.
     Returns whether an email was sent.
     """
@@ -97,12 +101,13 @@ def send_user_email(
         all_headers["List-Unsubscribe"] = f"<{url}>"
         all_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     full_context = {"user": user, "site_url": base, **(context or {}), **footer}
-    with timezone.override(_zone(user)):
+    with timezone.override(_zone(user)), in_language(user):
         body = render_to_string(template, full_context) + render_to_string(
             "privacy/email/_footer.txt", full_context
         )
+        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + str(subject)  # a lazy one, translated
     message = EmailMessage(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        subject=subject,
         body=body,
         to=[user.email],
         headers=all_headers,

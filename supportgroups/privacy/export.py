@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from supportgroups.models import DataExport
 
@@ -77,7 +77,7 @@ def build_export(*, export_id: int) -> DataExport | None:
     send_user_email(
         user=export.user,
         kind="account",
-        subject=_("Your data is ready to download"),
+        subject=gettext_lazy("Your data is ready to download"),
         template="privacy/email/export_ready.txt",
         context={"token": make_token(export=export), "hours": link_hours()},
     )

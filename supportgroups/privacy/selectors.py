@@ -1,7 +1,5 @@
 """Reads for privacy: settings, blocks, email preferences and sign-in history."""
 
-from typing import cast
-
 from django.db.models import QuerySet
 
 from supportgroups.models import (
@@ -40,7 +38,7 @@ def blocked_user_ids(user: User) -> set[int]:
     """Ids of people `user` blocked: views collapse their posts and messages for `user`."""
     if not user.is_authenticated:
         return set()
-    return set(cast("list[int]", _BLOCKED_IDS(user.pk)))  # values_list of an id column
+    return set(_BLOCKED_IDS(user.pk))
 
 
 def blocks_made(*, user: User) -> QuerySet[Block]:

@@ -143,9 +143,43 @@ def test_people_who_left_get_no_reminder_and_no_join_link():
     membership.save()
     assert reminders.send_delivery(delivery_id=delivery_id) is False
     assert ReminderDelivery.objects.get().skip_reason == "not a member"
-    # They still said "going", so they hear about a cancellation, but without the link.
+    # Having left, they no longer expect the group's meetings: no cancellation notice either.
     services.cancel_occurrence(occurrence=occurrence)
-    notify_of_change(occurrence_id=occurrence.pk, change="cancelled")
-    (email,) = mail.outbox
-    assert "Riverside library" in email.body
-    assert JOIN not in email.body and JOIN not in email.attachments[0][1]
+    assert notify_of_change(occurrence_id=occurrence.pk, change="cancelled") == 0
+    assert mail.outbox == []
+
+
+def _answer(occurrence, user, status):
+    RSVP.objects.create(
+        occurrence=occurrence, user=user, status=status, status_changed_at=timezone.now()
+    )
+
+
+@pytest.mark.parametrize("capacity", [None, 2])
+@pytest.mark.parametrize("change", ["cancelled", "moved"])
+def test_reminders_and_change_notices_reach_the_same_people(capacity, change):
+    """One definition of who expects a meeting. Without a limit, everyone who has not said no
+    (an unlimited meeting used to remind them all, yet tell only those who said "going" of a
+    cancellation); with places, the people holding one."""
+    occurrence = starting_in(hours=5)
+    occurrence.series.capacity = capacity
+    occurrence.series.save()
+    group = occurrence.series.group
+    going, silent, declined, waiting = (MembershipFactory(group=group).user for _ in range(4))
+    _answer(occurrence, going, "going")
+    _answer(occurrence, declined, "not_going")
+    if capacity:
+        _answer(occurrence, waiting, "waitlisted")
+    suspended = MembershipFactory(group=group, user__is_active=False).user
+    _answer(occurrence, suspended, "going")
+    MembershipFactory(group=group, state="pending")
+
+    prepare()
+    reminded = set(ReminderDelivery.objects.values_list("user_id", flat=True))
+    told = notify_of_change(occurrence_id=occurrence.pk, change=change)
+    emailed = {email.to[0] for email in mail.outbox}
+
+    expected = {going} if capacity else {going, silent, waiting}
+    assert reminded == {user.pk for user in expected}
+    assert emailed == {user.email for user in expected}
+    assert told == len(expected)

@@ -47,6 +47,7 @@ class FakePost(models.Model):
 @register
 class FakePostModeration(ModerationAdapter[FakePost]):
     model = FakePost
+    hideable = restorable = editable = True
 
     @property
     def author(self):

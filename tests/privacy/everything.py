@@ -15,11 +15,14 @@ from forums import services as forum_services
 from forums.models import DigestItem
 from groups import invitations
 from groups.chat import services as chat_services
+from groups.checkins import services as checkin_services
+from groups.checkins.models import CheckInSetup
 from groups.conversations import services as conversation_services
 from groups.meetings.models import RSVP, CalendarFeed, ReminderDelivery, ReminderPreference
 from groups.models import MembershipEvent
+from moderation import aftercare
 from moderation import services as moderation_services
-from moderation.models import Appeal, AuditLogEntry, ItemNote, Sanction
+from moderation.models import Appeal, AuditLogEntry, DebriefNote, FollowUp, ItemNote, Sanction
 from supportgroups.models import (
     AdminAccessLog,
     Block,
@@ -61,6 +64,7 @@ def give_everything(user):
     _conversations(user, group)
     _meetings(user, group)
     _moderation(user, other)
+    _aftercare(user, group)
     ResourceFactory(
         suggested_by=user, is_suggestion=True, suggestion_note="Helped my sister", state="draft"
     )
@@ -171,3 +175,15 @@ def _moderation(user, other):
     Appeal.objects.create(action=action, appellant=user, body="I was quoting someone")
     ItemNote.objects.create(item=item, author=user, body="Sorry, I was upset", from_author=True)
     OnDutyShiftFactory(user=user)
+
+
+def _aftercare(user, group):
+    aftercare.save_safety_plan(
+        owner=user, sections={"coping_on_my_own": "Walk by the river"}, shared_with=None
+    )
+    aftercare.request_contact(member=user, group_id=group.pk)
+    item = AuditLogEntry.objects.first().item
+    DebriefNote.objects.create(author=user, item=item, body="A hard evening")
+    FollowUp.objects.create(item=item, assignee=user, after_hours=24, due_at=timezone.now())
+    CheckInSetup.objects.create(group=group, enabled=True)
+    checkin_services.submit(member=user, group=group, score=7, problems=["family"], consent=True)

@@ -42,6 +42,8 @@ def test_export_holds_a_row_for_every_registered_model_and_no_secrets(user):
         "I was quoting someone",
         "Sorry, I was upset",
         "Helped my sister",
+        "Walk by the river",
+        "A hard evening",
     ]:
         assert words in text
     blocks = data["records"]["supportgroups.Block"]["rows"]

@@ -107,6 +107,40 @@ def test_a_sanction_and_its_change_in_the_admin_tell_the_person(
     assert ears.heard() == [ACCESS_CHANGED, ACCESS_CHANGED]
 
 
+def test_deleting_a_sanction_in_the_admin_tells_the_person(
+    admin_client, django_capture_on_commit_callbacks
+):
+    person = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        silence = sanction(person, "silence")
+    ears = listen_to_person(person)
+    url = reverse("admin:moderation_sanction_delete", args=[silence.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Sanction.objects.exists()
+    assert ears.heard() == [ACCESS_CHANGED]
+
+
+def test_deleting_sanctions_from_the_admin_list_tells_each_person(
+    admin_client, django_capture_on_commit_callbacks
+):
+    first, second = UserFactory(), UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        sanctions = [sanction(first, "silence"), sanction(second, "warn")]
+    ears = [listen_to_person(first), listen_to_person(second)]
+    form = {
+        "action": "delete_selected",
+        "_selected_action": [s.pk for s in sanctions],
+        "post": "yes",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("admin:moderation_sanction_changelist"), form)
+    assert response.status_code == 302
+    assert not Sanction.objects.exists()
+    assert [e.heard() for e in ears] == [[ACCESS_CHANGED], [ACCESS_CHANGED]]
+
+
 def test_a_change_rolled_back_tells_nobody(django_capture_on_commit_callbacks):
     person = UserFactory()
     ears = listen_to_person(person)

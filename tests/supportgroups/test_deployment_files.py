@@ -33,7 +33,7 @@ def test_compose_has_every_role_and_exactly_one_beat():
     services = compose_services()
     assert {"postgres", "redis", "proxy", "web", "ws", "worker", "beat", "migrate"} <= set(services)
     assert command_of(services["web"]).startswith("gunicorn supportgroups.wsgi:application")
-    assert command_of(services["ws"]).startswith("daphne")
+    assert command_of(services["ws"]).startswith("python -m supportgroups.ws_server")  # daphne
     assert "supportgroups.asgi:application" in command_of(services["ws"])
     beats = [name for name, s in services.items() if re.search(r"\bbeat\b", command_of(s))]
     assert beats == ["beat"]
@@ -50,7 +50,8 @@ def test_procfile_runs_daphne_and_one_worker_with_beat_inside():
         line.split(":", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line
     )
     assert set(lines) == {"web", "worker"}
-    assert "daphne" in lines["web"] and "supportgroups.asgi:application" in lines["web"]
+    assert "supportgroups.ws_server" in lines["web"]  # daphne, stopping gracefully
+    assert "supportgroups.asgi:application" in lines["web"]
     assert "--beat" in lines["worker"]
 
 

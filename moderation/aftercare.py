@@ -1,0 +1,153 @@
+"""The care that happens after the alert: a member's safety plan and their request to be
+contacted, the follow-up contacts owed after a crisis item is resolved, the facilitators'
+debrief notes, and a supervisor's changes to the rota. Writes only; reads are in selectors.py.
+
+A contact request takes the crisis path like crisis words do (open_item with the at-risk
+reason: escalated, first in the queue, the on-duty people emailed and their dashboards told).
+Follow-ups are rows the beat scan reads, as reminders are: nothing is scheduled in the broker,
+so a restart or a lost task forgets none of them (the scan, and its alert, are in emails.py).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from supportgroups.models import User
+
+from . import permissions
+from .models import (
+    AuditLogEntry,
+    ContactRequest,
+    DebriefNote,
+    FollowUp,
+    OnDutyShift,
+    Reason,
+    ReviewItem,
+    SafetyPlan,
+)
+from .services import open_item
+
+Audit = AuditLogEntry.Action
+
+
+def save_safety_plan(
+    *, owner: User, sections: dict[str, str], shared_with: User | None
+) -> SafetyPlan:
+    """Write the member's own plan. It may be shared with one facilitator of a group they
+    belong to (or a site moderator), and with nobody else."""
+    if shared_with is not None and not permissions.may_receive_plan(owner, shared_with):
+        raise ValidationError(
+            {"shared_with": _("You can share your plan only with a facilitator of your groups.")}
+        )
+    plan, _created = SafetyPlan.objects.get_or_create(owner=owner)
+    for name in SafetyPlan.SECTIONS:
+        setattr(plan, name, sections.get(name, "").strip())
+    plan.shared_with = shared_with
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def request_contact(*, member: User, group_id: int | None) -> ContactRequest:
+    """ "Ask the on-duty facilitator to contact me": a crisis item of its own. Asking again
+    while an earlier request is still open adds nothing (a double click, a second tab)."""
+    if group_id is not None and group_id not in permissions.member_group_ids(member):
+        group_id = None  # a group they do not belong to is not theirs to name
+    User.objects.select_for_update().get(pk=member.pk)  # one request at a time per person
+    mine = ContactRequest.objects.filter(member=member).values("pk")
+    waiting = ReviewItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(ContactRequest),
+        object_id__in=Subquery(mine),
+        state__in=_OPEN_STATES,
+    ).values_list("object_id", flat=True)
+    earlier = ContactRequest.objects.filter(pk__in=Subquery(waiting)).first()
+    if earlier is not None:
+        return earlier
+    request = ContactRequest.objects.create(member=member, group_id=group_id)
+    open_item(
+        raw=request,
+        reason=Reason.AT_RISK,
+        actor=member,
+        audit=Audit.FLAGGED,
+        detail={"flag": "contact_request"},
+    )
+    return request
+
+
+_OPEN_STATES = [ReviewItem.State.OPEN, ReviewItem.State.CLAIMED, ReviewItem.State.ESCALATED]
+
+
+def create_follow_ups(item: ReviewItem, *, resolver: User) -> list[FollowUp]:
+    """Called as a crisis item is resolved, inside the resolving transaction: one follow-up
+    per MODERATION_FOLLOW_UP_HOURS, assigned to the person who resolved it."""
+    now = timezone.now()
+    return FollowUp.objects.bulk_create(
+        FollowUp(
+            item=item, assignee=resolver, after_hours=hours, due_at=now + timedelta(hours=hours)
+        )
+        for hours in sorted(set(settings.MODERATION_FOLLOW_UP_HOURS))
+    )
+
+
+def record_follow_up(*, follow_up_id: int, user: User, method: str, outcome: str) -> FollowUp:
+    """The facilitator says how they made contact and how it went: the follow-up is done and
+    the audit log keeps both."""
+    if method not in FollowUp.Method.values:
+        raise ValidationError({"contact_method": _("Choose how you made contact.")})
+    outcome = outcome.strip()
+    if not outcome:
+        raise ValidationError({"outcome": _("Write a line about how it went.")})
+    with transaction.atomic():
+        follow_up = FollowUp.objects.select_for_update().select_related("item").get(pk=follow_up_id)
+        if not permissions.moderates_group(user, follow_up.item.group_id):
+            raise ValidationError(_("Only the facilitators of this group can follow this up."))
+        if follow_up.done_at is not None:
+            raise ValidationError(_("This follow-up was already recorded."))
+        follow_up.done_at = timezone.now()
+        follow_up.contact_method = method
+        follow_up.outcome = outcome
+        follow_up.save(update_fields=["done_at", "contact_method", "outcome"])
+        AuditLogEntry.objects.create(
+            item=follow_up.item,
+            actor=user,
+            action=Audit.FOLLOW_UP,
+            reason=outcome,
+            subject=follow_up.item.author,
+            detail={
+                "follow_up": follow_up.pk,
+                "after_hours": follow_up.after_hours,
+                "method": method,
+            },
+        )
+    return follow_up
+
+
+def write_debrief(*, author: User, item_id: int | None, body: str) -> DebriefNote:
+    """A facilitator's own note after a crisis: nobody else reads it."""
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Write something first, or skip this.")})
+    note = DebriefNote(author=author, item_id=item_id, body=body)
+    note.full_clean()
+    note.save()
+    return note
+
+
+def reassign_shift(*, shift_id: int, to: User, by: User) -> OnDutyShift:
+    """A supervisor rebalances the rota: the shift is covered by someone else who moderates."""
+    if not permissions.is_supervisor(by):
+        raise ValidationError(_("Only a supervisor can change the rota."))
+    if not to.is_active or not permissions.is_moderator(to):
+        raise ValidationError({"user": _("Choose a facilitator or a site moderator.")})
+    with transaction.atomic():
+        shift = OnDutyShift.objects.select_for_update().get(pk=shift_id)
+        shift.user = to
+        shift.save(update_fields=["user"])
+    return shift

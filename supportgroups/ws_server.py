@@ -1,0 +1,63 @@
+"""daphne, stopping gracefully: `python -m supportgroups.ws_server` takes daphne's arguments.
+
+On SIGTERM (an upgrade or a scale-down) plain daphne cancels every socket's consumer mid-flight:
+the browser sees the connection drop (1006) and the consumer's own goodbye (leaving the room's
+presence, letting go of its groups) never runs. Here every open socket is first closed with 4012
+(the standard 1012 "service restart", which autobahn will not send). Pages answer any close but
+"forbidden" by reconnecting within a second, to another ws process behind the proxy, and fetch
+what they missed; the consumers finish their disconnect normally. Only those still running after
+WS_SHUTDOWN_GRACE seconds (default 3) are cancelled, as daphne would.
+"""
+
+import asyncio
+import logging
+import os
+import time
+
+from daphne.cli import CommandLineInterface
+from daphne.server import Server
+from daphne.ws_protocol import WebSocketProtocol
+from twisted.internet import defer
+
+logger = logging.getLogger(__name__)
+
+SERVICE_RESTART = 4012  # RFC 6455 registers 1012 for this; autobahn sends only 1000 and 3000-4999
+
+
+class GracefulServer(Server):
+    grace_seconds = float(os.environ.get("WS_SHUTDOWN_GRACE", "3"))
+
+    def kill_all_applications(self) -> defer.Deferred:
+        sockets = [
+            protocol
+            for protocol in list(self.connections)
+            if isinstance(protocol, WebSocketProtocol) and protocol.state == protocol.STATE_OPEN
+        ]
+        for protocol in sockets:
+            protocol.serverClose(code=SERVICE_RESTART)
+        logger.info("Shutting down: asked %d sockets to reconnect elsewhere", len(sockets))
+        drained = defer.Deferred.fromFuture(asyncio.ensure_future(self._consumers_finished()))
+        drained.addErrback(lambda failure: logger.error("Draining failed: %s", failure.value))
+        drained.addCallback(lambda _: Server.kill_all_applications(self))
+        return drained
+
+    async def _consumers_finished(self) -> None:
+        deadline = time.monotonic() + self.grace_seconds
+        while time.monotonic() < deadline:
+            running = [
+                details["application_instance"]
+                for details in list(self.connections.values())
+                if details.get("application_instance") is not None
+                and not details["application_instance"].done()
+            ]
+            if not running:
+                return
+            await asyncio.sleep(0.1)
+
+
+class GracefulCommandLineInterface(CommandLineInterface):
+    server_class = GracefulServer
+
+
+if __name__ == "__main__":
+    GracefulCommandLineInterface.entrypoint()

@@ -1,0 +1,317 @@
+"""The care after the alert, through real groups, boards and the moderation pages: the member's
+own safety plan first in the crisis message, their request to be contacted taking the crisis
+path, follow-ups created on resolving and alerting when overdue (frozen clock), audited, and the
+facilitators' load matching the audit log."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+
+from moderation import actions, emails, queue, selectors
+from moderation.models import (
+    AuditLogEntry,
+    ContactRequest,
+    DebriefNote,
+    FollowUp,
+    OnDutyShift,
+    Reason,
+    ReviewItem,
+    SafetyPlan,
+)
+from supportgroups.privacy.export import collect
+from tests.factories import OnDutyShiftFactory, UserFactory, client_for, with_mfa
+
+pytestmark = pytest.mark.django_db
+
+CRISIS_WORDS = "I can't keep going. I want to end my life."
+PLAN_WORDS = "Walk the dog along the canal"
+START = dt.datetime(2027, 3, 10, 9, 0, tzinfo=dt.UTC)
+
+
+def _write_plan(person, **extra):
+    data = {
+        "warning_signs": "Not sleeping, skipping meals",
+        "coping_on_my_own": PLAN_WORDS,
+        "people_and_places": "",
+        "people_to_ask": "My sister Ana",
+        "professionals": "My oncology nurse",
+        "safer_space": "",
+        "shared_with": "",
+        **extra,
+    }
+    return client_for(person).post("/moderation/safety-plan/", data)
+
+
+def _post_crisis(person, board):
+    return client_for(person).post(
+        f"/forums/b/{board.slug}/new/",
+        {"action": "post", "title": "Tonight", "body": CRISIS_WORDS},
+    )
+
+
+def test_own_plan_comes_first_then_the_lines_then_the_button(board, member, other_member):
+    assert _write_plan(member).status_code == 302
+    html = _post_crisis(member, board).content.decode()
+    plan_at = html.index(PLAN_WORDS)
+    lines_at = html.index("Samaritans")
+    button_at = html.index("Ask the on-duty facilitator to contact me")
+    assert plan_at < lines_at < button_at
+    assert f'name="group" value="{board.group_id}"' in html
+
+    # Another member in crisis sees their own message, never someone else's plan.
+    other = _post_crisis(other_member, board).content.decode()
+    assert "Samaritans" in other and PLAN_WORDS not in other
+    assert "Write your own safety plan" in other
+
+
+def test_the_plan_is_private_unless_shared_with_a_named_facilitator(
+    member, other_member, facilitator, other_facilitator
+):
+    _write_plan(member)
+    plan = SafetyPlan.objects.get(owner=member)
+    address = f"/moderation/safety-plans/{plan.pk}/"
+    for stranger in (other_member, facilitator, other_facilitator):
+        assert client_for(stranger).get(address).status_code == 404
+
+    # Only a facilitator of one of the member's groups may be named.
+    refused = _write_plan(member, shared_with=other_facilitator.pk)
+    assert refused.status_code == 400 and PLAN_WORDS in refused.content.decode()
+    assert SafetyPlan.objects.get(owner=member).shared_with is None
+
+    assert _write_plan(member, shared_with=facilitator.pk).status_code == 302
+    page = client_for(facilitator).get(address)
+    assert page.status_code == 200 and PLAN_WORDS in page.content.decode()
+    assert client_for(other_member).get(address).status_code == 404
+    listed = client_for(facilitator).get("/moderation/safety-plan/").content.decode()
+    assert address in listed
+
+
+def test_asking_to_be_contacted_opens_one_crisis_item_for_the_group(board, member, facilitator):
+    _write_plan(member)
+    answer = client_for(member).post("/moderation/contact-me/", {"group": board.group_id})
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert "asked the facilitator on duty to contact you" in html and PLAN_WORDS in html
+
+    item = ReviewItem.objects.get()
+    assert item.target == ContactRequest.objects.get(member=member)
+    assert (item.crisis, item.state, item.reason, item.group_id) == (
+        True,
+        ReviewItem.State.ESCALATED,
+        Reason.AT_RISK,
+        board.group_id,
+    )
+    dashboard = client_for(facilitator).get("/moderation/")
+    assert [i.pk for i in dashboard.context["items"]] == [item.pk]
+    assert "Asks the on-duty facilitator to contact them" in dashboard.content.decode()
+
+    # A second click while the first is open adds nothing.
+    client_for(member).post("/moderation/contact-me/", {"group": board.group_id})
+    assert ReviewItem.objects.count() == 1 and ContactRequest.objects.count() == 1
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999999", "-4", "1\x00", ""])
+def test_a_strange_group_is_ignored_and_the_request_still_goes(member, value):
+    answer = client_for(member).post("/moderation/contact-me/", {"group": value})
+    assert answer.status_code == 200
+    assert ReviewItem.objects.get().group_id is None  # site moderators then
+
+
+def test_a_group_the_member_is_not_in_is_not_named(member, other_facilitator):
+    elsewhere = other_facilitator.memberships.get().group_id
+    client_for(member).post("/moderation/contact-me/", {"group": elsewhere})
+    assert ReviewItem.objects.get().group_id is None
+
+
+def test_visitors_cannot_ask_and_get_is_refused(client):
+    assert client.post("/moderation/contact-me/").status_code == 302  # to sign in
+    assert ContactRequest.objects.count() == 0
+
+
+def _crisis_item(member, group_id):
+    client_for(member).post("/moderation/contact-me/", {"group": group_id})
+    return ReviewItem.objects.get(author=member, crisis=True, state=ReviewItem.State.ESCALATED)
+
+
+def _resolve(item, by):
+    item = queue.claim(item_id=item.pk, user=by, version=item.version)
+    return actions.do_dismiss(
+        item_id=item.pk, user=by, version=item.version, reason="Spoke with them"
+    )
+
+
+def test_resolving_a_crisis_item_creates_follow_ups_that_alert_when_overdue(
+    time_machine, settings, board, member, facilitator
+):
+    time_machine.move_to(START, tick=False)
+    duty = with_mfa(UserFactory(email="duty@example.org", is_staff=True))
+    OnDutyShiftFactory(user=duty)
+    item = _crisis_item(member, board.group_id)
+    _resolve(item, facilitator)
+
+    follow_ups = list(FollowUp.objects.order_by("after_hours"))
+    assert [(f.after_hours, f.assignee, f.due_at) for f in follow_ups] == [
+        (24, facilitator, START + dt.timedelta(hours=24)),
+        (72, facilitator, START + dt.timedelta(hours=72)),
+    ]
+    page = client_for(facilitator).get("/moderation/").content.decode()
+    assert "24-hour follow-up" in page and "due in 1\xa0day" in page and "Overdue" not in page
+
+    time_machine.move_to(START + dt.timedelta(hours=23, minutes=59), tick=False)
+    assert emails.alert_overdue_follow_ups() == 0
+    assert mail.outbox == []
+
+    time_machine.move_to(START + dt.timedelta(hours=25), tick=False)
+    assert emails.alert_overdue_follow_ups() == 1
+    assert emails.alert_overdue_follow_ups() == 0  # once
+    recipients = sorted(a for m in mail.outbox for a in m.to)
+    assert recipients == sorted(["duty@example.org", facilitator.email])
+    assert "/moderation/#follow-ups" in mail.outbox[0].body
+    alert = AuditLogEntry.objects.get(action=AuditLogEntry.Action.FOLLOW_UP_ALERT)
+    assert alert.item == item and alert.detail["follow_up"] == follow_ups[0].pk
+    page = client_for(facilitator).get("/moderation/").content.decode()
+    assert "Overdue" in page and "due 1\xa0hour ago" in page
+
+    # Recording it: how contact was made and the outcome, in the audit log.
+    done = client_for(facilitator).post(
+        f"/moderation/follow-ups/{follow_ups[0].pk}/",
+        {"contact_method": "phone", "outcome": "Safer today; plan updated together"},
+    )
+    assert done.status_code == 302
+    follow_ups[0].refresh_from_db()
+    assert follow_ups[0].done_at == START + dt.timedelta(hours=25)
+    entry = AuditLogEntry.objects.get(action=AuditLogEntry.Action.FOLLOW_UP)
+    assert (entry.actor, entry.reason, entry.detail["method"], entry.detail["after_hours"]) == (
+        facilitator,
+        "Safer today; plan updated together",
+        "phone",
+        24,
+    )
+    # Recorded once; the 72-hour one is still due and not yet alerted.
+    again = client_for(facilitator).post(
+        f"/moderation/follow-ups/{follow_ups[0].pk}/",
+        {"contact_method": "email", "outcome": "again"},
+    )
+    assert again.status_code == 400
+    assert AuditLogEntry.objects.filter(action=AuditLogEntry.Action.FOLLOW_UP).count() == 1
+    time_machine.move_to(START + dt.timedelta(hours=73), tick=False)
+    assert emails.alert_overdue_follow_ups() == 1
+
+
+def test_follow_up_hours_come_from_settings(settings, board, member, facilitator):
+    settings.MODERATION_FOLLOW_UP_HOURS = [6, 48, 6]
+    _resolve(_crisis_item(member, board.group_id), facilitator)
+    assert sorted(FollowUp.objects.values_list("after_hours", flat=True)) == [6, 48]
+
+
+def test_an_invalid_follow_up_keeps_what_was_typed(board, member, facilitator, other_facilitator):
+    _resolve(_crisis_item(member, board.group_id), facilitator)
+    follow_up = FollowUp.objects.first()
+    address = f"/moderation/follow-ups/{follow_up.pk}/"
+    bad = client_for(facilitator).post(
+        address, {"contact_method": "carrier pigeon", "outcome": "Kept"}
+    )
+    assert bad.status_code == 400 and "Kept" in bad.content.decode()
+    assert client_for(other_facilitator).post(address, {}).status_code == 404
+    assert client_for(facilitator).post("/moderation/follow-ups/99999999/", {}).status_code == 404
+    assert FollowUp.objects.filter(done_at__isnull=False).count() == 0
+
+
+def test_closing_a_crisis_item_offers_a_private_debrief(board, member, facilitator, staff_user):
+    item = _crisis_item(member, board.group_id)
+    item = queue.claim(item_id=item.pk, user=facilitator, version=item.version)
+    closed = client_for(facilitator).post(
+        f"/moderation/items/{item.pk}/dismiss/", {"version": item.version, "reason": "Talked"}
+    )
+    assert closed.status_code == 302 and closed["Location"].endswith(f"/items/{item.pk}/debrief/")
+    written = client_for(facilitator).post(closed["Location"], {"body": "Hard one. Walked after."})
+    assert written.status_code == 302
+    note = DebriefNote.objects.get()
+    assert (note.author, note.item) == (facilitator, item)
+    assert "Hard one" in client_for(facilitator).get("/moderation/my-load/").content.decode()
+    assert "Hard one" not in client_for(staff_user).get("/moderation/supervision/").content.decode()
+
+
+@pytest.fixture
+def staff_user(db):
+    return with_mfa(UserFactory(is_staff=True, display_name="Supervisor Sue"))
+
+
+def test_load_figures_match_the_audit_log(board, member, other_member, facilitator, staff_user):
+    for person in (member, other_member):
+        _resolve(_crisis_item(person, board.group_id), facilitator)
+    follow_up = FollowUp.objects.first()
+    client_for(facilitator).post(
+        f"/moderation/follow-ups/{follow_up.pk}/", {"contact_method": "message", "outcome": "OK"}
+    )
+    OnDutyShiftFactory(user=facilitator, start="18:00", end="02:00")  # past midnight: 8 h
+    OnDutyShiftFactory(user=facilitator, start="09:00", end="12:30", is_backup=True)
+
+    closed_by_them = AuditLogEntry.objects.filter(
+        actor=facilitator, action__in=selectors.CLOSING_ACTIONS, item__crisis=True
+    )
+    followed = AuditLogEntry.objects.filter(actor=facilitator, action="follow_up")
+    (load,) = selectors.load_for([facilitator])
+    assert load.crisis_items_handled == closed_by_them.count() == 2
+    assert load.follow_ups_done == followed.count() == 1
+    assert load.follow_ups_due == 3
+    assert load.hours_on_duty_per_week == 11.5
+
+    own = client_for(facilitator).get("/moderation/my-load/").content.decode()
+    assert 'data-figure="crisis">2<' in own and 'data-figure="hours">11.5<' in own
+
+    supervision = client_for(staff_user).get("/moderation/supervision/")
+    assert supervision.status_code == 200
+    html = supervision.content.decode()
+    assert "Facil Fran" in html and "<td>2</td>" in html
+    assert CRISIS_WORDS not in html and "Spoke with them" not in html and "OK" not in html
+    assert client_for(facilitator).get("/moderation/supervision/").status_code == 403
+
+
+def test_members_who_died_count_in_their_facilitators_load(member, facilitator):
+    from supportgroups.privacy.services import memorialise
+
+    memorialise(user=member, by=None)
+    (load,) = selectors.load_for([facilitator])
+    assert load.members_died == 1
+
+
+def test_a_supervisor_rebalances_the_rota(facilitator, other_facilitator, staff_user):
+    shift = OnDutyShiftFactory(user=facilitator)
+    OnDutyShiftFactory(user=other_facilitator)
+    moved = client_for(staff_user).post(
+        "/moderation/supervision/", {"shift": shift.pk, "user": other_facilitator.pk}
+    )
+    assert moved.status_code == 302
+    assert OnDutyShift.objects.get(pk=shift.pk).user == other_facilitator
+    stranger = UserFactory()
+    refused = client_for(staff_user).post(
+        "/moderation/supervision/", {"shift": shift.pk, "user": stranger.pk}
+    )
+    assert refused.status_code == 400
+    assert OnDutyShift.objects.get(pk=shift.pk).user == other_facilitator
+    assert (
+        client_for(staff_user)
+        .post("/moderation/supervision/", {"shift": "x", "user": stranger.pk})
+        .status_code
+        == 404
+    )
+    assert (
+        client_for(facilitator)
+        .post("/moderation/supervision/", {"shift": shift.pk, "user": facilitator.pk})
+        .status_code
+        == 403
+    )
+
+
+def test_plan_and_requests_are_exported_and_deleted_with_the_member(board, member, facilitator):
+    _write_plan(member, shared_with=facilitator.pk)
+    client_for(member).post("/moderation/contact-me/", {"group": board.group_id})
+    exported = str(collect(user=member))
+    assert PLAN_WORDS in exported and "My sister Ana" in exported
+
+    from supportgroups.privacy.deletion import delete_account
+
+    delete_account(user=member, remove_content=False)
+    assert not SafetyPlan.objects.exists() and not ContactRequest.objects.exists()
