@@ -1,5 +1,6 @@
 """Email digests of the posts people were told about in-app (notifications.py): at once or
-daily, as each person chose.
+daily, as each person chose. The daily one also says which private conversations have news,
+for people who chose one email a day (groups.conversations.emails.take_for_digest).
 
 Idempotent: a digest marks its items sent in the same transaction that picks them.
 """
@@ -34,10 +35,10 @@ def send_digest(*, user_id: int, with_conversations: bool = False) -> int:
     if person is None:
         return 0
     with in_language(person):
-        return _send_digest(person, items, with_conversations)
+        return _send_digest(person, items, with_conversations=with_conversations)
 
 
-def _send_digest(person: User, items: list[DigestItem], with_conversations: bool) -> int:
+def _send_digest(person: User, items: list[DigestItem], *, with_conversations: bool) -> int:
     """The digest's words (reasons, subject, body) in the person's language."""
     lines = [
         {

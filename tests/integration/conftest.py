@@ -142,6 +142,8 @@ def every_page(world: World) -> list[str]:
                 kwargs[kwarg] = ids.get(name, default)
             elif kwarg == "membership_id":
                 kwargs[kwarg] = world.membership.pk
+            elif kwarg == "user_id":
+                kwargs[kwarg] = world.membership.user_id
             elif kwarg == "slug":
                 kwargs[kwarg] = slugs.get(name, world.group.slug)
             elif kwarg == "token" and name == "meetings:feed":
