@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -58,9 +58,11 @@ def set_language(request):
     token and their pages stay free of per-person parts (kept whole: supportgroups.visitor_pages);
     a signed-in person's choice is saved on the account, so theirs is checked like any form."""
     if request.user.is_authenticated:
-        refused = CsrfViewMiddleware(lambda _request: HttpResponse()).process_view(
-            request, None, (), {}
-        )
+
+        def checked(request: HttpRequest) -> HttpResponse:
+            return HttpResponse()
+
+        refused = CsrfViewMiddleware(checked).process_view(request, checked, (), {})
         if refused is not None:
             return refused
     response = set_cookie_language(request)
