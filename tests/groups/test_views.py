@@ -132,11 +132,11 @@ def test_group_page_query_count_is_constant(django_assert_num_queries):
     client = logged_in(member)
     # session, user, group, its cancer types, audiences and languages (one query), the
     # viewer's membership (which the board panel reuses), the facilitators, the next meetings,
-    # the resources panel, and the header's unread count and moderation link: 10, and the
-    # same however big the group grows.
+    # the resources panel, the announcements pinned for members, and the header's unread count
+    # and moderation link: 11, and the same however big the group grows.
     with CaptureQueriesContext(connection) as small:
         body = detail(client, group)
-    assert len(small) == 10, "\n".join(q["sql"] for q in small)
+    assert len(small) == 11, "\n".join(q["sql"] for q in small)
     assert "<strong>Warm</strong>" in body and "<script>alert" not in body
     for _ in range(5):
         FacilitatorMembershipFactory(group=group)

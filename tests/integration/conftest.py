@@ -137,6 +137,7 @@ def every_page(world: World) -> list[str]:
                 "invitation_id",
                 "plan_id",
                 "follow_up_id",
+                "announcement_id",
             ):
                 default = world.post.pk if name.startswith("forums:") else world.occurrence.pk
                 kwargs[kwarg] = ids.get(name, default)
