@@ -6,7 +6,13 @@ from supportgroups.models import User
 from supportgroups.privacy.registry import register
 
 from . import emails, notifications
-from .models import GroupInvitation, Membership, MembershipEvent
+from .models import (
+    Announcement,
+    AnnouncementReceipt,
+    GroupInvitation,
+    Membership,
+    MembershipEvent,
+)
 
 
 def _export_memberships(user, rows):
@@ -68,6 +74,24 @@ register(
     why="An invitation is between a facilitator and one person; once either account is gone it "
     "has no use (a membership that came from it keeps its own history).",
     export=_export_invitations,
+)
+
+
+register(
+    Announcement,
+    on_delete="keep_minimal",
+    user_fields=("author",),
+    export_fields=("title", "body", "publish_at", "expires_at", "created_at"),
+    why="An announcement is the group's notice, written by a facilitator for all its members: "
+    "it stays for the group with the former-member placeholder as author; its writer gets the "
+    "announcements they wrote in their export.",
+)
+
+register(
+    AnnouncementReceipt,
+    on_delete="delete",
+    export_fields=("announcement", "acknowledged_at"),
+    why="That a person has read an announcement is about them alone.",
 )
 
 

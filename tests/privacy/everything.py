@@ -65,6 +65,7 @@ def give_everything(user):
     _meetings(user, group)
     _moderation(user, other)
     _aftercare(user, group)
+    _announcements(user, group)
     ResourceFactory(
         suggested_by=user, is_suggestion=True, suggestion_note="Helped my sister", state="draft"
     )
@@ -175,6 +176,21 @@ def _moderation(user, other):
     Appeal.objects.create(action=action, appellant=user, body="I was quoting someone")
     ItemNote.objects.create(item=item, author=user, body="Sorry, I was upset", from_author=True)
     OnDutyShiftFactory(user=user)
+
+
+def _announcements(user, group):
+    """One the person wrote (as if a facilitator) and one they acknowledged."""
+    from django.utils import timezone
+
+    from groups.models import Announcement, AnnouncementReceipt
+
+    Announcement.objects.create(
+        group=group, author=user, title="Room change", body="Room 4", publish_at=timezone.now()
+    )
+    theirs = Announcement.objects.create(
+        group=group, title="Welcome", body="Hello all", publish_at=timezone.now()
+    )
+    AnnouncementReceipt.objects.create(announcement=theirs, user=user)
 
 
 def _aftercare(user, group):
