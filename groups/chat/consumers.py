@@ -144,18 +144,19 @@ class ChatConsumer(LiveSocket):
                 content,
             )
             return
-        # A write re-reads the person and their session first, so it never rides on a change
-        # of access whose event is still on its way.
-        if action in WRITE_ACTIONS and not await self.still_allowed(trust=0):
+        if action in WRITE_ACTIONS:
+            self.checked_at = time.monotonic()
+        verdicts, outcome = await database_sync_to_async(self._checked)(
+            handler, content, recheck=action in WRITE_ACTIONS
+        )
+        if verdicts is not None and not await self.take_verdicts(*verdicts):
             return
-        try:
-            frames = await database_sync_to_async(handler)(content)
-        except services.ChatRefused as refused:
-            await self.error(refused.code, refused.message, content)
-            if refused.code == "forbidden":
+        if isinstance(outcome, services.ChatRefused):
+            await self.error(outcome.code, outcome.message, content)
+            if outcome.code == "forbidden":
                 await self.still_allowed(trust=0)
             return
-        for frame in frames:
+        for frame in outcome:
             await self.send_json(frame)
 
     async def _heartbeat(self, *, trust: float | None = None) -> None:
@@ -200,6 +201,23 @@ class ChatConsumer(LiveSocket):
         )
 
     # --- actions (run in a worker thread; they return the frames for this socket) -------------
+    def _checked(
+        self, handler: Any, content: dict, *, recheck: bool
+    ) -> tuple[tuple[Verdict, Verdict] | None, list[dict] | services.ChatRefused]:
+        """The action's frames (or why it was refused), after re-reading the person and their
+        session if it writes, so that a write never rides on a change of access whose event is
+        still on its way. Both in one trip to the database thread, which every socket of the
+        process shares: a sender waits behind the room's heartbeats once rather than twice."""
+        verdicts = None
+        if recheck:
+            verdicts = self.recheck()
+            if not verdicts[0]:
+                return verdicts, []
+        try:
+            return verdicts, handler(content)
+        except services.ChatRefused as refused:
+            return verdicts, refused
+
     def _do_send(self, content: dict) -> list[dict]:
         try:
             client_msg_id = uuid.UUID(str(content.get("client_msg_id")))
