@@ -9,6 +9,7 @@ they are moderation's CrisisResource list (see resources/models.py).
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop
 
 from groups.models import Audience, CancerType, Language
 from supportgroups.models import User
@@ -21,27 +22,29 @@ COUNTRIES = {
     "EG": "Egypt", "JO": "Jordan",
 }  # fmt: skip
 LANGUAGES = {"en": "English", "es": "Español", "fr": "Français", "de": "Deutsch", "ar": "العربية"}
+# Stored in English, shown in the reader's language (the models' __str__): marked here so the
+# catalogues carry them.
 TOPICS = {
-    "treatment": "Treatment and side effects",
-    "emotional-support": "Emotional support",
-    "money-work": "Money, work and rights",
-    "caring": "Caring for someone",
-    "bereavement": "Grief and bereavement",
-    "end-of-life": "End of life care",
-    "diet-exercise": "Diet, exercise and fatigue",
-    "rare-cancers": "Rare cancers",
-    "research": "Research and clinical trials",
+    "treatment": gettext_noop("Treatment and side effects"),
+    "emotional-support": gettext_noop("Emotional support"),
+    "money-work": gettext_noop("Money, work and rights"),
+    "caring": gettext_noop("Caring for someone"),
+    "bereavement": gettext_noop("Grief and bereavement"),
+    "end-of-life": gettext_noop("End of life care"),
+    "diet-exercise": gettext_noop("Diet, exercise and fatigue"),
+    "rare-cancers": gettext_noop("Rare cancers"),
+    "research": gettext_noop("Research and clinical trials"),
 }
 CANCER_TYPES = {
-    "breast": "Breast cancer", "prostate": "Prostate cancer", "bowel": "Bowel cancer",
-    "pancreatic": "Pancreatic cancer", "brain": "Brain tumours", "sarcoma": "Sarcoma",
-    "blood": "Blood cancers", "rare": "Rare cancers",
+    "breast": gettext_noop("Breast cancer"), "prostate": gettext_noop("Prostate cancer"), "bowel": gettext_noop("Bowel cancer"),
+    "pancreatic": gettext_noop("Pancreatic cancer"), "brain": gettext_noop("Brain tumours"), "sarcoma": gettext_noop("Sarcoma"),
+    "blood": gettext_noop("Blood cancers"), "rare": gettext_noop("Rare cancers"),
 }  # fmt: skip
 AUDIENCES = {
-    "patients": "People with cancer",
-    "caregivers": "Carers and family",
-    "bereaved": "Bereaved people",
-    "young-adults": "Teenagers and young adults",
+    "patients": gettext_noop("People with cancer"),
+    "caregivers": gettext_noop("Carers and family"),
+    "bereaved": gettext_noop("Bereaved people"),
+    "young-adults": gettext_noop("Teenagers and young adults"),
 }
 
 ORG, LINE, GUIDE, ART, BOOK, APP = "organisation", "hotline", "guide", "article", "book", "app"

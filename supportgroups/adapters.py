@@ -8,13 +8,17 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 
 from supportgroups import services
-from supportgroups.languages import in_language, supported
+from supportgroups.languages import email_subject, in_language, supported
 from supportgroups.models import Memorial
 from supportgroups.names import TOO_CLOSE
 from supportgroups.selectors import display_name_in_use
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def format_email_subject(self, subject: str) -> str:
+        """allauth's emails begin their subjects as ours do: the site's name, translated."""
+        return email_subject(subject)
+
     def save_user(self, request, user, form, commit=True):
         """Store the display name and time zone with the first save.
 
