@@ -73,7 +73,7 @@ def test_folded_spellings_of_the_alef_maqsura_and_taa_marbuta_match():
 
 
 def _line_names(html: str) -> list[str]:
-    return re.findall(r"<strong>(.*?)</strong>", html)
+    return re.findall(r'<strong lang="[a-z]+" dir="auto">(.*?)</strong>', html)
 
 
 # (time zone, language, the line they must read first, another line of their country)
@@ -114,6 +114,8 @@ def test_a_member_reads_their_countrys_line_first_in_their_language(zone, langua
         assert any(name.startswith(also) for name in names), names
     # the worldwide directory comes last, after every line of their own country
     assert names[-1] == "Find A Helpline (worldwide directory)"
+    # each line's name is marked with its own language, for screen readers and bidi
+    assert f'<strong lang="{language}" dir="auto">{names[0]}</strong>' in html
 
 
 def test_somewhere_with_no_known_line_gets_the_worldwide_directory():
