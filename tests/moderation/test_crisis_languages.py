@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from moderation.crisis_message import crisis_message_html
 from moderation.screening import crisis_match
+from supportgroups.routing import socket_language
 from tests.factories import UserFactory, client_for
 
 pytestmark = pytest.mark.django_db
@@ -125,17 +126,19 @@ def test_somewhere_with_no_known_line_gets_the_worldwide_directory():
 
 
 def test_the_socket_message_is_in_the_members_language_with_their_line_first():
-    """Chat and conversations render the message in a socket, where no request chose the
-    language: the account's choice decides, else the language cookie their pages set."""
+    """Chat and conversations render the message in a socket, in the language the socket
+    speaks (supportgroups.routing): the account's choice, else the page's language cookie."""
     member = UserFactory(time_zone="Europe/Vienna", language="de")
-    html = crisis_message_html(member, group_id=None, cookies={})
+    with translation.override(socket_language({"user": member, "cookies": {}})):
+        html = crisis_message_html(member, group_id=None, cookies={})
     with translation.override("de"):
         assert gettext("You can talk to someone right now:") in html
     assert _line_names(html)[0] == "TelefonSeelsorge Österreich"
 
-    visitor_choice = UserFactory(time_zone="Africa/Cairo", language="")
+    no_choice = UserFactory(time_zone="Africa/Cairo", language="")
     cookies = {settings.LANGUAGE_COOKIE_NAME: "ar"}
-    html = crisis_message_html(visitor_choice, group_id=None, cookies=cookies)
+    with translation.override(socket_language({"user": no_choice, "cookies": cookies})):
+        html = crisis_message_html(no_choice, group_id=None, cookies=cookies)
     with translation.override("ar"):
         assert gettext("You can talk to someone right now:") in html
     assert _line_names(html)[0] == "الخط الساخن للأمانة العامة للصحة النفسية"
