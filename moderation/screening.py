@@ -28,8 +28,14 @@ _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _LINK = re.compile(r"(https?://|www\.|\b[a-z0-9-]+\.(com|net|org|info|biz|ru|xyz|top)\b)", re.I)
 
 
+# Arabic writes "and" (و) and "so" (ف) joined to the next word: "وأريد أن أموت" is "and I want
+# to die". Set apart, in text and phrases alike, so a phrase matches after them too.
+_ARABIC_CONJUNCTION = re.compile(r" ([\u0648\u0641])(?=[\u0620-\u064a]{2})")
+
+
 def normalise(text: str) -> str:
-    return " " + " ".join(_NON_WORD.sub(" ", fold(text)).split()) + " "
+    spaced = " " + " ".join(_NON_WORD.sub(" ", fold(text)).split()) + " "
+    return _ARABIC_CONJUNCTION.sub(r" \1 ", spaced)
 
 
 def crisis_match(text: str) -> str | None:

@@ -6,7 +6,8 @@ Lines are well-known national services. Where no national crisis line is known f
 the country gets its emergency numbers, and the worldwide directory (0002) is listed after
 every country's lines. Hours are in the line's language, left blank where not known for sure.
 Arabic phrases are stored as commonly typed; screening folds alef, taa marbuta and alef
-maqsura spellings, tatweel and vowel marks on both sides (supportgroups.folding).
+maqsura spellings, tatweel and vowel marks on both sides (supportgroups.folding), and sets
+apart "and"/"so" (و ف) joined to a word; other joined prefixes are listed ("بالانتحار").
 """
 
 from django.db import migrations
@@ -23,6 +24,8 @@ PHRASES = {
         "سأنتحر",
         "انتحار",
         "الانتحار",
+        "بالانتحار",
+        "للانتحار",
         "أؤذي نفسي",
         "إيذاء نفسي",
         "لا أريد أن أعيش",

@@ -35,6 +35,8 @@ pytestmark = pytest.mark.django_db
         "أُرِيدُ أَنْ أَمُوتَ",  # with vowel marks
         "أريـــد أن أمـــوت",  # stretched with tatweel
         "لا أريد أن أعيش.",  # punctuation
+        "وأريد أن أموت",  # "and" joined to the first word
+        "فأنا أفكر بالانتحار كل ليلة",  # "so", and "by" joined to "suicide"
         # es, fr, de
         "Ya no quiero seguir viviendo así",
         "Je n'ai plus envie de vivre",
@@ -52,6 +54,8 @@ def test_crisis_phrases_in_other_languages_match_however_they_are_spelled(text):
     [
         "لا أريد أن أموت، أريد أن أرى أولادي يكبرون",  # fear, not intent
         "لا اريد ان اموت",  # the same, bare alef
+        "ولا أريد أن أموت",  # the same after a joined "and"
+        "وقت العلاج طويل",  # a word that begins with و: treatment time is long
         "قرأت مقالا عن الوقاية من الانتحار",  # suicide prevention
         "قرأت مقالا عن الوقايه من الانتحار",  # taa marbuta typed as haa
         "العلاج الكيميائي متعب جدا",  # the chemo is exhausting: everyday talk
