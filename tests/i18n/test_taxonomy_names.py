@@ -173,6 +173,8 @@ def test_allauths_emails_carry_the_site_name_in_the_recipients_language():
     client_for(None).post(reverse("account_reset_password"), {"email": lucia.email})
     (email,) = mail.outbox
     assert email.subject.startswith(f"[{spanish('Support Groups')}] ")
+    # allauth greets from the site's name (without the sites framework: the request's host)
+    assert f"{spanish('Support Groups')}!" in email.body and "testserver!" not in email.body
 
 
 def test_every_name_the_site_ships_is_marked_for_the_catalogues():
