@@ -1,5 +1,4 @@
-from django.conf import settings
-
+from .languages import site_name
 from .selectors import unread_notification_count
 
 
@@ -8,4 +7,4 @@ def site(request):
     unread = (
         unread_notification_count(user=user) if user is not None and user.is_authenticated else 0
     )
-    return {"SITE_NAME": settings.SITE_NAME, "unread_notifications": unread}
+    return {"SITE_NAME": site_name(), "unread_notifications": unread}

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.utils.translation import gettext_noop
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -29,7 +30,9 @@ if not SECRET_KEY and DEBUG:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
-SITE_NAME = env("SITE_NAME", default="Support Groups")
+# Marked for the catalogues and shown through supportgroups.languages.site_name(), so each
+# reader sees it in their language (a name set here that no catalogue has is shown as set).
+SITE_NAME = env("SITE_NAME", default=gettext_noop("Support Groups"))
 
 INSTALLED_APPS = [
     "daphne",
@@ -272,7 +275,6 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "supportgroups.forms.SignupForm"
 ACCOUNT_ADAPTER = "supportgroups.adapters.AccountAdapter"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_RATE_LIMITS = {
     # allauth's defaults, stated so that they are visibly on.
