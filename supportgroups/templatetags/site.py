@@ -8,7 +8,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from ..fragments import render_each
-from ..links import fixed_url
+from ..links import fixed_urls
 
 register = template.Library()
 
@@ -33,16 +33,12 @@ HEADER_URLS = (
 FOOTER_URLS = (("privacy", "privacy"), ("terms", "terms"))
 
 
-def site_urls(names: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    return {key: fixed_url(name) for key, name in names}
-
-
 def header_context(context) -> dict:
     user = context.get("user")
     signed_in = bool(user is not None and user.is_authenticated)
     return {
         "header": {
-            "urls": site_urls(HEADER_URLS),
+            "urls": fixed_urls(HEADER_URLS),
             "site_name": context.get("SITE_NAME", ""),
             "signed_in": signed_in,
             "display_name": user.display_name if signed_in else "",
@@ -55,7 +51,7 @@ def header_context(context) -> dict:
 
 
 def footer_context() -> dict:
-    return {"footer": {"urls": site_urls(FOOTER_URLS)}}
+    return {"footer": {"urls": fixed_urls(FOOTER_URLS)}}
 
 
 @register.simple_tag(takes_context=True)
