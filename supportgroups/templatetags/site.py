@@ -4,6 +4,8 @@ reused (supportgroups.fragments) from the few plain values they show. Their addr
 reversed once per process and address prefix, and are part of those values, so a changed URL
 makes new keys like any other change."""
 
+from collections.abc import Callable
+
 from django import template
 from django.utils.safestring import SafeString
 
@@ -33,6 +35,11 @@ HEADER_URLS = (
 FOOTER_URLS = (("privacy", "privacy"), ("terms", "terms"))
 
 
+def _worked_out(count: Callable[[], int] | int) -> int:
+    """The context processors give the header's counts as functions, asked only here."""
+    return count() if callable(count) else count
+
+
 def header_context(context) -> dict:
     user = context.get("user")
     signed_in = bool(user is not None and user.is_authenticated)
@@ -42,8 +49,10 @@ def header_context(context) -> dict:
             "site_name": context.get("SITE_NAME", ""),
             "signed_in": signed_in,
             "display_name": user.display_name if signed_in else "",
-            "unread": context.get("unread_notifications", 0) if signed_in else 0,
-            "unread_messages": context.get("unread_conversations", 0) if signed_in else 0,
+            "unread": _worked_out(context.get("unread_notifications", 0)) if signed_in else 0,
+            "unread_messages": _worked_out(context.get("unread_conversations", 0))
+            if signed_in
+            else 0,
             # Worked out only for people signed in: it may ask the database.
             "queue_link": bool(context.get("shows_queue_link")) if signed_in else False,
         }
