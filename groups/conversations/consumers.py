@@ -1,4 +1,6 @@
-"""The live conversation socket: catch-up on connect, sending, read marks and "X is replying".
+"""The live conversation socket: catch-up on connect, sending, read marks, "X is replying" (the
+team, stored so that two facilitators do not answer at once) and "X is writing" (between
+members, never stored).
 
 Built on the chat room's machinery: the same frame checks and token buckets, messages saved
 before anyone hears of them, a client id on each sent message (a resend is stored once), and
@@ -90,6 +92,11 @@ class ConversationConsumer(LiveSocket):
         if action == "heartbeat":
             await self.send_json({"type": "pong"})
             return
+        if action == "typing" and not self.conversation.has_team:
+            await self.tell_typing(
+                {"type": "typing", "name": self.user.display_name, "user_id": self.user.pk}
+            )
+            return
         handler = getattr(self, f"_do_{action}", None) if action in LIMITED_ACTIONS else None
         if handler is None:
             await self.error("bad_request", _("That could not be read."), content)
@@ -152,6 +159,11 @@ class ConversationConsumer(LiveSocket):
         after = max(as_int(content.get("after")), 0)
         messages = selectors.messages_for(self.conversation, self.user, self.seat, after=after)
         return [{"type": "after", "messages": [selectors.serialize_message(m) for m in messages]}]
+
+    def typing_verdict(self) -> Verdict:
+        """Only someone who may write now: a block between any two people, leaving, or a
+        sanction stops it, and only those in the conversation have a socket to hear it."""
+        return self.recheck()[1]
 
     # --- the access re-check ------------------------------------------------------------------
     def recheck(self) -> tuple[Verdict, Verdict]:

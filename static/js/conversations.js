@@ -15,6 +15,7 @@
     held: gettext("Waiting for a moderator; only you can see this."),
     newMessage: gettext("New message from %(name)s: %(body)s"),
     replying: gettext("%(name)s is replying…"),
+    writing: gettext("%(name)s is writing…"),
     caughtUp: gettext("New messages while you were away: %(count)s"),
     unsent: gettext("Not sent yet: it goes out when the connection is back."),
     removed: gettext("A message was taken down."),
@@ -22,6 +23,8 @@
     empty: gettext("Write a message first."),
     givenTo: gettext("Given to %(name)s to answer."),
     closedNote: gettext("Closed by the team; a new message opens it again."),
+    leftMark: gettext("left"),
+    leftNote: gettext("%(name)s left the conversation."),
   };
   const list = document.getElementById("conversation-messages");
   const announcer = document.getElementById("conversation-announcer");
@@ -29,11 +32,16 @@
   const connection = document.getElementById("conversation-connection");
   const crisis = document.getElementById("conversation-crisis");
   const stateLine = document.getElementById("conversation-state");
+  const people = document.getElementById("conversation-people");
   const form = document.getElementById("conversation-form");
   const body = form && form.querySelector("textarea[name=body]");
   const error = document.getElementById("conversation-error");
   const me = Number(root.dataset.userId);
   const team = root.dataset.team === "1";
+  // Between members everyone's typing shows ("X is writing…"); in a team conversation only
+  // the team's ("X is replying…"), so that two facilitators do not answer at once.
+  const members = root.dataset.members === "1";
+  const typingEvery = members ? 3000 : 20000;
   let lastSeen = Number(root.dataset.lastSeenId);
   let revision = Number(root.dataset.rev);
   let socket = null;
@@ -41,6 +49,17 @@
   let retry = 1;
   let lastTyping = 0;
   let replyingTimer = null;
+  let writingFrom = null; // whose "X is writing…" is shown
+
+  function showReplying(text, from, forMs) {
+    replying.textContent = text;
+    writingFrom = from;
+    clearTimeout(replyingTimer);
+    replyingTimer = setTimeout(() => {
+      replying.textContent = "";
+      writingFrom = null;
+    }, forMs);
+  }
 
   function fill(template, values) {
     return template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
@@ -93,7 +112,10 @@
     }
     if (announce && message.author_id !== me) {
       announcer.textContent = fill(strings.newMessage, { name: message.author, body: message.body });
-      if (replying.textContent.startsWith(message.author)) replying.textContent = "";
+      if (writingFrom === message.author_id || replying.textContent.startsWith(message.author)) {
+        replying.textContent = "";
+        writingFrom = null;
+      }
     }
     return true;
   }
@@ -137,9 +159,18 @@
     },
     replying(frame) {
       if (frame.user_id === me) return;
-      replying.textContent = fill(strings.replying, { name: frame.name });
-      clearTimeout(replyingTimer);
-      replyingTimer = setTimeout(() => (replying.textContent = ""), 120000);
+      showReplying(fill(strings.replying, { name: frame.name }), frame.user_id, 120000);
+    },
+    typing(frame) {
+      // Renewed every few seconds while they type; gone soon after they stop.
+      showReplying(fill(strings.writing, { name: frame.name }), frame.user_id, 8000);
+    },
+    left(frame) {
+      const mark = people?.querySelector(
+        `[data-user-id="${Number(frame.user_id)}"] .conversation-person-state`,
+      );
+      if (mark) mark.textContent = ` (${strings.leftMark})`;
+      announcer.textContent = fill(strings.leftNote, { name: frame.name });
     },
     state(frame) {
       const given = frame.assigned_to ? fill(strings.givenTo, { name: frame.assigned_to }) : "";
@@ -204,7 +235,8 @@
     });
     body.addEventListener("input", () => {
       const now = Date.now();
-      if (team && socket && socket.readyState === WebSocket.OPEN && now - lastTyping > 20000) {
+      const tells = team || members;
+      if (tells && socket && socket.readyState === WebSocket.OPEN && now - lastTyping > typingEvery) {
         lastTyping = now;
         socket.send(JSON.stringify({ type: "typing" }));
       }

@@ -146,6 +146,36 @@ def test_blocking_mid_conversation_ends_it_for_both_open_sockets(people):
     assert not Message.objects.filter(body="Wait!").exists()
 
 
+def test_members_see_who_is_writing_never_stored_and_not_once_blocked(people):
+    conversation = _pair(people)
+    revision = conversation.last_revision
+
+    async def scenario():
+        _, marta = await connect(people.marta, conversation)
+        _, marta_phone = await connect(people.marta, conversation)
+        _, nico = await connect(people.nico, conversation)
+        await marta.send({"type": "typing"})
+        writing = await nico.expect("typing")
+        assert (writing["name"], writing["user_id"]) == ("Marta", people.marta.pk)
+        await marta.send({"type": "typing"})  # still typing within two seconds: said once
+        assert await nico.frames(0.3) == []
+        assert await marta_phone.frames(0.3) == [], "not to the writer's own pages"
+
+        await database_sync_to_async(privacy.block)(blocker=nico_user, blocked=marta_user)
+        for socket in (marta, marta_phone, nico):
+            await socket.expect("write", timeout=2)
+        await marta_phone.send({"type": "typing"})  # has not typed yet: refused by the block
+        assert (await marta_phone.expect("error"))["code"] == "ended"
+        assert await nico.frames(0.3) == [], "nothing from Marta reaches Nico"
+        for socket in (marta, marta_phone, nico):
+            await socket.close()
+
+    nico_user, marta_user = people.nico, people.marta
+    run(scenario)
+    conversation.refresh_from_db()
+    assert conversation.last_revision == revision and conversation.replying_by is None
+
+
 def test_removal_from_the_group_closes_the_members_question_socket(people):
     from groups import services as groups_services
     from groups.models import Membership
