@@ -520,6 +520,8 @@ CONVERSATIONS_STARTS_PER_HOUR = env.int("CONVERSATIONS_STARTS_PER_HOUR", default
 CONVERSATIONS_MESSAGES_PER_MINUTE = env.int("CONVERSATIONS_MESSAGES_PER_MINUTE", default=20)
 # "Sam is replying" shows this long after Sam last typed, unless Sam sends first.
 CONVERSATIONS_REPLYING_FOR = timedelta(minutes=2)
+# How long after sending its author may change a message (the others may have read it).
+CONVERSATIONS_EDIT_FOR = timedelta(minutes=15)
 # A message still unread this long after it arrived is emailed about (once until read).
 CONVERSATIONS_EMAIL_AFTER = timedelta(minutes=15)
 # A scan's claim on an email whose task never ran (a lost worker, the broker down) lapses after

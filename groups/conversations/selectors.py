@@ -275,6 +275,28 @@ def gone_since(conversation: Conversation, user: Person, *, up_to: int, revision
     return list(changed.exclude(_visible(user.pk)).values_list("sequence", flat=True))
 
 
+def edited_since(
+    conversation: Conversation, user: Person, *, up_to: int, revision: int
+) -> list[Message]:
+    """Messages a reconnecting client had whose words have changed since (still shown)."""
+    changed = Message.objects.filter(
+        conversation=conversation,
+        sequence__lte=up_to,
+        revision__gt=revision,
+        edited_at__isnull=False,
+    )
+    return list(changed.filter(_visible(user.pk)).select_related("author").order_by("sequence"))
+
+
+def own_message(conversation: Conversation, user: Person, sequence: int) -> Message | None:
+    """The person's own message in the conversation, for its edit page."""
+    return (
+        Message.objects.filter(conversation=conversation, sequence=sequence, author_id=_pk(user))
+        .select_related("author")
+        .first()
+    )
+
+
 def people_to_write_to(*, starter: Person, group: SupportGroup) -> list[User]:
     """The group's active members and facilitators who take a new conversation from `starter`
     (permissions.may_start_with, for the whole group in three queries)."""
@@ -310,6 +332,9 @@ def serialize_message(message: Message) -> dict[str, object]:
         "body": message.body,
         "created": message.created_at.isoformat(),
         "held": message.is_held,
+        "edited": message.edited_at is not None,
+        "edit_until": (message.created_at + settings.CONVERSATIONS_EDIT_FOR).isoformat(),
+        "edit_url": reverse("conversations:edit", args=[message.conversation_id, message.sequence]),
         "client_msg_id": str(message.client_msg_id),
         "report_url": reverse("moderation:report", args=["conversations.message", message.pk]),
     }

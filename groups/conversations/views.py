@@ -83,12 +83,15 @@ def _open(request, pk: int) -> tuple[Conversation, Seat]:
     return conversation, seat
 
 
-def _messages_html(request, conversation: Conversation, shown: list[Message]) -> SafeString:
+def _messages_html(
+    request, conversation: Conversation, shown: list[Message], *, may_write: bool = False
+) -> SafeString:
     return rendering.render_messages(
         shown,
         conversation=conversation,
         reader=request.user,
         blocked=blocked_user_ids(request.user) if shown else set(),
+        may_write=may_write,
     )
 
 
@@ -162,15 +165,16 @@ def detail(request, pk: int):
         services.mark_read(
             conversation=conversation, user=request.user, up_to=shown[-1].sequence, seat=seat
         )
+    write = permissions.write_verdict(request.user, conversation, seat)
     context = {
         "conversation": conversation,
         "seat": seat,
         "shown": shown,
-        "messages_html": _messages_html(request, conversation, shown),
+        "messages_html": _messages_html(request, conversation, shown, may_write=write.allowed),
         "revision": revision,
         "last_seen_id": shown[-1].sequence if shown else 0,
         "others": selectors.others_in(conversation, request.user),
-        "write": permissions.write_verdict(request.user, conversation, seat),
+        "write": write,
         "replying": selectors.replying(conversation, request.user),
         "form": form,
         "client_msg_id": uuid.uuid4(),
@@ -180,6 +184,35 @@ def detail(request, pk: int):
             initial={"to": conversation.assigned_to_id}, team=selectors.team_members(conversation)
         )
     return _refused_response(request, "conversations/detail.html", context, refused)
+
+
+@login_required
+def edit(request, pk: int, sequence: int):
+    """The author changes a message of theirs (a plain form; the page's script edits in
+    place). 404 for a message that is not theirs; a refusal comes back beside the text."""
+    conversation, seat = _open(request, pk)
+    message = None if seat.is_asked else selectors.own_message(conversation, request.user, sequence)
+    if message is None:
+        raise Http404
+    form = MessageForm(request.POST or None, initial={"body": message.body})
+    written, refused = _try_writing(
+        request,
+        form,
+        lambda data: services.edit_message(
+            conversation=conversation,
+            editor=request.user,
+            sequence=sequence,
+            body=data["body"],
+        ),
+    )
+    if written:
+        return written
+    if refused is None and request.method == "GET":
+        verdict = permissions.write_verdict(request.user, conversation, seat)
+        verdict = verdict and permissions.edit_verdict(request.user, message)
+        refused = None if verdict else WriteRefused(verdict)
+    context = {"conversation": conversation, "message": message, "form": form}
+    return _refused_response(request, "conversations/edit.html", context, refused)
 
 
 def _act(request, change, *, then, done: str = ""):
