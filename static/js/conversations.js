@@ -20,6 +20,9 @@
     unsent: gettext("Not sent yet: it goes out when the connection is back."),
     removed: gettext("A message was taken down."),
     report: gettext("Report"),
+    edit: gettext("Edit"),
+    edited: gettext("edited"),
+    editedNote: gettext("%(name)s changed a message: %(body)s"),
     empty: gettext("Write a message first."),
     givenTo: gettext("Given to %(name)s to answer."),
     closedNote: gettext("Closed by the team; a new message opens it again."),
@@ -70,6 +73,7 @@
     item.className = "conversation-message" + (message.author_id === me ? " conversation-mine" : "");
     item.id = `message-${message.id}`;
     item.dataset.id = message.id;
+    item.dataset.rev = message.rev;
     const meta = document.createElement("p");
     meta.className = "conversation-meta small mb-0";
     const author = document.createElement("span");
@@ -86,6 +90,12 @@
     time.dateTime = message.created;
     time.textContent = " " + new Date(message.created).toLocaleString();
     meta.append(time);
+    if (message.edited) {
+      const mark = document.createElement("span");
+      mark.className = "conversation-edited text-body-secondary";
+      mark.textContent = ` (${strings.edited})`;
+      meta.append(mark);
+    }
     if (message.held) meta.append(" " + strings.held);
     if (message.author_id !== me && !message.held) {
       const report = document.createElement("a");
@@ -93,6 +103,13 @@
       report.href = message.report_url;
       report.textContent = strings.report;
       meta.append(report);
+    }
+    if (message.author_id === me && !message.held && Date.now() < Date.parse(message.edit_until)) {
+      const edit = document.createElement("a");
+      edit.className = "small ms-1 conversation-edit";
+      edit.href = message.edit_url;
+      edit.textContent = strings.edit;
+      meta.append(edit);
     }
     const text = document.createElement("p");
     text.className = "conversation-body";
@@ -102,7 +119,16 @@
   }
 
   function add(message, announce) {
-    if (document.getElementById(`message-${message.id}`)) return false;
+    const shown = document.getElementById(`message-${message.id}`);
+    if (shown) {
+      // Seen before: replaced only by a newer revision (the author changed it).
+      if (Number(shown.dataset.rev) >= message.rev) return false;
+      shown.replaceWith(render(message));
+      if (announce && message.author_id !== me) {
+        announcer.textContent = fill(strings.editedNote, { name: message.author, body: message.body });
+      }
+      return false;
+    }
     const later = Array.from(list.children).find((li) => Number(li.dataset.id) > message.id);
     list.insertBefore(render(message), later || null);
     lastSeen = Math.max(lastSeen, message.id);
@@ -136,6 +162,7 @@
     welcome(frame) {
       if (frame.reset) list.replaceChildren();
       frame.removed.forEach((id) => document.getElementById(`message-${id}`)?.remove());
+      frame.edited.forEach((m) => add(m, false));
       const added = frame.messages.filter((m) => add(m, false)).length;
       if (added && !frame.reset) announcer.textContent = fill(strings.caughtUp, { count: added });
       revision = frame.rev;
