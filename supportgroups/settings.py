@@ -513,7 +513,9 @@ CHAT_ACCESS_RECHECK_SECONDS = env.float(
 from datetime import timedelta  # noqa: E402 - only the conversations block needs it
 
 CONVERSATIONS_MAX_MESSAGE_LENGTH = 5000
-CONVERSATIONS_HISTORY_PAGE = 100  # messages on a conversation page, and per catch-up
+CONVERSATIONS_HISTORY_PAGE = 100  # messages per catch-up after a reconnect
+# Messages on a conversation page; earlier ones are a "Show earlier messages" link away.
+CONVERSATIONS_PAGE_MESSAGES = 30
 CONVERSATIONS_INBOX_PAGE = 50
 # Fixed windows per person, kept in the cache; over either the form comes back with a 429.
 CONVERSATIONS_STARTS_PER_HOUR = env.int("CONVERSATIONS_STARTS_PER_HOUR", default=10)

@@ -95,6 +95,12 @@ def _messages_html(
     )
 
 
+def _before(request) -> int | None:
+    """An earlier page's "before" message number; anything else is the newest page."""
+    raw = request.GET.get("before", "")
+    return int(raw) if raw.isdigit() and len(raw) <= 12 else None
+
+
 @login_required
 def inbox(request):
     q = request.GET.get("q", "")
@@ -160,8 +166,9 @@ def detail(request, pk: int):
     if written:
         return written
     revision = conversation.last_revision  # read before the messages: see consumers._welcome
-    shown = selectors.messages_for(conversation, request.user, seat)
-    if shown and request.method == "GET":
+    before = _before(request)
+    shown, has_earlier = selectors.page_of_messages(conversation, request.user, seat, before=before)
+    if shown and request.method == "GET" and before is None:
         services.mark_read(
             conversation=conversation, user=request.user, up_to=shown[-1].sequence, seat=seat
         )
@@ -172,6 +179,8 @@ def detail(request, pk: int):
         "shown": shown,
         "messages_html": _messages_html(request, conversation, shown, may_write=write.allowed),
         "revision": revision,
+        "before": before,
+        "has_earlier": has_earlier,
         "last_seen_id": shown[-1].sequence if shown else 0,
         "others": selectors.others_in(conversation, request.user),
         "write": write,

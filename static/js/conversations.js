@@ -6,6 +6,8 @@
   const root = document.getElementById("conversation");
   // Client ids need crypto.randomUUID (every secure context); without it the plain form works.
   if (!root || !("WebSocket" in window) || !window.crypto?.randomUUID) return;
+  // An earlier page stays as it is; the newest page is the live one.
+  if (root.dataset.earlier === "1") return;
   // Words shown, from the page language's djangojs catalogue (the script before this one).
   const strings = {
     online: gettext("Connected: new messages appear as they are sent."),
