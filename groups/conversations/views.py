@@ -197,8 +197,9 @@ def detail(request, pk: int):
 
 @login_required
 def edit(request, pk: int, sequence: int):
-    """The author changes a message of theirs (a plain form; the page's script edits in
-    place). 404 for a message that is not theirs; a refusal comes back beside the text."""
+    """The author changes a message of theirs (a plain form, with or without the page's
+    script). 404 for a message that is not theirs; a refused change comes back beside the
+    text."""
     conversation, seat = _open(request, pk)
     message = None if seat.is_asked else selectors.own_message(conversation, request.user, sequence)
     if message is None:
@@ -216,10 +217,13 @@ def edit(request, pk: int, sequence: int):
     )
     if written:
         return written
-    if refused is None and request.method == "GET":
+    if request.method == "GET":
+        # An Edit link followed too late (or after a block): back to the conversation, saying why.
         verdict = permissions.write_verdict(request.user, conversation, seat)
         verdict = verdict and permissions.edit_verdict(request.user, message)
-        refused = None if verdict else WriteRefused(verdict)
+        if not verdict:
+            messages.error(request, verdict.reason)
+            return redirect(f"{conversation.get_absolute_url()}#message-{message.sequence}")
     context = {"conversation": conversation, "message": message, "form": form}
     return _refused_response(request, "conversations/edit.html", context, refused)
 

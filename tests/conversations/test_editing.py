@@ -64,6 +64,9 @@ def test_after_the_window_the_change_is_refused_and_the_text_kept(people, time_m
     time_machine.move_to("2026-05-04 09:15:01Z", tick=False)
     nico = client_for(people.nico)
     assert _edit_url(conversation) not in nico.get(conversation.get_absolute_url()).content.decode()
+    late_link = nico.get(_edit_url(conversation), follow=True)
+    assert late_link.redirect_chain[0][0].endswith("#message-1")
+    assert "A message can be changed for 15 minutes" in late_link.content.decode()
     response = nico.post(_edit_url(conversation), {"body": CHANGED})
     assert response.status_code == 403
     page = response.content.decode()
