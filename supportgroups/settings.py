@@ -515,13 +515,17 @@ CHAT_ACCESS_RECHECK_SECONDS = env.float(
 from datetime import timedelta  # noqa: E402 - only the conversations block needs it
 
 CONVERSATIONS_MAX_MESSAGE_LENGTH = 5000
-CONVERSATIONS_HISTORY_PAGE = 100  # messages on a conversation page, and per catch-up
+CONVERSATIONS_HISTORY_PAGE = 100  # messages per catch-up after a reconnect
+# Messages on a conversation page; earlier ones are a "Show earlier messages" link away.
+CONVERSATIONS_PAGE_MESSAGES = 30
 CONVERSATIONS_INBOX_PAGE = 50
 # Fixed windows per person, kept in the cache; over either the form comes back with a 429.
 CONVERSATIONS_STARTS_PER_HOUR = env.int("CONVERSATIONS_STARTS_PER_HOUR", default=10)
 CONVERSATIONS_MESSAGES_PER_MINUTE = env.int("CONVERSATIONS_MESSAGES_PER_MINUTE", default=20)
 # "Sam is replying" shows this long after Sam last typed, unless Sam sends first.
 CONVERSATIONS_REPLYING_FOR = timedelta(minutes=2)
+# How long after sending its author may change a message (the others may have read it).
+CONVERSATIONS_EDIT_FOR = timedelta(minutes=15)
 # A message still unread this long after it arrived is emailed about (once until read).
 CONVERSATIONS_EMAIL_AFTER = timedelta(minutes=15)
 # A scan's claim on an email whose task never ran (a lost worker, the broker down) lapses after

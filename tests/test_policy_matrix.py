@@ -23,7 +23,7 @@ from django.urls import reverse
 from forums import services as forum_services
 from forums.models import Post, PostRevision, Reaction, Thread
 from groups.conversations import services as conversation_services
-from groups.conversations.models import Conversation, Message, Participant
+from groups.conversations.models import Conversation, Message, MessageRevision, Participant
 from groups.meetings.models import RSVP
 from moderation.models import Report
 from resources.models import Resource
@@ -42,22 +42,23 @@ pytestmark = pytest.mark.django_db
 # Columns: on the group's private board (thread, reply, edit own post, react over htmx, report a
 # post), the group's meeting (rsvp), the resources library (suggest), the same forum actions
 # on a public board (p*), and private conversations (ask the group's facilitators, answer in
-# one's own question to them, start one with a member of the group).
+# one's own question to them, start one with a member of the group, change one's own message
+# in one's question: nobody else has a message of theirs to change there, so theirs is a 404).
 TABLE = """
-persona            thread   reply    edit     react    report   rsvp     suggest  pthread  preply   pedit    preact   preport  ask      answer   message
-anonymous          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
-outsider           404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
-pending            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
-waitlisted         404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
-removed            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
-member             ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
-silenced           silenced silenced silenced silenced ok       silenced silenced silenced silenced silenced silenced ok       silenced ok       silenced
-group_muted        muted    muted    muted    muted    ok       muted    ok       ok       ok       ok       ok       ok       muted    ok       ok
-suspended          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
-facilitator        ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       team     ok       ok
-other_facilitator  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
-site_moderator     ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       404      404      404
-staff_without_mfa  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
+persona            thread   reply    edit     react    report   rsvp     suggest  pthread  preply   pedit    preact   preport  ask      answer   message  change
+anonymous          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
+outsider           404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404
+pending            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404
+waitlisted         404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404
+removed            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404
+member             ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
+silenced           silenced silenced silenced silenced ok       silenced silenced silenced silenced silenced silenced ok       silenced ok       silenced ok
+group_muted        muted    muted    muted    muted    ok       muted    ok       ok       ok       ok       ok       ok       muted    ok       ok       ok
+suspended          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
+facilitator        ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       team     ok       ok       404
+other_facilitator  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404
+site_moderator     ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       404      404      404      404
+staff_without_mfa  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404
 """
 # Reports stay open to silenced and muted people: reporting harm (or someone at risk) is a safety
 # path, not a way to be heard, and nobody but moderators sees a report. Private conversations
@@ -160,7 +161,12 @@ class World:
     def snapshot(self) -> tuple:
         """Everything a write could change."""
         counts = tuple(m.objects.count() for m in (Thread, Post, PostRevision, Reaction, Report))
-        extra = (RSVP.objects.count(), Resource.objects.count(), Message.objects.count())
+        extra = (
+            RSVP.objects.count(),
+            Resource.objects.count(),
+            Message.objects.count(),
+            MessageRevision.objects.count(),
+        )
         bodies = tuple(
             Post.objects.filter(pk__in=[p.pk for p in self.own.values()]).values_list("body")
         )
@@ -279,6 +285,13 @@ def _message(client, world):
     return client.post(url, {"people": [world.author.pk], "body": "My scan is on Monday too"})
 
 
+def _change(client, world):
+    """The person's own first message in their question (anyone without one: a member's)."""
+    question = world.my_question or world.their_question
+    url = reverse("conversations:edit", args=[question.pk, 1])
+    return client.post(url, {"body": "A changed message"})
+
+
 def _private(world):
     return world.private
 
@@ -303,6 +316,7 @@ ACTIONS: dict[str, Perform] = {
     "ask": _ask,
     "answer": _answer,
     "message": _message,
+    "change": _change,
 }
 
 

@@ -64,7 +64,6 @@ class ChatConsumer(LiveSocket):
         self.room = services.room_for_group(group=group)
         self.room.group = group
         self.hear_group = self.room.group_name
-        self.last_typing = 0.0
         return True
 
     async def welcomed(self) -> None:
@@ -127,7 +126,7 @@ class ChatConsumer(LiveSocket):
             await self._heartbeat(trust=settings.CHAT_HEARTBEAT_SECONDS / 2)
             return
         if action == "typing":
-            await self._typing()
+            await self.tell_typing({"type": "typing", "name": self.user.display_name})
             return
         if action == "recheck":  # the page's sanction has run out: may they write again?
             if self.bucket.take():
@@ -183,22 +182,6 @@ class ChatConsumer(LiveSocket):
                 self.room.group_name,
                 room_event({"type": "presence", "people": people}),
             )
-
-    async def _typing(self) -> None:
-        """Tell the others someone is typing (if they may write); at most one every two
-        seconds, never stored."""
-        now = time.monotonic()
-        if now - self.last_typing < 2 or not await self.still_allowed():
-            return
-        self.last_typing = now
-        verdict = await database_sync_to_async(self._typing_verdict)()
-        if not verdict:
-            await self.error(verdict.code, verdict.reason, {"type": "typing"})
-            return
-        await self.channel_layer.group_send(
-            self.room.group_name,
-            room_event({"type": "typing", "name": self.user.display_name}, not_to=self.user.pk),
-        )
 
     # --- actions (run in a worker thread; they return the frames for this socket) -------------
     def _checked(
@@ -293,7 +276,7 @@ class ChatConsumer(LiveSocket):
         )
         return verdicts, (announce, people, up_to)
 
-    def _typing_verdict(self) -> Verdict:
+    def typing_verdict(self) -> Verdict:
         room = ChatRoom.objects.select_related("group").get(pk=self.room.pk)
         return permissions.write_verdict(self.user, room)
 
