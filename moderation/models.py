@@ -196,6 +196,7 @@ class AuditLogEntry(models.Model):
         BACKUP_ALERT = "backup_alert", _("Backup contacts alerted")
         FOLLOW_UP = "follow_up", _("Followed up")
         FOLLOW_UP_ALERT = "follow_up_alert", _("Overdue follow-up: on-duty alerted")
+        FOLLOW_UP_BACKUP = "follow_up_backup", _("Overdue follow-up: backups alerted")
         PIN = "pin", _("Pinned")
         UNPIN = "unpin", _("Unpinned")
         LOCK = "lock", _("Locked")
@@ -416,7 +417,8 @@ class ContactRequest(models.Model):
 class FollowUp(models.Model):
     """A contact owed to a member after their crisis item was resolved (24 h and 72 h by
     default), assigned to the facilitator who resolved it. Due and not done alerts the on-duty
-    rota once; doing it records how contact was made and the outcome in the audit log."""
+    rota once, and the rota's backups once more if it is still not done after a further delay;
+    doing it records how contact was made and the outcome in the audit log."""
 
     class Method(models.TextChoices):
         PHONE = "phone", _("Phone call")
@@ -435,6 +437,7 @@ class FollowUp(models.Model):
     contact_method = models.CharField(max_length=12, choices=Method.choices, blank=True)
     outcome = models.TextField(blank=True, max_length=4000)
     alerted_at = models.DateTimeField(null=True, blank=True)
+    backup_alerted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -441,6 +441,12 @@ CELERY_BEAT_SCHEDULE["moderation-alert-overdue-follow-ups"] = {
     "task": "moderation.tasks.alert_overdue_follow_ups",
     "schedule": 60.0,
 }
+# An overdue follow-up still not recorded this long after the on-duty alert goes to the backups.
+MODERATION_FOLLOW_UP_BACKUP_MINUTES = env.int("MODERATION_FOLLOW_UP_BACKUP_MINUTES", default=60)
+CELERY_BEAT_SCHEDULE["moderation-escalate-overdue-follow-ups"] = {
+    "task": "moderation.tasks.escalate_overdue_follow_ups",
+    "schedule": 60.0,
+}
 CELERY_BEAT_SCHEDULE["moderation-release-stale-claims"] = {
     "task": "moderation.tasks.release_stale_claims",
     "schedule": 60.0,

@@ -209,6 +209,65 @@ def test_resolving_a_crisis_item_creates_follow_ups_that_alert_when_overdue(
     assert emails.alert_overdue_follow_ups() == 1
 
 
+def test_an_overdue_follow_up_goes_to_the_backups_once_after_a_further_delay(
+    time_machine, settings, board, member, facilitator
+):
+    settings.MODERATION_FOLLOW_UP_BACKUP_MINUTES = 60
+    time_machine.move_to(START, tick=False)
+    duty = with_mfa(UserFactory(email="duty@example.org", is_staff=True))
+    backup = with_mfa(UserFactory(email="backup@example.org", is_staff=True))
+    for weekday in range(7):
+        OnDutyShiftFactory(user=duty, weekday=weekday)
+        OnDutyShiftFactory(user=backup, weekday=weekday, is_backup=True)
+    _resolve(_crisis_item(member, board.group_id), facilitator)
+    first = FollowUp.objects.get(after_hours=24)
+
+    # Not yet overdue: nobody, not even the backups.
+    time_machine.move_to(START + dt.timedelta(hours=23), tick=False)
+    assert emails.escalate_overdue_follow_ups() == 0
+
+    # Due: the on-duty people first, never the backups.
+    time_machine.move_to(START + dt.timedelta(hours=24, minutes=1), tick=False)
+    assert emails.alert_overdue_follow_ups() == 1
+    assert sorted(a for m in mail.outbox for a in m.to) == sorted(
+        ["duty@example.org", facilitator.email]
+    )
+    mail.outbox.clear()
+    time_machine.move_to(START + dt.timedelta(hours=25), tick=False)
+    assert emails.escalate_overdue_follow_ups() == 0  # 59 minutes after the on-duty alert
+
+    # An hour after the on-duty alert and still not recorded: the backups, exactly once.
+    time_machine.move_to(START + dt.timedelta(hours=25, minutes=1), tick=False)
+    assert emails.escalate_overdue_follow_ups() == 1
+    assert emails.escalate_overdue_follow_ups() == 0
+    assert sorted(a for m in mail.outbox for a in m.to) == sorted(
+        ["backup@example.org", facilitator.email]
+    )
+    assert mail.outbox[0].subject.startswith("Still overdue")
+    entry = AuditLogEntry.objects.get(action=AuditLogEntry.Action.FOLLOW_UP_BACKUP)
+    assert entry.detail == {"follow_up": first.pk, "to": [backup.pk, facilitator.pk]}
+    first.refresh_from_db()
+    assert first.backup_alerted_at == START + dt.timedelta(hours=25, minutes=1)
+
+
+def test_a_follow_up_recorded_after_the_on_duty_alert_never_reaches_the_backups(
+    time_machine, board, member, facilitator
+):
+    time_machine.move_to(START, tick=False)
+    _resolve(_crisis_item(member, board.group_id), facilitator)
+    first = FollowUp.objects.get(after_hours=24)
+    time_machine.move_to(START + dt.timedelta(hours=24, minutes=1), tick=False)
+    assert emails.alert_overdue_follow_ups() == 1
+    client_for(facilitator).post(
+        f"/moderation/follow-ups/{first.pk}/", {"contact_method": "phone", "outcome": "Reached"}
+    )
+    mail.outbox.clear()
+    time_machine.move_to(START + dt.timedelta(hours=30), tick=False)
+    assert emails.escalate_overdue_follow_ups() == 0
+    assert mail.outbox == []
+    assert not AuditLogEntry.objects.filter(action=AuditLogEntry.Action.FOLLOW_UP_BACKUP).exists()
+
+
 def test_follow_up_hours_come_from_settings(settings, board, member, facilitator):
     settings.MODERATION_FOLLOW_UP_HOURS = [6, 48, 6]
     _resolve(_crisis_item(member, board.group_id), facilitator)
