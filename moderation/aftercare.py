@@ -1,6 +1,7 @@
 """The care that happens after the alert: a member's safety plan and their request to be
 contacted, the follow-up contacts owed after a crisis item is resolved, the facilitators'
-debrief notes, and a supervisor's changes to the rota. Writes only; reads are in selectors.py.
+debrief notes, and a supervisor's changes to the rota (each one in the audit log, from the
+supervision page and the admin alike). Writes only; reads are in selectors.py.
 
 A contact request takes the crisis path like crisis words do (open_item with the at-risk
 reason: escalated, first in the queue, the on-duty people emailed and their dashboards told).
@@ -142,12 +143,61 @@ def write_debrief(*, author: User, item_id: int | None, body: str) -> DebriefNot
 
 def reassign_shift(*, shift_id: int, to: User, by: User) -> OnDutyShift:
     """A supervisor rebalances the rota: the shift is covered by someone else who moderates."""
-    if not permissions.is_supervisor(by):
-        raise ValidationError(_("Only a supervisor can change the rota."))
+    _require_supervisor(by)
     if not to.is_active or not permissions.is_moderator(to):
         raise ValidationError({"user": _("Choose a facilitator or a site moderator.")})
     with transaction.atomic():
         shift = OnDutyShift.objects.select_for_update().get(pk=shift_id)
         shift.user = to
-        shift.save(update_fields=["user"])
+        return save_shift(shift=shift, by=by)
+
+
+@transaction.atomic
+def save_shift(*, shift: OnDutyShift, by: User) -> OnDutyShift:
+    """Every shift added or changed (the admin's forms, the supervision page): the audit log
+    keeps what it became and what it was, so hours on duty can be read back from it."""
+    _require_supervisor(by)
+    shift.full_clean()
+    before = None
+    if shift.pk is not None:
+        earlier = OnDutyShift.objects.select_for_update().filter(pk=shift.pk).first()
+        before = None if earlier is None else shift_state(earlier)
+    shift.save()
+    after = shift_state(shift)
+    if before == after:
+        return shift
+    detail: dict[str, object] = {"shift": shift.pk, **after}
+    if before is not None:
+        detail["before"] = before
+    action = Audit.ROTA_ADD if before is None else Audit.ROTA_CHANGE
+    AuditLogEntry.objects.create(actor=by, action=action, detail=detail)
     return shift
+
+
+@transaction.atomic
+def delete_shift(*, shift_id: int, by: User) -> None:
+    """A shift taken off the rota, with what it was in the audit log."""
+    _require_supervisor(by)
+    shift = OnDutyShift.objects.select_for_update().filter(pk=shift_id).first()
+    if shift is None:
+        return
+    AuditLogEntry.objects.create(
+        actor=by, action=Audit.ROTA_REMOVE, detail={"shift": shift.pk, **shift_state(shift)}
+    )
+    shift.delete()
+
+
+def shift_state(shift: OnDutyShift) -> dict[str, object]:
+    """A shift as the audit log keeps it (times as ISO strings, so the row is plain JSON)."""
+    return {
+        "user": shift.user_id,
+        "weekday": shift.weekday,
+        "start": shift.start.isoformat(),
+        "end": shift.end.isoformat(),
+        "is_backup": shift.is_backup,
+    }
+
+
+def _require_supervisor(user: User) -> None:
+    if not permissions.is_supervisor(user):
+        raise ValidationError(_("Only a supervisor can change the rota."))

@@ -171,7 +171,10 @@ class AuditQuerySet(models.QuerySet):
 
 
 class AuditLogEntry(models.Model):
-    """Every moderation action and state change: who, when, what and why. Append-only."""
+    """Every moderation action and state change: who, when, what and why. Append-only.
+
+    Rows about a queue item point at it; changes to the on-duty rota are about no item, and
+    their detail holds the shift as it became (and, for a change, as it was)."""
 
     class Action(models.TextChoices):
         REPORTED = "reported", _("Reported")
@@ -197,6 +200,9 @@ class AuditLogEntry(models.Model):
         FOLLOW_UP = "follow_up", _("Followed up")
         FOLLOW_UP_ALERT = "follow_up_alert", _("Overdue follow-up: on-duty alerted")
         FOLLOW_UP_BACKUP = "follow_up_backup", _("Overdue follow-up: backups alerted")
+        ROTA_ADD = "rota_add", _("Rota shift added")
+        ROTA_CHANGE = "rota_change", _("Rota shift changed")
+        ROTA_REMOVE = "rota_remove", _("Rota shift removed")
         PIN = "pin", _("Pinned")
         UNPIN = "unpin", _("Unpinned")
         LOCK = "lock", _("Locked")
@@ -205,7 +211,9 @@ class AuditLogEntry(models.Model):
         REOPEN = "reopen", _("Reopened to replies")
         MOVE = "move", _("Moved")
 
-    item = models.ForeignKey(ReviewItem, on_delete=models.PROTECT, related_name="audit")
+    item = models.ForeignKey(
+        ReviewItem, null=True, blank=True, on_delete=models.PROTECT, related_name="audit"
+    )
     actor = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

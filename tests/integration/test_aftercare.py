@@ -374,6 +374,86 @@ def test_a_supervisor_rebalances_the_rota(facilitator, other_facilitator, staff_
     )
 
 
+def _rota_entries():
+    rota_actions = ("rota_add", "rota_change", "rota_remove")
+    return list(AuditLogEntry.objects.filter(action__in=rota_actions).order_by("id"))
+
+
+def test_every_rota_change_in_the_admin_and_on_the_supervision_page_is_audited(
+    facilitator, other_facilitator, staff_user
+):
+    admin = client_for(staff_user)
+    staff_user.is_superuser = True
+    staff_user.save()
+    base = "/admin/moderation/ondutyshift/"
+    added = admin.post(
+        f"{base}add/",
+        {"user": facilitator.pk, "weekday": 2, "start": "18:00", "end": "22:00"},
+    )
+    assert added.status_code == 302
+    shift = OnDutyShift.objects.get()
+    changed = admin.post(
+        f"{base}{shift.pk}/change/",
+        {"user": facilitator.pk, "weekday": 2, "start": "18:00", "end": "23:00"},
+    )
+    assert changed.status_code == 302
+    # Saving with nothing changed writes nothing.
+    admin.post(
+        f"{base}{shift.pk}/change/",
+        {"user": facilitator.pk, "weekday": 2, "start": "18:00", "end": "23:00"},
+    )
+    third = OnDutyShiftFactory(user=other_facilitator, is_backup=True)  # on the rota: offered
+    moved = admin.post(
+        "/moderation/supervision/", {"shift": shift.pk, "user": other_facilitator.pk}
+    )
+    assert moved.status_code == 302
+    assert admin.post(f"{base}{shift.pk}/delete/", {"post": "yes"}).status_code == 302
+    second = OnDutyShiftFactory(user=facilitator)
+    bulk = admin.post(
+        base,
+        {"action": "delete_selected", "_selected_action": [second.pk, third.pk], "post": "yes"},
+    )
+    assert bulk.status_code == 302 and not OnDutyShift.objects.exists()
+
+    entries = _rota_entries()
+    assert [(e.action, e.actor, e.item) for e in entries] == [
+        ("rota_add", staff_user, None),
+        ("rota_change", staff_user, None),
+        ("rota_change", staff_user, None),
+        ("rota_remove", staff_user, None),
+        ("rota_remove", staff_user, None),
+        ("rota_remove", staff_user, None),
+    ]
+    first_shift = {"shift": shift.pk, "weekday": 2, "start": "18:00:00", "is_backup": False}
+    assert entries[0].detail == {**first_shift, "user": facilitator.pk, "end": "22:00:00"}
+    assert entries[1].detail["before"]["end"] == "22:00:00"
+    assert entries[1].detail["end"] == "23:00:00"
+    assert (entries[2].detail["before"]["user"], entries[2].detail["user"]) == (
+        facilitator.pk,
+        other_facilitator.pk,
+    )
+    assert entries[3].detail == {**first_shift, "user": other_facilitator.pk, "end": "23:00:00"}
+    assert {e.detail["shift"] for e in entries[4:]} == {second.pk, third.pk}
+    # The audit log's admin lists them (rows about no queue item).
+    listing = admin.get("/admin/moderation/auditlogentry/?action=rota_change")
+    assert listing.status_code == 200 and "Rota shift changed" in listing.content.decode()
+
+
+def test_a_refused_reassignment_writes_no_audit_row(facilitator, staff_user):
+    shift = OnDutyShiftFactory(user=facilitator)
+    refused = client_for(staff_user).post(
+        "/moderation/supervision/", {"shift": shift.pk, "user": UserFactory().pk}
+    )
+    assert refused.status_code == 400
+    assert (
+        client_for(facilitator)
+        .post("/moderation/supervision/", {"shift": shift.pk, "user": facilitator.pk})
+        .status_code
+        == 403
+    )
+    assert _rota_entries() == []
+
+
 def test_plan_and_requests_are_exported_and_deleted_with_the_member(board, member, facilitator):
     _write_plan(member, shared_with=facilitator.pk)
     client_for(member).post("/moderation/contact-me/", {"group": board.group_id})
