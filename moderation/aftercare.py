@@ -161,9 +161,9 @@ def save_shift(*, shift: OnDutyShift, by: User) -> OnDutyShift:
     before = None
     if shift.pk is not None:
         earlier = OnDutyShift.objects.select_for_update().filter(pk=shift.pk).first()
-        before = None if earlier is None else shift_state(earlier)
+        before = None if earlier is None else earlier.audit_state()
     shift.save()
-    after = shift_state(shift)
+    after = shift.audit_state()
     if before == after:
         return shift
     detail: dict[str, object] = {"shift": shift.pk, **after}
@@ -182,20 +182,9 @@ def delete_shift(*, shift_id: int, by: User) -> None:
     if shift is None:
         return
     AuditLogEntry.objects.create(
-        actor=by, action=Audit.ROTA_REMOVE, detail={"shift": shift.pk, **shift_state(shift)}
+        actor=by, action=Audit.ROTA_REMOVE, detail={"shift": shift.pk, **shift.audit_state()}
     )
     shift.delete()
-
-
-def shift_state(shift: OnDutyShift) -> dict[str, object]:
-    """A shift as the audit log keeps it (times as ISO strings, so the row is plain JSON)."""
-    return {
-        "user": shift.user_id,
-        "weekday": shift.weekday,
-        "start": shift.start.isoformat(),
-        "end": shift.end.isoformat(),
-        "is_backup": shift.is_backup,
-    }
 
 
 def _require_supervisor(user: User) -> None:

@@ -363,6 +363,17 @@ class OnDutyShift(models.Model):
     def __str__(self) -> str:
         return f"{self.user} {self.get_weekday_display()} {self.start}-{self.end}"
 
+    def audit_state(self) -> dict[str, object]:
+        """The shift as the audit log keeps it (times as ISO strings: plain JSON), so who
+        covered what and when can be read back after it changed or went."""
+        return {
+            "user": self.user_id,
+            "weekday": self.weekday,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "is_backup": self.is_backup,
+        }
+
 
 class SafetyPlan(models.Model):
     """A member's own safety plan, in the Stanley-Brown shape. Only its owner reads it, and

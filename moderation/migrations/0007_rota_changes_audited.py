@@ -5,20 +5,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('moderation', '0006_follow_up_backup_alert'),
+        ("moderation", "0006_follow_up_backup_alert"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditlogentry',
-            name='action',
-            field=models.CharField(choices=[('reported', 'Reported'), ('flagged', 'Flagged'), ('reopened', 'Reopened'), ('claimed', 'Claimed'), ('released', 'Released'), ('approve', 'Approved'), ('hide', 'Hidden'), ('remove', 'Removed'), ('restore', 'Restored'), ('edit', 'Edited'), ('message', 'Messaged the author'), ('warn', 'Warned'), ('silence', 'Silenced'), ('mute', 'Muted in group'), ('suspend', 'Suspended'), ('escalate', 'Escalated'), ('dismiss', 'Closed with no action'), ('appealed', 'Appealed'), ('overturn', 'Appeal upheld, action reversed'), ('backup_alert', 'Backup contacts alerted'), ('follow_up', 'Followed up'), ('follow_up_alert', 'Overdue follow-up: on-duty alerted'), ('follow_up_backup', 'Overdue follow-up: backups alerted'), ('rota_add', 'Rota shift added'), ('rota_change', 'Rota shift changed'), ('rota_remove', 'Rota shift removed'), ('pin', 'Pinned'), ('unpin', 'Unpinned'), ('lock', 'Locked'), ('unlock', 'Unlocked'), ('close', 'Closed'), ('reopen', 'Reopened to replies'), ('move', 'Moved')], max_length=20),
+            model_name="auditlogentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("reported", "Reported"),
+                    ("flagged", "Flagged"),
+                    ("reopened", "Reopened"),
+                    ("claimed", "Claimed"),
+                    ("released", "Released"),
+                    ("approve", "Approved"),
+                    ("hide", "Hidden"),
+                    ("remove", "Removed"),
+                    ("restore", "Restored"),
+                    ("edit", "Edited"),
+                    ("message", "Messaged the author"),
+                    ("warn", "Warned"),
+                    ("silence", "Silenced"),
+                    ("mute", "Muted in group"),
+                    ("suspend", "Suspended"),
+                    ("escalate", "Escalated"),
+                    ("dismiss", "Closed with no action"),
+                    ("appealed", "Appealed"),
+                    ("overturn", "Appeal upheld, action reversed"),
+                    ("backup_alert", "Backup contacts alerted"),
+                    ("follow_up", "Followed up"),
+                    ("follow_up_alert", "Overdue follow-up: on-duty alerted"),
+                    ("follow_up_backup", "Overdue follow-up: backups alerted"),
+                    ("rota_add", "Rota shift added"),
+                    ("rota_change", "Rota shift changed"),
+                    ("rota_remove", "Rota shift removed"),
+                    ("pin", "Pinned"),
+                    ("unpin", "Unpinned"),
+                    ("lock", "Locked"),
+                    ("unlock", "Unlocked"),
+                    ("close", "Closed"),
+                    ("reopen", "Reopened to replies"),
+                    ("move", "Moved"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='auditlogentry',
-            name='item',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit', to='moderation.reviewitem'),
+            model_name="auditlogentry",
+            name="item",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="audit",
+                to="moderation.reviewitem",
+            ),
         ),
     ]

@@ -338,6 +338,50 @@ def test_load_figures_match_the_audit_log(board, member, other_member, facilitat
     assert client_for(facilitator).get("/moderation/supervision/").status_code == 403
 
 
+def test_hours_on_duty_are_the_shifts_actually_covered_read_back_from_the_rota_audit(
+    time_machine, facilitator, other_facilitator, staff_user
+):
+    """Thirty days to Wednesday 24 February 2027, 12:00 (London is on UTC then)."""
+    from moderation import aftercare
+
+    def at(day, hour):  # days counted from 1 January 2027
+        moment = dt.datetime(2027, 1, 1, hour, tzinfo=dt.UTC) + dt.timedelta(days=day - 1)
+        time_machine.move_to(moment, tick=False)
+
+    # Standing before any audit row: Wednesdays 09:00-12:30, as a backup.
+    OnDutyShiftFactory(user=facilitator, weekday=2, start="09:00", end="12:30", is_backup=True)
+    at(20, 10)  # before the thirty days: Mondays 18:00-22:00
+    monday = aftercare.save_shift(
+        shift=OnDutyShift(user=facilitator, weekday=0, start=dt.time(18), end=dt.time(22)),
+        by=staff_user,
+    )
+    at(31 + 10, 9)  # 10 February: Mondays go to someone else
+    aftercare.reassign_shift(shift_id=monday.pk, to=other_facilitator, by=staff_user)
+    at(31 + 16, 9)  # 16 February: Fridays 22:00-02:00, taken off at 01:00 on the first one
+    friday = aftercare.save_shift(
+        shift=OnDutyShift(user=facilitator, weekday=4, start=dt.time(22), end=dt.time(2)),
+        by=staff_user,
+    )
+    at(31 + 20, 1)
+    aftercare.delete_shift(shift_id=friday.pk, by=staff_user)
+    at(31 + 24, 12)
+
+    # Mondays 25 Jan, 1 and 8 Feb (3 x 4 h), Friday 19 Feb 22:00 to 01:00 (3 h), Wednesdays
+    # 27 Jan, 3, 10 and 17 Feb (4 x 3.5 h) and this morning until noon (3 h).
+    mine, theirs = selectors.load_for([facilitator, other_facilitator])
+    assert mine.hours_on_duty == 12 + 3 + 14 + 3 == 32
+    assert theirs.hours_on_duty == 2 * 4  # Mondays 15 and 22 Feb
+    rota_rows = AuditLogEntry.objects.filter(action__in=selectors.ROTA_ACTIONS)
+    assert rota_rows.count() == 4
+    assert mine.hours_on_duty_per_week == 3.5  # today's rota: the Wednesday backup shift only
+
+    own = client_for(facilitator).get("/moderation/my-load/").content.decode()
+    assert 'data-figure="on-duty">32.0<' in own
+    supervision = client_for(staff_user).get("/moderation/supervision/").content.decode()
+    assert f'data-carer="{other_facilitator.pk}"' in supervision
+    assert 'data-figure="on-duty">8.0<' in supervision
+
+
 def test_members_who_died_count_in_their_facilitators_load(member, facilitator):
     from supportgroups.privacy.services import memorialise
 
