@@ -16,10 +16,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supportgroups.models import User
+from supportgroups.services import notify
 
 from . import permissions
 from .models import (
@@ -139,6 +141,25 @@ def write_debrief(*, author: User, item_id: int | None, body: str) -> DebriefNot
     note.full_clean()
     note.save()
     return note
+
+
+def offer_debrief(*, user: User, item_id: int | None) -> None:
+    """After a hard moment that did not end on the item page (a chat session that carried a
+    crisis ended), the bell offers the same private debrief note the item page leads to."""
+    if item_id is None:
+        url = reverse("moderation:debrief_session")
+    else:
+        url = reverse("moderation:debrief", args=[item_id])
+    notify(
+        user=user,
+        kind="moderation",
+        title=_("A moment for you: a private debrief note"),
+        body=_(
+            "The session you just ended carried someone in crisis. If it helps, write down how "
+            "it went and how you are: only you will read it."
+        ),
+        url=url,
+    )
 
 
 def reassign_shift(*, shift_id: int, to: User, by: User) -> OnDutyShift:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("items/<int:item_id>/release/", views.claim, {"release": True}, name="release"),
     path("items/<int:item_id>/notes/", views.add_note, name="note"),
     path("items/<int:item_id>/debrief/", views.debrief, name="debrief"),
+    path("debrief/", views.debrief, name="debrief_session"),
     path("items/<int:item_id>/<slug:action>/", views.act, name="act"),
     path("report/<str:label>/<int:object_id>/", views.report, name="report"),
     path("appeals/<int:action_id>/", views.appeal, name="appeal"),

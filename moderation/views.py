@@ -374,14 +374,17 @@ def record_follow_up(request, follow_up_id: int):
 
 
 @moderator_required
-def debrief(request, item_id: int):
-    """Offered after a crisis item closes: a note for the facilitator alone, or skip it."""
-    item = _visible_item(request.user, item_id)
+def debrief(request, item_id: int | None = None):
+    """Offered after a crisis item closes, or after a chat session that carried a crisis ends
+    (no item then): a note for the facilitator alone, or skip it."""
+    item = None if item_id is None else _visible_item(request.user, item_id)
     form = DebriefForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             aftercare.write_debrief(
-                author=request.user, item_id=item.pk, body=form.cleaned_data["body"]
+                author=request.user,
+                item_id=None if item is None else item.pk,
+                body=form.cleaned_data["body"],
             )
         except ValidationError as exc:
             _add_errors(form, exc)

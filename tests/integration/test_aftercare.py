@@ -302,6 +302,60 @@ def test_closing_a_crisis_item_offers_a_private_debrief(board, member, facilitat
     assert "Hard one" not in client_for(staff_user).get("/moderation/supervision/").content.decode()
 
 
+def _chat(room, person, body):
+    import uuid
+
+    from groups.chat import services as chat
+
+    return chat.post_message(room=room, author=person, body=body, client_msg_id=uuid.uuid4())
+
+
+def test_ending_a_chat_session_that_carried_a_crisis_offers_a_private_debrief(
+    time_machine, group, member, other_member, facilitator
+):
+    from groups.chat import services as chat
+    from supportgroups.models import Notification
+
+    time_machine.move_to(START, tick=False)
+    room = chat.room_for_group(group=group)
+    chat.set_live_session(room=room, by=facilitator, live=True)
+    _chat(room, other_member, "Good evening everyone")
+    chat.set_room_state(room=room, by=facilitator, ended=True)
+    assert not Notification.objects.filter(user=facilitator).exists()  # an ordinary session
+
+    time_machine.move_to(START + dt.timedelta(days=1), tick=False)
+    chat.set_live_session(room=room, by=facilitator, live=True)
+    _chat(room, member, CRISIS_WORDS)
+    chat.set_room_state(room=room, by=facilitator, ended=True)
+    chat.set_room_state(room=room, by=facilitator, ended=True)  # already ended: no second offer
+    (offer,) = Notification.objects.filter(user=facilitator)
+    assert offer.url == "/moderation/debrief/"
+    assert not Notification.objects.filter(user=member, url=offer.url).exists()
+
+    page = client_for(facilitator).get(offer.url)
+    assert page.status_code == 200 and "carried someone in crisis" in page.content.decode()
+    kept = client_for(facilitator).post(offer.url, {"body": "Long evening. Called my mentor."})
+    assert kept.status_code == 302
+    note = DebriefNote.objects.get()
+    assert (note.author, note.item) == (facilitator, None)
+    # Only people who moderate reach the page at all.
+    assert client_for(member).get(offer.url).status_code in (403, 404)
+
+
+def test_a_chat_crisis_item_closed_from_the_queue_leads_to_the_debrief(group, member, facilitator):
+    from groups.chat import services as chat
+
+    room = chat.room_for_group(group=group)
+    _chat(room, member, CRISIS_WORDS)
+    item = ReviewItem.objects.get(crisis=True)
+    assert item.group_id == group.pk
+    item = queue.claim(item_id=item.pk, user=facilitator, version=item.version)
+    closed = client_for(facilitator).post(
+        f"/moderation/items/{item.pk}/dismiss/", {"version": item.version, "reason": "Talked"}
+    )
+    assert closed.status_code == 302 and closed["Location"].endswith(f"/items/{item.pk}/debrief/")
+
+
 @pytest.fixture
 def staff_user(db):
     return with_mfa(UserFactory(is_staff=True, display_name="Supervisor Sue"))
