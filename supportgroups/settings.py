@@ -452,6 +452,14 @@ CELERY_BEAT_SCHEDULE["moderation-release-stale-claims"] = {
     "schedule": 60.0,
 }
 
+# --- check-ins ---
+# Groups that check in before each meeting remind their members this long before it.
+CHECKINS_REMIND_BEFORE_HOURS = env.int("CHECKINS_REMIND_BEFORE_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["checkins-scan-reminders"] = {
+    "task": "groups.checkins.tasks.scan_check_in_reminders",
+    "schedule": 60.0,
+}
+
 # --- resources ---
 from celery.schedules import crontab  # noqa: E402 - only the resources block needs it
 
