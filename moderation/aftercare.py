@@ -13,13 +13,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supportgroups.languages import in_language
 from supportgroups.models import User
 from supportgroups.services import notify
 
@@ -33,27 +34,99 @@ from .models import (
     Reason,
     ReviewItem,
     SafetyPlan,
+    SafetyPlanEdit,
 )
 from .services import open_item
 
 Audit = AuditLogEntry.Action
 
 
+@transaction.atomic
 def save_safety_plan(
     *, owner: User, sections: dict[str, str], shared_with: User | None
 ) -> SafetyPlan:
     """Write the member's own plan. It may be shared with one facilitator of a group they
-    belong to (or a site moderator), and with nobody else."""
+    belong to (or a site moderator), and with nobody else; naming someone else, or nobody,
+    ends an invitation to write it together."""
     if shared_with is not None and not permissions.may_receive_plan(owner, shared_with):
         raise ValidationError(
             {"shared_with": _("You can share your plan only with a facilitator of your groups.")}
         )
-    plan, _created = SafetyPlan.objects.get_or_create(owner=owner)
-    for name in SafetyPlan.SECTIONS:
-        setattr(plan, name, sections.get(name, "").strip())
+    plan, _created = SafetyPlan.objects.select_for_update().get_or_create(owner=owner)
+    changed = _write_sections(plan, sections)
+    if plan.shared_with_id != (shared_with.pk if shared_with else None):
+        plan.shared_may_edit = False
     plan.shared_with = shared_with
     plan.full_clean()
     plan.save()
+    if changed:
+        SafetyPlanEdit.objects.create(
+            plan=plan, editor=owner, change=SafetyPlanEdit.Change.EDITED, sections=changed
+        )
+    return plan
+
+
+def _write_sections(plan: SafetyPlan, sections: dict[str, str]) -> list[str]:
+    """Set the plan's sections; the names of those that changed."""
+    changed = []
+    for name in SafetyPlan.SECTIONS:
+        text = sections.get(name, "").strip()
+        if getattr(plan, name) != text:
+            setattr(plan, name, text)
+            changed.append(name)
+    return changed
+
+
+@transaction.atomic
+def invite_plan_editor(*, owner: User, editor: User) -> SafetyPlan:
+    """From a conversation with their group's facilitators, the member shares their plan with
+    one of them, named, to write it together. Only that person; the member can stop it."""
+    if not permissions.may_receive_plan(owner, editor):
+        raise ValidationError(_("You can share your plan only with a facilitator of your groups."))
+    plan, _created = SafetyPlan.objects.select_for_update().get_or_create(owner=owner)
+    plan.shared_with, plan.shared_may_edit = editor, True
+    plan.save(update_fields=["shared_with", "shared_may_edit", "updated_at"])
+    SafetyPlanEdit.objects.create(plan=plan, editor=editor, change=SafetyPlanEdit.Change.INVITED)
+    url = reverse("moderation:shared_plan", args=[plan.pk])
+    with in_language(editor):
+        notify(
+            user=editor,
+            kind="moderation",
+            title=_("%(name)s invited you to write their safety plan with them")
+            % {"name": owner.display_name},
+            body=_("Only the two of you can read it, and they can stop sharing it at any time."),
+            url=url,
+        )
+    return plan
+
+
+@transaction.atomic
+def stop_sharing_plan(*, owner: User) -> SafetyPlan | None:
+    """The member takes their plan back: nobody else reads or edits it from now on."""
+    plan = SafetyPlan.objects.select_for_update().filter(owner=owner).first()
+    if plan is None or plan.shared_with_id is None:
+        return plan
+    former = plan.shared_with
+    plan.shared_with, plan.shared_may_edit = None, False
+    plan.save(update_fields=["shared_with", "shared_may_edit", "updated_at"])
+    SafetyPlanEdit.objects.create(plan=plan, editor=former, change=SafetyPlanEdit.Change.REVOKED)
+    return plan
+
+
+@transaction.atomic
+def edit_shared_plan(*, plan_id: int, editor: User, sections: dict[str, str]) -> SafetyPlan:
+    """The invited facilitator writes in the member's plan; the plan's record keeps who
+    changed which sections, and when."""
+    plan = SafetyPlan.objects.select_for_update().select_related("owner").get(pk=plan_id)
+    if not permissions.can_edit_plan(editor, plan):
+        raise PermissionDenied
+    changed = _write_sections(plan, sections)
+    plan.full_clean()
+    plan.save()
+    if changed:
+        SafetyPlanEdit.objects.create(
+            plan=plan, editor=editor, change=SafetyPlanEdit.Change.EDITED, sections=changed
+        )
     return plan
 
 

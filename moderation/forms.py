@@ -103,17 +103,28 @@ class MemberMessageForm(forms.Form):
     )
 
 
-class SafetyPlanForm(forms.ModelForm):
-    """The member's plan, in the Stanley-Brown sections; every section is optional."""
+class SafetyPlanSectionsForm(forms.ModelForm):
+    """The plan's Stanley-Brown sections, every one optional: what the facilitator the member
+    invited to write it with them edits."""
 
     class Meta:
         model = SafetyPlan
-        fields = [*SafetyPlan.SECTIONS, "shared_with"]
+        fields: list[str] = list(SafetyPlan.SECTIONS)
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in SafetyPlan.SECTIONS}
         help_texts = {
             "warning_signs": _(
                 "Thoughts, moods or situations that tell me a crisis may be coming."
             ),
+        }
+
+
+class SafetyPlanForm(SafetyPlanSectionsForm):
+    """The member's own plan, and whom they share it with."""
+
+    class Meta(SafetyPlanSectionsForm.Meta):
+        fields = [*SafetyPlan.SECTIONS, "shared_with"]
+        help_texts = {
+            **SafetyPlanSectionsForm.Meta.help_texts,
             "shared_with": _(
                 "Only you can read your plan unless you choose one facilitator of your groups here."
             ),

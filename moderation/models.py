@@ -399,6 +399,8 @@ class SafetyPlan(models.Model):
         related_name="+",
         verbose_name=_("shared with"),
     )
+    # The member invited the person it is shared with to write it with them.
+    shared_may_edit = models.BooleanField(default=False, db_default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     SECTIONS = (
@@ -416,6 +418,31 @@ class SafetyPlan(models.Model):
     @property
     def is_empty(self) -> bool:
         return not any(getattr(self, name).strip() for name in self.SECTIONS)
+
+
+class SafetyPlanEdit(models.Model):
+    """The plan's own record of who changed it and when: the member, the facilitator they
+    invited to write it with them, the invitation and its end. Which sections changed, never
+    the words; its owner reads it, and it goes with the plan."""
+
+    class Change(models.TextChoices):
+        EDITED = "edited", _("edited")
+        INVITED = "invited", _("invited to write it together")
+        REVOKED = "revoked", _("stopped sharing")
+
+    plan = models.ForeignKey(SafetyPlan, on_delete=models.CASCADE, related_name="edits")
+    editor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    change = models.CharField(max_length=10, choices=Change.choices)
+    sections = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Safety plan edit #{self.pk}"
 
 
 class ContactRequest(models.Model):

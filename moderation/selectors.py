@@ -26,6 +26,7 @@ from .models import (
     OnDutyShift,
     ReviewItem,
     SafetyPlan,
+    SafetyPlanEdit,
     Sanction,
 )
 from .registry import scope
@@ -414,6 +415,14 @@ def rota_candidates(user: User | AnonymousUser) -> list[User]:
     people = {u.pk: u for u in User.objects.filter(is_active=True, is_staff=True)}
     people.update((u.pk, u) for u in carers(user))
     return sorted(people.values(), key=lambda u: (u.display_name, u.pk))
+
+
+def plan_edits(plan: SafetyPlan | None) -> list[SafetyPlanEdit]:
+    """Who changed the plan, and when (its owner and the facilitator it is shared with read it:
+    the views ask permissions first)."""
+    if plan is None or plan.pk is None:
+        return []
+    return list(plan.edits.select_related("editor")[:20])
 
 
 def own_debriefs(user: User | AnonymousUser) -> list[DebriefNote]:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("appeals/<int:action_id>/write/", views.write, name="write"),
     path("support/", views.support, name="support"),
     path("safety-plan/", views.safety_plan, name="safety_plan"),
+    path("safety-plan/stop-sharing/", views.stop_sharing_plan, name="stop_sharing_plan"),
     path("safety-plans/<int:plan_id>/", views.shared_plan, name="shared_plan"),
     path("contact-me/", views.contact_me, name="contact_me"),
     path("follow-ups/<int:follow_up_id>/", views.record_follow_up, name="follow_up"),
