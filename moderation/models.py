@@ -242,6 +242,14 @@ class AuditLogEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionDenied("The moderation audit log is append-only.")
 
+    @property
+    def decided_item(self) -> ReviewItem:
+        """The queue item a decision was taken on: every row a member can be told of, appeal
+        or write about has one (only the rota's rows have none)."""
+        if self.item is None:
+            raise ValueError(f"Audit row {self.pk} ({self.action}) is about no queue item.")
+        return self.item
+
 
 class Sanction(models.Model):
     """A consequence for a member: a warning, silence (until a time), mute in one group,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -323,7 +323,8 @@ def load_for(people: list[User]) -> list[Load]:
 
 
 ROTA_ACTIONS = ("rota_add", "rota_change", "rota_remove")
-_Segment = tuple[datetime, datetime, dict]
+_Shift = dict[str, Any]  # a shift as the audit log keeps it (OnDutyShift.audit_state)
+_Segment = tuple[datetime, datetime, _Shift]
 
 
 def _rota_history(*, since: datetime, until: datetime) -> Iterator[_Segment]:
@@ -332,7 +333,7 @@ def _rota_history(*, since: datetime, until: datetime) -> Iterator[_Segment]:
     it had been, an addition that it did not exist before). A shift with no rows has stood
     all along."""
     end: dict[int, datetime] = {}
-    state: dict[int, dict | None] = {}
+    state: dict[int, _Shift | None] = {}
     for shift in OnDutyShift.objects.all():
         end[shift.pk], state[shift.pk] = until, shift.audit_state()
     changes = AuditLogEntry.objects.filter(
