@@ -41,18 +41,36 @@ from .services import open_item
 Audit = AuditLogEntry.Action
 
 
+class PlanChanged(ValidationError):
+    """The plan changed since the writer opened it (the other person saved meanwhile)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "The plan was changed while you were writing. What you typed is still here: "
+                "compare it with the plan as it is now, then save again."
+            )
+        )
+
+
+def _check_unchanged(plan: SafetyPlan, seen: str) -> None:
+    if seen and plan.pk is not None and plan.updated_at.isoformat() != seen:
+        raise PlanChanged
+
+
 @transaction.atomic
 def save_safety_plan(
-    *, owner: User, sections: dict[str, str], shared_with: User | None
+    *, owner: User, sections: dict[str, str], shared_with: User | None, seen: str = ""
 ) -> SafetyPlan:
     """Write the member's own plan. It may be shared with one facilitator of a group they
     belong to (or a site moderator), and with nobody else; naming someone else, or nobody,
-    ends an invitation to write it together."""
+    ends an invitation to write it together. seen is the version the member started from."""
     if shared_with is not None and not permissions.may_receive_plan(owner, shared_with):
         raise ValidationError(
             {"shared_with": _("You can share your plan only with a facilitator of your groups.")}
         )
     plan, _created = SafetyPlan.objects.select_for_update().get_or_create(owner=owner)
+    _check_unchanged(plan, seen)
     changed = _write_sections(plan, sections)
     if plan.shared_with_id != (shared_with.pk if shared_with else None):
         plan.shared_may_edit = False
@@ -114,12 +132,15 @@ def stop_sharing_plan(*, owner: User) -> SafetyPlan | None:
 
 
 @transaction.atomic
-def edit_shared_plan(*, plan_id: int, editor: User, sections: dict[str, str]) -> SafetyPlan:
+def edit_shared_plan(
+    *, plan_id: int, editor: User, sections: dict[str, str], seen: str = ""
+) -> SafetyPlan:
     """The invited facilitator writes in the member's plan; the plan's record keeps who
-    changed which sections, and when."""
+    changed which sections, and when. seen is the version they started from."""
     plan = SafetyPlan.objects.select_for_update().select_related("owner").get(pk=plan_id)
     if not permissions.can_edit_plan(editor, plan):
         raise PermissionDenied
+    _check_unchanged(plan, seen)
     changed = _write_sections(plan, sections)
     plan.full_clean()
     plan.save()

@@ -2,6 +2,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from supportgroups.models import User
@@ -106,6 +107,22 @@ class MemberMessageForm(forms.Form):
 class SafetyPlanSectionsForm(forms.ModelForm):
     """The plan's Stanley-Brown sections, every one optional: what the facilitator the member
     invited to write it with them edits."""
+
+    # The version the writer started from: a save over a newer change by the other person is
+    # refused, with the words kept (aftercare.PlanChanged).
+    seen = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["seen"].initial = self.instance.updated_at.isoformat()
+
+    def take_present_version(self, plan: SafetyPlan) -> None:
+        """After a refused save: keep what they typed, and carry the plan's present version,
+        so that saving again (having compared) is accepted."""
+        data = cast(QueryDict, self.data).copy()
+        data["seen"] = plan.updated_at.isoformat()
+        self.data = data
 
     class Meta:
         model = SafetyPlan

@@ -313,9 +313,13 @@ def safety_plan(request):
                 owner=request.user,
                 sections={name: data[name] for name in SafetyPlan.SECTIONS},
                 shared_with=data["shared_with"],
+                seen=data["seen"],
             )
         except ValidationError as exc:
             _add_errors(form, exc)
+            if isinstance(exc, aftercare.PlanChanged):
+                plan = SafetyPlan.objects.get(owner=request.user)
+                form.take_present_version(plan)
         else:
             messages.success(request, _("Your safety plan is saved."))
             return redirect("moderation:safety_plan")
@@ -350,13 +354,20 @@ def shared_plan(request, plan_id: int):
         raise Http404
     form = SafetyPlanSectionsForm(request.POST or None, instance=plan) if editing else None
     if form is not None and request.method == "POST" and form.is_valid():
-        aftercare.edit_shared_plan(
-            plan_id=plan.pk,
-            editor=request.user,
-            sections={name: form.cleaned_data[name] for name in SafetyPlan.SECTIONS},
-        )
-        messages.success(request, _("The plan is saved. Its owner sees that you changed it."))
-        return redirect("moderation:shared_plan", plan_id=plan.pk)
+        try:
+            aftercare.edit_shared_plan(
+                plan_id=plan.pk,
+                editor=request.user,
+                sections={name: form.cleaned_data[name] for name in SafetyPlan.SECTIONS},
+                seen=form.cleaned_data["seen"],
+            )
+        except aftercare.PlanChanged as exc:
+            _add_errors(form, exc)
+            plan = SafetyPlan.objects.select_related("owner").get(pk=plan.pk)
+            form.take_present_version(plan)
+        else:
+            messages.success(request, _("The plan is saved. Its owner sees that you changed it."))
+            return redirect("moderation:shared_plan", plan_id=plan.pk)
     status = 400 if request.method == "POST" else 200
     context = {"plan": plan, "form": form, "edits": selectors.plan_edits(plan)}
     return render(request, "moderation/shared_plan.html", context, status=status)

@@ -146,3 +146,44 @@ def test_people_outside_the_conversation_cannot_invite(conversation, other_membe
     assert _invite(other_member, conversation, facilitator).status_code == 404
     assert _invite(facilitator, conversation, facilitator).status_code == 404  # the team
     assert not SafetyPlan.objects.exists()
+
+
+def test_a_save_over_the_other_persons_newer_change_is_refused_and_keeps_the_words(
+    conversation, member, facilitator
+):
+    _invite(member, conversation, facilitator)
+    plan = SafetyPlan.objects.get(owner=member)
+    address = f"/moderation/safety-plans/{plan.pk}/"
+    opened = client_for(facilitator).get(address).context["form"]["seen"].value()
+
+    # The member saves first, from their own page.
+    mine = client_for(member).get("/moderation/safety-plan/").context["form"]["seen"].value()
+    client_for(member).post(
+        "/moderation/safety-plan/",
+        {**SECTIONS, "people_to_ask": "My sister Ana", "shared_with": facilitator.pk, "seen": mine},
+    )
+    stale = client_for(facilitator).post(
+        address, {**SECTIONS, "warning_signs": "Not sleeping", "seen": opened}
+    )
+    assert stale.status_code == 400
+    html = stale.content.decode()
+    assert "changed while you were writing" in html
+    assert "Not sleeping" in html and "My sister Ana" in html  # their words, and the plan now
+    plan.refresh_from_db()
+    assert (plan.warning_signs, plan.people_to_ask) == ("", "My sister Ana")
+
+    # Having compared, saving again from the refused page is accepted.
+    again = stale.context["form"]["seen"].value()
+    assert again != opened
+    saved = client_for(facilitator).post(
+        address,
+        {
+            **SECTIONS,
+            "warning_signs": "Not sleeping",
+            "people_to_ask": "My sister Ana",
+            "seen": again,
+        },
+    )
+    assert saved.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.warning_signs, plan.people_to_ask) == ("Not sleeping", "My sister Ana")
