@@ -114,6 +114,7 @@ class CheckInReminder(models.Model):
     group = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="+")
     member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     period = models.CharField(max_length=40)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     skipped_at = models.DateTimeField(null=True, blank=True)

@@ -4,8 +4,9 @@
    group whose check-in is due and who has not answered yet: weekly groups once in each ISO
    week, before-meeting groups from CHECKINS_REMIND_BEFORE_HOURS before the next meeting. The
    unique constraint makes a second scan's rows no-ops.
-2. It hands each row nobody holds (never claimed, or claimed longer ago than the lease: the
-   worker died) to one task.
+2. It hands each open row with no live task (never enqueued, or enqueued or claimed longer ago
+   than the lease: the worker died, or the queue is that far behind) to one task, stamping
+   `enqueued_at` under SKIP LOCKED so that a concurrent scan picks others.
 3. `send_reminder` claims the row under SKIP LOCKED, skips it if the check-in is no longer due
    (answered, turned off, no longer a member, the period over), sends the email through
    send_user_email (which honours the person's email choices), and marks it sent in the same
@@ -80,11 +81,25 @@ def _open_rows(now: dt.datetime) -> Q:
     )
 
 
+@transaction.atomic
+def _take_to_enqueue(now: dt.datetime) -> list[int]:
+    not_queued = Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - CLAIM_LEASE)
+    ids = list(
+        CheckInReminder.objects.select_for_update(skip_locked=True)
+        .filter(_open_rows(now), not_queued)
+        .order_by("id")
+        .values_list("pk", flat=True)
+    )
+    CheckInReminder.objects.filter(pk__in=ids).update(enqueued_at=now)
+    return ids
+
+
 def scan_due_reminders(*, now: dt.datetime | None = None) -> list[int]:
-    """Make the due rows and hand the open ones to workers; returns their ids."""
+    """Make the due rows and hand the open ones with no live task to workers; returns their
+    ids."""
     now = now or timezone.now()
     create_due_reminders(now=now)
-    ids = list(CheckInReminder.objects.filter(_open_rows(now)).values_list("pk", flat=True))
+    ids = _take_to_enqueue(now)
 
     def publish() -> None:
         from .tasks import send_check_in_reminder

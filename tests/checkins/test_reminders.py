@@ -115,6 +115,7 @@ def test_a_claimed_reminder_is_sent_by_one_worker_and_retried_after_the_lease(
 ):
     time_machine.move_to(MONDAY, tick=False)
     (reminder_id,) = reminders.scan_due_reminders()
+    assert reminders.scan_due_reminders() == []  # its task is queued: not enqueued twice
     CheckInReminder.objects.filter(pk=reminder_id).update(claimed_at=MONDAY)  # a worker died
     assert reminders.scan_due_reminders() == []  # held by its claim
     assert reminders.send_reminder(reminder_id=reminder_id) is False
