@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from supportgroups.models import Memorial, User
 
@@ -408,6 +409,54 @@ def carers(user: User | AnonymousUser) -> list[User]:
 
 def rota() -> QuerySet[OnDutyShift]:
     return OnDutyShift.objects.select_related("user").order_by("weekday", "start", "is_backup")
+
+
+@dataclass(frozen=True)
+class RotaChange:
+    """One line of the rota's audit, as a supervisor reads it: names, never ids."""
+
+    at: datetime
+    by: str
+    action: str
+    weekday: str
+    start: time
+    end: time
+    is_backup: bool
+    covered_by: str
+    was_covered_by: str
+
+
+def rota_changes(limit: int = 20) -> list[RotaChange]:
+    """The latest changes to the rota, from the audit log (two queries)."""
+    entries = list(
+        AuditLogEntry.objects.filter(action__in=ROTA_ACTIONS)
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    ids = {e.detail["user"] for e in entries} | {
+        e.detail["before"]["user"] for e in entries if "before" in e.detail
+    }
+    names = dict(User.objects.filter(pk__in=ids).values_list("pk", "display_name"))
+    days = dict(OnDutyShift._meta.get_field("weekday").choices or [])
+    former = gettext("a former member")
+
+    def name(user_id: int | None) -> str:
+        return names.get(user_id, former) if user_id is not None else ""
+
+    return [
+        RotaChange(
+            at=e.created_at,
+            by=e.actor.display_name if e.actor else former,
+            action=e.get_action_display(),
+            weekday=str(days.get(e.detail["weekday"], "")),
+            start=time.fromisoformat(e.detail["start"]),
+            end=time.fromisoformat(e.detail["end"]),
+            is_backup=e.detail["is_backup"],
+            covered_by=name(e.detail["user"]),
+            was_covered_by=name(e.detail.get("before", {}).get("user")),
+        )
+        for e in entries
+    ]
 
 
 def rota_candidates(user: User | AnonymousUser) -> list[User]:

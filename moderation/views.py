@@ -482,7 +482,12 @@ def supervision(request):
         )
         for shift in shifts
     ]
-    context = {"loads": selectors.load_for(people), "rows": rows, "days": selectors.LOAD_DAYS}
+    context = {
+        "loads": selectors.load_for(people),
+        "rows": rows,
+        "days": selectors.LOAD_DAYS,
+        "changes": selectors.rota_changes(),
+    }
     return render(
         request, "moderation/supervision.html", context, status=400 if failed_form else 200
     )

@@ -532,6 +532,11 @@ def test_every_rota_change_in_the_admin_and_on_the_supervision_page_is_audited(
     )
     assert entries[3].detail == {**first_shift, "user": other_facilitator.pk, "end": "23:00:00"}
     assert {e.detail["shift"] for e in entries[4:]} == {second.pk, third.pk}
+    # The supervision page lists them by name, newest first.
+    page = admin.get("/moderation/supervision/").content.decode()
+    assert page.count("data-rota-change") == 6
+    assert "Rota shift changed, Wednesday 18:00–23:00: from Facil Fran to Facil Olga" in page
+    assert "Rota shift added, Wednesday 18:00–22:00: Facil Fran" in page
     # The audit log's admin lists them (rows about no queue item).
     listing = admin.get("/admin/moderation/auditlogentry/?action=rota_change")
     assert listing.status_code == 200 and "Rota shift changed" in listing.content.decode()
