@@ -171,11 +171,12 @@ def _publish_if_held(item: ReviewItem) -> None:
 def _overturn(appeal: Appeal, *, by: User) -> dict[str, Any]:
     """Reverse the appealed action: show the content again or lift the sanction."""
     original = appeal.action
+    item = original.decided_item
     taken = TABLE[original.action]
-    if taken.hides and original.item.target is not None:
-        content_of(original.item, "restorable").restore()
-    if taken.undone_by and original.item.target is not None:
-        adapter_for(original.item.target).arrange(action=taken.undone_by, reason=appeal.body)
+    if taken.hides and item.target is not None:
+        content_of(item, "restorable").restore()
+    if taken.undone_by and item.target is not None:
+        adapter_for(item.target).arrange(action=taken.undone_by, reason=appeal.body)
     sanction = Sanction.objects.filter(action=original, lifted_at__isnull=True).first()
     if sanction is not None:
         lift_sanction(sanction)

@@ -1,5 +1,7 @@
 """Staff see every moderation model here; the audit log is read-only (no add, change, delete)."""
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin
 from django.db import models
@@ -7,8 +9,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from supportgroups.admin_base import AppendOnlyAdmin
+from supportgroups.models import User
 
-from . import services
+from . import aftercare, services
 from .models import (
     Appeal,
     AuditLogEntry,
@@ -122,6 +125,20 @@ class CrisisResourceAdmin(admin.ModelAdmin):
 
 @admin.register(OnDutyShift)
 class OnDutyShiftAdmin(admin.ModelAdmin):
+    """Each add, change and deletion goes through aftercare, which writes the audit log."""
+
     list_display = ["user", "weekday", "start", "end", "is_backup"]
     list_filter = ["weekday", "is_backup"]
     raw_id_fields = ["user"]
+
+    def save_model(
+        self, request: HttpRequest, obj: OnDutyShift, form: forms.ModelForm, change: bool
+    ) -> None:
+        aftercare.save_shift(shift=obj, by=cast(User, request.user))
+
+    def delete_model(self, request: HttpRequest, obj: OnDutyShift) -> None:
+        aftercare.delete_shift(shift_id=obj.pk, by=cast(User, request.user))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[OnDutyShift]) -> None:
+        for shift in queryset:
+            aftercare.delete_shift(shift_id=shift.pk, by=cast(User, request.user))

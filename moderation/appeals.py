@@ -67,7 +67,7 @@ def _check_message_rate(user: User) -> None:
 def _answerers(action: AuditLogEntry, user: User) -> list[User]:
     """Who reads a member's message about a decision: the moderator who took it, while they
     still moderate the item, else everyone who does. Never the member, never a reporter."""
-    item, actor = action.item, action.actor
+    item, actor = action.decided_item, action.actor
     group_id = action.detail.get("group_id") or item.group_id
     if actor is not None and actor != user and permissions.moderates_group(actor, group_id):
         return [actor]
@@ -84,7 +84,7 @@ def write_to_facilitators(*, action: AuditLogEntry, user: User, body: str) -> It
         raise ValidationError({"body": _("Write your message first.")})
     _check_message_rate(user)
     note = ItemNote.objects.create(
-        item=action.item, author=user, body=body.strip(), from_author=True
+        item=action.decided_item, author=user, body=body.strip(), from_author=True
     )
     for person in _answerers(action, user):
         notify(
@@ -94,7 +94,7 @@ def write_to_facilitators(*, action: AuditLogEntry, user: User, body: str) -> It
             body=body.strip()[:500],
             url=reverse("moderation:item", args=[action.item_id]),
         )
-    live.item_changed(action.item, kind="message")
+    live.item_changed(action.decided_item, kind="message")
     return note
 
 

@@ -1,7 +1,8 @@
 """Moderation's emails: the crisis alert. After the writer has seen the caring message, find who
 is on duty, email them and push the item to their dashboards live; if nobody claims the item in
 time, alert the backup contacts the same way. A follow-up contact due after a crisis and not
-recorded alerts the on-duty people the same way, once."""
+recorded alerts the on-duty people the same way, once, and the backups once more if it is still
+not recorded MODERATION_FOLLOW_UP_BACKUP_MINUTES later."""
 
 import datetime
 import zoneinfo
@@ -139,16 +140,57 @@ def alert_overdue_follow_ups() -> int:
     return count
 
 
-def _alert_overdue(follow_up: FollowUp, people: list) -> None:
+def escalate_overdue_follow_ups() -> int:
+    """Beat task: a follow-up the on-duty people were alerted about and that is still not
+    recorded MODERATION_FOLLOW_UP_BACKUP_MINUTES later alerts the rota's backups once (and its
+    assignee again), as an unclaimed crisis item does."""
+    now = timezone.now()
+    cutoff = now - timedelta(minutes=settings.MODERATION_FOLLOW_UP_BACKUP_MINUTES)
+    due = FollowUp.objects.filter(
+        done_at__isnull=True, backup_alerted_at__isnull=True, alerted_at__lte=cutoff
+    )
+    count = 0
+    for follow_up_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            follow_up = (
+                FollowUp.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("item", "assignee")
+                .filter(pk=follow_up_id, done_at__isnull=True, backup_alerted_at__isnull=True)
+                .first()
+            )
+            if follow_up is None:
+                continue
+            follow_up.backup_alerted_at = now
+            follow_up.save(update_fields=["backup_alerted_at"])
+            people = crisis_recipients(follow_up.item, backup=True)
+            if follow_up.assignee is not None and follow_up.assignee not in people:
+                people.append(follow_up.assignee)
+            AuditLogEntry.objects.create(
+                item=follow_up.item,
+                action=AuditLogEntry.Action.FOLLOW_UP_BACKUP,
+                subject=follow_up.item.author,
+                detail={"follow_up": follow_up.pk, "to": [p.pk for p in people]},
+            )
+        _alert_overdue(follow_up, people, still=True)
+        count += 1
+    return count
+
+
+def _alert_overdue(follow_up: FollowUp, people: list, *, still: bool = False) -> None:
     """Plain send_mail, like the crisis alert: part of the on-duty role, not a preference."""
     url = settings.SITE_URL + reverse("moderation:dashboard") + "#follow-ups"
-    subject = _("Overdue: a follow-up contact after a crisis")
-    body = _(
-        "A follow-up contact with a member after a crisis was due %(hours)s hours after it was "
-        "resolved and is not recorded yet. Please make sure someone reaches them:\n\n%(url)s"
-    ) % {"hours": follow_up.after_hours, "url": url}
     for person in people:
-        send_mail(subject, body, None, [person.email])
+        with in_language(person):
+            if still:
+                subject = _("Still overdue: a follow-up contact after a crisis")
+            else:
+                subject = _("Overdue: a follow-up contact after a crisis")
+            body = _(
+                "A follow-up contact with a member after a crisis was due %(hours)s hours after "
+                "it was resolved and is not recorded yet. Please make sure someone reaches "
+                "them:\n\n%(url)s"
+            ) % {"hours": follow_up.after_hours, "url": url}
+            send_mail(subject, body, None, [person.email])
     live.tell_moderators(
         user_ids=[p.pk for p in people], item_id=follow_up.item_id, kind="follow_up_overdue"
     )

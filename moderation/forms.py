@@ -2,6 +2,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from supportgroups.models import User
@@ -103,17 +104,44 @@ class MemberMessageForm(forms.Form):
     )
 
 
-class SafetyPlanForm(forms.ModelForm):
-    """The member's plan, in the Stanley-Brown sections; every section is optional."""
+class SafetyPlanSectionsForm(forms.ModelForm):
+    """The plan's Stanley-Brown sections, every one optional: what the facilitator the member
+    invited to write it with them edits."""
+
+    # The version the writer started from: a save over a newer change by the other person is
+    # refused, with the words kept (aftercare.PlanChanged).
+    seen = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["seen"].initial = self.instance.updated_at.isoformat()
+
+    def take_present_version(self, plan: SafetyPlan) -> None:
+        """After a refused save: keep what they typed, and carry the plan's present version,
+        so that saving again (having compared) is accepted."""
+        data = cast(QueryDict, self.data).copy()
+        data["seen"] = plan.updated_at.isoformat()
+        self.data = data
 
     class Meta:
         model = SafetyPlan
-        fields = [*SafetyPlan.SECTIONS, "shared_with"]
+        fields: list[str] = list(SafetyPlan.SECTIONS)
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in SafetyPlan.SECTIONS}
         help_texts = {
             "warning_signs": _(
                 "Thoughts, moods or situations that tell me a crisis may be coming."
             ),
+        }
+
+
+class SafetyPlanForm(SafetyPlanSectionsForm):
+    """The member's own plan, and whom they share it with."""
+
+    class Meta(SafetyPlanSectionsForm.Meta):
+        fields = [*SafetyPlan.SECTIONS, "shared_with"]
+        help_texts = {
+            **SafetyPlanSectionsForm.Meta.help_texts,
             "shared_with": _(
                 "Only you can read your plan unless you choose one facilitator of your groups here."
             ),

@@ -171,7 +171,10 @@ class AuditQuerySet(models.QuerySet):
 
 
 class AuditLogEntry(models.Model):
-    """Every moderation action and state change: who, when, what and why. Append-only."""
+    """Every moderation action and state change: who, when, what and why. Append-only.
+
+    Rows about a queue item point at it; changes to the on-duty rota are about no item, and
+    their detail holds the shift as it became (and, for a change, as it was)."""
 
     class Action(models.TextChoices):
         REPORTED = "reported", _("Reported")
@@ -196,6 +199,10 @@ class AuditLogEntry(models.Model):
         BACKUP_ALERT = "backup_alert", _("Backup contacts alerted")
         FOLLOW_UP = "follow_up", _("Followed up")
         FOLLOW_UP_ALERT = "follow_up_alert", _("Overdue follow-up: on-duty alerted")
+        FOLLOW_UP_BACKUP = "follow_up_backup", _("Overdue follow-up: backups alerted")
+        ROTA_ADD = "rota_add", _("Rota shift added")
+        ROTA_CHANGE = "rota_change", _("Rota shift changed")
+        ROTA_REMOVE = "rota_remove", _("Rota shift removed")
         PIN = "pin", _("Pinned")
         UNPIN = "unpin", _("Unpinned")
         LOCK = "lock", _("Locked")
@@ -204,7 +211,9 @@ class AuditLogEntry(models.Model):
         REOPEN = "reopen", _("Reopened to replies")
         MOVE = "move", _("Moved")
 
-    item = models.ForeignKey(ReviewItem, on_delete=models.PROTECT, related_name="audit")
+    item = models.ForeignKey(
+        ReviewItem, null=True, blank=True, on_delete=models.PROTECT, related_name="audit"
+    )
     actor = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -232,6 +241,14 @@ class AuditLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("The moderation audit log is append-only.")
+
+    @property
+    def decided_item(self) -> ReviewItem:
+        """The queue item a decision was taken on: every row a member can be told of, appeal
+        or write about has one (only the rota's rows have none)."""
+        if self.item is None:
+            raise ValueError(f"Audit row {self.pk} ({self.action}) is about no queue item.")
+        return self.item
 
 
 class Sanction(models.Model):
@@ -354,6 +371,17 @@ class OnDutyShift(models.Model):
     def __str__(self) -> str:
         return f"{self.user} {self.get_weekday_display()} {self.start}-{self.end}"
 
+    def audit_state(self) -> dict[str, object]:
+        """The shift as the audit log keeps it (times as ISO strings: plain JSON), so who
+        covered what and when can be read back after it changed or went."""
+        return {
+            "user": self.user_id,
+            "weekday": self.weekday,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "is_backup": self.is_backup,
+        }
+
 
 class SafetyPlan(models.Model):
     """A member's own safety plan, in the Stanley-Brown shape. Only its owner reads it, and
@@ -379,6 +407,8 @@ class SafetyPlan(models.Model):
         related_name="+",
         verbose_name=_("shared with"),
     )
+    # The member invited the person it is shared with to write it with them.
+    shared_may_edit = models.BooleanField(default=False, db_default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     SECTIONS = (
@@ -396,6 +426,31 @@ class SafetyPlan(models.Model):
     @property
     def is_empty(self) -> bool:
         return not any(getattr(self, name).strip() for name in self.SECTIONS)
+
+
+class SafetyPlanEdit(models.Model):
+    """The plan's own record of who changed it and when: the member, the facilitator they
+    invited to write it with them, the invitation and its end. Which sections changed, never
+    the words; its owner reads it, and it goes with the plan."""
+
+    class Change(models.TextChoices):
+        EDITED = "edited", _("edited")
+        INVITED = "invited", _("invited to write it together")
+        REVOKED = "revoked", _("stopped sharing")
+
+    plan = models.ForeignKey(SafetyPlan, on_delete=models.CASCADE, related_name="edits")
+    editor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    change = models.CharField(max_length=10, choices=Change.choices)
+    sections = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Safety plan edit #{self.pk}"
 
 
 class ContactRequest(models.Model):
@@ -416,7 +471,8 @@ class ContactRequest(models.Model):
 class FollowUp(models.Model):
     """A contact owed to a member after their crisis item was resolved (24 h and 72 h by
     default), assigned to the facilitator who resolved it. Due and not done alerts the on-duty
-    rota once; doing it records how contact was made and the outcome in the audit log."""
+    rota once, and the rota's backups once more if it is still not done after a further delay;
+    doing it records how contact was made and the outcome in the audit log."""
 
     class Method(models.TextChoices):
         PHONE = "phone", _("Phone call")
@@ -435,6 +491,7 @@ class FollowUp(models.Model):
     contact_method = models.CharField(max_length=12, choices=Method.choices, blank=True)
     outcome = models.TextField(blank=True, max_length=4000)
     alerted_at = models.DateTimeField(null=True, blank=True)
+    backup_alerted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

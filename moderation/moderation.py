@@ -28,7 +28,7 @@ class AppealModeration(ModerationAdapter[Appeal]):
         """The group the decision was in: a mute from a chat room is recorded on the member's
         profile item, which belongs to no group, so its detail names the group."""
         action = self.obj.action
-        return action.detail.get("group_id") or action.item.group_id
+        return action.detail.get("group_id") or action.decided_item.group_id
 
     def url(self) -> str:
         return self.obj.get_absolute_url()

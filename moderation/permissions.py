@@ -204,6 +204,16 @@ def can_read_plan(user: User | AnonymousUser, plan: SafetyPlan) -> bool:
     )
 
 
+def can_edit_plan(user: User | AnonymousUser, plan: SafetyPlan) -> bool:
+    """Its owner, and the facilitator they invited to write it with them, for as long as they
+    may read it."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if plan.owner_id == user.pk:
+        return True
+    return plan.shared_may_edit and can_read_plan(user, plan)
+
+
 def is_supervisor(user: User | AnonymousUser) -> bool:
     """Staff see each facilitator's load (never content) and rebalance the rota."""
     return bool(user.is_authenticated and user.is_active and user.is_staff)

@@ -20,6 +20,7 @@ from .models import (
     Report,
     ReviewItem,
     SafetyPlan,
+    SafetyPlanEdit,
     Sanction,
 )
 
@@ -102,6 +103,14 @@ register(
     "with is not its owner, so their leaving only unshares it).",
     user_fields=("owner",),
     export_fields=(*SafetyPlan.SECTIONS, "updated_at"),
+)
+register(
+    SafetyPlanEdit,
+    on_delete="keep_minimal",
+    why="The plan's record of who changed it: the owner's plan keeps it (and it goes with the "
+    "plan); a facilitator who edited it and leaves is shown as the former member.",
+    user_fields=("editor",),
+    export_fields=("change", "sections", "created_at"),
 )
 register(
     ContactRequest,

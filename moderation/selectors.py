@@ -5,14 +5,16 @@ forums and chat ask before accepting a post (can_post)."""
 import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from supportgroups.models import Memorial, User
 
@@ -25,6 +27,7 @@ from .models import (
     OnDutyShift,
     ReviewItem,
     SafetyPlan,
+    SafetyPlanEdit,
     Sanction,
 )
 from .registry import scope
@@ -260,6 +263,7 @@ class Load:
     crisis_items_handled: int
     follow_ups_done: int
     hours_on_duty_per_week: float
+    hours_on_duty: float  # actually covered over the last LOAD_DAYS days
     members_died: int
     follow_ups_due: int
 
@@ -305,6 +309,7 @@ def load_for(people: list[User]) -> list[Load]:
     hours: dict[int, float] = {}
     for shift in OnDutyShift.objects.filter(user_id__in=ids):
         hours[shift.user_id] = hours.get(shift.user_id, 0.0) + _shift_hours(shift)
+    covered = _hours_covered(set(ids), since=since, until=timezone.now())
     died = dict(_members_died(people, since=since))
     return [
         Load(
@@ -312,11 +317,68 @@ def load_for(people: list[User]) -> list[Load]:
             crisis_items_handled=handled.get(p.pk, 0),
             follow_ups_done=followed.get(p.pk, 0),
             hours_on_duty_per_week=round(hours.get(p.pk, 0.0), 1),
+            hours_on_duty=round(covered.get(p.pk, 0.0), 1),
             members_died=died.get(p.pk, 0),
             follow_ups_due=due.get(p.pk, 0),
         )
         for p in people
     ]
+
+
+ROTA_ACTIONS = ("rota_add", "rota_change", "rota_remove")
+_Shift = dict[str, Any]  # a shift as the audit log keeps it (OnDutyShift.audit_state)
+_Segment = tuple[datetime, datetime, _Shift]
+
+
+def _rota_history(*, since: datetime, until: datetime) -> Iterator[_Segment]:
+    """Each shift as it stood between since and until, as (from, to, state): today's rota,
+    walked back through the rota audit rows (a change holds what the shift was, a removal what
+    it had been, an addition that it did not exist before). A shift with no rows has stood
+    all along."""
+    end: dict[int, datetime] = {}
+    state: dict[int, _Shift | None] = {}
+    for shift in OnDutyShift.objects.all():
+        end[shift.pk], state[shift.pk] = until, shift.audit_state()
+    changes = AuditLogEntry.objects.filter(
+        action__in=ROTA_ACTIONS, created_at__gt=since, created_at__lte=until
+    ).order_by("-created_at", "-id")
+    for entry in changes:
+        shift_id = entry.detail["shift"]
+        after = state.get(shift_id)
+        if after is not None:
+            yield entry.created_at, end[shift_id], after
+        end[shift_id] = entry.created_at
+        if entry.action == AuditLogEntry.Action.ROTA_ADD:
+            state[shift_id] = None
+        elif entry.action == AuditLogEntry.Action.ROTA_CHANGE:
+            state[shift_id] = entry.detail["before"]
+        else:
+            state[shift_id] = entry.detail
+    for shift_id, before in state.items():
+        if before is not None:
+            yield since, end[shift_id], before
+
+
+def _hours_covered(ids: set[int], *, since: datetime, until: datetime) -> dict[int, float]:
+    """Hours each person was on the rota (backup shifts included) between since and until:
+    every weekly occurrence of each shift, as it stood then, in MODERATION_ROTA_TIME_ZONE."""
+    zone = zoneinfo.ZoneInfo(settings.MODERATION_ROTA_TIME_ZONE)
+    hours: dict[int, float] = {}
+    for start, finish, shift in _rota_history(since=since, until=until):
+        if shift["user"] not in ids or finish <= start:
+            continue
+        begins, ends = time.fromisoformat(shift["start"]), time.fromisoformat(shift["end"])
+        day: date = start.astimezone(zone).date() - timedelta(days=1)  # a shift past midnight
+        while day <= finish.astimezone(zone).date():
+            if day.weekday() == shift["weekday"]:
+                on = datetime.combine(day, begins, tzinfo=zone)
+                off_day = day if ends > begins else day + timedelta(days=1)
+                off = datetime.combine(off_day, ends, tzinfo=zone)
+                overlap = (min(off, finish) - max(on, start)).total_seconds()
+                if overlap > 0:
+                    hours[shift["user"]] = hours.get(shift["user"], 0.0) + overlap / 3600
+            day += timedelta(days=1)
+    return hours
 
 
 def _members_died(people: list[User], *, since: datetime) -> Iterator[tuple[int, int]]:
@@ -351,12 +413,68 @@ def rota() -> QuerySet[OnDutyShift]:
     return OnDutyShift.objects.select_related("user").order_by("weekday", "start", "is_backup")
 
 
+@dataclass(frozen=True)
+class RotaChange:
+    """One line of the rota's audit, as a supervisor reads it: names, never ids."""
+
+    at: datetime
+    by: str
+    action: str
+    weekday: str
+    start: time
+    end: time
+    is_backup: bool
+    covered_by: str
+    was_covered_by: str
+
+
+def rota_changes(limit: int = 20) -> list[RotaChange]:
+    """The latest changes to the rota, from the audit log (two queries)."""
+    entries = list(
+        AuditLogEntry.objects.filter(action__in=ROTA_ACTIONS)
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    ids = {e.detail["user"] for e in entries} | {
+        e.detail["before"]["user"] for e in entries if "before" in e.detail
+    }
+    names = dict(User.objects.filter(pk__in=ids).values_list("pk", "display_name"))
+    days = dict(OnDutyShift._meta.get_field("weekday").choices or [])
+    former = gettext("a former member")
+
+    def name(user_id: int | None) -> str:
+        return names.get(user_id, former) if user_id is not None else ""
+
+    return [
+        RotaChange(
+            at=e.created_at,
+            by=e.actor.display_name if e.actor else former,
+            action=e.get_action_display(),
+            weekday=str(days.get(e.detail["weekday"], "")),
+            start=time.fromisoformat(e.detail["start"]),
+            end=time.fromisoformat(e.detail["end"]),
+            is_backup=e.detail["is_backup"],
+            covered_by=name(e.detail["user"]),
+            was_covered_by=name(e.detail.get("before", {}).get("user")),
+        )
+        for e in entries
+    ]
+
+
 def rota_candidates(user: User | AnonymousUser) -> list[User]:
     """Who a supervisor may hand a shift to: active staff and the people whose load they see
     (everyone on the rota or doing crisis work lately)."""
     people = {u.pk: u for u in User.objects.filter(is_active=True, is_staff=True)}
     people.update((u.pk, u) for u in carers(user))
     return sorted(people.values(), key=lambda u: (u.display_name, u.pk))
+
+
+def plan_edits(plan: SafetyPlan | None) -> list[SafetyPlanEdit]:
+    """Who changed the plan, and when (its owner and the facilitator it is shared with read it:
+    the views ask permissions first)."""
+    if plan is None or plan.pk is None:
+        return []
+    return list(plan.edits.select_related("editor")[:20])
 
 
 def own_debriefs(user: User | AnonymousUser) -> list[DebriefNote]:

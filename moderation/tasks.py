@@ -23,3 +23,8 @@ def release_stale_claims() -> int:
 @shared_task
 def alert_overdue_follow_ups() -> int:
     return emails.alert_overdue_follow_ups()
+
+
+@shared_task
+def escalate_overdue_follow_ups() -> int:
+    return emails.escalate_overdue_follow_ups()

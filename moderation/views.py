@@ -30,6 +30,7 @@ from .forms import (
     QueueFilterForm,
     ReportForm,
     SafetyPlanForm,
+    SafetyPlanSectionsForm,
     ShiftForm,
 )
 from .models import PRIORITY_LABELS, ReviewItem, SafetyPlan
@@ -312,25 +313,64 @@ def safety_plan(request):
                 owner=request.user,
                 sections={name: data[name] for name in SafetyPlan.SECTIONS},
                 shared_with=data["shared_with"],
+                seen=data["seen"],
             )
         except ValidationError as exc:
             _add_errors(form, exc)
+            if isinstance(exc, aftercare.PlanChanged):
+                plan = SafetyPlan.objects.get(owner=request.user)
+                form.take_present_version(plan)
         else:
             messages.success(request, _("Your safety plan is saved."))
             return redirect("moderation:safety_plan")
     status = 400 if request.method == "POST" else 200
-    shared = selectors.plans_shared_with(request.user)
-    context = {"form": form, "plan": plan, "shared_with_me": shared}
+    context = {
+        "form": form,
+        "plan": plan,
+        "shared_with_me": selectors.plans_shared_with(request.user),
+        "edits": selectors.plan_edits(plan),
+    }
     return render(request, "moderation/safety_plan.html", context, status=status)
 
 
 @login_required
+@require_POST
+def stop_sharing_plan(request):
+    """The member takes their plan back from the facilitator they shared it with."""
+    if aftercare.stop_sharing_plan(owner=request.user) is not None:
+        messages.success(request, _("Only you can read your plan now."))
+    return redirect("moderation:safety_plan")
+
+
+@login_required
 def shared_plan(request, plan_id: int):
-    """A plan its owner shared with this facilitator (404 for anyone else)."""
+    """A plan its owner shared with this facilitator (404 for anyone else); the facilitator
+    they invited to write it with them edits it here."""
     plan = SafetyPlan.objects.select_related("owner").filter(pk=plan_id).first()
     if plan is None or not permissions.can_read_plan(request.user, plan):
         raise Http404
-    return render(request, "moderation/shared_plan.html", {"plan": plan})
+    editing = plan.owner_id != request.user.pk and permissions.can_edit_plan(request.user, plan)
+    if request.method == "POST" and not editing:
+        raise Http404
+    form = SafetyPlanSectionsForm(request.POST or None, instance=plan) if editing else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            aftercare.edit_shared_plan(
+                plan_id=plan.pk,
+                editor=request.user,
+                sections={name: form.cleaned_data[name] for name in SafetyPlan.SECTIONS},
+                seen=form.cleaned_data["seen"],
+            )
+        except aftercare.PlanChanged as exc:
+            _add_errors(form, exc)
+            plan = SafetyPlan.objects.select_related("owner").get(pk=plan.pk)
+            form.take_present_version(plan)
+        else:
+            messages.success(request, _("The plan is saved. Its owner sees that you changed it."))
+            return redirect("moderation:shared_plan", plan_id=plan.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"plan": plan, "form": form, "edits": selectors.plan_edits(plan)}
+    return render(request, "moderation/shared_plan.html", context, status=status)
 
 
 @login_required
@@ -374,14 +414,17 @@ def record_follow_up(request, follow_up_id: int):
 
 
 @moderator_required
-def debrief(request, item_id: int):
-    """Offered after a crisis item closes: a note for the facilitator alone, or skip it."""
-    item = _visible_item(request.user, item_id)
+def debrief(request, item_id: int | None = None):
+    """Offered after a crisis item closes, or after a chat session that carried a crisis ends
+    (no item then): a note for the facilitator alone, or skip it."""
+    item = None if item_id is None else _visible_item(request.user, item_id)
     form = DebriefForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             aftercare.write_debrief(
-                author=request.user, item_id=item.pk, body=form.cleaned_data["body"]
+                author=request.user,
+                item_id=None if item is None else item.pk,
+                body=form.cleaned_data["body"],
             )
         except ValidationError as exc:
             _add_errors(form, exc)
@@ -439,7 +482,12 @@ def supervision(request):
         )
         for shift in shifts
     ]
-    context = {"loads": selectors.load_for(people), "rows": rows, "days": selectors.LOAD_DAYS}
+    context = {
+        "loads": selectors.load_for(people),
+        "rows": rows,
+        "days": selectors.LOAD_DAYS,
+        "changes": selectors.rota_changes(),
+    }
     return render(
         request, "moderation/supervision.html", context, status=400 if failed_form else 200
     )

@@ -443,8 +443,22 @@ CELERY_BEAT_SCHEDULE["moderation-alert-overdue-follow-ups"] = {
     "task": "moderation.tasks.alert_overdue_follow_ups",
     "schedule": 60.0,
 }
+# An overdue follow-up still not recorded this long after the on-duty alert goes to the backups.
+MODERATION_FOLLOW_UP_BACKUP_MINUTES = env.int("MODERATION_FOLLOW_UP_BACKUP_MINUTES", default=60)
+CELERY_BEAT_SCHEDULE["moderation-escalate-overdue-follow-ups"] = {
+    "task": "moderation.tasks.escalate_overdue_follow_ups",
+    "schedule": 60.0,
+}
 CELERY_BEAT_SCHEDULE["moderation-release-stale-claims"] = {
     "task": "moderation.tasks.release_stale_claims",
+    "schedule": 60.0,
+}
+
+# --- check-ins ---
+# Groups that check in before each meeting remind their members this long before it.
+CHECKINS_REMIND_BEFORE_HOURS = env.int("CHECKINS_REMIND_BEFORE_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["checkins-scan-reminders"] = {
+    "task": "groups.checkins.tasks.scan_check_in_reminders",
     "schedule": 60.0,
 }
 

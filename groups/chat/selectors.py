@@ -1,16 +1,30 @@
 """Reads for chat rooms, and the plain dicts that go over the websocket."""
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from groups.selectors import facilitators_of
+from moderation.models import ReviewItem
 from supportgroups.models import User
 
 from .models import ChatMessage, ChatRoom
+
+
+def carried_a_crisis(*, room: ChatRoom, since: datetime) -> bool:
+    """Whether a message written in the room since then opened a crisis item (crisis words,
+    or a member reported as at risk)."""
+    said = ChatMessage.objects.filter(room=room, created_at__gte=since).values("pk")
+    return ReviewItem.objects.filter(
+        crisis=True,
+        content_type=ContentType.objects.get_for_model(ChatMessage),
+        object_id__in=Subquery(said),
+    ).exists()
 
 
 def _with_author_role(messages: QuerySet[ChatMessage], room: ChatRoom) -> QuerySet[ChatMessage]:

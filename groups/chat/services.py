@@ -9,6 +9,7 @@ write still succeeds and clients catch up from the database when they reconnect.
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from groups.models import SupportGroup
 from groups.policy import Verdict
 from groups.services import record_activity
-from moderation import in_place
+from moderation import aftercare, in_place
 from moderation import services as moderation
 from moderation.errors import ModerationError
 from moderation.models import AuditLogEntry, Reason, Sanction
@@ -28,10 +29,13 @@ from moderation.services import ScreenResult
 from supportgroups.live import Delivery
 from supportgroups.models import User
 
-from . import permissions
+from . import permissions, selectors
 from .live import send_to_room
 from .models import ChatMessage, ChatRoom
 from .selectors import serialize_message, serialize_room
+
+# A room ended outside a marked live session: the crisis it carried is looked for this far back.
+DEBRIEF_LOOKBACK = timedelta(hours=12)
 
 
 class ChatRefused(Exception):
@@ -274,10 +278,15 @@ def mute_member(*, room: ChatRoom, by: User, user_id: int, minutes: int) -> Sanc
 def set_room_state(
     *, room: ChatRoom, by: User, locked: bool | None = None, ended: bool | None = None
 ) -> ChatRoom:
-    """Lock (only facilitators write) or end (nobody writes) the room, or open it again."""
+    """Lock (only facilitators write) or end (nobody writes) the room, or open it again. Ending
+    a session that carried a crisis offers the facilitator who ends it a private debrief note."""
     _check_can_manage(by, room)
     with transaction.atomic():
         room = _locked_room(room.pk)
+        if ended and not room.is_ended:
+            since = room.live_started_at or timezone.now() - DEBRIEF_LOOKBACK
+            if selectors.carried_a_crisis(room=room, since=since):
+                aftercare.offer_debrief(user=by, item_id=None)
         if locked is not None:
             room.is_locked = locked
         if ended is not None:

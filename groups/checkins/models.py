@@ -104,3 +104,29 @@ class CheckInTask(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in task #{self.pk}"
+
+
+class CheckInReminder(models.Model):
+    """One reminder to one member for one check-in period. The row is made once (unique),
+    claimed before sending and marked sent in the transaction that writes the in-app line, so a
+    member is reminded once per period (the email at least once, like meeting reminders)."""
+
+    group = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=40)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    skipped_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "member", "period"], name="checkin_reminder_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in reminder #{self.pk}"

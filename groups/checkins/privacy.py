@@ -3,7 +3,7 @@ and gone with them; the facilitators' tasks about them go too."""
 
 from supportgroups.privacy.registry import register
 
-from .models import CheckIn, CheckInTask
+from .models import CheckIn, CheckInReminder, CheckInTask
 
 register(
     CheckIn,
@@ -18,4 +18,11 @@ register(
     "is only unlinked).",
     user_fields=("member",),
     export_fields=("created_at", "done_at"),
+)
+register(
+    CheckInReminder,
+    on_delete="delete",
+    why="The reminders they were sent to check in: delivery records, gone with them.",
+    user_fields=("member",),
+    export_fields=("period", "sent_at"),
 )

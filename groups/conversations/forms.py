@@ -81,3 +81,16 @@ class AssignForm(forms.Form):
             (person.pk, person.display_name) for person in team
         ]
         self.fields["to"].required = False
+
+
+class PlanTogetherForm(forms.Form):
+    """The member names one of the group's facilitators to write their safety plan with them."""
+
+    with_whom = forms.TypedChoiceField(
+        label=_("Write my safety plan together with"), coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(person.pk, person.display_name) for person in team]
+        cast(forms.ChoiceField, self.fields["with_whom"]).choices = choices

@@ -20,4 +20,5 @@ urlpatterns = [
     path("<int:pk>/report/", views.report_request, name="report_request"),
     path("<int:pk>/assign/", views.assign, name="assign"),
     path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/safety-plan/", views.plan_together, name="plan_together"),
 ]

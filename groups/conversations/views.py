@@ -10,6 +10,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,12 +21,21 @@ from django.views.decorators.http import require_POST
 from groups.models import Membership, SupportGroup
 from groups.permissions import access_for
 from groups.policy import WriteRefused
+from moderation import aftercare
 from moderation.selectors import crisis_context
 from supportgroups.models import User
 from supportgroups.privacy.selectors import blocked_user_ids
 
 from . import permissions, rendering, selectors, services
-from .forms import AskForm, AssignForm, CheckInForm, ContactSettingForm, MessageForm, StartForm
+from .forms import (
+    AskForm,
+    AssignForm,
+    CheckInForm,
+    ContactSettingForm,
+    MessageForm,
+    PlanTogetherForm,
+    StartForm,
+)
 from .models import Conversation, Message, Participant
 from .permissions import Seat
 
@@ -192,6 +202,8 @@ def detail(request, pk: int):
         context["assign_form"] = AssignForm(
             initial={"to": conversation.assigned_to_id}, team=selectors.team_members(conversation)
         )
+    elif _plans_together(conversation, seat):
+        context["plan_form"] = PlanTogetherForm(team=selectors.team_members(conversation))
     return _refused_response(request, "conversations/detail.html", context, refused)
 
 
@@ -303,6 +315,40 @@ def assign(request, pk: int):
         lambda: services.assign(conversation=conversation, by=request.user, to=to),
         then=conversation,
     )
+
+
+def _plans_together(conversation: Conversation, seat: Seat) -> bool:
+    """A member in a conversation with their group's facilitators may invite one of them to
+    write their safety plan with them."""
+    return conversation.kind == Conversation.Kind.FACILITATORS and seat.is_in and not seat.is_team
+
+
+@login_required
+@require_POST
+def plan_together(request, pk: int):
+    """The member shares their safety plan with one named facilitator of the group, to write
+    it together (only that person; they can stop sharing it on the plan's page)."""
+    conversation, seat = _open(request, pk)
+    if not _plans_together(conversation, seat):
+        raise Http404
+    team = selectors.team_members(conversation)
+    form = PlanTogetherForm(request.POST, team=team)
+    chosen = form.cleaned_data["with_whom"] if form.is_valid() else None
+    editor = next((person for person in team if person.pk == chosen), None)
+    if editor is None:
+        messages.error(request, _("Choose one of the group's facilitators."))
+        return redirect(conversation)
+    try:
+        aftercare.invite_plan_editor(owner=request.user, editor=editor)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+        return redirect(conversation)
+    messages.success(
+        request,
+        _("%(name)s can now read your safety plan and write it with you.")
+        % {"name": editor.display_name},
+    )
+    return redirect("moderation:safety_plan")
 
 
 @login_required

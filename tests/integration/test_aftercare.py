@@ -209,6 +209,65 @@ def test_resolving_a_crisis_item_creates_follow_ups_that_alert_when_overdue(
     assert emails.alert_overdue_follow_ups() == 1
 
 
+def test_an_overdue_follow_up_goes_to_the_backups_once_after_a_further_delay(
+    time_machine, settings, board, member, facilitator
+):
+    settings.MODERATION_FOLLOW_UP_BACKUP_MINUTES = 60
+    time_machine.move_to(START, tick=False)
+    duty = with_mfa(UserFactory(email="duty@example.org", is_staff=True))
+    backup = with_mfa(UserFactory(email="backup@example.org", is_staff=True))
+    for weekday in range(7):
+        OnDutyShiftFactory(user=duty, weekday=weekday)
+        OnDutyShiftFactory(user=backup, weekday=weekday, is_backup=True)
+    _resolve(_crisis_item(member, board.group_id), facilitator)
+    first = FollowUp.objects.get(after_hours=24)
+
+    # Not yet overdue: nobody, not even the backups.
+    time_machine.move_to(START + dt.timedelta(hours=23), tick=False)
+    assert emails.escalate_overdue_follow_ups() == 0
+
+    # Due: the on-duty people first, never the backups.
+    time_machine.move_to(START + dt.timedelta(hours=24, minutes=1), tick=False)
+    assert emails.alert_overdue_follow_ups() == 1
+    assert sorted(a for m in mail.outbox for a in m.to) == sorted(
+        ["duty@example.org", facilitator.email]
+    )
+    mail.outbox.clear()
+    time_machine.move_to(START + dt.timedelta(hours=25), tick=False)
+    assert emails.escalate_overdue_follow_ups() == 0  # 59 minutes after the on-duty alert
+
+    # An hour after the on-duty alert and still not recorded: the backups, exactly once.
+    time_machine.move_to(START + dt.timedelta(hours=25, minutes=1), tick=False)
+    assert emails.escalate_overdue_follow_ups() == 1
+    assert emails.escalate_overdue_follow_ups() == 0
+    assert sorted(a for m in mail.outbox for a in m.to) == sorted(
+        ["backup@example.org", facilitator.email]
+    )
+    assert mail.outbox[0].subject.startswith("Still overdue")
+    entry = AuditLogEntry.objects.get(action=AuditLogEntry.Action.FOLLOW_UP_BACKUP)
+    assert entry.detail == {"follow_up": first.pk, "to": [backup.pk, facilitator.pk]}
+    first.refresh_from_db()
+    assert first.backup_alerted_at == START + dt.timedelta(hours=25, minutes=1)
+
+
+def test_a_follow_up_recorded_after_the_on_duty_alert_never_reaches_the_backups(
+    time_machine, board, member, facilitator
+):
+    time_machine.move_to(START, tick=False)
+    _resolve(_crisis_item(member, board.group_id), facilitator)
+    first = FollowUp.objects.get(after_hours=24)
+    time_machine.move_to(START + dt.timedelta(hours=24, minutes=1), tick=False)
+    assert emails.alert_overdue_follow_ups() == 1
+    client_for(facilitator).post(
+        f"/moderation/follow-ups/{first.pk}/", {"contact_method": "phone", "outcome": "Reached"}
+    )
+    mail.outbox.clear()
+    time_machine.move_to(START + dt.timedelta(hours=30), tick=False)
+    assert emails.escalate_overdue_follow_ups() == 0
+    assert mail.outbox == []
+    assert not AuditLogEntry.objects.filter(action=AuditLogEntry.Action.FOLLOW_UP_BACKUP).exists()
+
+
 def test_follow_up_hours_come_from_settings(settings, board, member, facilitator):
     settings.MODERATION_FOLLOW_UP_HOURS = [6, 48, 6]
     _resolve(_crisis_item(member, board.group_id), facilitator)
@@ -241,6 +300,60 @@ def test_closing_a_crisis_item_offers_a_private_debrief(board, member, facilitat
     assert (note.author, note.item) == (facilitator, item)
     assert "Hard one" in client_for(facilitator).get("/moderation/my-load/").content.decode()
     assert "Hard one" not in client_for(staff_user).get("/moderation/supervision/").content.decode()
+
+
+def _chat(room, person, body):
+    import uuid
+
+    from groups.chat import services as chat
+
+    return chat.post_message(room=room, author=person, body=body, client_msg_id=uuid.uuid4())
+
+
+def test_ending_a_chat_session_that_carried_a_crisis_offers_a_private_debrief(
+    time_machine, group, member, other_member, facilitator
+):
+    from groups.chat import services as chat
+    from supportgroups.models import Notification
+
+    time_machine.move_to(START, tick=False)
+    room = chat.room_for_group(group=group)
+    chat.set_live_session(room=room, by=facilitator, live=True)
+    _chat(room, other_member, "Good evening everyone")
+    chat.set_room_state(room=room, by=facilitator, ended=True)
+    assert not Notification.objects.filter(user=facilitator).exists()  # an ordinary session
+
+    time_machine.move_to(START + dt.timedelta(days=1), tick=False)
+    chat.set_live_session(room=room, by=facilitator, live=True)
+    _chat(room, member, CRISIS_WORDS)
+    chat.set_room_state(room=room, by=facilitator, ended=True)
+    chat.set_room_state(room=room, by=facilitator, ended=True)  # already ended: no second offer
+    (offer,) = Notification.objects.filter(user=facilitator)
+    assert offer.url == "/moderation/debrief/"
+    assert not Notification.objects.filter(user=member, url=offer.url).exists()
+
+    page = client_for(facilitator).get(offer.url)
+    assert page.status_code == 200 and "carried someone in crisis" in page.content.decode()
+    kept = client_for(facilitator).post(offer.url, {"body": "Long evening. Called my mentor."})
+    assert kept.status_code == 302
+    note = DebriefNote.objects.get()
+    assert (note.author, note.item) == (facilitator, None)
+    # Only people who moderate reach the page at all.
+    assert client_for(member).get(offer.url).status_code in (403, 404)
+
+
+def test_a_chat_crisis_item_closed_from_the_queue_leads_to_the_debrief(group, member, facilitator):
+    from groups.chat import services as chat
+
+    room = chat.room_for_group(group=group)
+    _chat(room, member, CRISIS_WORDS)
+    item = ReviewItem.objects.get(crisis=True)
+    assert item.group_id == group.pk
+    item = queue.claim(item_id=item.pk, user=facilitator, version=item.version)
+    closed = client_for(facilitator).post(
+        f"/moderation/items/{item.pk}/dismiss/", {"version": item.version, "reason": "Talked"}
+    )
+    assert closed.status_code == 302 and closed["Location"].endswith(f"/items/{item.pk}/debrief/")
 
 
 @pytest.fixture
@@ -279,6 +392,50 @@ def test_load_figures_match_the_audit_log(board, member, other_member, facilitat
     assert client_for(facilitator).get("/moderation/supervision/").status_code == 403
 
 
+def test_hours_on_duty_are_the_shifts_actually_covered_read_back_from_the_rota_audit(
+    time_machine, facilitator, other_facilitator, staff_user
+):
+    """Thirty days to Wednesday 24 February 2027, 12:00 (London is on UTC then)."""
+    from moderation import aftercare
+
+    def at(day, hour):  # days counted from 1 January 2027
+        moment = dt.datetime(2027, 1, 1, hour, tzinfo=dt.UTC) + dt.timedelta(days=day - 1)
+        time_machine.move_to(moment, tick=False)
+
+    # Standing before any audit row: Wednesdays 09:00-12:30, as a backup.
+    OnDutyShiftFactory(user=facilitator, weekday=2, start="09:00", end="12:30", is_backup=True)
+    at(20, 10)  # before the thirty days: Mondays 18:00-22:00
+    monday = aftercare.save_shift(
+        shift=OnDutyShift(user=facilitator, weekday=0, start=dt.time(18), end=dt.time(22)),
+        by=staff_user,
+    )
+    at(31 + 10, 9)  # 10 February: Mondays go to someone else
+    aftercare.reassign_shift(shift_id=monday.pk, to=other_facilitator, by=staff_user)
+    at(31 + 16, 9)  # 16 February: Fridays 22:00-02:00, taken off at 01:00 on the first one
+    friday = aftercare.save_shift(
+        shift=OnDutyShift(user=facilitator, weekday=4, start=dt.time(22), end=dt.time(2)),
+        by=staff_user,
+    )
+    at(31 + 20, 1)
+    aftercare.delete_shift(shift_id=friday.pk, by=staff_user)
+    at(31 + 24, 12)
+
+    # Mondays 25 Jan, 1 and 8 Feb (3 x 4 h), Friday 19 Feb 22:00 to 01:00 (3 h), Wednesdays
+    # 27 Jan, 3, 10 and 17 Feb (4 x 3.5 h) and this morning until noon (3 h).
+    mine, theirs = selectors.load_for([facilitator, other_facilitator])
+    assert mine.hours_on_duty == 12 + 3 + 14 + 3 == 32
+    assert theirs.hours_on_duty == 2 * 4  # Mondays 15 and 22 Feb
+    rota_rows = AuditLogEntry.objects.filter(action__in=selectors.ROTA_ACTIONS)
+    assert rota_rows.count() == 4
+    assert mine.hours_on_duty_per_week == 3.5  # today's rota: the Wednesday backup shift only
+
+    own = client_for(facilitator).get("/moderation/my-load/").content.decode()
+    assert 'data-figure="on-duty">32.0<' in own
+    supervision = client_for(staff_user).get("/moderation/supervision/").content.decode()
+    assert f'data-carer="{other_facilitator.pk}"' in supervision
+    assert 'data-figure="on-duty">8.0<' in supervision
+
+
 def test_members_who_died_count_in_their_facilitators_load(member, facilitator):
     from supportgroups.privacy.services import memorialise
 
@@ -313,6 +470,91 @@ def test_a_supervisor_rebalances_the_rota(facilitator, other_facilitator, staff_
         .status_code
         == 403
     )
+
+
+def _rota_entries():
+    rota_actions = ("rota_add", "rota_change", "rota_remove")
+    return list(AuditLogEntry.objects.filter(action__in=rota_actions).order_by("id"))
+
+
+def test_every_rota_change_in_the_admin_and_on_the_supervision_page_is_audited(
+    facilitator, other_facilitator, staff_user
+):
+    admin = client_for(staff_user)
+    staff_user.is_superuser = True
+    staff_user.save()
+    base = "/admin/moderation/ondutyshift/"
+    added = admin.post(
+        f"{base}add/",
+        {"user": facilitator.pk, "weekday": 2, "start": "18:00", "end": "22:00"},
+    )
+    assert added.status_code == 302
+    shift = OnDutyShift.objects.get()
+    changed = admin.post(
+        f"{base}{shift.pk}/change/",
+        {"user": facilitator.pk, "weekday": 2, "start": "18:00", "end": "23:00"},
+    )
+    assert changed.status_code == 302
+    # Saving with nothing changed writes nothing.
+    admin.post(
+        f"{base}{shift.pk}/change/",
+        {"user": facilitator.pk, "weekday": 2, "start": "18:00", "end": "23:00"},
+    )
+    third = OnDutyShiftFactory(user=other_facilitator, is_backup=True)  # on the rota: offered
+    moved = admin.post(
+        "/moderation/supervision/", {"shift": shift.pk, "user": other_facilitator.pk}
+    )
+    assert moved.status_code == 302
+    assert admin.post(f"{base}{shift.pk}/delete/", {"post": "yes"}).status_code == 302
+    second = OnDutyShiftFactory(user=facilitator)
+    bulk = admin.post(
+        base,
+        {"action": "delete_selected", "_selected_action": [second.pk, third.pk], "post": "yes"},
+    )
+    assert bulk.status_code == 302 and not OnDutyShift.objects.exists()
+
+    entries = _rota_entries()
+    assert [(e.action, e.actor, e.item) for e in entries] == [
+        ("rota_add", staff_user, None),
+        ("rota_change", staff_user, None),
+        ("rota_change", staff_user, None),
+        ("rota_remove", staff_user, None),
+        ("rota_remove", staff_user, None),
+        ("rota_remove", staff_user, None),
+    ]
+    first_shift = {"shift": shift.pk, "weekday": 2, "start": "18:00:00", "is_backup": False}
+    assert entries[0].detail == {**first_shift, "user": facilitator.pk, "end": "22:00:00"}
+    assert entries[1].detail["before"]["end"] == "22:00:00"
+    assert entries[1].detail["end"] == "23:00:00"
+    assert (entries[2].detail["before"]["user"], entries[2].detail["user"]) == (
+        facilitator.pk,
+        other_facilitator.pk,
+    )
+    assert entries[3].detail == {**first_shift, "user": other_facilitator.pk, "end": "23:00:00"}
+    assert {e.detail["shift"] for e in entries[4:]} == {second.pk, third.pk}
+    # The supervision page lists them by name, newest first.
+    page = admin.get("/moderation/supervision/").content.decode()
+    assert page.count("data-rota-change") == 6
+    assert "Rota shift changed, Wednesday 18:00–23:00: from Facil Fran to Facil Olga" in page
+    assert "Rota shift added, Wednesday 18:00–22:00: Facil Fran" in page
+    # The audit log's admin lists them (rows about no queue item).
+    listing = admin.get("/admin/moderation/auditlogentry/?action=rota_change")
+    assert listing.status_code == 200 and "Rota shift changed" in listing.content.decode()
+
+
+def test_a_refused_reassignment_writes_no_audit_row(facilitator, staff_user):
+    shift = OnDutyShiftFactory(user=facilitator)
+    refused = client_for(staff_user).post(
+        "/moderation/supervision/", {"shift": shift.pk, "user": UserFactory().pk}
+    )
+    assert refused.status_code == 400
+    assert (
+        client_for(facilitator)
+        .post("/moderation/supervision/", {"shift": shift.pk, "user": facilitator.pk})
+        .status_code
+        == 403
+    )
+    assert _rota_entries() == []
 
 
 def test_plan_and_requests_are_exported_and_deleted_with_the_member(board, member, facilitator):

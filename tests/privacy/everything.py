@@ -16,7 +16,7 @@ from forums.models import DigestItem
 from groups import invitations
 from groups.chat import services as chat_services
 from groups.checkins import services as checkin_services
-from groups.checkins.models import CheckInSetup
+from groups.checkins.models import CheckInReminder, CheckInSetup
 from groups.conversations import services as conversation_services
 from groups.meetings.models import RSVP, CalendarFeed, ReminderDelivery, ReminderPreference
 from groups.models import MembershipEvent
@@ -203,3 +203,6 @@ def _aftercare(user, group):
     FollowUp.objects.create(item=item, assignee=user, after_hours=24, due_at=timezone.now())
     CheckInSetup.objects.create(group=group, enabled=True)
     checkin_services.submit(member=user, group=group, score=7, problems=["family"], consent=True)
+    CheckInReminder.objects.create(
+        group=group, member=user, period="week-2027-W10", sent_at=timezone.now()
+    )
