@@ -69,7 +69,7 @@ def crisis_lexicon(transactional_db):
 
     for migration in (
         "0002_seed_crisis_lexicon_and_lines",
-        "0006_crisis_lines_and_phrases_in_every_language",
+        "0009_crisis_lines_and_phrases_in_every_language",
     ):
         importlib.import_module(f"moderation.migrations.{migration}").seed(apps, None)
 

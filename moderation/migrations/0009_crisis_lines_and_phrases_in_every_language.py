@@ -174,6 +174,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("moderation", "0005_thread_controls")]
+    dependencies = [("moderation", "0008_safety_plan_written_together")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
