@@ -1,0 +1,47 @@
+"""Thin Celery wrappers around delivery (they take ids)."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from supportgroups.models import User
+
+from . import delivery
+
+BACKOFF_SECONDS = 30
+MAX_BACKOFF_SECONDS = 30 * 60
+
+
+@shared_task(acks_late=True)
+def push_to_person(user_id: int, kind: str, url: str) -> int:
+    devices = delivery.plan_for_person(user_id=user_id, kind=kind, url=url, now=timezone.now())
+    if not devices:
+        return 0
+    person = User.objects.get(pk=user_id)
+    payload = delivery.payload_for(person, kind=kind, url=url).encode()
+    for device_id in devices:
+        send_to_device.delay(device_id, payload, False)
+    return len(devices)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=6)
+def send_to_device(self, subscription_id: int, payload: str, urgent: bool) -> str:
+    try:
+        return delivery.send_to_device(
+            subscription_id=subscription_id, payload=payload, urgent=urgent
+        )
+    except delivery.TryLater as error:
+        wait = min(BACKOFF_SECONDS * 2**self.request.retries, MAX_BACKOFF_SECONDS)
+        raise self.retry(exc=error, countdown=wait) from error
+
+
+@shared_task
+def release_held() -> int:
+    """Beat, every minute: people whose quiet hours ended with something held hear it once."""
+    count = 0
+    for user_id, devices in delivery.release_held(now=timezone.now()):
+        person = User.objects.get(pk=user_id)
+        payload = delivery.payload_for(person, kind=delivery.HELD, url="/notifications/").encode()
+        for device_id in devices:
+            send_to_device.delay(device_id, payload, False)
+        count += 1
+    return count
