@@ -8,4 +8,8 @@ def site(request):
     unread = (
         unread_notification_count(user=user) if user is not None and user.is_authenticated else 0
     )
-    return {"SITE_NAME": settings.SITE_NAME, "unread_notifications": unread}
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "THEME_COLOUR": settings.THEME_COLOUR,
+        "unread_notifications": unread,
+    }

@@ -611,7 +611,18 @@ VAPID_SUBJECT = env(
 # that old is for the backups and the dashboard, so six hours.
 PUSH_TTL_SECONDS = env.int("PUSH_TTL_SECONDS", default=24 * 3600)
 PUSH_URGENT_TTL_SECONDS = env.int("PUSH_URGENT_TTL_SECONDS", default=6 * 3600)
-PUSH_THEME_COLOUR = "#1f5f8b"  # the site's primary colour (static/css/site.css)
+# The browsers' push services: a subscription elsewhere is refused, so the worker never posts
+# to an address someone made up.
+PUSH_SERVICE_HOSTS = env.list(
+    "PUSH_SERVICE_HOSTS",
+    default=[
+        "fcm.googleapis.com",
+        "push.services.mozilla.com",
+        "notify.windows.com",
+        "push.apple.com",
+    ],
+)
+THEME_COLOUR = "#1f5f8b"  # the site's primary colour (static/css/site.css)
 CELERY_BEAT_SCHEDULE["push-release-held"] = {
     "task": "supportgroups.push.tasks.release_held",
     "schedule": 60.0,

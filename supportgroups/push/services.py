@@ -6,9 +6,12 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
+from supportgroups.degrade import when_cache_is_down
 from supportgroups.models import Notification, PushSettings, PushSubscription, User
+from supportgroups.ratelimits import within_rate
 
 # Which in-app notifications a person may choose to have pushed. Group and moderation decisions
 # stay in the list and the email.
@@ -59,12 +62,24 @@ def device_label(user_agent: str) -> str:
     return browser or system or _("A browser")
 
 
+MAX_DEVICES = 10
+
+
+@when_cache_is_down(None)
+def check_subscribe_rate(user: User) -> None:
+    if not within_rate(f"push:subscribe:{user.pk}", limit=20, window=3600):
+        raise ValidationError(_("Too many changes in an hour. Please try again later."))
+
+
 @transaction.atomic
 def subscribe(*, user: User, endpoint: str, p256dh: str, auth: str, user_agent: str) -> None:
     """Turn pushes on for one device. The same endpoint again (the browser renewed it, or
-    another person signed in on a shared device) now belongs to this person alone."""
+    another person signed in on a shared device) now belongs to this person alone. Past
+    MAX_DEVICES the device unused longest goes."""
     if not user.is_active:
         raise ValidationError(_("This account cannot receive notifications."))
+    check_subscribe_rate(user)
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one subscribe at a time
     PushSubscription.objects.update_or_create(
         endpoint=endpoint,
         defaults={
@@ -75,6 +90,14 @@ def subscribe(*, user: User, endpoint: str, p256dh: str, auth: str, user_agent: 
             "last_success_at": None,
         },
     )
+    oldest_first = PushSubscription.objects.filter(user=user).order_by(
+        F("last_success_at").asc(nulls_first=True), "created_at"
+    )
+    surplus = oldest_first.count() - MAX_DEVICES
+    if surplus > 0:
+        PushSubscription.objects.filter(
+            pk__in=list(oldest_first.values_list("pk", flat=True)[:surplus])
+        ).delete()
 
 
 @transaction.atomic
