@@ -3,6 +3,7 @@ JavaScript for everything but turning a device on)."""
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -60,7 +61,7 @@ def test_the_worker_is_served_from_the_root_with_its_version(client):
     assert "no-cache" in response["Cache-Control"]
     first, _, rest = response.content.decode().partition("\n")
     assert first.startswith('const STATIC_VERSION = "') and first.endswith('";')
-    assert rest == open(finders.find("sw.js")).read()  # the static file itself
+    assert rest == Path(finders.find("sw.js")).read_text()  # the static file itself
     assert client.post("/sw.js").status_code == 405
 
 
