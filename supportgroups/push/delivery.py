@@ -79,30 +79,36 @@ def quiet_now(choices: PushSettings, *, time_zone: str, now: dt.datetime) -> boo
     return local >= start or local < end  # past midnight
 
 
-def plan_for_person(*, user_id: int, kind: str, url: str, now: dt.datetime) -> list[int]:
-    """Which of the person's devices get this push now. During their quiet hours nothing goes:
+@dataclass(frozen=True)
+class Plan:
+    person: User
+    devices: list[int]
+
+
+def plan_for_person(*, user_id: int, kind: str, now: dt.datetime) -> Plan | None:
+    """Who gets this push now, and on which devices. During their quiet hours nothing goes:
     the settings remember that something waits, and `release_held` tells them when it ends."""
     person = User.objects.filter(pk=user_id, is_active=True).first()
     if person is None:  # memorial, suspended or deleted: nothing reaches a device
-        return []
+        return None
     devices = list(PushSubscription.objects.filter(user=person).values_list("pk", flat=True))
     if not devices:
-        return []
+        return None
     choices = PushSettings.objects.filter(user=person).first() or PushSettings(user=person)
     if kind not in choices.kinds:
-        return []
+        return None
     if quiet_now(choices, time_zone=person.time_zone, now=now):
         if choices.pk is not None:
             PushSettings.objects.filter(pk=choices.pk, held_since__isnull=True).update(
                 held_since=now
             )
-        return []
-    return devices
+        return None
+    return Plan(person=person, devices=devices)
 
 
-def release_held(*, now: dt.datetime) -> list[tuple[int, list[int]]]:
+def release_held(*, now: dt.datetime) -> list[Plan]:
     """People whose quiet hours have ended with something held: each is told once (the mark is
-    cleared under the row's lock), as (user id, devices)."""
+    cleared under the row's lock)."""
     released = []
     waiting = PushSettings.objects.filter(held_since__isnull=False, user__is_active=True)
     for settings_id in waiting.values_list("pk", flat=True):
@@ -121,7 +127,7 @@ def release_held(*, now: dt.datetime) -> list[tuple[int, list[int]]]:
             PushSubscription.objects.filter(user_id=choices.user_id).values_list("pk", flat=True)
         )
         if devices:
-            released.append((choices.user_id, devices))
+            released.append(Plan(person=choices.user, devices=devices))
     return released
 
 

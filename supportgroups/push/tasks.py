@@ -3,8 +3,6 @@
 from celery import shared_task
 from django.utils import timezone
 
-from supportgroups.models import User
-
 from . import delivery
 
 BACKOFF_SECONDS = 30
@@ -13,14 +11,13 @@ MAX_BACKOFF_SECONDS = 30 * 60
 
 @shared_task(acks_late=True)
 def push_to_person(user_id: int, kind: str, url: str) -> int:
-    devices = delivery.plan_for_person(user_id=user_id, kind=kind, url=url, now=timezone.now())
-    if not devices:
+    plan = delivery.plan_for_person(user_id=user_id, kind=kind, now=timezone.now())
+    if plan is None:
         return 0
-    person = User.objects.get(pk=user_id)
-    payload = delivery.payload_for(person, kind=kind, url=url).encode()
-    for device_id in devices:
+    payload = delivery.payload_for(plan.person, kind=kind, url=url).encode()
+    for device_id in plan.devices:
         send_to_device.delay(device_id, payload, False)
-    return len(devices)
+    return len(plan.devices)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=6)
@@ -38,10 +35,9 @@ def send_to_device(self, subscription_id: int, payload: str, urgent: bool) -> st
 def release_held() -> int:
     """Beat, every minute: people whose quiet hours ended with something held hear it once."""
     count = 0
-    for user_id, devices in delivery.release_held(now=timezone.now()):
-        person = User.objects.get(pk=user_id)
-        payload = delivery.payload_for(person, kind=delivery.HELD, url="/notifications/").encode()
-        for device_id in devices:
-            send_to_device.delay(device_id, payload, False)
+    for plan in delivery.release_held(now=timezone.now()):
+        payload = delivery.payload_for(plan.person, kind=delivery.HELD, url="/notifications/")
+        for device_id in plan.devices:
+            send_to_device.delay(device_id, payload.encode(), False)
         count += 1
     return count

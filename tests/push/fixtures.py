@@ -1,3 +1,5 @@
+"""Push fixtures shared by every test folder (tests/conftest.py loads them as a plugin)."""
+
 import pytest
 
 from supportgroups.celery import app
