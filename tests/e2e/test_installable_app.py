@@ -62,3 +62,4 @@ def test_the_app_registers_and_shows_my_meetings_with_the_network_cut(live_serve
         "() => getComputedStyle(document.querySelector('.skip-link')).position"
     ) in ("absolute", "fixed")
     page.context.set_offline(False)
+    page.context.close()  # the worker stops with its context: no request outlives the test
