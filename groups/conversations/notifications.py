@@ -16,10 +16,12 @@ def push_new_message(*, conversation: Conversation, message: Message) -> None:
     rows = Participant.objects.filter(conversation=conversation).exclude(
         state=Participant.State.LEFT
     )
-    devices = PushSubscription.objects.filter(user_id__in=rows.values("user_id")).exclude(
-        user_id=message.author_id
-    )
-    people = {device.user for device in devices.select_related("user")}
+    devices = PushSubscription.objects.filter(user_id__in=rows.values("user_id"))
+    people = {
+        device.user
+        for device in devices.select_related("user")
+        if device.user_id != message.author_id
+    }
     for person in people:
         seat = permissions.seat_of(person, conversation)
         if seat.is_team and message.from_team:

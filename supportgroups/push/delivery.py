@@ -137,7 +137,7 @@ def send_to_device(*, subscription_id: int, payload: str, urgent: bool) -> str:
     device = PushSubscription.objects.filter(pk=subscription_id).first()
     if device is None:
         return "gone"
-    headers = {"Urgency": "high" if urgent else "normal"}
+    headers: dict[str, str | int | float] = {"Urgency": "high" if urgent else "normal"}
     if not urgent:
         # A newer push of the same kind replaces one the phone has not fetched yet.
         headers["Topic"] = json.loads(payload)["tag"]

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -16,19 +16,19 @@ from .forms import ChoicesForm, DeviceForm, EndpointForm, SubscriptionForm
 
 @require_GET
 @cache_control(public=True, max_age=3600)
-def manifest(request: HttpRequest) -> HttpResponse:
+def manifest(request):
     return JsonResponse(app.manifest(), content_type="application/manifest+json")
 
 
 @require_GET
 @cache_control(no_cache=True)  # browsers check for a new worker at every visit
-def service_worker(request: HttpRequest) -> HttpResponse:
+def service_worker(request):
     response = HttpResponse(app.worker_source(), content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     return response
 
 
-def _page(request: HttpRequest, choices_form: ChoicesForm | None = None, status: int = 200):
+def _page(request, choices_form: ChoicesForm | None = None, status: int = 200):
     if choices_form is None:
         saved = selectors.choices_of(user=request.user)
         choices_form = ChoicesForm(
@@ -48,7 +48,7 @@ def _page(request: HttpRequest, choices_form: ChoicesForm | None = None, status:
 
 
 @login_required
-def push_settings(request: HttpRequest) -> HttpResponse:
+def push_settings(request):
     if request.method != "POST":
         return _page(request)
     form = ChoicesForm(request.POST)
@@ -61,7 +61,7 @@ def push_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def subscribe(request: HttpRequest) -> HttpResponse:
+def subscribe(request):
     form = SubscriptionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Notifications could not be turned on for this device."))
@@ -81,7 +81,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def unsubscribe(request: HttpRequest) -> HttpResponse:
+def unsubscribe(request):
     """The page's script, after the browser dropped this device's subscription."""
     form = EndpointForm(request.POST)
     if form.is_valid():
@@ -92,7 +92,7 @@ def unsubscribe(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def remove_device(request: HttpRequest) -> HttpResponse:
+def remove_device(request):
     form = DeviceForm(request.POST)
     if form.is_valid() and services.remove_device(
         user=request.user, device_id=form.cleaned_data["device"]
