@@ -63,3 +63,20 @@ def test_the_app_registers_and_shows_my_meetings_with_the_network_cut(live_serve
     ) in ("absolute", "fixed")
     page.context.set_offline(False)
     page.context.close()  # the worker stops with its context: no request outlives the test
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_the_devices_page_offers_to_turn_this_device_on(live_server, signed_in_page, vapid):
+    person = UserFactory()
+    page = signed_in_page(person, live_server.url, permissions=["notifications"])
+    page.goto(f"{live_server.url}/profile/devices/")
+    turn_on = page.get_by_role("button", name="Turn on notifications on this device")
+    expect(turn_on).to_be_visible()  # the script found a worker and the Push API
+    expect(page.get_by_text("Turning notifications on needs JavaScript")).to_be_hidden()
+    # This machine reaches no push service: the browser's subscription fails, and says so.
+    turn_on.click()
+    expect(page.get_by_text("Notifications could not be turned on for this device.")).to_be_visible(
+        timeout=30_000
+    )
+    page.context.close()
