@@ -100,13 +100,15 @@ self.addEventListener("push", (event) => {
   } catch (error) {
     data = {};
   }
-  const title = data.title || self.registration.scope;
+  const urgent = data.tag === "urgent";
   event.waitUntil(
-    self.registration.showNotification(title, {
+    self.registration.showNotification(data.title || "", {
       body: data.body || "",
-      tag: data.tag === "urgent" ? undefined : data.tag,
-      renotify: data.tag === "urgent",
-      requireInteraction: data.tag === "urgent",
+      // One notification per kind (the newest replaces the last); an alert per item, which
+      // sounds again if the item is escalated, and stays until it is dealt with.
+      tag: urgent ? `urgent ${data.url}` : data.tag,
+      renotify: urgent,
+      requireInteraction: urgent,
       icon: "/static/icons/app-192.png",
       data: { url: data.url || "/notifications/" },
     }),

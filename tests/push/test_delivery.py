@@ -236,3 +236,33 @@ def test_an_account_no_longer_active_gets_nothing(
         person.is_active = False  # suspended before the task ran
         person.save(update_fields=["is_active"])
     assert push_server.nothing_more()
+
+
+@pytest.mark.django_db
+def test_an_announcement_pushes_its_members_with_a_device(
+    vapid, push_server, device_of, tasks_run_here, django_capture_on_commit_callbacks
+):
+    from groups import announcements
+    from groups.notifications import deliver_announcement
+    from tests.factories import FacilitatorMembershipFactory, MembershipFactory
+
+    facilitator_row = FacilitatorMembershipFactory()
+    group = facilitator_row.group
+    with_phone = MembershipFactory(group=group).user
+    MembershipFactory(group=group)  # no device: told in-app only
+    pending = MembershipFactory(group=group, state="pending").user
+    phone = device_of(with_phone)
+    device_of(pending)
+    device_of(facilitator_row.user)  # the writer knows already
+    announcement = announcements.announce(
+        by=facilitator_row.user, group=group, title="Tonight moves online", body="New link"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_announcement(announcement_id=announcement.pk)
+    assert phone.decrypt(push_server.next()) == {
+        "title": "New announcement",
+        "body": "Open Support Groups to read it.",
+        "url": group.get_absolute_url(),
+        "tag": "announcements",
+    }
+    assert push_server.nothing_more()
