@@ -80,3 +80,56 @@ def test_the_devices_page_offers_to_turn_this_device_on(live_server, signed_in_p
         timeout=30_000
     )
     page.context.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_a_push_shows_a_notification_that_opens_its_link(live_server, signed_in_page):
+    page = signed_in_page(UserFactory(), live_server.url, permissions=["notifications"])
+    page.goto(f"{live_server.url}/")
+    page.evaluate("async () => (await navigator.serviceWorker.ready).scope")
+    # Chromium's DevTools deliver a push to the worker as a push service would.
+    session = page.context.new_cdp_session(page)
+    registrations = []
+    session.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(event["registrations"]),
+    )
+    session.send("ServiceWorker.enable")
+    deadline = time.monotonic() + 10
+    while not registrations and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    (registration,) = [r for r in registrations if r["scopeURL"] == f"{live_server.url}/"][:1]
+    for payload in (
+        '{"title": "New reply", "body": "Open it", "url": "/forums/", "tag": "replies"}',
+        '{"title": "New reply", "body": "Open it", "url": "/forums/", "tag": "replies"}',
+        '{"title": "Urgent: a member may be at risk", "body": "", "url": "/moderation/items/7/",'
+        ' "tag": "urgent"}',
+    ):
+        session.send(
+            "ServiceWorker.deliverPushMessage",
+            {
+                "origin": live_server.url,
+                "registrationId": registration["registrationId"],
+                "data": payload,
+            },
+        )
+    shown = _eventually(
+        page,
+        """async () => {
+            const shown = await (await navigator.serviceWorker.ready).getNotifications();
+            return shown.length === 2
+                ? shown.map((n) => [n.title, n.tag, n.data.url, n.requireInteraction]).sort()
+                : null;
+        }""",
+    )
+    assert shown == [
+        ["New reply", "replies", "/forums/", False],  # the second replaced the first
+        [
+            "Urgent: a member may be at risk",
+            "urgent /moderation/items/7/",
+            "/moderation/items/7/",
+            True,
+        ],
+    ]
+    page.context.close()
