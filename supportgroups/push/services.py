@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from supportgroups.degrade import when_cache_is_down
@@ -90,8 +90,9 @@ def subscribe(*, user: User, endpoint: str, p256dh: str, auth: str, user_agent: 
             "last_success_at": None,
         },
     )
+    # Last reached, or added (a new device is the newest).
     oldest_first = PushSubscription.objects.filter(user=user).order_by(
-        F("last_success_at").asc(nulls_first=True), "created_at"
+        Coalesce("last_success_at", "created_at"), "id"
     )
     surplus = oldest_first.count() - MAX_DEVICES
     if surplus > 0:

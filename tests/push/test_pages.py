@@ -179,6 +179,13 @@ def test_a_person_keeps_at_most_ten_devices():
         )
     endpoints = set(PushSubscription.objects.values_list("endpoint", flat=True))
     assert endpoints == {f"{FCM}{n}" for n in range(2, 12)}  # the two oldest went
+    # One reached lately stays; the new one stays; the one unused longest goes.
+    PushSubscription.objects.filter(endpoint=f"{FCM}2").update(last_success_at=timezone.now())
+    client.post(
+        "/profile/devices/subscribe/", {"endpoint": f"{FCM}new", "p256dh": P256DH, "auth": AUTH}
+    )
+    endpoints = set(PushSubscription.objects.values_list("endpoint", flat=True))
+    assert endpoints == {f"{FCM}{n}" for n in (2, *range(4, 12), "new")}
 
 
 @pytest.mark.django_db
