@@ -28,9 +28,11 @@ def test_a_reply_reaches_the_device_encrypted_signed_and_without_its_words(
 ):
     person = UserFactory(time_zone="Europe/London")
     phone = device_of(person)
+    started = time.monotonic()
     notify(user=person, kind="reply", title=SECRET_WORDS, body=SECRET_WORDS, url="/forums/t/1/")
 
     received = push_server.next(timeout=30)  # the real worker sent it after the commit
+    print(f"push: at the push service {time.monotonic() - started:.2f}s after the commit")
     assert SECRET_WORDS.encode() not in received.body  # encrypted on the wire
     payload = phone.decrypt(received)
     assert payload == {
