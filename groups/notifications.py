@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supportgroups.models import Notification, User
+from supportgroups.push import services as push
 from supportgroups.services import notify
 
 from .models import Announcement, Membership, MembershipEvent
@@ -171,6 +172,11 @@ def deliver_announcement(*, announcement_id: int, now: dt.datetime | None = None
                 url=notice_url(announcement),
             )
             for user_id in people
+        )
+        push.mirror_many(
+            user_ids=people,
+            notification_kind=Notification.Kind.ANNOUNCEMENT,
+            url=notice_url(announcement),
         )
     return people
 

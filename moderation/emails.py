@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from supportgroups.languages import in_language
+from supportgroups.push import services as push
 
 from . import live, permissions
 from .models import AuditLogEntry, FollowUp, OnDutyShift, ReviewItem
@@ -51,7 +52,8 @@ def crisis_recipients(item: ReviewItem, *, backup: bool) -> list:
 def _alert(item: ReviewItem, people: list, *, subject: Promise) -> None:
     """Plain send_mail, not the member mail helper: a crisis alert to the people on duty is part
     of their role and must not be switched off by a notification preference."""
-    url = settings.SITE_URL + reverse("moderation:item", args=[item.pk])
+    path = reverse("moderation:item", args=[item.pk])
+    url = settings.SITE_URL + path
     for person in people:
         with in_language(person):  # each person on duty reads it in their own language
             body = (
@@ -62,6 +64,8 @@ def _alert(item: ReviewItem, people: list, *, subject: Promise) -> None:
                 % url
             )
             send_mail(str(subject), body, None, [person.email])
+            # High urgency, and never held by quiet hours: the phone of the person on duty.
+            push.alert_urgently(people=[person], url=path, title=str(subject))
     live.tell_moderators(user_ids=[p.pk for p in people], item_id=item.pk, kind="crisis")
 
 
@@ -178,7 +182,8 @@ def escalate_overdue_follow_ups() -> int:
 
 def _alert_overdue(follow_up: FollowUp, people: list, *, still: bool = False) -> None:
     """Plain send_mail, like the crisis alert: part of the on-duty role, not a preference."""
-    url = settings.SITE_URL + reverse("moderation:dashboard") + "#follow-ups"
+    path = reverse("moderation:dashboard") + "#follow-ups"
+    url = settings.SITE_URL + path
     for person in people:
         with in_language(person):
             if still:
@@ -191,6 +196,7 @@ def _alert_overdue(follow_up: FollowUp, people: list, *, still: bool = False) ->
                 "them:\n\n%(url)s"
             ) % {"hours": follow_up.after_hours, "url": url}
             send_mail(subject, body, None, [person.email])
+            push.alert_urgently(people=[person], url=path, title=subject)
     live.tell_moderators(
         user_ids=[p.pk for p in people], item_id=follow_up.item_id, kind="follow_up_overdue"
     )

@@ -1,5 +1,7 @@
 from functools import partial
 
+from django.conf import settings
+
 from .languages import site_name
 from .selectors import unread_notification_count
 
@@ -13,4 +15,8 @@ def site(request):
         if user is not None and user.is_authenticated
         else 0
     )
-    return {"SITE_NAME": site_name(), "unread_notifications": unread}
+    return {
+        "SITE_NAME": site_name(),
+        "THEME_COLOUR": settings.THEME_COLOUR,
+        "unread_notifications": unread,
+    }

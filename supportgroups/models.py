@@ -169,6 +169,60 @@ class Notification(models.Model):
         return self.title
 
 
+# --- Web Push: a person's devices and what they want pushed -----------------------------------
+
+
+class PushSubscription(models.Model):
+    """One browser or phone a person turned notifications on for (the Push API's subscription).
+
+    The endpoint is a capability URL at the browser's push service and the keys encrypt what we
+    send, so neither is shown or exported; the label ("Firefox on Android") tells devices apart.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=2000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    label = models.CharField(_("device"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"push device {self.pk} of {self.user_id}"
+
+
+def every_push_kind() -> list[str]:
+    return [kind.value for kind in PushSettings.Kind]
+
+
+class PushSettings(models.Model):
+    """What a person wants pushed to their devices, and the hours to keep quiet.
+
+    Created on first change; a person without a row gets every kind and no quiet hours.
+    """
+
+    class Kind(models.TextChoices):
+        REMINDERS = "reminders", _("Meeting reminders")
+        CHANGES = "changes", _("Meeting changes and cancellations")
+        REPLIES = "replies", _("Replies and mentions")
+        MESSAGES = "messages", _("Private messages")
+        ANNOUNCEMENTS = "announcements", _("Announcements from facilitators")
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="push_settings")
+    kinds = models.JSONField(default=every_push_kind)
+    # Local times in the person's time zone; the window may run past midnight.
+    quiet_from = models.TimeField(_("quiet from"), null=True, blank=True)
+    quiet_until = models.TimeField(_("quiet until"), null=True, blank=True)
+    # Set when a push was held for quiet hours: one push says so when the window ends.
+    held_since = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"push settings of {self.user_id}"
+
+
 # --- privacy: settings, consent, blocking, email preferences, audit -------------------------------
 # Kept as one clearly separated section so that the account-lifecycle models read together.
 # Their logic lives in supportgroups/privacy/ (services, selectors, registry).

@@ -10,6 +10,7 @@ from django.utils import timezone
 from . import live
 from .models import Notification, User
 from .names import TOO_CLOSE
+from .push import services as push
 
 PROFILE_FIELDS = ["display_name", "time_zone", "about_role", "language"]
 # A change of any of these can take access away, so open sockets must re-read the person.
@@ -70,8 +71,13 @@ def set_password(*, user: User, password: str) -> User:
 
 
 def notify(*, user: User, kind: str, title: str, body: str = "", url: str = "") -> Notification:
-    """Add a line to a person's in-app notification list."""
-    return Notification.objects.create(user=user, kind=kind, title=title, body=body, url=url)
+    """Add a line to a person's in-app notification list, and push it to their devices if they
+    chose its kind (a generic title and the link, never the words)."""
+    notification = Notification.objects.create(
+        user=user, kind=kind, title=title, body=body, url=url
+    )
+    push.mirror(user_id=user.pk, notification_kind=kind, url=url)
+    return notification
 
 
 @transaction.atomic

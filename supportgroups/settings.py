@@ -323,6 +323,8 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
+        "worker-src": [SELF],  # the service worker, /sw.js
+        "manifest-src": [SELF],
     }
 }
 
@@ -613,6 +615,38 @@ FORMAT_MODULE_PATH = ["supportgroups.formats"]
 # The same for code that runs with translation off (settings are read only then).
 DATE_FORMAT = "j M Y"
 DATETIME_FORMAT = "j M Y, H:i"
+
+# --- web push ---
+# The installable app's pushes (supportgroups.push). Without keys, and outside DEBUG, the profile
+# offers no notifications; `manage.py generate_vapid_keys` prints a pair.
+from supportgroups.push.keys import DEVELOPMENT_PRIVATE_KEY, DEVELOPMENT_PUBLIC_KEY  # noqa: E402
+
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", default=DEVELOPMENT_PUBLIC_KEY if DEBUG else "")
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default=DEVELOPMENT_PRIVATE_KEY if DEBUG else "")
+# Who push services may contact about our pushes (the JWT's "sub").
+VAPID_SUBJECT = env(
+    "VAPID_SUBJECT", default="mailto:" + DEFAULT_FROM_EMAIL.rsplit("<")[-1].rstrip(">")
+)
+# How long a push service keeps a push for a phone that is off: a day for news; a crisis alert
+# that old is for the backups and the dashboard, so six hours.
+PUSH_TTL_SECONDS = env.int("PUSH_TTL_SECONDS", default=24 * 3600)
+PUSH_URGENT_TTL_SECONDS = env.int("PUSH_URGENT_TTL_SECONDS", default=6 * 3600)
+# The browsers' push services: a subscription elsewhere is refused, so the worker never posts
+# to an address someone made up.
+PUSH_SERVICE_HOSTS = env.list(
+    "PUSH_SERVICE_HOSTS",
+    default=[
+        "fcm.googleapis.com",
+        "push.services.mozilla.com",
+        "notify.windows.com",
+        "push.apple.com",
+    ],
+)
+THEME_COLOUR = "#1f5f8b"  # the site's primary colour (static/css/site.css)
+CELERY_BEAT_SCHEDULE["push-release-held"] = {
+    "task": "supportgroups.push.tasks.release_held",
+    "schedule": 60.0,
+}
 
 # --- visitor pages ---
 # Whole pages kept for people not signed in (supportgroups.visitor_pages). Last, so that it

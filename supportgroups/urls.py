@@ -2,7 +2,10 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from groups.meetings.views import offline
+
 from . import health, metrics, views
+from .push import views as push_views
 
 # Admin signs people in through allauth, so its rate limits and MFA apply there too (replacing
 # the bound method on purpose).
@@ -13,12 +16,17 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("metrics", metrics.metrics_view, name="metrics"),
     path("favicon.ico", views.favicon, name="favicon"),
+    # The installable app: at the root, so the worker's scope is the whole site.
+    path("manifest.webmanifest", push_views.manifest, name="web_manifest"),
+    path("sw.js", push_views.service_worker, name="service_worker"),
+    path("offline/", offline, name="offline"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("i18n/js/<str:language>/", views.javascript_catalog, name="javascript_catalog"),
     path("privacy/", views.privacy, name="privacy"),
     path("terms/", views.terms, name="terms"),
     path("profile/", views.profile, name="profile"),
     path("notifications/", views.notifications, name="notifications"),
+    path("profile/devices/", include("supportgroups.push.urls")),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("accounts/mfa-required/", views.mfa_required, name="mfa_required"),
     path("accounts/", include("allauth.urls")),

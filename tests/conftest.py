@@ -13,6 +13,9 @@ from django.test import Client
 
 from tests.factories import UserFactory, client_for, with_mfa
 
+# The push service a test runs and devices subscribed to it (tests/push/fixtures.py).
+pytest_plugins = ["tests.push.fixtures"]
+
 BROWSER_TESTS = Path(__file__).parent / "e2e"
 
 

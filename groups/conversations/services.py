@@ -26,7 +26,7 @@ from supportgroups.live import Delivery
 from supportgroups.models import User
 from supportgroups.ratelimits import within_rate
 
-from . import live, permissions, selectors
+from . import live, notifications, permissions, selectors
 from .models import ContactSetting, Conversation, Message, MessageRevision, Participant
 from .permissions import Seat
 
@@ -141,6 +141,10 @@ def _add_message(
             conversation, {"type": "message", "message": selectors.serialize_message(message)}
         )
     _after_message(conversation, author=author, seat=seat, when=now)
+    if not screen.held:
+        transaction.on_commit(
+            lambda: notifications.push_new_message(conversation=conversation, message=message)
+        )
     return PostResult(message, created=True, screen=screen, broadcast=broadcast)
 
 

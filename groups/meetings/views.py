@@ -7,10 +7,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from groups import policy
 from groups.models import SupportGroup
+from moderation.selectors import crisis_lines_for
 
 from . import permissions, selectors, services
 from .calendar import occurrence_calendar
@@ -43,6 +45,28 @@ def _save_or_errors(form, call):
         else:
             form.add_error(None, exc)
         return None
+
+
+OFFLINE_MEETINGS = 10
+
+
+@require_GET
+@never_cache
+def offline(request):
+    """What the installed app shows with no network: the service worker keeps a copy of this
+    page from the last time the person was online. A visitor's copy has the crisis lines only;
+    signing out replaces the copy at the next page."""
+    occurrences = (
+        list(selectors.upcoming_for_user(user=request.user)[:OFFLINE_MEETINGS])
+        if request.user.is_authenticated
+        else []
+    )
+    context = {
+        "occurrences": occurrences,
+        "crisis_lines": crisis_lines_for(request.user),
+        "saved_at": timezone.now(),
+    }
+    return render(request, "meetings/offline.html", context)
 
 
 @login_required

@@ -10,3 +10,10 @@ document.addEventListener("DOMContentLoaded", () => {
     if (zone && [...select.options].some((option) => option.value === zone)) select.value = zone;
   }
 });
+
+// The installable app's worker: pages offline, static files kept by version, notifications.
+if ("serviceWorker" in navigator) {
+  window.addEventListener("load", () => {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+  });
+}

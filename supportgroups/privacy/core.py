@@ -88,6 +88,13 @@ register(
     export=_export_own_blocks,
 )
 register(models.NotificationPreference, on_delete="delete", why="The person's own email choices.")
+register(
+    models.PushSubscription,
+    on_delete="delete",
+    why="The person's devices for notifications; the endpoint and keys are never exported.",
+    export_fields=("label", "created_at", "last_success_at"),
+)
+register(models.PushSettings, on_delete="delete", why="The person's own notification choices.")
 register(models.SignInRecord, on_delete="delete", why="Sign-in history of the account itself.")
 register(
     models.Memorial,

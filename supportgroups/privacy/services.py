@@ -17,6 +17,7 @@ from supportgroups.models import (
     SignInRecord,
     User,
 )
+from supportgroups.push import services as push_services
 
 from . import registry
 from .deletion import is_placeholder
@@ -91,6 +92,7 @@ def end_all_sessions(*, user: User) -> int:
     sessions = list(UserSession.objects.filter(user=user))
     for session in sessions:
         session.end()
+    push_services.remove_all_devices(user=user)
     live.access_changed(user.pk)
     return len(sessions)
 

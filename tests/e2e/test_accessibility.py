@@ -79,6 +79,7 @@ def visitor_pages() -> list[str]:
         reverse("account_login"),
         reverse("account_signup"),
         reverse("account_reset_password"),
+        reverse("offline"),
     ]
 
 
@@ -110,6 +111,8 @@ def member_pages(member: User) -> list[str]:
         reverse("resources:suggest"),
         reverse("notifications"),
         reverse("profile"),
+        reverse("push:settings"),
+        reverse("offline"),
         reverse("privacy:member", args=[other.author_id]),
         reverse("privacy:settings"),
         reverse("privacy:security"),

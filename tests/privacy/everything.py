@@ -31,6 +31,8 @@ from supportgroups.models import (
     Memorial,
     NotificationPreference,
     PrivacySettings,
+    PushSettings,
+    PushSubscription,
     SignInRecord,
 )
 from supportgroups.privacy import services
@@ -80,6 +82,14 @@ def _core(user, other):
     Block.objects.create(blocker=other, blocked=user)  # received: must not be exported
     NotificationPreference.objects.create(user=user, kind="reply", email=False)
     SignInRecord.objects.create(user=user, ip="192.0.2.1", user_agent="Firefox")
+    PushSubscription.objects.create(
+        user=user,
+        endpoint=f"https://push.example.test/{SECRET_SEED}-{user.pk}",
+        p256dh=SECRET_SEED,
+        auth=SECRET_SEED,
+        label="Firefox on Android",
+    )
+    PushSettings.objects.create(user=user, kinds=["messages"])
     DataExport.objects.create(user=user)
     Authenticator.objects.create(
         user=user, type=Authenticator.Type.TOTP, data={"secret": SECRET_SEED}
