@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -115,67 +116,53 @@ def escalate_unclaimed_crises() -> int:
 def alert_overdue_follow_ups() -> int:
     """Beat task: each follow-up due and not done alerts the on-duty rota once (email and the
     dashboard), and the audit log says so."""
-    now = timezone.now()
-    due = FollowUp.objects.filter(done_at__isnull=True, alerted_at__isnull=True, due_at__lte=now)
-    count = 0
-    for follow_up_id in due.values_list("pk", flat=True):
-        with transaction.atomic():
-            follow_up = (
-                FollowUp.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("item", "assignee")
-                .filter(pk=follow_up_id, done_at__isnull=True, alerted_at__isnull=True)
-                .first()
-            )
-            if follow_up is None:
-                continue
-            follow_up.alerted_at = now
-            follow_up.save(update_fields=["alerted_at"])
-            people = crisis_recipients(follow_up.item, backup=False)
-            if follow_up.assignee is not None and follow_up.assignee not in people:
-                people.append(follow_up.assignee)
-            AuditLogEntry.objects.create(
-                item=follow_up.item,
-                action=AuditLogEntry.Action.FOLLOW_UP_ALERT,
-                subject=follow_up.item.author,
-                detail={"follow_up": follow_up.pk, "to": [p.pk for p in people]},
-            )
-        _alert_overdue(follow_up, people)
-        count += 1
-    return count
+    due = FollowUp.objects.filter(
+        done_at__isnull=True, alerted_at__isnull=True, due_at__lte=timezone.now()
+    )
+    return _alert_follow_ups(due, mark="alerted_at", backup=False)
 
 
 def escalate_overdue_follow_ups() -> int:
     """Beat task: a follow-up the on-duty people were alerted about and that is still not
     recorded MODERATION_FOLLOW_UP_BACKUP_MINUTES later alerts the rota's backups once (and its
     assignee again), as an unclaimed crisis item does."""
-    now = timezone.now()
-    cutoff = now - timedelta(minutes=settings.MODERATION_FOLLOW_UP_BACKUP_MINUTES)
+    cutoff = timezone.now() - timedelta(minutes=settings.MODERATION_FOLLOW_UP_BACKUP_MINUTES)
     due = FollowUp.objects.filter(
         done_at__isnull=True, backup_alerted_at__isnull=True, alerted_at__lte=cutoff
     )
+    return _alert_follow_ups(due, mark="backup_alerted_at", backup=True)
+
+
+def _alert_follow_ups(due: QuerySet[FollowUp], *, mark: str, backup: bool) -> int:
+    """Alert the rota (its backups if ``backup``) and each follow-up's assignee once: the
+    follow-up is marked under its row lock (``mark`` is the field that says it was done), so
+    two workers never send the same alert."""
+    now = timezone.now()
+    Action = AuditLogEntry.Action
+    action = Action.FOLLOW_UP_BACKUP if backup else Action.FOLLOW_UP_ALERT
     count = 0
     for follow_up_id in due.values_list("pk", flat=True):
         with transaction.atomic():
             follow_up = (
                 FollowUp.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("item", "assignee")
-                .filter(pk=follow_up_id, done_at__isnull=True, backup_alerted_at__isnull=True)
+                .filter(pk=follow_up_id, done_at__isnull=True, **{f"{mark}__isnull": True})
                 .first()
             )
             if follow_up is None:
                 continue
-            follow_up.backup_alerted_at = now
-            follow_up.save(update_fields=["backup_alerted_at"])
-            people = crisis_recipients(follow_up.item, backup=True)
+            setattr(follow_up, mark, now)
+            follow_up.save(update_fields=[mark])
+            people = crisis_recipients(follow_up.item, backup=backup)
             if follow_up.assignee is not None and follow_up.assignee not in people:
                 people.append(follow_up.assignee)
             AuditLogEntry.objects.create(
                 item=follow_up.item,
-                action=AuditLogEntry.Action.FOLLOW_UP_BACKUP,
+                action=action,
                 subject=follow_up.item.author,
                 detail={"follow_up": follow_up.pk, "to": [p.pk for p in people]},
             )
-        _alert_overdue(follow_up, people, still=True)
+        _alert_overdue(follow_up, people, still=backup)
         count += 1
     return count
 
