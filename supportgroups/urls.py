@@ -31,6 +31,7 @@ urlpatterns = [
     path("forums/", include("forums.urls")),
     path("moderation/", include("moderation.urls")),
     path("resources/", include("resources.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("supportgroups.privacy.urls")),  # robots.txt, account/privacy, members
 ]
 
