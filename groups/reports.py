@@ -50,7 +50,7 @@ def group_names(group_ids: Sequence[int] | None) -> dict[int, str]:
     return dict(in_groups(SupportGroup.objects.all(), "pk", group_ids).values_list("pk", "name"))
 
 
-def new_members_bymonth_of(group_ids: Sequence[int] | None, window: Window) -> list[PeriodCount]:
+def new_members_by_month(group_ids: Sequence[int] | None, window: Window) -> list[PeriodCount]:
     """People who became members, per group and month (someone who left and came back counts
     each time they came in)."""
     rows = (
@@ -102,7 +102,7 @@ def decisions(group_ids: Sequence[int] | None, window: Window) -> list[Decisions
     ]
 
 
-def attendance_bymonth_of(group_ids: Sequence[int] | None, window: Window) -> list[Attendance]:
+def attendance_by_month(group_ids: Sequence[int] | None, window: Window) -> list[Attendance]:
     """Meetings held (not cancelled, already begun), the RSVPs saying "going" and the people the
     facilitators marked as there, per group and month."""
     rows = (
@@ -133,7 +133,7 @@ def attendance_bymonth_of(group_ids: Sequence[int] | None, window: Window) -> li
     ]
 
 
-def chat_messages_bymonth_of(group_ids: Sequence[int] | None, window: Window) -> list[PeriodCount]:
+def chat_messages_by_month(group_ids: Sequence[int] | None, window: Window) -> list[PeriodCount]:
     rows = (
         in_groups(ChatMessage.objects.all(), "room__group_id", group_ids)
         .filter(created_at__gte=window.start, created_at__lt=window.end, is_held=False)

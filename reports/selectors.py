@@ -48,7 +48,8 @@ def _month_label(first: datetime.date) -> str:
 
 
 def _week_label(monday: datetime.date) -> str:
-    return str(_("Week of %(day)s") % {"day": formats.date_format(monday, "SHORT_DATE_FORMAT")})
+    # ISO dates: unambiguous in every language, and they sort in a spreadsheet.
+    return str(_("Week of %(day)s") % {"day": monday.isoformat()})
 
 
 def _sum_by_period(counts: Iterable[PeriodCount]) -> dict[datetime.date, int]:
