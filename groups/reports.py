@@ -4,8 +4,10 @@ or a word anyone wrote. Each function is one SQL query, whatever the number of g
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from supportgroups.reporting import (
     MinutesBetween,
@@ -19,7 +21,8 @@ from supportgroups.reporting import (
 
 from .chat.models import ChatMessage
 from .meetings.models import RSVP
-from .models import MembershipEvent, SupportGroup
+from .models import Membership, MembershipEvent, SupportGroup
+from .selectors import QUIET_AFTER
 
 Kind = MembershipEvent.Kind
 
@@ -44,6 +47,27 @@ class Attendance:
     meetings: int
     going: int
     attended: int
+
+
+@dataclass(frozen=True)
+class TermCount:
+    term: str  # a cancer type's or audience's name, or a language code; "" for none
+    count: int
+
+
+@dataclass(frozen=True)
+class Quiet:
+    group_id: int
+    members: int
+    quiet: int
+
+
+@dataclass(frozen=True)
+class CohortCompletion:
+    group_id: int
+    ended_on: datetime.date
+    started: int
+    finished: int
 
 
 def group_names(group_ids: Sequence[int] | None) -> dict[int, str]:
@@ -144,4 +168,77 @@ def chat_messages_by_month(group_ids: Sequence[int] | None, window: Window) -> l
     )
     return [
         PeriodCount(row["room__group_id"], local_date(row["month"]), row["count"]) for row in rows
+    ]
+
+
+# What a group is about, as the directory filters it: the term's name (the group's language as
+# its code).
+_TERMS = {
+    "cancer_type": "membership__group__cancer_types__name",
+    "audience": "membership__group__audiences__name",
+    "language": "membership__group__language",
+}
+
+
+def new_members_by_term(
+    group_ids: Sequence[int] | None,
+    window: Window,
+    dimension: Literal["cancer_type", "audience", "language"],
+) -> list[TermCount]:
+    """New members over the window by their group's cancer types, audiences or language (a
+    group tagged with two cancer types counts its new members under both)."""
+    field = _TERMS[dimension]
+    rows = (
+        in_groups(MembershipEvent.objects.all(), "membership__group_id", group_ids)
+        .filter(kind__in=BECAME_MEMBER, created_at__gte=window.start, created_at__lt=window.end)
+        .values(field)
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    return [TermCount(row[field] or "", row["count"]) for row in rows]
+
+
+def quiet_members(group_ids: Sequence[int] | None, window: Window) -> list[Quiet]:
+    """Active members, and those with nothing done for over a week (as the facilitator tools
+    mark them)."""
+    cutoff = window.now - QUIET_AFTER
+    members = Membership.objects.filter(state=Membership.State.ACTIVE, role=Membership.Role.MEMBER)
+    rows = (
+        in_groups(members, "group_id", group_ids)
+        .annotate(last_seen=Coalesce("last_active_at", "joined_at", "created_at"))
+        .values("group_id")
+        .annotate(members=Count("id"), quiet=Count("id", filter=Q(last_seen__lt=cutoff)))
+        .order_by()
+    )
+    return [Quiet(row["group_id"], row["members"], row["quiet"]) for row in rows]
+
+
+def cohort_completion(group_ids: Sequence[int] | None, window: Window) -> list[CohortCompletion]:
+    """Cohorts that ended in the window: the members who started (became members) and those
+    who finished (did not leave or get removed before its last day)."""
+    came = MembershipEvent.objects.filter(membership_id=OuterRef("pk"), kind__in=BECAME_MEMBER)
+    went = MembershipEvent.objects.filter(
+        membership_id=OuterRef("pk"),
+        kind__in=(Kind.LEFT, Kind.REMOVED),
+        created_at__date__lte=OuterRef("group__cohort_ends_on"),
+    )
+    members = Membership.objects.filter(
+        role=Membership.Role.MEMBER,
+        group__kind=SupportGroup.Kind.COHORT,
+        group__cohort_ends_on__gte=local_date(window.start),
+        group__cohort_ends_on__lt=local_date(window.now),
+    )
+    rows = (
+        in_groups(members, "group_id", group_ids)
+        .alias(came=Exists(came), went=Exists(went))
+        .filter(came=True)
+        .values("group_id", "group__cohort_ends_on")
+        .annotate(started=Count("id"), finished=Count("id", filter=Q(went=False)))
+        .order_by("group__cohort_ends_on", "group_id")
+    )
+    return [
+        CohortCompletion(
+            row["group_id"], row["group__cohort_ends_on"], row["started"], row["finished"]
+        )
+        for row in rows
     ]

@@ -6,7 +6,9 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Literal
 
+from django.conf import settings
 from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +18,7 @@ from groups import reports as groups_reports
 from moderation import reports as moderation_reports
 from moderation.models import Reason
 from supportgroups.models import User
-from supportgroups.reporting import PeriodCount, months_back, weeks_back
+from supportgroups.reporting import PeriodCount, Window, months_back, weeks_back
 
 from .permissions import Scope
 from .tables import Column, Table, build
@@ -120,11 +122,55 @@ def reach(scope: Scope, now: datetime.datetime) -> Report:
         ],
         rows=rows,
     )
+    by_term = tuple(
+        _term_table(scope, window, dimension, title)
+        for dimension, title in (
+            ("cancer_type", _("New members by cancer type")),
+            ("audience", _("New members by audience")),
+            ("language", _("New members by language of the group")),
+        )
+    )
     return Report(
         slug="reach",
         title=TITLES["reach"],
         summary=_("How many people the groups reached, and how quickly requests were answered."),
-        tables=(by_month, by_group),
+        tables=(by_month, *by_term, by_group),
+    )
+
+
+def _term_table(
+    scope: Scope,
+    window: Window,
+    dimension: Literal["cancer_type", "audience", "language"],
+    title: Promise,
+) -> Table:
+    counts = groups_reports.new_members_by_term(scope.group_ids, window, dimension)
+    languages = dict(settings.LANGUAGES)
+    rows = sorted(
+        (
+            (
+                str(languages.get(c.term, c.term)) if dimension == "language" else c.term,
+                c.count,
+            )
+            for c in counts
+            if c.term
+        ),
+        key=lambda row: (-row[1], row[0].casefold()),
+    )
+    untagged = sum(c.count for c in counts if not c.term)
+    if untagged:
+        rows.append((str(_("Not given")), untagged))
+    return build(
+        scope=scope,
+        slug=f"new-members-by-{dimension.replace('_', '-')}",
+        title=title,
+        description=_(
+            "People who became members over the last 12 months, by what their group is about "
+            "(a group with two tags counts its new members under both)."
+        ),
+        row_heading=_("Group's focus"),
+        columns=[Column("joined", _("New members"), people=True, charted=True)],
+        rows=[(label, [count]) for label, count in rows],
     )
 
 
@@ -169,11 +215,52 @@ def attendance(scope: Scope, now: datetime.datetime) -> Report:
             for group_id, name in _groups_by_name(names)
         ],
     )
+    quiet = {q.group_id: q for q in groups_reports.quiet_members(scope.group_ids, window)}
+    quiet_table = build(
+        scope=scope,
+        slug="members-gone-quiet",
+        title=_("Members gone quiet, by group"),
+        description=_("Members today, and those who have done nothing in the group for a week."),
+        row_heading=_("Group"),
+        columns=[
+            Column("members", _("Members"), people=True),
+            Column("quiet", _("Gone quiet"), people=True),
+        ],
+        rows=[
+            (name, [q.members, q.quiet] if (q := quiet.get(pk)) else [0, 0])
+            for pk, name in _groups_by_name(names)
+        ],
+    )
+    cohorts = groups_reports.cohort_completion(scope.group_ids, window)
+    cohort_table = build(
+        scope=scope,
+        slug="cohort-completion",
+        title=_("Cohorts: started and finished"),
+        description=_(
+            "Cohorts that ended in the last 12 months: members who started, and those who "
+            "stayed to the last day."
+        ),
+        row_heading=_("Cohort"),
+        columns=[
+            Column("started", _("Started"), people=True, charted=True),
+            Column("finished", _("Finished"), people=True, charted=True),
+        ],
+        rows=[
+            (
+                str(
+                    _("%(group)s (ended %(day)s)")
+                    % {"group": names.get(c.group_id, ""), "day": c.ended_on.isoformat()}
+                ),
+                [c.started, c.finished],
+            )
+            for c in cohorts
+        ],
+    )
     return Report(
         slug="attendance",
         title=TITLES["attendance"],
         summary=_("Who came to the meetings, from the replies and the attendance taken."),
-        tables=(by_month, by_group),
+        tables=(by_month, by_group, cohort_table, quiet_table),
     )
 
 

@@ -7,10 +7,18 @@ import datetime as dt
 import pytest
 import time_machine
 
+from groups.meetings.models import RSVP
+from groups.models import Membership
 from reports import selectors
 from reports.permissions import Scope
 from reports.tables import SUPPRESSED
-from tests.factories import SupportGroupFactory, UserFactory
+from tests.factories import (
+    AudienceFactory,
+    CancerTypeFactory,
+    OccurrenceFactory,
+    SupportGroupFactory,
+    UserFactory,
+)
 
 from .builders import at, chat_message, crisis_item, follow_up, membership_event, post, report
 
@@ -75,13 +83,13 @@ def test_requests_answers_and_the_median_time_to_an_answer():
         membership = membership_event(group, "requested", asked)
         if answer:
             membership_event(group, answer, asked + dt.timedelta(hours=hours), membership)
-    (row,) = selectors.reach(own(group), NOW).tables[1].rows
+    (row,) = selectors.reach(own(group), NOW).table("joining-by-group").rows
     assert row.label == "Circle"
     # new members, requests, approved, declined, median hours (of 2, 4 and 9: the unanswered
     # request has no time yet)
     assert row.cells == (2, 4, 2, 1, 4.0)
 
-    (shown,) = selectors.reach(ORGANISATION, NOW).tables[1].rows
+    (shown,) = selectors.reach(ORGANISATION, NOW).table("joining-by-group").rows
     assert shown.cells == (SUPPRESSED,) * 5  # four requests: too few to show, their time too
 
 
@@ -171,7 +179,87 @@ def test_a_facilitator_scope_counts_only_its_groups():
         membership_event(theirs, "joined", at("2026-04-02T09:00:00"))
     reach = selectors.reach(own(mine), NOW)
     assert figures(reach.tables[0], "joined")["April 2026"] == 1
-    assert [row.label for row in reach.tables[1].rows] == ["Mine"]
+    assert [row.label for row in reach.table("joining-by-group").rows] == ["Mine"]
     everyone = selectors.reach(ORGANISATION, NOW)
     assert figures(everyone.tables[0], "joined")["April 2026"] == 8
-    assert figures(everyone.tables[1], "joined") == {"Mine": SUPPRESSED, "Theirs": 7}
+    assert figures(everyone.table("joining-by-group"), "joined") == {"Mine": SUPPRESSED, "Theirs": 7}
+
+
+def test_new_members_by_cancer_type_audience_and_language():
+    breast, bowel = CancerTypeFactory(name="Breast"), CancerTypeFactory(name="Bowel")
+    carers = AudienceFactory(name="Carers")
+    both = SupportGroupFactory(language="es")
+    both.cancer_types.set([breast, bowel])
+    both.audiences.set([carers])
+    untagged = SupportGroupFactory()
+    for _ in range(5):
+        membership_event(both, "joined", at("2026-04-02T09:00:00"))
+    membership_event(untagged, "joined", at("2026-04-02T09:00:00"))
+    reach = selectors.reach(own(both, untagged), NOW)
+    assert figures(reach.table("new-members-by-cancer-type"), "joined") == {
+        "Bowel": 5,
+        "Breast": 5,
+        "Not given": 1,
+    }
+    assert figures(reach.table("new-members-by-audience"), "joined") == {
+        "Carers": 5,
+        "Not given": 1,
+    }
+    assert figures(reach.table("new-members-by-language"), "joined") == {
+        "Español": 5,
+        "English": 1,
+    }
+    organisation = selectors.reach(ORGANISATION, NOW)
+    assert figures(organisation.table("new-members-by-audience"), "joined") == {
+        "Carers": 5,
+        "Not given": SUPPRESSED,
+    }
+
+
+def test_cohort_completion_and_members_gone_quiet():
+    cohort = SupportGroupFactory(
+        name="Spring cohort",
+        kind="cohort",
+        cohort_starts_on=dt.date(2026, 1, 5),
+        cohort_ends_on=dt.date(2026, 3, 30),
+    )
+    stayed = [membership_event(cohort, "joined", at("2026-01-02T09:00:00")) for _ in range(4)]
+    went = membership_event(cohort, "joined", at("2026-01-02T09:00:00"))
+    membership_event(cohort, "left", at("2026-02-10T09:00:00"), went)
+    late = membership_event(cohort, "joined", at("2026-01-02T09:00:00"))
+    membership_event(cohort, "left", at("2026-04-10T09:00:00"), late)  # after its last day
+    Membership.objects.filter(pk__in=[m.pk for m in stayed[:3]]).update(
+        last_active_at=at("2026-04-14T09:00:00")
+    )
+    Membership.objects.filter(pk=stayed[3].pk).update(last_active_at=at("2026-03-01T09:00:00"))
+    Membership.objects.filter(pk__in=[went.pk, late.pk]).update(state="left")
+
+    attendance = selectors.attendance(own(cohort), NOW)
+    (row,) = attendance.table("cohort-completion").rows
+    assert row.label == "Spring cohort (ended 2026-03-30)"
+    assert row.cells == (6, 5)
+    (quiet,) = attendance.table("members-gone-quiet").rows
+    assert quiet.cells == (4, 1)
+
+
+def test_attendance_counts_meetings_held_replies_and_people_there():
+    group = SupportGroupFactory(name="Circle")
+    held = OccurrenceFactory(series__group=group, starts_at=at("2026-03-31T23:30:00"))
+    cancelled = OccurrenceFactory(
+        series__group=group, starts_at=at("2026-03-10T18:00:00"), is_cancelled=True
+    )
+    coming = OccurrenceFactory(series__group=group, starts_at=at("2026-04-20T18:00:00"))
+    for occurrence in (held, cancelled, coming):
+        for n in range(3):
+            RSVP.objects.create(
+                occurrence=occurrence,
+                user=UserFactory(),
+                status="going" if n < 2 else "not_going",
+                status_changed_at=NOW,
+                attended=n == 0,
+            )
+    attendance = selectors.attendance(own(group), NOW)
+    months = {row.label: row.cells for row in attendance.tables[0].rows}
+    assert months["April 2026"] == (1, 2, 1)  # 00:30 on 1 April in London
+    assert months["March 2026"] == (0, 0, 0)
+    assert [row.cells for row in attendance.tables[1].rows] == [(1, 2, 1)]
