@@ -15,7 +15,7 @@ LABEL_WIDTH = 170
 BAR_SPACE = 400
 BAR_HEIGHT = 14
 ROW_GAP = 10
-LEGEND_HEIGHT = 28
+LEGEND_LINE = 20
 TEXT = "#212529"  # Bootstrap's body colour: 15:1 on white
 
 
@@ -44,7 +44,8 @@ def bar_chart(table: Table) -> SafeString:
     ident = f"chart-{table.slug}"
     highest = max([_number(row.cells[i]) for row in table.rows for i in charted] + [0.0])
     row_height = BAR_HEIGHT * len(charted) + ROW_GAP
-    height = LEGEND_HEIGHT + row_height * len(table.rows) + ROW_GAP
+    legend_height = LEGEND_LINE * len(charted) + ROW_GAP
+    height = legend_height + row_height * len(table.rows) + ROW_GAP
     patterns = format_html_join(
         "",
         '<pattern id="{}-{}" width="6" height="6" patternUnits="userSpaceOnUse">'
@@ -53,15 +54,17 @@ def bar_chart(table: Table) -> SafeString:
     )
     legend = format_html_join(
         "",
-        '<rect x="{}" y="6" width="14" height="14" fill="url(#{}-{})" stroke="{}"/>'
-        '<text x="{}" y="18" fill="{}" font-size="13">{}</text>',
+        '<rect x="{}" y="{}" width="14" height="14" fill="url(#{}-{})" stroke="{}"/>'
+        '<text x="{}" y="{}" fill="{}" font-size="13">{}</text>',
         (
             (
-                LABEL_WIDTH + n * 200,
+                LABEL_WIDTH,
+                6 + n * LEGEND_LINE,
                 ident,
                 n,
                 TEXT,
-                LABEL_WIDTH + n * 200 + 20,
+                LABEL_WIDTH + 20,
+                18 + n * LEGEND_LINE,
                 TEXT,
                 _label(table, i),
             )
@@ -70,7 +73,7 @@ def bar_chart(table: Table) -> SafeString:
     )
     rows = []
     for r, row in enumerate(table.rows):
-        top = LEGEND_HEIGHT + r * row_height
+        top = legend_height + r * row_height
         rows.append(
             format_html(
                 '<text x="{}" y="{}" fill="{}" font-size="13" text-anchor="end">{}</text>',
