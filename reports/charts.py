@@ -39,7 +39,7 @@ def _number(value: object) -> float:
 def bar_chart(table: Table) -> SafeString:
     """Horizontal bars, one group of bars per row of the table, one bar per charted column."""
     charted = table.charted
-    if not charted:
+    if not charted or not table.rows:
         return SafeString("")
     ident = f"chart-{table.slug}"
     highest = max([_number(row.cells[i]) for row in table.rows for i in charted] + [0.0])

@@ -182,7 +182,10 @@ def test_a_facilitator_scope_counts_only_its_groups():
     assert [row.label for row in reach.table("joining-by-group").rows] == ["Mine"]
     everyone = selectors.reach(ORGANISATION, NOW)
     assert figures(everyone.tables[0], "joined")["April 2026"] == 8
-    assert figures(everyone.table("joining-by-group"), "joined") == {"Mine": SUPPRESSED, "Theirs": 7}
+    assert figures(everyone.table("joining-by-group"), "joined") == {
+        "Mine": SUPPRESSED,
+        "Theirs": 7,
+    }
 
 
 def test_new_members_by_cancer_type_audience_and_language():

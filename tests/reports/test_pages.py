@@ -2,6 +2,7 @@
 query count whatever the number of groups, and no word anyone wrote on any report."""
 
 import csv
+import datetime as dt
 import io
 import re
 
@@ -46,7 +47,12 @@ def frozen():
 
 def busy_group(name: str, *, people: int = 6):
     """A group with a little of everything the reports count, the canary in every text."""
-    group = SupportGroupFactory(name=name)
+    group = SupportGroupFactory(
+        name=name,
+        kind="cohort",  # so the cohort chart has a row too
+        cohort_starts_on=dt.date(2026, 1, 5),
+        cohort_ends_on=dt.date(2026, 3, 30),
+    )
     moderator = UserFactory(display_name=f"Moderator of {name}")
     for n in range(people):
         membership = membership_event(group, "requested", at("2026-03-02T09:00:00"))
@@ -127,7 +133,7 @@ def test_every_chart_shows_the_numbers_its_csv_holds(slug, who):
         assert response["Content-Type"].startswith("text/csv")
         rows = list(csv.reader(io.StringIO(response.content.decode())))
         assert len(rows) == len(table.rows) + 1
-        if not table.charted:
+        if not table.charted or not table.rows:
             continue
         charted += 1
         drawn = chart_figures(html, table.slug)
