@@ -180,9 +180,10 @@ def chat_messages_by_month(group_ids: Sequence[int] | None, window: Window) -> l
     ]
 
 
+Dimension = Literal["cancer_type", "audience", "language"]
 # What a group is about, as the directory filters it: the term's name (the group's language as
 # its code).
-_TERMS = {
+_TERMS: dict[Dimension, str] = {
     "cancer_type": "membership__group__cancer_types__name",
     "audience": "membership__group__audiences__name",
     "language": "membership__group__language",
@@ -192,7 +193,7 @@ _TERMS = {
 def new_members_by_term(
     group_ids: Sequence[int] | None,
     window: Window,
-    dimension: Literal["cancer_type", "audience", "language"],
+    dimension: Dimension,
 ) -> list[TermCount]:
     """New members over the window by their group's cancer types, audiences or language (a
     group tagged with two cancer types counts its new members under both)."""

@@ -6,7 +6,6 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal
 
 from django.conf import settings
 from django.utils import formats
@@ -123,12 +122,7 @@ def reach(scope: Scope, now: datetime.datetime) -> Report:
         rows=rows,
     )
     by_term = tuple(
-        _term_table(scope, window, dimension, title)
-        for dimension, title in (
-            ("cancer_type", _("New members by cancer type")),
-            ("audience", _("New members by audience")),
-            ("language", _("New members by language of the group")),
-        )
+        _term_table(scope, window, dimension, title) for dimension, title in TERM_TABLES
     )
     return Report(
         slug="reach",
@@ -138,10 +132,17 @@ def reach(scope: Scope, now: datetime.datetime) -> Report:
     )
 
 
+TERM_TABLES: tuple[tuple[groups_reports.Dimension, Promise], ...] = (
+    ("cancer_type", _("New members by cancer type")),
+    ("audience", _("New members by audience")),
+    ("language", _("New members by language of the group")),
+)
+
+
 def _term_table(
     scope: Scope,
     window: Window,
-    dimension: Literal["cancer_type", "audience", "language"],
+    dimension: groups_reports.Dimension,
     title: Promise,
 ) -> Table:
     counts = groups_reports.new_members_by_term(scope.group_ids, window, dimension)
