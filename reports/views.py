@@ -54,7 +54,7 @@ def report(request, slug: str):
 
 @login_required
 def table_csv(request, slug: str, table: str):
-    _scope_, built = _report(request, slug)
+    built = _report(request, slug)[1]
     found = built.table(table)
     if found is None:
         raise Http404
