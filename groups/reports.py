@@ -92,25 +92,32 @@ def new_members_by_month(group_ids: Sequence[int] | None, window: Window) -> lis
 
 
 def decisions(group_ids: Sequence[int] | None, window: Window) -> list[Decisions]:
-    """Requests to join made in the window, how they were answered, and how long that took."""
-    answers = MembershipEvent.objects.filter(
+    """Requests to join, approvals and declines made in the window, and the median time from a
+    request to its first answer (approved, declined or waitlisted)."""
+    answered_at = MembershipEvent.objects.filter(
         membership_id=OuterRef("membership_id"),
         kind__in=DECIDED,
         created_at__gte=OuterRef("created_at"),
     ).order_by("created_at", "id")
+    asked = Q(kind=Kind.REQUESTED)
     rows = (
         in_groups(MembershipEvent.objects.all(), "membership__group_id", group_ids)
-        .filter(kind=Kind.REQUESTED, created_at__gte=window.start, created_at__lt=window.end)
-        .annotate(
-            answered_at=Subquery(answers.values("created_at")[:1]),
-            answer=Subquery(answers.values("kind")[:1]),
+        .filter(
+            kind__in=(Kind.REQUESTED, Kind.APPROVED, Kind.DECLINED),
+            created_at__gte=window.start,
+            created_at__lt=window.end,
         )
         .values("membership__group_id")
         .annotate(
-            requests=Count("id"),
-            approved=Count("id", filter=Q(answer=Kind.APPROVED)),
-            declined=Count("id", filter=Q(answer=Kind.DECLINED)),
-            median=Percentile(MinutesBetween("created_at", "answered_at"), 0.5),
+            requests=Count("id", filter=asked),
+            approved=Count("id", filter=Q(kind=Kind.APPROVED)),
+            declined=Count("id", filter=Q(kind=Kind.DECLINED)),
+            # PostgreSQL works out the answer's time only for the requests (FILTER first).
+            median=Percentile(
+                MinutesBetween("created_at", Subquery(answered_at.values("created_at")[:1])),
+                0.5,
+                filter=asked,
+            ),
         )
         .order_by()
     )
