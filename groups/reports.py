@@ -164,6 +164,25 @@ def attendance_by_month(group_ids: Sequence[int] | None, window: Window) -> list
     ]
 
 
+def meetings_attended_per_member(group_ids: Sequence[int] | None, window: Window) -> list[int]:
+    """How many meetings each person was marked as at (one number per person, and nothing
+    that says who)."""
+    rows = (
+        in_groups(RSVP.objects.all(), "occurrence__series__group_id", group_ids)
+        .filter(
+            attended=True,
+            occurrence__is_cancelled=False,
+            occurrence__starts_at__gte=window.start,
+            occurrence__starts_at__lt=window.now,
+        )
+        .values("user_id")
+        .annotate(meetings=Count("id"))
+        .order_by()
+        .values_list("meetings", flat=True)
+    )
+    return list(rows)
+
+
 def chat_messages_by_month(group_ids: Sequence[int] | None, window: Window) -> list[PeriodCount]:
     """Chat messages per group and month (counted by room, then given their groups: joining
     the rooms to hundreds of thousands of messages cost more than the count)."""

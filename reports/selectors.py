@@ -175,6 +175,15 @@ def _term_table(
     )
 
 
+ATTENDANCE_BANDS: tuple[tuple[Promise, int, float], ...] = (
+    (_("1"), 1, 1),
+    (_("2 or 3"), 2, 3),
+    (_("4 to 7"), 4, 7),
+    (_("8 to 15"), 8, 15),
+    (_("16 or more"), 16, float("inf")),
+)
+
+
 # --- Attendance -----------------------------------------------------------------------------
 def attendance(scope: Scope, now: datetime.datetime) -> Report:
     window, months = months_back(MONTHS, now=now)
@@ -214,6 +223,21 @@ def attendance(scope: Scope, now: datetime.datetime) -> Report:
         rows=[
             (name, list(group_totals.get(group_id, [0, 0, 0])))
             for group_id, name in _groups_by_name(names)
+        ],
+    )
+    per_member = groups_reports.meetings_attended_per_member(scope.group_ids, window)
+    regulars = build(
+        scope=scope,
+        slug="members-by-meetings-attended",
+        title=_("Members by meetings attended"),
+        description=_(
+            "How many people were at 1 meeting, at 2 or 3, and so on, over the last 12 months."
+        ),
+        row_heading=_("Meetings attended"),
+        columns=[Column("people", _("People"), people=True, charted=True)],
+        rows=[
+            (str(label), [sum(1 for n in per_member if low <= n <= high)])
+            for label, low, high in ATTENDANCE_BANDS
         ],
     )
     quiet = {q.group_id: q for q in groups_reports.quiet_members(scope.group_ids, window)}
@@ -261,7 +285,7 @@ def attendance(scope: Scope, now: datetime.datetime) -> Report:
         slug="attendance",
         title=TITLES["attendance"],
         summary=_("Who came to the meetings, from the replies and the attendance taken."),
-        tables=(by_month, by_group, cohort_table, quiet_table),
+        tables=(by_month, regulars, by_group, cohort_table, quiet_table),
     )
 
 

@@ -265,4 +265,35 @@ def test_attendance_counts_meetings_held_replies_and_people_there():
     months = {row.label: row.cells for row in attendance.tables[0].rows}
     assert months["April 2026"] == (1, 2, 1)  # 00:30 on 1 April in London
     assert months["March 2026"] == (0, 0, 0)
-    assert [row.cells for row in attendance.tables[1].rows] == [(1, 2, 1)]
+    assert [row.cells for row in attendance.table("attendance-by-group").rows] == [(1, 2, 1)]
+
+
+def test_members_by_the_number_of_meetings_they_were_at():
+    group = SupportGroupFactory()
+    people = [UserFactory() for _ in range(4)]
+    for week in range(9):
+        occurrence = OccurrenceFactory(
+            series__group=group, starts_at=at("2026-01-05T18:00:00") + dt.timedelta(weeks=week)
+        )
+        # the first person came every week, the second twice, the third once, the fourth never
+        for person, came in zip(people, (True, week < 2, week == 0, False), strict=True):
+            RSVP.objects.create(
+                occurrence=occurrence,
+                user=person,
+                status="going",
+                status_changed_at=NOW,
+                attended=came,
+            )
+    table = selectors.attendance(own(group), NOW).table("members-by-meetings-attended")
+    assert figures(table, "people") == {
+        "1": 1,
+        "2 or 3": 1,
+        "4 to 7": 0,
+        "8 to 15": 1,
+        "16 or more": 0,
+    }
+    organisation = selectors.attendance(ORGANISATION, NOW)
+    assert set(figures(organisation.table("members-by-meetings-attended"), "people").values()) == {
+        SUPPRESSED,
+        0,
+    }
