@@ -15,13 +15,13 @@ from django.conf import settings
 from django.db.models import (
     Aggregate,
     DateTimeField,
-    Expression,
     F,
     FloatField,
     Func,
     Q,
     QuerySet,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import ExtractHour, TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -130,7 +130,7 @@ class MinutesBetween(Func):
     arg_joiner = " - "
     output_field = FloatField()
 
-    def __init__(self, start: str | Expression, end: str | Expression) -> None:
+    def __init__(self, start: str | Combinable, end: str | Combinable) -> None:
         start_expr = F(start) if isinstance(start, str) else start
         end_expr = F(end) if isinstance(end, str) else end
         super().__init__(end_expr, start_expr)
