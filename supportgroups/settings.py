@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "groups.checkins",
     "forums",
     "resources",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -424,6 +425,8 @@ if SENTRY_DSN:
 MODERATION_CLAIM_MINUTES = env.int("MODERATION_CLAIM_MINUTES", default=15)
 MODERATION_CRISIS_BACKUP_MINUTES = env.int("MODERATION_CRISIS_BACKUP_MINUTES", default=10)
 MODERATION_ROTA_TIME_ZONE = env("MODERATION_ROTA_TIME_ZONE", default="Europe/London")
+# The organisation's calendar: the reports' weeks, months and hours of the day are counted in it.
+ORGANISATION_TIME_ZONE = env("ORGANISATION_TIME_ZONE", default=MODERATION_ROTA_TIME_ZONE)
 MODERATION_REPORTS_PER_HOUR = env.int("MODERATION_REPORTS_PER_HOUR", default=10)
 # Views of the appeal and write-to-the-facilitators pages per person (429 past it, text kept).
 MODERATION_APPEAL_PAGES_PER_HOUR = env.int("MODERATION_APPEAL_PAGES_PER_HOUR", default=60)

@@ -39,6 +39,7 @@ urlpatterns = [
     path("forums/", include("forums.urls")),
     path("moderation/", include("moderation.urls")),
     path("resources/", include("resources.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("supportgroups.privacy.urls")),  # robots.txt, account/privacy, members
 ]
 

@@ -1,0 +1,131 @@
+"""A report is a list of tables; a chart and a CSV file are two drawings of one table, so the
+numbers in each are the same by construction. Small cells are suppressed here, once."""
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from .permissions import SMALLEST_CELL, Scope
+
+
+class Suppressed:
+    """A count of fewer than five people (and any figure worked out from so few), withheld."""
+
+    def __repr__(self) -> str:
+        return "SUPPRESSED"
+
+
+SUPPRESSED = Suppressed()
+Cell = int | float | Suppressed | None
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str | Promise
+    # Counts people: a value from 1 to 4 is suppressed beyond the group's own facilitators.
+    people: bool = False
+    # Worked out from the people counted in that column of the row (a median of their times):
+    # suppressed with it.
+    sample: str = ""
+    charted: bool = False
+    unit: str | Promise = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    slug: str
+    title: str | Promise
+    description: str | Promise
+    row_heading: str | Promise
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    suppressed: bool = field(default=False)
+
+    @property
+    def charted(self) -> tuple[int, ...]:
+        return tuple(i for i, column in enumerate(self.columns) if column.charted)
+
+    def column(self, key: str) -> int:
+        return next(i for i, column in enumerate(self.columns) if column.key == key)
+
+
+def build(
+    *,
+    scope: Scope,
+    slug: str,
+    title: str | Promise,
+    description: str | Promise,
+    row_heading: str | Promise,
+    columns: Sequence[Column],
+    rows: Sequence[tuple[str, Sequence[int | float | None]]],
+) -> Table:
+    """A table of raw figures, with small cells suppressed when the scope asks for it."""
+    keys = [column.key for column in columns]
+    built = []
+    any_suppressed = False
+    for label, raw in rows:
+        cells: list[Cell] = []
+        for column, value in zip(columns, raw, strict=True):
+            sample = raw[keys.index(column.sample)] if column.sample else value
+            if scope.suppress_small_cells and _too_few(column, sample):
+                cells.append(SUPPRESSED)
+                any_suppressed = True
+            else:
+                cells.append(value)
+        built.append(Row(label=label, cells=tuple(cells)))
+    return Table(
+        slug=slug,
+        title=title,
+        description=description,
+        row_heading=row_heading,
+        columns=tuple(columns),
+        rows=tuple(built),
+        suppressed=any_suppressed,
+    )
+
+
+def _too_few(column: Column, sample: int | float | None) -> bool:
+    if not (column.people or column.sample):
+        return False
+    return sample is not None and 0 < sample < SMALLEST_CELL
+
+
+def cell_text(value: Cell) -> str:
+    """How a figure is written in the table, the chart's label and the CSV file alike."""
+    if isinstance(value, Suppressed):
+        return _("fewer than 5")
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def as_csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(table.row_heading), *[_column_heading(c) for c in table.columns]])
+    for row in table.rows:
+        writer.writerow([_inert(row.label), *[cell_text(cell) for cell in row.cells]])
+    return out.getvalue()
+
+
+def _column_heading(column: Column) -> str:
+    return f"{column.label} ({column.unit})" if column.unit else str(column.label)
+
+
+def _inert(text: str) -> str:
+    """A label a spreadsheet would run as a formula (a group named "=HYPERLINK(...)") is
+    written as text."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,0 +1,176 @@
+"""The reports area: who may open it, what each sees, the CSV files against the charts, the
+query count whatever the number of groups, and no word anyone wrote on any report."""
+
+import csv
+import datetime as dt
+import io
+import re
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reports.permissions import scope_for
+from reports.selectors import REPORTS
+from tests.factories import (
+    FacilitatorMembershipFactory,
+    MembershipFactory,
+    SupportGroupFactory,
+    UserFactory,
+    client_for,
+)
+
+from .builders import (
+    at,
+    chat_message,
+    crisis_item,
+    follow_up,
+    membership_event,
+    organisation_lead,
+    post,
+    report,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOW = at("2026-04-15T12:00:00")
+CANARY = "marmalade-canary-7731"
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def busy_group(name: str, *, people: int = 6):
+    """A group with a little of everything the reports count, the canary in every text."""
+    group = SupportGroupFactory(
+        name=name,
+        kind="cohort",  # so the cohort chart has a row too
+        cohort_starts_on=dt.date(2026, 1, 5),
+        cohort_ends_on=dt.date(2026, 3, 30),
+    )
+    moderator = UserFactory(display_name=f"Moderator of {name}")
+    for n in range(people):
+        membership = membership_event(group, "requested", at("2026-03-02T09:00:00"))
+        membership_event(group, "approved", at(f"2026-03-02T1{n % 10}:00:00"), membership)
+    for n in range(people):
+        item = crisis_item(
+            group,
+            at(f"2026-04-0{n % 9 + 1}T09:00:00"),
+            claimed_after=n + 1,
+            closed_after=n + 30,
+            by=moderator,
+            excerpt=CANARY,
+        )
+        report(item, "harassment", at("2026-04-01T09:00:00"), note=CANARY)
+        follow_up(item, at("2026-04-10T09:00:00"), at("2026-04-10T08:00:00"), outcome=CANARY)
+        post(group, at("2026-03-01T09:00:00"), body=CANARY)
+        chat_message(group, at("2026-04-01T09:00:00"), body=CANARY)
+    return group
+
+
+def facilitator_of(group):
+    return FacilitatorMembershipFactory(group=group, user=UserFactory()).user
+
+
+@pytest.mark.parametrize("slug", ["", *REPORTS])
+def test_only_staff_leads_and_facilitators_may_open_the_reports(slug):
+    group = SupportGroupFactory()
+    path = reverse("reports:report", args=[slug]) if slug else reverse("reports:index")
+    assert client_for(None).get(path).status_code == 302  # to sign in
+    member = MembershipFactory(group=group).user
+    assert client_for(member).get(path).status_code == 403
+    assert client_for(facilitator_of(group)).get(path).status_code == 200
+    assert client_for(organisation_lead()).get(path).status_code == 200
+    assert client_for(UserFactory(is_staff=True)).get(path).status_code == 200
+
+
+def test_unknown_reports_and_tables_are_not_found():
+    lead = client_for(organisation_lead())
+    assert lead.get("/reports/nothing/").status_code == 404
+    assert lead.get(reverse("reports:csv", args=["reach", "nothing"])).status_code == 404
+    assert lead.get(reverse("reports:csv", args=["nothing", "joining-by-group"])).status_code == 404
+
+
+def test_a_facilitator_sees_their_own_groups_in_full_and_no_one_elses():
+    mine, theirs = busy_group("Tuesday circle", people=3), busy_group("Friday circle")
+    page = client_for(facilitator_of(mine)).get(reverse("reports:report", args=["reach"]))
+    html = page.content.decode()
+    assert "Tuesday circle" in html and "Friday circle" not in html
+    assert "fewer than 5" not in html  # their own group: three people are shown as three
+    lead_page = client_for(organisation_lead()).get(reverse("reports:report", args=["reach"]))
+    assert "fewer than 5" in lead_page.content.decode()
+    assert theirs.name in lead_page.content.decode()
+
+
+def chart_figures(html: str, table: str) -> dict[str, list[str]]:
+    svg = re.search(rf'<svg[^>]*>(?:(?!</svg>).)*id="chart-{table}-title".*?</svg>', html, re.S)
+    assert svg, f"no chart for {table}"
+    found: dict[str, list[str]] = {}
+    for column, text in re.findall(
+        r'<text class="chart-value" data-column="([^"]+)"[^>]*>([^<]*)</text>', svg.group(0)
+    ):
+        found.setdefault(column, []).append(text)
+    return found
+
+
+@pytest.mark.parametrize("who", ["facilitator", "lead"])
+@pytest.mark.parametrize("slug", list(REPORTS))
+def test_every_chart_shows_the_numbers_its_csv_holds(slug, who):
+    group = busy_group("Tuesday circle", people=4)
+    busy_group("Friday circle")
+    user = facilitator_of(group) if who == "facilitator" else organisation_lead()
+    client = client_for(user)
+    html = client.get(reverse("reports:report", args=[slug])).content.decode()
+    report = REPORTS[slug]
+    charted = 0
+    for table in report(scope_for(user), NOW).tables:
+        response = client.get(reverse("reports:csv", args=[slug, table.slug]))
+        assert response["Content-Type"].startswith("text/csv")
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        assert len(rows) == len(table.rows) + 1
+        if not table.charted or not table.rows:
+            continue
+        charted += 1
+        drawn = chart_figures(html, table.slug)
+        for index in table.charted:
+            column = table.columns[index]
+            written = [row[index + 1] for row in rows[1:]]
+            shown = [
+                {"&lt;5": "fewer than 5", "–": ""}.get(text, text) for text in drawn[column.key]
+            ]
+            assert shown == written, column.key
+    assert charted
+
+
+@pytest.mark.parametrize("slug", list(REPORTS))
+def test_no_report_shows_a_word_anyone_wrote(slug):
+    group = busy_group("Tuesday circle")
+    for user in (facilitator_of(group), organisation_lead()):
+        client = client_for(user)
+        html = client.get(reverse("reports:report", args=[slug])).content.decode()
+        assert CANARY not in html
+        for table in REPORTS[slug](scope_for(user), NOW).tables:
+            csv_text = client.get(reverse("reports:csv", args=[slug, table.slug])).content
+            assert CANARY.encode() not in csv_text
+
+
+@pytest.mark.parametrize("slug", list(REPORTS))
+def test_each_report_costs_the_same_queries_for_two_groups_or_six(slug):
+    lead = client_for(organisation_lead())
+    path = reverse("reports:report", args=[slug])
+    for name in ("One", "Two"):
+        busy_group(name)
+    lead.get(path)  # the session and the permission cache are warm from here
+    with CaptureQueriesContext(connection) as few:
+        assert lead.get(path).status_code == 200
+    for name in ("Three", "Four", "Five", "Six"):
+        busy_group(name)
+    with CaptureQueriesContext(connection) as many:
+        assert lead.get(path).status_code == 200
+    assert len(few) >= 4  # the figures are read, not skipped
+    assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
