@@ -304,7 +304,7 @@ def expire_offers(*, now: datetime | None = None) -> int:
     for pk in list(due):
         with transaction.atomic():
             match = (
-                Match.objects.select_for_update(skip_locked=True)
+                Match.objects.select_for_update(of=("self",), skip_locked=True)
                 .filter(pk=pk, state=State.PROPOSED)
                 .select_related("coordinator")
                 .first()
