@@ -94,3 +94,12 @@ def test_the_mentor_asks_the_coordinator_for_help_privately(
     assert client_for(match.mentee).post(url, {"note": "x"}).status_code == 403
     page = client_for(match.mentee).get(reverse("mentoring:match", args=[match.pk]))
     assert "hopeless" not in page.content.decode()
+
+
+def test_the_conversation_page_offers_help_to_the_mentor_and_ending_to_both(match):
+    mentor_page = client_for(match.mentor).get(match.conversation.get_absolute_url())
+    text = mentor_page.content.decode()
+    assert "Ask the coordinator for help" in text and "End this match" in text
+    assert "Leave this conversation" not in text  # ending the match is the way out
+    mentee_text = client_for(match.mentee).get(match.conversation.get_absolute_url()).content
+    assert b"End this match" in mentee_text and b"Ask the coordinator for help" not in mentee_text
