@@ -82,7 +82,11 @@ def render_messages(
     messages: list[Message], *, conversation: Conversation, reader: User, blocked: Collection[int]
 ) -> SafeString:
     report = url_maker("moderation:report", "conversations.message")
-    team_label = "moderators" if conversation.kind == Conversation.Kind.MODERATORS else "team"
+    # Between members, the only words written "for a team" are an introducer's (services.introduce).
+    team_label = {
+        Conversation.Kind.MODERATORS: "moderators",
+        Conversation.Kind.MEMBERS: "introducer",
+    }.get(Conversation.Kind(conversation.kind), "team")
     zone = timezone.get_current_timezone_name()
     contexts = [
         message_context(

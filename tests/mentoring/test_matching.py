@@ -96,6 +96,7 @@ def test_accepting_then_introducing_opens_a_conversation_for_the_two_of_them(
         assert conversation_permissions.write_verdict(person, conversation)
         page = client_for(person).get(conversation.get_absolute_url())
         assert "Max, meet Mia." in page.content.decode()
+        assert "Introduction</span>" in page.content.decode()  # not "Facilitator"
         assert Notification.objects.filter(user=person, title="You have been introduced").exists()
     # The coordinator wrote the first words and reads nothing after.
     assert not conversation_permissions.read_verdict(coordinator, conversation)
