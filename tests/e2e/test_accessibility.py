@@ -12,6 +12,7 @@ from django.urls import reverse
 from forums.models import Board, Post, Thread
 from groups.conversations.models import Conversation
 from groups.meetings.models import Occurrence
+from groups.mentoring.models import MentorApplication, MentorRequest
 from groups.models import Membership, SupportGroup
 from moderation import services as moderation
 from resources.models import Resource
@@ -114,6 +115,9 @@ def member_pages(member: User) -> list[str]:
         reverse("conversations:start", args=[group.slug]),
         reverse("conversations:ask_moderators"),
         *[c.get_absolute_url() for c in Conversation.objects.filter(started_by=member)],
+        reverse("mentoring:home"),
+        reverse("mentoring:apply"),
+        reverse("mentoring:ask"),
     ]
 
 
@@ -150,6 +154,11 @@ def staff_pages(staff: User) -> list[str]:
         reverse("admin:supportgroups_user_change", args=[staff.pk]),
         reverse("admin:groups_supportgroup_changelist"),
         reverse("resources:review"),
+        reverse("mentoring:coordinate"),
+        reverse("mentoring:request", args=[MentorRequest.objects.get(state="waiting").pk]),
+        reverse("mentoring:application", args=[MentorApplication.objects.first().pk]),
+        reverse("admin:mentoring_mentorapplication_changelist"),
+        reverse("admin:mentoring_match_changelist"),
     ]
 
 
