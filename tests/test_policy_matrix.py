@@ -25,11 +25,13 @@ from forums.models import Post, PostRevision, Reaction, Thread
 from groups.conversations import services as conversation_services
 from groups.conversations.models import Conversation, Message, Participant
 from groups.meetings.models import RSVP
+from groups.mentoring.models import MentorRequest
 from moderation.models import Report
 from resources.models import Resource
 from tests.factories import (
     BoardFactory,
     FacilitatorMembershipFactory,
+    LanguageFactory,
     MembershipFactory,
     OccurrenceFactory,
     UserFactory,
@@ -42,22 +44,23 @@ pytestmark = pytest.mark.django_db
 # Columns: on the group's private board (thread, reply, edit own post, react over htmx, report a
 # post), the group's meeting (rsvp), the resources library (suggest), the same forum actions
 # on a public board (p*), and private conversations (ask the group's facilitators, answer in
-# one's own question to them, start one with a member of the group).
+# one's own question to them, start one with a member of the group), and asking for a peer
+# mentor (outside any group).
 TABLE = """
-persona            thread   reply    edit     react    report   rsvp     suggest  pthread  preply   pedit    preact   preport  ask      answer   message
-anonymous          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
-outsider           404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
-pending            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
-waitlisted         404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
-removed            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
-member             ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
-silenced           silenced silenced silenced silenced ok       silenced silenced silenced silenced silenced silenced ok       silenced ok       silenced
-group_muted        muted    muted    muted    muted    ok       muted    ok       ok       ok       ok       ok       ok       muted    ok       ok
-suspended          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
-facilitator        ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       team     ok       ok
-other_facilitator  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
-site_moderator     ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       404      404      404
-staff_without_mfa  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
+persona            thread   reply    edit     react    report   rsvp     suggest  pthread  preply   pedit    preact   preport  ask      answer   message  mentor
+anonymous          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
+outsider           404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      ok
+pending            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      ok
+waitlisted         404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      ok
+removed            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      ok
+member             ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
+silenced           silenced silenced silenced silenced ok       silenced silenced silenced silenced silenced silenced ok       silenced ok       silenced silenced
+group_muted        muted    muted    muted    muted    ok       muted    ok       ok       ok       ok       ok       ok       muted    ok       ok       ok
+suspended          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
+facilitator        ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       team     ok       ok       ok
+other_facilitator  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      ok
+site_moderator     ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       404      404      404      ok
+staff_without_mfa  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      ok
 """
 # Reports stay open to silenced and muted people: reporting harm (or someone at risk) is a safety
 # path, not a way to be heard, and nobody but moderators sees a report. Private conversations
@@ -126,6 +129,7 @@ class World:
             member=author, group=self.group, subject="", body="A question", client_msg_id=uuid4()
         ).message.conversation
         self.my_question = self._own_question()
+        self.language = LanguageFactory()
 
     def _own_question(self) -> Conversation | None:
         """The person's question to the facilitators, as if asked while they still could."""
@@ -160,7 +164,12 @@ class World:
     def snapshot(self) -> tuple:
         """Everything a write could change."""
         counts = tuple(m.objects.count() for m in (Thread, Post, PostRevision, Reaction, Report))
-        extra = (RSVP.objects.count(), Resource.objects.count(), Message.objects.count())
+        extra = (
+            RSVP.objects.count(),
+            Resource.objects.count(),
+            Message.objects.count(),
+            MentorRequest.objects.count(),
+        )
         bodies = tuple(
             Post.objects.filter(pk__in=[p.pk for p in self.own.values()]).values_list("body")
         )
@@ -279,6 +288,29 @@ def _message(client, world):
     return client.post(url, {"people": [world.author.pk], "body": "My scan is on Monday too"})
 
 
+def _mentor(client, world):
+    return client.post(
+        reverse("mentoring:ask"),
+        {
+            "topics": "Starting chemo",
+            "role": "patient",
+            "age_range": "40s",
+            "time_zone": "UTC",
+            "languages": [world.language.pk],
+            **dict.fromkeys(
+                [
+                    "weight_cancer",
+                    "weight_age",
+                    "weight_role",
+                    "weight_language",
+                    "weight_treatment",
+                ],
+                "1",
+            ),
+        },
+    )
+
+
 def _private(world):
     return world.private
 
@@ -303,6 +335,7 @@ ACTIONS: dict[str, Perform] = {
     "ask": _ask,
     "answer": _answer,
     "message": _message,
+    "mentor": _mentor,
 }
 
 
