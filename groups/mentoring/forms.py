@@ -2,7 +2,7 @@
 services' to say."""
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -10,10 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.models import Language
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 from .models import Avoid, MatchCheckIn, MentorApplication, MentorRequest, Treatment
 
 
-def _choices_field(label: str, choices: Any, help_text: str = "") -> forms.MultipleChoiceField:
+def _choices_field(
+    label: "StrOrPromise", choices: Any, help_text: "StrOrPromise" = ""
+) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label,
         choices=choices,
@@ -23,7 +28,7 @@ def _choices_field(label: str, choices: Any, help_text: str = "") -> forms.Multi
     )
 
 
-def _languages_field(label: str) -> forms.ModelMultipleChoiceField:
+def _languages_field(label: "StrOrPromise") -> forms.ModelMultipleChoiceField:
     return forms.ModelMultipleChoiceField(
         label=label, queryset=Language.objects.all(), widget=forms.CheckboxSelectMultiple
     )

@@ -4,6 +4,7 @@ way to the coordinator."""
 
 from django import template
 
+from groups.conversations.models import Conversation
 from supportgroups.models import User
 
 from .. import permissions
@@ -14,7 +15,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def mentoring_match(conversation: object, user: User) -> dict[str, object] | None:
+def mentoring_match(conversation: Conversation, user: User) -> dict[str, object] | None:
     """The match this conversation introduced, for its mentor or mentee; None otherwise (one
     query, asked only for conversations between members outside any group)."""
     match = Match.objects.filter(conversation=conversation).first()
