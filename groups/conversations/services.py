@@ -308,7 +308,10 @@ def end(*, conversation: Conversation) -> Conversation:
     conversation.ended_at = timezone.now()
     conversation.replying_by, conversation.replying_at = None, None
     conversation.save(update_fields=["ended_at", "replying_by", "replying_at"])
-    live.send(conversation, _state_frame(conversation))
+    for person in conversation.participants.filter(role=MEMBER, state=ACTIVE).values_list(
+        "user_id", flat=True
+    ):
+        supportgroups_live.access_changed(person)  # their open pages turn read-only
     return conversation
 
 
@@ -479,7 +482,6 @@ def _state_frame(conversation: Conversation) -> dict[str, object]:
         "type": "state",
         "assigned_to": assigned.display_name if assigned else None,
         "closed": conversation.closed_at is not None,
-        "ended": conversation.ended_at is not None,
     }
 
 
