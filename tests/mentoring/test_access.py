@@ -96,6 +96,15 @@ def test_the_mentee_does_not_see_an_offer_and_nobody_else_sees_the_diagnosis(peo
     assert DIAGNOSIS not in _text(people["member"], url)
 
 
+def test_the_coordinator_reads_choices_as_words(people):
+    people["request"].treatments = ["chemotherapy", "hormone"]
+    people["request"].avoid = ["recurrence"]
+    people["request"].save()
+    page = _text(people["coordinator"], reverse("mentoring:request", args=[people["request"].pk]))
+    assert "Chemotherapy, Hormone therapy" in page
+    assert "Someone whose cancer came back" in page
+
+
 def test_a_mentor_who_declined_no_longer_reads_the_diagnosis(people):
     services.respond(match=people["match"], by=people["mentor"], accept=False)
     url = reverse("mentoring:match", args=[people["match"].pk])

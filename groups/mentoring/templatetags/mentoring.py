@@ -9,7 +9,7 @@ from supportgroups.models import User
 
 from .. import permissions
 from ..forms import HelpForm
-from ..models import Match
+from ..models import Avoid, Match, Treatment
 
 register = template.Library()
 
@@ -27,3 +27,14 @@ def mentoring_match(conversation: Conversation, user: User) -> dict[str, object]
         "asks_for_help": match.mentor_id == user.pk and match.state == Match.State.ACTIVE,
         "help_form": HelpForm(auto_id="mentoring_%s"),
     }
+
+
+@register.filter
+def treatment_labels(values: list[str]) -> str:
+    """The treatments as the person chose them, in their language."""
+    return ", ".join(str(Treatment(v).label) for v in values if v in Treatment.values)
+
+
+@register.filter
+def avoid_labels(values: list[str]) -> str:
+    return ", ".join(str(Avoid(v).label) for v in values if v in Avoid.values)
