@@ -5,11 +5,12 @@
   applications and requests, diagnosis details included, so the sign-in is as strong as a
   moderator's. Coordinators screen mentors, propose matches, introduce and end them.
 - A mentee's request (diagnosis details included) is read by its author, the coordinators,
-  and the mentor of a match on it while that match is open (offered, accepted or active).
+  and the mentor of a match on it while that match is open (offered, accepted or active):
+  `sees_request_details`.
 - A mentor's application is read by its author and the coordinators, and by a mentee while
   their match with that mentor is active (under the mentor's display name only).
-- A match is read by its mentor, its mentee (not while it is only being offered to the
-  mentor: the mentee hears of a mentor once introduced) and the coordinators.
+- A match is read by its mentor, its mentee (once the mentor has accepted: an offer declined
+  or let expire is never shown to them) and the coordinators.
 """
 
 from django.contrib.auth.models import AnonymousUser
@@ -19,7 +20,7 @@ from groups import policy
 from supportgroups.models import User
 from supportgroups.permissions import has_required_mfa
 
-from .models import Match, MentorApplication, MentorRequest
+from .models import Match, MentorApplication
 
 COORDINATE = "mentoring.coordinate"
 
@@ -28,14 +29,6 @@ def is_coordinator(user: User | AnonymousUser) -> bool:
     if not policy.account_verdict(user) or not has_required_mfa(user):
         return False
     return user.is_staff or user.has_perm(COORDINATE)
-
-
-def can_read_request(user: User | AnonymousUser, request: MentorRequest) -> bool:
-    if not user.is_authenticated:
-        return False
-    if request.mentee_id == user.pk or is_coordinator(user):
-        return True
-    return Match.objects.filter(request=request, mentor=user, state__in=Match.OPEN).exists()
 
 
 def can_read_application(user: User | AnonymousUser, application: MentorApplication) -> bool:

@@ -71,10 +71,6 @@ class Suggestion:
     reasons: list[Reason]
     load: int
 
-    @property
-    def free_places(self) -> int:
-        return max(self.application.capacity - self.load, 0)
-
 
 def _open_load() -> Count:
     return Count(
