@@ -38,7 +38,8 @@ def test_from_a_request_to_the_first_message(signed_in_page, live_server):
     violations = []
 
     mia_page = signed_in_page(mia, live_server.url, viewport={"width": 360, "height": 800})
-    mia_page.goto("/mentoring/")
+    mia_page.goto("/groups/mine/")
+    mia_page.get_by_role("link", name="Peer mentoring").click()
     mia_page.get_by_role("link", name="Ask for a mentor").click()
     violations += _axe_violations(mia_page)
     mia_page.get_by_label("What I would like to talk about").fill("Starting chemo next week")
