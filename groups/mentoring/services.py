@@ -130,7 +130,9 @@ def record_checklist(
 @transaction.atomic
 def set_mentor_state(*, application: MentorApplication, by: User, state: str) -> MentorApplication:
     """Approve (once the checklist is done), pause or retire a mentor. Paused and retired
-    mentors are not suggested; their open matches go on until someone ends them."""
+    mentors are not suggested, and an offer they have not answered is declined for them (the
+    coordinator is told, and the request can go to someone else); their active matches go on
+    until someone ends them."""
     _require_coordinator(by)
     application = _locked_application(application.pk)
     if state not in MentorApplication.State.values or state == MentorApplication.State.APPLIED:
@@ -145,6 +147,12 @@ def set_mentor_state(*, application: MentorApplication, by: User, state: str) ->
         application.approved_at = timezone.now()
     application.screened_by = by
     application.save()
+    if state != MentorApplication.State.APPROVED:
+        offers = Match.objects.select_for_update(of=("self",)).select_related("coordinator")
+        for match in offers.filter(mentor_id=application.user_id, state=State.PROPOSED):
+            match.state, match.responded_at = State.DECLINED, timezone.now()
+            match.save(update_fields=["state", "responded_at"])
+            transaction.on_commit(lambda m=match: notifications.answered(m), robust=True)
     return application
 
 

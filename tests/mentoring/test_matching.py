@@ -228,3 +228,20 @@ def test_approval_waits_for_the_whole_checklist(coordinator):
     assert paused.state == "paused"
     with pytest.raises(WriteRefused):
         services.set_mentor_state(application=application, by=application.user, state="approved")
+
+
+def test_pausing_a_mentor_declines_the_offer_they_have_not_answered(
+    coordinator, mentor, request_, django_capture_on_commit_callbacks
+):
+    match = services.propose(request=request_, mentor=mentor, by=coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_mentor_state(
+            application=mentor.mentor_application, by=coordinator, state="paused"
+        )
+    match.refresh_from_db()
+    assert match.state == Match.State.DECLINED
+    assert Notification.objects.filter(user=coordinator, title__contains="could not take").exists()
+    with pytest.raises(WriteRefused):
+        services.respond(match=match, by=mentor, accept=True)
+    other = make_mentor("Mentor Nina").user
+    assert services.propose(request=request_, mentor=other, by=coordinator).state == "proposed"
