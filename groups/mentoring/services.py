@@ -9,6 +9,7 @@ the person typed; a model's own validation raises ValidationError.
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -152,7 +153,7 @@ def set_mentor_state(*, application: MentorApplication, by: User, state: str) ->
         for match in offers.filter(mentor_id=application.user_id, state=State.PROPOSED):
             match.state, match.responded_at = State.DECLINED, timezone.now()
             match.save(update_fields=["state", "responded_at"])
-            transaction.on_commit(lambda m=match: notifications.answered(m), robust=True)
+            transaction.on_commit(partial(notifications.answered, match), robust=True)
     return application
 
 
