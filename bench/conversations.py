@@ -124,6 +124,7 @@ def main() -> None:
         (f"member inbox, {n} conversations", reader, "/messages/"),
         (f"team inbox, {n} questions", facilitator, "/messages/team/"),
         ("conversation, 200 messages", reader, made["long"].get_absolute_url()),
+        ("its earlier page (?before=100)", reader, made["long"].get_absolute_url() + "?before=100"),
     ]
     print(f"load average {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} CPUs")
     print(f"{'page':36} {'CPU ms':>7} {'× bare':>7} {'wall ms':>8} {'queries':>8}")

@@ -78,7 +78,7 @@ class PreferencesForm(forms.Form):
         choices = [("", _("Show as usual")), *TopicPreference.Action.choices]
         for topic in topics:
             self.fields[f"topic_{topic.pk}"] = forms.ChoiceField(
-                label=topic.name, choices=choices, required=False
+                label=str(topic), choices=choices, required=False
             )
         self.topics = topics
 

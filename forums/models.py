@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from supportgroups.languages import default_search_config
@@ -34,7 +35,20 @@ class Topic(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return gettext(self.name)  # stored in English; the seeded names are marked below
+
+
+# The topics forums' migration 0002 seeds, marked here for the catalogues (a migration is no
+# place to mark them). Other names staff add are shown as typed until a catalogue has them.
+SEEDED_TOPIC_NAMES = (
+    gettext_noop("Recurrence"),
+    gettext_noop("End of life"),
+    gettext_noop("Loss and grief"),
+    gettext_noop("Scan and test results"),
+    gettext_noop("Prognosis and statistics"),
+    gettext_noop("Thoughts of self-harm"),
+    gettext_noop("Fertility"),
+)
 
 
 class Board(models.Model):

@@ -169,11 +169,11 @@ _TOPIC_NAMES = Prepared(
 
 
 def _topic_names(thread_ids: list[int]) -> dict[int, list[str]]:
-    """Each thread's topic names in the topics' order: one plain query (prefetch_related's
-    machinery cost more than the rest of the board's rows)."""
+    """Each thread's topic names in the topics' order, in the reader's language: one plain
+    query (prefetch_related's machinery cost more than the rest of the board's rows)."""
     names: dict[int, list[str]] = {}
     for thread_id, name in _TOPIC_NAMES(padded(thread_ids)) if thread_ids else ():
-        names.setdefault(thread_id, []).append(name)
+        names.setdefault(thread_id, []).append(_(name))
     return names
 
 

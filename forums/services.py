@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from groups.conversations import emails as conversation_emails
 from groups.models import SupportGroup
 from groups.services import record_activity
 from moderation.services import ScreenResult, screen
@@ -416,6 +417,9 @@ def set_reading_preferences(*, user: User, topic_actions: dict[int, str], digest
         ]
     )
     EmailPreference.objects.update_or_create(user=user, defaults={"digest": digest})
+    if digest != EmailPreference.Digest.DAILY:
+        # Conversation news held for the digest goes out at the next scan instead.
+        conversation_emails.release_held_for_digest(user=user)
 
 
 # --- thread controls (through moderation's action table: forums/moderation.py) ---------------

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from supportgroups.markdown import render_markdown
 from supportgroups.models import User
+from supportgroups.prepared import Prepared
 
 from . import permissions, tasks
 from .models import Announcement, AnnouncementReceipt, Membership, SupportGroup
@@ -66,23 +67,30 @@ def announce(
     return announcement
 
 
+def _pinned(group_id: int, reader_id: int | None, now: dt.datetime) -> QuerySet[Announcement]:
+    qs = Announcement.objects.filter(
+        Q(group_id=group_id) | Q(group__isnull=True),
+        publish_at__lte=now,
+    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    if reader_id is not None:
+        qs = qs.annotate(
+            acknowledged=Exists(
+                AnnouncementReceipt.objects.filter(announcement=OuterRef("pk"), user_id=reader_id)
+            )
+        )
+    return qs.order_by("-publish_at", "-id")[:5]
+
+
+# Asked on every view of a group page: compiled once.
+_PINNED = Prepared(_pinned)
+
+
 def pinned_for(
     *, group: SupportGroup, user: User | None, now: dt.datetime | None = None
 ) -> list[Announcement]:
     """What the group page shows at its top: the group's and the site's current announcements,
     newest first, each marked with whether this person has acknowledged it (one query)."""
-    now = now or timezone.now()
-    qs = Announcement.objects.filter(
-        Q(group=group) | Q(group__isnull=True),
-        publish_at__lte=now,
-    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-    if user is not None:
-        qs = qs.annotate(
-            acknowledged=Exists(
-                AnnouncementReceipt.objects.filter(announcement=OuterRef("pk"), user=user)
-            )
-        )
-    return list(qs.order_by("-publish_at", "-id")[:5])
+    return _PINNED(group.pk, user.pk if user is not None else None, now or timezone.now())
 
 
 def for_facilitators(*, group: SupportGroup) -> QuerySet[Announcement]:

@@ -12,47 +12,50 @@ from pathlib import Path
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from supportgroups.demo import DEMO_PASSWORD
 from supportgroups.models import User
 
 from .models import Audience, CancerType, Language, Membership, MembershipEvent, SupportGroup
 
+# Names are stored in English and shown in the reader's language (TaxonomyTerm.__str__,
+# groups.selectors): marked here so the catalogues carry them.
 CANCER_TYPES = [
-    ("all", "All cancers"),
-    ("breast", "Breast cancer"),
-    ("prostate", "Prostate cancer"),
-    ("lung", "Lung cancer"),
-    ("bowel", "Bowel (colorectal) cancer"),
-    ("blood", "Blood cancers (leukaemia, lymphoma, myeloma)"),
-    ("brain", "Brain tumours"),
-    ("gynaecological", "Gynaecological cancers"),
-    ("head-and-neck", "Head and neck cancers"),
-    ("skin", "Skin cancer and melanoma"),
-    ("pancreatic", "Pancreatic cancer"),
-    ("childrens", "Children's cancers"),
-    ("sarcoma", "Sarcoma"),
-    ("rare", "Rare cancers"),
+    ("all", gettext_noop("All cancers")),
+    ("breast", gettext_noop("Breast cancer")),
+    ("prostate", gettext_noop("Prostate cancer")),
+    ("lung", gettext_noop("Lung cancer")),
+    ("bowel", gettext_noop("Bowel (colorectal) cancer")),
+    ("blood", gettext_noop("Blood cancers (leukaemia, lymphoma, myeloma)")),
+    ("brain", gettext_noop("Brain tumours")),
+    ("gynaecological", gettext_noop("Gynaecological cancers")),
+    ("head-and-neck", gettext_noop("Head and neck cancers")),
+    ("skin", gettext_noop("Skin cancer and melanoma")),
+    ("pancreatic", gettext_noop("Pancreatic cancer")),
+    ("childrens", gettext_noop("Children's cancers")),
+    ("sarcoma", gettext_noop("Sarcoma")),
+    ("rare", gettext_noop("Rare cancers")),
 ]
 AUDIENCES = [
-    ("patients", "People living with cancer"),
-    ("survivors", "Survivors"),
-    ("caregivers", "Caregivers and family"),
-    ("bereaved", "Bereaved"),
-    ("teens", "Teenagers"),
-    ("young-adults", "Young adults"),
-    ("parents", "Parents of young children"),
-    ("lgbtq", "LGBTQ+"),
-    ("men", "Men"),
-    ("women", "Women"),
+    ("patients", gettext_noop("People living with cancer")),
+    ("survivors", gettext_noop("Survivors")),
+    ("caregivers", gettext_noop("Caregivers and family")),
+    ("bereaved", gettext_noop("Bereaved")),
+    ("teens", gettext_noop("Teenagers")),
+    ("young-adults", gettext_noop("Young adults")),
+    ("parents", gettext_noop("Parents of young children")),
+    ("lgbtq", gettext_noop("LGBTQ+")),
+    ("men", gettext_noop("Men")),
+    ("women", gettext_noop("Women")),
 ]
 LANGUAGES = [
-    ("en", "English"),
-    ("es", "Spanish"),
-    ("fr", "French"),
-    ("de", "German"),
-    ("zh", "Chinese"),
-    ("pt", "Portuguese"),
+    ("en", gettext_noop("English")),
+    ("es", gettext_noop("Spanish")),
+    ("fr", gettext_noop("French")),
+    ("de", gettext_noop("German")),
+    ("zh", gettext_noop("Chinese")),
+    ("pt", gettext_noop("Portuguese")),
 ]
 # More fictional members, so groups have a few people in them.
 EXTRA_PEOPLE = [

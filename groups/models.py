@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from supportgroups.languages import default_language, language_choices
@@ -19,7 +20,11 @@ from .countries import country_name
 
 
 class TaxonomyTerm(models.Model):
-    """A term groups are tagged with and the directory filters by, in the order staff set."""
+    """A term groups are tagged with and the directory filters by, in the order staff set.
+
+    The name is stored in English and shown in the reader's language: the catalogues carry the
+    names the site ships (marked in groups/demo.py); a name staff add later is shown as typed
+    until a catalogue has it."""
 
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
@@ -30,7 +35,7 @@ class TaxonomyTerm(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return gettext(self.name)
 
 
 class CancerType(TaxonomyTerm):
@@ -43,13 +48,13 @@ class Audience(TaxonomyTerm):
 
 class Language(models.Model):
     code = models.CharField(max_length=10, unique=True, help_text=_("BCP 47 code, e.g. en, es"))
-    name = models.CharField(max_length=60)
+    name = models.CharField(max_length=60)  # shown translated, as a TaxonomyTerm's
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return gettext(self.name)
 
 
 # Paths under /groups/ that are pages of their own, so no group may take them as its slug.

@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from supportgroups.models import User
 from supportgroups.prepared import Prepared, padded
@@ -205,7 +206,7 @@ _DIRECTORY_CHOICES = Prepared(_directory_choices)
 
 
 def directory_choices() -> dict[str, Sequence[tuple[str, str | Promise]]]:
-    """The values each directory filter accepts, with their labels."""
+    """The values each directory filter accepts, with their labels in the reader's language."""
     found: dict[str, list[tuple[str, str | Promise]]] = {
         "cancer_type": [],
         "audience": [],
@@ -213,7 +214,7 @@ def directory_choices() -> dict[str, Sequence[tuple[str, str | Promise]]]:
         "country": [],
     }
     for name, _position, value, label in _DIRECTORY_CHOICES():
-        found[name].append((value, label))
+        found[name].append((value, gettext(label)))
     return {
         **found,
         "format": list(SupportGroup.Format.choices),
@@ -251,11 +252,12 @@ _FACT_NAMES = Prepared(_fact_names)
 
 
 def facts_by_group(groups: Sequence[SupportGroup]) -> dict[int, GroupFacts]:
-    """Each group's facts, by group id: one query, none for no groups."""
+    """Each group's facts, by group id, their names in the reader's language (the models'
+    __str__): one query, none for no groups."""
     names: dict[int, dict[str, list[str]]] = {g.pk: {fact: [] for fact in FACTS} for g in groups}
     if groups:
         for group_id, fact, _sort, name in _FACT_NAMES(padded(list(names))):
-            names[group_id][fact].append(name)
+            names[group_id][fact].append(gettext(name))
     return {
         pk: GroupFacts(
             cancer_type_names=tuple(found["cancer_types"]),

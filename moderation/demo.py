@@ -1,5 +1,5 @@
 """Demo moderation data: an on-duty rota and one waiting report (all people fictional).
-Crisis lines and the lexicon are seeded by migration 0002, so every install has them."""
+Crisis lines and the lexicon are seeded by migrations 0002 and 0006, so every install has them."""
 
 import datetime
 

@@ -4,15 +4,15 @@ Crisis matching, deliberately: the lexicon holds only explicit statements of int
 self-harm ("kill myself", "end my life", "quiero morir"), never words that are everyday cancer
 talk ("dying", "killing me", "terminal"), so "the chemo is killing me" does not match anything.
 Exclusions (idioms such as "could kill myself laughing") are cut out of the text before
-matching. Both text and phrases are normalised the same way: case folded, accents stripped,
-punctuation turned into spaces, so "KILL. myself!!" and "kill myself" read alike. Phrases of
+matching. Both text and phrases are normalised the same way: case folded, accents and Arabic's
+optional spellings folded (supportgroups.folding), punctuation turned into spaces, so
+"KILL. myself!!" and "kill myself", or "أريد أن أموت" and "اريد ان اموت", read alike. Phrases of
 every language are checked, because people write in whichever language they like. A missed
 crisis costs more than a false alarm, which a facilitator closes in a click.
 """
 
 import hashlib
 import re
-import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from supportgroups.degrade import when_cache_is_down
+from supportgroups.folding import fold
 
 from .models import CrisisPhrase
 
@@ -27,10 +28,14 @@ _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _LINK = re.compile(r"(https?://|www\.|\b[a-z0-9-]+\.(com|net|org|info|biz|ru|xyz|top)\b)", re.I)
 
 
+# Arabic writes "and" (و) and "so" (ف) joined to the next word: "وأريد أن أموت" is "and I want
+# to die". Set apart, in text and phrases alike, so a phrase matches after them too.
+_ARABIC_CONJUNCTION = re.compile(r" ([\u0648\u0641])(?=[\u0620-\u064a]{2})")
+
+
 def normalise(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " " + " ".join(_NON_WORD.sub(" ", stripped).split()) + " "
+    spaced = " " + " ".join(_NON_WORD.sub(" ", fold(text)).split()) + " "
+    return _ARABIC_CONJUNCTION.sub(r" \1 ", spaced)
 
 
 def crisis_match(text: str) -> str | None:

@@ -55,13 +55,15 @@ def country_for(user: User | AnonymousUser) -> str:
 
 
 def crisis_lines_for(user: User | AnonymousUser) -> list[CrisisResource]:
-    """Crisis lines for the person's country (from their time zone), in their language first;
-    international lines when we know none for the country."""
+    """Crisis lines for the person's country (from their time zone), those in the language
+    they read first, then the international ones (some countries have only emergency numbers;
+    someone travelling needs the worldwide directory). One query."""
     language = (translation.get_language() or "en")[:2]
-    lines = list(CrisisResource.objects.filter(active=True, country=country_for(user)))
-    if not lines:
-        lines = list(CrisisResource.objects.filter(active=True, country=""))
-    return sorted(lines, key=lambda r: (r.language[:2] != language, r.order, r.name))
+    country = country_for(user)
+    lines = CrisisResource.objects.filter(active=True, country__in={country, ""})
+    return sorted(
+        lines, key=lambda r: (r.country != country, r.language[:2] != language, r.order, r.name)
+    )
 
 
 class CrisisContext(TypedDict):

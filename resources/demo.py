@@ -9,6 +9,7 @@ they are moderation's CrisisResource list (see resources/models.py).
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop
 
 from groups.models import Audience, CancerType, Language
 from supportgroups.models import User
@@ -18,33 +19,37 @@ from .models import Country, Resource, Topic
 COUNTRIES = {
     "GB": "United Kingdom", "IE": "Ireland", "US": "United States", "CA": "Canada",
     "AU": "Australia", "NZ": "New Zealand", "ES": "Spain", "DE": "Germany", "FR": "France",
+    "EG": "Egypt", "JO": "Jordan",
 }  # fmt: skip
-LANGUAGES = {"en": "English", "es": "Español", "fr": "Français", "de": "Deutsch"}
+LANGUAGES = {"en": "English", "es": "Español", "fr": "Français", "de": "Deutsch", "ar": "العربية"}
+# Stored in English, shown in the reader's language (the models' __str__): marked here so the
+# catalogues carry them.
 TOPICS = {
-    "treatment": "Treatment and side effects",
-    "emotional-support": "Emotional support",
-    "money-work": "Money, work and rights",
-    "caring": "Caring for someone",
-    "bereavement": "Grief and bereavement",
-    "end-of-life": "End of life care",
-    "diet-exercise": "Diet, exercise and fatigue",
-    "rare-cancers": "Rare cancers",
-    "research": "Research and clinical trials",
+    "treatment": gettext_noop("Treatment and side effects"),
+    "emotional-support": gettext_noop("Emotional support"),
+    "money-work": gettext_noop("Money, work and rights"),
+    "caring": gettext_noop("Caring for someone"),
+    "bereavement": gettext_noop("Grief and bereavement"),
+    "end-of-life": gettext_noop("End of life care"),
+    "diet-exercise": gettext_noop("Diet, exercise and fatigue"),
+    "rare-cancers": gettext_noop("Rare cancers"),
+    "research": gettext_noop("Research and clinical trials"),
 }
 CANCER_TYPES = {
-    "breast": "Breast cancer", "prostate": "Prostate cancer", "bowel": "Bowel cancer",
-    "pancreatic": "Pancreatic cancer", "brain": "Brain tumours", "sarcoma": "Sarcoma",
-    "blood": "Blood cancers", "rare": "Rare cancers",
+    "breast": gettext_noop("Breast cancer"), "prostate": gettext_noop("Prostate cancer"), "bowel": gettext_noop("Bowel cancer"),
+    "pancreatic": gettext_noop("Pancreatic cancer"), "brain": gettext_noop("Brain tumours"), "sarcoma": gettext_noop("Sarcoma"),
+    "blood": gettext_noop("Blood cancers"), "rare": gettext_noop("Rare cancers"),
 }  # fmt: skip
 AUDIENCES = {
-    "patients": "People with cancer",
-    "caregivers": "Carers and family",
-    "bereaved": "Bereaved people",
-    "young-adults": "Teenagers and young adults",
+    "patients": gettext_noop("People with cancer"),
+    "caregivers": gettext_noop("Carers and family"),
+    "bereaved": gettext_noop("Bereaved people"),
+    "young-adults": gettext_noop("Teenagers and young adults"),
 }
 
 ORG, LINE, GUIDE, ART, BOOK, APP = "organisation", "hotline", "guide", "article", "book", "app"
-# title, kind, url, summary, countries, languages, topics, cancer types, audiences, body
+# title, kind, url, summary, countries, languages (the first is the one the summary and body
+# are written in: search reads them in it), topics, cancer types, audiences, body
 RESOURCES = [
     ("Macmillan Cancer Support", ORG, "https://www.macmillan.org.uk/", "UK charity offering information, a free support line, money and work advice, and local support services for anyone affected by cancer.", "GB", "en", "treatment emotional-support money-work caring", "", "patients caregivers", ""),
     ("Macmillan Support Line", LINE, "", "Free UK line for information, emotional support, and help with money and work questions.", "GB", "en", "emotional-support money-work", "", "patients caregivers", "Call **0808 808 00 00** (free from UK phones). See macmillan.org.uk for current opening hours and the web chat."),
@@ -90,11 +95,18 @@ RESOURCES = [
     ("Krebsinformationsdienst (DKFZ)", ART, "https://www.krebsinformationsdienst.de/", "Der Krebsinformationsdienst des Deutschen Krebsforschungszentrums beantwortet Fragen zu Krebs, am Telefon und per E-Mail.", "DE", "de", "treatment research", "", "patients caregivers", ""),
     ("Ligue contre le cancer", ORG, "https://www.ligue-cancer.net/", "Association française : information, soutien aux personnes malades et à leurs proches, et recherche.", "FR", "fr", "emotional-support treatment research", "", "patients caregivers", ""),
     ("Institut national du cancer (INCa)", ART, "https://www.e-cancer.fr/", "Agence sanitaire française : informations de référence sur les cancers, les traitements et le dépistage.", "FR", "fr", "treatment", "", "patients", ""),
+    ("مستشفى سرطان الأطفال مصر 57357", ORG, "https://www.57357.org/", "مستشفى خيري في القاهرة يعالج الأطفال المصابين بالسرطان مجانًا، ويقدم الدعم للأطفال وأسرهم.", "EG", "ar en", "treatment caring", "", "young-adults caregivers", ""),
+    ("مركز الحسين للسرطان", ORG, "https://www.khcc.jo/", "مركز متخصص في علاج السرطان في عمّان، يقدم العلاج والرعاية التلطيفية والدعم النفسي للمرضى وعائلاتهم.", "JO", "ar en", "treatment emotional-support end-of-life", "", "patients caregivers", ""),
     ("Rare Cancers Europe", ORG, "https://www.rarecancerseurope.org/", "A multi-stakeholder initiative working on rare cancers across Europe.", "GB IE ES DE FR", "en", "rare-cancers research", "rare sarcoma", "patients caregivers", ""),
     ("Untire", APP, "https://untire.me/", "App with a programme of exercises and tips for cancer-related fatigue.", "", "en", "diet-exercise", "", "patients", ""),
     ("When Breath Becomes Air, by Paul Kalanithi", BOOK, "", "A neurosurgeon's memoir of his diagnosis with lung cancer: about meaning, work and family.", "", "en", "emotional-support end-of-life", "", "patients caregivers bereaved", "Published in 2016. Available from libraries and bookshops in many languages."),
     ("The Emperor of All Maladies, by Siddhartha Mukherjee", BOOK, "", "A Pulitzer Prize-winning history of cancer and the people who have fought it.", "", "en", "research", "", "patients caregivers", "Published in 2010. Available from libraries and bookshops in many languages."),
 ]  # fmt: skip
+# Addresses for titles slugify cannot spell (a slug in a URL is Latin letters and digits).
+SLUGS = {
+    "مستشفى سرطان الأطفال مصر 57357": "childrens-cancer-hospital-egypt-57357",
+    "مركز الحسين للسرطان": "king-hussein-cancer-center",
+}
 
 
 def _taxon(model, slug: str, name: str):
@@ -119,13 +131,14 @@ def load(stdout) -> None:
     today = timezone.localdate()
     for title, kind, url, summary, cc, langs, tops, cts, auds, body in RESOURCES:
         resource, _ = Resource.objects.get_or_create(
-            slug=slugify(title),
+            slug=SLUGS.get(title) or slugify(title),
             defaults={
                 "title": title,
                 "kind": kind,
                 "url": url,
                 "summary": summary,
                 "body": body,
+                "language": langs.split()[0],
                 "state": Resource.State.PUBLISHED,
                 "reviewed_by": reviewer,
                 "reviewed_on": today,

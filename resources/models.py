@@ -12,8 +12,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from groups.countries import country_name, is_country_code
 from groups.models import Audience, CancerType, Language
 from supportgroups.languages import (
     default_language,
@@ -44,7 +46,7 @@ class Topic(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return gettext(self.name)  # stored in English, marked in resources/demo.py
 
 
 class Country(models.Model):
@@ -64,7 +66,9 @@ class Country(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        """In the reader's language, from pycountry's names (the stored one for a code it
+        does not know)."""
+        return country_name(self.code) if is_country_code(self.code) else self.name
 
 
 class ResourceQuerySet(models.QuerySet["Resource"]):

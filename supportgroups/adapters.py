@@ -1,5 +1,7 @@
 """allauth hooks for this site's User model."""
 
+import copy
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from django.db import IntegrityError, transaction
@@ -8,13 +10,17 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 
 from supportgroups import services
-from supportgroups.languages import in_language, supported
+from supportgroups.languages import email_subject, in_language, site_name, supported
 from supportgroups.models import Memorial
 from supportgroups.names import TOO_CLOSE
 from supportgroups.selectors import display_name_in_use
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def format_email_subject(self, subject: str) -> str:
+        """allauth's emails begin their subjects as ours do: the site's name, translated."""
+        return email_subject(subject)
+
     def save_user(self, request, user, form, commit=True):
         """Store the display name and time zone with the first save.
 
@@ -61,6 +67,16 @@ class AccountAdapter(DefaultAccountAdapter):
             return
         with in_language(person):
             super().send_mail(template_prefix, email, context)
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """allauth's emails greet from `current_site.name`, which without the sites framework
+        is the request's host: ours is SITE_NAME, in the language the email is written in."""
+        site = context.get("current_site")
+        if site is not None:
+            named = copy.copy(site)
+            named.name = site_name()
+            context = {**context, "current_site": named}
+        return super().render_mail(template_prefix, email, context, headers)
 
 
 def _signup_form_again(request, form):

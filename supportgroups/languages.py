@@ -53,6 +53,16 @@ def in_language(person: HasLanguage | None) -> Iterator[str]:
         yield language
 
 
+def site_name() -> str:
+    """The site's name in the active language."""
+    return translation.gettext(settings.SITE_NAME)
+
+
+def email_subject(subject: object) -> str:
+    """An email's subject with the site's name before it, in the active language."""
+    return f"[{site_name()}] {subject}"
+
+
 def search_config(language: str | None) -> str:
     """PostgreSQL's text search configuration for text written in `language`."""
     code = supported(language) or settings.LANGUAGE_CODE

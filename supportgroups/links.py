@@ -26,6 +26,14 @@ def url_maker(viewname: str, *args) -> Callable[[object], str]:
     return lambda last: f"{head}{last}{tail}"
 
 
-def fixed_url(viewname: str) -> str:
-    """The address of a view that takes no arguments."""
-    return _fixed(viewname, get_script_prefix(), get_urlconf())
+@lru_cache(maxsize=32)
+def _fixed_many(
+    names: tuple[tuple[str, str], ...], prefix: str, urlconf: str | None
+) -> dict[str, str]:
+    return {key: _fixed(viewname, prefix, urlconf) for key, viewname in names}
+
+
+def fixed_urls(names: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """{key: address} for (key, view name) pairs of views that take no arguments: the site's
+    header and footer ask for the same few on every page."""
+    return dict(_fixed_many(names, get_script_prefix(), get_urlconf()))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .languages import language_choices
 from .names import name_key
+from .prepared import Prepared
 
 
 def validate_time_zone(value: str) -> None:
@@ -21,6 +22,18 @@ def validate_time_zone(value: str) -> None:
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
+
+    def get(self, *args: Any, **kwargs: Any) -> "User":
+        """`User.objects.get(pk=id)` is how Django's ModelBackend reads the signed-in person on
+        every request: that one shape runs a query compiled once (supportgroups.prepared),
+        with the same result and the same exception; any other lookup is Django's own."""
+        pk = kwargs.get("pk")
+        if args or len(kwargs) != 1 or type(pk) is not int or self._db or self.model is not User:
+            return super().get(*args, **kwargs)
+        found = _USER_BY_PK(pk)
+        if not found:
+            raise User.DoesNotExist("User matching query does not exist.")
+        return found[0]
 
     def _create_user(self, email: str, password: str | None, **extra: Any) -> "User":
         if not email:
@@ -122,6 +135,9 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.display_name
+
+
+_USER_BY_PK = Prepared(lambda pk: User.objects.filter(pk=pk))
 
 
 class Notification(models.Model):

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.utils.translation import gettext_noop
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -29,7 +30,9 @@ if not SECRET_KEY and DEBUG:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
-SITE_NAME = env("SITE_NAME", default="Support Groups")
+# Marked for the catalogues and shown through supportgroups.languages.site_name(), so each
+# reader sees it in their language (a name set here that no catalogue has is shown as set).
+SITE_NAME = env("SITE_NAME", default=gettext_noop("Support Groups"))
 
 INSTALLED_APPS = [
     "daphne",
@@ -273,7 +276,6 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "supportgroups.forms.SignupForm"
 ACCOUNT_ADAPTER = "supportgroups.adapters.AccountAdapter"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_RATE_LIMITS = {
     # allauth's defaults, stated so that they are visibly on.
@@ -514,13 +516,17 @@ CHAT_ACCESS_RECHECK_SECONDS = env.float(
 from datetime import timedelta  # noqa: E402 - only the conversations block needs it
 
 CONVERSATIONS_MAX_MESSAGE_LENGTH = 5000
-CONVERSATIONS_HISTORY_PAGE = 100  # messages on a conversation page, and per catch-up
+CONVERSATIONS_HISTORY_PAGE = 100  # messages per catch-up after a reconnect
+# Messages on a conversation page; earlier ones are a "Show earlier messages" link away.
+CONVERSATIONS_PAGE_MESSAGES = 30
 CONVERSATIONS_INBOX_PAGE = 50
 # Fixed windows per person, kept in the cache; over either the form comes back with a 429.
 CONVERSATIONS_STARTS_PER_HOUR = env.int("CONVERSATIONS_STARTS_PER_HOUR", default=10)
 CONVERSATIONS_MESSAGES_PER_MINUTE = env.int("CONVERSATIONS_MESSAGES_PER_MINUTE", default=20)
 # "Sam is replying" shows this long after Sam last typed, unless Sam sends first.
 CONVERSATIONS_REPLYING_FOR = timedelta(minutes=2)
+# How long after sending its author may change a message (the others may have read it).
+CONVERSATIONS_EDIT_FOR = timedelta(minutes=15)
 # A message still unread this long after it arrived is emailed about (once until read).
 CONVERSATIONS_EMAIL_AFTER = timedelta(minutes=15)
 # A scan's claim on an email whose task never ran (a lost worker, the broker down) lapses after

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,7 +16,7 @@ from django.views.i18n import set_language as set_cookie_language
 
 from . import selectors, services
 from .forms import ProfileForm
-from .languages import supported
+from .languages import site_name, supported
 
 
 def home(request):
@@ -125,7 +124,7 @@ def error_404(request, exception=None):
 
 def error_500(request):
     """Rendered without the request context: it must work even when the database is down."""
-    html = loader.get_template("errors/500.html").render({"SITE_NAME": settings.SITE_NAME})
+    html = loader.get_template("errors/500.html").render({"SITE_NAME": site_name()})
     return HttpResponseServerError(html)
 
 

@@ -23,7 +23,7 @@ from django.urls import reverse
 from forums import services as forum_services
 from forums.models import Post, PostRevision, Reaction, Thread
 from groups.conversations import services as conversation_services
-from groups.conversations.models import Conversation, Message, Participant
+from groups.conversations.models import Conversation, Message, MessageRevision, Participant
 from groups.meetings.models import RSVP
 from groups.mentoring.models import MentorRequest
 from moderation.models import Report
@@ -44,23 +44,24 @@ pytestmark = pytest.mark.django_db
 # Columns: on the group's private board (thread, reply, edit own post, react over htmx, report a
 # post), the group's meeting (rsvp), the resources library (suggest), the same forum actions
 # on a public board (p*), and private conversations (ask the group's facilitators, answer in
-# one's own question to them, start one with a member of the group), and asking for a peer
-# mentor (outside any group).
+# one's own question to them, start one with a member of the group, change one's own message
+# in one's question: nobody else has a message of theirs to change there, so theirs is a 404),
+# and asking for a peer mentor (outside any group).
 TABLE = """
-persona            thread   reply    edit     react    report   rsvp     suggest  pthread  preply   pedit    preact   preport  ask      answer   message  mentor
-anonymous          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
-outsider           404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      ok
-pending            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      ok
-waitlisted         404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      ok
-removed            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      ok
-member             ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
-silenced           silenced silenced silenced silenced ok       silenced silenced silenced silenced silenced silenced ok       silenced ok       silenced silenced
-group_muted        muted    muted    muted    muted    ok       muted    ok       ok       ok       ok       ok       ok       muted    ok       ok       ok
-suspended          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
-facilitator        ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       team     ok       ok       ok
-other_facilitator  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      ok
-site_moderator     ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       404      404      404      ok
-staff_without_mfa  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      ok
+persona            thread   reply    edit     react    report   rsvp     suggest  pthread  preply   pedit    preact   preport  ask      answer   message  change   mentor
+anonymous          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
+outsider           404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok
+pending            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok
+waitlisted         404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok
+removed            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok
+member             ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
+silenced           silenced silenced silenced silenced ok       silenced silenced silenced silenced silenced silenced ok       silenced ok       silenced ok       silenced
+group_muted        muted    muted    muted    muted    ok       muted    ok       ok       ok       ok       ok       ok       muted    ok       ok       ok       ok
+suspended          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
+facilitator        ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       team     ok       ok       404      ok
+other_facilitator  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok
+site_moderator     ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       404      404      404      404      ok
+staff_without_mfa  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok
 """
 # Reports stay open to silenced and muted people: reporting harm (or someone at risk) is a safety
 # path, not a way to be heard, and nobody but moderators sees a report. Private conversations
@@ -168,6 +169,7 @@ class World:
             RSVP.objects.count(),
             Resource.objects.count(),
             Message.objects.count(),
+            MessageRevision.objects.count(),
             MentorRequest.objects.count(),
         )
         bodies = tuple(
@@ -288,6 +290,13 @@ def _message(client, world):
     return client.post(url, {"people": [world.author.pk], "body": "My scan is on Monday too"})
 
 
+def _change(client, world):
+    """The person's own first message in their question (anyone without one: a member's)."""
+    question = world.my_question or world.their_question
+    url = reverse("conversations:edit", args=[question.pk, 1])
+    return client.post(url, {"body": "A changed message"})
+
+
 def _mentor(client, world):
     return client.post(
         reverse("mentoring:ask"),
@@ -335,6 +344,7 @@ ACTIONS: dict[str, Perform] = {
     "ask": _ask,
     "answer": _answer,
     "message": _message,
+    "change": _change,
     "mentor": _mentor,
 }
 

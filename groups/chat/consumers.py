@@ -64,7 +64,6 @@ class ChatConsumer(LiveSocket):
         self.room = services.room_for_group(group=group)
         self.room.group = group
         self.hear_group = self.room.group_name
-        self.last_typing = 0.0
         return True
 
     async def welcomed(self) -> None:
@@ -127,7 +126,7 @@ class ChatConsumer(LiveSocket):
             await self._heartbeat(trust=settings.CHAT_HEARTBEAT_SECONDS / 2)
             return
         if action == "typing":
-            await self._typing()
+            await self.tell_typing({"type": "typing", "name": self.user.display_name})
             return
         if action == "recheck":  # the page's sanction has run out: may they write again?
             if self.bucket.take():
@@ -144,18 +143,19 @@ class ChatConsumer(LiveSocket):
                 content,
             )
             return
-        # A write re-reads the person and their session first, so it never rides on a change
-        # of access whose event is still on its way.
-        if action in WRITE_ACTIONS and not await self.still_allowed(trust=0):
+        if action in WRITE_ACTIONS:
+            self.checked_at = time.monotonic()
+        verdicts, outcome = await database_sync_to_async(self._checked)(
+            handler, content, recheck=action in WRITE_ACTIONS
+        )
+        if verdicts is not None and not await self.take_verdicts(*verdicts):
             return
-        try:
-            frames = await database_sync_to_async(handler)(content)
-        except services.ChatRefused as refused:
-            await self.error(refused.code, refused.message, content)
-            if refused.code == "forbidden":
+        if isinstance(outcome, services.ChatRefused):
+            await self.error(outcome.code, outcome.message, content)
+            if outcome.code == "forbidden":
                 await self.still_allowed(trust=0)
             return
-        for frame in frames:
+        for frame in outcome:
             await self.send_json(frame)
 
     async def _heartbeat(self, *, trust: float | None = None) -> None:
@@ -183,23 +183,24 @@ class ChatConsumer(LiveSocket):
                 room_event({"type": "presence", "people": people}),
             )
 
-    async def _typing(self) -> None:
-        """Tell the others someone is typing (if they may write); at most one every two
-        seconds, never stored."""
-        now = time.monotonic()
-        if now - self.last_typing < 2 or not await self.still_allowed():
-            return
-        self.last_typing = now
-        verdict = await database_sync_to_async(self._typing_verdict)()
-        if not verdict:
-            await self.error(verdict.code, verdict.reason, {"type": "typing"})
-            return
-        await self.channel_layer.group_send(
-            self.room.group_name,
-            room_event({"type": "typing", "name": self.user.display_name}, not_to=self.user.pk),
-        )
-
     # --- actions (run in a worker thread; they return the frames for this socket) -------------
+    def _checked(
+        self, handler: Any, content: dict, *, recheck: bool
+    ) -> tuple[tuple[Verdict, Verdict] | None, list[dict] | services.ChatRefused]:
+        """The action's frames (or why it was refused), after re-reading the person and their
+        session if it writes, so that a write never rides on a change of access whose event is
+        still on its way. Both in one trip to the database thread, which every socket of the
+        process shares: a sender waits behind the room's heartbeats once rather than twice."""
+        verdicts = None
+        if recheck:
+            verdicts = self.recheck()
+            if not verdicts[0]:
+                return verdicts, []
+        try:
+            return verdicts, handler(content)
+        except services.ChatRefused as refused:
+            return verdicts, refused
+
     def _do_send(self, content: dict) -> list[dict]:
         try:
             client_msg_id = uuid.UUID(str(content.get("client_msg_id")))
@@ -275,7 +276,7 @@ class ChatConsumer(LiveSocket):
         )
         return verdicts, (announce, people, up_to)
 
-    def _typing_verdict(self) -> Verdict:
+    def typing_verdict(self) -> Verdict:
         room = ChatRoom.objects.select_related("group").get(pk=self.room.pk)
         return permissions.write_verdict(self.user, room)
 

@@ -59,6 +59,8 @@ CLOSE_FLOODING = 4430
 # The channel layer (Redis) cannot be reached: "try again later". Not the standard 1013, which
 # daphne's websocket library refuses to send (it allows only 1000 and 3000-4999).
 CLOSE_TRY_AGAIN = 4503
+# "X is typing" goes out at most this often per socket, however often the page says so.
+TYPING_EVERY_SECONDS = 2
 # An id beyond PostgreSQL's integer range names nothing; read as absent rather than sent to
 # the database, which would refuse it with an error.
 MAX_ID = 2**31 - 1
@@ -300,6 +302,7 @@ class LiveSocket(AsyncJsonWebsocketConsumer):
     joined = False  # the person's group (and, through the relay, hear_group)
     checked_at = 0.0
     write: Verdict | None = None  # the last answer to "may they write", as the page was told
+    last_typing = 0.0  # when this socket last told the others its person is typing
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -350,6 +353,11 @@ class LiveSocket(AsyncJsonWebsocketConsumer):
     def recheck(self) -> tuple[Verdict, Verdict]:
         """(may they still read, may they write), for the person read afresh (in a worker
         thread)."""
+        raise NotImplementedError
+
+    def typing_verdict(self) -> Verdict:
+        """May the person show the others they are typing now: whether they may write (in a
+        worker thread)."""
         raise NotImplementedError
 
     async def welcomed(self) -> None:
@@ -476,6 +484,21 @@ class LiveSocket(AsyncJsonWebsocketConsumer):
         finally:
             self.forwarding = None
             self._forward_backlog()
+
+    async def tell_typing(self, frame: dict[str, Any]) -> None:
+        """Hand ``frame`` ("X is typing") to the group's other sockets: at most one every
+        TYPING_EVERY_SECONDS, only while the person may write, never stored, and never to the
+        person's own sockets (see ``hear``)."""
+        now = time.monotonic()
+        if now - self.last_typing < TYPING_EVERY_SECONDS or not await self.still_allowed():
+            return
+        self.last_typing = now
+        verdict = await database_sync_to_async(self.typing_verdict)()
+        if not verdict:
+            await self.error(verdict.code, verdict.reason, {"type": "typing"})
+            return
+        event = {"type": "typing.frame", "text": json.dumps(frame), "not_to": self.user.pk}
+        await self.channel_layer.group_send(self.hear_group, event)
 
     # --- the access re-check ------------------------------------------------------------------
     def _trusted(self, trust: float | None = None) -> bool:

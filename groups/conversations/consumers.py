@@ -1,4 +1,6 @@
-"""The live conversation socket: catch-up on connect, sending, read marks and "X is replying".
+"""The live conversation socket: catch-up on connect, sending, read marks, "X is replying" (the
+team, stored so that two facilitators do not answer at once) and "X is writing" (between
+members, never stored).
 
 Built on the chat room's machinery: the same frame checks and token buckets, messages saved
 before anyone hears of them, a client id on each sent message (a resend is stored once), and
@@ -30,7 +32,7 @@ from . import permissions, selectors, services
 from .models import Conversation
 
 # Actions that read or write the database on the client's say-so take a rate-limit token.
-LIMITED_ACTIONS = {"send", "read", "fetch_after", "typing"}
+LIMITED_ACTIONS = {"send", "edit", "read", "fetch_after", "typing"}
 
 
 class ConversationConsumer(LiveSocket):
@@ -59,15 +61,19 @@ class ConversationConsumer(LiveSocket):
         # Read before the messages: everything up to here is committed.
         up_to = conversation.last_sequence
         limit = settings.CONVERSATIONS_HISTORY_PAGE
-        messages, gone, reset = [], [], last_seen is None
+        messages, gone, edited, reset = [], [], [], last_seen is None
         if last_seen is not None:
             messages = selectors.messages_for(
                 conversation, self.user, self.seat, after=max(last_seen, 0), limit=limit + 1
             )
             reset = len(messages) > limit  # too far behind: start again from the recent page
             gone = selectors.gone_since(conversation, self.user, up_to=last_seen, revision=revision)
+            edited = selectors.edited_since(
+                conversation, self.user, up_to=last_seen, revision=revision
+            )
         if reset:
             messages, gone = selectors.messages_for(conversation, self.user, self.seat), []
+            edited = []
         self.write = permissions.write_verdict(self.user, conversation, self.seat)
         replying = selectors.replying(conversation, self.user)
         return {
@@ -75,6 +81,7 @@ class ConversationConsumer(LiveSocket):
             "reset": reset,
             "messages": [selectors.serialize_message(m) for m in messages],
             "removed": gone,
+            "edited": [selectors.serialize_message(m) for m in edited],
             "up_to": up_to,
             "rev": conversation.last_revision,
             "write": write_frame(self.write),
@@ -89,6 +96,11 @@ class ConversationConsumer(LiveSocket):
         action = str(content.get("type"))
         if action == "heartbeat":
             await self.send_json({"type": "pong"})
+            return
+        if action == "typing" and not self.conversation.has_team:
+            await self.tell_typing(
+                {"type": "typing", "name": self.user.display_name, "user_id": self.user.pk}
+            )
             return
         handler = getattr(self, f"_do_{action}", None) if action in LIMITED_ACTIONS else None
         if handler is None:
@@ -124,8 +136,13 @@ class ConversationConsumer(LiveSocket):
             body=content.get("body", ""),
             client_msg_id=client_msg_id,
         )
+        return self._own_frames(result, told=result.created and not result.message.is_held)
+
+    def _own_frames(self, result: services.PostResult, *, told: bool) -> list[dict]:
+        """What only the writer hears: their message when the others were not told of it (a
+        resend, held, an unchanged edit), and the caring message after crisis words."""
         frames = []
-        if not result.created or result.message.is_held:  # nobody else is told of these
+        if not told:
             frames.append(
                 {"type": "message", "message": selectors.serialize_message(result.message)}
             )
@@ -137,6 +154,15 @@ class ConversationConsumer(LiveSocket):
             )
             frames.append({"type": "crisis", "html": html})
         return frames
+
+    def _do_edit(self, content: dict) -> list[dict]:
+        result = services.edit_message(
+            conversation=self.conversation,
+            editor=self.user,
+            sequence=as_int(content.get("id")),
+            body=content.get("body", ""),
+        )
+        return self._own_frames(result, told=result.broadcast is not None)
 
     def _do_read(self, content: dict) -> list[dict]:
         up_to = as_int(content.get("up_to"))
@@ -152,6 +178,11 @@ class ConversationConsumer(LiveSocket):
         after = max(as_int(content.get("after")), 0)
         messages = selectors.messages_for(self.conversation, self.user, self.seat, after=after)
         return [{"type": "after", "messages": [selectors.serialize_message(m) for m in messages]}]
+
+    def typing_verdict(self) -> Verdict:
+        """Only someone who may write now: a block between any two people, leaving, or a
+        sanction stops it, and only those in the conversation have a socket to hear it."""
+        return self.recheck()[1]
 
     # --- the access re-check ------------------------------------------------------------------
     def recheck(self) -> tuple[Verdict, Verdict]:

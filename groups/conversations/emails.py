@@ -185,6 +185,16 @@ def people_with_news(*, now: datetime | None = None) -> QuerySet[Participant, in
     return _due(now or timezone.now()).values_list("user_id", flat=True).distinct()
 
 
+def release_held_for_digest(*, user: User, now: datetime | None = None) -> int:
+    """The person stopped taking the daily digest: what waited for it (claimed into the
+    future by `email_unread`) goes back to the scan, which emails it at its next run rather
+    than a day late. Returns how many conversations were released."""
+    now = now or timezone.now()
+    return Participant.objects.filter(user=user, email_claimed_at__gt=now).update(
+        email_claimed_at=None
+    )
+
+
 def take_for_digest(*, user: User, now: datetime | None = None) -> list[dict[str, str]]:
     """The lines about the person's conversations with news for their daily digest, marked as
     emailed in the caller's transaction (the digest sends, or rolls them back)."""

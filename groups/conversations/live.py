@@ -22,9 +22,12 @@ from . import selectors
 from .models import Conversation
 
 
-def send(conversation: Conversation, frame: dict[str, Any]) -> live.Delivery:
-    """Hand `frame` to everyone's open socket once committed, encoded to JSON once here."""
-    event = {"type": "conversation.frame", "text": json.dumps(frame)}
+def send(
+    conversation: Conversation, frame: dict[str, Any], *, not_to: int | None = None
+) -> live.Delivery:
+    """Hand `frame` to everyone's open socket (but those of the person `not_to`) once
+    committed, encoded to JSON once here."""
+    event = {"type": "conversation.frame", "text": json.dumps(frame), "not_to": not_to}
     return live.send_on_commit(conversation.channel_group, event)
 
 

@@ -175,6 +175,8 @@ class Message(models.Model):
     from_team = models.BooleanField(default=False)
     client_msg_id = models.UUIDField(default=uuid.uuid4)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set when the author last changed the words (CONVERSATIONS_EDIT_FOR after sending).
+    edited_at = models.DateTimeField(null=True, blank=True)
     is_held = models.BooleanField(
         default=False, help_text=_("Waiting for a moderator; only its author sees it.")
     )
@@ -203,3 +205,18 @@ class Message(models.Model):
     @property
     def is_visible(self) -> bool:
         return not (self.is_held or self.is_hidden)
+
+
+class MessageRevision(models.Model):
+    """What a message said before its author edited it: the moderators of a flagged or reported
+    message read it; nobody else does."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"revision of message {self.message_id}"

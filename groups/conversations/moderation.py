@@ -7,12 +7,15 @@ What a moderator reads of the conversation is as little as the job needs:
 - a reported message: it and the five before it, so the report can be understood. The item
   page names the reporter to the moderators only; nothing in the conversation, in what the
   author is told, or in their data export ever does.
-The queue item belongs to the conversation's group (the group's facilitators and the site
-moderators handle it); a conversation with the site moderators belongs to no group. Messages
-are never held for pre-moderation: the group's facilitators would read private words first.
+Each shown message's earlier words (before its author edited it) are shown beside it: what the
+others may have read first. The queue item belongs to the conversation's group (the group's
+facilitators and the site moderators handle it); a conversation with the site moderators
+belongs to no group. Messages are never held for pre-moderation: the group's facilitators would
+read private words first.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
@@ -21,7 +24,7 @@ from moderation.models import Report
 from supportgroups.models import User
 
 from . import permissions, services
-from .models import Message
+from .models import Message, MessageRevision
 
 CONTEXT_BEFORE = 5
 
@@ -42,19 +45,22 @@ class MessageModeration(ShortMessageModeration[Message]):
 
     def context(self) -> SafeString:
         message = self.obj
-        messages = [message]
         reported = Report.objects.filter(
             content_type=ContentType.objects.get_for_model(Message), object_id=message.pk
         ).exists()
-        if reported:
-            before = (
-                Message.objects.filter(
-                    conversation_id=message.conversation_id, sequence__lt=message.sequence
-                )
-                .select_related("author")
-                .order_by("-sequence")[:CONTEXT_BEFORE]
+        shown = Message.objects.filter(
+            conversation_id=message.conversation_id, sequence__lte=message.sequence
+        )
+        if not reported:
+            shown = shown.filter(pk=message.pk)
+        history = Prefetch("revisions", queryset=MessageRevision.objects.order_by("created_at"))
+        messages = list(
+            reversed(
+                shown.select_related("author")
+                .prefetch_related(history)
+                .order_by("-sequence")[: CONTEXT_BEFORE + 1]
             )
-            messages = [*reversed(before), message]
+        )
         return render_to_string(
             "conversations/_moderation_context.html",
             {"messages": messages, "target": message, "reported": reported},

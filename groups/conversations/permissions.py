@@ -16,13 +16,15 @@ own: who is in one, consent to be contacted, blocks, and the team.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups import policy
 from groups.models import Membership, SupportGroup
 from groups.permissions import access_for
-from groups.policy import Verdict
+from groups.policy import ALLOWED, Verdict
 from groups.selectors import facilitators_of
 from moderation.permissions import is_site_moderator
 from supportgroups.models import Block, User
@@ -270,6 +272,27 @@ def start_verdict(
                 _("%(name)s does not take new conversations from you.") % {"name": person},
             )
     return verdict
+
+
+def edit_verdict(user: User | AnonymousUser, message: Message) -> Verdict:
+    """May this person change this message's words now (asks nothing of the database)? Only
+    its author, within CONVERSATIONS_EDIT_FOR of sending it, and not while it waits for a
+    moderator or after one took it down. Whether they may write here at all is
+    `write_verdict`'s to say."""
+    if message.author_id is None or message.author_id != user.pk:
+        return _refused("forbidden", _("You can only change your own messages."))
+    if not message.is_visible:
+        return _refused(
+            "forbidden", _("A message with the moderators cannot be changed; write a new one.")
+        )
+    if timezone.now() - message.created_at > settings.CONVERSATIONS_EDIT_FOR:
+        minutes = int(settings.CONVERSATIONS_EDIT_FOR.total_seconds() // 60)
+        return _refused(
+            "too_late",
+            _("A message can be changed for %(minutes)d minutes after sending it.")
+            % {"minutes": minutes},
+        )
+    return ALLOWED
 
 
 def can_report_message(user: User | AnonymousUser, message: Message) -> bool:

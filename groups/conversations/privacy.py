@@ -5,13 +5,14 @@
   in the export after they lose the view, say when removed from the group), and the messages
   they wrote while answering for a team (not the members' words: those are the members').
 - Deletion: what they wrote stays for the others, by "Former member"; if they ask for removal,
-  each message is taken down live and its words blanked. Their places in conversations go.
+  each message is taken down live and its words blanked, and the words before their edits
+  (kept for moderators) go. Their places in conversations go.
 """
 
 from supportgroups.privacy.registry import register
 
 from . import services
-from .models import ContactSetting, Conversation, Message, Participant
+from .models import ContactSetting, Conversation, Message, MessageRevision, Participant
 
 REMOVED_REASON = "Removed with the author's account"
 
@@ -22,6 +23,7 @@ def _message_row(message: Message) -> dict:
         "author": message.author.display_name if message.author else "",
         "body": message.body,
         "created_at": message.created_at,
+        "edited_at": message.edited_at,
     }
 
 
@@ -63,6 +65,7 @@ def _erase_messages(*, user, placeholder, remove_content):
         for message in Message.objects.filter(author=user, is_hidden=False):
             services.hide_message(message=message, reason=REMOVED_REASON)
         Message.objects.filter(author=user).update(body="")
+        MessageRevision.objects.filter(message__author=user).delete()
     Message.objects.filter(author=user).update(author=placeholder)
 
 

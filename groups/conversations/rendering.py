@@ -12,6 +12,7 @@ from supportgroups.fragments import render_each
 from supportgroups.links import url_maker
 from supportgroups.models import User
 
+from . import permissions
 from .models import Conversation, Message
 
 ROW_TEMPLATES = ("conversations/_conversation_row.html",)
@@ -57,19 +58,24 @@ def message_context(
     team_label: str,
     blocked: bool,
     report_url: str,
+    edit_url: str,
     zone: str,
 ) -> dict[str, object]:
-    """What one message shows to one reader: whether it is theirs, from the team, waiting for
-    a moderator, or from someone they blocked (folded)."""
+    """What one message shows to one reader: whether it is theirs (and may still be changed:
+    `edit_url`), edited, from the team, waiting for a moderator, or from someone they blocked
+    (folded)."""
     author = message.author
     return {
         "message": {
             "sequence": message.sequence,
+            "revision": message.revision,
             "author": author.display_name if author else "",
             "mine": message.author_id == reader.pk,
             "team_label": team_label if message.from_team else "",
             "created_at": message.created_at,
             "held": message.is_held,
+            "edited": message.edited_at is not None,
+            "edit_url": edit_url,
             "report_url": report_url if message.is_visible else "",
             "blocked": blocked,
             "body": message.body,
@@ -79,9 +85,17 @@ def message_context(
 
 
 def render_messages(
-    messages: list[Message], *, conversation: Conversation, reader: User, blocked: Collection[int]
+    messages: list[Message],
+    *,
+    conversation: Conversation,
+    reader: User,
+    blocked: Collection[int],
+    may_write: bool = False,
 ) -> SafeString:
+    """`may_write`: whether the reader may write here now (their own recent messages then
+    offer a link to change them)."""
     report = url_maker("moderation:report", "conversations.message")
+    edit = url_maker("conversations:edit", conversation.pk)
     # Between members, the only words written "for a team" are an introducer's (services.introduce).
     team_label = {
         Conversation.Kind.MODERATORS: "moderators",
@@ -95,6 +109,7 @@ def render_messages(
             team_label=team_label,
             blocked=m.author_id in blocked,
             report_url="" if m.author_id == reader.pk else report(m.pk),
+            edit_url=edit(m.sequence) if may_write and permissions.edit_verdict(reader, m) else "",
             zone=zone,
         )
         for m in messages

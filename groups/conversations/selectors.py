@@ -247,6 +247,27 @@ def unread_total(*, user: Person) -> int:
     return counted.filter((where & Q(unread__gt=0)) | Exists(asked)).count()
 
 
+def _shown_to(conversation: Conversation, user: Person, seat: Seat) -> QuerySet[Message]:
+    messages = Message.objects.filter(conversation=conversation).filter(_visible(user.pk))
+    if seat.is_asked:
+        messages = messages.filter(sequence=1)
+    return messages.select_related("author")
+
+
+def page_of_messages(
+    conversation: Conversation, user: Person, seat: Seat, *, before: int | None = None
+) -> tuple[list[Message], bool]:
+    """One page of the conversation as this person is shown it, oldest first: the newest
+    CONVERSATIONS_PAGE_MESSAGES, or as many just before message `before`; and whether there
+    are earlier ones. One query, whatever the conversation's length."""
+    size = settings.CONVERSATIONS_PAGE_MESSAGES
+    messages = _shown_to(conversation, user, seat)
+    if before is not None:
+        messages = messages.filter(sequence__lt=before)
+    rows = list(messages.order_by("-sequence")[: size + 1])
+    return list(reversed(rows[:size])), len(rows) > size
+
+
 def messages_for(
     conversation: Conversation,
     user: Person,
@@ -257,10 +278,7 @@ def messages_for(
 ) -> list[Message]:
     """What this person is shown, oldest first: someone asked to join sees only the request;
     a held message only its author. The last `limit` messages, or the first after `after`."""
-    messages = Message.objects.filter(conversation=conversation).filter(_visible(user.pk))
-    if seat.is_asked:
-        messages = messages.filter(sequence=1)
-    messages = messages.select_related("author")
+    messages = _shown_to(conversation, user, seat)
     limit = limit or settings.CONVERSATIONS_HISTORY_PAGE
     if after is not None:
         return list(messages.filter(sequence__gt=after).order_by("sequence")[:limit])
@@ -273,6 +291,28 @@ def gone_since(conversation: Conversation, user: Person, *, up_to: int, revision
         conversation=conversation, sequence__lte=up_to, revision__gt=revision
     )
     return list(changed.exclude(_visible(user.pk)).values_list("sequence", flat=True))
+
+
+def edited_since(
+    conversation: Conversation, user: Person, *, up_to: int, revision: int
+) -> list[Message]:
+    """Messages a reconnecting client had whose words have changed since (still shown)."""
+    changed = Message.objects.filter(
+        conversation=conversation,
+        sequence__lte=up_to,
+        revision__gt=revision,
+        edited_at__isnull=False,
+    )
+    return list(changed.filter(_visible(user.pk)).select_related("author").order_by("sequence"))
+
+
+def own_message(conversation: Conversation, user: Person, sequence: int) -> Message | None:
+    """The person's own message in the conversation, for its edit page."""
+    return (
+        Message.objects.filter(conversation=conversation, sequence=sequence, author_id=_pk(user))
+        .select_related("author")
+        .first()
+    )
 
 
 def people_to_write_to(*, starter: Person, group: SupportGroup) -> list[User]:
@@ -310,6 +350,9 @@ def serialize_message(message: Message) -> dict[str, object]:
         "body": message.body,
         "created": message.created_at.isoformat(),
         "held": message.is_held,
+        "edited": message.edited_at is not None,
+        "edit_until": (message.created_at + settings.CONVERSATIONS_EDIT_FOR).isoformat(),
+        "edit_url": reverse("conversations:edit", args=[message.conversation_id, message.sequence]),
         "client_msg_id": str(message.client_msg_id),
         "report_url": reverse("moderation:report", args=["conversations.message", message.pk]),
     }

@@ -27,7 +27,7 @@ from supportgroups.models import User
 from supportgroups.ratelimits import within_rate
 
 from . import live, permissions, selectors
-from .models import ContactSetting, Conversation, Message, Participant
+from .models import ContactSetting, Conversation, Message, MessageRevision, Participant
 from .permissions import Seat
 
 Kind = Conversation.Kind
@@ -193,6 +193,48 @@ def post_message(
         return _add_message(
             conversation, author=author, body=body, client_msg_id=client_msg_id, seat=seat
         )
+
+
+def edit_message(
+    *, conversation: Conversation, editor: User, sequence: int, body: object
+) -> PostResult:
+    """The author changes their own message (permissions.edit_verdict: within
+    CONVERSATIONS_EDIT_FOR, not held or hidden). The words before are kept for moderators
+    (MessageRevision), the message is marked edited and screened again like a new one, and
+    open pages show the new words; if the screen holds it now, the others' pages lose it."""
+    body = clean_body(body)
+    with transaction.atomic():
+        conversation = _locked(conversation.pk)
+        require(permissions.write_verdict(editor, conversation))
+        message = (
+            Message.objects.select_related("author")
+            .filter(conversation=conversation, sequence=sequence)
+            .first()
+        )
+        if message is None:
+            raise _refuse("not_found", _("That message is no longer there."))
+        message.conversation = conversation
+        require(permissions.edit_verdict(editor, message))
+        if message.body == body:
+            return PostResult(message, created=False, screen=ScreenResult())
+        _check_message_rate(editor)
+        MessageRevision.objects.create(message=message, body=message.body)
+        _bump(conversation, message)
+        message.body, message.edited_at = body, timezone.now()
+        message.save(update_fields=["body", "edited_at", "revision"])
+        screen = moderation.screen(message)
+        broadcast = None
+        if screen.held:
+            message.is_held = True
+            message.save(update_fields=["is_held"])
+            # The writer's own page keeps it, marked as waiting (consumers._do_edit).
+            live.send(conversation, {"type": "removed", "id": message.sequence}, not_to=editor.pk)
+            live.unread_counts_changed(_everyone(conversation))
+        else:
+            broadcast = live.send(
+                conversation, {"type": "message", "message": selectors.serialize_message(message)}
+            )
+    return PostResult(message, created=False, screen=screen, broadcast=broadcast)
 
 
 def _started_before(author: User, client_msg_id: uuid.UUID) -> PostResult | None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("groups/<slug:slug>/new/", views.start, name="start"),
     path("groups/<slug:slug>/check-in/<int:user_id>/", views.check_in, name="check_in"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/messages/<int:sequence>/edit/", views.edit, name="edit"),
     path("<int:pk>/accept/", views.accept, name="accept"),
     path("<int:pk>/ignore/", views.ignore, name="ignore"),
     path("<int:pk>/leave/", views.leave, name="leave"),

@@ -83,13 +83,22 @@ def _open(request, pk: int) -> tuple[Conversation, Seat]:
     return conversation, seat
 
 
-def _messages_html(request, conversation: Conversation, shown: list[Message]) -> SafeString:
+def _messages_html(
+    request, conversation: Conversation, shown: list[Message], *, may_write: bool = False
+) -> SafeString:
     return rendering.render_messages(
         shown,
         conversation=conversation,
         reader=request.user,
         blocked=blocked_user_ids(request.user) if shown else set(),
+        may_write=may_write,
     )
+
+
+def _before(request) -> int | None:
+    """An earlier page's "before" message number; anything else is the newest page."""
+    raw = request.GET.get("before", "")
+    return int(raw) if raw.isdigit() and len(raw) <= 12 else None
 
 
 @login_required
@@ -157,20 +166,24 @@ def detail(request, pk: int):
     if written:
         return written
     revision = conversation.last_revision  # read before the messages: see consumers._welcome
-    shown = selectors.messages_for(conversation, request.user, seat)
-    if shown and request.method == "GET":
+    before = _before(request)
+    shown, has_earlier = selectors.page_of_messages(conversation, request.user, seat, before=before)
+    if shown and request.method == "GET" and before is None:
         services.mark_read(
             conversation=conversation, user=request.user, up_to=shown[-1].sequence, seat=seat
         )
+    write = permissions.write_verdict(request.user, conversation, seat)
     context = {
         "conversation": conversation,
         "seat": seat,
         "shown": shown,
-        "messages_html": _messages_html(request, conversation, shown),
+        "messages_html": _messages_html(request, conversation, shown, may_write=write.allowed),
         "revision": revision,
+        "before": before,
+        "has_earlier": has_earlier,
         "last_seen_id": shown[-1].sequence if shown else 0,
         "others": selectors.others_in(conversation, request.user),
-        "write": permissions.write_verdict(request.user, conversation, seat),
+        "write": write,
         "replying": selectors.replying(conversation, request.user),
         "form": form,
         "client_msg_id": uuid.uuid4(),
@@ -180,6 +193,39 @@ def detail(request, pk: int):
             initial={"to": conversation.assigned_to_id}, team=selectors.team_members(conversation)
         )
     return _refused_response(request, "conversations/detail.html", context, refused)
+
+
+@login_required
+def edit(request, pk: int, sequence: int):
+    """The author changes a message of theirs (a plain form, with or without the page's
+    script). 404 for a message that is not theirs; a refused change comes back beside the
+    text."""
+    conversation, seat = _open(request, pk)
+    message = None if seat.is_asked else selectors.own_message(conversation, request.user, sequence)
+    if message is None:
+        raise Http404
+    form = MessageForm(request.POST or None, initial={"body": message.body})
+    written, refused = _try_writing(
+        request,
+        form,
+        lambda data: services.edit_message(
+            conversation=conversation,
+            editor=request.user,
+            sequence=sequence,
+            body=data["body"],
+        ),
+    )
+    if written:
+        return written
+    if request.method == "GET":
+        # An Edit link followed too late (or after a block): back to the conversation, saying why.
+        verdict = permissions.write_verdict(request.user, conversation, seat)
+        verdict = verdict and permissions.edit_verdict(request.user, message)
+        if not verdict:
+            messages.error(request, verdict.reason)
+            return redirect(f"{conversation.get_absolute_url()}#message-{message.sequence}")
+    context = {"conversation": conversation, "message": message, "form": form}
+    return _refused_response(request, "conversations/edit.html", context, refused)
 
 
 def _act(request, change, *, then, done: str = ""):

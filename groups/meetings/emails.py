@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from groups.permissions import can_view_private
-from supportgroups.languages import in_language
+from supportgroups.languages import in_language, site_name
 from supportgroups.models import Notification, User
 from supportgroups.privacy.emails import send_user_email
 
@@ -76,7 +76,7 @@ def _send(
         "join_url": occurrence.series.join_url if show_link else "",
         "occurrence_url": absolute(occurrence.get_absolute_url()),
         "zone_name": user.time_zone,
-        "SITE_NAME": settings.SITE_NAME,
+        "SITE_NAME": site_name(),
         **extra,
     }
     calendar = occurrence_calendar(occurrence, show_link=show_link)

@@ -6,6 +6,8 @@
   const root = document.getElementById("conversation");
   // Client ids need crypto.randomUUID (every secure context); without it the plain form works.
   if (!root || !("WebSocket" in window) || !window.crypto?.randomUUID) return;
+  // An earlier page stays as it is; the newest page is the live one.
+  if (root.dataset.earlier === "1") return;
   // Words shown, from the page language's djangojs catalogue (the script before this one).
   const strings = {
     online: gettext("Connected: new messages appear as they are sent."),
@@ -15,13 +17,19 @@
     held: gettext("Waiting for a moderator; only you can see this."),
     newMessage: gettext("New message from %(name)s: %(body)s"),
     replying: gettext("%(name)s is replying…"),
+    writing: gettext("%(name)s is writing…"),
     caughtUp: gettext("New messages while you were away: %(count)s"),
     unsent: gettext("Not sent yet: it goes out when the connection is back."),
     removed: gettext("A message was taken down."),
     report: gettext("Report"),
+    edit: gettext("Edit"),
+    edited: gettext("edited"),
+    editedNote: gettext("%(name)s changed a message: %(body)s"),
     empty: gettext("Write a message first."),
     givenTo: gettext("Given to %(name)s to answer."),
     closedNote: gettext("Closed by the team; a new message opens it again."),
+    leftMark: gettext("left"),
+    leftNote: gettext("%(name)s left the conversation."),
   };
   const list = document.getElementById("conversation-messages");
   const announcer = document.getElementById("conversation-announcer");
@@ -29,11 +37,16 @@
   const connection = document.getElementById("conversation-connection");
   const crisis = document.getElementById("conversation-crisis");
   const stateLine = document.getElementById("conversation-state");
+  const people = document.getElementById("conversation-people");
   const form = document.getElementById("conversation-form");
   const body = form && form.querySelector("textarea[name=body]");
   const error = document.getElementById("conversation-error");
   const me = Number(root.dataset.userId);
   const team = root.dataset.team === "1";
+  // Between members everyone's typing shows ("X is writing…"); in a team conversation only
+  // the team's ("X is replying…"), so that two facilitators do not answer at once.
+  const members = root.dataset.members === "1";
+  const typingEvery = members ? 3000 : 20000;
   let lastSeen = Number(root.dataset.lastSeenId);
   let revision = Number(root.dataset.rev);
   let socket = null;
@@ -41,6 +54,17 @@
   let retry = 1;
   let lastTyping = 0;
   let replyingTimer = null;
+  let writingFrom = null; // whose "X is writing…" is shown
+
+  function showReplying(text, from, forMs) {
+    replying.textContent = text;
+    writingFrom = from;
+    clearTimeout(replyingTimer);
+    replyingTimer = setTimeout(() => {
+      replying.textContent = "";
+      writingFrom = null;
+    }, forMs);
+  }
 
   function fill(template, values) {
     return template.replace(/%\((\w+)\)s/g, (_, key) => values[key]);
@@ -51,6 +75,7 @@
     item.className = "conversation-message" + (message.author_id === me ? " conversation-mine" : "");
     item.id = `message-${message.id}`;
     item.dataset.id = message.id;
+    item.dataset.rev = message.rev;
     const meta = document.createElement("p");
     meta.className = "conversation-meta small mb-0";
     const author = document.createElement("span");
@@ -67,6 +92,12 @@
     time.dateTime = message.created;
     time.textContent = " " + new Date(message.created).toLocaleString();
     meta.append(time);
+    if (message.edited) {
+      const mark = document.createElement("span");
+      mark.className = "conversation-edited text-body-secondary";
+      mark.textContent = ` (${strings.edited})`;
+      meta.append(mark);
+    }
     if (message.held) meta.append(" " + strings.held);
     if (message.author_id !== me && !message.held) {
       const report = document.createElement("a");
@@ -74,6 +105,13 @@
       report.href = message.report_url;
       report.textContent = strings.report;
       meta.append(report);
+    }
+    if (message.author_id === me && !message.held && Date.now() < Date.parse(message.edit_until)) {
+      const edit = document.createElement("a");
+      edit.className = "small ms-1 conversation-edit";
+      edit.href = message.edit_url;
+      edit.textContent = strings.edit;
+      meta.append(edit);
     }
     const text = document.createElement("p");
     text.className = "conversation-body";
@@ -83,7 +121,16 @@
   }
 
   function add(message, announce) {
-    if (document.getElementById(`message-${message.id}`)) return false;
+    const shown = document.getElementById(`message-${message.id}`);
+    if (shown) {
+      // Seen before: replaced only by a newer revision (the author changed it).
+      if (Number(shown.dataset.rev) >= message.rev) return false;
+      shown.replaceWith(render(message));
+      if (announce && message.author_id !== me) {
+        announcer.textContent = fill(strings.editedNote, { name: message.author, body: message.body });
+      }
+      return false;
+    }
     const later = Array.from(list.children).find((li) => Number(li.dataset.id) > message.id);
     list.insertBefore(render(message), later || null);
     lastSeen = Math.max(lastSeen, message.id);
@@ -93,7 +140,10 @@
     }
     if (announce && message.author_id !== me) {
       announcer.textContent = fill(strings.newMessage, { name: message.author, body: message.body });
-      if (replying.textContent.startsWith(message.author)) replying.textContent = "";
+      if (writingFrom === message.author_id || replying.textContent.startsWith(message.author)) {
+        replying.textContent = "";
+        writingFrom = null;
+      }
     }
     return true;
   }
@@ -114,6 +164,7 @@
     welcome(frame) {
       if (frame.reset) list.replaceChildren();
       frame.removed.forEach((id) => document.getElementById(`message-${id}`)?.remove());
+      frame.edited.forEach((m) => add(m, false));
       const added = frame.messages.filter((m) => add(m, false)).length;
       if (added && !frame.reset) announcer.textContent = fill(strings.caughtUp, { count: added });
       revision = frame.rev;
@@ -137,9 +188,18 @@
     },
     replying(frame) {
       if (frame.user_id === me) return;
-      replying.textContent = fill(strings.replying, { name: frame.name });
-      clearTimeout(replyingTimer);
-      replyingTimer = setTimeout(() => (replying.textContent = ""), 120000);
+      showReplying(fill(strings.replying, { name: frame.name }), frame.user_id, 120000);
+    },
+    typing(frame) {
+      // Renewed every few seconds while they type; gone soon after they stop.
+      showReplying(fill(strings.writing, { name: frame.name }), frame.user_id, 8000);
+    },
+    left(frame) {
+      const mark = people?.querySelector(
+        `[data-user-id="${Number(frame.user_id)}"] .conversation-person-state`,
+      );
+      if (mark) mark.textContent = ` (${strings.leftMark})`;
+      announcer.textContent = fill(strings.leftNote, { name: frame.name });
     },
     state(frame) {
       const given = frame.assigned_to ? fill(strings.givenTo, { name: frame.assigned_to }) : "";
@@ -204,7 +264,8 @@
     });
     body.addEventListener("input", () => {
       const now = Date.now();
-      if (team && socket && socket.readyState === WebSocket.OPEN && now - lastTyping > 20000) {
+      const tells = team || members;
+      if (tells && socket && socket.readyState === WebSocket.OPEN && now - lastTyping > typingEvery) {
         lastTyping = now;
         socket.send(JSON.stringify({ type: "typing" }));
       }

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from supportgroups.languages import in_language
+from supportgroups.languages import email_subject, in_language, site_name
 from supportgroups.models import Notification, NotificationPreference, User
 
 from . import registry
@@ -87,7 +87,6 @@ def send_user_email(
         return False
     base = settings.SITE_URL
     footer = {
-        "site_name": settings.SITE_NAME,
         "email_preferences_url": base + reverse("privacy:email_preferences"),
         "unsubscribe_url": "",
     }
@@ -102,10 +101,11 @@ def send_user_email(
         all_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     full_context = {"user": user, "site_url": base, **(context or {}), **footer}
     with timezone.override(_zone(user)), in_language(user):
+        full_context["site_name"] = site_name()
         body = render_to_string(template, full_context) + render_to_string(
             "privacy/email/_footer.txt", full_context
         )
-        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + str(subject)  # a lazy one, translated
+        subject = email_subject(subject)  # a lazy one, translated
     message = EmailMessage(
         subject=subject,
         body=body,

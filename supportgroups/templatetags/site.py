@@ -4,11 +4,13 @@ reused (supportgroups.fragments) from the few plain values they show. Their addr
 reversed once per process and address prefix, and are part of those values, so a changed URL
 makes new keys like any other change."""
 
+from collections.abc import Callable
+
 from django import template
 from django.utils.safestring import SafeString
 
 from ..fragments import render_each
-from ..links import fixed_url
+from ..links import fixed_urls
 
 register = template.Library()
 
@@ -33,8 +35,9 @@ HEADER_URLS = (
 FOOTER_URLS = (("privacy", "privacy"), ("terms", "terms"))
 
 
-def site_urls(names: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    return {key: fixed_url(name) for key, name in names}
+def _worked_out(count: Callable[[], int] | int) -> int:
+    """The context processors give the header's counts as functions, asked only here."""
+    return count() if callable(count) else count
 
 
 def header_context(context) -> dict:
@@ -42,12 +45,14 @@ def header_context(context) -> dict:
     signed_in = bool(user is not None and user.is_authenticated)
     return {
         "header": {
-            "urls": site_urls(HEADER_URLS),
+            "urls": fixed_urls(HEADER_URLS),
             "site_name": context.get("SITE_NAME", ""),
             "signed_in": signed_in,
             "display_name": user.display_name if signed_in else "",
-            "unread": context.get("unread_notifications", 0) if signed_in else 0,
-            "unread_messages": context.get("unread_conversations", 0) if signed_in else 0,
+            "unread": _worked_out(context.get("unread_notifications", 0)) if signed_in else 0,
+            "unread_messages": _worked_out(context.get("unread_conversations", 0))
+            if signed_in
+            else 0,
             # Worked out only for people signed in: it may ask the database.
             "queue_link": bool(context.get("shows_queue_link")) if signed_in else False,
         }
@@ -55,7 +60,7 @@ def header_context(context) -> dict:
 
 
 def footer_context() -> dict:
-    return {"footer": {"urls": site_urls(FOOTER_URLS)}}
+    return {"footer": {"urls": fixed_urls(FOOTER_URLS)}}
 
 
 @register.simple_tag(takes_context=True)

@@ -189,6 +189,29 @@ def test_someone_on_the_daily_digest_gets_conversation_news_in_it_not_one_by_one
 
 
 @pytest.mark.django_db
+def test_leaving_the_digest_releases_held_news_at_the_next_scan(people, time_machine):
+    from forums import services as forum_services
+    from forums.models import EmailPreference
+
+    time_machine.move_to("2026-05-04 09:00Z", tick=False)
+    EmailPreference.objects.create(user=people.marta, digest=EmailPreference.Digest.DAILY)
+    question = ask(people.marta, people.group)
+    say(question, people.sam, "Yes, it is common.")
+    scan = question.created_at + timedelta(minutes=20)
+    _send_due(scan)
+    assert _to(people.marta) == [], "held for the digest"
+
+    time_machine.move_to(scan + timedelta(minutes=5), tick=False)
+    forum_services.set_reading_preferences(
+        user=people.marta, topic_actions={}, digest=EmailPreference.Digest.IMMEDIATELY
+    )
+    assert set(_send_due(scan + timedelta(minutes=6))) == {people.marta.pk}
+    [email] = _to(people.marta)
+    assert "The facilitators of Thursday circle wrote to you." in email.body
+    assert _send_due(scan + timedelta(hours=3)) == {}, "once"
+
+
+@pytest.mark.django_db
 def test_someone_not_on_the_digest_is_not_waited_for(people, time_machine):
     from forums import emails as forum_emails
     from forums.models import EmailPreference

@@ -146,6 +146,68 @@ def test_blocking_mid_conversation_ends_it_for_both_open_sockets(people):
     assert not Message.objects.filter(body="Wait!").exists()
 
 
+def test_a_change_reaches_open_sockets_and_a_reconnecting_client(people):
+    conversation = _pair(people)  # Nico's "Hello Marta" is message 1
+    conversation.refresh_from_db()
+    revision = conversation.last_revision
+
+    async def scenario():
+        _, marta = await connect(people.marta, conversation)
+        _, nico = await connect(people.nico, conversation)
+        await nico.send({"type": "edit", "id": 1, "body": "Hello Marta, welcome"})
+        for socket in (marta, nico):
+            changed = (await socket.expect("message"))["message"]
+            assert (changed["id"], changed["body"], changed["edited"]) == (
+                1,
+                "Hello Marta, welcome",
+                True,
+            )
+        await marta.send({"type": "edit", "id": 1, "body": "Not mine"})
+        assert (await marta.expect("error"))["code"] == "forbidden"
+        await nico.send({"type": "edit", "id": 2**40, "body": "No such message"})
+        assert (await nico.expect("error"))["code"] == "not_found"
+        await marta.close()
+        # Back after a dropped connection: the change comes with the catch-up.
+        _, again = await connect(people.marta, conversation, query=f"last_seen_id=1&rev={revision}")
+        for socket in (again, nico):
+            await socket.close()
+        return again.welcome
+
+    welcome = run(scenario)
+    assert [m["body"] for m in welcome["edited"]] == ["Hello Marta, welcome"]
+    assert Message.objects.get(conversation=conversation, sequence=1).edited_at is not None
+
+
+def test_members_see_who_is_writing_never_stored_and_not_once_blocked(people):
+    conversation = _pair(people)
+    revision = conversation.last_revision
+
+    async def scenario():
+        _, marta = await connect(people.marta, conversation)
+        _, marta_phone = await connect(people.marta, conversation)
+        _, nico = await connect(people.nico, conversation)
+        await marta.send({"type": "typing"})
+        writing = await nico.expect("typing")
+        assert (writing["name"], writing["user_id"]) == ("Marta", people.marta.pk)
+        await marta.send({"type": "typing"})  # still typing within two seconds: said once
+        assert await nico.frames(0.3) == []
+        assert await marta_phone.frames(0.3) == [], "not to the writer's own pages"
+
+        await database_sync_to_async(privacy.block)(blocker=nico_user, blocked=marta_user)
+        for socket in (marta, marta_phone, nico):
+            await socket.expect("write", timeout=2)
+        await marta_phone.send({"type": "typing"})  # has not typed yet: refused by the block
+        assert (await marta_phone.expect("error"))["code"] == "ended"
+        assert await nico.frames(0.3) == [], "nothing from Marta reaches Nico"
+        for socket in (marta, marta_phone, nico):
+            await socket.close()
+
+    nico_user, marta_user = people.nico, people.marta
+    run(scenario)
+    conversation.refresh_from_db()
+    assert conversation.last_revision == revision and conversation.replying_by is None
+
+
 def test_removal_from_the_group_closes_the_members_question_socket(people):
     from groups import services as groups_services
     from groups.models import Membership

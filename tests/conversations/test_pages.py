@@ -329,3 +329,40 @@ def test_a_conversation_page_costs_the_same_for_one_message_as_for_a_hundred(
     client.get(conversation.get_absolute_url())
     hundred = _queries(client, conversation.get_absolute_url())
     assert len(one) == len(hundred) <= (14 if team else 12), "\n".join(hundred)
+
+
+def test_a_long_conversation_shows_its_newest_messages_and_earlier_ones_a_link_away(
+    people, settings
+):
+    """70 messages: the page shows the newest 30 and links to the 30 before, then the first
+    10; an earlier page costs what the newest does and leaves the read mark alone."""
+    from groups.conversations import services
+
+    settings.CONVERSATIONS_MESSAGES_PER_MINUTE = 1000
+    conversation = start(people.nico, people.group, people.marta, body="Line 1")
+    services.accept(conversation=conversation, user=people.marta)
+    for n in range(2, 71):
+        say(conversation, people.nico, f"Line {n}")
+    client = client_for(people.marta)
+
+    def lines(page: str) -> list[int]:
+        return [int(n) for n in re.findall(r"Line (\d+)<", page)]
+
+    earlier = client.get(f"{conversation.get_absolute_url()}?before=41")
+    assert lines(earlier.content.decode()) == list(range(11, 41))
+    assert 'href="?before=11"' in earlier.content.decode()
+    assert "Back to the newest messages" in earlier.content.decode()
+    mark = Participant.objects.get(conversation=conversation, user=people.marta)
+    assert mark.last_read_sequence == 0, "an earlier page is not the news"
+
+    newest = client.get(conversation.get_absolute_url()).content.decode()
+    assert lines(newest) == list(range(41, 71))
+    assert 'href="?before=41"' in newest and "Back to the newest messages" not in newest
+    first = client.get(f"{conversation.get_absolute_url()}?before=11").content.decode()
+    assert lines(first) == list(range(1, 11)) and "Show earlier messages" not in first
+    for junk in ["-3", "1e9", "99999999999999999999", "x"]:
+        page = client.get(f"{conversation.get_absolute_url()}?before={junk}")
+        assert lines(page.content.decode()) == list(range(41, 71)), junk
+
+    newest_cost = _queries(client, conversation.get_absolute_url())
+    assert len(_queries(client, f"{conversation.get_absolute_url()}?before=41")) == len(newest_cost)

@@ -36,6 +36,7 @@ def test_the_row_and_message_templates_read_only_what_their_context_holds(people
                 team_label="team",
                 blocked=False,
                 report_url="/",
+                edit_url="/",
                 zone="UTC",
             ),
         ),

@@ -115,6 +115,10 @@ def member_pages(member: User) -> list[str]:
         reverse("conversations:start", args=[group.slug]),
         reverse("conversations:ask_moderators"),
         *[c.get_absolute_url() for c in Conversation.objects.filter(started_by=member)],
+        *[
+            reverse("conversations:edit", args=[c.pk, 1])
+            for c in Conversation.objects.filter(started_by=member)
+        ],
         reverse("mentoring:home"),
         reverse("mentoring:apply"),
         reverse("mentoring:ask"),

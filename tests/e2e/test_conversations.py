@@ -1,6 +1,9 @@
 """A member asks the facilitators a question in Chromium and a facilitator answers live, through
 a real daphne (websockets, channels-redis): the member sees "replying…", then the answer
-signed by the facilitator, without reloading; both pages pass axe (WCAG 2.2 AA)."""
+signed by the facilitator, without reloading; both pages pass axe (WCAG 2.2 AA). Between
+members: "writing…", a change to a message and someone leaving reach the other page live."""
+
+import uuid
 
 import pytest
 from playwright.sync_api import expect
@@ -73,4 +76,55 @@ def test_a_member_asks_the_facilitators_and_one_answers_live(signed_in_page, dap
     assert marta_page.evaluate("document.documentElement.scrollWidth") <= 320
     for page in (marta_page, fran_page):
         assert _axe_violations(page) == []
+        page.context.close()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_between_members_writing_an_edit_and_leaving_show_live(signed_in_page, daphne_url):
+    """Marta sees "Nico is writing…" while he types, his message, then his change to it marked
+    edited, and "(left)" beside his name when he leaves: her page is never reloaded."""
+    from groups.conversations import services
+
+    group = SupportGroupFactory(name="Thursday circle")
+    marta = MembershipFactory(group=group, user=UserFactory(display_name="Marta")).user
+    nico = MembershipFactory(group=group, user=UserFactory(display_name="Nico")).user
+    conversation = services.start_conversation(
+        starter=marta,
+        group=group,
+        recipients=[nico],
+        subject="Scans",
+        body="My scan is on Monday.",
+        client_msg_id=uuid.uuid4(),
+    ).message.conversation
+    services.accept(conversation=conversation, user=nico)
+    marta_page = signed_in_page(marta, daphne_url)
+    nico_page = signed_in_page(nico, daphne_url)
+    for page in (marta_page, nico_page):
+        page.goto(conversation.get_absolute_url())
+        expect(page.locator("#conversation-connection")).to_contain_text("Connected")
+
+    nico_page.get_by_label("Your message").fill("Mine is on Monday too")
+    expect(marta_page.locator("#conversation-replying")).to_have_text("Nico is writing…")
+    nico_page.get_by_role("button", name="Send").click()
+    sent = marta_page.locator(".conversation-message", has_text="Mine is on Monday too")
+    expect(sent).to_have_count(1)
+    expect(marta_page.locator("#conversation-replying")).to_have_text("")
+
+    # The Edit link is a plain page; Marta's open page takes the change live.
+    nico_page.locator(".conversation-mine .conversation-edit").click()
+    nico_page.get_by_label("Your message").fill("Mine is on Tuesday, in fact")
+    nico_page.get_by_role("button", name="Save the change").click()
+    changed = marta_page.locator(".conversation-message", has_text="Mine is on Tuesday, in fact")
+    expect(changed).to_have_count(1)
+    expect(changed.locator(".conversation-edited")).to_have_text("(edited)")
+    expect(marta_page.locator(".conversation-message", has_text="Monday too")).to_have_count(0)
+
+    nico_page.get_by_role("button", name="Leave this conversation").click()
+    expect(marta_page.locator("#conversation-people")).to_contain_text("Nico (left)")
+    expect(marta_page.locator("#conversation-announcer")).to_have_text(
+        "Nico left the conversation."
+    )
+    assert _axe_violations(marta_page) == []
+    for page in (marta_page, nico_page):
         page.context.close()

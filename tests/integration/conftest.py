@@ -145,6 +145,8 @@ def every_page(world: World) -> list[str]:
                 kwargs[kwarg] = world.membership.pk
             elif kwarg == "user_id":
                 kwargs[kwarg] = world.membership.user_id
+            elif kwarg == "sequence":  # a message's number within its conversation
+                kwargs[kwarg] = 1
             elif kwarg == "slug":
                 kwargs[kwarg] = slugs.get(name, world.group.slug)
             elif kwarg == "token" and name == "meetings:feed":

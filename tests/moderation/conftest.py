@@ -61,14 +61,17 @@ def post_model(db):
 
 @pytest.fixture
 def crisis_lexicon(transactional_db):
-    """The crisis phrases and lines moderation's data migration seeds. A transactional test
+    """The crisis phrases and lines moderation's data migrations seed. A transactional test
     starts from whatever the previous one left: Django truncates every table after each
     transactional test, seed rows included, so a test that needs them re-runs the (idempotent)
     seed rather than depend on running first."""
     from django.apps import apps
 
-    seed = importlib.import_module("moderation.migrations.0002_seed_crisis_lexicon_and_lines")
-    seed.seed(apps, None)
+    for migration in (
+        "0002_seed_crisis_lexicon_and_lines",
+        "0006_crisis_lines_and_phrases_in_every_language",
+    ):
+        importlib.import_module(f"moderation.migrations.{migration}").seed(apps, None)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from django.template import Context, Template
 
 from resources import demo as resources_demo
 from resources.models import Resource
-from resources.selectors import for_group
+from resources.selectors import LibraryFilters, for_group, library
 from supportgroups import demo as people_demo
 from tests.factories import (
     AudienceFactory,
@@ -89,3 +89,23 @@ def test_demo_library_is_real_varied_and_loads_twice_without_twins():
     assert Resource.objects.get(slug="macmillan-cancer-support").url == (
         "https://www.macmillan.org.uk/"
     )
+
+
+def test_demo_resources_are_written_in_a_language_and_searched_in_it():
+    out = io.StringIO()
+    people_demo.load(out)
+    resources_demo.load(out)
+    written_in = dict(Resource.objects.values_list("slug", "language"))
+    assert written_in["macmillan-cancer-support"] == "en"
+    assert written_in["asociacion-espanola-contra-el-cancer"] == "es"
+    assert written_in["ligue-contre-le-cancer"] == "fr"
+    assert written_in["deutsche-krebshilfe"] == "de"
+    assert written_in["king-hussein-cancer-center"] == "ar"
+    # Each is offered in the language it is written in.
+    for resource in Resource.objects.prefetch_related("languages"):
+        assert resource.language in {lang.code for lang in resource.languages.all()}
+    # Indexed in Spanish, so another form of a word finds it ("psicológico" is written).
+    found = [r.slug for r in library(LibraryFilters(q="psicológica"))]
+    assert "asociacion-espanola-contra-el-cancer" in found
+    found = [r.slug for r in library(LibraryFilters(q="Information"))]  # "Informationen"
+    assert "deutsche-krebshilfe" in found

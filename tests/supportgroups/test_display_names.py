@@ -79,6 +79,54 @@ def test_disguised_role_words_are_refused(member_client, user, name):
     assert user.display_name.startswith("Member ")
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Moderadora Lucía",  # es
+        "Ana (facilitadora)",
+        "Administrador",
+        "Enfermera Rosa",
+        "Modérateur Paul",  # fr
+        "moderateur",  # typed without the accent
+        "Claire, animatrice",
+        "Infirmière Anne",
+        "Jonas, Moderator",  # de
+        "Die Moderatorin",
+        "Ärztin Eva",
+        "AdministratorHans",  # camel case is two words
+        "المشرف سامي",  # ar: the moderator
+        "المُشـرِف",  # the same with a vowel mark and tatweel
+        "مدير الموقع",  # the site's manager
+        "الميسر",  # the facilitator
+        "مسئول",  # official, hamza on yaa
+        "ممرضه ليلى",  # nurse, taa marbuta typed as haa
+    ],
+)
+def test_role_words_in_other_languages_are_refused(member_client, user, name):
+    response = member_client.post(reverse("profile"), {"display_name": name, "time_zone": "UTC"})
+    assert response.status_code == 200
+    assert f'value="{name}"' in response.content.decode()
+    user.refresh_from_db()
+    assert user.display_name.startswith("Member ")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Musharraf",
+        "مشرف",  # Musharraf, a family name: only "the moderator" is refused
+        "ميسر",  # Muyassar, a given name
+        "Mediterranean Mo",
+        "Animal lover",
+        "Pflegeeltern Kai",
+        "Doctorow fan",
+        "Maysara ميسرة",
+    ],
+)
+def test_names_that_only_resemble_role_words_are_kept(name):
+    assert not claims_a_role(name)
+
+
 REAL_NAMES = [
     "Ann-Marie",
     "José",

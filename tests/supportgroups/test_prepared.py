@@ -160,3 +160,23 @@ def test_values_that_would_change_the_sql_unseen_are_refused():
     for value in (True, 1.5, [1, 2]):
         with pytest.raises(TypeError):
             read(value, role="member")
+
+
+def test_the_signed_in_person_is_read_by_id_from_a_prepared_query(client):
+    """Django's ModelBackend reads the person on every request with User.objects.get(pk=id)."""
+    ann = UserFactory(display_name="Ann", time_zone="Europe/Paris")
+    found, sql = runs(lambda: User.objects.get(pk=ann.pk))
+    assert (found.pk, found.display_name, found.time_zone) == (ann.pk, "Ann", "Europe/Paris")
+    assert len(sql) == 1 and "LIMIT" not in sql[0]  # the prepared read, not Django's get
+    with pytest.raises(User.DoesNotExist):
+        User.objects.get(pk=ann.pk + 1000)
+    # Any other lookup is Django's own, with its own errors.
+    assert User.objects.get(email=ann.email) == ann
+    with pytest.raises(User.MultipleObjectsReturned):
+        UserFactory()
+        User.objects.get(is_active=True)
+
+    client.force_login(ann)
+    assert client.get("/").context["user"].display_name == "Ann"
+    User.objects.filter(pk=ann.pk).update(is_active=False)  # suspended: signed out at once
+    assert not client.get("/").context["user"].is_authenticated

@@ -181,3 +181,34 @@ def test_favicon_ico_leads_to_the_static_icon(client):
     icon = client.get(response.url)
     assert icon.status_code == 200
     assert b"<svg" in b"".join(icon.streaming_content if icon.streaming else [icon.content])
+
+
+def test_a_fragment_without_the_header_asks_for_none_of_its_counts(member_client, user):
+    """The bell's and the messages' counts are worked out when the header shows them: an htmx
+    swap of the directory's results shows no header, so it neither counts nor asks the cache."""
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    from supportgroups.services import notify
+
+    notify(user=user, kind="reply", title="A reply")
+    url = reverse("groups:directory")
+    with (
+        CaptureQueriesContext(connection) as whole,
+        mock.patch.object(cache, "get_many", wraps=cache.get_many) as asked,
+    ):
+        page = member_client.get(url)
+    assert "1<span" in page.content.decode().replace(" ", "")
+    assert any("supportgroups_notification" in q["sql"] for q in whole.captured_queries)
+    assert asked.called
+
+    with (
+        CaptureQueriesContext(connection) as swap,
+        mock.patch.object(cache, "get_many", wraps=cache.get_many) as asked,
+    ):
+        fragment = member_client.get(url, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "site-header" not in fragment.content.decode()
+    assert not any("supportgroups_notification" in q["sql"] for q in swap.captured_queries)
+    assert not asked.called
+    assert len(swap.captured_queries) < len(whole.captured_queries)

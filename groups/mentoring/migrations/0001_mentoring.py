@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("conversations", "0003_ended"),
+        ("conversations", "0004_ended"),
         ("groups", "0007_announcements_and_stepping_down"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

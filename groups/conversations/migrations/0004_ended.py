@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conversations", "0002_email_claim"),
+        ("conversations", "0003_message_edits"),
     ]
 
     operations = [
