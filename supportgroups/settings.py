@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "groups.chat",
     "groups.conversations",
     "groups.checkins",
+    "groups.mentoring",
     "forums",
     "resources",
     "reports",
@@ -560,6 +561,20 @@ CELERY_BEAT_SCHEDULE["conversations-email-unread"] = {
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(
     "groups.conversations.context_processors.conversations"  # the header's unread count
 )
+
+# --- mentoring ---
+# A mentor answers an offer within this; then it expires and the coordinator is told.
+MENTORING_OFFER_FOR = timedelta(hours=env.int("MENTORING_OFFER_HOURS", default=72))
+# Both sides are asked how it is going this many weeks after the introduction.
+MENTORING_CHECK_IN_WEEKS = (2, 6)
+CELERY_BEAT_SCHEDULE["mentoring-expire-offers"] = {
+    "task": "groups.mentoring.tasks.expire_offers",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["mentoring-ask-check-ins"] = {
+    "task": "groups.mentoring.tasks.ask_check_ins",
+    "schedule": 3600.0,
+}
 
 # --- forums ---
 FORUMS_PAGE_SIZE = 20  # top-level replies per thread page, threads per board page, search hits

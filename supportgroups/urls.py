@@ -36,6 +36,7 @@ urlpatterns = [
     path("chat/", include("groups.chat.urls")),
     path("messages/", include("groups.conversations.urls")),
     path("check-in/", include("groups.checkins.urls")),
+    path("mentoring/", include("groups.mentoring.urls")),
     path("forums/", include("forums.urls")),
     path("moderation/", include("moderation.urls")),
     path("resources/", include("resources.urls")),

@@ -25,11 +25,13 @@ from forums.models import Post, PostRevision, Reaction, Thread
 from groups.conversations import services as conversation_services
 from groups.conversations.models import Conversation, Message, MessageRevision, Participant
 from groups.meetings.models import RSVP
+from groups.mentoring.models import MentorRequest
 from moderation.models import Report
 from resources.models import Resource
 from tests.factories import (
     BoardFactory,
     FacilitatorMembershipFactory,
+    LanguageFactory,
     MembershipFactory,
     OccurrenceFactory,
     UserFactory,
@@ -43,22 +45,23 @@ pytestmark = pytest.mark.django_db
 # post), the group's meeting (rsvp), the resources library (suggest), the same forum actions
 # on a public board (p*), and private conversations (ask the group's facilitators, answer in
 # one's own question to them, start one with a member of the group, change one's own message
-# in one's question: nobody else has a message of theirs to change there, so theirs is a 404).
+# in one's question: nobody else has a message of theirs to change there, so theirs is a 404),
+# and asking for a peer mentor (outside any group).
 TABLE = """
-persona            thread   reply    edit     react    report   rsvp     suggest  pthread  preply   pedit    preact   preport  ask      answer   message  change
-anonymous          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
-outsider           404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404
-pending            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404
-waitlisted         404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404
-removed            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404
-member             ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
-silenced           silenced silenced silenced silenced ok       silenced silenced silenced silenced silenced silenced ok       silenced ok       silenced ok
-group_muted        muted    muted    muted    muted    ok       muted    ok       ok       ok       ok       ok       ok       muted    ok       ok       ok
-suspended          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
-facilitator        ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       team     ok       ok       404
-other_facilitator  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404
-site_moderator     ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       404      404      404      404
-staff_without_mfa  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404
+persona            thread   reply    edit     react    report   rsvp     suggest  pthread  preply   pedit    preact   preport  ask      answer   message  change   mentor
+anonymous          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
+outsider           404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok
+pending            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok
+waitlisted         404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok
+removed            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok
+member             ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
+silenced           silenced silenced silenced silenced ok       silenced silenced silenced silenced silenced silenced ok       silenced ok       silenced ok       silenced
+group_muted        muted    muted    muted    muted    ok       muted    ok       ok       ok       ok       ok       ok       muted    ok       ok       ok       ok
+suspended          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
+facilitator        ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       team     ok       ok       404      ok
+other_facilitator  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok
+site_moderator     ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       404      404      404      404      ok
+staff_without_mfa  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok
 """
 # Reports stay open to silenced and muted people: reporting harm (or someone at risk) is a safety
 # path, not a way to be heard, and nobody but moderators sees a report. Private conversations
@@ -127,6 +130,7 @@ class World:
             member=author, group=self.group, subject="", body="A question", client_msg_id=uuid4()
         ).message.conversation
         self.my_question = self._own_question()
+        self.language = LanguageFactory()
 
     def _own_question(self) -> Conversation | None:
         """The person's question to the facilitators, as if asked while they still could."""
@@ -166,6 +170,7 @@ class World:
             Resource.objects.count(),
             Message.objects.count(),
             MessageRevision.objects.count(),
+            MentorRequest.objects.count(),
         )
         bodies = tuple(
             Post.objects.filter(pk__in=[p.pk for p in self.own.values()]).values_list("body")
@@ -292,6 +297,29 @@ def _change(client, world):
     return client.post(url, {"body": "A changed message"})
 
 
+def _mentor(client, world):
+    return client.post(
+        reverse("mentoring:ask"),
+        {
+            "topics": "Starting chemo",
+            "role": "patient",
+            "age_range": "40s",
+            "time_zone": "UTC",
+            "languages": [world.language.pk],
+            **dict.fromkeys(
+                [
+                    "weight_cancer",
+                    "weight_age",
+                    "weight_role",
+                    "weight_language",
+                    "weight_treatment",
+                ],
+                "1",
+            ),
+        },
+    )
+
+
 def _private(world):
     return world.private
 
@@ -317,6 +345,7 @@ ACTIONS: dict[str, Perform] = {
     "answer": _answer,
     "message": _message,
     "change": _change,
+    "mentor": _mentor,
 }
 
 

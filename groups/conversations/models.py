@@ -92,6 +92,9 @@ class Conversation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Ended for good (a mentoring match ended): readable by everyone in it, takes nothing new.
+    # Unlike a team's close, a new message does not open it again.
+    ended_at = models.DateTimeField(null=True, blank=True)
     # Counters handed out under select_for_update on this row (services._locked).
     last_sequence = models.PositiveBigIntegerField(default=0)
     last_revision = models.PositiveBigIntegerField(default=0)

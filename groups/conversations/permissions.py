@@ -134,6 +134,8 @@ def write_verdict(
     verdict = read_verdict(user, conversation, seat)
     if not verdict:
         return verdict
+    if conversation.ended_at is not None:
+        return _refused("ended", _("This conversation has ended."))
     if conversation.kind != Kind.MEMBERS:
         group = conversation.group if conversation.kind == Kind.FACILITATORS else None
         if conversation.kind == Kind.FACILITATORS and group is None:
@@ -150,6 +152,26 @@ def write_verdict(
         return _refused("ended", _("This conversation has ended."))
     if _nobody_to_receive(people, user):
         return _refused("nobody", _("Nobody in this conversation can receive messages now."))
+    return verdict
+
+
+def introduce_verdict(introducer: User | AnonymousUser, people: list[User]) -> Verdict:
+    """May `introducer` bring these people together in a conversation between them (a
+    mentoring coordinator introducing a mentor and a mentee)? Whether they have agreed to it is
+    the introducer's own rule; here: the introducer may write, and the people can reach each
+    other (living accounts, no block between any two)."""
+    verdict = policy.conversation_verdict(introducer, None)
+    if not verdict:
+        return verdict
+    if len(people) < 2:
+        return _refused("no_one", _("Choose who to introduce."))
+    for person in people:
+        if not person.is_active or is_placeholder(person):
+            return _refused(
+                "nobody", _("%(name)s can no longer receive messages.") % {"name": person}
+            )
+    if _ended_by_block(people):
+        return _refused("blocked", _("These people cannot write to each other."))
     return verdict
 
 

@@ -96,7 +96,11 @@ def render_messages(
     offer a link to change them)."""
     report = url_maker("moderation:report", "conversations.message")
     edit = url_maker("conversations:edit", conversation.pk)
-    team_label = "moderators" if conversation.kind == Conversation.Kind.MODERATORS else "team"
+    # Between members, the only words written "for a team" are an introducer's (services.introduce).
+    team_label = {
+        Conversation.Kind.MODERATORS: "moderators",
+        Conversation.Kind.MEMBERS: "introducer",
+    }.get(Conversation.Kind(conversation.kind), "team")
     zone = timezone.get_current_timezone_name()
     contexts = [
         message_context(

@@ -49,7 +49,7 @@ def _refuse(code: str, reason: str) -> WriteRefused:
     return WriteRefused(Verdict(allowed=False, code=code, reason=reason))
 
 
-def _clean_text(text: object, *, limit: int, required: bool) -> str:
+def clean_text(text: object, *, limit: int, required: bool) -> str:
     text = text.strip() if isinstance(text, str) else ""
     if required and not text:
         raise _refuse("empty", _("Write a message first."))
@@ -67,7 +67,7 @@ def _clean_text(text: object, *, limit: int, required: bool) -> str:
 
 
 def clean_body(body: object) -> str:
-    return _clean_text(body, limit=settings.CONVERSATIONS_MAX_MESSAGE_LENGTH, required=True)
+    return clean_text(body, limit=settings.CONVERSATIONS_MAX_MESSAGE_LENGTH, required=True)
 
 
 @when_cache_is_down(None)
@@ -261,7 +261,7 @@ def ask_team(
 ) -> PostResult:
     """A member opens a conversation with a group's facilitators (None: the site moderators)."""
     body = clean_body(body)
-    subject = _clean_text(subject, limit=120, required=False)
+    subject = clean_text(subject, limit=120, required=False)
     require(permissions.ask_team_verdict(member, group))
     with transaction.atomic():
         again = _started_before(member, client_msg_id)
@@ -294,7 +294,7 @@ def start_from_team(
     team ("checking in with a quiet member"): any facilitator of the group reads and answers
     it, and the member answers the team, as in a question they had asked."""
     body = clean_body(body)
-    subject = _clean_text(subject, limit=120, required=False)
+    subject = clean_text(subject, limit=120, required=False)
     require(permissions.check_in_verdict(facilitator, group, member))
     with transaction.atomic():
         again = _started_before(facilitator, client_msg_id)
@@ -309,6 +309,56 @@ def start_from_team(
         return _add_message(
             conversation, author=facilitator, body=body, client_msg_id=client_msg_id, seat=seat
         )
+
+
+def introduce(
+    *,
+    introducer: User,
+    people: list[User],
+    subject: object,
+    body: object,
+    client_msg_id: uuid.UUID,
+) -> PostResult:
+    """Someone who arranged it (a mentoring coordinator) introduces people to each other: they
+    are all in the conversation at once, with no request to accept (they agreed to meet
+    through the introducer), and it opens with the introducer's message. The introducer holds
+    only a mark row (role TEAM), which grants nothing: they read nothing written after."""
+    body = clean_body(body)
+    subject = clean_text(subject, limit=120, required=False)
+    people = list({p.pk: p for p in people if p.pk != introducer.pk}.values())
+    require(permissions.introduce_verdict(introducer, people))
+    with transaction.atomic():
+        again = _started_before(introducer, client_msg_id)
+        if again is not None:
+            return again
+        _check_start_rate(introducer)
+        conversation = Conversation.objects.create(
+            kind=Kind.MEMBERS, group=None, subject=subject, started_by=introducer
+        )
+        Participant.objects.bulk_create(
+            [Participant(conversation=conversation, user=person) for person in people]
+        )
+        seat = Seat(is_team=True, participant=None)
+        return _add_message(
+            conversation, author=introducer, body=body, client_msg_id=client_msg_id, seat=seat
+        )
+
+
+@transaction.atomic
+def end(*, conversation: Conversation) -> Conversation:
+    """End a conversation for good: everyone in it keeps reading it, nobody can add to it. Who
+    may end it is the caller's rule (a mentoring match ends its conversation)."""
+    conversation = _locked(conversation.pk)
+    if conversation.ended_at is not None:
+        return conversation
+    conversation.ended_at = timezone.now()
+    conversation.replying_by, conversation.replying_at = None, None
+    conversation.save(update_fields=["ended_at", "replying_by", "replying_at"])
+    for person in conversation.participants.filter(role=MEMBER, state=ACTIVE).values_list(
+        "user_id", flat=True
+    ):
+        supportgroups_live.access_changed(person)  # their open pages turn read-only
+    return conversation
 
 
 def _known_to(starter: User, people: list[User]) -> set[int]:
@@ -357,7 +407,7 @@ def start_conversation(
     """Members who share `group` start a conversation (two to eight people). Everyone who has
     not accepted one with the starter before receives it as a request."""
     body = clean_body(body)
-    subject = _clean_text(subject, limit=120, required=False)
+    subject = clean_text(subject, limit=120, required=False)
     recipients = list({p.pk: p for p in recipients if p.pk != starter.pk}.values())
     require(permissions.start_verdict(starter, group, recipients))
     with transaction.atomic():

@@ -15,6 +15,7 @@ from groups.checkins import services as checkins
 from groups.checkins.models import CheckInSetup
 from groups.conversations.models import Conversation
 from groups.meetings.models import Occurrence
+from groups.mentoring.models import MentorApplication, MentorRequest
 from groups.models import Membership, SupportGroup
 from moderation import aftercare
 from moderation import services as moderation
@@ -132,6 +133,9 @@ def member_pages(member: User) -> list[str]:
         ],
         reverse("moderation:safety_plan"),
         reverse("checkins:check_in", args=[group.slug]),
+        reverse("mentoring:home"),
+        reverse("mentoring:apply"),
+        reverse("mentoring:ask"),
     ]
 
 
@@ -181,6 +185,11 @@ def staff_pages(staff: User) -> list[str]:
         reverse("admin:groups_supportgroup_changelist"),
         reverse("resources:review"),
         reverse("moderation:supervision"),
+        reverse("mentoring:coordinate"),
+        reverse("mentoring:request", args=[MentorRequest.objects.get(state="waiting").pk]),
+        reverse("mentoring:application", args=[MentorApplication.objects.first().pk]),
+        reverse("admin:mentoring_mentorapplication_changelist"),
+        reverse("admin:mentoring_match_changelist"),
     ]
 
 

@@ -47,6 +47,7 @@ from tests.factories import (
     ResourceFactory,
     TopicFactory,
     UserFactory,
+    with_mfa,
 )
 
 SECRET_SEED = "TOPSECRETSEED"
@@ -68,6 +69,7 @@ def give_everything(user):
     _moderation(user, other)
     _aftercare(user, group)
     _announcements(user, group)
+    _mentoring(user)
     ResourceFactory(
         suggested_by=user, is_suggestion=True, suggestion_note="Helped my sister", state="draft"
     )
@@ -186,6 +188,52 @@ def _moderation(user, other):
     Appeal.objects.create(action=action, appellant=user, body="I was quoting someone")
     ItemNote.objects.create(item=item, author=user, body="Sorry, I was upset", from_author=True)
     OnDutyShiftFactory(user=user)
+
+
+def _mentoring(user):
+    """The person as a mentee (a match, a check-in answer) and as a mentor (an application, a
+    help request), with a coordinator and the other sides in each."""
+    from django.contrib.auth.models import Permission
+
+    from groups.mentoring import services as mentoring
+    from groups.mentoring.models import MatchCheckIn, MentorApplication, MentorRequest
+
+    coordinator = with_mfa(UserFactory())
+    coordinator.user_permissions.add(Permission.objects.get(codename="coordinate"))
+    now = timezone.now()
+    checklist = {"interview_done_at": now, "training_done_at": now, "agreement_signed_at": now}
+    mentor = UserFactory()
+    MentorApplication.objects.create(
+        user=mentor, role="survivor", age_range="40s", state="approved", **checklist
+    )
+    asked = MentorRequest.objects.create(
+        mentee=user, role="patient", age_range="40s", topics="My scan results frighten me"
+    )
+    as_mentee = mentoring.propose(request=asked, mentor=mentor, by=coordinator)
+    mentoring.respond(match=as_mentee, by=mentor, accept=True)
+    as_mentee = mentoring.introduce(
+        match=as_mentee, by=coordinator, body="Meet each other", client_msg_id=uuid.uuid4()
+    )
+    check_in = MatchCheckIn.objects.create(match=as_mentee, person=user, week=2, asked_at=now)
+    mentoring.answer_check_in(check_in=check_in, by=user, answer="well", note="Lovely talks")
+
+    MentorApplication.objects.create(
+        user=user,
+        role="caregiver",
+        age_range="50s",
+        state="approved",
+        comfortable_topics="Caring for my dad",
+        **checklist,
+    )
+    theirs = MentorRequest.objects.create(
+        mentee=UserFactory(), role="caregiver", age_range="50s", topics="My mum"
+    )
+    as_mentor = mentoring.propose(request=theirs, mentor=user, by=coordinator)
+    mentoring.respond(match=as_mentor, by=user, accept=True)
+    as_mentor = mentoring.introduce(
+        match=as_mentor, by=coordinator, body="Hello both", client_msg_id=uuid.uuid4()
+    )
+    mentoring.ask_for_help(match=as_mentor, by=user, note="How do I talk about hospice?")
 
 
 def _announcements(user, group):

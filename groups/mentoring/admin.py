@@ -1,0 +1,69 @@
+"""Admin for mentor applications (with the screening checklist) and matches. Requests,
+check-in answers and help requests are read by coordinators on their pages, not here; the
+mentoring conversation's words are never shown in the admin."""
+
+from django.contrib import admin
+
+from .models import Match, MentorApplication
+
+
+@admin.register(MentorApplication)
+class MentorApplicationAdmin(admin.ModelAdmin):
+    list_display = [
+        "user",
+        "role",
+        "state",
+        "capacity",
+        "interview_done_at",
+        "training_done_at",
+        "agreement_signed_at",
+        "created_at",
+    ]
+    list_filter = ["state", "role"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user", "screened_by"]
+    filter_horizontal = ["languages"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "user",
+                    "role",
+                    "cancer_type",
+                    "stage",
+                    "treatments",
+                    "had_recurrence",
+                    "person_died",
+                    "age_range",
+                    "languages",
+                    "time_zone",
+                    "capacity",
+                    "comfortable_topics",
+                    "uncomfortable_topics",
+                ]
+            },
+        ),
+        (
+            "Checklist and state",
+            {
+                "fields": [
+                    "interview_done_at",
+                    "training_done_at",
+                    "agreement_signed_at",
+                    "state",
+                    "approved_at",
+                    "screened_by",
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(Match)
+class MatchAdmin(admin.ModelAdmin):
+    list_display = ["pk", "mentor", "mentee", "state", "proposed_at", "respond_by", "ended_at"]
+    list_filter = ["state"]
+    list_select_related = ["mentor", "mentee"]
+    raw_id_fields = ["request", "mentor", "mentee", "coordinator", "ended_by", "conversation"]
+    readonly_fields = ["conversation", "introduced_at", "ended_at", "ended_by"]
