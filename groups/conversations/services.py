@@ -475,6 +475,13 @@ def leave(*, conversation: Conversation, user: User) -> Participant:
     conversation = _locked(conversation.pk)
     if conversation.kind != Kind.MEMBERS:
         raise _refuse("forbidden", _("Only a conversation between members can be left."))
+    introduced = not conversation.participants.filter(
+        user_id=conversation.started_by_id, role=MEMBER
+    ).exists()
+    if introduced:  # by a mentoring coordinator: it ends with the match, for both at once
+        raise _refuse(
+            "forbidden", _("This conversation cannot be left. You can end it from its page.")
+        )
     participant = (
         Participant.objects.select_for_update()
         .filter(conversation=conversation, user=user, role=MEMBER)

@@ -103,3 +103,13 @@ def test_the_conversation_page_offers_help_to_the_mentor_and_ending_to_both(matc
     assert "Leave this conversation" not in text  # ending the match is the way out
     mentee_text = client_for(match.mentee).get(match.conversation.get_absolute_url()).content
     assert b"End this match" in mentee_text and b"Ask the coordinator for help" not in mentee_text
+
+
+def test_a_mentoring_conversation_is_ended_not_left(match):
+    """Leaving would leave the match open with one side gone: the page's post is refused with
+    the reason, and both stay in it."""
+    page = client_for(match.mentee).post(
+        reverse("conversations:leave", args=[match.conversation.pk]), follow=True
+    )
+    assert "This conversation cannot be left." in page.content.decode()
+    assert match.conversation.participants.filter(state="active", role="member").count() == 2
