@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from groups import welcome
 from groups.models import SupportGroup
 from groups.services import record_activity
 from moderation.services import ScreenResult, screen
@@ -103,9 +104,11 @@ def check_posting_rate(author: User) -> None:
 
 def _note_activity(author: User, board: Board) -> None:
     """A post on a group's board counts as the member being active in that group (one UPDATE,
-    throttled by groups.services.record_activity itself); public boards belong to no group."""
+    throttled by groups.services.record_activity itself), and as having read the group's norms
+    shown above the form; public boards belong to no group."""
     if board.group_id is not None:
         record_activity(user=author, group=board.group_id)
+        welcome.mark_norms_seen(user=author, group_id=board.group_id)
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groups import policy
+from groups import policy, welcome
 from groups.models import SupportGroup
 from groups.services import record_staff_view
 from moderation import in_place
@@ -112,6 +112,11 @@ def _indexable(board: Board, response):
     return allow_indexing(response) if permissions.is_indexable(board) else response
 
 
+def _norms(request, board: Board):
+    """The group's norms above the form, until the member's first post in the group."""
+    return welcome.norms_to_show(user=request.user, group_id=board.group_id)
+
+
 def _wants_preview(request) -> bool:
     return request.method == "POST" and request.POST.get("action") == "preview"
 
@@ -194,7 +199,7 @@ def new_thread(request, slug):
         ),
         verdict,
         "forums/thread_form.html",
-        {"board": board, "access": access},
+        {"board": board, "access": access, "norms": _norms(request, board)},
     )
 
 
@@ -228,6 +233,7 @@ def thread(request, pk):
             "form": form,
             "replies_open": replies_open,
             "reply_fields": rendering.empty_reply_fields(form) if form else None,
+            "norms": _norms(request, thread.board) if form else None,
             "indexable": permissions.is_indexable(thread.board),
         },
     )
@@ -260,7 +266,12 @@ def reply(request, pk):
         ),
         verdict,
         "forums/reply_form.html",
-        {"thread": thread, "access": access, "parent": shown_parent},
+        {
+            "thread": thread,
+            "access": access,
+            "parent": shown_parent,
+            "norms": _norms(request, thread.board),
+        },
     )
 
 

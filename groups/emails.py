@@ -6,7 +6,7 @@ from supportgroups.languages import in_language
 from supportgroups.models import Notification, User
 from supportgroups.privacy.emails import send_user_email
 
-from .models import Announcement, MembershipEvent
+from .models import Announcement, Membership, MembershipEvent
 from .notifications import (
     link,
     memorial_body,
@@ -16,6 +16,7 @@ from .notifications import (
     notice_url,
     recipients,
     subject,
+    welcome_title,
 )
 
 
@@ -78,3 +79,26 @@ def send_announcement_emails(*, announcement_id: int, user_ids: list[int]) -> in
             context=context,
         )
     return sent
+
+
+def send_welcome_email(*, membership_id: int) -> int:
+    """The group's welcome message to a member who has just come in, in the words of the bell's
+    line (welcome.py), unless they left again before the worker got here."""
+    membership = (
+        Membership.objects.select_related("group", "user")
+        .filter(pk=membership_id, state=Membership.State.ACTIVE)
+        .first()
+    )
+    if membership is None or not membership.group.welcome_message.strip():
+        return 0
+    group = membership.group
+    with in_language(membership.user):
+        return int(
+            send_user_email(
+                user=membership.user,
+                kind=Notification.Kind.GROUP,
+                subject=welcome_title(group),
+                template="groups/email/welcome.txt",
+                context={"group": group, "url": settings.SITE_URL + group.get_absolute_url()},
+            )
+        )

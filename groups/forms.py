@@ -121,6 +121,7 @@ class GroupForm(forms.ModelForm):
             "name",
             "summary",
             "description",
+            "welcome_message",
             "cancer_types",
             "audiences",
             "languages",
@@ -145,6 +146,7 @@ class GroupForm(forms.ModelForm):
             "cohort_starts_on": forms.DateInput(attrs={"type": "date"}),
             "cohort_ends_on": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 8}),
+            "welcome_message": forms.Textarea(attrs={"rows": 6}),
             "screening_questions": forms.Textarea(attrs={"rows": 3}),
         }
 

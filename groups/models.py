@@ -137,6 +137,17 @@ class SupportGroup(models.Model):
     alumni_group = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="cohorts"
     )
+    welcome_message = models.TextField(
+        _("welcome message and group norms"),
+        blank=True,
+        default="",
+        db_default="",
+        max_length=4000,
+        help_text=_(
+            "Markdown. Each new member gets it on joining, and sees it above the form "
+            "until their first post."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -227,6 +238,9 @@ class Membership(models.Model):
     waitlisted_at = models.DateTimeField(
         null=True, blank=True, help_text=_("Places are offered in this order.")
     )
+    # Set by the member's first post in the group (or their "I have read them"): until then
+    # the group's norms are shown above the forms they write in.
+    norms_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from supportgroups.models import Notification, User
 from supportgroups.services import notify
 
-from .models import Announcement, Membership, MembershipEvent
+from .models import Announcement, Membership, MembershipEvent, SupportGroup
 
 Kind = MembershipEvent.Kind
 
@@ -66,6 +66,11 @@ def subject(event: MembershipEvent) -> str:
         "person": event.membership.user.display_name,
         "group": event.membership.group.name,
     }
+
+
+def welcome_title(group: SupportGroup) -> str:
+    """The bell's line and the email's subject for a group's welcome message (welcome.py)."""
+    return _("Welcome to %(group)s: the group's norms") % {"group": group.name}
 
 
 def link(event: MembershipEvent) -> str:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from supportgroups import live
 from supportgroups.models import User
 
-from . import notifications, permissions, selectors, tasks
+from . import notifications, permissions, selectors, tasks, welcome
 from .models import Membership, MembershipEvent, SupportGroup
 
 State = Membership.State
@@ -65,14 +65,17 @@ def _set_state(
     membership: Membership, state: str, kind: str, *, actor: User | None = None, message: str = ""
 ) -> Membership:
     now = timezone.now()
+    coming_in = state == State.ACTIVE and membership.state != State.ACTIVE
     membership.state = state
-    if state == State.ACTIVE:
+    if coming_in:
         membership.joined_at = now
         membership.last_active_at = membership.last_active_at or now
+        membership.norms_seen_at = None  # someone coming back reads today's norms again
     membership.waitlisted_at = now if state == State.WAITLISTED else None
     membership.save()
     _record(membership, kind, actor=actor, message=message)
-    if state == State.ACTIVE:
+    if coming_in:
+        welcome.welcome(membership)
         live.access_changed(membership.user_id)  # in: what they read (and counts) grows
     return membership
 

@@ -11,6 +11,11 @@ def send_membership_event_email(event_id: int) -> int:
 
 
 @shared_task
+def send_welcome_email(membership_id: int) -> int:
+    return emails.send_welcome_email(membership_id=membership_id)
+
+
+@shared_task
 def deliver_announcement(announcement_id: int) -> int:
     """In-app for everyone (once), then the emails: returns how many were emailed."""
     people = notifications.deliver_announcement(announcement_id=announcement_id)

@@ -24,6 +24,7 @@ urlpatterns = [
         views.revoke_invitation,
         name="revoke_invitation",
     ),
+    path("<slug:slug>/norms/read/", views.norms_read, name="norms_read"),
     path("<slug:slug>/announcements/", views.announcements_page, name="announcements"),
     path(
         "<slug:slug>/announcements/<int:announcement_id>/read/",

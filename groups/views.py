@@ -20,7 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from supportgroups.markdown import render_markdown_once
 
-from . import announcements, invitations, permissions, rendering, selectors, services
+from . import announcements, invitations, permissions, rendering, selectors, services, welcome
 from .forms import (
     AnnouncementForm,
     DecisionForm,
@@ -103,6 +103,16 @@ def detail(request, slug):
         if access.can_view_private
         else [],
     }
+    if (
+        membership is not None
+        and membership.is_active
+        and not membership.is_facilitator
+        and membership.norms_seen_at is None
+        and group.welcome_message.strip()
+    ):
+        # A new member meets the norms at the top of the page until they say they have read
+        # them or post in the group (its board's forms show them too).
+        context["norms"] = render_markdown_once(group.welcome_message)
     if access.state not in MEMBERSHIP_IN_PROGRESS:
         context["join_refusal"] = permissions.join_refusal(
             group=group, membership=access.membership
@@ -399,6 +409,14 @@ def announcements_page(request, slug):
         "member_count": announcements.member_count(group=group),
     }
     return render(request, "groups/announcements.html", context, status=status)
+
+
+@login_required
+@require_POST
+def norms_read(request, slug):
+    group, access = _private(request, slug)
+    welcome.mark_norms_seen(user=request.user, group_id=group.pk)
+    return redirect(group)
 
 
 @login_required
