@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from groups import permissions as group_permissions
 from groups import policy
-from groups.models import SupportGroup
+from groups.models import Membership, SupportGroup
 from supportgroups.models import User
 from supportgroups.prepared import Prepared
 from supportgroups.privacy.permissions import can_contact
@@ -79,6 +79,14 @@ def _group_access(user: User | AnonymousUser, board: Board) -> group_permissions
         ("access", board.group_id),
         lambda: group_permissions.access_for(user, _group_of(board)),
     )
+
+
+def group_membership(user: User | AnonymousUser, board: Board) -> Membership | None:
+    """The person's membership of a group board's group (None on a public board), from the
+    answers already asked for this request."""
+    if board.group_id is None:
+        return None
+    return _group_access(user, board).membership
 
 
 def remember_boards(user: User | AnonymousUser, boards: Iterable[Board]) -> None:

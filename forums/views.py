@@ -114,7 +114,10 @@ def _indexable(board: Board, response):
 
 def _norms(request, board: Board):
     """The group's norms above the form, until the member's first post in the group."""
-    return welcome.norms_to_show(user=request.user, group_id=board.group_id)
+    membership = permissions.group_membership(request.user, board)
+    if membership is None or board.group is None:
+        return None
+    return welcome.norms_to_show(membership=membership, group=board.group)
 
 
 def _wants_preview(request) -> bool:

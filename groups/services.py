@@ -14,7 +14,8 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -363,6 +364,20 @@ def record_activity(*, user: User, group: SupportGroup | int) -> None:
         group=group,
         state=State.ACTIVE,
     ).update(last_active_at=now)
+
+
+def record_post(*, user: User, group: SupportGroup | int) -> None:
+    """A member's post in the group: activity (as record_activity, throttled the same way) and
+    the norms shown above the form read (welcome.py), in one UPDATE that changes nothing once
+    both are current."""
+    now = timezone.now()
+    stale = Q(last_active_at__isnull=True) | Q(last_active_at__lt=now - ACTIVITY_RESOLUTION)
+    Membership.objects.filter(
+        stale | Q(norms_seen_at__isnull=True), user=user, group=group, state=State.ACTIVE
+    ).update(
+        last_active_at=Case(When(stale, then=Value(now)), default=F("last_active_at")),
+        norms_seen_at=Coalesce(F("norms_seen_at"), Value(now)),
+    )
 
 
 def record_staff_view(

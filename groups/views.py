@@ -103,16 +103,9 @@ def detail(request, slug):
         if access.can_view_private
         else [],
     }
-    if (
-        membership is not None
-        and membership.is_active
-        and not membership.is_facilitator
-        and membership.norms_seen_at is None
-        and group.welcome_message.strip()
-    ):
-        # A new member meets the norms at the top of the page until they say they have read
-        # them or post in the group (its board's forms show them too).
-        context["norms"] = render_markdown_once(group.welcome_message)
+    # A new member meets the norms at the top of the page until they say they have read them
+    # or post in the group (its board's forms show them too).
+    context["norms"] = welcome.norms_to_show(membership=membership, group=group)
     if access.state not in MEMBERSHIP_IN_PROGRESS:
         context["join_refusal"] = permissions.join_refusal(
             group=group, membership=access.membership

@@ -36,23 +36,18 @@ def welcome(membership: Membership) -> None:
     transaction.on_commit(partial(tasks.send_welcome_email.delay, membership.pk))
 
 
-def norms_to_show(*, user: User, group_id: int | None) -> SafeString | None:
+def norms_to_show(*, membership: Membership | None, group: SupportGroup) -> SafeString | None:
     """The group's norms, rendered, for an active member who has not yet posted in the group
-    nor said they have read them; None for everyone else (one query, none outside a group)."""
-    if group_id is None or not user.is_authenticated:
+    nor said they have read them; None for everyone else (no query: pages have both rows)."""
+    if (
+        membership is None
+        or not membership.is_active
+        or membership.role != Membership.Role.MEMBER
+        or membership.norms_seen_at is not None
+        or not group.welcome_message.strip()
+    ):
         return None
-    text = (
-        SupportGroup.objects.filter(
-            pk=group_id,
-            memberships__user=user,
-            memberships__state=Membership.State.ACTIVE,
-            memberships__role=Membership.Role.MEMBER,
-            memberships__norms_seen_at__isnull=True,
-        )
-        .values_list("welcome_message", flat=True)
-        .first()
-    )
-    return render_markdown_once(text) if text and text.strip() else None
+    return render_markdown_once(group.welcome_message)
 
 
 def mark_norms_seen(*, user: User, group_id: int) -> None:
