@@ -1,12 +1,14 @@
 """Groups' emails, to the same people the bell told and in the same words (notifications.py)."""
 
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
 from supportgroups.languages import in_language
 from supportgroups.models import Notification, User
 from supportgroups.privacy.emails import send_user_email
 
-from .models import Announcement, Membership, MembershipEvent
+from .models import Announcement, GroupEmail, Membership, MembershipEvent
 from .notifications import (
     link,
     memorial_body,
@@ -102,3 +104,49 @@ def send_welcome_email(*, membership_id: int) -> int:
                 context={"group": group, "url": settings.SITE_URL + group.get_absolute_url()},
             )
         )
+
+
+def _claim_group_email(*, email_id: int) -> tuple[GroupEmail, list[int]] | None:
+    """Mark the email sent and say to whom it goes (its group's active members but the writer);
+    None if it was claimed already, so a second copy of the task sends nothing."""
+    with transaction.atomic():
+        email = (
+            GroupEmail.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("group")
+            .filter(pk=email_id, sent_at__isnull=True)
+            .first()
+        )
+        if email is None:
+            return None
+        email.sent_at = timezone.now()
+        email.save(update_fields=["sent_at"])
+        people = list(
+            Membership.objects.filter(
+                group_id=email.group_id, state=Membership.State.ACTIVE, user__is_active=True
+            )
+            .exclude(user_id=email.author_id or 0)
+            .order_by("user_id")
+            .values_list("user_id", flat=True)
+        )
+    return email, people
+
+
+def send_group_email(*, group_email_id: int) -> int:
+    """Send a facilitator's email to the group's members, once."""
+    claimed = _claim_group_email(email_id=group_email_id)
+    if claimed is None:
+        return 0
+    email, user_ids = claimed
+    context = {"email": email, "url": settings.SITE_URL + email.group.get_absolute_url()}
+    sent = 0
+    for person in User.objects.filter(pk__in=user_ids).order_by("pk"):
+        with in_language(person):
+            sent += send_user_email(
+                user=person,
+                kind=Notification.Kind.ANNOUNCEMENT,
+                subject=f"{email.group.name}: {email.subject}",
+                template="groups/email/group_email.txt",
+                context=context,
+            )
+    GroupEmail.objects.filter(pk=email.pk).update(sent_count=sent)
+    return sent

@@ -427,3 +427,25 @@ class AnnouncementReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.announcement_id}"
+
+
+class GroupEmail(models.Model):
+    """A message the facilitators emailed to every active member ("tonight's session moves
+    online"): a few a day per group, audited, sent once by a task (groups.group_email)."""
+
+    group = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="emails")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("message"), max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_count = models.PositiveIntegerField(default=0, db_default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["group", "created_at"], name="group_email_recent_idx")]
+
+    def __str__(self) -> str:
+        return self.subject

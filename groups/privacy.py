@@ -9,6 +9,7 @@ from . import emails, notifications
 from .models import (
     Announcement,
     AnnouncementReceipt,
+    GroupEmail,
     GroupInvitation,
     Membership,
     MembershipEvent,
@@ -69,6 +70,7 @@ def _export_invitations(user, rows):
 
 
 register(
+    GroupEmail,
     GroupInvitation,
     on_delete="delete",
     why="An invitation is between a facilitator and one person; once either account is gone it "
@@ -85,6 +87,16 @@ register(
     why="An announcement is the group's notice, written by a facilitator for all its members: "
     "it stays for the group with the former-member placeholder as author; its writer gets the "
     "announcements they wrote in their export.",
+)
+
+register(
+    GroupEmail,
+    on_delete="keep_minimal",
+    user_fields=("author",),
+    export_fields=("subject", "body", "created_at", "sent_at"),
+    why="An email to the whole group is the group's news, sent by a facilitator: it stays for "
+    "the group with the former-member placeholder as author (it was delivered already); its "
+    "writer gets the emails they sent in their export.",
 )
 
 register(

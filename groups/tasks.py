@@ -16,6 +16,12 @@ def send_welcome_email(membership_id: int) -> int:
 
 
 @shared_task
+def send_group_email(group_email_id: int) -> int:
+    """A facilitator's email to the whole group: returns how many were emailed."""
+    return emails.send_group_email(group_email_id=group_email_id)
+
+
+@shared_task
 def deliver_announcement(announcement_id: int) -> int:
     """In-app for everyone (once), then the emails: returns how many were emailed."""
     people = notifications.deliver_announcement(announcement_id=announcement_id)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<slug:slug>/members/", views.members, name="members"),
     path("<slug:slug>/manage/", views.manage, name="manage"),
     path("<slug:slug>/manage/edit/", views.edit, name="edit"),
+    path("<slug:slug>/manage/email/", views.email_group, name="email_group"),
     path("<slug:slug>/manage/hand-on/", views.hand_on, name="hand_on"),
     path("<slug:slug>/manage/invitations/", views.invite, name="invite"),
     path("<slug:slug>/manage/invitations/link/", views.invitation_link, name="invitation_link"),

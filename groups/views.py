@@ -20,11 +20,22 @@ from django.views.decorators.vary import vary_on_headers
 
 from supportgroups.markdown import render_markdown_once
 
-from . import announcements, invitations, permissions, rendering, selectors, services, welcome
+from . import (
+    announcements,
+    group_email,
+    invitations,
+    permissions,
+    policy,
+    rendering,
+    selectors,
+    services,
+    welcome,
+)
 from .forms import (
     AnnouncementForm,
     DecisionForm,
     DirectoryFilterForm,
+    GroupEmailForm,
     GroupForm,
     InvitationForm,
     JoinForm,
@@ -402,6 +413,43 @@ def announcements_page(request, slug):
         "member_count": announcements.member_count(group=group),
     }
     return render(request, "groups/announcements.html", context, status=status)
+
+
+def email_group(request, slug):
+    """The facilitators email every member; an email refused (by the write policy, or because
+    the group has had its emails for the day) keeps what they typed."""
+    group, access = _managed(request, slug)
+    form = GroupEmailForm(_posted(request))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                group_email.send_to_group(
+                    by=request.user,
+                    group=group,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                )
+            except policy.WriteRefused as exc:
+                form.add_error(None, exc.verdict.reason)
+                status = 403
+            except group_email.TooManyGroupEmails as exc:
+                form.add_error(None, exc)
+                status = 429
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Your email is on its way to the group."))
+                return redirect("groups:email_group", slug=group.slug)
+    context = {
+        "group": group,
+        "access": access,
+        "form": form,
+        "sent": group_email.for_facilitators(group=group),
+        "daily_limit": group_email.DAILY_LIMIT,
+    }
+    return render(request, "groups/email_group.html", context, status=status)
 
 
 @login_required

@@ -66,6 +66,7 @@ def give_everything(user):
     _moderation(user, other)
     _aftercare(user, group)
     _announcements(user, group)
+    _group_emails(user, group)
     ResourceFactory(
         suggested_by=user, is_suggestion=True, suggestion_note="Helped my sister", state="draft"
     )
@@ -191,6 +192,13 @@ def _announcements(user, group):
         group=group, title="Welcome", body="Hello all", publish_at=timezone.now()
     )
     AnnouncementReceipt.objects.create(announcement=theirs, user=user)
+
+
+def _group_emails(user, group):
+    """An email the person sent to the whole group (as if a facilitator)."""
+    from groups.models import GroupEmail
+
+    GroupEmail.objects.create(group=group, author=user, subject="Online tonight", body="Link soon")
 
 
 def _aftercare(user, group):
