@@ -70,7 +70,6 @@ def _export_invitations(user, rows):
 
 
 register(
-    GroupEmail,
     GroupInvitation,
     on_delete="delete",
     why="An invitation is between a facilitator and one person; once either account is gone it "
