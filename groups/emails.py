@@ -8,7 +8,7 @@ from supportgroups.languages import in_language
 from supportgroups.models import Notification, User
 from supportgroups.privacy.emails import send_user_email
 
-from .models import Announcement, GroupEmail, Membership, MembershipEvent
+from .models import Announcement, CohortOffer, GroupEmail, Membership, MembershipEvent
 from .notifications import (
     link,
     memorial_body,
@@ -16,6 +16,8 @@ from .notifications import (
     memorial_title,
     notice_title,
     notice_url,
+    offer_title,
+    offer_url,
     recipients,
     subject,
     welcome_title,
@@ -150,3 +152,25 @@ def send_group_email(*, group_email_id: int) -> int:
             )
     GroupEmail.objects.filter(pk=email.pk).update(sent_count=sent)
     return sent
+
+
+def send_cohort_offer_email(*, offer_id: int) -> int:
+    """The offer of a place, in the bell's words, while it is still open."""
+    offer = (
+        CohortOffer.objects.select_related("cohort", "waiting__user", "waiting__group")
+        .filter(pk=offer_id, state=CohortOffer.State.OPEN)
+        .first()
+    )
+    if offer is None:
+        return 0
+    person = offer.waiting.user
+    with in_language(person):
+        return int(
+            send_user_email(
+                user=person,
+                kind=Notification.Kind.GROUP,
+                subject=offer_title(offer),
+                template="groups/email/cohort_offer.txt",
+                context={"offer": offer, "url": settings.SITE_URL + offer_url(offer)},
+            )
+        )

@@ -138,6 +138,7 @@ class GroupForm(forms.ModelForm):
             "cohort_ends_on",
             "screening_questions",
             "alumni_group",
+            "next_cohort",
         ]
         widgets = {
             "cancer_types": forms.CheckboxSelectMultiple,
@@ -158,6 +159,10 @@ class GroupForm(forms.ModelForm):
         if not user.is_staff:
             alumni = alumni.filter(pk__in=permissions.facilitated_group_ids(user))
         cast(forms.ModelChoiceField, self.fields["alumni_group"]).queryset = alumni
+        # Opening the next cohort offers its places, so it too must be one this person runs.
+        cast(forms.ModelChoiceField, self.fields["next_cohort"]).queryset = alumni.filter(
+            kind=SupportGroup.Kind.COHORT
+        )
         self.fields["language"].required = False  # left out, the group keeps its own
 
     def clean_language(self) -> str:
@@ -233,4 +238,11 @@ class GroupEmailForm(forms.Form):
         help_text=_(
             "Sent by email to every member, except those who switched announcement emails off."
         ),
+    )
+
+
+class CohortOfferForm(forms.Form):
+    share_answers = forms.BooleanField(
+        label=_("Share my answers to the screening questions with the new cohort's facilitators"),
+        required=False,
     )

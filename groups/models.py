@@ -137,6 +137,15 @@ class SupportGroup(models.Model):
     alumni_group = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="cohorts"
     )
+    next_cohort = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="previous_cohorts",
+        verbose_name=_("next cohort"),
+        help_text=_("The cohort that follows this one: its waitlist is offered places there."),
+    )
     welcome_message = models.TextField(
         _("welcome message and group norms"),
         blank=True,
@@ -449,3 +458,43 @@ class GroupEmail(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class CohortOffer(models.Model):
+    """A place in a cohort's successor, offered to someone on the cohort's waitlist in turn:
+    they accept or decline before it expires; a declined or expired offer passes the place on
+    to the next person waiting (groups.cohorts)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+
+    waiting = models.ForeignKey(
+        Membership,
+        on_delete=models.CASCADE,
+        related_name="cohort_offers",
+        help_text=_("The person's place on the earlier cohort's waitlist."),
+    )
+    cohort = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="offers")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    offered_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["offered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["waiting", "cohort"], name="cohort_offer_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["expires_at"],
+                name="cohort_offer_open_idx",
+                condition=Q(state="open"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Place in {self.cohort_id} for {self.waiting_id} ({self.state})"

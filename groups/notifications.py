@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from supportgroups.models import Notification, User
 from supportgroups.services import notify
 
-from .models import Announcement, Membership, MembershipEvent, SupportGroup
+from .models import Announcement, CohortOffer, Membership, MembershipEvent, SupportGroup
 
 Kind = MembershipEvent.Kind
 
@@ -202,3 +202,14 @@ def due_announcement_ids(*, now: dt.datetime | None = None) -> list[int]:
             "pk", flat=True
         )
     )
+
+
+# --- places in a next cohort (groups.cohorts) -------------------------------------------------
+
+
+def offer_title(offer: CohortOffer) -> str:
+    return _("A place in %(group)s is yours if you want it") % {"group": offer.cohort.name}
+
+
+def offer_url(offer: CohortOffer) -> str:
+    return reverse("groups:cohort_offer", kwargs={"slug": offer.cohort.slug, "offer_id": offer.pk})

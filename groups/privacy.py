@@ -29,8 +29,13 @@ def _export_memberships(user, rows):
             "history": [
                 {"what": e.kind, "when": e.created_at, "message": e.message} for e in m.events.all()
             ],
+            # Places offered in a next cohort belong to the waitlist membership (and go with it).
+            "offers_of_a_place": [
+                {"cohort": o.cohort.name, "state": o.state, "offered_at": o.offered_at}
+                for o in m.cohort_offers.all()
+            ],
         }
-        for m in rows.select_related("group").prefetch_related("events")
+        for m in rows.select_related("group").prefetch_related("events", "cohort_offers__cohort")
     ]
 
 

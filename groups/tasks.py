@@ -35,3 +35,16 @@ def deliver_due_announcements() -> int:
     for announcement_id in ids:
         deliver_announcement.delay(announcement_id)
     return len(ids)
+
+
+@shared_task
+def send_cohort_offer_email(offer_id: int) -> int:
+    return emails.send_cohort_offer_email(offer_id=offer_id)
+
+
+@shared_task
+def expire_cohort_offers() -> int:
+    """Beat: unanswered offers of a place in a next cohort expire and pass the place on."""
+    from .cohorts import expire_offers  # cohorts enqueues this module's tasks
+
+    return expire_offers()

@@ -22,6 +22,7 @@ from supportgroups.markdown import render_markdown_once
 
 from . import (
     announcements,
+    cohorts,
     group_email,
     invitations,
     permissions,
@@ -33,6 +34,7 @@ from . import (
 )
 from .forms import (
     AnnouncementForm,
+    CohortOfferForm,
     DecisionForm,
     DirectoryFilterForm,
     GroupEmailForm,
@@ -286,6 +288,48 @@ def hand_on(request, slug):
             request, _("%(count)d members moved on to the alumni group.") % {"count": count}
         )
     return redirect("groups:manage", slug=group.slug)
+
+
+@require_POST
+def open_next_cohort(request, slug):
+    group, access = _managed(request, slug)
+    try:
+        offers = cohorts.open_next_cohort(group=group, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(count)d people on the waitlist were offered a place.") % {"count": len(offers)},
+        )
+    return redirect("groups:manage", slug=group.slug)
+
+
+@login_required
+def cohort_offer(request, slug, offer_id):
+    """The person offered a place in a next cohort says yes (sharing their screening answers
+    if they choose) or no. Anyone else's offer is a 404."""
+    cohort = _group_or_404(slug)
+    offer = cohorts.open_offer_for(user=request.user, cohort=cohort, offer_id=offer_id)
+    if offer is None:
+        raise Http404
+    form = CohortOfferForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("answer") == "accept":
+                membership = cohorts.accept(
+                    offer=offer, user=request.user, share_answers=form.cleaned_data["share_answers"]
+                )
+                messages.success(request, _state_message(membership.state))
+                return redirect(cohort)
+            cohorts.decline(offer=offer, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Thank you for letting us know. You stay on the waitlist."))
+        return redirect("groups:cohort_offer", slug=cohort.slug, offer_id=offer.pk)
+    context = {"group": cohort, "offer": offer, "form": form}
+    return render(request, "groups/cohort_offer.html", context)
 
 
 @require_POST
