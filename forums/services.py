@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from groups.models import SupportGroup
-from groups.services import record_post
+from groups.services import record_activity, record_post
 from moderation.services import ScreenResult, screen
 from supportgroups.degrade import when_cache_is_down
 from supportgroups.markdown import render_markdown
@@ -376,6 +376,8 @@ def toggle_reaction(*, user: User, post: Post, kind: str) -> bool:
     except IntegrityError:  # a double click raced us; one row is what we want
         return True
     Post.objects.filter(pk=post.pk).update(support_count=F("support_count") + 1)
+    if post.thread.board.group_id is not None:
+        record_activity(user=user, group=post.thread.board.group_id)
     return True
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from groups import policy, welcome
 from groups.models import SupportGroup
-from groups.services import record_staff_view
+from groups.services import activity_is_stale, record_activity, record_staff_view
 from moderation import in_place
 from moderation.actions import TABLE, Act
 from moderation.errors import ActionRefused, ModerationError
@@ -120,6 +120,14 @@ def _norms(request, board: Board):
     return welcome.norms_to_show(membership=membership, group=board.group)
 
 
+def _note_reading(request, board: Board) -> None:
+    """Reading a group's thread counts as being active in the group: an UPDATE at most once an
+    hour (the membership is already at hand, so no query otherwise)."""
+    membership = permissions.group_membership(request.user, board)
+    if membership is not None and membership.is_active and activity_is_stale(membership):
+        record_activity(user=request.user, group=board.group_id)
+
+
 def _wants_preview(request) -> bool:
     return request.method == "POST" and request.POST.get("action") == "preview"
 
@@ -216,6 +224,7 @@ def thread(request, pk):
     tree = selectors.thread_tree(user=request.user, thread=thread, sort=sort, cursor=cursor)
     topics = selectors.thread_topics(user=request.user, thread=thread)
     services.mark_read(user=request.user, thread=thread)
+    _note_reading(request, thread.board)
     # The reply form for people who may post, unless the thread is locked or closed (its
     # moderators may still answer); a POST asks the write policy all the same.
     replies_open = thread.takes_replies or access.can_moderate

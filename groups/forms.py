@@ -122,6 +122,7 @@ class GroupForm(forms.ModelForm):
             "summary",
             "description",
             "welcome_message",
+            "check_in_template",
             "cancer_types",
             "audiences",
             "languages",
@@ -148,6 +149,7 @@ class GroupForm(forms.ModelForm):
             "cohort_ends_on": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 8}),
             "welcome_message": forms.Textarea(attrs={"rows": 6}),
+            "check_in_template": forms.Textarea(attrs={"rows": 4}),
             "screening_questions": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -246,3 +248,7 @@ class CohortOfferForm(forms.Form):
         label=_("Share my answers to the screening questions with the new cohort's facilitators"),
         required=False,
     )
+
+
+class QuietNoteForm(forms.Form):
+    body = forms.CharField(max_length=2000)

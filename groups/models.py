@@ -137,6 +137,17 @@ class SupportGroup(models.Model):
     alumni_group = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="cohorts"
     )
+    check_in_template = models.TextField(
+        _("check-in message for quiet members"),
+        blank=True,
+        default="",
+        db_default="",
+        max_length=2000,
+        help_text=_(
+            "Filled in when you write to a member who has gone quiet; you can change it each "
+            "time. {name} becomes the member's name."
+        ),
+    )
     next_cohort = models.ForeignKey(
         "self",
         null=True,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<slug:slug>/manage/", views.manage, name="manage"),
     path("<slug:slug>/manage/edit/", views.edit, name="edit"),
     path("<slug:slug>/manage/email/", views.email_group, name="email_group"),
+    path("<slug:slug>/manage/quiet/<int:user_id>/note/", views.quiet_note, name="quiet_note"),
     path("<slug:slug>/manage/open-next-cohort/", views.open_next_cohort, name="open_next_cohort"),
     path("<slug:slug>/offers/<int:offer_id>/", views.cohort_offer, name="cohort_offer"),
     path("<slug:slug>/manage/hand-on/", views.hand_on, name="hand_on"),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from supportgroups.markdown import render_markdown_once
+from supportgroups.models import User
 
 from . import (
     announcements,
@@ -27,6 +28,7 @@ from . import (
     invitations,
     permissions,
     policy,
+    quiet,
     rendering,
     selectors,
     services,
@@ -41,6 +43,7 @@ from .forms import (
     GroupForm,
     InvitationForm,
     JoinForm,
+    QuietNoteForm,
 )
 from .models import Announcement, GroupInvitation, Membership, SupportGroup
 
@@ -494,6 +497,28 @@ def email_group(request, slug):
         "daily_limit": group_email.DAILY_LIMIT,
     }
     return render(request, "groups/email_group.html", context, status=status)
+
+
+@require_POST
+def quiet_note(request, slug, user_id):
+    """The in-app check-in for a quiet member who takes no new conversations."""
+    group, access = _managed(request, slug)
+    member = get_object_or_404(
+        User, pk=user_id, memberships__group=group, memberships__state=Membership.State.ACTIVE
+    )
+    form = QuietNoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a few words (at most 2000 characters) before sending."))
+        return redirect("conversations:check_in", slug=group.slug, user_id=member.pk)
+    try:
+        quiet.send_note(by=request.user, group=group, member=member, body=form.cleaned_data["body"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("conversations:check_in", slug=group.slug, user_id=member.pk)
+    messages.success(
+        request, _("%(name)s will find your note in their notifications.") % {"name": member}
+    )
+    return redirect("groups:manage", slug=group.slug)
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from groups import policy
 from groups.models import Membership, SupportGroup
+from groups.services import record_activity, record_activity_of
 from supportgroups.models import Notification, User
 from supportgroups.services import notify
 
@@ -316,6 +317,7 @@ def set_rsvp(
         rsvp.save(update_fields=["status", "status_changed_at"])
     if previous == Status.GOING and status == Status.NOT_GOING:
         _promote_from_waitlist(occurrence, now)
+    record_activity(user=user, group=occurrence.series.group_id)  # answering is taking part
     return rsvp
 
 
@@ -347,6 +349,7 @@ def record_attendance(
         )
         for user_id in attended - rsvps.keys()
     )
+    record_activity_of(user_ids=attended, group=occurrence.series.group_id)
     return occurrence
 
 
