@@ -132,8 +132,8 @@ def write_verdict(
     user: User | AnonymousUser, board: Board, *, thread: Thread | None = None
 ) -> policy.Verdict:
     """The site's one write policy for this board (groups.policy), plus the public boards' own
-    rule (a verified email address) and, for a reply to `thread`, the thread's: a locked or
-    closed thread takes replies from its board's moderators only."""
+    rule (a verified email address) and, for a reply, reaction or edit in `thread`, the
+    thread's: a locked or closed thread takes them from its board's moderators only."""
     if board.is_private:
         verdict = policy.write_verdict(user, board.group, access=_group_access(user, board))
     else:

@@ -329,8 +329,8 @@ def edit_post(
     A writer editing their own post passes `by` and is asked the write policy like any post;
     moderation's edits pass none: they are not the writer's words.
     """
-    if by is not None:
-        permissions.require_write(by, post.thread.board)
+    if by is not None:  # a locked or closed thread keeps its words as they are
+        permissions.require_write(by, post.thread.board, thread=post.thread)
     _validate_body(body, content_warning)
     post = Post.objects.select_for_update().select_related("thread__board").get(pk=post.pk)
     if post.body == body and post.content_warning == content_warning.strip():
@@ -362,8 +362,9 @@ def remove_post(*, post: Post) -> None:
 
 @transaction.atomic
 def toggle_reaction(*, user: User, post: Post, kind: str) -> bool:
-    """Add the reaction, or take it back if already given; returns whether it is now on."""
-    permissions.require_write(user, post.thread.board)
+    """Add the reaction, or take it back if already given; returns whether it is now on.
+    A locked or closed thread takes none (its moderators excepted)."""
+    permissions.require_write(user, post.thread.board, thread=post.thread)
     if kind not in Reaction.Kind.values:
         raise ValidationError({"kind": _("Choose one of the offered reactions.")})
     deleted, _details = Reaction.objects.filter(user=user, post=post, kind=kind).delete()

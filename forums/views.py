@@ -411,7 +411,7 @@ def edit(request, pk):
         lambda data: services.edit_post(
             post=post, body=data["body"], content_warning=data["content_warning"], by=request.user
         ),
-        permissions.write_verdict(request.user, post.thread.board),
+        permissions.write_verdict(request.user, post.thread.board, thread=post.thread),
         "forums/edit_form.html",
         {"post": post, "thread": post.thread, "access": access},
     )
@@ -446,7 +446,8 @@ def history(request, pk):
 @require_POST
 def react(request, pk):
     post = selectors.post_for(pk=pk)
-    access, verdict = _writable_board(request, post.thread.board)
+    # A locked or closed thread takes no reactions either (its moderators excepted).
+    access, verdict = _writable_board(request, post.thread.board, post.thread)
     if not permissions.can_see_post_body(request.user, post, moderator=access.can_moderate):
         raise Http404  # held for approval: not there for this reader
     try:
