@@ -25,7 +25,8 @@ from forums.models import Post, PostRevision, Reaction, Thread
 from groups.conversations import services as conversation_services
 from groups.conversations.models import Conversation, Message, Participant
 from groups.meetings.models import RSVP
-from moderation.models import Report
+from groups.models import GroupEmail
+from moderation.models import AuditLogEntry, Report
 from resources.models import Resource
 from tests.factories import (
     BoardFactory,
@@ -42,22 +43,24 @@ pytestmark = pytest.mark.django_db
 # Columns: on the group's private board (thread, reply, edit own post, react over htmx, report a
 # post), the group's meeting (rsvp), the resources library (suggest), the same forum actions
 # on a public board (p*), and private conversations (ask the group's facilitators, answer in
-# one's own question to them, start one with a member of the group).
+# one's own question to them, start one with a member of the group); the thread and post
+# controls on the group's board (pin, lock, close, hide a post) and moving a public thread to
+# another public board (pmove), for the board's moderators only; emailing the whole group.
 TABLE = """
-persona            thread   reply    edit     react    report   rsvp     suggest  pthread  preply   pedit    preact   preport  ask      answer   message
-anonymous          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
-outsider           404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
-pending            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
-waitlisted         404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
-removed            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
-member             ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
-silenced           silenced silenced silenced silenced ok       silenced silenced silenced silenced silenced silenced ok       silenced ok       silenced
-group_muted        muted    muted    muted    muted    ok       muted    ok       ok       ok       ok       ok       ok       muted    ok       ok
-suspended          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
-facilitator        ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       team     ok       ok
-other_facilitator  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
-site_moderator     ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       404      404      404
-staff_without_mfa  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404
+persona            thread   reply    edit     react    report   rsvp     suggest  pthread  preply   pedit    preact   preport  ask      answer   message  pin      lock     close    hide     pmove    email
+anonymous          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    404
+outsider           404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      404      404      404      forbid   404
+pending            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      404      404      404      forbid   404
+waitlisted         404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      404      404      404      forbid   404
+removed            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      404      404      404      forbid   404
+member             ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       forbid   forbid   forbid   forbid   forbid   forbid
+silenced           silenced silenced silenced silenced ok       silenced silenced silenced silenced silenced silenced ok       silenced ok       silenced forbid   forbid   forbid   forbid   forbid   forbid
+group_muted        muted    muted    muted    muted    ok       muted    ok       ok       ok       ok       ok       ok       muted    ok       ok       forbid   forbid   forbid   forbid   forbid   forbid
+suspended          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    404
+facilitator        ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       team     ok       ok       ok       ok       ok       ok       forbid   ok
+other_facilitator  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      404      404      404      forbid   404
+site_moderator     ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       404      404      404      ok       ok       ok       ok       ok       ok
+staff_without_mfa  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      404      404      404      forbid   404
 """
 # Reports stay open to silenced and muted people: reporting harm (or someone at risk) is a safety
 # path, not a way to be heard, and nobody but moderators sees a report. Private conversations
@@ -82,6 +85,7 @@ OUTCOMES = {
     "silenced": Outcome(False, 403, "A moderator has paused your posting"),
     "muted": Outcome(False, 403, "A facilitator has muted you in this group"),
     "team": Outcome(False, 403, "You facilitate this group"),
+    "forbid": Outcome(False, 403),  # may read it, but has not the power asked for
 }
 
 
@@ -112,6 +116,7 @@ class World:
         author = MembershipFactory(group=self.group).user
         self.private = forum_services.ensure_group_board(group=self.group)
         self.public = BoardFactory()
+        self.other_public = BoardFactory()  # where a public thread may be moved
         self.opening = {
             board: forum_services.create_thread(
                 author=author, board=board, title="A thread", body=f"Opening on {board.slug}"
@@ -161,6 +166,13 @@ class World:
         """Everything a write could change."""
         counts = tuple(m.objects.count() for m in (Thread, Post, PostRevision, Reaction, Report))
         extra = (RSVP.objects.count(), Resource.objects.count(), Message.objects.count())
+        extra += (GroupEmail.objects.count(), AuditLogEntry.objects.count())
+        extra += tuple(
+            Thread.objects.order_by("pk").values_list(
+                "pinned_at", "locked_at", "closed_at", "board"
+            )
+        )
+        extra += (Post.objects.filter(hidden_at__isnull=False).count(),)
         bodies = tuple(
             Post.objects.filter(pk__in=[p.pk for p in self.own.values()]).values_list("body")
         )
@@ -279,6 +291,31 @@ def _message(client, world):
     return client.post(url, {"people": [world.author.pk], "body": "My scan is on Monday too"})
 
 
+def _control(action: str, board_of, data) -> Perform:
+    """A thread control, as the thread's controls page posts it."""
+
+    def perform(client, world):
+        thread = world.opening[board_of(world)].thread
+        url = reverse("forums:thread_controls", args=[thread.pk])
+        return client.post(url, {"action": action, "reason": "Cooling off", **data(world)})
+
+    return perform
+
+
+def _hide(client, world):
+    url = reverse("forums:moderate_post", args=[world.opening[world.private].pk])
+    return client.post(url, {"reason": "Unkind words"})
+
+
+def _email(client, world):
+    url = reverse("groups:email_group", args=[world.group.slug])
+    return client.post(url, {"subject": "Tonight moves online", "body": "New link soon."})
+
+
+def _no_data(world):
+    return {}
+
+
 def _private(world):
     return world.private
 
@@ -303,6 +340,12 @@ ACTIONS: dict[str, Perform] = {
     "ask": _ask,
     "answer": _answer,
     "message": _message,
+    "pin": _control("pin", _private, _no_data),
+    "lock": _control("lock", _private, _no_data),
+    "close": _control("close", _private, _no_data),
+    "hide": _hide,
+    "pmove": _control("move", _public, lambda world: {"board": world.other_public.pk}),
+    "email": _email,
 }
 
 
