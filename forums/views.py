@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups import policy, welcome
+from groups.announcements import site_wide as site_wide_announcements
 from groups.models import SupportGroup
 from groups.services import activity_is_stale, record_activity, record_staff_view
 from moderation import in_place
@@ -133,7 +134,11 @@ def _wants_preview(request) -> bool:
 
 
 def index(request):
-    return render(request, "forums/index.html", {"boards": selectors.boards_for(user=request.user)})
+    context = {
+        "boards": selectors.boards_for(user=request.user),
+        "site_announcements": site_wide_announcements(),
+    }
+    return render(request, "forums/index.html", context)
 
 
 def group_board(request, slug):

@@ -6,9 +6,16 @@ from django.utils import timezone
 
 from supportgroups.languages import in_language
 from supportgroups.models import Notification, User
-from supportgroups.privacy.emails import send_user_email
+from supportgroups.privacy.emails import send_user_email, takes_daily_digest
 
-from .models import Announcement, CohortOffer, GroupEmail, Membership, MembershipEvent
+from .models import (
+    Announcement,
+    AnnouncementDigestLine,
+    CohortOffer,
+    GroupEmail,
+    Membership,
+    MembershipEvent,
+)
 from .notifications import (
     link,
     memorial_body,
@@ -75,6 +82,10 @@ def send_announcement_emails(*, announcement_id: int, user_ids: list[int]) -> in
     context = {"announcement": announcement, "url": settings.SITE_URL + notice_url(announcement)}
     sent = 0
     for person in User.objects.filter(pk__in=user_ids).order_by("pk"):
+        if takes_daily_digest(user=person):
+            # One email a day, chosen: the announcement waits for forums' daily digest.
+            AnnouncementDigestLine.objects.get_or_create(announcement=announcement, user=person)
+            continue
         sent += send_user_email(
             user=person,
             kind=Notification.Kind.ANNOUNCEMENT,

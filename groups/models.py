@@ -53,7 +53,7 @@ class Language(models.Model):
 
 
 # Paths under /groups/ that are pages of their own, so no group may take them as its slug.
-RESERVED_SLUGS = frozenset({"mine", "invitations"})
+RESERVED_SLUGS = frozenset({"mine", "invitations", "announcements"})
 
 
 def validate_group_slug(value: str) -> None:
@@ -429,6 +429,30 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AnnouncementDigestLine(models.Model):
+    """An announcement waiting for the daily digest of someone who chose one email a day,
+    instead of an email of its own (forums' digest takes it: announcements.take_for_digest)."""
+
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="digest_lines"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["announcement", "user"], name="digest_line_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["user"], name="digest_line_waiting_idx", condition=Q(sent_at__isnull=True)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.announcement_id} for {self.user_id}"
 
 
 class AnnouncementReceipt(models.Model):

@@ -190,7 +190,7 @@ def notice_title(announcement: Announcement) -> str:
 
 def notice_url(announcement: Announcement) -> str:
     if announcement.group is None:
-        return "/"
+        return reverse("groups:site_announcements")
     return announcement.group.get_absolute_url()
 
 

@@ -8,6 +8,7 @@ from supportgroups.privacy.registry import register
 from . import emails, notifications
 from .models import (
     Announcement,
+    AnnouncementDigestLine,
     AnnouncementReceipt,
     GroupEmail,
     GroupInvitation,
@@ -101,6 +102,15 @@ register(
     why="An email to the whole group is the group's news, sent by a facilitator: it stays for "
     "the group with the former-member placeholder as author (it was delivered already); its "
     "writer gets the emails they sent in their export.",
+)
+
+register(
+    AnnouncementDigestLine,
+    on_delete="delete",
+    export=None,
+    why="An announcement waiting for (or sent in) the person's daily digest is delivery "
+    "bookkeeping; the announcement itself is the group's, and what they were told is in their "
+    "notifications.",
 )
 
 register(

@@ -10,6 +10,8 @@ urlpatterns = [
     path("mine/", views.my_groups, name="mine"),
     # "invitations" is reserved too, so no group's pages collide with invitation links.
     path("invitations/<str:token>/", views.invitation, name="invitation"),
+    # "announcements" is reserved too: the site-wide announcements, for everyone.
+    path("announcements/", views.site_announcements, name="site_announcements"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/join/", views.join, name="join"),
     path("<slug:slug>/leave/", views.leave, name="leave"),

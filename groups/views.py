@@ -429,6 +429,35 @@ def invitation(request, token):
     return render(request, "groups/invitation.html", context)
 
 
+def site_announcements(request):
+    """The site-wide announcements, for everyone; staff with MFA write them here too."""
+    may_write = announcements.can_announce(request.user, None)
+    form = AnnouncementForm(_posted(request)) if may_write else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                announcements.announce(
+                    by=request.user,
+                    group=None,
+                    title=data["title"],
+                    body=data["body"],
+                    publish_at=data["publish_at"],
+                    expires_at=data["expires_at"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Your announcement is posted."))
+                return redirect("groups:site_announcements")
+    context = {"announcements": announcements.site_wide(), "form": form}
+    return render(request, "groups/site_announcements.html", context, status=status)
+
+
 def announcements_page(request, slug):
     """The facilitators write an announcement (now or later) and see how many have read each."""
     group, access = _managed(request, slug)
