@@ -183,7 +183,7 @@ def _announcements(user, group):
     """One the person wrote (as if a facilitator) and one they acknowledged."""
     from django.utils import timezone
 
-    from groups.models import Announcement, AnnouncementReceipt
+    from groups.models import Announcement, AnnouncementDigestLine, AnnouncementReceipt
 
     Announcement.objects.create(
         group=group, author=user, title="Room change", body="Room 4", publish_at=timezone.now()
@@ -192,6 +192,7 @@ def _announcements(user, group):
         group=group, title="Welcome", body="Hello all", publish_at=timezone.now()
     )
     AnnouncementReceipt.objects.create(announcement=theirs, user=user)
+    AnnouncementDigestLine.objects.create(announcement=theirs, user=user)
 
 
 def _group_emails(user, group):
