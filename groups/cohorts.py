@@ -118,11 +118,11 @@ def accept(*, offer: CohortOffer, user: User, share_answers: bool) -> Membership
             _("A facilitator removed you from that group, so you can't rejoin it.")
         )
     target = target or Membership(user=user, group=cohort)
-    target.role = Membership.Role.MEMBER
-    target.screening_answers = dict(waiting.screening_answers) if share_answers else {}
     note = _("From the waitlist of %(group)s") % {"group": group.name}
-    places = selectors.free_places(group=cohort)
-    if target.state != State.ACTIVE:
+    if target.state != State.ACTIVE:  # someone already in it keeps their place as it is
+        target.role = Membership.Role.MEMBER
+        target.screening_answers = dict(waiting.screening_answers) if share_answers else {}
+        places = selectors.free_places(group=cohort)
         if places is None or places > 0:
             _set_state(target, State.ACTIVE, Kind.ADMITTED, actor=user, message=note)
         else:
