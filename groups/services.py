@@ -349,14 +349,14 @@ def activity_is_stale(membership: Membership) -> bool:
     return seen is None or seen < timezone.now() - ACTIVITY_RESOLUTION
 
 
-def record_activity(*, user: User | int, group: SupportGroup | int) -> None:
+def record_activity(*, user: User, group: SupportGroup | int) -> None:
     """Note that a member did something in the group (opened it, read or reacted on its
     board, chatted, answered or came to a meeting), so facilitators can see who has gone quiet.
 
     One UPDATE that changes nothing when the time was written within the last hour. ``group``
     may be an id, so a caller holding only ``board.group_id`` needs no query to load the group.
     """
-    record_activity_of(user_ids=[user if isinstance(user, int) else user.pk], group=group)
+    record_activity_of(user_ids=[user.pk], group=group)
 
 
 def record_activity_of(*, user_ids: Iterable[int], group: SupportGroup | int) -> None:
