@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from groups.activity import record_activity, record_post
 from groups.models import SupportGroup
-from groups.services import record_activity, record_post
 from moderation.services import ScreenResult, screen
 from supportgroups.degrade import when_cache_is_down
 from supportgroups.markdown import render_markdown
@@ -103,7 +103,7 @@ def check_posting_rate(author: User) -> None:
 
 def _note_activity(author: User, board: Board) -> None:
     """A post on a group's board counts as the member being active in that group (one UPDATE,
-    throttled like groups.services.record_activity), and as having read the group's norms
+    throttled like groups.activity.record_activity), and as having read the group's norms
     shown above the form; public boards belong to no group."""
     if board.group_id is not None:
         record_post(user=author, group=board.group_id)

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups import policy, welcome
+from groups.activity import activity_is_stale, record_activity
 from groups.announcements import site_wide as site_wide_announcements
 from groups.models import SupportGroup
-from groups.services import activity_is_stale, record_activity, record_staff_view
+from groups.services import record_staff_view
 from moderation import in_place
 from moderation.actions import TABLE, Act
 from moderation.errors import ActionRefused, ModerationError

@@ -45,6 +45,6 @@ def send_cohort_offer_email(offer_id: int) -> int:
 @shared_task
 def expire_cohort_offers() -> int:
     """Beat: unanswered offers of a place in a next cohort expire and pass the place on."""
-    from .cohorts import expire_offers  # cohorts enqueues this module's tasks
+    from .cohorts import expire_offers  # cohorts enqueues this module's tasks at import
 
     return expire_offers()

@@ -22,6 +22,7 @@ from supportgroups.markdown import render_markdown_once
 from supportgroups.models import User
 
 from . import (
+    activity,
     announcements,
     cohorts,
     group_email,
@@ -103,8 +104,8 @@ def detail(request, slug):
     group = _group_or_404(slug)
     access = permissions.access_for(request.user, group)
     membership = access.membership
-    if membership is not None and membership.is_active and services.activity_is_stale(membership):
-        services.record_activity(user=request.user, group=group)
+    if membership is not None and membership.is_active and activity.activity_is_stale(membership):
+        activity.record_activity(user=request.user, group=group)
     context = {
         "group": group,
         "facts": selectors.group_facts(group=group),

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups import policy
+from groups.activity import record_activity, record_activity_of
 from groups.models import Membership, SupportGroup
-from groups.services import record_activity, record_activity_of
 from supportgroups.models import Notification, User
 from supportgroups.services import notify
 
