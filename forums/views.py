@@ -127,7 +127,7 @@ def _note_reading(request, board: Board) -> None:
     hour (the membership is already at hand, so no query otherwise)."""
     membership = permissions.group_membership(request.user, board)
     if membership is not None and membership.is_active and activity_is_stale(membership):
-        record_activity(user=request.user, group=board.group_id)
+        record_activity(user=request.user, group=membership.group_id)
 
 
 def _wants_preview(request) -> bool:
