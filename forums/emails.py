@@ -1,6 +1,7 @@
 """Email digests of the posts people were told about in-app (notifications.py): at once or
-daily, as each person chose. The daily one also says which private conversations have news,
-for people who chose one email a day (groups.conversations.emails.take_for_digest).
+daily, as each person chose. The daily one also says which private conversations have news
+(groups.conversations.emails.take_for_digest) and carries the announcements
+(groups.announcements.take_for_digest), for people who chose one email a day.
 
 Idempotent: a digest marks its items sent in the same transaction that picks them.
 """
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groups import announcements as group_announcements
 from groups.conversations import emails as conversation_emails
 from supportgroups.languages import in_language
 from supportgroups.models import Notification, User
@@ -56,16 +58,27 @@ def _send_digest(person: User, items: list[DigestItem], *, with_conversations: b
     messages = conversation_emails.take_for_digest(user=person) if with_conversations else []
     if not may_email(user=person, kind=Notification.Kind.MESSAGE):
         messages = []  # marked all the same: the person switched these emails off
-    if not lines and not messages:
+    notices = group_announcements.take_for_digest(user=person) if with_conversations else []
+    if not may_email(user=person, kind=Notification.Kind.ANNOUNCEMENT):
+        notices = []  # marked all the same, as above
+    count = len(lines) + len(messages) + len(notices)
+    if not count:
         return 0
+    kind = (
+        Notification.Kind.REPLY
+        if lines
+        else Notification.Kind.MESSAGE
+        if messages
+        else Notification.Kind.ANNOUNCEMENT
+    )
     sent = send_user_email(
         user=person,
-        kind=Notification.Kind.REPLY if lines else Notification.Kind.MESSAGE,
-        subject=_("%(count)s new for you") % {"count": len(lines) + len(messages)},
+        kind=kind,
+        subject=_("%(count)s new for you") % {"count": count},
         template="forums/email/digest.txt",
-        context={"person": person, "lines": lines, "messages": messages},
+        context={"person": person, "lines": lines, "messages": messages, "notices": notices},
     )
-    return len(lines) + len(messages) if sent else 0
+    return count if sent else 0
 
 
 def send_daily_digests() -> int:
@@ -76,5 +89,10 @@ def send_daily_digests() -> int:
         "user_id", flat=True
     )
     conversation_news = conversation_emails.people_with_news().filter(user_id__in=daily)
-    user_ids = sorted(set(forum_news) | set(conversation_news))
+    notice_news = (
+        group_announcements.people_with_digest_news()
+        .filter(user_id__in=daily)
+        .values_list("user_id", flat=True)
+    )
+    user_ids = sorted(set(forum_news) | set(conversation_news) | set(notice_news))
     return sum(1 for user_id in user_ids if send_digest(user_id=user_id, with_conversations=True))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from groups import permissions as group_permissions
 from groups import policy
-from groups.models import SupportGroup
+from groups.models import Membership, SupportGroup
 from supportgroups.models import User
 from supportgroups.prepared import Prepared
 from supportgroups.privacy.permissions import can_contact
@@ -81,6 +81,14 @@ def _group_access(user: User | AnonymousUser, board: Board) -> group_permissions
     )
 
 
+def group_membership(user: User | AnonymousUser, board: Board) -> Membership | None:
+    """The person's membership of a group board's group (None on a public board), from the
+    answers already asked for this request."""
+    if board.group_id is None:
+        return None
+    return _group_access(user, board).membership
+
+
 def remember_boards(user: User | AnonymousUser, boards: Iterable[Board]) -> None:
     """Ask about every group board among `boards` at once (one query), so the questions asked
     next about any of them cost nothing: a page of search results spans many boards."""
@@ -124,8 +132,8 @@ def write_verdict(
     user: User | AnonymousUser, board: Board, *, thread: Thread | None = None
 ) -> policy.Verdict:
     """The site's one write policy for this board (groups.policy), plus the public boards' own
-    rule (a verified email address) and, for a reply to `thread`, the thread's: a locked or
-    closed thread takes replies from its board's moderators only."""
+    rule (a verified email address) and, for a reply, reaction or edit in `thread`, the
+    thread's: a locked or closed thread takes them from its board's moderators only."""
     if board.is_private:
         verdict = policy.write_verdict(user, board.group, access=_group_access(user, board))
     else:

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from groups.activity import record_activity, record_post
 from groups.conversations import emails as conversation_emails
 from groups.models import SupportGroup
-from groups.services import record_activity
 from moderation.services import ScreenResult, screen
 from supportgroups.degrade import when_cache_is_down
 from supportgroups.markdown import render_markdown
@@ -104,9 +104,10 @@ def check_posting_rate(author: User) -> None:
 
 def _note_activity(author: User, board: Board) -> None:
     """A post on a group's board counts as the member being active in that group (one UPDATE,
-    throttled by groups.services.record_activity itself); public boards belong to no group."""
+    throttled like groups.activity.record_activity), and as having read the group's norms
+    shown above the form; public boards belong to no group."""
     if board.group_id is not None:
-        record_activity(user=author, group=board.group_id)
+        record_post(user=author, group=board.group_id)
 
 
 @transaction.atomic
@@ -329,8 +330,8 @@ def edit_post(
     A writer editing their own post passes `by` and is asked the write policy like any post;
     moderation's edits pass none: they are not the writer's words.
     """
-    if by is not None:
-        permissions.require_write(by, post.thread.board)
+    if by is not None:  # a locked or closed thread keeps its words as they are
+        permissions.require_write(by, post.thread.board, thread=post.thread)
     _validate_body(body, content_warning)
     post = Post.objects.select_for_update().select_related("thread__board").get(pk=post.pk)
     if post.body == body and post.content_warning == content_warning.strip():
@@ -362,8 +363,9 @@ def remove_post(*, post: Post) -> None:
 
 @transaction.atomic
 def toggle_reaction(*, user: User, post: Post, kind: str) -> bool:
-    """Add the reaction, or take it back if already given; returns whether it is now on."""
-    permissions.require_write(user, post.thread.board)
+    """Add the reaction, or take it back if already given; returns whether it is now on.
+    A locked or closed thread takes none (its moderators excepted)."""
+    permissions.require_write(user, post.thread.board, thread=post.thread)
     if kind not in Reaction.Kind.values:
         raise ValidationError({"kind": _("Choose one of the offered reactions.")})
     deleted, _details = Reaction.objects.filter(user=user, post=post, kind=kind).delete()
@@ -376,6 +378,8 @@ def toggle_reaction(*, user: User, post: Post, kind: str) -> bool:
     except IntegrityError:  # a double click raced us; one row is what we want
         return True
     Post.objects.filter(pk=post.pk).update(support_count=F("support_count") + 1)
+    if post.thread.board.group_id is not None:
+        record_activity(user=user, group=post.thread.board.group_id)
     return True
 
 

@@ -14,7 +14,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groups import policy
+from groups import policy, welcome
+from groups.activity import activity_is_stale, record_activity
+from groups.announcements import site_wide as site_wide_announcements
 from groups.models import SupportGroup
 from groups.services import record_staff_view
 from moderation import in_place
@@ -112,12 +114,32 @@ def _indexable(board: Board, response):
     return allow_indexing(response) if permissions.is_indexable(board) else response
 
 
+def _norms(request, board: Board):
+    """The group's norms above the form, until the member's first post in the group."""
+    membership = permissions.group_membership(request.user, board)
+    if membership is None or board.group is None:
+        return None
+    return welcome.norms_to_show(membership=membership, group=board.group)
+
+
+def _note_reading(request, board: Board) -> None:
+    """Reading a group's thread counts as being active in the group: an UPDATE at most once an
+    hour (the membership is already at hand, so no query otherwise)."""
+    membership = permissions.group_membership(request.user, board)
+    if membership is not None and membership.is_active and activity_is_stale(membership):
+        record_activity(user=request.user, group=membership.group_id)
+
+
 def _wants_preview(request) -> bool:
     return request.method == "POST" and request.POST.get("action") == "preview"
 
 
 def index(request):
-    return render(request, "forums/index.html", {"boards": selectors.boards_for(user=request.user)})
+    context = {
+        "boards": selectors.boards_for(user=request.user),
+        "site_announcements": site_wide_announcements(),
+    }
+    return render(request, "forums/index.html", context)
 
 
 def group_board(request, slug):
@@ -194,7 +216,7 @@ def new_thread(request, slug):
         ),
         verdict,
         "forums/thread_form.html",
-        {"board": board, "access": access},
+        {"board": board, "access": access, "norms": _norms(request, board)},
     )
 
 
@@ -208,6 +230,7 @@ def thread(request, pk):
     tree = selectors.thread_tree(user=request.user, thread=thread, sort=sort, cursor=cursor)
     topics = selectors.thread_topics(user=request.user, thread=thread)
     services.mark_read(user=request.user, thread=thread)
+    _note_reading(request, thread.board)
     # The reply form for people who may post, unless the thread is locked or closed (its
     # moderators may still answer); a POST asks the write policy all the same.
     replies_open = thread.takes_replies or access.can_moderate
@@ -228,6 +251,7 @@ def thread(request, pk):
             "form": form,
             "replies_open": replies_open,
             "reply_fields": rendering.empty_reply_fields(form) if form else None,
+            "norms": _norms(request, thread.board) if form else None,
             "indexable": permissions.is_indexable(thread.board),
         },
     )
@@ -260,7 +284,12 @@ def reply(request, pk):
         ),
         verdict,
         "forums/reply_form.html",
-        {"thread": thread, "access": access, "parent": shown_parent},
+        {
+            "thread": thread,
+            "access": access,
+            "parent": shown_parent,
+            "norms": _norms(request, thread.board),
+        },
     )
 
 
@@ -388,7 +417,7 @@ def edit(request, pk):
         lambda data: services.edit_post(
             post=post, body=data["body"], content_warning=data["content_warning"], by=request.user
         ),
-        permissions.write_verdict(request.user, post.thread.board),
+        permissions.write_verdict(request.user, post.thread.board, thread=post.thread),
         "forums/edit_form.html",
         {"post": post, "thread": post.thread, "access": access},
     )
@@ -423,7 +452,8 @@ def history(request, pk):
 @require_POST
 def react(request, pk):
     post = selectors.post_for(pk=pk)
-    access, verdict = _writable_board(request, post.thread.board)
+    # A locked or closed thread takes no reactions either (its moderators excepted).
+    access, verdict = _writable_board(request, post.thread.board, post.thread)
     if not permissions.can_see_post_body(request.user, post, moderator=access.can_moderate):
         raise Http404  # held for approval: not there for this reader
     try:

@@ -9,6 +9,7 @@ how many have."""
 import datetime as dt
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -20,7 +21,14 @@ from supportgroups.models import User
 from supportgroups.prepared import Prepared
 
 from . import permissions, tasks
-from .models import Announcement, AnnouncementReceipt, Membership, SupportGroup
+from .models import (
+    Announcement,
+    AnnouncementDigestLine,
+    AnnouncementReceipt,
+    Membership,
+    SupportGroup,
+)
+from .notifications import notice_title, notice_url
 
 
 def can_announce(user: User, group: SupportGroup | None) -> bool:
@@ -93,6 +101,17 @@ def pinned_for(
     return _PINNED(group.pk, user.pk if user is not None else None, now or timezone.now())
 
 
+def site_wide(*, now: dt.datetime | None = None) -> list[Announcement]:
+    """The site-wide announcements pinned now, newest first (one query): the site-wide page
+    and the forums' index show them to everyone."""
+    now = now or timezone.now()
+    return list(
+        Announcement.objects.filter(group__isnull=True, publish_at__lte=now)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .order_by("-publish_at", "-id")[:5]
+    )
+
+
 def for_facilitators(*, group: SupportGroup) -> QuerySet[Announcement]:
     """Every announcement of the group with how many have acknowledged it."""
     return group.announcements.annotate(read_count=Count("receipts")).order_by("-publish_at", "-id")
@@ -109,3 +128,36 @@ def acknowledge(*, user: User, announcement: Announcement) -> None:
     ):
         raise PermissionDenied(_("Only the group's members can acknowledge this."))
     AnnouncementReceipt.objects.get_or_create(announcement=announcement, user=user)
+
+
+# --- the daily digest (forums' digest takes these; see emails.send_announcement_emails) -------
+
+
+def people_with_digest_news() -> QuerySet[AnnouncementDigestLine]:
+    return AnnouncementDigestLine.objects.filter(sent_at__isnull=True)
+
+
+def take_for_digest(*, user: User) -> list[dict[str, str]]:
+    """The announcements waiting for the person's daily digest, marked sent in the caller's
+    transaction (the digest sends, or rolls them back). One from a group the person has left
+    since is marked and left out."""
+    lines = list(
+        people_with_digest_news()
+        .filter(user=user)
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("announcement__group")
+        .order_by("announcement__publish_at", "pk")
+    )
+    AnnouncementDigestLine.objects.filter(pk__in=[line.pk for line in lines]).update(
+        sent_at=timezone.now()
+    )
+    return [
+        {
+            "title": notice_title(line.announcement),
+            "body": line.announcement.body,
+            "url": settings.SITE_URL + notice_url(line.announcement),
+        }
+        for line in lines
+        if line.announcement.group is None
+        or permissions.can_view_private(user, line.announcement.group)
+    ]

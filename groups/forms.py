@@ -121,6 +121,8 @@ class GroupForm(forms.ModelForm):
             "name",
             "summary",
             "description",
+            "welcome_message",
+            "check_in_template",
             "cancer_types",
             "audiences",
             "languages",
@@ -137,6 +139,7 @@ class GroupForm(forms.ModelForm):
             "cohort_ends_on",
             "screening_questions",
             "alumni_group",
+            "next_cohort",
         ]
         widgets = {
             "cancer_types": forms.CheckboxSelectMultiple,
@@ -145,6 +148,8 @@ class GroupForm(forms.ModelForm):
             "cohort_starts_on": forms.DateInput(attrs={"type": "date"}),
             "cohort_ends_on": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 8}),
+            "welcome_message": forms.Textarea(attrs={"rows": 6}),
+            "check_in_template": forms.Textarea(attrs={"rows": 4}),
             "screening_questions": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -156,6 +161,10 @@ class GroupForm(forms.ModelForm):
         if not user.is_staff:
             alumni = alumni.filter(pk__in=permissions.facilitated_group_ids(user))
         cast(forms.ModelChoiceField, self.fields["alumni_group"]).queryset = alumni
+        # Opening the next cohort offers its places, so it too must be one this person runs.
+        cast(forms.ModelChoiceField, self.fields["next_cohort"]).queryset = alumni.filter(
+            kind=SupportGroup.Kind.COHORT
+        )
         self.fields["language"].required = False  # left out, the group keeps its own
 
     def clean_language(self) -> str:
@@ -220,3 +229,26 @@ class AnnouncementForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+
+
+class GroupEmailForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=150)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Sent by email to every member, except those who switched announcement emails off."
+        ),
+    )
+
+
+class CohortOfferForm(forms.Form):
+    share_answers = forms.BooleanField(
+        label=_("Share my answers to the screening questions with the new cohort's facilitators"),
+        required=False,
+    )
+
+
+class QuietNoteForm(forms.Form):
+    body = forms.CharField(max_length=2000)

@@ -58,7 +58,7 @@ class Language(models.Model):
 
 
 # Paths under /groups/ that are pages of their own, so no group may take them as its slug.
-RESERVED_SLUGS = frozenset({"mine", "invitations"})
+RESERVED_SLUGS = frozenset({"mine", "invitations", "announcements"})
 
 
 def validate_group_slug(value: str) -> None:
@@ -141,6 +141,37 @@ class SupportGroup(models.Model):
     )
     alumni_group = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="cohorts"
+    )
+    check_in_template = models.TextField(
+        _("check-in message for quiet members"),
+        blank=True,
+        default="",
+        db_default="",
+        max_length=2000,
+        help_text=_(
+            "Filled in when you write to a member who has gone quiet; you can change it each "
+            "time. {name} becomes the member's name."
+        ),
+    )
+    next_cohort = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="previous_cohorts",
+        verbose_name=_("next cohort"),
+        help_text=_("The cohort that follows this one: its waitlist is offered places there."),
+    )
+    welcome_message = models.TextField(
+        _("welcome message and group norms"),
+        blank=True,
+        default="",
+        db_default="",
+        max_length=4000,
+        help_text=_(
+            "Markdown. Each new member gets it on joining, and sees it above the form "
+            "until their first post."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -232,6 +263,9 @@ class Membership(models.Model):
     waitlisted_at = models.DateTimeField(
         null=True, blank=True, help_text=_("Places are offered in this order.")
     )
+    # Set by the member's first post in the group (or their "I have read them"): until then
+    # the group's norms are shown above the forms they write in.
+    norms_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -402,6 +436,30 @@ class Announcement(models.Model):
         return self.title
 
 
+class AnnouncementDigestLine(models.Model):
+    """An announcement waiting for the daily digest of someone who chose one email a day,
+    instead of an email of its own (forums' digest takes it: announcements.take_for_digest)."""
+
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="digest_lines"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["announcement", "user"], name="digest_line_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["user"], name="digest_line_waiting_idx", condition=Q(sent_at__isnull=True)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.announcement_id} for {self.user_id}"
+
+
 class AnnouncementReceipt(models.Model):
     """A member acknowledged an announcement: the facilitators see how many have read it."""
 
@@ -418,3 +476,65 @@ class AnnouncementReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.announcement_id}"
+
+
+class GroupEmail(models.Model):
+    """A message the facilitators emailed to every active member ("tonight's session moves
+    online"): a few a day per group, audited, sent once by a task (groups.group_email)."""
+
+    group = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="emails")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("message"), max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_count = models.PositiveIntegerField(default=0, db_default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["group", "created_at"], name="group_email_recent_idx")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class CohortOffer(models.Model):
+    """A place in a cohort's successor, offered to someone on the cohort's waitlist in turn:
+    they accept or decline before it expires; a declined or expired offer passes the place on
+    to the next person waiting (groups.cohorts)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+
+    waiting = models.ForeignKey(
+        Membership,
+        on_delete=models.CASCADE,
+        related_name="cohort_offers",
+        help_text=_("The person's place on the earlier cohort's waitlist."),
+    )
+    cohort = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="offers")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    offered_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["offered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["waiting", "cohort"], name="cohort_offer_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["expires_at"],
+                name="cohort_offer_open_idx",
+                condition=Q(state="open"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Place in {self.cohort_id} for {self.waiting_id} ({self.state})"

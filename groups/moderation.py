@@ -1,15 +1,19 @@
 """What moderation needs to know about groups (it may not import groups): who facilitates which
-group, how many first posts a group holds for approval, the groups' names for the dashboard, and
-who belongs to which group (safety plans, the facilitators' load). Chat messages, groups'
+group, how many first posts a group holds for approval, the groups' names for the dashboard,
+who belongs to which group (safety plans, the facilitators' load), and the facilitators' emails
+to their groups (audited there). Chat messages, groups'
 moderatable content, have their adapter in chat/moderation.py."""
 
 from collections.abc import Iterable
 
+from django.urls import reverse
+
+from moderation.adapters import ModerationAdapter, register
 from moderation.registry import register_group_scope
 from supportgroups.models import User
 
 from . import permissions, selectors
-from .models import Membership, SupportGroup
+from .models import GroupEmail, Membership, SupportGroup
 
 
 def _facilitators(group_id: int) -> list[User]:
@@ -46,3 +50,24 @@ register_group_scope(
     member_group_ids=_member_groups,
     group_member_ids=_members,
 )
+
+
+@register
+class GroupEmailModeration(ModerationAdapter[GroupEmail]):
+    """A facilitator's email to the whole group: its audit rows sit on its own queue item;
+    it was sent already, so there is nothing to hide or edit."""
+
+    model = GroupEmail
+
+    @property
+    def author(self) -> User | None:
+        return self.obj.author
+
+    def text_for_screening(self) -> str:
+        return f"{self.obj.subject}\n\n{self.obj.body}"
+
+    def group_id(self) -> int | None:
+        return self.obj.group_id
+
+    def url(self) -> str:
+        return reverse("groups:email_group", kwargs={"slug": self.obj.group.slug})

@@ -17,7 +17,7 @@ from supportgroups.models import Notification, User
 from supportgroups.push import services as push
 from supportgroups.services import notify
 
-from .models import Announcement, Membership, MembershipEvent
+from .models import Announcement, CohortOffer, Membership, MembershipEvent, SupportGroup
 
 Kind = MembershipEvent.Kind
 
@@ -67,6 +67,11 @@ def subject(event: MembershipEvent) -> str:
         "person": event.membership.user.display_name,
         "group": event.membership.group.name,
     }
+
+
+def welcome_title(group: SupportGroup) -> str:
+    """The bell's line and the email's subject for a group's welcome message (welcome.py)."""
+    return _("Welcome to %(group)s: the group's norms") % {"group": group.name}
 
 
 def link(event: MembershipEvent) -> str:
@@ -191,7 +196,7 @@ def notice_title(announcement: Announcement) -> str:
 
 def notice_url(announcement: Announcement) -> str:
     if announcement.group is None:
-        return "/"
+        return reverse("groups:site_announcements")
     return announcement.group.get_absolute_url()
 
 
@@ -203,3 +208,14 @@ def due_announcement_ids(*, now: dt.datetime | None = None) -> list[int]:
             "pk", flat=True
         )
     )
+
+
+# --- places in a next cohort (groups.cohorts) -------------------------------------------------
+
+
+def offer_title(offer: CohortOffer) -> str:
+    return _("A place in %(group)s is yours if you want it") % {"group": offer.cohort.name}
+
+
+def offer_url(offer: CohortOffer) -> str:
+    return reverse("groups:cohort_offer", kwargs={"slug": offer.cohort.slug, "offer_id": offer.pk})

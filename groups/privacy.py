@@ -8,7 +8,9 @@ from supportgroups.privacy.registry import register
 from . import emails, notifications
 from .models import (
     Announcement,
+    AnnouncementDigestLine,
     AnnouncementReceipt,
+    GroupEmail,
     GroupInvitation,
     Membership,
     MembershipEvent,
@@ -28,8 +30,13 @@ def _export_memberships(user, rows):
             "history": [
                 {"what": e.kind, "when": e.created_at, "message": e.message} for e in m.events.all()
             ],
+            # Places offered in a next cohort belong to the waitlist membership (and go with it).
+            "offers_of_a_place": [
+                {"cohort": o.cohort.name, "state": o.state, "offered_at": o.offered_at}
+                for o in m.cohort_offers.all()
+            ],
         }
-        for m in rows.select_related("group").prefetch_related("events")
+        for m in rows.select_related("group").prefetch_related("events", "cohort_offers__cohort")
     ]
 
 
@@ -85,6 +92,25 @@ register(
     why="An announcement is the group's notice, written by a facilitator for all its members: "
     "it stays for the group with the former-member placeholder as author; its writer gets the "
     "announcements they wrote in their export.",
+)
+
+register(
+    GroupEmail,
+    on_delete="keep_minimal",
+    user_fields=("author",),
+    export_fields=("subject", "body", "created_at", "sent_at"),
+    why="An email to the whole group is the group's news, sent by a facilitator: it stays for "
+    "the group with the former-member placeholder as author (it was delivered already); its "
+    "writer gets the emails they sent in their export.",
+)
+
+register(
+    AnnouncementDigestLine,
+    on_delete="delete",
+    export=None,
+    why="An announcement waiting for (or sent in) the person's daily digest is delivery "
+    "bookkeeping; the announcement itself is the group's, and what they were told is in their "
+    "notifications.",
 )
 
 register(

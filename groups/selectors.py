@@ -276,7 +276,9 @@ def group_facts(*, group: SupportGroup) -> GroupFacts:
 # --- One group ------------------------------------------------------------------------------
 # Every group page asks for its group: compiled once.
 _GROUP_BY_SLUG = Prepared(
-    lambda slug: SupportGroup.objects.select_related("alumni_group", "check_in").filter(slug=slug)
+    lambda slug: SupportGroup.objects.select_related(
+        "alumni_group", "next_cohort", "check_in"
+    ).filter(slug=slug)
 )
 
 

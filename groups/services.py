@@ -7,29 +7,23 @@ the people concerned in-app, and enqueues their email only once the transaction 
 """
 
 from collections.abc import Iterable
-from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supportgroups import live
 from supportgroups.models import User
 
-from . import notifications, permissions, selectors, tasks
+from . import notifications, permissions, selectors, tasks, welcome
 from .models import Membership, MembershipEvent, SupportGroup
 
 State = Membership.State
 Kind = MembershipEvent.Kind
-
-# How often a member's "last active" time is written: often enough to spot someone gone quiet
-# for a week, rarely enough that every chat message does not rewrite the membership row.
-ACTIVITY_RESOLUTION = timedelta(hours=1)
 
 
 class MembershipError(ValidationError):
@@ -65,14 +59,17 @@ def _set_state(
     membership: Membership, state: str, kind: str, *, actor: User | None = None, message: str = ""
 ) -> Membership:
     now = timezone.now()
+    coming_in = state == State.ACTIVE and membership.state != State.ACTIVE
     membership.state = state
-    if state == State.ACTIVE:
+    if coming_in:
         membership.joined_at = now
         membership.last_active_at = membership.last_active_at or now
+        membership.norms_seen_at = None  # someone coming back reads today's norms again
     membership.waitlisted_at = now if state == State.WAITLISTED else None
     membership.save()
     _record(membership, kind, actor=actor, message=message)
-    if state == State.ACTIVE:
+    if coming_in:
+        welcome.welcome(membership)
         live.access_changed(membership.user_id)  # in: what they read (and counts) grows
     return membership
 
@@ -337,29 +334,6 @@ def hand_on_to_alumni(*, group: SupportGroup, by: User) -> int:
         _set_state(target, state, Kind.HANDED_ON, actor=by)
         handed_on += 1
     return handed_on
-
-
-def activity_is_stale(membership: Membership) -> bool:
-    """Whether record_activity would write: lets a caller that has the row skip the UPDATE."""
-    seen = membership.last_active_at
-    return seen is None or seen < timezone.now() - ACTIVITY_RESOLUTION
-
-
-def record_activity(*, user: User, group: SupportGroup | int) -> None:
-    """Note that a member did something in the group (opened it, posted, chatted, came to a
-    meeting), so facilitators can see who has gone quiet.
-
-    Called by the group page, the group's board and chat; one UPDATE that changes nothing when
-    the time was written within the last hour. ``group`` may be an id, so a caller holding only
-    ``board.group_id`` needs no query to load the group.
-    """
-    now = timezone.now()
-    Membership.objects.filter(
-        Q(last_active_at__isnull=True) | Q(last_active_at__lt=now - ACTIVITY_RESOLUTION),
-        user=user,
-        group=group,
-        state=State.ACTIVE,
-    ).update(last_active_at=now)
 
 
 def record_staff_view(

@@ -19,15 +19,32 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from supportgroups.markdown import render_markdown_once
+from supportgroups.models import User
 
-from . import announcements, invitations, permissions, rendering, selectors, services
+from . import (
+    activity,
+    announcements,
+    cohorts,
+    group_email,
+    invitations,
+    permissions,
+    policy,
+    quiet,
+    rendering,
+    selectors,
+    services,
+    welcome,
+)
 from .forms import (
     AnnouncementForm,
+    CohortOfferForm,
     DecisionForm,
     DirectoryFilterForm,
+    GroupEmailForm,
     GroupForm,
     InvitationForm,
     JoinForm,
+    QuietNoteForm,
 )
 from .models import Announcement, GroupInvitation, Membership, SupportGroup
 
@@ -87,8 +104,8 @@ def detail(request, slug):
     group = _group_or_404(slug)
     access = permissions.access_for(request.user, group)
     membership = access.membership
-    if membership is not None and membership.is_active and services.activity_is_stale(membership):
-        services.record_activity(user=request.user, group=group)
+    if membership is not None and membership.is_active and activity.activity_is_stale(membership):
+        activity.record_activity(user=request.user, group=group)
     context = {
         "group": group,
         "facts": selectors.group_facts(group=group),
@@ -103,6 +120,9 @@ def detail(request, slug):
         if access.can_view_private
         else [],
     }
+    # A new member meets the norms at the top of the page until they say they have read them
+    # or post in the group (its board's forms show them too).
+    context["norms"] = welcome.norms_to_show(membership=membership, group=group)
     if access.state not in MEMBERSHIP_IN_PROGRESS:
         context["join_refusal"] = permissions.join_refusal(
             group=group, membership=access.membership
@@ -275,6 +295,48 @@ def hand_on(request, slug):
 
 
 @require_POST
+def open_next_cohort(request, slug):
+    group, access = _managed(request, slug)
+    try:
+        offers = cohorts.open_next_cohort(group=group, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(count)d people on the waitlist were offered a place.") % {"count": len(offers)},
+        )
+    return redirect("groups:manage", slug=group.slug)
+
+
+@login_required
+def cohort_offer(request, slug, offer_id):
+    """The person offered a place in a next cohort says yes (sharing their screening answers
+    if they choose) or no. Anyone else's offer is a 404."""
+    cohort = _group_or_404(slug)
+    offer = cohorts.open_offer_for(user=request.user, cohort=cohort, offer_id=offer_id)
+    if offer is None:
+        raise Http404
+    form = CohortOfferForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("answer") == "accept":
+                membership = cohorts.accept(
+                    offer=offer, user=request.user, share_answers=form.cleaned_data["share_answers"]
+                )
+                messages.success(request, _state_message(membership.state))
+                return redirect(cohort)
+            cohorts.decline(offer=offer, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Thank you for letting us know. You stay on the waitlist."))
+        return redirect("groups:cohort_offer", slug=cohort.slug, offer_id=offer.pk)
+    context = {"group": cohort, "offer": offer, "form": form}
+    return render(request, "groups/cohort_offer.html", context)
+
+
+@require_POST
 def invite(request, slug):
     """Invite a member by name (they are notified) or make a link, shown once, to pass on."""
     group, access = _managed(request, slug)
@@ -368,6 +430,35 @@ def invitation(request, token):
     return render(request, "groups/invitation.html", context)
 
 
+def site_announcements(request):
+    """The site-wide announcements, for everyone; staff with MFA write them here too."""
+    may_write = announcements.can_announce(request.user, None)
+    form = AnnouncementForm(_posted(request)) if may_write else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                announcements.announce(
+                    by=request.user,
+                    group=None,
+                    title=data["title"],
+                    body=data["body"],
+                    publish_at=data["publish_at"],
+                    expires_at=data["expires_at"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Your announcement is posted."))
+                return redirect("groups:site_announcements")
+    context = {"announcements": announcements.site_wide(), "form": form}
+    return render(request, "groups/site_announcements.html", context, status=status)
+
+
 def announcements_page(request, slug):
     """The facilitators write an announcement (now or later) and see how many have read each."""
     group, access = _managed(request, slug)
@@ -399,6 +490,73 @@ def announcements_page(request, slug):
         "member_count": announcements.member_count(group=group),
     }
     return render(request, "groups/announcements.html", context, status=status)
+
+
+def email_group(request, slug):
+    """The facilitators email every member; an email refused (by the write policy, or because
+    the group has had its emails for the day) keeps what they typed."""
+    group, access = _managed(request, slug)
+    form = GroupEmailForm(_posted(request))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                group_email.send_to_group(
+                    by=request.user,
+                    group=group,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                )
+            except policy.WriteRefused as exc:
+                form.add_error(None, exc.verdict.reason)
+                status = 403
+            except group_email.TooManyGroupEmails as exc:
+                form.add_error(None, exc)
+                status = 429
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Your email is on its way to the group."))
+                return redirect("groups:email_group", slug=group.slug)
+    context = {
+        "group": group,
+        "access": access,
+        "form": form,
+        "sent": group_email.for_facilitators(group=group),
+        "daily_limit": group_email.DAILY_LIMIT,
+    }
+    return render(request, "groups/email_group.html", context, status=status)
+
+
+@require_POST
+def quiet_note(request, slug, user_id):
+    """The in-app check-in for a quiet member who takes no new conversations."""
+    group, access = _managed(request, slug)
+    member = get_object_or_404(
+        User, pk=user_id, memberships__group=group, memberships__state=Membership.State.ACTIVE
+    )
+    form = QuietNoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a few words (at most 2000 characters) before sending."))
+        return redirect("conversations:check_in", slug=group.slug, user_id=member.pk)
+    try:
+        quiet.send_note(by=request.user, group=group, member=member, body=form.cleaned_data["body"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("conversations:check_in", slug=group.slug, user_id=member.pk)
+    messages.success(
+        request, _("%(name)s will find your note in their notifications.") % {"name": member}
+    )
+    return redirect("groups:manage", slug=group.slug)
+
+
+@login_required
+@require_POST
+def norms_read(request, slug):
+    group, access = _private(request, slug)
+    welcome.mark_norms_seen(user=request.user, group_id=group.pk)
+    return redirect(group)
 
 
 @login_required

@@ -168,3 +168,13 @@ def resolve_for_target(
         return {"decided_in": item.content_type.app_label}
 
     return apply(item, name, user=by, reason=reason, change=change, tells=False)
+
+
+@transaction.atomic
+def record(*, action: str, target: models.Model, by: User, detail: dict[str, Any]) -> AuditLogEntry:
+    """Write down something a group's facilitators did that is no moderation decision and
+    affects nobody's content (emailing the whole group): the audit row, on the target's
+    resolved queue item, so moderators find it beside everything else done in the group."""
+    return AuditLogEntry.objects.create(
+        item=_item_about(target), actor=by, action=action, detail=detail
+    )

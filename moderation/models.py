@@ -210,6 +210,7 @@ class AuditLogEntry(models.Model):
         CLOSE = "close", _("Closed")
         REOPEN = "reopen", _("Reopened to replies")
         MOVE = "move", _("Moved")
+        EMAIL_GROUP = "email_group", _("Emailed the group")
 
     item = models.ForeignKey(
         ReviewItem, null=True, blank=True, on_delete=models.PROTECT, related_name="audit"

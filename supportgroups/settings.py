@@ -437,6 +437,10 @@ CELERY_BEAT_SCHEDULE["groups-deliver-due-announcements"] = {
     "task": "groups.tasks.deliver_due_announcements",
     "schedule": 60.0,
 }
+CELERY_BEAT_SCHEDULE["groups-expire-cohort-offers"] = {
+    "task": "groups.tasks.expire_cohort_offers",
+    "schedule": 300.0,
+}
 CELERY_BEAT_SCHEDULE["moderation-escalate-unclaimed-crises"] = {
     "task": "moderation.tasks.escalate_unclaimed_crises",
     "schedule": 60.0,

@@ -26,7 +26,8 @@ from groups.conversations import services as conversation_services
 from groups.conversations.models import Conversation, Message, MessageRevision, Participant
 from groups.meetings.models import RSVP
 from groups.mentoring.models import MentorRequest
-from moderation.models import Report
+from groups.models import GroupEmail
+from moderation.models import AuditLogEntry, Report
 from resources.models import Resource
 from tests.factories import (
     BoardFactory,
@@ -46,22 +47,24 @@ pytestmark = pytest.mark.django_db
 # on a public board (p*), and private conversations (ask the group's facilitators, answer in
 # one's own question to them, start one with a member of the group, change one's own message
 # in one's question: nobody else has a message of theirs to change there, so theirs is a 404),
-# and asking for a peer mentor (outside any group).
+# asking for a peer mentor (outside any group), the thread and post controls on the group's
+# board (pin, lock, close, hide a post) and moving a public thread to another public board
+# (pmove), for the board's moderators only; and emailing the whole group.
 TABLE = """
-persona            thread   reply    edit     react    report   rsvp     suggest  pthread  preply   pedit    preact   preport  ask      answer   message  change   mentor
-anonymous          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
-outsider           404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok
-pending            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok
-waitlisted         404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok
-removed            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok
-member             ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok
-silenced           silenced silenced silenced silenced ok       silenced silenced silenced silenced silenced silenced ok       silenced ok       silenced ok       silenced
-group_muted        muted    muted    muted    muted    ok       muted    ok       ok       ok       ok       ok       ok       muted    ok       ok       ok       ok
-suspended          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login
-facilitator        ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       team     ok       ok       404      ok
-other_facilitator  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok
-site_moderator     ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       404      404      404      404      ok
-staff_without_mfa  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok
+persona            thread   reply    edit     react    report   rsvp     suggest  pthread  preply   pedit    preact   preport  ask      answer   message  change   mentor   pin      lock     close    hide     pmove    email
+anonymous          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    404
+outsider           404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok       404      404      404      404      forbid   404
+pending            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok       404      404      404      404      forbid   404
+waitlisted         404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok       404      404      404      404      forbid   404
+removed            404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok       404      404      404      404      forbid   404
+member             ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       forbid   forbid   forbid   forbid   forbid   forbid
+silenced           silenced silenced silenced silenced ok       silenced silenced silenced silenced silenced silenced ok       silenced ok       silenced ok       silenced forbid   forbid   forbid   forbid   forbid   forbid
+group_muted        muted    muted    muted    muted    ok       muted    ok       ok       ok       ok       ok       ok       muted    ok       ok       ok       ok       forbid   forbid   forbid   forbid   forbid   forbid
+suspended          login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    login    404
+facilitator        ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       team     ok       ok       404      ok       ok       ok       ok       ok       forbid   ok
+other_facilitator  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok       404      404      404      404      forbid   404
+site_moderator     ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       ok       404      404      404      404      ok       ok       ok       ok       ok       ok       ok
+staff_without_mfa  404      404      404      404      404      member   ok       ok       ok       ok       ok       ok       404      404      404      404      ok       404      404      404      404      forbid   404
 """
 # Reports stay open to silenced and muted people: reporting harm (or someone at risk) is a safety
 # path, not a way to be heard, and nobody but moderators sees a report. Private conversations
@@ -86,6 +89,7 @@ OUTCOMES = {
     "silenced": Outcome(False, 403, "A moderator has paused your posting"),
     "muted": Outcome(False, 403, "A facilitator has muted you in this group"),
     "team": Outcome(False, 403, "You facilitate this group"),
+    "forbid": Outcome(False, 403),  # may read it, but has not the power asked for
 }
 
 
@@ -116,6 +120,7 @@ class World:
         author = MembershipFactory(group=self.group).user
         self.private = forum_services.ensure_group_board(group=self.group)
         self.public = BoardFactory()
+        self.other_public = BoardFactory()  # where a public thread may be moved
         self.opening = {
             board: forum_services.create_thread(
                 author=author, board=board, title="A thread", body=f"Opening on {board.slug}"
@@ -172,6 +177,13 @@ class World:
             MessageRevision.objects.count(),
             MentorRequest.objects.count(),
         )
+        extra += (GroupEmail.objects.count(), AuditLogEntry.objects.count())
+        extra += tuple(
+            Thread.objects.order_by("pk").values_list(
+                "pinned_at", "locked_at", "closed_at", "board"
+            )
+        )
+        extra += (Post.objects.filter(hidden_at__isnull=False).count(),)
         bodies = tuple(
             Post.objects.filter(pk__in=[p.pk for p in self.own.values()]).values_list("body")
         )
@@ -320,6 +332,31 @@ def _mentor(client, world):
     )
 
 
+def _control(action: str, board_of, data) -> Perform:
+    """A thread control, as the thread's controls page posts it."""
+
+    def perform(client, world):
+        thread = world.opening[board_of(world)].thread
+        url = reverse("forums:thread_controls", args=[thread.pk])
+        return client.post(url, {"action": action, "reason": "Cooling off", **data(world)})
+
+    return perform
+
+
+def _hide(client, world):
+    url = reverse("forums:moderate_post", args=[world.opening[world.private].pk])
+    return client.post(url, {"reason": "Unkind words"})
+
+
+def _email(client, world):
+    url = reverse("groups:email_group", args=[world.group.slug])
+    return client.post(url, {"subject": "Tonight moves online", "body": "New link soon."})
+
+
+def _no_data(world):
+    return {}
+
+
 def _private(world):
     return world.private
 
@@ -346,6 +383,12 @@ ACTIONS: dict[str, Perform] = {
     "message": _message,
     "change": _change,
     "mentor": _mentor,
+    "pin": _control("pin", _private, _no_data),
+    "lock": _control("lock", _private, _no_data),
+    "close": _control("close", _private, _no_data),
+    "hide": _hide,
+    "pmove": _control("move", _public, lambda world: {"board": world.other_public.pk}),
+    "email": _email,
 }
 
 

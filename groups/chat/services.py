@@ -18,9 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groups.activity import record_activity
 from groups.models import SupportGroup
 from groups.policy import Verdict
-from groups.services import record_activity
 from moderation import aftercare, in_place
 from moderation import services as moderation
 from moderation.errors import ModerationError

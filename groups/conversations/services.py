@@ -475,10 +475,9 @@ def leave(*, conversation: Conversation, user: User) -> Participant:
     conversation = _locked(conversation.pk)
     if conversation.kind != Kind.MEMBERS:
         raise _refuse("forbidden", _("Only a conversation between members can be left."))
-    introduced = not conversation.participants.filter(
-        user_id=conversation.started_by_id, role=MEMBER
-    ).exists()
-    if introduced:  # by a mentoring coordinator: it ends with the match, for both at once
+    # Only an introduction (by a mentoring coordinator) gives a members' conversation a team
+    # row, the introducer's mark: it ends with the match, for both at once.
+    if conversation.participants.filter(role=TEAM).exists():
         raise _refuse(
             "forbidden", _("This conversation cannot be left. You can end it from its page.")
         )

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from groups.models import Membership, SupportGroup
 from groups.permissions import access_for
 from groups.policy import WriteRefused
+from groups.quiet import check_in_text
 from moderation import aftercare
 from moderation.selectors import crisis_context
 from supportgroups.models import User
@@ -444,7 +445,8 @@ def check_in(request, slug: str, user_id: int):
         memberships__role=Membership.Role.MEMBER,
     )
     verdict = permissions.check_in_verdict(request.user, group, member)
-    form = CheckInForm(request.POST or None)
+    gentle = check_in_text(group=group, member=member)
+    form = CheckInForm(request.POST or None, initial={"subject": _("Checking in"), "body": gentle})
     written, refused = _try_writing(
         request,
         form,
@@ -459,7 +461,14 @@ def check_in(request, slug: str, user_id: int):
     )
     if written:
         return written
-    context = {"group": group, "member": member, "form": form, "verdict": verdict}
+    context = {
+        "group": group,
+        "member": member,
+        "form": form,
+        "verdict": verdict,
+        # Someone who takes no new conversations can still be sent a gentle in-app note.
+        "note_instead": gentle if verdict.code == "no_consent" else None,
+    }
     return _refused_response(request, "conversations/check_in.html", context, refused)
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups import policy
+from groups.activity import record_activity, record_activity_of
 from groups.models import Membership, SupportGroup
 from supportgroups.models import Notification, User
 from supportgroups.services import notify
@@ -316,6 +317,7 @@ def set_rsvp(
         rsvp.save(update_fields=["status", "status_changed_at"])
     if previous == Status.GOING and status == Status.NOT_GOING:
         _promote_from_waitlist(occurrence, now)
+    record_activity(user=user, group=occurrence.series.group_id)  # answering is taking part
     return rsvp
 
 
@@ -347,6 +349,7 @@ def record_attendance(
         )
         for user_id in attended - rsvps.keys()
     )
+    record_activity_of(user_ids=attended, group=occurrence.series.group_id)
     return occurrence
 
 

@@ -207,3 +207,29 @@ def test_facilitators_hide_and_restore_a_post_from_its_thread(thread, member, fa
     post.refresh_from_db()
     assert post.is_shown_to_all
     assert AuditLogEntry.objects.filter(action="restore").exists()
+
+
+def test_a_locked_thread_refuses_reactions_and_edits_too_but_not_from_its_moderators(
+    thread, member, facilitator
+):
+    opening = thread.opening_post
+    control(facilitator, thread, "lock", reason="Cooling off until Tuesday")
+    client = client_for(member)
+    react_url = reverse("forums:react", args=[opening.pk])
+    refused = client.post(react_url, {"kind": "hug"}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 403
+    assert "This thread is locked: Cooling off until Tuesday" in refused.content.decode()
+    assert client.post(react_url, {"kind": "hug"}).status_code == 403
+    assert not opening.reactions.exists()
+
+    edit_url = reverse("forums:edit", args=[opening.pk])
+    edited = client.post(edit_url, {"body": "Changed words, kept", "action": "post"})
+    assert edited.status_code == 403
+    assert "Changed words, kept" in edited.content.decode()  # still in the form
+    opening.refresh_from_db()
+    assert opening.body == "First post" and not opening.revisions.exists()
+
+    assert client_for(facilitator).post(react_url, {"kind": "hug"}).status_code in (200, 302)
+    assert opening.reactions.count() == 1
+    control(facilitator, thread, "unlock")
+    assert client.post(edit_url, {"body": "Open again", "action": "post"}).status_code == 302

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from groups import permissions, selectors, services, tasks
+from groups import activity, permissions, selectors, services, tasks
 from groups.models import Membership, MembershipEvent, SupportGroup
 from supportgroups.models import Notification, NotificationPreference
 from tests.factories import (
@@ -259,13 +259,13 @@ def test_hand_on_to_alumni_group(facilitator):
 def test_record_activity_is_throttled(open_group, user):
     membership = services.join(user=user, group=open_group)
     first = membership.last_active_at
-    services.record_activity(user=user, group=open_group)
+    activity.record_activity(user=user, group=open_group)
     membership.refresh_from_db()
     assert membership.last_active_at == first, "written at most once an hour"
     Membership.objects.filter(pk=membership.pk).update(
         last_active_at=first - datetime.timedelta(days=2)
     )
-    services.record_activity(user=user, group=open_group)
+    activity.record_activity(user=user, group=open_group)
     membership.refresh_from_db()
     assert membership.last_active_at > first
 

@@ -138,6 +138,7 @@ def every_page(world: World) -> list[str]:
                 "plan_id",
                 "follow_up_id",
                 "announcement_id",
+                "offer_id",
             ):
                 default = world.post.pk if name.startswith("forums:") else world.occurrence.pk
                 kwargs[kwarg] = ids.get(name, default)

@@ -70,6 +70,7 @@ def give_everything(user):
     _aftercare(user, group)
     _announcements(user, group)
     _mentoring(user)
+    _group_emails(user, group)
     ResourceFactory(
         suggested_by=user, is_suggestion=True, suggestion_note="Helped my sister", state="draft"
     )
@@ -240,7 +241,7 @@ def _announcements(user, group):
     """One the person wrote (as if a facilitator) and one they acknowledged."""
     from django.utils import timezone
 
-    from groups.models import Announcement, AnnouncementReceipt
+    from groups.models import Announcement, AnnouncementDigestLine, AnnouncementReceipt
 
     Announcement.objects.create(
         group=group, author=user, title="Room change", body="Room 4", publish_at=timezone.now()
@@ -249,6 +250,14 @@ def _announcements(user, group):
         group=group, title="Welcome", body="Hello all", publish_at=timezone.now()
     )
     AnnouncementReceipt.objects.create(announcement=theirs, user=user)
+    AnnouncementDigestLine.objects.create(announcement=theirs, user=user)
+
+
+def _group_emails(user, group):
+    """An email the person sent to the whole group (as if a facilitator)."""
+    from groups.models import GroupEmail
+
+    GroupEmail.objects.create(group=group, author=user, subject="Online tonight", body="Link soon")
 
 
 def _aftercare(user, group):
