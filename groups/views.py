@@ -430,6 +430,28 @@ def invitation(request, token):
     return render(request, "groups/invitation.html", context)
 
 
+def _announce(request, form: AnnouncementForm, group: SupportGroup | None) -> bool:
+    """Post the announcement the form holds; False, with the reason on the form, if it cannot
+    be (the typed text stays in the form)."""
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        announcements.announce(
+            by=request.user,
+            group=group,
+            title=data["title"],
+            body=data["body"],
+            publish_at=data["publish_at"],
+            expires_at=data["expires_at"],
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    messages.success(request, _("Your announcement is posted."))
+    return True
+
+
 def site_announcements(request):
     """The site-wide announcements, for everyone; staff with MFA write them here too."""
     may_write = announcements.can_announce(request.user, None)
@@ -438,23 +460,9 @@ def site_announcements(request):
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
+        if _announce(request, form, None):
+            return redirect("groups:site_announcements")
         status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                announcements.announce(
-                    by=request.user,
-                    group=None,
-                    title=data["title"],
-                    body=data["body"],
-                    publish_at=data["publish_at"],
-                    expires_at=data["expires_at"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Your announcement is posted."))
-                return redirect("groups:site_announcements")
     context = {"announcements": announcements.site_wide(), "form": form}
     return render(request, "groups/site_announcements.html", context, status=status)
 
@@ -465,23 +473,9 @@ def announcements_page(request, slug):
     form = AnnouncementForm(_posted(request))
     status = 200
     if request.method == "POST":
+        if _announce(request, form, group):
+            return redirect("groups:announcements", slug=group.slug)
         status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                announcements.announce(
-                    by=request.user,
-                    group=group,
-                    title=data["title"],
-                    body=data["body"],
-                    publish_at=data["publish_at"],
-                    expires_at=data["expires_at"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Your announcement is posted."))
-                return redirect("groups:announcements", slug=group.slug)
     context = {
         "group": group,
         "access": access,
