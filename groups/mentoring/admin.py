@@ -4,6 +4,7 @@ mentoring conversation's words are never shown in the admin."""
 
 from django.contrib import admin
 
+from .forms import ApplicationForm
 from .models import Match, MentorApplication
 
 
@@ -26,23 +27,7 @@ class MentorApplicationAdmin(admin.ModelAdmin):
     fieldsets = [
         (
             None,
-            {
-                "fields": [
-                    "user",
-                    "role",
-                    "cancer_type",
-                    "stage",
-                    "treatments",
-                    "had_recurrence",
-                    "person_died",
-                    "age_range",
-                    "languages",
-                    "time_zone",
-                    "capacity",
-                    "comfortable_topics",
-                    "uncomfortable_topics",
-                ]
-            },
+            {"fields": ["user", *ApplicationForm.Meta.fields]},
         ),
         (
             "Checklist and state",
