@@ -10,6 +10,7 @@ from .models import Match, MentorApplication
 
 @admin.register(MentorApplication)
 class MentorApplicationAdmin(admin.ModelAdmin):
+    form = ApplicationForm  # treatments as checkboxes of their choices, not raw JSON
     list_display = [
         "user",
         "role",
@@ -23,7 +24,6 @@ class MentorApplicationAdmin(admin.ModelAdmin):
     list_filter = ["state", "role"]
     list_select_related = ["user"]
     raw_id_fields = ["user", "screened_by"]
-    filter_horizontal = ["languages"]
     fieldsets = [
         (
             None,

@@ -14,7 +14,6 @@ coordinator with a person facing the same thing, and introduced in a private con
 """
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -86,12 +85,9 @@ class MentorApplication(models.Model):
     stage = models.CharField(
         _("stage at diagnosis"), max_length=20, choices=Stage.choices, blank=True
     )
-    treatments = ArrayField(
-        models.CharField(max_length=20, choices=Treatment.choices),
-        verbose_name=_("treatments"),
-        default=list,
-        blank=True,
-    )
+    # Treatment values, as JSON rather than a PostgreSQL array so that `make run`'s embedded
+    # SQLite holds them too (nothing filters on them in SQL).
+    treatments = models.JSONField(_("treatments"), default=list, blank=True)
     had_recurrence = models.BooleanField(_("the cancer came back"), default=False)
     person_died = models.BooleanField(_("the person I cared for died"), default=False)
     age_range = models.CharField(_("my age"), max_length=10, choices=AgeRange.choices)
@@ -163,12 +159,7 @@ class MentorRequest(models.Model):
         related_name="+",
     )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, blank=True)
-    treatments = ArrayField(
-        models.CharField(max_length=20, choices=Treatment.choices),
-        verbose_name=_("treatments"),
-        default=list,
-        blank=True,
-    )
+    treatments = models.JSONField(_("treatments"), default=list, blank=True)  # as above
     age_range = models.CharField(_("my age"), max_length=10, choices=AgeRange.choices)
     languages = models.ManyToManyField(
         "groups.Language", verbose_name=_("languages I speak"), related_name="+"
@@ -192,11 +183,8 @@ class MentorRequest(models.Model):
     weight_treatment = models.PositiveSmallIntegerField(
         _("same treatment"), choices=Weight.choices, default=Weight.SOME
     )
-    avoid = ArrayField(
-        models.CharField(max_length=20, choices=Avoid.choices),
-        verbose_name=_("I would rather not be matched with"),
-        default=list,
-        blank=True,
+    avoid = models.JSONField(  # Avoid values, as treatments
+        _("I would rather not be matched with"), default=list, blank=True
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
     created_at = models.DateTimeField(auto_now_add=True)
