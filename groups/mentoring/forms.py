@@ -14,6 +14,13 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 from .models import Avoid, MatchCheckIn, MentorApplication, MentorRequest, Treatment
+from .services import APPLICATION_FIELDS, REQUEST_FIELDS
+
+
+def _with_languages(fields: tuple[str, ...]) -> list[str]:
+    """The services' fields in order, with the languages asked right after the age."""
+    after = fields.index("age_range") + 1
+    return [*fields[:after], "languages", *fields[after:]]
 
 
 def _choices_field(
@@ -40,20 +47,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = MentorApplication
-        fields = [
-            "role",
-            "cancer_type",
-            "stage",
-            "treatments",
-            "had_recurrence",
-            "person_died",
-            "age_range",
-            "languages",
-            "time_zone",
-            "capacity",
-            "comfortable_topics",
-            "uncomfortable_topics",
-        ]
+        fields = _with_languages(APPLICATION_FIELDS)
         widgets = {
             "comfortable_topics": forms.Textarea(attrs={"rows": 3}),
             "uncomfortable_topics": forms.Textarea(attrs={"rows": 3}),
@@ -71,22 +65,7 @@ class RequestForm(forms.ModelForm):
 
     class Meta:
         model = MentorRequest
-        fields = [
-            "topics",
-            "role",
-            "cancer_type",
-            "stage",
-            "treatments",
-            "age_range",
-            "languages",
-            "time_zone",
-            "weight_cancer",
-            "weight_age",
-            "weight_role",
-            "weight_language",
-            "weight_treatment",
-            "avoid",
-        ]
+        fields = _with_languages(REQUEST_FIELDS)
         widgets = {"topics": forms.Textarea(attrs={"rows": 4})}
 
 

@@ -31,6 +31,8 @@ from . import notifications, permissions, selectors
 from .models import HelpRequest, Match, MatchCheckIn, MentorApplication, MentorRequest
 
 State = Match.State
+# What a person fills in, in the order the forms ask it (their languages too, set apart: many
+# to many).
 APPLICATION_FIELDS = (
     "role",
     "cancer_type",
@@ -45,13 +47,13 @@ APPLICATION_FIELDS = (
     "uncomfortable_topics",
 )
 REQUEST_FIELDS = (
+    "topics",
     "role",
     "cancer_type",
     "stage",
     "treatments",
     "age_range",
     "time_zone",
-    "topics",
     "weight_cancer",
     "weight_age",
     "weight_role",
