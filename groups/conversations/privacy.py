@@ -3,7 +3,8 @@
 
 - Export: every conversation the person is in, as they may read it (their own copy: it stays
   in the export after they lose the view, say when removed from the group), and the messages
-  they wrote while answering for a team (not the members' words: those are the members').
+  they wrote while answering for a team (not the members' words: those are the members'); with
+  each of their own messages, what it said before each of their edits.
 - Deletion: what they wrote stays for the others, by "Former member"; if they ask for removal,
   each message is taken down live and its words blanked, and the words before their edits
   (kept for moderators) go. Their places in conversations go.
@@ -17,14 +18,20 @@ from .models import ContactSetting, Conversation, Message, MessageRevision, Part
 REMOVED_REASON = "Removed with the author's account"
 
 
-def _message_row(message: Message) -> dict:
-    return {
+def _message_row(message: Message, user) -> dict:
+    row = {
         "number": message.sequence,
         "author": message.author.display_name if message.author else "",
         "body": message.body,
         "created_at": message.created_at,
         "edited_at": message.edited_at,
     }
+    if message.author_id == user.pk:  # their own words before each edit are theirs too
+        row["before_edits"] = [
+            {"body": revision.body, "replaced_at": revision.created_at}
+            for revision in message.revisions.all()
+        ]
+    return row
 
 
 def _export_places(user, rows):
@@ -35,7 +42,11 @@ def _export_places(user, rows):
     export = []
     for place in places.order_by("conversation__created_at"):
         conversation = place.conversation
-        messages = conversation.messages.filter(is_hidden=False).select_related("author")
+        messages = (
+            conversation.messages.filter(is_hidden=False)
+            .select_related("author")
+            .prefetch_related("revisions")
+        )
         if place.state != Participant.State.ACTIVE:
             messages = messages.filter(sequence=1)
         export.append(
@@ -45,7 +56,7 @@ def _export_places(user, rows):
                 "subject": conversation.subject,
                 "state": place.get_state_display(),
                 "messages": [
-                    _message_row(m)
+                    _message_row(m, user)
                     for m in messages.order_by("sequence")
                     if not m.is_held or m.author_id == user.pk
                 ],
@@ -57,7 +68,8 @@ def _export_places(user, rows):
 def _export_team_messages(user, rows):
     """What the person wrote for a team; their own conversations are under Participant."""
     mine = rows.filter(from_team=True).select_related("conversation__group", "author")
-    return [_message_row(m) for m in mine.order_by("created_at")]
+    mine = mine.prefetch_related("revisions")
+    return [_message_row(m, user) for m in mine.order_by("created_at")]
 
 
 def _erase_messages(*, user, placeholder, remove_content):

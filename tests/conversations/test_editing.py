@@ -12,6 +12,7 @@ from moderation import services as moderation
 from moderation.models import Reason, ReviewItem
 from supportgroups.privacy import deletion
 from supportgroups.privacy import services as privacy
+from supportgroups.privacy.export import collect
 from tests.conversations.conftest import People, client_for, say, start
 from tests.factories import with_mfa
 from tests.moderation.conftest import crisis_lexicon  # noqa: F401 - a fixture
@@ -189,3 +190,22 @@ def test_an_unchanged_text_keeps_no_revision(people, time_machine):
     services.edit_message(conversation=conversation, editor=people.nico, sequence=1, body=FIRST)
     assert Message.objects.get(conversation=conversation).edited_at is None
     assert not MessageRevision.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_authors_export_holds_their_words_before_each_edit_and_nobody_elses(
+    people, time_machine
+):
+    time_machine.move_to("2026-05-04 09:00Z", tick=False)
+    conversation = _pair(people)
+    time_machine.move_to("2026-05-04 09:05Z", tick=False)
+    services.edit_message(conversation=conversation, editor=people.nico, sequence=1, body=CHANGED)
+
+    [nicos] = collect(user=people.nico)["records"]["conversations.Participant"]["rows"]
+    [message] = nicos["messages"]
+    assert message["body"] == CHANGED
+    assert [earlier["body"] for earlier in message["before_edits"]] == [FIRST]
+
+    [martas] = collect(user=people.marta)["records"]["conversations.Participant"]["rows"]
+    [message] = martas["messages"]
+    assert message["body"] == CHANGED and "before_edits" not in message
