@@ -21,6 +21,7 @@ from supportgroups.models import Notification, User
 from supportgroups.services import notify
 
 from . import permissions, selectors, tasks
+from .policy import account_verdict, require
 from .models import CohortOffer, Membership, MembershipEvent, SupportGroup
 from .notifications import offer_title, offer_url
 from .services import MembershipError, _lock, _set_state
@@ -97,9 +98,16 @@ def _locked_offer(offer: CohortOffer) -> tuple[CohortOffer, SupportGroup, Suppor
 
 
 def _open_offer_of(offer: CohortOffer, user: User, now: dt.datetime) -> None:
+    """The person's own offer, still open, while they are still on the waitlist it was made
+    from: someone removed from it (or who left, or was let in) meanwhile has no offer."""
     if offer.waiting.user_id != user.pk:
         raise PermissionDenied
-    if offer.state != OfferState.OPEN or offer.expires_at <= now:
+    require(account_verdict(user))
+    if (
+        offer.state != OfferState.OPEN
+        or offer.expires_at <= now
+        or offer.waiting.state != State.WAITLISTED
+    ):
         raise MembershipError(_("This offer is no longer open."))
 
 
@@ -157,7 +165,9 @@ def expire_offers(*, now: dt.datetime | None = None) -> int:
     expired = 0
     for offer_id in list(due):
         with transaction.atomic():
-            offer = CohortOffer.objects.select_related("waiting").get(pk=offer_id)
+            offer = CohortOffer.objects.select_related("waiting").filter(pk=offer_id).first()
+            if offer is None:  # gone with its membership (an account deleted) meanwhile
+                continue
             offer, group, cohort = _locked_offer(offer)
             if offer.state != OfferState.OPEN or offer.expires_at > now:
                 continue  # answered while we waited for the locks

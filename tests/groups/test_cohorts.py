@@ -189,3 +189,23 @@ def test_two_facilitators_opening_at_once_make_one_set_of_offers():
     assert [o for o in outcomes if isinstance(o, int)] == [2]  # one set of two offers
     assert sum(isinstance(o, services.MembershipError) for o in outcomes) == 1
     assert CohortOffer.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_someone_declined_off_the_waitlist_cannot_take_their_open_offer(clock):
+    """The offer was made to a place on the waitlist: declined off it by a facilitator, the
+    person is not let into the next cohort, and the decision stands."""
+    first, nxt, facilitator = _cohorts(capacity=1)
+    [person] = _wait(first, 1)
+    cohorts.open_next_cohort(group=first, by=facilitator)
+    waiting = Membership.objects.get(user=person, group=first)
+    services.decline(membership=waiting, by=facilitator)
+
+    page = client_for(person).post(
+        reverse("groups:cohort_offer", args=[nxt.slug, _offer_of(person).pk]),
+        {"answer": "accept"},
+        follow=True,
+    )
+    assert "This offer is no longer open." in page.content.decode()
+    assert not Membership.objects.filter(user=person, group=nxt).exists()
+    assert Membership.objects.get(user=person, group=first).state == "declined"
