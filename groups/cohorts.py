@@ -21,9 +21,9 @@ from supportgroups.models import Notification, User
 from supportgroups.services import notify
 
 from . import permissions, selectors, tasks
-from .policy import account_verdict, require
 from .models import CohortOffer, Membership, MembershipEvent, SupportGroup
 from .notifications import offer_title, offer_url
+from .policy import account_verdict, require
 from .services import MembershipError, _lock, _set_state
 
 State = Membership.State
