@@ -46,8 +46,8 @@ def can_read_match(user: User | AnonymousUser, match: Match) -> bool:
         return False
     if match.mentor_id == user.pk:
         return True
-    if match.mentee_id == user.pk:
-        return match.state not in (Match.State.PROPOSED, Match.State.DECLINED, Match.State.EXPIRED)
+    if match.mentee_id == user.pk:  # only once introduced: a mentor who never agreed stays unnamed
+        return match.introduced_at is not None
     return is_coordinator(user)
 
 

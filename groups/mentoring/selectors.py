@@ -262,8 +262,7 @@ def mine(user: User) -> dict[str, object]:
         Match.objects.filter(mentor=user).select_related("mentee").order_by("-proposed_at")
     )
     as_mentee = list(
-        Match.objects.filter(mentee=user)
-        .exclude(state__in=[Match.State.PROPOSED, Match.State.DECLINED, Match.State.EXPIRED])
+        Match.objects.filter(mentee=user, introduced_at__isnull=False)
         .select_related("mentor")
         .order_by("-proposed_at")
     )

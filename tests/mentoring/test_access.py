@@ -86,8 +86,7 @@ def test_the_mentee_does_not_see_an_offer_and_nobody_else_sees_the_diagnosis(peo
     assert DIAGNOSIS in _text(people["coordinator"], url)
     # Before the introduction the mentee's page does not exist; after it, the mentor's profile.
     services.respond(match=people["match"], by=people["mentor"], accept=True)
-    assert _status(people["mentee"], url) == 200
-    assert PROFILE not in _text(people["mentee"], url)
+    assert _status(people["mentee"], url) == 404
     services.introduce(
         match=people["match"], by=people["coordinator"], body="Hi", client_msg_id=uuid.uuid4()
     )
@@ -168,3 +167,14 @@ def test_the_coordinators_pages_cost_the_same_however_many_rows(people):
         walk_to_active(make_request(), mentor, make_coordinator(f"Coordinator {n}"))
         make_request()
     assert (_queries(coordinator, list_url), _queries(coordinator, request_url)) == few
+
+
+def test_a_withdrawn_request_never_names_the_mentor_who_was_asked(people):
+    """Withdrawn before any introduction: the mentee learns nobody's name (being a mentor
+    says something of one's own cancer), on the match page or their mentoring page."""
+    services.respond(match=people["match"], by=people["mentor"], accept=True)
+    services.withdraw(request=people["request"], by=people["mentee"])
+    url = reverse("mentoring:match", args=[people["match"].pk])
+    assert _status(people["mentee"], url) == 404
+    home = _text(people["mentee"], reverse("mentoring:home"))
+    assert people["mentor"].display_name not in home
