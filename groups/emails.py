@@ -1,5 +1,7 @@
 """Groups' emails, to the same people the bell told and in the same words (notifications.py)."""
 
+import logging
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +31,8 @@ from .notifications import (
     subject,
     welcome_title,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def send_event_emails(*, event_id: int) -> int:
@@ -153,14 +157,17 @@ def send_group_email(*, group_email_id: int) -> int:
     context = {"email": email, "url": settings.SITE_URL + email.group.get_absolute_url()}
     sent = 0
     for person in User.objects.filter(pk__in=user_ids).order_by("pk"):
-        with in_language(person):
-            sent += send_user_email(
-                user=person,
-                kind=Notification.Kind.ANNOUNCEMENT,
-                subject=f"{email.group.name}: {email.subject}",
-                template="groups/email/group_email.txt",
-                context=context,
-            )
+        try:
+            with in_language(person):
+                sent += send_user_email(
+                    user=person,
+                    kind=Notification.Kind.ANNOUNCEMENT,
+                    subject=f"{email.group.name}: {email.subject}",
+                    template="groups/email/group_email.txt",
+                    context=context,
+                )
+        except Exception:  # one address the mail server refuses must not cost everyone after it
+            logger.exception("The group email %s could not reach user %s.", email.pk, person.pk)
     GroupEmail.objects.filter(pk=email.pk).update(sent_count=sent)
     return sent
 

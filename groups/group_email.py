@@ -52,7 +52,8 @@ def send_to_group(*, by: User, group: SupportGroup, subject: str, body: str) -> 
     if not permissions.can_manage(by, group):
         raise PermissionDenied(_("Only the group's facilitators can email the group."))
     policy.require(policy.write_verdict(by, group))
-    subject, body = subject.strip(), body.strip()
+    # One line: a header cannot hold a line break (a crafted post could send one).
+    subject, body = " ".join(subject.split()), body.strip()
     errors = {}
     if not subject:
         errors["subject"] = _("Give the email a subject.")

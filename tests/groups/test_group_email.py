@@ -131,3 +131,29 @@ def test_a_group_that_no_longer_meets_is_refused_by_the_write_policy(group, faci
     response = send(facilitator, group, body="Kept words")
     assert response.status_code == 403 and "Kept words" in response.content.decode()
     assert GroupEmail.objects.count() == 0
+
+
+def test_a_line_break_in_the_subject_is_folded_and_one_refused_address_costs_nobody_else(
+    clock, group, facilitator, monkeypatch
+):
+    """A crafted post's CR/LF would make the mail library refuse the header (for everyone);
+    and a mail server refusing one address must not stop the members after it."""
+    from groups import emails
+
+    first, second = (MembershipFactory(group=group).user for _ in range(2))
+    real_send = emails.send_user_email
+
+    def refusing_the_first(*, user, **kwargs):
+        if user == first:
+            raise OSError("mailbox unavailable")
+        return real_send(user=user, **kwargs)
+
+    monkeypatch.setattr(emails, "send_user_email", refusing_the_first)
+    monkeypatch.setattr(tasks.send_group_email, "delay", lambda pk: None)
+    send(facilitator, group, subject="Tonight\r\nBcc: everyone@example.org")
+    sent = GroupEmail.objects.get()
+    assert sent.subject == "Tonight Bcc: everyone@example.org"
+
+    assert tasks.send_group_email(sent.pk) == 1
+    (email,) = mail.outbox
+    assert email.to == [second.email]
