@@ -274,8 +274,8 @@ def mine(user: User) -> dict[str, object]:
         "as_mentor": as_mentor,
         "as_mentee": as_mentee,
         "check_ins": list(
-            MatchCheckIn.objects.filter(person=user, answered_at__isnull=True).select_related(
-                "match"
-            )
+            MatchCheckIn.objects.filter(
+                person=user, answered_at__isnull=True, match__state=Match.State.ACTIVE
+            ).select_related("match")
         ),
     }

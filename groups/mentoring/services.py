@@ -376,6 +376,8 @@ def answer_check_in(*, check_in: MatchCheckIn, by: User, answer: str, note: obje
     )
     if check_in.person_id != by.pk:
         raise _refuse("not_found", _("This check-in is not yours."))
+    if check_in.match.state != State.ACTIVE:
+        raise _refuse("ended", _("This match has ended, so there is nothing to answer."))
     if answer not in MatchCheckIn.Answer.values:
         raise _refuse("bad_request", _("Choose one of the answers."))
     text = conversations.clean_text(note, limit=2000, required=False)

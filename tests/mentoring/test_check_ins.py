@@ -107,3 +107,25 @@ def test_a_bad_answer_changes_nothing(time_machine, match):
     assert client.post(url, {"answer": "well", "note": "fine\x00"}).status_code == 400
     check_in.refresh_from_db()
     assert check_in.answered_at is None
+
+
+def test_a_check_in_left_unanswered_when_the_match_ends_is_no_longer_asked(
+    time_machine, match, coordinator
+):
+    """Its "not working" would send the coordinator to a match their page no longer lists."""
+    time_machine.move_to(MONDAY + dt.timedelta(weeks=2), tick=False)
+    services.ask_check_ins()
+    check_in = MatchCheckIn.objects.get(match=match, person=match.mentee)
+    services.end(match=match, by=match.mentor)
+
+    client = client_for(match.mentee)
+    assert reverse("mentoring:check_in", args=[check_in.pk]) not in client.get(
+        reverse("mentoring:home")
+    ).content.decode()
+    response = client.post(
+        reverse("mentoring:check_in", args=[check_in.pk]), {"answer": "not_working", "note": ""}
+    )
+    assert "This match has ended" in response.content.decode()
+    check_in.refresh_from_db()
+    assert check_in.answered_at is None
+    assert not Notification.objects.filter(user=coordinator).exists()
