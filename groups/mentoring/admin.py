@@ -24,6 +24,9 @@ class MentorApplicationAdmin(admin.ModelAdmin):
     list_filter = ["state", "role"]
     list_select_related = ["user"]
     raw_id_fields = ["user", "screened_by"]
+    # Approving, pausing and retiring go through the coordinator's page (services.set_mentor_state),
+    # which checks the checklist and declines offers a paused mentor has not answered.
+    readonly_fields = ["state", "approved_at", "screened_by"]
     fieldsets = [
         (
             None,
@@ -50,5 +53,22 @@ class MatchAdmin(admin.ModelAdmin):
     list_display = ["pk", "mentor", "mentee", "state", "proposed_at", "respond_by", "ended_at"]
     list_filter = ["state"]
     list_select_related = ["mentor", "mentee"]
-    raw_id_fields = ["request", "mentor", "mentee", "coordinator", "ended_by", "conversation"]
-    readonly_fields = ["conversation", "introduced_at", "ended_at", "ended_by"]
+    # A match changes only through its services (offer, answer, introduction, end): each keeps
+    # the rules on who sees whom. The admin reads it.
+    readonly_fields = [
+        "request",
+        "mentor",
+        "mentee",
+        "coordinator",
+        "state",
+        "proposed_at",
+        "respond_by",
+        "responded_at",
+        "conversation",
+        "introduced_at",
+        "ended_at",
+        "ended_by",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False

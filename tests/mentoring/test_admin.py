@@ -4,9 +4,10 @@ treatments are chosen from their list (stored as JSON, which SQLite holds too)."
 import pytest
 from django.urls import reverse
 
+from groups.mentoring import services
 from groups.mentoring.models import MentorApplication, Treatment
 
-from .conftest import make_mentor
+from .conftest import make_mentor, make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +42,25 @@ def test_staff_change_an_applications_treatments_from_their_choices(admin_client
         "surgery",
         "chemotherapy",
     ]
+
+
+def test_the_admin_cannot_approve_a_mentor_or_change_a_match_around_the_services(
+    admin_client, english, coordinator
+):
+    """Approval checks the checklist and a match's state carries who may see whom: both change
+    on the coordinator's pages only."""
+    application = make_mentor("New Mentor", languages=[english], approved=False)
+    url = reverse("admin:mentoring_mentorapplication_change", args=[application.pk])
+    form = admin_client.get(url).context["adminform"].form
+    assert "state" not in form.fields
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "languages"}
+    data.update(user=application.user.pk, languages=[english.pk], state="approved")
+    assert admin_client.post(url, data).status_code == 302
+    application.refresh_from_db()
+    assert application.state == MentorApplication.State.APPLIED
+
+    mentor = make_mentor("Mentor Max", languages=[english]).user
+    match = services.propose(request=make_request(), mentor=mentor, by=coordinator)
+    page = admin_client.get(reverse("admin:mentoring_match_change", args=[match.pk]))
+    assert page.status_code == 200 and not page.context["adminform"].form.fields
+    assert admin_client.get(reverse("admin:mentoring_match_add")).status_code == 403

@@ -119,9 +119,10 @@ def test_a_check_in_left_unanswered_when_the_match_ends_is_no_longer_asked(
     services.end(match=match, by=match.mentor)
 
     client = client_for(match.mentee)
-    assert reverse("mentoring:check_in", args=[check_in.pk]) not in client.get(
-        reverse("mentoring:home")
-    ).content.decode()
+    assert (
+        reverse("mentoring:check_in", args=[check_in.pk])
+        not in client.get(reverse("mentoring:home")).content.decode()
+    )
     response = client.post(
         reverse("mentoring:check_in", args=[check_in.pk]), {"answer": "not_working", "note": ""}
     )
