@@ -6,9 +6,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat
+from django.urls import reverse
 
+from supportgroups.models import Notification
 from supportgroups.reporting import (
     MinutesBetween,
     Percentile,
@@ -20,6 +31,7 @@ from supportgroups.reporting import (
 )
 
 from .chat.models import ChatMessage, ChatRoom
+from .conversations.models import Conversation
 from .meetings.models import RSVP
 from .models import Membership, MembershipEvent, SupportGroup
 from .selectors import QUIET_AFTER
@@ -60,6 +72,7 @@ class Quiet:
     group_id: int
     members: int
     quiet: int
+    followed_up: int
 
 
 @dataclass(frozen=True)
@@ -235,18 +248,52 @@ def new_members_by_term(
 
 
 def quiet_members(group_ids: Sequence[int] | None, window: Window) -> list[Quiet]:
-    """Active members, and those with nothing done for over a week (as the facilitator tools
-    mark them)."""
+    """Active members, those with nothing done for over a week (as the facilitator tools mark
+    them), and those of the quiet who had a check-in from the group's facilitators since they
+    went quiet: a conversation the team opened with them (groups.conversations start_from_team),
+    or the in-app note (groups.quiet.send_note: a group notification linking to the group; the
+    other such notes, a welcome or a decision, come when someone joins, so before they could
+    go quiet)."""
     cutoff = window.now - QUIET_AFTER
+    # The group's address (SupportGroup.get_absolute_url) as SQL, around its slug.
+    before, after = reverse("groups:detail", kwargs={"slug": "slug"}).rsplit("slug", 1)
     members = Membership.objects.filter(state=Membership.State.ACTIVE, role=Membership.Role.MEMBER)
+    team_conversation = Conversation.objects.filter(
+        kind=Conversation.Kind.FACILITATORS,
+        group_id=OuterRef("group_id"),
+        participants__user_id=OuterRef("user_id"),
+        created_at__gte=OuterRef("went_quiet_at"),
+    ).exclude(started_by_id=OuterRef("user_id"))
+    note = Notification.objects.filter(
+        user_id=OuterRef("user_id"),
+        kind=Notification.Kind.GROUP,
+        url=OuterRef("group_url"),
+        created_at__gte=OuterRef("went_quiet_at"),
+    )
     rows = (
         in_groups(members, "group_id", group_ids)
-        .annotate(last_seen=Coalesce("last_active_at", "joined_at", "created_at"))
+        .alias(
+            last_seen=Coalesce("last_active_at", "joined_at", "created_at"),
+            went_quiet_at=ExpressionWrapper(
+                Coalesce("last_active_at", "joined_at", "created_at") + QUIET_AFTER,
+                output_field=DateTimeField(),
+            ),
+            group_url=Concat(Value(before), "group__slug", Value(after)),
+        )
         .values("group_id")
-        .annotate(members=Count("id"), quiet=Count("id", filter=Q(last_seen__lt=cutoff)))
+        .annotate(
+            members=Count("id"),
+            quiet=Count("id", filter=Q(last_seen__lt=cutoff)),
+            followed_up=Count(
+                "id",
+                filter=Q(last_seen__lt=cutoff) & (Q(Exists(team_conversation)) | Q(Exists(note))),
+            ),
+        )
         .order_by()
     )
-    return [Quiet(row["group_id"], row["members"], row["quiet"]) for row in rows]
+    return [
+        Quiet(row["group_id"], row["members"], row["quiet"], row["followed_up"]) for row in rows
+    ]
 
 
 def cohort_completion(group_ids: Sequence[int] | None, window: Window) -> list[CohortCompletion]:

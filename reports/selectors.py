@@ -245,14 +245,18 @@ def attendance(scope: Scope, now: datetime.datetime) -> Report:
         scope=scope,
         slug="members-gone-quiet",
         title=_("Members gone quiet, by group"),
-        description=_("Members today, and those who have done nothing in the group for a week."),
+        description=_(
+            "Members today, those who have done nothing in the group for a week, and how many "
+            "of those the facilitators have checked in with since."
+        ),
         row_heading=_("Group"),
         columns=[
             Column("members", _("Members"), people=True),
             Column("quiet", _("Gone quiet"), people=True),
+            Column("followed_up", _("Checked in with"), people=True),
         ],
         rows=[
-            (name, [q.members, q.quiet] if (q := quiet.get(pk)) else [0, 0])
+            (name, [q.members, q.quiet, q.followed_up] if (q := quiet.get(pk)) else [0, 0, 0])
             for pk, name in _groups_by_name(names)
         ],
     )

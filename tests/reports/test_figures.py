@@ -3,18 +3,25 @@
 90th percentiles from PostgreSQL, small cells suppressed beyond a group's own facilitators."""
 
 import datetime as dt
+import uuid
 
 import pytest
 import time_machine
 
+from groups import quiet as quiet_members
+from groups.conversations import services as conversations
+from groups.conversations.models import Conversation, Participant
 from groups.meetings.models import RSVP
 from groups.models import Membership
 from reports import selectors
 from reports.permissions import Scope
 from reports.tables import SUPPRESSED
+from supportgroups.models import Notification
 from tests.factories import (
     AudienceFactory,
     CancerTypeFactory,
+    FacilitatorMembershipFactory,
+    MembershipFactory,
     OccurrenceFactory,
     SupportGroupFactory,
     UserFactory,
@@ -242,7 +249,61 @@ def test_cohort_completion_and_members_gone_quiet():
     assert row.label == "Spring cohort (ended 2026-03-30)"
     assert row.cells == (6, 5)
     (quiet,) = attendance.table("members-gone-quiet").rows
-    assert quiet.cells == (4, 1)
+    assert quiet.cells == (4, 1, 0)
+
+
+def test_quiet_members_followed_up_count_only_a_check_in_from_the_team_since_going_quiet():
+    group = SupportGroupFactory(name="Circle")
+    elsewhere = SupportGroupFactory(name="Other circle")
+    facilitator = FacilitatorMembershipFactory(group=group).user
+    other_facilitator = FacilitatorMembershipFactory(group=elsewhere).user
+    people = {}
+    for name, last_active in [
+        ("active", "2026-04-14T09:00:00"),
+        ("conversation", "2026-03-01T09:00:00"),
+        ("note", "2026-03-01T09:00:00"),
+        ("asked the team", "2026-03-01T09:00:00"),
+        ("checked in before quiet", "2026-04-01T09:00:00"),
+        ("checked in elsewhere", "2026-03-01T09:00:00"),
+    ]:
+        membership = MembershipFactory(group=group, last_active_at=at(last_active))
+        MembershipFactory(group=elsewhere, user=membership.user)
+        people[name] = membership.user
+
+    def check_in(by, where, member, when):
+        with time_machine.travel(when, tick=False):
+            conversations.start_from_team(
+                facilitator=by,
+                group=where,
+                member=member,
+                subject="",
+                body="Thinking of you",
+                client_msg_id=uuid.uuid4(),
+            )
+
+    check_in(facilitator, group, people["active"], at("2026-04-14T10:00:00"))  # not quiet
+    check_in(facilitator, group, people["conversation"], at("2026-04-10T10:00:00"))
+    with time_machine.travel(at("2026-04-12T10:00:00"), tick=False):
+        quiet_members.send_note(by=facilitator, group=group, member=people["note"], body="Hi")
+        # A member's own question to the team is not a check-in.
+        asked = Conversation.objects.create(
+            kind=Conversation.Kind.FACILITATORS, group=group, started_by=people["asked the team"]
+        )
+        Participant.objects.create(conversation=asked, user=people["asked the team"])
+    # Quiet from 8 April; a check-in on 5 April came before.
+    check_in(facilitator, group, people["checked in before quiet"], at("2026-04-05T10:00:00"))
+    check_in(
+        other_facilitator, elsewhere, people["checked in elsewhere"], at("2026-04-10T10:00:00")
+    )
+    with time_machine.travel(at("2026-04-10T10:00:00"), tick=False):
+        quiet_members.send_note(
+            by=other_facilitator, group=elsewhere, member=people["checked in elsewhere"], body="Hi"
+        )
+    assert Notification.objects.filter(user=people["note"], kind="group").count() == 1
+
+    attendance = selectors.attendance(own(group), NOW)
+    (row,) = attendance.table("members-gone-quiet").rows
+    assert row.cells == (6, 5, 2)
 
 
 def test_attendance_counts_meetings_held_replies_and_people_there():
