@@ -32,7 +32,7 @@ from supportgroups.reporting import (
 
 from .chat.models import ChatMessage, ChatRoom
 from .conversations.models import Conversation
-from .meetings.models import RSVP
+from .meetings.models import RSVP, Occurrence
 from .models import Membership, MembershipEvent, SupportGroup
 from .selectors import QUIET_AFTER
 
@@ -57,6 +57,14 @@ class Attendance:
     group_id: int
     month: datetime.date
     meetings: int
+    going: int
+    attended: int
+
+
+@dataclass(frozen=True)
+class MeetingAttendance:
+    group_id: int
+    starts_at: datetime.datetime
     going: int
     attended: int
 
@@ -173,6 +181,32 @@ def attendance_by_month(group_ids: Sequence[int] | None, window: Window) -> list
             going=row["going"],
             attended=row["attended"],
         )
+        for row in rows
+    ]
+
+
+def recent_meetings(
+    group_ids: Sequence[int] | None, window: Window, count: int
+) -> list[MeetingAttendance]:
+    """The last `count` meetings held in these groups (not cancelled, already begun, in the
+    window), oldest first, with their "going" replies and the people marked as there (a
+    meeting nobody answered counts as 0 and 0). The meetings are picked first, so only their
+    replies are counted."""
+    held = in_groups(Occurrence.objects.all(), "series__group_id", group_ids).filter(
+        is_cancelled=False, starts_at__gte=window.start, starts_at__lt=window.now
+    )
+    last = held.order_by("-starts_at", "-id").values("pk")[:count]
+    rows = (
+        Occurrence.objects.filter(pk__in=last)
+        .values("pk", "series__group_id", "starts_at")
+        .annotate(
+            going=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.GOING)),
+            attended=Count("rsvps", filter=Q(rsvps__attended=True)),
+        )
+        .order_by("starts_at", "pk")
+    )
+    return [
+        MeetingAttendance(row["series__group_id"], row["starts_at"], row["going"], row["attended"])
         for row in rows
     ]
 

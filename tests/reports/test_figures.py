@@ -329,6 +329,44 @@ def test_attendance_counts_meetings_held_replies_and_people_there():
     assert [row.cells for row in attendance.table("attendance-by-group").rows] == [(1, 2, 1)]
 
 
+def test_the_last_twelve_meetings_held_oldest_first_with_replies_and_people_there():
+    group = SupportGroupFactory(name="Circle")
+    weekly = [
+        OccurrenceFactory(
+            series__group=group, starts_at=at("2026-01-13T18:00:00") + dt.timedelta(weeks=n)
+        )
+        for n in range(14)  # Tuesdays, 13 January to 14 April
+    ]
+    OccurrenceFactory(series__group=group, starts_at=at("2026-04-13T18:00:00"), is_cancelled=True)
+    OccurrenceFactory(series__group=group, starts_at=at("2026-04-15T18:00:00"))  # tonight
+    OccurrenceFactory(starts_at=at("2026-04-15T10:00:00"))  # another group's
+
+    def replies(occurrence, going: int, there: int, not_going: int = 0):
+        for n in range(going + not_going):
+            RSVP.objects.create(
+                occurrence=occurrence,
+                user=UserFactory(),
+                status="going" if n < going else "not_going",
+                status_changed_at=NOW,
+                attended=n < there,
+            )
+
+    replies(weekly[-1], going=6, there=5, not_going=1)
+    replies(weekly[-2], going=2, there=1)
+
+    table = selectors.attendance(own(group), NOW).table("attendance-by-meeting")
+    rows = [(row.label, row.cells) for row in table.rows]
+    assert len(rows) == 12
+    # London time: 18:00 UTC is 18:00 in winter and 19:00 after the clocks went forward.
+    assert rows[0] == ("Circle, 2026-01-27 18:00", (0, 0))  # nobody answered: 0, not missing
+    assert rows[-2] == ("Circle, 2026-04-07 19:00", (2, 1))
+    assert rows[-1] == ("Circle, 2026-04-14 19:00", (6, 5))
+
+    organisation = selectors.attendance(ORGANISATION, NOW).table("attendance-by-meeting")
+    last_two = [row.cells for row in organisation.rows][-3:-1]
+    assert last_two == [(SUPPRESSED, SUPPRESSED), (6, 5)]
+
+
 def test_members_by_the_number_of_meetings_they_were_at():
     group = SupportGroupFactory()
     people = [UserFactory() for _ in range(4)]

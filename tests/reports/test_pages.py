@@ -12,11 +12,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from groups.meetings.models import RSVP
 from reports.permissions import scope_for
 from reports.selectors import REPORTS
 from tests.factories import (
     FacilitatorMembershipFactory,
     MembershipFactory,
+    OccurrenceFactory,
     SupportGroupFactory,
     UserFactory,
     client_for,
@@ -54,6 +56,9 @@ def busy_group(name: str, *, people: int = 6):
         cohort_ends_on=dt.date(2026, 3, 30),
     )
     moderator = UserFactory(display_name=f"Moderator of {name}")
+    meeting = OccurrenceFactory(
+        series__group=group, series__title=CANARY, starts_at=at("2026-04-07T18:00:00")
+    )
     for n in range(people):
         membership = membership_event(group, "requested", at("2026-03-02T09:00:00"))
         membership_event(group, "approved", at(f"2026-03-02T1{n % 10}:00:00"), membership)
@@ -70,6 +75,13 @@ def busy_group(name: str, *, people: int = 6):
         follow_up(item, at("2026-04-10T09:00:00"), at("2026-04-10T08:00:00"), outcome=CANARY)
         post(group, at("2026-03-01T09:00:00"), body=CANARY)
         chat_message(group, at("2026-04-01T09:00:00"), body=CANARY)
+        RSVP.objects.create(
+            occurrence=meeting,
+            user=UserFactory(),
+            status="going",
+            status_changed_at=at("2026-04-06T09:00:00"),
+            attended=n % 2 == 0,
+        )
     return group
 
 
