@@ -22,6 +22,7 @@ from tests.factories import (
     SupportGroupFactory,
     UserFactory,
     client_for,
+    with_mfa,
 )
 
 from .builders import (
@@ -98,7 +99,33 @@ def test_only_staff_leads_and_facilitators_may_open_the_reports(slug):
     assert client_for(member).get(path).status_code == 403
     assert client_for(facilitator_of(group)).get(path).status_code == 200
     assert client_for(organisation_lead()).get(path).status_code == 200
-    assert client_for(UserFactory(is_staff=True)).get(path).status_code == 200
+    assert client_for(with_mfa(UserFactory(is_staff=True))).get(path).status_code == 200
+
+
+def test_staff_and_leads_need_mfa_for_the_organisations_figures_and_facilitators_do_not():
+    group = busy_group("Tuesday circle")
+    paths = [
+        reverse("reports:index"),
+        reverse("reports:report", args=["attendance"]),
+        reverse("reports:csv", args=["attendance", "attendance-by-group"]),
+    ]
+    staff_facilitating = facilitator_of(group)
+    staff_facilitating.is_staff = True
+    staff_facilitating.save(update_fields=["is_staff"])
+    for person in (
+        organisation_lead(mfa=False),
+        UserFactory(is_staff=True),
+        staff_facilitating,  # the organisation's view is theirs, so MFA first
+    ):
+        client = client_for(person)
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 302, path
+            assert response["Location"] == reverse("mfa_required")
+            assert b"Tuesday circle" not in response.content
+    facilitator = client_for(facilitator_of(group))
+    for path in paths:
+        assert facilitator.get(path).status_code == 200
 
 
 def test_unknown_reports_and_tables_are_not_found():
