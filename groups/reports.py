@@ -6,9 +6,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat
+from django.urls import reverse
 
+from supportgroups.models import Notification
 from supportgroups.reporting import (
     MinutesBetween,
     Percentile,
@@ -20,7 +31,8 @@ from supportgroups.reporting import (
 )
 
 from .chat.models import ChatMessage, ChatRoom
-from .meetings.models import RSVP
+from .conversations.models import Conversation
+from .meetings.models import RSVP, Occurrence
 from .models import Membership, MembershipEvent, SupportGroup
 from .selectors import QUIET_AFTER
 
@@ -50,6 +62,14 @@ class Attendance:
 
 
 @dataclass(frozen=True)
+class MeetingAttendance:
+    group_id: int
+    starts_at: datetime.datetime
+    going: int
+    attended: int
+
+
+@dataclass(frozen=True)
 class TermCount:
     term: str  # a cancer type's or audience's name, or a language code; "" for none
     count: int
@@ -60,6 +80,7 @@ class Quiet:
     group_id: int
     members: int
     quiet: int
+    followed_up: int
 
 
 @dataclass(frozen=True)
@@ -164,6 +185,32 @@ def attendance_by_month(group_ids: Sequence[int] | None, window: Window) -> list
     ]
 
 
+def recent_meetings(
+    group_ids: Sequence[int] | None, window: Window, count: int
+) -> list[MeetingAttendance]:
+    """The last `count` meetings held in these groups (not cancelled, already begun, in the
+    window), oldest first, with their "going" replies and the people marked as there (a
+    meeting nobody answered counts as 0 and 0). The meetings are picked first, so only their
+    replies are counted."""
+    held = in_groups(Occurrence.objects.all(), "series__group_id", group_ids).filter(
+        is_cancelled=False, starts_at__gte=window.start, starts_at__lt=window.now
+    )
+    last = held.order_by("-starts_at", "-id").values("pk")[:count]
+    rows = (
+        Occurrence.objects.filter(pk__in=last)
+        .values("pk", "series__group_id", "starts_at")
+        .annotate(
+            going=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.GOING)),
+            attended=Count("rsvps", filter=Q(rsvps__attended=True)),
+        )
+        .order_by("starts_at", "pk")
+    )
+    return [
+        MeetingAttendance(row["series__group_id"], row["starts_at"], row["going"], row["attended"])
+        for row in rows
+    ]
+
+
 def meetings_attended_per_member(group_ids: Sequence[int] | None, window: Window) -> list[int]:
     """How many meetings each person was marked as at (one number per person, and nothing
     that says who)."""
@@ -235,18 +282,52 @@ def new_members_by_term(
 
 
 def quiet_members(group_ids: Sequence[int] | None, window: Window) -> list[Quiet]:
-    """Active members, and those with nothing done for over a week (as the facilitator tools
-    mark them)."""
+    """Active members, those with nothing done for over a week (as the facilitator tools mark
+    them), and those of the quiet who had a check-in from the group's facilitators since they
+    went quiet: a conversation the team opened with them (groups.conversations start_from_team),
+    or the in-app note (groups.quiet.send_note: a group notification linking to the group; the
+    other such notes, a welcome or a decision, come when someone joins, so before they could
+    go quiet)."""
     cutoff = window.now - QUIET_AFTER
+    # The group's address (SupportGroup.get_absolute_url) as SQL, around its slug.
+    before, after = reverse("groups:detail", kwargs={"slug": "slug"}).rsplit("slug", 1)
     members = Membership.objects.filter(state=Membership.State.ACTIVE, role=Membership.Role.MEMBER)
+    team_conversation = Conversation.objects.filter(
+        kind=Conversation.Kind.FACILITATORS,
+        group_id=OuterRef("group_id"),
+        participants__user_id=OuterRef("user_id"),
+        created_at__gte=OuterRef("went_quiet_at"),
+    ).exclude(started_by_id=OuterRef("user_id"))
+    note = Notification.objects.filter(
+        user_id=OuterRef("user_id"),
+        kind=Notification.Kind.GROUP,
+        url=OuterRef("group_url"),
+        created_at__gte=OuterRef("went_quiet_at"),
+    )
     rows = (
         in_groups(members, "group_id", group_ids)
-        .annotate(last_seen=Coalesce("last_active_at", "joined_at", "created_at"))
+        .alias(
+            last_seen=Coalesce("last_active_at", "joined_at", "created_at"),
+            went_quiet_at=ExpressionWrapper(
+                Coalesce("last_active_at", "joined_at", "created_at") + QUIET_AFTER,
+                output_field=DateTimeField(),
+            ),
+            group_url=Concat(Value(before), "group__slug", Value(after)),
+        )
         .values("group_id")
-        .annotate(members=Count("id"), quiet=Count("id", filter=Q(last_seen__lt=cutoff)))
+        .annotate(
+            members=Count("id"),
+            quiet=Count("id", filter=Q(last_seen__lt=cutoff)),
+            followed_up=Count(
+                "id",
+                filter=Q(last_seen__lt=cutoff) & (Q(Exists(team_conversation)) | Q(Exists(note))),
+            ),
+        )
         .order_by()
     )
-    return [Quiet(row["group_id"], row["members"], row["quiet"]) for row in rows]
+    return [
+        Quiet(row["group_id"], row["members"], row["quiet"], row["followed_up"]) for row in rows
+    ]
 
 
 def cohort_completion(group_ids: Sequence[int] | None, window: Window) -> list[CohortCompletion]:

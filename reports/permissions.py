@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from groups.permissions import facilitated_group_ids
 from supportgroups.models import User
+from supportgroups.permissions import has_required_mfa
 
 LEAD_PERMISSION = "reports.view_organisation_reports"
 # Fewer people than this in a cell could point at someone, so it is not shown beyond the
@@ -40,3 +41,9 @@ def scope_for(user: User | AnonymousUser) -> Scope | None:
     if own:
         return Scope(group_ids=tuple(sorted(own)), suppress_small_cells=False)
     return None
+
+
+def needs_mfa_first(user: User | AnonymousUser, scope: Scope) -> bool:
+    """The whole organisation's figures, as admin and the moderation dashboard, only with MFA
+    on; a facilitator sees their own groups' figures as before."""
+    return scope.is_organisation and not has_required_mfa(user)

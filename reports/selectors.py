@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -17,13 +17,20 @@ from groups import reports as groups_reports
 from moderation import reports as moderation_reports
 from moderation.models import Reason
 from supportgroups.models import User
-from supportgroups.reporting import PeriodCount, Window, months_back, weeks_back
+from supportgroups.reporting import (
+    PeriodCount,
+    Window,
+    months_back,
+    organisation_time_zone,
+    weeks_back,
+)
 
 from .permissions import Scope
 from .tables import Column, Table, build
 
 MONTHS = 12
 WEEKS = 13
+RECENT_MEETINGS = 12
 
 TITLES: dict[str, Promise] = {
     "reach": _("Reach"),
@@ -51,6 +58,14 @@ def _month_label(first: datetime.date) -> str:
 def _week_label(monday: datetime.date) -> str:
     # ISO dates: unambiguous in every language, and they sort in a spreadsheet.
     return str(_("Week of %(day)s") % {"day": monday.isoformat()})
+
+
+def _meeting_label(group: str, starts_at: datetime.datetime) -> str:
+    # The group and its local start, as an ISO date and time (unambiguous in every language).
+    local = timezone.localtime(starts_at, organisation_time_zone())
+    return str(
+        _("%(group)s, %(when)s") % {"group": group, "when": local.strftime("%Y-%m-%d %H:%M")}
+    )
 
 
 def _sum_by_period(counts: Iterable[PeriodCount]) -> dict[datetime.date, int]:
@@ -225,6 +240,22 @@ def attendance(scope: Scope, now: datetime.datetime) -> Report:
             for group_id, name in _groups_by_name(names)
         ],
     )
+    recent = groups_reports.recent_meetings(scope.group_ids, window, RECENT_MEETINGS)
+    by_meeting = build(
+        scope=scope,
+        slug="attendance-by-meeting",
+        title=_("The last %(count)d meetings") % {"count": RECENT_MEETINGS},
+        description=_(
+            "The most recent meetings held, oldest first: the replies saying “going”, and the "
+            "people the facilitators marked as there."
+        ),
+        row_heading=_("Meeting"),
+        columns=columns[1:],
+        rows=[
+            (_meeting_label(names.get(m.group_id, ""), m.starts_at), [m.going, m.attended])
+            for m in recent
+        ],
+    )
     per_member = groups_reports.meetings_attended_per_member(scope.group_ids, window)
     regulars = build(
         scope=scope,
@@ -245,14 +276,18 @@ def attendance(scope: Scope, now: datetime.datetime) -> Report:
         scope=scope,
         slug="members-gone-quiet",
         title=_("Members gone quiet, by group"),
-        description=_("Members today, and those who have done nothing in the group for a week."),
+        description=_(
+            "Members today, those who have done nothing in the group for a week, and how many "
+            "of those the facilitators have checked in with since."
+        ),
         row_heading=_("Group"),
         columns=[
             Column("members", _("Members"), people=True),
             Column("quiet", _("Gone quiet"), people=True),
+            Column("followed_up", _("Checked in with"), people=True),
         ],
         rows=[
-            (name, [q.members, q.quiet] if (q := quiet.get(pk)) else [0, 0])
+            (name, [q.members, q.quiet, q.followed_up] if (q := quiet.get(pk)) else [0, 0, 0])
             for pk, name in _groups_by_name(names)
         ],
     )
@@ -285,7 +320,7 @@ def attendance(scope: Scope, now: datetime.datetime) -> Report:
         slug="attendance",
         title=TITLES["attendance"],
         summary=_("Who came to the meetings, from the replies and the attendance taken."),
-        tables=(by_month, regulars, by_group, cohort_table, quiet_table),
+        tables=(by_month, by_meeting, regulars, by_group, cohort_table, quiet_table),
     )
 
 

@@ -1,43 +1,54 @@
 """The reports area: an index, a page per report (charts beside their tables) and each table as
 a CSV file. Who sees what is reports.permissions.scope_for; the figures are reports.selectors."""
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from .charts import bar_chart
-from .permissions import Scope, scope_for
+from .permissions import Scope, needs_mfa_first, scope_for
 from .selectors import REPORTS, TITLES, Report
 from .tables import as_csv, cell_text
 
 
-def _scope(request) -> Scope:
-    scope = scope_for(request.user)
-    if scope is None:
-        raise PermissionDenied
-    return scope
+def _in_scope(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in, with reports to see (403 otherwise), and MFA on for the organisation's; the
+    view is given the person's scope."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        scope = scope_for(request.user)
+        if scope is None:
+            raise PermissionDenied
+        if needs_mfa_first(request.user, scope):
+            return redirect("mfa_required")
+        return view(request, scope, *args, **kwargs)
+
+    return wrapper
 
 
-def _report(request, slug: str) -> tuple[Scope, Report]:
-    scope = _scope(request)
+def _report(scope: Scope, slug: str) -> Report:
     make = REPORTS.get(slug)
     if make is None:
         raise Http404
-    return scope, make(scope, timezone.now())
+    return make(scope, timezone.now())
 
 
-@login_required
-def index(request):
-    scope = _scope(request)
+@_in_scope
+def index(request, scope: Scope):
     return render(request, "reports/index.html", {"scope": scope, "titles": TITLES})
 
 
-@login_required
-def report(request, slug: str):
-    scope, built = _report(request, slug)
+@_in_scope
+def report(request, scope: Scope, slug: str):
+    built = _report(scope, slug)
     tables = [
         {
             "table": table,
@@ -52,9 +63,9 @@ def report(request, slug: str):
     return response
 
 
-@login_required
-def table_csv(request, slug: str, table: str):
-    built = _report(request, slug)[1]
+@_in_scope
+def table_csv(request, scope: Scope, slug: str, table: str):
+    built = _report(scope, slug)
     found = built.table(table)
     if found is None:
         raise Http404

@@ -12,7 +12,7 @@ from groups.chat.models import ChatMessage, ChatRoom
 from groups.models import MembershipEvent
 from moderation.models import AuditLogEntry, FollowUp, Report, ReviewItem
 from supportgroups.models import User
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, with_mfa
 
 UTC = dt.UTC
 _TARGETS = itertools.count(1)
@@ -22,8 +22,10 @@ def at(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def organisation_lead() -> User:
+def organisation_lead(*, mfa: bool = True) -> User:
     user = UserFactory(display_name="Olu Lead")
+    if mfa:
+        with_mfa(user)
     user.user_permissions.add(Permission.objects.get(codename="view_organisation_reports"))
     return User.objects.get(pk=user.pk)  # a fresh instance: permissions are cached per object
 

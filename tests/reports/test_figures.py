@@ -3,18 +3,25 @@
 90th percentiles from PostgreSQL, small cells suppressed beyond a group's own facilitators."""
 
 import datetime as dt
+import uuid
 
 import pytest
 import time_machine
 
+from groups import quiet as quiet_members
+from groups.conversations import services as conversations
+from groups.conversations.models import Conversation, Participant
 from groups.meetings.models import RSVP
 from groups.models import Membership
 from reports import selectors
 from reports.permissions import Scope
 from reports.tables import SUPPRESSED
+from supportgroups.models import Notification
 from tests.factories import (
     AudienceFactory,
     CancerTypeFactory,
+    FacilitatorMembershipFactory,
+    MembershipFactory,
     OccurrenceFactory,
     SupportGroupFactory,
     UserFactory,
@@ -242,7 +249,61 @@ def test_cohort_completion_and_members_gone_quiet():
     assert row.label == "Spring cohort (ended 2026-03-30)"
     assert row.cells == (6, 5)
     (quiet,) = attendance.table("members-gone-quiet").rows
-    assert quiet.cells == (4, 1)
+    assert quiet.cells == (4, 1, 0)
+
+
+def test_quiet_members_followed_up_count_only_a_check_in_from_the_team_since_going_quiet():
+    group = SupportGroupFactory(name="Circle")
+    elsewhere = SupportGroupFactory(name="Other circle")
+    facilitator = FacilitatorMembershipFactory(group=group).user
+    other_facilitator = FacilitatorMembershipFactory(group=elsewhere).user
+    people = {}
+    for name, last_active in [
+        ("active", "2026-04-14T09:00:00"),
+        ("conversation", "2026-03-01T09:00:00"),
+        ("note", "2026-03-01T09:00:00"),
+        ("asked the team", "2026-03-01T09:00:00"),
+        ("checked in before quiet", "2026-04-01T09:00:00"),
+        ("checked in elsewhere", "2026-03-01T09:00:00"),
+    ]:
+        membership = MembershipFactory(group=group, last_active_at=at(last_active))
+        MembershipFactory(group=elsewhere, user=membership.user)
+        people[name] = membership.user
+
+    def check_in(by, where, member, when):
+        with time_machine.travel(when, tick=False):
+            conversations.start_from_team(
+                facilitator=by,
+                group=where,
+                member=member,
+                subject="",
+                body="Thinking of you",
+                client_msg_id=uuid.uuid4(),
+            )
+
+    check_in(facilitator, group, people["active"], at("2026-04-14T10:00:00"))  # not quiet
+    check_in(facilitator, group, people["conversation"], at("2026-04-10T10:00:00"))
+    with time_machine.travel(at("2026-04-12T10:00:00"), tick=False):
+        quiet_members.send_note(by=facilitator, group=group, member=people["note"], body="Hi")
+        # A member's own question to the team is not a check-in.
+        asked = Conversation.objects.create(
+            kind=Conversation.Kind.FACILITATORS, group=group, started_by=people["asked the team"]
+        )
+        Participant.objects.create(conversation=asked, user=people["asked the team"])
+    # Quiet from 8 April; a check-in on 5 April came before.
+    check_in(facilitator, group, people["checked in before quiet"], at("2026-04-05T10:00:00"))
+    check_in(
+        other_facilitator, elsewhere, people["checked in elsewhere"], at("2026-04-10T10:00:00")
+    )
+    with time_machine.travel(at("2026-04-10T10:00:00"), tick=False):
+        quiet_members.send_note(
+            by=other_facilitator, group=elsewhere, member=people["checked in elsewhere"], body="Hi"
+        )
+    assert Notification.objects.filter(user=people["note"], kind="group").count() == 1
+
+    attendance = selectors.attendance(own(group), NOW)
+    (row,) = attendance.table("members-gone-quiet").rows
+    assert row.cells == (6, 5, 2)
 
 
 def test_attendance_counts_meetings_held_replies_and_people_there():
@@ -266,6 +327,44 @@ def test_attendance_counts_meetings_held_replies_and_people_there():
     assert months["April 2026"] == (1, 2, 1)  # 00:30 on 1 April in London
     assert months["March 2026"] == (0, 0, 0)
     assert [row.cells for row in attendance.table("attendance-by-group").rows] == [(1, 2, 1)]
+
+
+def test_the_last_twelve_meetings_held_oldest_first_with_replies_and_people_there():
+    group = SupportGroupFactory(name="Circle")
+    weekly = [
+        OccurrenceFactory(
+            series__group=group, starts_at=at("2026-01-13T18:00:00") + dt.timedelta(weeks=n)
+        )
+        for n in range(14)  # Tuesdays, 13 January to 14 April
+    ]
+    OccurrenceFactory(series__group=group, starts_at=at("2026-04-13T18:00:00"), is_cancelled=True)
+    OccurrenceFactory(series__group=group, starts_at=at("2026-04-15T18:00:00"))  # tonight
+    OccurrenceFactory(starts_at=at("2026-04-15T10:00:00"))  # another group's
+
+    def replies(occurrence, going: int, there: int, not_going: int = 0):
+        for n in range(going + not_going):
+            RSVP.objects.create(
+                occurrence=occurrence,
+                user=UserFactory(),
+                status="going" if n < going else "not_going",
+                status_changed_at=NOW,
+                attended=n < there,
+            )
+
+    replies(weekly[-1], going=6, there=5, not_going=1)
+    replies(weekly[-2], going=2, there=1)
+
+    table = selectors.attendance(own(group), NOW).table("attendance-by-meeting")
+    rows = [(row.label, row.cells) for row in table.rows]
+    assert len(rows) == 12
+    # London time: 18:00 UTC is 18:00 in winter and 19:00 after the clocks went forward.
+    assert rows[0] == ("Circle, 2026-01-27 18:00", (0, 0))  # nobody answered: 0, not missing
+    assert rows[-2] == ("Circle, 2026-04-07 19:00", (2, 1))
+    assert rows[-1] == ("Circle, 2026-04-14 19:00", (6, 5))
+
+    organisation = selectors.attendance(ORGANISATION, NOW).table("attendance-by-meeting")
+    last_two = [row.cells for row in organisation.rows][-3:-1]
+    assert last_two == [(SUPPRESSED, SUPPRESSED), (6, 5)]
 
 
 def test_members_by_the_number_of_meetings_they_were_at():

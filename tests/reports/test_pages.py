@@ -12,14 +12,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from groups.meetings.models import RSVP
 from reports.permissions import scope_for
 from reports.selectors import REPORTS
 from tests.factories import (
     FacilitatorMembershipFactory,
     MembershipFactory,
+    OccurrenceFactory,
     SupportGroupFactory,
     UserFactory,
     client_for,
+    with_mfa,
 )
 
 from .builders import (
@@ -54,6 +57,9 @@ def busy_group(name: str, *, people: int = 6):
         cohort_ends_on=dt.date(2026, 3, 30),
     )
     moderator = UserFactory(display_name=f"Moderator of {name}")
+    meeting = OccurrenceFactory(
+        series__group=group, series__title=CANARY, starts_at=at("2026-04-07T18:00:00")
+    )
     for n in range(people):
         membership = membership_event(group, "requested", at("2026-03-02T09:00:00"))
         membership_event(group, "approved", at(f"2026-03-02T1{n % 10}:00:00"), membership)
@@ -70,6 +76,13 @@ def busy_group(name: str, *, people: int = 6):
         follow_up(item, at("2026-04-10T09:00:00"), at("2026-04-10T08:00:00"), outcome=CANARY)
         post(group, at("2026-03-01T09:00:00"), body=CANARY)
         chat_message(group, at("2026-04-01T09:00:00"), body=CANARY)
+        RSVP.objects.create(
+            occurrence=meeting,
+            user=UserFactory(),
+            status="going",
+            status_changed_at=at("2026-04-06T09:00:00"),
+            attended=n % 2 == 0,
+        )
     return group
 
 
@@ -86,7 +99,33 @@ def test_only_staff_leads_and_facilitators_may_open_the_reports(slug):
     assert client_for(member).get(path).status_code == 403
     assert client_for(facilitator_of(group)).get(path).status_code == 200
     assert client_for(organisation_lead()).get(path).status_code == 200
-    assert client_for(UserFactory(is_staff=True)).get(path).status_code == 200
+    assert client_for(with_mfa(UserFactory(is_staff=True))).get(path).status_code == 200
+
+
+def test_staff_and_leads_need_mfa_for_the_organisations_figures_and_facilitators_do_not():
+    group = busy_group("Tuesday circle")
+    paths = [
+        reverse("reports:index"),
+        reverse("reports:report", args=["attendance"]),
+        reverse("reports:csv", args=["attendance", "attendance-by-group"]),
+    ]
+    staff_facilitating = facilitator_of(group)
+    staff_facilitating.is_staff = True
+    staff_facilitating.save(update_fields=["is_staff"])
+    for person in (
+        organisation_lead(mfa=False),
+        UserFactory(is_staff=True),
+        staff_facilitating,  # the organisation's view is theirs, so MFA first
+    ):
+        client = client_for(person)
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 302, path
+            assert response["Location"] == reverse("mfa_required")
+            assert b"Tuesday circle" not in response.content
+    facilitator = client_for(facilitator_of(group))
+    for path in paths:
+        assert facilitator.get(path).status_code == 200
 
 
 def test_unknown_reports_and_tables_are_not_found():
