@@ -2,9 +2,11 @@
 network cut the worker shows the offline page it saved: the person's next meetings and the
 crisis lines, styled from the static files it kept."""
 
+import importlib
 import time
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from playwright.sync_api import expect
 
@@ -24,6 +26,9 @@ def _eventually(page, script: str, arg=None, timeout: float = 15):
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_the_app_registers_and_shows_my_meetings_with_the_network_cut(live_server, signed_in_page):
+    # The crisis lines are a migration's rows, which an earlier transactional test emptied.
+    seed = importlib.import_module("moderation.migrations.0002_seed_crisis_lexicon_and_lines")
+    seed.seed(apps, None)
     person = UserFactory(time_zone="Europe/London")
     group = MembershipFactory(user=person).group
     OccurrenceFactory(series__group=group, series__title="Thursday circle")
