@@ -20,8 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supportgroups.degrade import when_cache_is_down
 from supportgroups.languages import in_language
 from supportgroups.models import User
+from supportgroups.ratelimits import within_rate
 from supportgroups.services import notify
 
 from . import permissions
@@ -95,12 +97,20 @@ def _write_sections(plan: SafetyPlan, sections: dict[str, str]) -> list[str]:
     return changed
 
 
+@when_cache_is_down(None)
+def _check_invite_rate(owner: User) -> None:
+    """Each invitation notifies a facilitator: a few an hour, not a stream."""
+    if not within_rate(f"plan-invite:{owner.pk}", limit=5, window=3600):
+        raise ValidationError(_("Please wait a little before sharing your plan again."))
+
+
 @transaction.atomic
 def invite_plan_editor(*, owner: User, editor: User) -> SafetyPlan:
     """From a conversation with their group's facilitators, the member shares their plan with
     one of them, named, to write it together. Only that person; the member can stop it."""
     if not permissions.may_receive_plan(owner, editor):
         raise ValidationError(_("You can share your plan only with a facilitator of your groups."))
+    _check_invite_rate(owner)
     plan, _created = SafetyPlan.objects.select_for_update().get_or_create(owner=owner)
     plan.shared_with, plan.shared_may_edit = editor, True
     plan.save(update_fields=["shared_with", "shared_may_edit", "updated_at"])

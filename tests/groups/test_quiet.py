@@ -120,3 +120,15 @@ def test_only_facilitators_send_notes_and_only_to_members(group, facilitator, me
     assert client_for(facilitator).post(elsewhere, {"body": "Hi"}).status_code == 404
     assert client_for(facilitator).post(note, {"body": "x\x00y"}).status_code == 302
     assert not Notification.objects.filter(user__in=[member, outsider]).exists()
+
+
+def test_one_gentle_note_a_day_the_second_is_refused_with_the_words_kept(
+    group, facilitator, member
+):
+    ContactSetting.objects.create(user=member, who_may_start="nobody")
+    note = reverse("groups:quiet_note", args=[group.slug, member.pk])
+    assert client_for(facilitator).post(note, {"body": "Thinking of you."}).status_code == 302
+    again = client_for(facilitator).post(note, {"body": "Still thinking of you."}, follow=True)
+    text = again.content.decode()
+    assert "wrote to them today already" in text
+    assert Notification.objects.filter(user=member).count() == 1

@@ -187,3 +187,19 @@ def test_a_save_over_the_other_persons_newer_change_is_refused_and_keeps_the_wor
     assert saved.status_code == 302
     plan.refresh_from_db()
     assert (plan.warning_signs, plan.people_to_ask) == ("Not sleeping", "My sister Ana")
+
+
+def test_sharing_the_plan_over_and_over_is_refused_after_a_few_an_hour(
+    conversation, member, facilitator, second_facilitator
+):
+    """Each invitation notifies a facilitator: five an hour, then a calm refusal."""
+    for turn in range(5):
+        editor = facilitator if turn % 2 == 0 else second_facilitator
+        assert _invite(member, conversation, editor).status_code == 302
+    refused = client_for(member).post(
+        f"/messages/{conversation.pk}/safety-plan/",
+        {"with_whom": second_facilitator.pk},
+        follow=True,
+    )
+    assert "Please wait a little before sharing your plan again." in refused.content.decode()
+    assert SafetyPlan.objects.get(owner=member).shared_with == facilitator
