@@ -71,19 +71,17 @@ def build(
     rows: Sequence[tuple[str, Sequence[int | float | None]]],
 ) -> Table:
     """A table of raw figures, with small cells suppressed when the scope asks for it."""
-    keys = [column.key for column in columns]
-    built = []
-    any_suppressed = False
-    for label, raw in rows:
-        cells: list[Cell] = []
-        for column, value in zip(columns, raw, strict=True):
-            sample = raw[keys.index(column.sample)] if column.sample else value
-            if scope.suppress_small_cells and _too_few(column, sample):
-                cells.append(SUPPRESSED)
-                any_suppressed = True
-            else:
-                cells.append(value)
-        built.append(Row(label=label, cells=tuple(cells)))
+    values = [list(raw) for _label, raw in rows]
+    hidden = _suppressed(columns, values) if scope.suppress_small_cells else set()
+    built = [
+        Row(
+            label=label,
+            cells=tuple(
+                SUPPRESSED if (r, c) in hidden else value for c, value in enumerate(values[r])
+            ),
+        )
+        for r, (label, _raw) in enumerate(rows)
+    ]
     return Table(
         slug=slug,
         title=title,
@@ -91,8 +89,47 @@ def build(
         row_heading=row_heading,
         columns=tuple(columns),
         rows=tuple(built),
-        suppressed=any_suppressed,
+        suppressed=bool(hidden),
     )
+
+
+def _suppressed(
+    columns: Sequence[Column], values: list[list[int | float | None]]
+) -> set[tuple[int, int]]:
+    """The (row, column) cells withheld: people counted 1 to 4, then, wherever a row or a
+    people column has exactly one such cell, the smallest other count of people beside it
+    too, so that nobody works a hidden cell out by subtracting the shown ones from a total
+    (a row's parts from its whole, the groups shown from the organisation's figure); last,
+    the figures worked out from a hidden count (its `sample`)."""
+    keys = [column.key for column in columns]
+    people = [c for c, column in enumerate(columns) if column.people]
+    hidden = {
+        (r, c) for r, row in enumerate(values) for c in people if _too_few(columns[c], row[c])
+    }
+
+    def hide_one_more(cells: list[tuple[int, int]]) -> bool:
+        if sum(cell in hidden for cell in cells) != 1:
+            return False
+        shown = [cell for cell in cells if cell not in hidden and values[cell[0]][cell[1]]]
+        if not shown:
+            return False
+        hidden.add(min(shown, key=lambda cell: values[cell[0]][cell[1]] or 0))
+        return True
+
+    changed = True
+    while changed:
+        changed = False
+        for r in range(len(values)):
+            changed |= hide_one_more([(r, c) for c in people])
+        for c in people:
+            changed |= hide_one_more([(r, c) for r in range(len(values))])
+    for c, column in enumerate(columns):
+        if column.sample:
+            source = keys.index(column.sample)
+            for r, row in enumerate(values):
+                if (r, source) in hidden or _too_few(column, row[source]):
+                    hidden.add((r, c))
+    return hidden
 
 
 def _too_few(column: Column, sample: int | float | None) -> bool:

@@ -15,7 +15,7 @@ from groups.meetings.models import RSVP
 from groups.models import Membership
 from reports import selectors
 from reports.permissions import Scope
-from reports.tables import SUPPRESSED
+from reports.tables import SUPPRESSED, Column, build
 from supportgroups.models import Notification
 from tests.factories import (
     AudienceFactory,
@@ -189,9 +189,10 @@ def test_a_facilitator_scope_counts_only_its_groups():
     assert [row.label for row in reach.table("joining-by-group").rows] == ["Mine"]
     everyone = selectors.reach(ORGANISATION, NOW)
     assert figures(everyone.tables[0], "joined")["April 2026"] == 8
+    # Mine's 1 is withheld, and so is Theirs' 7 beside it: else 8 - 7 would give Mine away.
     assert figures(everyone.table("joining-by-group"), "joined") == {
         "Mine": SUPPRESSED,
-        "Theirs": 7,
+        "Theirs": SUPPRESSED,
     }
 
 
@@ -221,7 +222,7 @@ def test_new_members_by_cancer_type_audience_and_language():
     }
     organisation = selectors.reach(ORGANISATION, NOW)
     assert figures(organisation.table("new-members-by-audience"), "joined") == {
-        "Carers": 5,
+        "Carers": SUPPRESSED,  # beside the one hidden cell: the total less 5 would show it
         "Not given": SUPPRESSED,
     }
 
@@ -364,7 +365,8 @@ def test_the_last_twelve_meetings_held_oldest_first_with_replies_and_people_ther
 
     organisation = selectors.attendance(ORGANISATION, NOW).table("attendance-by-meeting")
     last_two = [row.cells for row in organisation.rows][-3:-1]
-    assert last_two == [(SUPPRESSED, SUPPRESSED), (6, 5)]
+    # The 2 and 1 are withheld, and the smallest other counts in their columns with them.
+    assert last_two == [(SUPPRESSED, SUPPRESSED), (SUPPRESSED, SUPPRESSED)]
 
 
 def test_members_by_the_number_of_meetings_they_were_at():
@@ -396,3 +398,39 @@ def test_members_by_the_number_of_meetings_they_were_at():
         SUPPRESSED,
         0,
     }
+
+
+def test_no_withheld_cell_can_be_worked_out_from_its_row_or_column():
+    """Follow-ups due 6 = 5 on time + 0 late + 1 not recorded: hiding the 1 alone would leave
+    it at 6 - 5 - 0. The smallest other count beside it goes too, in its row and its column."""
+    columns = [
+        Column("due", "Due", people=True),
+        Column("on_time", "On time", people=True),
+        Column("late", "Late", people=True),
+        Column("missing", "Not recorded", people=True),
+        Column("median", "Median", sample="due"),
+    ]
+    table = build(
+        scope=ORGANISATION,
+        slug="t",
+        title="t",
+        description="",
+        row_heading="Week",
+        columns=columns,
+        rows=[("w1", [6, 5, 0, 1, 3.0]), ("w2", [20, 12, 0, 8, 2.0])],
+    )
+    first, second = (row.cells for row in table.rows)
+    assert first == (6, SUPPRESSED, 0, SUPPRESSED, 3.0)
+    # Column "missing" had one hidden cell, so 8 goes with it; then that row has one hidden
+    # cell, so its smallest other count (12) goes too.
+    assert second == (20, SUPPRESSED, 0, SUPPRESSED, 2.0)
+    unsuppressed = build(
+        scope=own(SupportGroupFactory()),
+        slug="t",
+        title="t",
+        description="",
+        row_heading="Week",
+        columns=columns,
+        rows=[("w1", [6, 5, 0, 1, 3.0])],
+    )
+    assert unsuppressed.rows[0].cells == (6, 5, 0, 1, 3.0)
