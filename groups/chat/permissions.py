@@ -13,7 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
 from groups import permissions, policy
-from groups.models import SupportGroup
+from groups.models import Membership, SupportGroup
 from groups.policy import Verdict
 from supportgroups.models import User
 
@@ -37,6 +37,7 @@ class PageAccess:
     can_read: bool
     write: Verdict
     can_manage: bool
+    membership: Membership | None
 
 
 def page_access(user: User | AnonymousUser, group: SupportGroup) -> PageAccess:
@@ -46,6 +47,7 @@ def page_access(user: User | AnonymousUser, group: SupportGroup) -> PageAccess:
         can_read=bool(account) and access.can_view_private,
         write=policy.write_verdict(user, group, access=access),
         can_manage=bool(account) and access.can_manage,
+        membership=access.membership,
     )
 
 

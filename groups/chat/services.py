@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups.activity import record_activity
+from groups.activity import record_post
 from groups.models import SupportGroup
 from groups.policy import Verdict
 from moderation import aftercare, in_place
@@ -163,7 +163,7 @@ def post_message(
         )
         screen = moderation.screen(message)
         broadcast = _screened_broadcast(message, screen, was_shown=False)
-        record_activity(user=author, group=room.group)
+        record_post(user=author, group=room.group)  # the norms above the box read, too
     return PostResult(message, created=True, screen=screen, broadcast=broadcast)
 
 

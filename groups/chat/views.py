@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from groups import welcome
 from groups.models import SupportGroup
 from groups.services import record_staff_view
 from moderation.models import Reason
@@ -65,6 +66,7 @@ def room(request, slug):
             "revision": revision,
             "last_seen_id": chat_messages[-1].sequence if chat_messages else 0,
             "can_manage": access.can_manage,
+            "norms": welcome.norms_to_show(membership=access.membership, group=group),
             # Why this person cannot write here (a sanction, a read-only group), whatever the
             # room's state, which the page shows on its own; the socket keeps it up to date.
             "write": access.write,

@@ -1,6 +1,8 @@
 """A group's welcome message with its norms: a new member gets it on coming in (in-app, and by
 email as they chose) and sees the norms before their first post in the group."""
 
+import uuid
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -154,3 +156,17 @@ def test_outsiders_cannot_mark_norms_read(group):
     assert (
         client_for(outsider).get(reverse("groups:norms_read", args=[group.slug])).status_code == 405
     )
+
+
+def test_norms_shown_above_the_chat_box_until_the_first_chat_message(group):
+    member = UserFactory()
+    services.join(user=member, group=group)
+    client = client_for(member)
+    room = reverse("chat:room", args=[group.slug])
+    assert "stays here" in client.get(room).content.decode()
+    sent = client.post(room, {"body": "Hello everyone", "client_msg_id": str(uuid.uuid4())})
+    assert sent.status_code == 302
+    assert "stays here" not in client.get(room).content.decode()
+    # Facilitators lead the group: the norms are theirs, never shown to them as a hurdle.
+    facilitator = FacilitatorMembershipFactory(group=group).user
+    assert "stays here" not in client_for(facilitator).get(room).content.decode()
