@@ -161,7 +161,7 @@ def test_the_group_page_links_to_the_next_cohort_and_only_its_facilitators_open_
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_facilitators_opening_at_once_make_one_set_of_offers():
+def test_two_facilitators_opening_at_once_make_one_set_of_offers(clock):
     first, nxt, facilitator = _cohorts(capacity=2)
     other = FacilitatorMembershipFactory(group=first).user
     FacilitatorMembershipFactory(group=nxt, user=other)
