@@ -6,6 +6,7 @@ not recorded MODERATION_FOLLOW_UP_BACKUP_MINUTES later."""
 
 import datetime
 import zoneinfo
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -50,24 +51,32 @@ def crisis_recipients(item: ReviewItem, *, backup: bool) -> list:
     return people or permissions.item_moderators(item)
 
 
-def _alert(item: ReviewItem, people: list, *, subject: Promise) -> None:
-    """Plain send_mail, not the member mail helper: a crisis alert to the people on duty is part
-    of their role and must not be switched off by a notification preference."""
-    path = reverse("moderation:item", args=[item.pk])
+def _tell_on_duty(
+    people: list, *, path: str, words: Callable[[str], tuple[str, str]], item_id: int, kind: str
+) -> None:
+    """Plain send_mail, not the member mail helper, and a high-urgency push never held by quiet
+    hours: alerting the people on duty is part of their role, which no preference switches off.
+    Each reads it in their own language (``words`` gives the subject and body for the page's
+    address); then their open dashboards are told."""
     url = settings.SITE_URL + path
     for person in people:
-        with in_language(person):  # each person on duty reads it in their own language
-            body = (
-                _(
-                    "A member may be at risk. Please open the moderation dashboard and claim "
-                    "the item:\n\n%s"
-                )
-                % url
-            )
-            send_mail(str(subject), body, None, [person.email])
-            # High urgency, and never held by quiet hours: the phone of the person on duty.
-            push.alert_urgently(people=[person], url=path, title=str(subject))
-    live.tell_moderators(user_ids=[p.pk for p in people], item_id=item.pk, kind="crisis")
+        with in_language(person):
+            subject, body = words(url)
+            send_mail(subject, body, None, [person.email])
+            push.alert_urgently(people=[person], url=path, title=subject)
+    live.tell_moderators(user_ids=[p.pk for p in people], item_id=item_id, kind=kind)
+
+
+def _alert(item: ReviewItem, people: list, *, subject: Promise) -> None:
+    def words(url: str) -> tuple[str, str]:
+        body = _(
+            "A member may be at risk. Please open the moderation dashboard and claim the item:"
+            "\n\n%s"
+        )
+        return str(subject), body % url
+
+    path = reverse("moderation:item", args=[item.pk])
+    _tell_on_duty(people, path=path, words=words, item_id=item.pk, kind="crisis")
 
 
 def send_crisis_alert(*, item_id: int) -> int:
@@ -168,22 +177,19 @@ def _alert_follow_ups(due: QuerySet[FollowUp], *, mark: str, backup: bool) -> in
 
 
 def _alert_overdue(follow_up: FollowUp, people: list, *, still: bool = False) -> None:
-    """Plain send_mail, like the crisis alert: part of the on-duty role, not a preference."""
+    def words(url: str) -> tuple[str, str]:
+        if still:
+            subject = _("Still overdue: a follow-up contact after a crisis")
+        else:
+            subject = _("Overdue: a follow-up contact after a crisis")
+        body = _(
+            "A follow-up contact with a member after a crisis was due %(hours)s hours after "
+            "it was resolved and is not recorded yet. Please make sure someone reaches "
+            "them:\n\n%(url)s"
+        ) % {"hours": follow_up.after_hours, "url": url}
+        return subject, body
+
     path = reverse("moderation:dashboard") + "#follow-ups"
-    url = settings.SITE_URL + path
-    for person in people:
-        with in_language(person):
-            if still:
-                subject = _("Still overdue: a follow-up contact after a crisis")
-            else:
-                subject = _("Overdue: a follow-up contact after a crisis")
-            body = _(
-                "A follow-up contact with a member after a crisis was due %(hours)s hours after "
-                "it was resolved and is not recorded yet. Please make sure someone reaches "
-                "them:\n\n%(url)s"
-            ) % {"hours": follow_up.after_hours, "url": url}
-            send_mail(subject, body, None, [person.email])
-            push.alert_urgently(people=[person], url=path, title=subject)
-    live.tell_moderators(
-        user_ids=[p.pk for p in people], item_id=follow_up.item_id, kind="follow_up_overdue"
+    _tell_on_duty(
+        people, path=path, words=words, item_id=follow_up.item_id, kind="follow_up_overdue"
     )
