@@ -124,8 +124,8 @@ def ensure_group_board(*, group: SupportGroup) -> Board:
     return board
 
 
-def _screen(post: Post) -> ScreenResult:
-    result = screen(post)
+def _screen(post: Post, *, new: bool = False) -> ScreenResult:
+    result = screen(post, new=new)
     if result.held and not post.is_held:
         Post.objects.filter(pk=post.pk).update(is_held=True)
         post.is_held = True
@@ -192,7 +192,7 @@ def create_thread(
     thread.opening_post = post
     thread.last_post_id = post.pk
     thread.save(update_fields=["opening_post", "last_post_id"])
-    result = _screen(post)
+    result = _screen(post, new=True)
     index_post(post)
     follow(user=author, thread=thread)
     _note_activity(author, board)
@@ -231,7 +231,7 @@ def create_reply(
         content_warning=content_warning,
         is_anonymous=is_anonymous,
     )
-    result = _screen(post)
+    result = _screen(post, new=True)
     index_post(post)
     if not post.is_held:
         Thread.objects.filter(pk=thread.pk).update(

@@ -50,10 +50,15 @@ def record_activity_of(*, user_ids: Iterable[int], group: SupportGroup | int) ->
     ).update(last_active_at=now)
 
 
-def record_post(*, user: User, group: SupportGroup | int) -> None:
+def record_post(
+    *, user: User, group: SupportGroup | int, membership: Membership | None = None
+) -> None:
     """A member's post in the group: activity (as record_activity, throttled the same way) and
     the norms shown above the form read (welcome.py), in one UPDATE that changes nothing once
-    both are current."""
+    both are current. A caller that has just read the person's ``membership`` saves the UPDATE
+    when both are."""
+    if membership is not None and membership.norms_seen_at and not activity_is_stale(membership):
+        return
     now = timezone.now()
     stale = Q(last_active_at__isnull=True) | Q(last_active_at__lt=now - ACTIVITY_RESOLUTION)
     Membership.objects.filter(

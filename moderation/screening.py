@@ -14,6 +14,7 @@ crisis costs more than a false alarm, which a facilitator closes in a click.
 import hashlib
 import re
 from datetime import timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,15 +39,23 @@ def normalise(text: str) -> str:
     return _ARABIC_CONJUNCTION.sub(r" \1 ", spaced)
 
 
+@lru_cache(maxsize=4096)
+def _normalised_phrase(phrase: str) -> str:
+    """The lexicon is read afresh for every text (an edit in admin holds at once), but each
+    phrase is folded once per process: folding the whole lexicon was most of a chat message's
+    screening."""
+    return normalise(phrase)
+
+
 def crisis_match(text: str) -> str | None:
     """The first crisis phrase found in the text, or None."""
     phrases = list(CrisisPhrase.objects.filter(active=True).values_list("phrase", "is_exclusion"))
     body = normalise(text)
     for phrase, is_exclusion in phrases:
         if is_exclusion:
-            body = body.replace(normalise(phrase), " ")
+            body = body.replace(_normalised_phrase(phrase), " ")
     for phrase, is_exclusion in phrases:
-        if not is_exclusion and normalise(phrase) in body:
+        if not is_exclusion and _normalised_phrase(phrase) in body:
             return phrase
     return None
 

@@ -196,11 +196,14 @@ def _reach_out(user: User) -> None:
 
 
 def _premoderation_holds(
-    item_author: User | None, group_id: int | None, ct: ContentType, object_id: int
+    item_author: User | None, group_id: int | None, ct: ContentType, object_id: int, *, new: bool
 ) -> bool:
     if item_author is None or group_id is None:
         return False
-    existing = ReviewItem.objects.filter(content_type=ct, object_id=object_id).first()
+    # An edit of a held first post stays held; new content has no item yet.
+    existing = (
+        None if new else ReviewItem.objects.filter(content_type=ct, object_id=object_id).first()
+    )
     if existing is not None and existing.flags.filter(kind=Flag.Kind.PREMODERATION).exists():
         return existing.held
     first_n = scope().group_premoderation(group_id) or 0
@@ -214,9 +217,9 @@ def _premoderation_holds(
     return earlier < first_n
 
 
-@transaction.atomic
-def screen(content: models.Model) -> ScreenResult:
-    """Screen newly created or edited content, inside the writer's transaction.
+@transaction.atomic(savepoint=False)  # the writer's own transaction, where there is one
+def screen(content: models.Model, *, new: bool = False) -> ScreenResult:
+    """Screen newly created (``new``) or edited content, inside the writer's transaction.
 
     Crisis words open an escalated item and start the alert; spam from a new account and a new
     member's first posts in a pre-moderated group are held until a facilitator approves them.
@@ -227,7 +230,7 @@ def screen(content: models.Model) -> ScreenResult:
     crisis = crisis_match(text)
     spam = spam_signal(author=target.author, text=text, target_key=f"{ct.pk}:{content.pk}")
     premoderate = target.premoderated and _premoderation_holds(
-        target.author, target.group_id(), ct, target.pk
+        target.author, target.group_id(), ct, target.pk, new=new
     )
     signals = [
         (crisis, Reason.AT_RISK, Flag.Kind.CRISIS),

@@ -143,18 +143,20 @@ class ChatConsumer(LiveSocket):
                 content,
             )
             return
-        if action in WRITE_ACTIONS:
-            self.checked_at = time.monotonic()
+        writes = action in WRITE_ACTIONS
+        asked_at = time.monotonic()
         verdicts, outcome = await database_sync_to_async(self._checked)(
-            handler, content, recheck=action in WRITE_ACTIONS
+            handler, content, recheck=writes
         )
         if verdicts is not None and not await self.take_verdicts(*verdicts):
             return
         if isinstance(outcome, services.ChatRefused):
             await self.error(outcome.code, outcome.message, content)
-            if outcome.code == "forbidden":
+            if outcome.about_access:
                 await self.still_allowed(trust=0)
             return
+        if writes:  # the service's own check, just now, let them: they may read too
+            self.checked_at = max(self.checked_at, asked_at)
         for frame in outcome:
             await self.send_json(frame)
 
@@ -189,17 +191,16 @@ class ChatConsumer(LiveSocket):
     ) -> tuple[tuple[Verdict, Verdict] | None, list[dict] | services.ChatRefused]:
         """The action's frames (or why it was refused), after re-reading the person and their
         session if it writes, so that a write never rides on a change of access whose event is
-        still on its way. Both in one trip to the database thread, which every socket of the
-        process shares: a sender waits behind the room's heartbeats once rather than twice."""
-        verdicts = None
-        if recheck:
-            verdicts = self.recheck()
-            if not verdicts[0]:
-                return verdicts, []
+        still on its way. Only the person: every write service asks the policy itself, under
+        the room's lock, and a refusal about access has the socket ask afresh (receive_json).
+        Both in one trip to the database thread, which every socket of the process shares: a
+        sender waits behind the room's heartbeats once rather than twice."""
+        if recheck and self.reread_person() is None:
+            return (signed_out(), signed_out()), []
         try:
-            return verdicts, handler(content)
+            return None, handler(content)
         except services.ChatRefused as refused:
-            return verdicts, refused
+            return None, refused
 
     def _do_send(self, content: dict) -> list[dict]:
         try:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from groups import permissions, policy
 from groups.models import Membership, SupportGroup
+from groups.permissions import GroupAccess
 from groups.policy import Verdict
 from supportgroups.models import User
 
@@ -51,9 +52,12 @@ def page_access(user: User | AnonymousUser, group: SupportGroup) -> PageAccess:
     )
 
 
-def write_verdict(user: User | AnonymousUser, room: ChatRoom) -> Verdict:
-    """May this person send, edit or show they are typing in this room now?"""
-    access = permissions.access_for(user, room.group)
+def write_verdict(
+    user: User | AnonymousUser, room: ChatRoom, *, access: GroupAccess | None = None
+) -> Verdict:
+    """May this person send, edit or show they are typing in this room now? (``access``: the
+    caller's own reading of the person's membership, to save the query.)"""
+    access = access or permissions.access_for(user, room.group)
     verdict = policy.write_verdict(user, room.group, access=access)
     if not verdict:
         return verdict

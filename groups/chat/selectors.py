@@ -90,11 +90,15 @@ def changes_since(
     return shown, gone
 
 
-def serialize_message(message: ChatMessage) -> dict[str, Any]:
+def serialize_message(
+    message: ChatMessage, *, is_facilitator: bool | None = None
+) -> dict[str, Any]:
     """The frame for one message. Messages from the selectors above carry the facilitator mark
-    already; a lone message (a broadcast from services) costs one small query for it."""
+    already, a writer that has read its author's membership passes it; otherwise (another
+    broadcast from services) it costs one small query."""
     author = message.author
-    is_facilitator = getattr(message, "author_is_facilitator", None)
+    if is_facilitator is None:
+        is_facilitator = getattr(message, "author_is_facilitator", None)
     if is_facilitator is None:
         is_facilitator = (
             message.author_id is not None

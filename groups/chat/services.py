@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from groups.activity import record_post
 from groups.models import SupportGroup
+from groups.permissions import GroupAccess, access_for
 from groups.policy import Verdict
 from moderation import aftercare, in_place
 from moderation import services as moderation
@@ -39,16 +40,19 @@ DEBRIEF_LOOKBACK = timedelta(hours=12)
 
 
 class ChatRefused(Exception):
-    """A write the person may not make; ``code`` goes to the client in an error frame."""
+    """A write the person may not make; ``code`` goes to the client in an error frame.
+    ``about_access``: refused for who the person is now (not for what they wrote), so the
+    socket asks afresh what they may read and write."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, *, about_access: bool = False):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.about_access = about_access or code == "forbidden"
 
     @classmethod
     def from_verdict(cls, verdict: Verdict) -> "ChatRefused":
-        return cls(verdict.code, verdict.reason)
+        return cls(verdict.code, verdict.reason, about_access=True)
 
 
 @dataclass(frozen=True)
@@ -108,12 +112,15 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _check_can_write(user: User | AnonymousUser, room: ChatRoom) -> None:
+def _check_can_write(user: User | AnonymousUser, room: ChatRoom) -> GroupAccess:
     """Raise ChatRefused, with the reason the person is shown, unless they may write now.
-    Called with the room row locked, so a lock or end of the room cannot slip in between."""
-    verdict = permissions.write_verdict(user, room)
+    Called with the room row locked, so a lock or end of the room cannot slip in between.
+    Returns what the check read of the person's membership."""
+    access = access_for(user, room.group)
+    verdict = permissions.write_verdict(user, room, access=access)
     if not verdict:
         raise ChatRefused.from_verdict(verdict)
+    return access
 
 
 def _check_can_manage(user: User | AnonymousUser, room: ChatRoom) -> None:
@@ -122,7 +129,11 @@ def _check_can_manage(user: User | AnonymousUser, room: ChatRoom) -> None:
 
 
 def _screened_broadcast(
-    message: ChatMessage, screen: ScreenResult, *, was_shown: bool
+    message: ChatMessage,
+    screen: ScreenResult,
+    *,
+    was_shown: bool,
+    author_is_facilitator: bool | None = None,
 ) -> Delivery | None:
     """Tell the room about a new or edited message, unless moderation holds it back.
 
@@ -134,7 +145,8 @@ def _screened_broadcast(
         if was_shown:  # an edit put it on hold: take the old text away from the others
             send_to_room(message.room, {"type": "removed", "id": message.sequence})
         return None
-    return send_to_room(message.room, {"type": "message", "message": serialize_message(message)})
+    frame = serialize_message(message, is_facilitator=author_is_facilitator)
+    return send_to_room(message.room, {"type": "message", "message": frame})
 
 
 def post_message(
@@ -144,7 +156,7 @@ def post_message(
     body = _clean_body(body)
     with transaction.atomic():
         room = _locked_room(room.pk)
-        _check_can_write(author, room)
+        access = _check_can_write(author, room)
         existing = (
             ChatMessage.objects.select_related("author", "room")
             .filter(room=room, client_msg_id=client_msg_id)
@@ -161,9 +173,12 @@ def post_message(
             body=body,
             client_msg_id=client_msg_id,
         )
-        screen = moderation.screen(message)
-        broadcast = _screened_broadcast(message, screen, was_shown=False)
-        record_post(user=author, group=room.group)  # the norms above the box read, too
+        screen = moderation.screen(message, new=True)
+        broadcast = _screened_broadcast(
+            message, screen, was_shown=False, author_is_facilitator=access.is_facilitator
+        )
+        # The norms above the box were read, too.
+        record_post(user=author, group=room.group, membership=access.membership)
     return PostResult(message, created=True, screen=screen, broadcast=broadcast)
 
 

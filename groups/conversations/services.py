@@ -131,7 +131,7 @@ def _add_message(
         client_msg_id=client_msg_id,
         created_at=now,
     )
-    screen = moderation.screen(message)
+    screen = moderation.screen(message, new=True)
     broadcast = None
     if screen.held:
         message.is_held = True

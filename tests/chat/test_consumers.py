@@ -365,7 +365,7 @@ def test_held_message_is_shown_only_to_its_writer_with_crisis_support(room_peopl
     from moderation import services as moderation
 
     monkeypatch.setattr(
-        moderation, "screen", lambda content: moderation.ScreenResult(held=True, crisis=True)
+        moderation, "screen", lambda content, **_: moderation.ScreenResult(held=True, crisis=True)
     )
     group, cookies = room_people["group"], room_people["cookies"]
 

@@ -96,3 +96,22 @@ def test_presence_drops_stale_entries(settings):
     announce, people = presence.touch(room_id=7, channel="also", user_id=3, name="Ash")
     assert not announce and people == ["Ash", "Robin"]  # announced at most every 2 s
     assert presence.leave(room_id=7, channel="here") == (False, ["Ash"])
+
+
+@pytest.mark.django_db
+def test_a_member_s_message_is_checked_stored_and_screened_in_eight_queries(
+    django_assert_num_queries,
+):
+    """A large room's sockets all wait for the sender's write: the room's lock, the person's
+    membership and sanctions, a resend, the numbers, the message, the crisis lexicon and the
+    group's pre-moderation (plus the test's savepoint). No query for the facilitator mark or
+    for activity noted within the hour."""
+    group = SupportGroupFactory()
+    author = MembershipFactory(group=group).user
+    room = services.room_for_group(group=group)
+    services.post_message(room=room, author=author, body="Hello all", client_msg_id=uuid.uuid4())
+    with django_assert_num_queries(10):
+        result = services.post_message(
+            room=room, author=author, body="How was everyone's week?", client_msg_id=uuid.uuid4()
+        )
+    assert result.created and ChatMessage.objects.filter(room=room).count() == 2

@@ -22,7 +22,7 @@ def screen_says(monkeypatch):
     seen = []
 
     def install(result: ScreenResult):
-        def fake_screen(content):
+        def fake_screen(content, **_):
             assert isinstance(adapter_for(content), ModerationAdapter)
             assert connection.in_atomic_block
             assert Post.objects.filter(pk=content.pk).exists()
