@@ -31,7 +31,6 @@ from .models import (
     Board,
     EmailPreference,
     Post,
-    PostRevision,
     Reaction,
     Subscription,
     Thread,
@@ -287,9 +286,7 @@ def remove_by_moderators(*, post: Post, reason: str) -> None:
         return
     now = timezone.now()
     if post.body:
-        kept = PostRevision.objects.create(
-            post=post, body=post.body, content_warning=post.content_warning
-        )
+        kept = post.revisions.create(body=post.body, content_warning=post.content_warning)
         now = kept.created_at  # selectors.removal_copy() finds the words by this time
     Post.objects.filter(pk=post.pk).update(
         hidden_at=now,
@@ -336,7 +333,7 @@ def edit_post(
     post = Post.objects.select_for_update().select_related("thread__board").get(pk=post.pk)
     if post.body == body and post.content_warning == content_warning.strip():
         return Written(post=post, screening=ScreenResult())
-    PostRevision.objects.create(post=post, body=post.body, content_warning=post.content_warning)
+    post.revisions.create(body=post.body, content_warning=post.content_warning)
     post.body = body
     post.body_html = render_markdown(body)
     post.content_warning = content_warning.strip()
@@ -357,7 +354,7 @@ def remove_post(*, post: Post) -> None:
         content_warning="",
         search_vector=None,
     )
-    PostRevision.objects.filter(post=post).delete()
+    post.revisions.all().delete()
     post.refresh_from_db()
 
 

@@ -17,10 +17,15 @@ The rule combines, in this order:
 4. moderation: a suspension, a site-wide silence, or a mute in this group.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -147,3 +152,18 @@ def require(verdict: Verdict) -> None:
     """Raise WriteRefused unless the verdict allows."""
     if not verdict:
         raise WriteRefused(verdict)
+
+
+def act(
+    request: HttpRequest, change: Callable[[], object], *, then: Any, done: str = ""
+) -> HttpResponse:
+    """A button's change through a service, then back to `then` (what `redirect` takes) with a
+    message: the refusal's reason, or `done`."""
+    try:
+        change()
+    except WriteRefused as refused:
+        messages.error(request, refused.verdict.reason)
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect(then)

@@ -8,9 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from supportgroups.degrade import when_cache_is_down
 from supportgroups.models import Notification, User
-from supportgroups.ratelimits import within_rate
+from supportgroups.ratelimits import require_within
 from supportgroups.services import notify
 
 from . import permissions, policy
@@ -31,14 +30,17 @@ def note_title(group: SupportGroup) -> str:
     return _("The facilitators of %(group)s are thinking of you") % {"group": group.name}
 
 
-@when_cache_is_down(None)
 def _check_note_rate(group: SupportGroup, member: User) -> None:
     """One gentle note a day from a group's team to a member is plenty (two facilitators
     writing the same day, or a slip of the button, would be a lot for someone quiet)."""
-    if not within_rate(f"quiet-note:{group.pk}:{member.pk}", limit=1, window=24 * 3600):
-        raise ValidationError(
+    require_within(
+        f"quiet-note:{group.pk}:{member.pk}",
+        limit=1,
+        window=24 * 3600,
+        refusal=ValidationError(
             {"body": _("The facilitators wrote to them today already. Please try tomorrow.")}
-        )
+        ),
+    )
 
 
 @transaction.atomic

@@ -20,10 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from supportgroups.degrade import when_cache_is_down
 from supportgroups.languages import in_language
 from supportgroups.models import User
-from supportgroups.ratelimits import within_rate
+from supportgroups.ratelimits import require_within
 from supportgroups.services import notify
 
 from . import permissions
@@ -97,11 +96,14 @@ def _write_sections(plan: SafetyPlan, sections: dict[str, str]) -> list[str]:
     return changed
 
 
-@when_cache_is_down(None)
 def _check_invite_rate(owner: User) -> None:
     """Each invitation notifies a facilitator: a few an hour, not a stream."""
-    if not within_rate(f"plan-invite:{owner.pk}", limit=5, window=3600):
-        raise ValidationError(_("Please wait a little before sharing your plan again."))
+    require_within(
+        f"plan-invite:{owner.pk}",
+        limit=5,
+        window=3600,
+        refusal=ValidationError(_("Please wait a little before sharing your plan again.")),
+    )
 
 
 @transaction.atomic

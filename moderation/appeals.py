@@ -9,9 +9,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from supportgroups.degrade import when_cache_is_down
 from supportgroups.models import User
-from supportgroups.ratelimits import within_rate
+from supportgroups.ratelimits import require_within
 from supportgroups.services import notify
 
 from . import live, permissions
@@ -46,22 +45,28 @@ def is_decision_for(user: User, action: AuditLogEntry) -> bool:
     return permissions.can_appeal(user, action) and is_answerable(action.action)
 
 
-@when_cache_is_down(None)
 def check_appeal_page_rate(user: User) -> None:
     """The appeal and write pages, per person: nobody walks the audit ids."""
-    key = f"moderation:appeal-pages:{user.pk}"
-    if not within_rate(key, limit=settings.MODERATION_APPEAL_PAGES_PER_HOUR, window=3600):
-        raise TooFast(
+    require_within(
+        f"moderation:appeal-pages:{user.pk}",
+        limit=settings.MODERATION_APPEAL_PAGES_PER_HOUR,
+        window=3600,
+        refusal=TooFast(
             _("You have opened these pages very often. Please wait; your text is still here."),
             retry_after=3600,
-        )
+        ),
+    )
 
 
-@when_cache_is_down(None)
 def _check_message_rate(user: User) -> None:
-    key = f"moderation:author-messages:{user.pk}"
-    if not within_rate(key, limit=settings.MODERATION_REPORTS_PER_HOUR, window=3600):
-        raise ValidationError(_("You have sent a lot of messages in the last hour. Please wait."))
+    require_within(
+        f"moderation:author-messages:{user.pk}",
+        limit=settings.MODERATION_REPORTS_PER_HOUR,
+        window=3600,
+        refusal=ValidationError(
+            _("You have sent a lot of messages in the last hour. Please wait.")
+        ),
+    )
 
 
 def _answerers(action: AuditLogEntry, user: User) -> list[User]:

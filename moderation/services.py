@@ -17,10 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from supportgroups.degrade import when_cache_is_down
 from supportgroups.live import access_changed
 from supportgroups.models import User
-from supportgroups.ratelimits import within_rate
+from supportgroups.ratelimits import require_within
 from supportgroups.services import notify
 
 from . import live, permissions, tasks
@@ -130,13 +129,15 @@ def add_flag(item: ReviewItem, *, kind: str, detail: str = "") -> None:
         Flag.objects.create(item=item, kind=kind, detail=detail[:300])
 
 
-@when_cache_is_down(None)
 def _check_report_rate(user: User) -> None:
-    key = f"moderation:reports:{user.pk}"
-    if not within_rate(key, limit=settings.MODERATION_REPORTS_PER_HOUR, window=3600):
-        raise ValidationError(
+    require_within(
+        f"moderation:reports:{user.pk}",
+        limit=settings.MODERATION_REPORTS_PER_HOUR,
+        window=3600,
+        refusal=ValidationError(
             _("You have sent a lot of reports in the last hour. Please try again later.")
-        )
+        ),
+    )
 
 
 ALREADY_REPORTED = _lazy("You have already reported this. Thank you: we are on it.")

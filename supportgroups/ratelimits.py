@@ -1,6 +1,8 @@
-"""Per-person limits counted in the cache, shared by forums and moderation."""
+"""Per-person limits counted in the cache, shared by forums, groups, moderation and push."""
 
 from django.core.cache import cache
+
+from .degrade import when_cache_is_down
 
 
 def within_rate(key: str, *, limit: int, window: int) -> bool:
@@ -17,3 +19,11 @@ def within_rate(key: str, *, limit: int, window: int) -> bool:
         cache.decr(key)
         return False
     return True
+
+
+@when_cache_is_down(None)
+def require_within(key: str, *, limit: int, window: int, refusal: Exception) -> None:
+    """Count one use, raising `refusal` once past `limit`. While the cache is down the use is let
+    through: a limit never stops someone from writing."""
+    if not within_rate(key, limit=limit, window=window):
+        raise refusal

@@ -21,10 +21,9 @@ from groups.policy import Verdict, WriteRefused, require
 from moderation import services as moderation
 from moderation.services import ScreenResult
 from supportgroups import live as supportgroups_live
-from supportgroups.degrade import when_cache_is_down
 from supportgroups.live import Delivery
 from supportgroups.models import User
-from supportgroups.ratelimits import within_rate
+from supportgroups.ratelimits import require_within
 
 from . import live, notifications, permissions, selectors
 from .models import ContactSetting, Conversation, Message, MessageRevision, Participant
@@ -70,13 +69,16 @@ def clean_body(body: object) -> str:
     return clean_text(body, limit=settings.CONVERSATIONS_MAX_MESSAGE_LENGTH, required=True)
 
 
-@when_cache_is_down(None)
 def _check_rate(user: User, *, what: str, limit: int, window: int) -> None:
-    if not within_rate(f"conversations:{what}:{user.pk}", limit=limit, window=window):
-        raise _refuse(
+    require_within(
+        f"conversations:{what}:{user.pk}",
+        limit=limit,
+        window=window,
+        refusal=_refuse(
             "rate_limited",
             _("You are writing very quickly. Please wait a little; your words are kept here."),
-        )
+        ),
+    )
 
 
 def _check_message_rate(user: User) -> None:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from groups.models import Membership, SupportGroup
 from groups.permissions import access_for
-from groups.policy import WriteRefused
+from groups.policy import WriteRefused, act
 from groups.quiet import check_in_text
 from moderation import aftercare
 from moderation.selectors import crisis_context
@@ -241,23 +241,11 @@ def edit(request, pk: int, sequence: int):
     return _refused_response(request, "conversations/edit.html", context, refused)
 
 
-def _act(request, change, *, then, done: str = ""):
-    """A button's change through a service; a refusal is shown as a message, nothing else."""
-    try:
-        change()
-    except WriteRefused as refused:
-        messages.error(request, refused.verdict.reason)
-    else:
-        if done:
-            messages.success(request, done)
-    return redirect(then)
-
-
 @login_required
 @require_POST
 def accept(request, pk: int):
     conversation, _seat = _open(request, pk)
-    return _act(
+    return act(
         request,
         lambda: services.accept(conversation=conversation, user=request.user),
         then=conversation,
@@ -268,7 +256,7 @@ def accept(request, pk: int):
 @require_POST
 def ignore(request, pk: int):
     conversation, _seat = _open(request, pk)
-    return _act(
+    return act(
         request,
         lambda: services.ignore(conversation=conversation, user=request.user),
         then="conversations:inbox",
@@ -280,7 +268,7 @@ def ignore(request, pk: int):
 @require_POST
 def leave(request, pk: int):
     conversation, _seat = _open(request, pk)
-    return _act(
+    return act(
         request,
         lambda: services.leave(conversation=conversation, user=request.user),
         then="conversations:inbox",
@@ -311,7 +299,7 @@ def assign(request, pk: int):
         messages.error(request, _("Choose someone on the team."))
         return redirect(conversation)
     to = next((person for person in team if person.pk == form.cleaned_data["to"]), None)
-    return _act(
+    return act(
         request,
         lambda: services.assign(conversation=conversation, by=request.user, to=to),
         then=conversation,
@@ -356,7 +344,7 @@ def plan_together(request, pk: int):
 @require_POST
 def close(request, pk: int):
     conversation, _seat = _open(request, pk)
-    return _act(
+    return act(
         request,
         lambda: services.close(conversation=conversation, by=request.user),
         then="conversations:team_inbox",

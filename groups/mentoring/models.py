@@ -61,7 +61,31 @@ class Avoid(models.TextChoices):
     BEREAVED = "bereaved", _("A caregiver whose person died")
 
 
-class MentorApplication(models.Model):
+class MatchFacts(models.Model):
+    """What `selectors.score` compares between a mentor's application and a member's request,
+    asked of both sides in the same words."""
+
+    cancer_type = models.ForeignKey(
+        "groups.CancerType",
+        verbose_name=_("cancer type"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Treatment values, as JSON rather than a PostgreSQL array so that `make run`'s embedded
+    # SQLite holds them too (nothing filters on them in SQL).
+    treatments = models.JSONField(_("treatments"), default=list, blank=True)
+    age_range = models.CharField(_("my age"), max_length=10, choices=AgeRange.choices)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+
+    class Meta:
+        abstract = True
+
+
+class MentorApplication(MatchFacts):
     class Role(models.TextChoices):
         SURVIVOR = "survivor", _("I had cancer")
         CAREGIVER = "caregiver", _("I cared for someone with cancer")
@@ -74,28 +98,13 @@ class MentorApplication(models.Model):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="mentor_application")
     role = models.CharField(_("my experience"), max_length=10, choices=Role.choices)
-    cancer_type = models.ForeignKey(
-        "groups.CancerType",
-        verbose_name=_("cancer type"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     stage = models.CharField(
         _("stage at diagnosis"), max_length=20, choices=Stage.choices, blank=True
     )
-    # Treatment values, as JSON rather than a PostgreSQL array so that `make run`'s embedded
-    # SQLite holds them too (nothing filters on them in SQL).
-    treatments = models.JSONField(_("treatments"), default=list, blank=True)
     had_recurrence = models.BooleanField(_("the cancer came back"), default=False)
     person_died = models.BooleanField(_("the person I cared for died"), default=False)
-    age_range = models.CharField(_("my age"), max_length=10, choices=AgeRange.choices)
     languages = models.ManyToManyField(
         "groups.Language", verbose_name=_("languages I can mentor in"), related_name="+"
-    )
-    time_zone = models.CharField(
-        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )
     capacity = models.PositiveSmallIntegerField(
         _("how many people I can mentor at once"),
@@ -132,7 +141,7 @@ class MentorApplication(models.Model):
         return None not in (self.interview_done_at, self.training_done_at, self.agreement_signed_at)
 
 
-class MentorRequest(models.Model):
+class MentorRequest(MatchFacts):
     class Role(models.TextChoices):
         PATIENT = "patient", _("I have cancer")
         CAREGIVER = "caregiver", _("I care for someone with cancer")
@@ -150,22 +159,9 @@ class MentorRequest(models.Model):
 
     mentee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mentor_requests")
     role = models.CharField(_("I am asking as"), max_length=10, choices=Role.choices)
-    cancer_type = models.ForeignKey(
-        "groups.CancerType",
-        verbose_name=_("cancer type"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, blank=True)
-    treatments = models.JSONField(_("treatments"), default=list, blank=True)  # as above
-    age_range = models.CharField(_("my age"), max_length=10, choices=AgeRange.choices)
     languages = models.ManyToManyField(
         "groups.Language", verbose_name=_("languages I speak"), related_name="+"
-    )
-    time_zone = models.CharField(
-        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )
     topics = models.TextField(_("what I would like to talk about"), max_length=2000)
     weight_cancer = models.PositiveSmallIntegerField(

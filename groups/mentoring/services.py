@@ -23,9 +23,8 @@ from groups import policy
 from groups.conversations import services as conversations
 from groups.models import Language
 from groups.policy import Verdict, WriteRefused, require
-from supportgroups.degrade import when_cache_is_down
 from supportgroups.models import User
-from supportgroups.ratelimits import within_rate
+from supportgroups.ratelimits import require_within
 
 from . import notifications, permissions, selectors
 from .models import HelpRequest, Match, MatchCheckIn, MentorApplication, MentorRequest
@@ -72,10 +71,13 @@ def _require_coordinator(user: User) -> None:
         raise _refuse("forbidden", _("Only a mentoring coordinator can do that."))
 
 
-@when_cache_is_down(None)
 def _check_rate(user: User, what: str) -> None:
-    if not within_rate(f"mentoring:{what}:{user.pk}", limit=10, window=3600):
-        raise _refuse("rate_limited", _("Please wait a little; what you wrote is kept here."))
+    require_within(
+        f"mentoring:{what}:{user.pk}",
+        limit=10,
+        window=3600,
+        refusal=_refuse("rate_limited", _("Please wait a little; what you wrote is kept here.")),
+    )
 
 
 def _fill(

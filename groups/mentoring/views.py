@@ -3,6 +3,7 @@
 reason (403 for a rule, 429 for a rate limit, 400 for text that cannot be taken)."""
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -10,10 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groups.policy import WriteRefused
+from groups.policy import WriteRefused, act
 from supportgroups.models import User
 
 from . import permissions, selectors, services
@@ -126,13 +128,12 @@ def ask(request: HttpRequest) -> HttpResponse:
 @require_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     mentor_request = _object_or_404(MentorRequest, pk)
-    try:
-        services.withdraw(request=mentor_request, by=_user(request))
-    except WriteRefused as refused:
-        messages.error(request, refused.verdict.reason)
-    else:
-        messages.success(request, _("Your request is withdrawn."))
-    return redirect("mentoring:home")
+    return act(
+        request,
+        lambda: services.withdraw(request=mentor_request, by=_user(request)),
+        then="mentoring:home",
+        done=_("Your request is withdrawn."),
+    )
 
 
 def _match_for(request: HttpRequest, pk: int) -> Match:
@@ -192,14 +193,35 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
     form = RespondForm(request.POST)
     if not form.is_valid():
         return _match_page(request, found, status=400)
+    accept = form.cleaned_data["answer"] == "accept"
+    return act(
+        request,
+        lambda: services.respond(match=found, by=_user(request), accept=accept),
+        then=reverse("mentoring:match", args=[found.pk]),
+        done=_("Thank you for answering. The coordinator is told."),
+    )
+
+
+def _written_on_match_page(
+    request: HttpRequest,
+    found: Match,
+    form: Any,
+    write: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    shown_as: str,
+    error_field: str | None = None,
+) -> HttpResponse:
+    """A form of the match page through its service: on a refusal (or a form error) the page
+    again with what was typed and why, as the form `shown_as`; else back to it, with `done`."""
+    if not form.is_valid():
+        return _match_page(request, found, status=400, **{shown_as: form})
     try:
-        services.respond(
-            match=found, by=_user(request), accept=form.cleaned_data["answer"] == "accept"
-        )
+        write(form.cleaned_data)
     except WriteRefused as refused:
-        messages.error(request, refused.verdict.reason)
-    else:
-        messages.success(request, _("Thank you for answering. The coordinator is told."))
+        form.add_error(error_field, refused.verdict.reason)
+        return _match_page(request, found, status=_status(refused), **{shown_as: form})
+    messages.success(request, done)
     return redirect("mentoring:match", pk=found.pk)
 
 
@@ -209,46 +231,43 @@ def introduce(request: HttpRequest, pk: int) -> HttpResponse:
     found = _match_for(request, pk)
     user = _coordinator(request)
     form = IntroductionForm(request.POST)
-    if form.is_valid():
-        try:
-            found = services.introduce(
-                match=found, by=user, body=form.cleaned_data["body"], client_msg_id=form.client_id()
-            )
-        except WriteRefused as refused:
-            form.add_error(None, refused.verdict.reason)
-            return _match_page(request, found, status=_status(refused), intro_form=form)
-        messages.success(request, _("They are introduced."))
-        return redirect("mentoring:match", pk=found.pk)
-    return _match_page(request, found, status=400, intro_form=form)
+    return _written_on_match_page(
+        request,
+        found,
+        form,
+        lambda data: services.introduce(
+            match=found, by=user, body=data["body"], client_msg_id=form.client_id()
+        ),
+        done=_("They are introduced."),
+        shown_as="intro_form",
+    )
 
 
 @login_required
 @require_POST
 def end(request: HttpRequest, pk: int) -> HttpResponse:
     found = _match_for(request, pk)
-    try:
-        services.end(match=found, by=_user(request))
-    except WriteRefused as refused:
-        messages.error(request, refused.verdict.reason)
-    else:
-        messages.success(request, _("The match has ended. The conversation stays readable."))
-    return redirect("mentoring:match", pk=found.pk)
+    return act(
+        request,
+        lambda: services.end(match=found, by=_user(request)),
+        then=reverse("mentoring:match", args=[found.pk]),
+        done=_("The match has ended. The conversation stays readable."),
+    )
 
 
 @login_required
 @require_POST
 def ask_for_help(request: HttpRequest, pk: int) -> HttpResponse:
     found = _match_for(request, pk)
-    form = HelpForm(request.POST)
-    if form.is_valid():
-        try:
-            services.ask_for_help(match=found, by=_user(request), note=form.cleaned_data["note"])
-        except WriteRefused as refused:
-            form.add_error("note", refused.verdict.reason)
-            return _match_page(request, found, status=_status(refused), help_form=form)
-        messages.success(request, _("The coordinator has your message and will be in touch."))
-        return redirect("mentoring:match", pk=found.pk)
-    return _match_page(request, found, status=400, help_form=form)
+    return _written_on_match_page(
+        request,
+        found,
+        HelpForm(request.POST),
+        lambda data: services.ask_for_help(match=found, by=_user(request), note=data["note"]),
+        done=_("The coordinator has your message and will be in touch."),
+        shown_as="help_form",
+        error_field="note",
+    )
 
 
 @login_required

@@ -9,9 +9,8 @@ from django.db import transaction
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from supportgroups.degrade import when_cache_is_down
 from supportgroups.models import Notification, PushSettings, PushSubscription, User
-from supportgroups.ratelimits import within_rate
+from supportgroups.ratelimits import require_within
 
 # Which in-app notifications a person may choose to have pushed. Group and moderation decisions
 # stay in the list and the email.
@@ -65,10 +64,13 @@ def device_label(user_agent: str) -> str:
 MAX_DEVICES = 10
 
 
-@when_cache_is_down(None)
 def check_subscribe_rate(user: User) -> None:
-    if not within_rate(f"push:subscribe:{user.pk}", limit=20, window=3600):
-        raise ValidationError(_("Too many changes in an hour. Please try again later."))
+    require_within(
+        f"push:subscribe:{user.pk}",
+        limit=20,
+        window=3600,
+        refusal=ValidationError(_("Too many changes in an hour. Please try again later.")),
+    )
 
 
 @transaction.atomic
