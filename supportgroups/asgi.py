@@ -1,5 +1,6 @@
 """HTTP and websockets. In production only /ws/ reaches this (nginx sends pages to gunicorn)."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -19,3 +20,8 @@ from .routing import guarded, websocket_urlpatterns  # noqa: E402
 
 websockets = with_connection_id(counted_websockets(guarded(websocket_urlpatterns)))
 application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websockets})
+
+# What is loaded by now (Django, the apps, the URL patterns) lives as long as the process. Out
+# of the collector's sight, a full collection walks only what the sockets made since: in a
+# 200-person room it paused every socket for 0.1-0.2 s every few seconds.
+gc.freeze()
