@@ -146,13 +146,13 @@ class ReportFilters(forms.Form):
     def scope(self) -> Scope:
         return cast(Scope, self.cleaned_data["scope"])
 
-    def query(self) -> str:
+    def query(self, *, group_id: int | None = None) -> str:
         """The filters chosen (defaults left out), for links to the CSV files and the other
-        reports."""
+        reports; with `group_id`, to one group's figures."""
         data = self.cleaned_data
         values = {
             "view": "mine" if self.own_only and self.reader.organisation else "",
-            "group": data.get("group") or "",
+            "group": group_id or data.get("group") or "",
             "last": data["last"] if data.get("last") not in (None, DEFAULT_MONTHS) else "",
             "start": _month(data.get("start")),
             "end": _month(data.get("end")),

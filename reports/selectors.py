@@ -135,8 +135,9 @@ def reach(scope: Scope, period: Period) -> Report:
         columns=[Column("joined", _("New members"), people=True, charted=True)],
         rows=[(_month_label(m), [per_month.get(m, 0)]) for m in months],
     )
+    groups = _groups_by_name(names)
     rows: list[tuple[str, list[int | float | None]]] = []
-    for group_id, name in _groups_by_name(names):
+    for group_id, name in groups:
         answer = decided.get(group_id)
         rows.append(
             (
@@ -167,6 +168,7 @@ def reach(scope: Scope, period: Period) -> Report:
             Column("median", _("Median time to an answer"), sample="requests", unit=_("hours")),
         ],
         rows=rows,
+        row_groups=[pk for pk, _name in groups],
     )
     by_term = tuple(
         _term_table(scope, window, dimension, title) for dimension, title in TERM_TABLES
@@ -236,6 +238,7 @@ def attendance(scope: Scope, period: Period) -> Report:
     window, months = period.window, period.months
     rows = groups_reports.attendance_by_month(scope.group_ids, window)
     names = groups_reports.group_names(scope.group_ids)
+    groups = _groups_by_name(names)
     month_totals: dict[datetime.date, list[int]] = defaultdict(lambda: [0, 0, 0])
     group_totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     for row in rows:
@@ -267,10 +270,8 @@ def attendance(scope: Scope, period: Period) -> Report:
         description=_("The same figures over the period, for each group."),
         row_heading=_("Group"),
         columns=[Column(c.key, c.label, people=c.people) for c in columns],
-        rows=[
-            (name, list(group_totals.get(group_id, [0, 0, 0])))
-            for group_id, name in _groups_by_name(names)
-        ],
+        rows=[(name, list(group_totals.get(group_id, [0, 0, 0]))) for group_id, name in groups],
+        row_groups=[pk for pk, _name in groups],
     )
     by_meeting = _meetings_table(scope, window, names, columns[1:])
     per_member = groups_reports.meetings_attended_per_member(scope.group_ids, window)
@@ -303,8 +304,9 @@ def attendance(scope: Scope, period: Period) -> Report:
         ],
         rows=[
             (name, [q.members, q.quiet, q.followed_up] if (q := quiet.get(pk)) else [0, 0, 0])
-            for pk, name in _groups_by_name(names)
+            for pk, name in groups
         ],
+        row_groups=[pk for pk, _name in groups],
     )
     cohorts = groups_reports.cohort_completion(scope.group_ids, window)
     cohort_table = build(
@@ -510,7 +512,7 @@ def content(scope: Scope, period: Period) -> Report:
     posts = forums_reports.posts_by_month(scope.group_ids, window)
     chat = groups_reports.chat_messages_by_month(scope.group_ids, window)
     unanswered = forums_reports.unanswered_threads(scope.group_ids, window)
-    names = groups_reports.group_names(scope.group_ids)
+    groups = _groups_by_name(groups_reports.group_names(scope.group_ids))
     posts_month, chat_month = _sum_by_period(posts), _sum_by_period(chat)
     posts_group, chat_group = _sum_by_group(posts), _sum_by_group(chat)
     by_month = build(
@@ -541,8 +543,9 @@ def content(scope: Scope, period: Period) -> Report:
         ],
         rows=[
             (name, [posts_group.get(pk, 0), chat_group.get(pk, 0), unanswered.get(pk, 0)])
-            for pk, name in _groups_by_name(names)
+            for pk, name in groups
         ],
+        row_groups=[pk for pk, _name in groups],
     )
     return Report(
         slug="content",

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
@@ -18,7 +19,7 @@ from .charts import bar_chart
 from .forms import ReportFilters, wants_own_groups
 from .permissions import Reader, needs_mfa_first, reader_for
 from .selectors import REPORTS, TITLES, Report
-from .tables import as_csv, cell_text
+from .tables import Row, as_csv, cell_text
 
 
 def _in_scope(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -74,7 +75,10 @@ def report(request, reader: Reader, slug: str):
             {
                 "table": table,
                 "chart": bar_chart(table),
-                "rows": [(row.label, [cell_text(c) for c in row.cells]) for row in table.rows],
+                "rows": [
+                    (row.label, [cell_text(c) for c in row.cells], _group_link(form, slug, row))
+                    for row in table.rows
+                ],
             }
             for table in built.tables
         ],
@@ -82,6 +86,14 @@ def report(request, reader: Reader, slug: str):
     response = render(request, "reports/report.html", context)
     add_never_cache_headers(response)
     return response
+
+
+def _group_link(form: ReportFilters, slug: str, row: Row) -> str:
+    """A group's row links to the same report for that group alone (one group's attendance
+    lists its every meeting)."""
+    if row.group_id is None or form.cleaned_data["group"] is not None:
+        return ""
+    return f"{reverse('reports:report', args=[slug])}?{form.query(group_id=row.group_id)}"
 
 
 @_in_scope

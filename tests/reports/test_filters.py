@@ -3,6 +3,7 @@ that is not the person's, or a month that makes no sense, gets a message and not
 staff or leads who facilitate can see their own groups as their facilitators do."""
 
 import csv
+import datetime as dt
 import io
 import re
 
@@ -11,7 +12,8 @@ import time_machine
 from django.urls import reverse
 
 from groups.meetings.models import RSVP
-from reports.selectors import REPORTS
+from reports.permissions import Scope
+from reports.selectors import REPORTS, Period
 from tests.factories import (
     FacilitatorMembershipFactory,
     OccurrenceFactory,
@@ -22,6 +24,7 @@ from tests.factories import (
 )
 
 from .builders import at, membership_event, organisation_lead
+from .test_pages import busy_group, chart_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +237,45 @@ def test_staff_who_facilitate_nothing_have_no_toggle_and_asking_for_it_changes_n
     assert ["Tuesday circle", "1", "fewer than 5", "fewer than 5"] in table_rows(
         page, "attendance-by-group"
     )
+
+
+@pytest.mark.parametrize("slug", list(REPORTS))
+def test_with_filters_every_chart_shows_the_numbers_its_csv_holds(slug):
+    tuesday = busy_group("Tuesday circle", people=4)
+    busy_group("Friday circle")
+    lead = client_for(organisation_lead())
+    query = f"?group={tuesday.pk}&start=2026-02&end=2026-04"
+    html = lead.get(reverse("reports:report", args=[slug]) + query).content.decode()
+    period = Period.between(dt.date(2026, 2, 1), dt.date(2026, 4, 1), now=NOW)
+    built = REPORTS[slug](Scope(group_ids=(tuesday.pk,), suppress_small_cells=True), period)
+    charted = 0
+    for table in built.tables:
+        response = lead.get(reverse("reports:csv", args=[slug, table.slug]) + query)
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        assert [row[0] for row in rows[1:]] == [row.label for row in table.rows]
+        if not table.charted or not table.rows:
+            continue
+        charted += 1
+        drawn = chart_figures(html, table.slug)
+        for index in table.charted:
+            shown = [
+                {"&lt;5": "fewer than 5", "–": ""}.get(text, text)
+                for text in drawn[table.columns[index].key]
+            ]
+            assert shown == [row[index + 1] for row in rows[1:]], table.slug
+    assert charted
+
+
+def test_a_groups_name_opens_its_own_figures_with_the_same_period():
+    tuesday = group_meeting("Tuesday circle", going=6)
+    group_meeting("Friday circle", going=8)
+    lead = client_for(organisation_lead())
+    html = lead.get(reverse("reports:report", args=["attendance"]) + "?last=6").content.decode()
+    link = f"/reports/attendance/?group={tuesday.pk}&amp;last=6"
+    assert f'<a href="{link}">Tuesday circle</a>' in html
+    one = lead.get(link.replace("&amp;", "&")).content.decode()
+    assert "Each meeting held" in one
+    assert table_rows(one, "attendance-by-meeting") == [
+        ["Tuesday circle, 2026-02-10 18:00", "6", "6"]
+    ]
+    assert '<a href="/reports/attendance/?group=' not in one  # one group: nowhere further
