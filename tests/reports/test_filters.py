@@ -10,6 +10,9 @@ import re
 import pytest
 import time_machine
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from groups.meetings.models import RSVP
 from reports.permissions import Scope
@@ -279,3 +282,31 @@ def test_a_groups_name_opens_its_own_figures_with_the_same_period():
         ["Tuesday circle, 2026-02-10 18:00", "6", "6"]
     ]
     assert '<a href="/reports/attendance/?group=' not in one  # one group: nowhere further
+
+
+def test_no_filter_anyone_can_type_breaks_a_page_or_a_file():
+    mine = group_meeting("Tuesday circle", going=3)
+    staff = with_mfa(facilitator_of(mine))
+    staff.is_staff = True
+    staff.save(update_fields=["is_staff"])
+    client = client_for(staff)
+    months = st.one_of(
+        st.from_regex(r"\A-?[0-9]{1,6}-[0-9]{1,3}\Z"), st.text(max_size=12), st.just("2026-04")
+    )
+    values = {
+        "view": st.one_of(st.sampled_from(["all", "mine", ""]), st.text(max_size=8)),
+        "group": st.one_of(st.just(str(mine.pk)), st.integers().map(str), st.text(max_size=8)),
+        "last": st.one_of(st.sampled_from(["3", "6", "12"]), st.text(max_size=8)),
+        "start": months,
+        "end": months,
+    }
+
+    @hypothesis_settings(max_examples=60, deadline=None)
+    @given(st.fixed_dictionaries({}, optional=values))
+    def check(params):
+        page = client.get(reverse("reports:report", args=["attendance"]), params)
+        assert page.status_code in (200, 400), params
+        csv_file = client.get(reverse("reports:csv", args=["reach", "joining-by-group"]), params)
+        assert csv_file.status_code == page.status_code, params
+
+    check()
