@@ -39,13 +39,15 @@ def posts_by_month(group_ids: Sequence[int] | None, window: Window) -> list[Peri
 
 
 def unanswered_threads(group_ids: Sequence[int] | None, window: Window) -> dict[int, int]:
-    """Threads on each group's board with no reply, started more than 48 hours ago."""
+    """Threads on each group's board started in the window, more than 48 hours ago, that have
+    no reply."""
     rows = (
         in_groups(Thread.objects.all(), "board__group_id", group_ids)
         .filter(
             board__group__isnull=False,
             reply_count=0,
-            created_at__lt=window.now - UNANSWERED_AFTER,
+            created_at__gte=window.start,
+            created_at__lt=min(window.end, window.now - UNANSWERED_AFTER),
         )
         .values("board__group_id")
         .annotate(count=Count("id"))

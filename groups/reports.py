@@ -162,7 +162,7 @@ def attendance_by_month(group_ids: Sequence[int] | None, window: Window) -> list
         .filter(
             occurrence__is_cancelled=False,
             occurrence__starts_at__gte=window.start,
-            occurrence__starts_at__lt=window.now,
+            occurrence__starts_at__lt=window.end,
         )
         .annotate(month=month_of("occurrence__starts_at"))
         .values("occurrence__series__group_id", "month")
@@ -193,7 +193,7 @@ def recent_meetings(
     meeting nobody answered counts as 0 and 0). The meetings are picked first, so only their
     replies are counted."""
     held = in_groups(Occurrence.objects.all(), "series__group_id", group_ids).filter(
-        is_cancelled=False, starts_at__gte=window.start, starts_at__lt=window.now
+        is_cancelled=False, starts_at__gte=window.start, starts_at__lt=window.end
     )
     last = held.order_by("-starts_at", "-id").values("pk")[:count]
     rows = (
@@ -220,7 +220,7 @@ def meetings_attended_per_member(group_ids: Sequence[int] | None, window: Window
             attended=True,
             occurrence__is_cancelled=False,
             occurrence__starts_at__gte=window.start,
-            occurrence__starts_at__lt=window.now,
+            occurrence__starts_at__lt=window.end,
         )
         .values("user_id")
         .annotate(meetings=Count("id"))
@@ -343,7 +343,7 @@ def cohort_completion(group_ids: Sequence[int] | None, window: Window) -> list[C
         role=Membership.Role.MEMBER,
         group__kind=SupportGroup.Kind.COHORT,
         group__cohort_ends_on__gte=local_date(window.start),
-        group__cohort_ends_on__lt=local_date(window.now),
+        group__cohort_ends_on__lt=local_date(window.end),
     )
     rows = (
         in_groups(members, "group_id", group_ids)

@@ -114,7 +114,7 @@ def follow_ups_by_week(group_ids: Sequence[int] | None, window: Window) -> list[
     """Follow-ups falling due each week: recorded by the time they were due, later, or not yet."""
     rows = (
         in_groups(FollowUp.objects.all(), "item__group_id", group_ids)
-        .filter(due_at__gte=window.start, due_at__lt=window.now)
+        .filter(due_at__gte=window.start, due_at__lt=window.end)
         .annotate(week=week_of("due_at"))
         .values("week")
         .annotate(

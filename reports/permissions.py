@@ -23,27 +23,62 @@ class Scope:
     group_ids: tuple[int, ...] | None
     suppress_small_cells: bool
 
+
+@dataclass(frozen=True)
+class Reader:
+    """What one person may read: the whole organisation (staff and leads), and the groups they
+    facilitate (theirs in full)."""
+
+    organisation: bool
+    facilitated: frozenset[int]
+
     @property
-    def is_organisation(self) -> bool:
-        return self.group_ids is None
+    def may_narrow_to_own_groups(self) -> bool:
+        """Staff and leads who facilitate may also see their own groups as those groups'
+        facilitators do."""
+        return self.organisation and bool(self.facilitated)
+
+    def groups(self, *, own_only: bool = False) -> tuple[int, ...] | None:
+        """The groups they may pick from (None: every group)."""
+        if self.organisation and not own_only:
+            return None
+        return tuple(sorted(self.facilitated))
+
+    def scope(self, *, own_only: bool = False, group_id: int | None = None) -> Scope | None:
+        """The figures for their groups (or their own only), or for one of them; None for a
+        group that is not theirs to see. Small cells are shown only when every group counted
+        is one they facilitate."""
+        group_ids = self.groups(own_only=own_only)
+        if group_id is not None:
+            if group_ids is not None and group_id not in group_ids:
+                return None
+            group_ids = (group_id,)
+        in_full = group_ids is not None and self.facilitated.issuperset(group_ids)
+        return Scope(group_ids=group_ids, suppress_small_cells=not in_full)
 
 
 def is_organisation_lead(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and user.is_active and user.has_perm(LEAD_PERMISSION)
 
 
-def scope_for(user: User | AnonymousUser) -> Scope | None:
+def reader_for(user: User | AnonymousUser) -> Reader | None:
     if not user.is_authenticated or not user.is_active:
         return None
-    if user.is_staff or is_organisation_lead(user):
-        return Scope(group_ids=None, suppress_small_cells=True)
-    own = facilitated_group_ids(user)
-    if own:
-        return Scope(group_ids=tuple(sorted(own)), suppress_small_cells=False)
-    return None
+    organisation = user.is_staff or is_organisation_lead(user)
+    own = frozenset(facilitated_group_ids(user))
+    if not (organisation or own):
+        return None
+    return Reader(organisation=organisation, facilitated=own)
 
 
-def needs_mfa_first(user: User | AnonymousUser, scope: Scope) -> bool:
+def scope_for(user: User | AnonymousUser) -> Scope | None:
+    """What the reports count for this person when they choose nothing."""
+    reader = reader_for(user)
+    return reader.scope() if reader else None
+
+
+def needs_mfa_first(user: User | AnonymousUser, reader: Reader) -> bool:
     """The whole organisation's figures, as admin and the moderation dashboard, only with MFA
-    on; a facilitator sees their own groups' figures as before."""
-    return scope.is_organisation and not has_required_mfa(user)
+    on (for staff and leads, whatever they choose to see); a facilitator sees their own
+    groups' figures as before."""
+    return reader.organisation and not has_required_mfa(user)

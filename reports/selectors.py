@@ -20,17 +20,20 @@ from supportgroups.models import User
 from supportgroups.reporting import (
     PeriodCount,
     Window,
-    months_back,
+    add_months,
+    months_between,
     organisation_time_zone,
-    weeks_back,
+    this_month,
+    weeks_within,
 )
 
 from .permissions import Scope
 from .tables import Column, Table, build
 
-MONTHS = 12
 WEEKS = 13
 RECENT_MEETINGS = 12
+# One group's meetings are listed each; a group meeting daily shows its latest so many.
+MEETINGS_OF_A_GROUP = 100
 
 TITLES: dict[str, Promise] = {
     "reach": _("Reach"),
@@ -38,6 +41,35 @@ TITLES: dict[str, Promise] = {
     "safety": _("Safety"),
     "content": _("Content health"),
 }
+
+
+@dataclass(frozen=True)
+class Period:
+    """The calendar months a report counts (the organisation's), and its window: from the
+    first month's first midnight to the end of the last month, or now if that comes sooner."""
+
+    window: Window
+    months: tuple[datetime.date, ...]
+
+    @classmethod
+    def between(
+        cls, first: datetime.date, last: datetime.date, *, now: datetime.datetime
+    ) -> "Period":
+        window, months = months_between(first, last, now=now)
+        return cls(window=window, months=tuple(months))
+
+    @classmethod
+    def last_months(cls, count: int, *, now: datetime.datetime) -> "Period":
+        """The last `count` months, this one included."""
+        last = this_month(now)
+        return cls.between(add_months(last, 1 - count), last, now=now)
+
+    @property
+    def label(self) -> str:
+        return str(
+            _("%(first)s to %(last)s")
+            % {"first": _month_label(self.months[0]), "last": _month_label(self.months[-1])}
+        )
 
 
 @dataclass(frozen=True)
@@ -87,8 +119,8 @@ def _groups_by_name(names: dict[int, str]) -> list[tuple[int, str]]:
 
 
 # --- Reach ----------------------------------------------------------------------------------
-def reach(scope: Scope, now: datetime.datetime) -> Report:
-    window, months = months_back(MONTHS, now=now)
+def reach(scope: Scope, period: Period) -> Report:
+    window, months = period.window, period.months
     joined = groups_reports.new_members_by_month(scope.group_ids, window)
     decided = {d.group_id: d for d in groups_reports.decisions(scope.group_ids, window)}
     names = groups_reports.group_names(scope.group_ids)
@@ -103,8 +135,9 @@ def reach(scope: Scope, now: datetime.datetime) -> Report:
         columns=[Column("joined", _("New members"), people=True, charted=True)],
         rows=[(_month_label(m), [per_month.get(m, 0)]) for m in months],
     )
+    groups = _groups_by_name(names)
     rows: list[tuple[str, list[int | float | None]]] = []
-    for group_id, name in _groups_by_name(names):
+    for group_id, name in groups:
         answer = decided.get(group_id)
         rows.append(
             (
@@ -123,7 +156,7 @@ def reach(scope: Scope, now: datetime.datetime) -> Report:
         slug="joining-by-group",
         title=_("Joining, by group"),
         description=_(
-            "New members over the last 12 months, requests to join, how they were answered "
+            "New members in the period, requests to join, how they were answered "
             "and the median time to an answer."
         ),
         row_heading=_("Group"),
@@ -135,6 +168,7 @@ def reach(scope: Scope, now: datetime.datetime) -> Report:
             Column("median", _("Median time to an answer"), sample="requests", unit=_("hours")),
         ],
         rows=rows,
+        row_groups=[pk for pk, _name in groups],
     )
     by_term = tuple(
         _term_table(scope, window, dimension, title) for dimension, title in TERM_TABLES
@@ -181,7 +215,7 @@ def _term_table(
         slug=f"new-members-by-{dimension.replace('_', '-')}",
         title=title,
         description=_(
-            "People who became members over the last 12 months, by what their group is about "
+            "People who became members in the period, by what their group is about "
             "(a group with two tags counts its new members under both)."
         ),
         row_heading=_("Group's focus"),
@@ -200,10 +234,11 @@ ATTENDANCE_BANDS: tuple[tuple[Promise, int, float], ...] = (
 
 
 # --- Attendance -----------------------------------------------------------------------------
-def attendance(scope: Scope, now: datetime.datetime) -> Report:
-    window, months = months_back(MONTHS, now=now)
+def attendance(scope: Scope, period: Period) -> Report:
+    window, months = period.window, period.months
     rows = groups_reports.attendance_by_month(scope.group_ids, window)
     names = groups_reports.group_names(scope.group_ids)
+    groups = _groups_by_name(names)
     month_totals: dict[datetime.date, list[int]] = defaultdict(lambda: [0, 0, 0])
     group_totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     for row in rows:
@@ -232,38 +267,19 @@ def attendance(scope: Scope, now: datetime.datetime) -> Report:
         scope=scope,
         slug="attendance-by-group",
         title=_("Attendance, by group"),
-        description=_("The same figures over the last 12 months, for each group."),
+        description=_("The same figures over the period, for each group."),
         row_heading=_("Group"),
         columns=[Column(c.key, c.label, people=c.people) for c in columns],
-        rows=[
-            (name, list(group_totals.get(group_id, [0, 0, 0])))
-            for group_id, name in _groups_by_name(names)
-        ],
+        rows=[(name, list(group_totals.get(group_id, [0, 0, 0]))) for group_id, name in groups],
+        row_groups=[pk for pk, _name in groups],
     )
-    recent = groups_reports.recent_meetings(scope.group_ids, window, RECENT_MEETINGS)
-    by_meeting = build(
-        scope=scope,
-        slug="attendance-by-meeting",
-        title=_("The last %(count)d meetings") % {"count": RECENT_MEETINGS},
-        description=_(
-            "The most recent meetings held, oldest first: the replies saying “going”, and the "
-            "people the facilitators marked as there."
-        ),
-        row_heading=_("Meeting"),
-        columns=columns[1:],
-        rows=[
-            (_meeting_label(names.get(m.group_id, ""), m.starts_at), [m.going, m.attended])
-            for m in recent
-        ],
-    )
+    by_meeting = _meetings_table(scope, window, names, columns[1:])
     per_member = groups_reports.meetings_attended_per_member(scope.group_ids, window)
     regulars = build(
         scope=scope,
         slug="members-by-meetings-attended",
         title=_("Members by meetings attended"),
-        description=_(
-            "How many people were at 1 meeting, at 2 or 3, and so on, over the last 12 months."
-        ),
+        description=_("How many people were at 1 meeting, at 2 or 3, and so on, in the period."),
         row_heading=_("Meetings attended"),
         columns=[Column("people", _("People"), people=True, charted=True)],
         rows=[
@@ -288,8 +304,9 @@ def attendance(scope: Scope, now: datetime.datetime) -> Report:
         ],
         rows=[
             (name, [q.members, q.quiet, q.followed_up] if (q := quiet.get(pk)) else [0, 0, 0])
-            for pk, name in _groups_by_name(names)
+            for pk, name in groups
         ],
+        row_groups=[pk for pk, _name in groups],
     )
     cohorts = groups_reports.cohort_completion(scope.group_ids, window)
     cohort_table = build(
@@ -297,7 +314,7 @@ def attendance(scope: Scope, now: datetime.datetime) -> Report:
         slug="cohort-completion",
         title=_("Cohorts: started and finished"),
         description=_(
-            "Cohorts that ended in the last 12 months: members who started, and those who "
+            "Cohorts that ended in the period: members who started, and those who "
             "stayed to the last day."
         ),
         row_heading=_("Cohort"),
@@ -321,6 +338,42 @@ def attendance(scope: Scope, now: datetime.datetime) -> Report:
         title=TITLES["attendance"],
         summary=_("Who came to the meetings, from the replies and the attendance taken."),
         tables=(by_month, by_meeting, regulars, by_group, cohort_table, quiet_table),
+    )
+
+
+def _meetings_table(
+    scope: Scope, window: Window, names: dict[int, str], columns: list[Column]
+) -> Table:
+    """One group's meetings, each held in the period; several groups' last few meetings."""
+    one_group = scope.group_ids is not None and len(scope.group_ids) == 1
+    count = MEETINGS_OF_A_GROUP if one_group else RECENT_MEETINGS
+    meetings = groups_reports.recent_meetings(scope.group_ids, window, count)
+    title: str | Promise
+    description: str | Promise
+    if one_group:
+        title = _("Each meeting held")
+        description = _(
+            "Every meeting the group held in the period (the last %(count)d at most), oldest "
+            "first: the replies saying “going”, and the people the facilitators marked as "
+            "there."
+        ) % {"count": count}
+    else:
+        title = _("The last %(count)d meetings") % {"count": count}
+        description = _(
+            "The most recent meetings held in the period, oldest first: the replies saying "
+            "“going”, and the people the facilitators marked as there."
+        )
+    return build(
+        scope=scope,
+        slug="attendance-by-meeting",
+        title=title,
+        description=description,
+        row_heading=_("Meeting"),
+        columns=columns,
+        rows=[
+            (_meeting_label(names.get(m.group_id, ""), m.starts_at), [m.going, m.attended])
+            for m in meetings
+        ],
     )
 
 
@@ -358,21 +411,21 @@ def _charting(columns: list[Column], keys: tuple[str, ...]) -> list[Column]:
     return [Column(c.key, c.label, c.people, c.sample, c.key in keys, c.unit) for c in columns]
 
 
-def safety(scope: Scope, now: datetime.datetime) -> Report:
-    weeks_window, mondays = weeks_back(WEEKS, now=now)
-    year, _months = months_back(MONTHS, now=now)
+def safety(scope: Scope, period: Period) -> Report:
+    weeks_window, mondays = weeks_within(period.window, WEEKS)
+    window = period.window
     weekly = {
         r.period: r
         for r in moderation_reports.crisis_response(scope.group_ids, weeks_window, by="week")
     }
     hourly = {
-        r.period: r for r in moderation_reports.crisis_response(scope.group_ids, year, by="hour")
+        r.period: r for r in moderation_reports.crisis_response(scope.group_ids, window, by="hour")
     }
     follow_ups = {
         f.week: f for f in moderation_reports.follow_ups_by_week(scope.group_ids, weeks_window)
     }
-    reasons = moderation_reports.reports_by_reason(scope.group_ids, year)
-    handled = moderation_reports.items_handled_by_person(scope.group_ids, year)
+    reasons = moderation_reports.reports_by_reason(scope.group_ids, window)
+    handled = moderation_reports.items_handled_by_person(scope.group_ids, window)
     people = dict(User.objects.filter(pk__in=list(handled)).values_list("pk", "display_name"))
     by_week = build(
         scope=scope,
@@ -380,7 +433,8 @@ def safety(scope: Scope, now: datetime.datetime) -> Report:
         title=_("Time to a person, by week"),
         description=_(
             "From a crisis flag to the first person who claimed it, and to its closing, for "
-            "crisis items opened each week. An item still waiting counts until now."
+            "crisis items opened each week (the last 13 weeks of the period; a week cut by its "
+            "start counts its days inside). An item still waiting counts until now."
         ),
         row_heading=_("Week"),
         columns=_charting(_RESPONSE_COLUMNS, ("claim_median", "claim_p90")),
@@ -391,7 +445,7 @@ def safety(scope: Scope, now: datetime.datetime) -> Report:
         slug="crisis-response-by-hour",
         title=_("Time to a person, by hour of the day"),
         description=_(
-            "The same times over the last 12 months, by the hour the crisis flag was raised "
+            "The same times over the period, by the hour the crisis flag was raised "
             "(the organisation's clock)."
         ),
         row_heading=_("Hour"),
@@ -402,7 +456,10 @@ def safety(scope: Scope, now: datetime.datetime) -> Report:
         scope=scope,
         slug="follow-ups-by-week",
         title=_("Follow-ups after a crisis, by week due"),
-        description=_("Follow-ups falling due each week: recorded on time, late, or not yet."),
+        description=_(
+            "Follow-ups falling due each week (the last 13 weeks of the period): recorded on "
+            "time, late, or not yet."
+        ),
         row_heading=_("Week"),
         columns=[
             Column("due", _("Due"), people=True),
@@ -424,7 +481,7 @@ def safety(scope: Scope, now: datetime.datetime) -> Report:
         scope=scope,
         slug="reports-by-reason",
         title=_("Reports by reason"),
-        description=_("Reports members made over the last 12 months, by the reason they gave."),
+        description=_("Reports members made in the period, by the reason they gave."),
         row_heading=_("Reason"),
         columns=[Column("reports", _("Reports"), people=True, charted=True)],
         rows=[(str(reason.label), [reasons.get(reason.value, 0)]) for reason in Reason],
@@ -433,7 +490,7 @@ def safety(scope: Scope, now: datetime.datetime) -> Report:
         scope=scope,
         slug="items-closed-by-person",
         title=_("Items closed, by facilitator or moderator"),
-        description=_("How many review items each person closed over the last 12 months."),
+        description=_("How many review items each person closed in the period."),
         row_heading=_("Facilitator or moderator"),
         columns=[Column("closed", _("Items closed"))],
         rows=sorted(
@@ -450,12 +507,12 @@ def safety(scope: Scope, now: datetime.datetime) -> Report:
 
 
 # --- Content health -------------------------------------------------------------------------
-def content(scope: Scope, now: datetime.datetime) -> Report:
-    window, months = months_back(MONTHS, now=now)
+def content(scope: Scope, period: Period) -> Report:
+    window, months = period.window, period.months
     posts = forums_reports.posts_by_month(scope.group_ids, window)
     chat = groups_reports.chat_messages_by_month(scope.group_ids, window)
     unanswered = forums_reports.unanswered_threads(scope.group_ids, window)
-    names = groups_reports.group_names(scope.group_ids)
+    groups = _groups_by_name(groups_reports.group_names(scope.group_ids))
     posts_month, chat_month = _sum_by_period(posts), _sum_by_period(chat)
     posts_group, chat_group = _sum_by_group(posts), _sum_by_group(chat)
     by_month = build(
@@ -475,8 +532,8 @@ def content(scope: Scope, now: datetime.datetime) -> Report:
         slug="activity-by-group",
         title=_("Activity, by group"),
         description=_(
-            "Posts and chat messages over the last 12 months, and threads nobody has answered "
-            "48 hours after they were started."
+            "Posts and chat messages in the period, and threads started in it that nobody "
+            "answered within 48 hours."
         ),
         row_heading=_("Group"),
         columns=[
@@ -486,8 +543,9 @@ def content(scope: Scope, now: datetime.datetime) -> Report:
         ],
         rows=[
             (name, [posts_group.get(pk, 0), chat_group.get(pk, 0), unanswered.get(pk, 0)])
-            for pk, name in _groups_by_name(names)
+            for pk, name in groups
         ],
+        row_groups=[pk for pk, _name in groups],
     )
     return Report(
         slug="content",
@@ -497,7 +555,7 @@ def content(scope: Scope, now: datetime.datetime) -> Report:
     )
 
 
-REPORTS: dict[str, Callable[[Scope, datetime.datetime], Report]] = {
+REPORTS: dict[str, Callable[[Scope, Period], Report]] = {
     "reach": reach,
     "attendance": attendance,
     "safety": safety,

@@ -40,6 +40,8 @@ class Column:
 class Row:
     label: str
     cells: tuple[Cell, ...]
+    # The group the row counts, if it counts one: its name links to that group's figures.
+    group_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -69,16 +71,20 @@ def build(
     row_heading: str | Promise,
     columns: Sequence[Column],
     rows: Sequence[tuple[str, Sequence[int | float | None]]],
+    row_groups: Sequence[int] = (),
 ) -> Table:
-    """A table of raw figures, with small cells suppressed when the scope asks for it."""
+    """A table of raw figures, with small cells suppressed when the scope asks for it;
+    `row_groups`, for a table of groups, the group each row counts."""
     values = [list(raw) for _label, raw in rows]
     hidden = _suppressed(columns, values) if scope.suppress_small_cells else set()
+    groups: Sequence[int | None] = row_groups or [None] * len(rows)
     built = [
         Row(
             label=label,
             cells=tuple(
                 SUPPRESSED if (r, c) in hidden else value for c, value in enumerate(values[r])
             ),
+            group_id=groups[r],
         )
         for r, (label, _raw) in enumerate(rows)
     ]

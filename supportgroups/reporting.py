@@ -33,38 +33,50 @@ def organisation_time_zone() -> zoneinfo.ZoneInfo:
 
 @dataclass(frozen=True)
 class Window:
-    """[start, end) in the organisation's time zone; `now` is when the report was asked for."""
+    """[start, end) in the organisation's time zone; `now` is when the report was asked for.
+    `end` is never after `now`: the meetings held, or the follow-ups due, are those before it."""
 
     start: datetime.datetime
     end: datetime.datetime
     now: datetime.datetime
 
 
-def months_back(
-    count: int, *, now: datetime.datetime | None = None
-) -> tuple[Window, list[datetime.date]]:
-    """The last `count` calendar months, this one included, and the first day of each."""
-    now = now or timezone.now()
-    local = timezone.localtime(now, organisation_time_zone()).date()
-    year, month = local.year, local.month
-    firsts = []
-    for _ in range(count):
-        firsts.append(datetime.date(year, month, 1))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    firsts.reverse()
-    start = _local_midnight(firsts[0])
-    return Window(start=start, end=now, now=now), firsts
+def add_months(first: datetime.date, count: int) -> datetime.date:
+    """The first day of the month `count` months after (or before) `first`'s."""
+    index = first.year * 12 + first.month - 1 + count
+    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
-def weeks_back(
-    count: int, *, now: datetime.datetime | None = None
+def this_month(now: datetime.datetime) -> datetime.date:
+    """The first day of the organisation's current month."""
+    return timezone.localtime(now, organisation_time_zone()).date().replace(day=1)
+
+
+def months_between(
+    first: datetime.date, last: datetime.date, *, now: datetime.datetime
 ) -> tuple[Window, list[datetime.date]]:
-    """The last `count` weeks (Monday to Sunday), this one included, and each Monday."""
-    now = now or timezone.now()
-    local = timezone.localtime(now, organisation_time_zone()).date()
-    this_monday = local - datetime.timedelta(days=local.weekday())
+    """The calendar months from `first`'s to `last`'s, both included, and the first day of
+    each; the window ends with the last month, or now if that comes sooner."""
+    firsts = [first.replace(day=1)]
+    while firsts[-1] < last.replace(day=1):
+        firsts.append(add_months(firsts[-1], 1))
+    end = min(_local_midnight(add_months(firsts[-1], 1)), now)
+    return Window(start=_local_midnight(firsts[0]), end=end, now=now), firsts
+
+
+def weeks_within(window: Window, count: int) -> tuple[Window, list[datetime.date]]:
+    """The last `count` weeks (Monday to Sunday) that end in the window, and each Monday; the
+    first week may begin before the window, whose start then cuts it."""
+    zone = organisation_time_zone()
+    first_day = window.start.astimezone(zone).date()
+    last_day = max(
+        (window.end - datetime.timedelta(microseconds=1)).astimezone(zone).date(), first_day
+    )
+    this_monday = last_day - datetime.timedelta(days=last_day.weekday())
     mondays = [this_monday - datetime.timedelta(weeks=n) for n in reversed(range(count))]
-    return Window(start=_local_midnight(mondays[0]), end=now, now=now), mondays
+    mondays = [m for m in mondays if m + datetime.timedelta(days=7) > first_day]
+    start = max(_local_midnight(mondays[0]), window.start)
+    return Window(start=start, end=window.end, now=window.now), mondays
 
 
 @dataclass(frozen=True)

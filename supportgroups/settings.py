@@ -630,6 +630,9 @@ CELERY_BEAT_SCHEDULE["privacy-purge-expired-exports"] = {
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(
     "moderation.context_processors.moderation"  # lazy `shows_queue_link` for the header
 )
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
+    "reports.context_processors.reports"  # lazy `shows_reports_link` for the header
+)
 
 # --- formats ---
 # Dates read "25 Nov 2026" and times "25 Nov 2026, 08:46" everywhere (supportgroups/formats/en).

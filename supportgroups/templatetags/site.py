@@ -1,8 +1,8 @@
 """The site's header and footer: the same on every page for everyone in the same situation
-(signed in or not, their name, their unread count, whether they moderate), so rendered once and
-reused (supportgroups.fragments) from the few plain values they show. Their addresses are
-reversed once per process and address prefix, and are part of those values, so a changed URL
-makes new keys like any other change."""
+(signed in or not, their name, their unread count, whether they moderate or read the
+reports), so rendered once and reused (supportgroups.fragments) from the few plain values they
+show. Their addresses are reversed once per process and address prefix, and are part of those
+values, so a changed URL makes new keys like any other change."""
 
 from collections.abc import Callable
 
@@ -26,6 +26,7 @@ HEADER_URLS = (
     ("notifications", "notifications"),
     ("messages", "conversations:inbox"),
     ("moderation", "moderation:dashboard"),
+    ("reports", "reports:index"),
     ("profile", "profile"),
     ("privacy_settings", "privacy:settings"),
     ("sign_out", "account_logout"),
@@ -55,6 +56,7 @@ def header_context(context) -> dict:
             else 0,
             # Worked out only for people signed in: it may ask the database.
             "queue_link": bool(context.get("shows_queue_link")) if signed_in else False,
+            "reports_link": bool(context.get("shows_reports_link")) if signed_in else False,
         }
     }
 
