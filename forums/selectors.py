@@ -28,8 +28,8 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from groups.models import Membership
 from supportgroups.dates import DateTimeLabels
@@ -65,6 +65,23 @@ SORTS = {
     "supported": gettext_lazy("Most supported"),
 }
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+# Date texts kept in this process, (instant, zone, format, language) -> (text, ISO form): a
+# post's date never changes and its page is read again and again. Cleared when full.
+_DATE_TEXTS: dict[tuple[datetime, object, str, str], tuple[str, str]] = {}
+_DATE_TEXTS_KEPT = 20_000
+
+
+def _date_texts(dates: DateTimeLabels, language: str, value: datetime) -> tuple[str, str]:
+    """(dates.text(value), dates.iso(value)), worked out once per process."""
+    key = (value, dates.zone, dates.format, language)
+    found = _DATE_TEXTS.get(key)
+    if found is None:
+        if len(_DATE_TEXTS) >= _DATE_TEXTS_KEPT:
+            _DATE_TEXTS.clear()
+        found = _DATE_TEXTS[key] = (dates.text(value), dates.iso(value))
+    return found
 
 
 def page_size() -> int:
@@ -295,7 +312,7 @@ def threads_page(*, user: Reader, board: Board, cursor: str | None = None) -> Th
     )
     shown = [*pinned, *rows[: page_size()]]
     reveal = permissions.can_see_anonymous_author(user, board)
-    dates, link = DateTimeLabels(), url_maker("forums:thread")
+    dates, link, language = DateTimeLabels(), url_maker("forums:thread"), get_language()
     topics = _topic_names([thread.pk for thread in shown])
     signed_in = user.is_authenticated
     threads = [
@@ -310,8 +327,8 @@ def threads_page(*, user: Reader, board: Board, cursor: str | None = None) -> Th
                 anonymous=bool(thread.starter_anonymous),
                 reveal=reveal,
             ),
-            last_post_iso=dates.iso(thread.last_post_at),
-            last_post_label=dates.text(thread.last_post_at),
+            last_post_label=(texts := _date_texts(dates, language, thread.last_post_at))[0],
+            last_post_iso=texts[1],
             topic_names=topics.get(thread.pk, []),
         )
         for thread in shown
@@ -585,7 +602,7 @@ def _decorate(
     unreacted: list[ReactionCount] = [
         {"kind": kind, "label": label, "count": 0, "mine": False} for kind, label in labels
     ]
-    dates = DateTimeLabels()
+    dates, language = DateTimeLabels(), get_language()
     permalink = url_maker("forums:permalink")
     reply = url_maker("forums:reply")(thread.pk)
     edit, delete = url_maker("forums:edit"), url_maker("forums:delete")
@@ -600,6 +617,7 @@ def _decorate(
         depth = post.depth - base_depth
         removed, hidden = post.removed_by_author_at is not None, post.hidden_at is not None
         anonymous, has_author = post.is_anonymous, author_id is not None
+        created_label, created_iso = _date_texts(dates, language, post.created_at)
         rows.append(
             PostRow(
                 pk=pk,
@@ -632,8 +650,8 @@ def _decorate(
                 ]
                 if pk in reacted
                 else unreacted,
-                created_label=dates.text(post.created_at),
-                created_iso=dates.iso(post.created_at),
+                created_label=created_label,
+                created_iso=created_iso,
                 permalink=permalink(pk),
                 reply_url=f"{reply}?parent={pk}",
                 edit_url=edit(pk),
