@@ -225,6 +225,7 @@ _THREAD_COLUMNS = (
     "starter_anonymous",
     "collapsed",  # it has a topic the reader chose to fold away
     "last_read",  # the newest post the reader has seen there (None: none, or not signed in)
+    "pinned_at",
 )
 
 
@@ -240,6 +241,7 @@ class ThreadValues(Protocol):
     starter_anonymous: bool
     collapsed: bool
     last_read: int | None
+    pinned_at: datetime | None
 
 
 def _reader_topics(reader_id: int, action: str) -> QuerySet[Pref, Any]:
@@ -294,6 +296,21 @@ def _threads(
 _THREADS = Prepared(_threads)
 
 
+def _first_page(
+    board_id: int, reader_id: int | None, *, moderator: bool, limit: int, pinned_limit: int
+) -> "QuerySet[Thread, ThreadValues]":
+    """The pinned threads and the first page of the rest in one query: each part still reads
+    its own index, and the two are told apart (and put in order) by pinned_at."""
+    pinned = _threads(
+        board_id, reader_id, None, None, moderator=moderator, limit=pinned_limit, pinned=True
+    )
+    latest = _threads(board_id, reader_id, None, None, moderator=moderator, limit=limit)
+    return pinned.union(latest, all=True)
+
+
+_FIRST_PAGE = Prepared(_first_page)
+
+
 # Pinned threads a board shows at most: a notice board, not a second list.
 PINNED_LIMIT = 10
 
@@ -304,12 +321,19 @@ def threads_page(*, user: Reader, board: Board, cursor: str | None = None) -> Th
     at, pk = _parsethread_cursor(cursor) or (None, None)
     moderator = permissions.can_moderate_board(user, board)
     args = (board.pk, _reader_id(user))
-    rows = _THREADS(*args, at, pk, moderator=moderator, limit=page_size() + 1)
-    pinned = (
-        []
-        if at
-        else _THREADS(*args, None, None, moderator=moderator, limit=PINNED_LIMIT, pinned=True)
-    )
+    limit = page_size() + 1
+    if at:
+        rows, pinned = _THREADS(*args, at, pk, moderator=moderator, limit=limit), []
+    elif connection.features.supports_slicing_ordering_in_compound:
+        both = _FIRST_PAGE(*args, moderator=moderator, limit=limit, pinned_limit=PINNED_LIMIT)
+        # The order each part had (_threads), which a UNION does not promise to keep.
+        pinned = [t for t in both if t.pinned_at]
+        pinned.sort(key=lambda t: (t.pinned_at, t.pk), reverse=True)
+        rows = [t for t in both if not t.pinned_at]
+        rows.sort(key=lambda t: (t.last_post_at, t.pk), reverse=True)
+    else:  # SQLite (the demo) takes no LIMIT inside a UNION
+        rows = _THREADS(*args, None, None, moderator=moderator, limit=limit)
+        pinned = _THREADS(*args, None, None, moderator=moderator, limit=PINNED_LIMIT, pinned=True)
     shown = [*pinned, *rows[: page_size()]]
     reveal = permissions.can_see_anonymous_author(user, board)
     dates, link, language = DateTimeLabels(), url_maker("forums:thread"), get_language()
