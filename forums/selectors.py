@@ -432,28 +432,33 @@ def _label(name: str | None, *, anonymous: bool, reveal: bool) -> str:
     return name
 
 
-def _reactions(post_ids: tuple[int, ...], reader_id: int | None) -> QuerySet[Reaction, Any]:
+def _reaction_counts(
+    reactions: QuerySet[Reaction], reader_id: int | None
+) -> QuerySet[Reaction, Any]:
+    """(post id, kind, how many, how many of them the reader gave), grouped (index post+kind)."""
     mine: Count | Value = (
         Count("id", filter=Q(user_id=reader_id)) if reader_id is not None else Value(0)
     )
-    return (
-        Reaction.objects.filter(post_id__in=post_ids)
-        .order_by()
-        .values_list("post_id", "kind")
-        .annotate(n=Count("id"), mine=mine)
+    return reactions.order_by().values_list("post_id", "kind").annotate(n=Count("id"), mine=mine)
+
+
+_REACTIONS = Prepared(
+    lambda post_ids, reader_id: _reaction_counts(
+        Reaction.objects.filter(post_id__in=post_ids), reader_id
     )
+)
+
+Reactions = dict[tuple[int, str], tuple[int, bool]]
 
 
-_REACTIONS = Prepared(_reactions)
-
-
-def _reactions_by_post(
-    user: Reader, post_ids: list[int]
-) -> dict[tuple[int, str], tuple[int, bool]]:
-    """(post id, kind) -> (how many, whether the reader gave one), in one grouped query
-    (index post+kind) for a whole page."""
-    rows = _REACTIONS(padded(post_ids), _reader_id(user)) if post_ids else []
+def _reactions_of(rows: list[Any]) -> Reactions:
     return {(post_id, kind): (n, bool(given)) for post_id, kind, n, given in rows}
+
+
+def _reactions_by_post(user: Reader, post_ids: list[int]) -> Reactions:
+    """(post id, kind) -> (how many, whether the reader gave one), in one grouped query
+    for a whole page."""
+    return _reactions_of(_REACTIONS(padded(post_ids), _reader_id(user)) if post_ids else [])
 
 
 # What a page shows of a post and needs to lay out its tree, as plain rows (PostValues): turning
@@ -613,13 +618,20 @@ class PostTree:
 
 
 def _decorate(
-    posts: list[PostValues], *, user: Reader, thread: Thread, base_depth: int
+    posts: list[PostValues],
+    *,
+    user: Reader,
+    thread: Thread,
+    base_depth: int,
+    reactions: Reactions | None = None,
 ) -> list[PostRow]:
-    """The page's rows: what each post shows this reader."""
+    """The page's rows: what each post shows this reader (`reactions`: the posts' counts, when
+    already read)."""
     board = thread.board
     reveal = permissions.can_see_anonymous_author(user, board)
     last_read: int = _annotated(thread, "last_read", 0)
-    reactions = _reactions_by_post(user, [post.id for post in posts])
+    if reactions is None:
+        reactions = _reactions_by_post(user, [post.id for post in posts])
     reacted = {post_id for post_id, _kind in reactions}
     labels = [(kind, str(label)) for kind, label in Reaction.Kind.choices]
     # Most posts have no reactions: they share one list (nothing changes it afterwards).
@@ -738,23 +750,39 @@ def _tree(
 _TREE = Prepared(_tree)
 
 
+def _tree_reactions(
+    thread_id: int,
+    group_id: int | None,
+    reader_id: int | None,
+    after: tuple[int, ...],
+    opening_id: int | None,
+    **shape: Any,
+) -> QuerySet[Reaction, Any]:
+    """The reaction counts of the posts _tree() reads with the same arguments, naming them by
+    that same query: a page's post ids as parameters cost the database driver more to send."""
+    tree = _tree(thread_id, group_id, reader_id, after, opening_id, **shape)
+    shown = tree.order_by().values("id")
+    return _reaction_counts(Reaction.objects.filter(post_id__in=shown), reader_id)
+
+
+_TREE_REACTIONS = Prepared(_tree_reactions)
+
+
 def thread_tree(
     *, user: Reader, thread: Thread, sort: str = "oldest", cursor: str | None = None
 ) -> PostTree:
     """One page of top-level replies with their subtrees to the display depth (_tree)."""
     sort = sort if sort in SORTS else "oldest"
     after = _cursor_parts(sort, cursor)
-    rows = _TREE(
-        thread.pk,
-        thread.board.group_id,
-        _reader_id(user),
-        after,
-        thread.opening_post_id if not cursor else None,
-        sort=sort,
-        moderator=permissions.can_moderate_board(user, thread.board),
-        limit=page_size() + 1,
-        depth=display_depth(),
-    )
+    opening_id = thread.opening_post_id if not cursor else None
+    tree = (thread.pk, thread.board.group_id, _reader_id(user), after, opening_id)
+    shape = {
+        "sort": sort,
+        "moderator": permissions.can_moderate_board(user, thread.board),
+        "limit": page_size() + 1,
+        "depth": display_depth(),
+    }
+    rows = _TREE(*tree, **shape)
     opening = next((p for p in rows if p.is_opening), None)
     tops = sorted((p for p in rows if p.depth == 0 and not p.is_opening), key=_toplevel_key(sort))
     more = len(tops) > page_size()
@@ -762,7 +790,11 @@ def thread_tree(
     rows = [p for p in rows if p.root_id in order and not p.is_opening]
     rows.sort(key=lambda p: order[p.root_id or p.id])  # stable: path order in each subtree
     shown = _decorate(
-        [*rows, *([opening] if opening else [])], user=user, thread=thread, base_depth=0
+        [*rows, *([opening] if opening else [])],
+        user=user,
+        thread=thread,
+        base_depth=0,
+        reactions=_reactions_of(_TREE_REACTIONS(*tree, **shape)),
     )
     last = tops[page_size() - 1] if more else None
     next_cursor = _cursor_of(sort, last.id, last.support_count) if last else None
