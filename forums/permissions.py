@@ -210,12 +210,17 @@ def can_see_history(user: User | AnonymousUser, board: Board) -> bool:
 
 def can_edit_post(user: User | AnonymousUser, post: Post) -> bool:
     """Writers edit and remove their own posts while they stand; moderation keeps its own tools."""
-    return (
-        user.is_authenticated
-        and post.author_id == user.pk
-        and not post.is_removed
-        and not post.is_hidden
+    reader_id = user.pk if user.is_authenticated else None
+    return may_edit_own(
+        reader_id, author_id=post.author_id, removed=post.is_removed, hidden=post.is_hidden
     )
+
+
+def may_edit_own(
+    reader_id: int | None, *, author_id: int | None, removed: bool, hidden: bool
+) -> bool:
+    """can_edit_post() for a post read as plain values (a page of them), by the reader's id."""
+    return reader_id is not None and author_id == reader_id and not removed and not hidden
 
 
 def can_see_post_body(user: User | AnonymousUser, post: Post, *, moderator: bool) -> bool:

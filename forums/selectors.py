@@ -10,16 +10,26 @@ and compiles each once, so a page pays for running them only.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypedDict, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from groups.models import Membership
 from supportgroups.dates import DateTimeLabels
@@ -55,12 +65,23 @@ SORTS = {
     "supported": gettext_lazy("Most supported"),
 }
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# What a page never shows of a post's or thread's author: left in the database (a page of posts
-# read the password hash and email of every writer on it, and turned their dates into objects).
-_UNSHOWN_AUTHOR_FIELDS = tuple(
-    f"author__{name}"
-    for name in ("password", "last_login", "email", "date_joined", "display_name_key", "about_role")
-)
+
+
+# Date texts kept in this process, (instant, zone, format, language) -> (text, ISO form): a
+# post's date never changes and its page is read again and again. Cleared when full.
+_DATE_TEXTS: dict[tuple[datetime, object, str, str], tuple[str, str]] = {}
+_DATE_TEXTS_KEPT = 20_000
+
+
+def _date_texts(dates: DateTimeLabels, language: str, value: datetime) -> tuple[str, str]:
+    """(dates.text(value), dates.iso(value)), worked out once per process."""
+    key = (value, dates.zone, dates.format, language)
+    found = _DATE_TEXTS.get(key)
+    if found is None:
+        if len(_DATE_TEXTS) >= _DATE_TEXTS_KEPT:
+            _DATE_TEXTS.clear()
+        found = _DATE_TEXTS[key] = (dates.text(value), dates.iso(value))
+    return found
 
 
 def page_size() -> int:
@@ -83,23 +104,30 @@ def boards_for(*, user: Reader) -> QuerySet[Board]:
     )
 
 
-_BOARD_BY_SLUG = Prepared(lambda slug: Board.objects.select_related("group").filter(slug=slug))
-_TOPIC_ACTIONS = Prepared(
-    lambda user_id: Pref.objects.filter(user_id=user_id).values_list("topic_id", "action")
-)
+def _board(slug: str, reader_id: int | None) -> QuerySet[Board]:
+    qs = Board.objects.select_related("group").filter(slug=slug)
+    if reader_id is not None:
+        follows = Subscription.objects.filter(user_id=reader_id, board=OuterRef("pk"))
+        qs = qs.annotate(is_followed=Exists(follows))
+    return qs
+
+
+_BOARD = Prepared(_board)
 
 
 def board_by_slug(*, slug: str) -> Board:
-    found = _BOARD_BY_SLUG(slug)
+    found = _BOARD(slug, None)
     if not found:
         raise Http404
     return found[0]
 
 
-def _topic_actions(user: Reader) -> dict[int, str]:
-    if not user.is_authenticated:
-        return {}
-    return dict(_TOPIC_ACTIONS(user.pk))
+def board_for(*, user: Reader, slug: str) -> tuple[Board, bool]:
+    """The board, and whether the reader follows it, in one query."""
+    found = _BOARD(slug, _reader_id(user))
+    if not found:
+        raise Http404
+    return found[0], bool(_annotated(found[0], "is_followed", False))
 
 
 def _reader_id(user: Reader) -> int | None:
@@ -127,7 +155,8 @@ def _last_read(reader_id: int) -> Subquery:
 class ThreadRow:
     """A board's thread as the board page shows it to this reader (forums/_thread_item.html)."""
 
-    thread: Thread
+    title: str
+    reply_count: int
     url: str
     is_unread: bool
     collapsed: bool  # it has a topic the reader chose to fold away
@@ -144,7 +173,15 @@ class ThreadPage:
     pinned: list[ThreadRow] = field(default_factory=list)  # on the first page, above the rest
 
 
-def thread_cursor(thread: Thread) -> str:
+class _Cursored(Protocol):
+    @property
+    def pk(self) -> int: ...
+    @property
+    def last_post_at(self) -> datetime: ...
+
+
+def thread_cursor(thread: _Cursored) -> str:
+    """The cursor of the board page that starts after `thread` (a Thread or a ThreadValues)."""
     micros = (thread.last_post_at - EPOCH) // timedelta(microseconds=1)
     return f"{micros}_{thread.pk}"
 
@@ -177,47 +214,101 @@ def _topic_names(thread_ids: list[int]) -> dict[int, list[str]]:
     return names
 
 
+# What a board's row shows, as plain rows (ThreadValues) rather than model instances.
+_THREAD_COLUMNS = (
+    "pk",
+    "title",
+    "reply_count",
+    "last_post_at",
+    "last_post_id",
+    "author__display_name",
+    "starter_anonymous",
+    "collapsed",  # it has a topic the reader chose to fold away
+    "last_read",  # the newest post the reader has seen there (None: none, or not signed in)
+    "pinned_at",
+)
+
+
+class ThreadValues(Protocol):
+    """A row of _threads() (its _THREAD_COLUMNS)."""
+
+    pk: int
+    title: str
+    reply_count: int
+    last_post_at: datetime
+    last_post_id: int
+    author__display_name: str | None
+    starter_anonymous: bool
+    collapsed: bool
+    last_read: int | None
+    pinned_at: datetime | None
+
+
+def _reader_topics(reader_id: int, action: str) -> QuerySet[Pref, Any]:
+    """The topics the reader chose to hide or to fold away, as a subquery."""
+    return Pref.objects.filter(user_id=reader_id, action=action).values("topic_id")
+
+
 def _threads(
     board_id: int,
     reader_id: int | None,
-    hidden: tuple[int, ...] | None,
-    collapsed: tuple[int, ...] | None,
     after: datetime | None,
     after_id: int | None,
     *,
     moderator: bool,
     limit: int,
     pinned: bool = False,
-) -> QuerySet[Thread]:
+) -> "QuerySet[Thread, ThreadValues]":
     """A board's threads, most recently active first (threads_page); pinned ones apart, newest
-    pin first."""
+    pin first. The reader's topic choices are read in the same query: threads on a topic they
+    hide are left out, and those on a topic they fold away are marked."""
+    topics = Thread.topics.through.objects
     collapsed_topic = (
-        Exists(Thread.topics.through.objects.filter(thread=OuterRef("pk"), topic__in=collapsed))
-        if collapsed
+        Exists(
+            topics.filter(
+                thread=OuterRef("pk"), topic__in=_reader_topics(reader_id, Pref.Action.COLLAPSE)
+            )
+        )
+        if reader_id is not None
         else Value(False)
     )
     qs = (
         Thread.objects.filter(board_id=board_id)
         .exclude(_others_held(reader_id, moderator=moderator, prefix="opening_post__"))
-        .select_related("author")
-        .defer(*_UNSHOWN_AUTHOR_FIELDS)
         .annotate(
             starter_anonymous=Q(opening_post__is_anonymous=True),
             collapsed=collapsed_topic,
+            last_read=_last_read(reader_id)
+            if reader_id is not None
+            else Value(None, BigIntegerField()),
         )
         .filter(pinned_at__isnull=not pinned)
         .order_by(*(("-pinned_at", "-id") if pinned else ("-last_post_at", "-id")))
     )
-    if hidden:
-        qs = qs.exclude(topics__in=hidden)
     if reader_id is not None:
-        qs = qs.annotate(last_read=_last_read(reader_id))
+        hidden = topics.filter(topic__in=_reader_topics(reader_id, Pref.Action.HIDE))
+        qs = qs.exclude(Exists(hidden.filter(thread=OuterRef("pk"))))
     if after is not None:
         qs = qs.filter(Q(last_post_at__lt=after) | Q(last_post_at=after, id__lt=after_id))
-    return qs[:limit]
+    return qs.values_list(*_THREAD_COLUMNS, named=True)[:limit]
 
 
 _THREADS = Prepared(_threads)
+
+
+def _first_page(
+    board_id: int, reader_id: int | None, *, moderator: bool, limit: int, pinned_limit: int
+) -> "QuerySet[Thread, ThreadValues]":
+    """The pinned threads and the first page of the rest in one query: each part still reads
+    its own index, and the two are told apart (and put in order) by pinned_at."""
+    pinned = _threads(
+        board_id, reader_id, None, None, moderator=moderator, limit=pinned_limit, pinned=True
+    )
+    latest = _threads(board_id, reader_id, None, None, moderator=moderator, limit=limit)
+    return pinned.union(latest, all=True)
+
+
+_FIRST_PAGE = Prepared(_first_page)
 
 
 # Pinned threads a board shows at most: a notice board, not a second list.
@@ -227,37 +318,41 @@ PINNED_LIMIT = 10
 def threads_page(*, user: Reader, board: Board, cursor: str | None = None) -> ThreadPage:
     """Most recently active first; hidden topics left out, collapsed ones marked. The first
     page also has the board's pinned threads, which the pages below leave out."""
-    actions = _topic_actions(user)
-    hidden = [t for t, a in actions.items() if a == Pref.Action.HIDE]
-    collapsed = [t for t, a in actions.items() if a == Pref.Action.COLLAPSE]
     at, pk = _parsethread_cursor(cursor) or (None, None)
     moderator = permissions.can_moderate_board(user, board)
-    args = (board.pk, _reader_id(user), padded(hidden) or None, padded(collapsed) or None)
-    rows = _THREADS(*args, at, pk, moderator=moderator, limit=page_size() + 1)
-    pinned = (
-        []
-        if at
-        else _THREADS(*args, None, None, moderator=moderator, limit=PINNED_LIMIT, pinned=True)
-    )
+    args = (board.pk, _reader_id(user))
+    limit = page_size() + 1
+    if at:
+        rows, pinned = _THREADS(*args, at, pk, moderator=moderator, limit=limit), []
+    elif connection.features.supports_slicing_ordering_in_compound:
+        both = _FIRST_PAGE(*args, moderator=moderator, limit=limit, pinned_limit=PINNED_LIMIT)
+        # The order each part had (_threads), which a UNION does not promise to keep.
+        pinned = [t for t in both if t.pinned_at]
+        pinned.sort(key=lambda t: (t.pinned_at, t.pk), reverse=True)
+        rows = [t for t in both if not t.pinned_at]
+        rows.sort(key=lambda t: (t.last_post_at, t.pk), reverse=True)
+    else:  # SQLite (the demo) takes no LIMIT inside a UNION
+        rows = _THREADS(*args, None, None, moderator=moderator, limit=limit)
+        pinned = _THREADS(*args, None, None, moderator=moderator, limit=PINNED_LIMIT, pinned=True)
     shown = [*pinned, *rows[: page_size()]]
     reveal = permissions.can_see_anonymous_author(user, board)
-    dates, link = DateTimeLabels(), url_maker("forums:thread")
+    dates, link, language = DateTimeLabels(), url_maker("forums:thread"), get_language()
     topics = _topic_names([thread.pk for thread in shown])
     signed_in = user.is_authenticated
-    # The queryset's annotations: starter_anonymous, collapsed, and last_read when signed in.
     threads = [
         ThreadRow(
-            thread=thread,
+            title=thread.title,
+            reply_count=thread.reply_count,
             url=link(thread.pk),
-            is_unread=signed_in and _annotated(thread, "last_read", 0) < (thread.last_post_id or 0),
-            collapsed=bool(_annotated(thread, "collapsed", False)),
-            starter_label=author_label(
-                thread.author,
-                anonymous=bool(_annotated(thread, "starter_anonymous", False)),
+            is_unread=(thread.last_read or 0) < (thread.last_post_id or 0) if signed_in else False,
+            collapsed=bool(thread.collapsed),
+            starter_label=_label(
+                thread.author__display_name,
+                anonymous=bool(thread.starter_anonymous),
                 reveal=reveal,
             ),
-            last_post_iso=dates.iso(thread.last_post_at),
-            last_post_label=dates.text(thread.last_post_at),
+            last_post_label=(texts := _date_texts(dates, language, thread.last_post_at))[0],
+            last_post_iso=texts[1],
             topic_names=topics.get(thread.pk, []),
         )
         for thread in shown
@@ -325,40 +420,99 @@ def thread_topics(*, user: Reader, thread: Thread) -> list[Topic]:
 
 
 def author_label(author: User | None, *, anonymous: bool, reveal: bool) -> str:
-    if author is None:
+    return _label(author.display_name if author else None, anonymous=anonymous, reveal=reveal)
+
+
+def _label(name: str | None, *, anonymous: bool, reveal: bool) -> str:
+    """author_label() from the author's name (None: their account is gone)."""
+    if name is None:
         return _("A former member")
     if anonymous and not reveal:
         return _("Anonymous member")
-    return author.display_name
+    return name
 
 
-def _reactions(post_ids: tuple[int, ...], reader_id: int | None) -> QuerySet[Reaction, Any]:
+def _reaction_counts(
+    reactions: QuerySet[Reaction], reader_id: int | None
+) -> QuerySet[Reaction, Any]:
+    """(post id, kind, how many, how many of them the reader gave), grouped (index post+kind)."""
     mine: Count | Value = (
         Count("id", filter=Q(user_id=reader_id)) if reader_id is not None else Value(0)
     )
-    return (
-        Reaction.objects.filter(post_id__in=post_ids)
-        .order_by()
-        .values_list("post_id", "kind")
-        .annotate(n=Count("id"), mine=mine)
+    return reactions.order_by().values_list("post_id", "kind").annotate(n=Count("id"), mine=mine)
+
+
+_REACTIONS = Prepared(
+    lambda post_ids, reader_id: _reaction_counts(
+        Reaction.objects.filter(post_id__in=post_ids), reader_id
     )
+)
+
+Reactions = dict[tuple[int, str], tuple[int, bool]]
 
 
-_REACTIONS = Prepared(_reactions)
-
-
-def _reactions_by_post(
-    user: Reader, post_ids: list[int]
-) -> dict[tuple[int, str], tuple[int, bool]]:
-    """(post id, kind) -> (how many, whether the reader gave one), in one grouped query
-    (index post+kind) for a whole page."""
-    rows = _REACTIONS(padded(post_ids), _reader_id(user)) if post_ids else []
+def _reactions_of(rows: list[Any]) -> Reactions:
     return {(post_id, kind): (n, bool(given)) for post_id, kind, n, given in rows}
+
+
+def _reactions_by_post(user: Reader, post_ids: list[int]) -> Reactions:
+    """(post id, kind) -> (how many, whether the reader gave one), in one grouped query
+    for a whole page."""
+    return _reactions_of(_REACTIONS(padded(post_ids), _reader_id(user)) if post_ids else [])
+
+
+# What a page shows of a post and needs to lay out its tree, as plain rows (PostValues): turning
+# them into model instances, each with its author's, cost a thread page more than its SQL.
+_POST_COLUMNS = (
+    "id",
+    "depth",
+    "root_id",
+    "is_opening",
+    "support_count",
+    "author_id",
+    "author__display_name",
+    "author__is_verified_professional",
+    "is_anonymous",
+    "body_html",
+    "content_warning",
+    "created_at",
+    "edited_at",
+    "removed_by_author_at",
+    "removed_by_moderators_at",
+    "hidden_at",
+    "is_held",
+    "author_is_facilitator",  # a facilitator of the group wrote it
+    "has_replies",
+)
+
+
+class PostValues(Protocol):
+    """A row of _posts() (its _POST_COLUMNS)."""
+
+    id: int
+    depth: int
+    root_id: int | None
+    is_opening: bool
+    support_count: int
+    author_id: int | None
+    author__display_name: str | None
+    author__is_verified_professional: bool | None
+    is_anonymous: bool
+    body_html: str
+    content_warning: str
+    created_at: datetime
+    edited_at: datetime | None
+    removed_by_author_at: datetime | None
+    removed_by_moderators_at: datetime | None
+    hidden_at: datetime | None
+    is_held: bool
+    author_is_facilitator: bool
+    has_replies: bool
 
 
 def _posts(
     thread_id: int, group_id: int | None, reader_id: int | None, *, moderator: bool
-) -> QuerySet[Post]:
+) -> "QuerySet[Post, PostValues]":
     facilitators = Membership.objects.filter(
         user=OuterRef("author"),
         state=Membership.State.ACTIVE,
@@ -369,16 +523,17 @@ def _posts(
     return (
         Post.objects.filter(thread_id=thread_id)
         .exclude(_others_held(reader_id, moderator=moderator))
-        .select_related("author")
-        .defer("search_vector", "body", "path", "hidden_reason", *_UNSHOWN_AUTHOR_FIELDS)
         .annotate(
             author_is_facilitator=Exists(facilitators),
             has_replies=Exists(Post.objects.filter(parent=OuterRef("pk"))),
         )
+        .values_list(*_POST_COLUMNS, named=True)
     )
 
 
-def _post_queryset(*, user: Reader, thread: Thread, moderator: bool) -> QuerySet[Post]:
+def _post_queryset(
+    *, user: Reader, thread: Thread, moderator: bool
+) -> "QuerySet[Post, PostValues]":
     return _posts(thread.pk, thread.board.group_id, _reader_id(user), moderator=moderator)
 
 
@@ -416,13 +571,23 @@ class ReactionCount(TypedDict):
     mine: bool  # the reader gave one
 
 
-@dataclass
+@dataclass(slots=True)
 class PostRow:
     """A post as a page shows it to this reader (forums/_post.html): labels, badges, reaction
     counts, the 'new' marker, the depth cut-off, dates and links, worked out once per page so
     the template only prints them."""
 
-    post: Post
+    pk: int
+    author_id: int | None
+    author_name: str | None  # None: the author's account is gone
+    is_anonymous: bool
+    body_html: str  # sanitised on write (render_markdown)
+    content_warning: str
+    edited_at: datetime | None
+    is_removed: bool  # by its author
+    is_removed_by_moderators: bool
+    is_hidden: bool
+    is_held: bool
     display_depth: int
     label: str
     revealed_anonymous: bool
@@ -444,14 +609,6 @@ class PostRow:
     report_url: str
     moderate_url: str
 
-    @property
-    def pk(self) -> int:
-        return self.post.pk
-
-    @property
-    def is_removed(self) -> bool:
-        return self.post.is_removed
-
 
 @dataclass
 class PostTree:
@@ -460,49 +617,77 @@ class PostTree:
     next_cursor: str | None
 
 
-def _decorate(posts: list[Post], *, user: Reader, thread: Thread, base_depth: int) -> list[PostRow]:
-    """The page's rows: what each post shows this reader."""
+def _decorate(
+    posts: list[PostValues],
+    *,
+    user: Reader,
+    thread: Thread,
+    base_depth: int,
+    reactions: Reactions | None = None,
+) -> list[PostRow]:
+    """The page's rows: what each post shows this reader (`reactions`: the posts' counts, when
+    already read)."""
     board = thread.board
     reveal = permissions.can_see_anonymous_author(user, board)
     last_read: int = _annotated(thread, "last_read", 0)
-    reactions = _reactions_by_post(user, [post.pk for post in posts])
+    if reactions is None:
+        reactions = _reactions_by_post(user, [post.id for post in posts])
+    reacted = {post_id for post_id, _kind in reactions}
     labels = [(kind, str(label)) for kind, label in Reaction.Kind.choices]
-    dates = DateTimeLabels()
+    # Most posts have no reactions: they share one list (nothing changes it afterwards).
+    unreacted: list[ReactionCount] = [
+        {"kind": kind, "label": label, "count": 0, "mine": False} for kind, label in labels
+    ]
+    dates, language = DateTimeLabels(), get_language()
     permalink = url_maker("forums:permalink")
     reply = url_maker("forums:reply")(thread.pk)
     edit, delete = url_maker("forums:edit"), url_maker("forums:delete")
     history, replies = url_maker("forums:history"), url_maker("forums:replies")
     react, report = url_maker("forums:react"), url_maker("moderation:report", "forums.post")
     moderate = url_maker("forums:moderate_post")
-    signed_in, reader_id, deepest = user.is_authenticated, user.pk, display_depth() - 1
+    reader_id = _reader_id(user)
+    signed_in, deepest = reader_id is not None, display_depth() - 1
     rows = []
     for post in posts:
-        pk, author_id, author = post.pk, post.author_id, post.author
+        pk, author_id, name = post.id, post.author_id, post.author__display_name
         depth = post.depth - base_depth
-        # The queryset's annotations (_posts): a facilitator of the group wrote it; it has replies.
-        facilitator = bool(getattr(post, "author_is_facilitator", False))
+        removed, hidden = post.removed_by_author_at is not None, post.hidden_at is not None
+        anonymous, has_author = post.is_anonymous, author_id is not None
+        created_label, created_iso = _date_texts(dates, language, post.created_at)
         rows.append(
             PostRow(
-                post=post,
+                pk=pk,
+                author_id=author_id,
+                author_name=name,
+                is_anonymous=anonymous,
+                body_html=post.body_html,
+                content_warning=post.content_warning,
+                edited_at=post.edited_at,
+                is_removed=removed,
+                is_removed_by_moderators=post.removed_by_moderators_at is not None,
+                is_hidden=hidden,
+                is_held=post.is_held,
                 display_depth=depth,
-                label=author_label(author, anonymous=post.is_anonymous, reveal=reveal),
-                revealed_anonymous=post.is_anonymous and reveal and author is not None,
-                is_professional=not post.is_anonymous
-                and (facilitator or bool(author and author.is_verified_professional)),
-                can_edit=permissions.can_edit_post(user, post),
+                label=_label(name, anonymous=anonymous, reveal=reveal),
+                revealed_anonymous=anonymous and reveal and has_author,
+                is_professional=not anonymous
+                and (post.author_is_facilitator or bool(post.author__is_verified_professional)),
+                can_edit=permissions.may_edit_own(
+                    reader_id, author_id=author_id, removed=removed, hidden=hidden
+                ),
                 # Hidden and removed posts are moderation's already (can_report_post).
-                can_report=signed_in
-                and author_id != reader_id
-                and not (post.is_hidden or post.is_removed),
+                can_report=signed_in and author_id != reader_id and not (hidden or removed),
                 is_new=signed_in and pk > last_read and author_id != reader_id,
-                continues=depth >= deepest and bool(getattr(post, "has_replies", False)),
+                continues=depth >= deepest and post.has_replies,
                 reaction_counts=[
                     {"kind": kind, "label": label, "count": count, "mine": mine}
                     for kind, label in labels
                     for count, mine in [reactions.get((pk, kind), (0, False))]
-                ],
-                created_label=dates.text(post.created_at),
-                created_iso=dates.iso(post.created_at),
+                ]
+                if pk in reacted
+                else unreacted,
+                created_label=created_label,
+                created_iso=created_iso,
                 permalink=permalink(pk),
                 reply_url=f"{reply}?parent={pk}",
                 edit_url=edit(pk),
@@ -517,13 +702,13 @@ def _decorate(posts: list[Post], *, user: Reader, thread: Thread, base_depth: in
     return rows
 
 
-def _toplevel_key(sort: str) -> Callable[[Post], tuple[int, ...]]:
+def _toplevel_key(sort: str) -> Callable[[PostValues], tuple[int, ...]]:
     """The order of _toplevel_order(), applied in Python to rows already fetched."""
     if sort == "newest":
-        return lambda p: (-p.pk,)
+        return lambda p: (-p.id,)
     if sort == "supported":
-        return lambda p: (-p.support_count, -p.pk)
-    return lambda p: (p.pk,)
+        return lambda p: (-p.support_count, -p.id)
+    return lambda p: (p.id,)
 
 
 def _tree(
@@ -537,7 +722,7 @@ def _tree(
     moderator: bool,
     limit: int,
     depth: int,
-) -> QuerySet[Post]:
+) -> "QuerySet[Post, PostValues]":
     """One page of top-level replies (one more than shown, to know whether there is a next
     page) with their subtrees to the display depth, in one query: the page of top-level replies
     is a subquery naming the subtrees to fetch."""
@@ -565,34 +750,54 @@ def _tree(
 _TREE = Prepared(_tree)
 
 
+def _tree_reactions(
+    thread_id: int,
+    group_id: int | None,
+    reader_id: int | None,
+    after: tuple[int, ...],
+    opening_id: int | None,
+    **shape: Any,
+) -> QuerySet[Reaction, Any]:
+    """The reaction counts of the posts _tree() reads with the same arguments, naming them by
+    that same query: a page's post ids as parameters cost the database driver more to send."""
+    tree = _tree(thread_id, group_id, reader_id, after, opening_id, **shape)
+    shown = tree.order_by().values("id")
+    return _reaction_counts(Reaction.objects.filter(post_id__in=shown), reader_id)
+
+
+_TREE_REACTIONS = Prepared(_tree_reactions)
+
+
 def thread_tree(
     *, user: Reader, thread: Thread, sort: str = "oldest", cursor: str | None = None
 ) -> PostTree:
     """One page of top-level replies with their subtrees to the display depth (_tree)."""
     sort = sort if sort in SORTS else "oldest"
     after = _cursor_parts(sort, cursor)
-    rows = _TREE(
-        thread.pk,
-        thread.board.group_id,
-        _reader_id(user),
-        after,
-        thread.opening_post_id if not cursor else None,
-        sort=sort,
-        moderator=permissions.can_moderate_board(user, thread.board),
-        limit=page_size() + 1,
-        depth=display_depth(),
-    )
+    opening_id = thread.opening_post_id if not cursor else None
+    tree = (thread.pk, thread.board.group_id, _reader_id(user), after, opening_id)
+    shape = {
+        "sort": sort,
+        "moderator": permissions.can_moderate_board(user, thread.board),
+        "limit": page_size() + 1,
+        "depth": display_depth(),
+    }
+    rows = _TREE(*tree, **shape)
     opening = next((p for p in rows if p.is_opening), None)
     tops = sorted((p for p in rows if p.depth == 0 and not p.is_opening), key=_toplevel_key(sort))
     more = len(tops) > page_size()
-    order = {p.pk: i for i, p in enumerate(tops[: page_size()])}
+    order = {p.id: i for i, p in enumerate(tops[: page_size()])}
     rows = [p for p in rows if p.root_id in order and not p.is_opening]
-    rows.sort(key=lambda p: order[p.root_id or p.pk])  # stable: path order in each subtree
+    rows.sort(key=lambda p: order[p.root_id or p.id])  # stable: path order in each subtree
     shown = _decorate(
-        [*rows, *([opening] if opening else [])], user=user, thread=thread, base_depth=0
+        [*rows, *([opening] if opening else [])],
+        user=user,
+        thread=thread,
+        base_depth=0,
+        reactions=_reactions_of(_TREE_REACTIONS(*tree, **shape)),
     )
     last = tops[page_size() - 1] if more else None
-    next_cursor = _cursor_of(sort, last.pk, last.support_count) if last else None
+    next_cursor = _cursor_of(sort, last.id, last.support_count) if last else None
     return PostTree(
         opening=shown[-1] if opening else None,
         posts=shown[: len(rows)],
@@ -670,17 +875,6 @@ def one_post(*, user: Reader, post: Post) -> PostRow:
     moderator = permissions.can_moderate_board(user, post.thread.board)
     row = _post_queryset(user=user, thread=post.thread, moderator=moderator).get(pk=post.pk)
     return _decorate([row], user=user, thread=post.thread, base_depth=row.depth)[0]
-
-
-_FOLLOWS_BOARD = Prepared(
-    lambda user_id, board_id: Subscription.objects.filter(
-        user_id=user_id, board_id=board_id
-    ).values_list("pk", flat=True)[:1]
-)
-
-
-def is_following_board(*, user: Reader, board: Board) -> bool:
-    return user.is_authenticated and bool(_FOLLOWS_BOARD(user.pk, board.pk))
 
 
 def digest_choice(user: User) -> str:

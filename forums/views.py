@@ -151,10 +151,9 @@ def group_board(request, slug):
 
 
 def board(request, slug):
-    board = selectors.board_by_slug(slug=slug)
+    board, following = selectors.board_for(user=request.user, slug=slug)
     access = _readable_board(request, board)
     page = selectors.threads_page(user=request.user, board=board, cursor=request.GET.get("after"))
-    following = selectors.is_following_board(user=request.user, board=board)
     return _indexable(
         board,
         render(

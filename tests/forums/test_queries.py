@@ -94,7 +94,7 @@ def test_deep_board_pages_use_keyset_pagination(board, writer, settings):
     cursor = html.split("?after=")[1].split('"')[0]
     second_html = client.get(f"{board.get_absolute_url()}?after={cursor}").content.decode()
     second = queries_for(client, f"{board.get_absolute_url()}?after={cursor}")
-    assert len(second) == len(first) - 1  # the first page also reads the pinned threads
+    assert len(second) == len(first)  # the first page reads the pinned threads in the same query
     assert not any("OFFSET" in sql.upper() for sql in first + second)
     assert "Thread 34" in second_html and "Thread 35<" not in second_html
 

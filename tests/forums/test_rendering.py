@@ -22,6 +22,8 @@ from forums.models import Post, Thread, ThreadReadState
 from forums.models import TopicPreference as Pref
 from moderation.adapters import adapter_for
 from supportgroups.models import Block
+from supportgroups.privacy.services import block
+from supportgroups.services import update_profile
 from tests.factories import (
     BoardFactory,
     MembershipFactory,
@@ -253,3 +255,45 @@ def test_the_templates_read_only_what_the_cached_context_holds(
     sources = "".join(get_template(name).template.source for name in names)
     read = set(re.findall(rf"\b{variable}\.(\w+)", sources))
     assert read and read <= set(context[variable]), read - set(context[variable])
+
+
+def test_a_writer_renamed_blocked_or_gone_shows_at_once_on_the_thread_and_the_board(
+    board, writer, group
+):
+    """Posts and board rows are rendered once and reused: what they say about their writer is
+    part of what they are reused under."""
+    reader = MembershipFactory(group=group).user
+    other = UserFactory(display_name="Ola")
+    thread = start_thread(board, writer, title="About names").post.thread
+    reply_to(thread, other, body="Ola's words")
+    client = client_for(reader)
+    for page in (thread.get_absolute_url(), board.get_absolute_url()):
+        assert "Wren" in client.get(page).content.decode()
+
+    update_profile(user=writer, display_name="Wren Again", time_zone="UTC", about_role="")
+    for page in (thread.get_absolute_url(), board.get_absolute_url()):
+        assert "Wren Again" in client.get(page).content.decode()
+
+    block(blocker=reader, blocked=other)
+    blocked = client.get(thread.get_absolute_url()).content.decode()
+    assert "Hidden: you blocked Ola. Show anyway" in blocked
+
+    writer.delete()
+    for page in (thread.get_absolute_url(), board.get_absolute_url()):
+        gone = client.get(page).content.decode()
+        assert "Wren" not in gone and "A former member" in gone
+
+
+def test_a_post_held_after_it_was_shown_leaves_the_page_until_released(private_board, group):
+    writer, reader = (MembershipFactory(group=group).user for _ in range(2))
+    thread = start_thread(private_board, writer, title="Held").post.thread
+    held = reply_to(thread, writer, body="Words waiting")
+    client = client_for(reader)
+    assert "Words waiting" in client.get(thread.get_absolute_url()).content.decode()
+
+    Post.objects.filter(pk=held.pk).update(is_held=True)  # an edit the screen held
+    assert "Words waiting" not in client.get(thread.get_absolute_url()).content.decode()
+    mine = client_for(writer).get(thread.get_absolute_url()).content.decode()
+    assert "Words waiting" in mine and "Waiting for a facilitator" in mine
+    adapter_for(held).restore()
+    assert "Words waiting" in client.get(thread.get_absolute_url()).content.decode()
