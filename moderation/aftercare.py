@@ -70,8 +70,9 @@ def save_safety_plan(
         raise ValidationError(
             {"shared_with": _("You can share your plan only with a facilitator of your groups.")}
         )
-    plan, _created = SafetyPlan.objects.select_for_update().get_or_create(owner=owner)
-    _check_unchanged(plan, seen)
+    plan, created = SafetyPlan.objects.select_for_update().get_or_create(owner=owner)
+    if not created:  # a plan begun now has no other version to differ from
+        _check_unchanged(plan, seen)
     changed = _write_sections(plan, sections)
     if plan.shared_with_id != (shared_with.pk if shared_with else None):
         plan.shared_may_edit = False

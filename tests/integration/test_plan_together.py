@@ -203,3 +203,14 @@ def test_sharing_the_plan_over_and_over_is_refused_after_a_few_an_hour(
     )
     assert "Please wait a little before sharing your plan again." in refused.content.decode()
     assert SafetyPlan.objects.get(owner=member).shared_with == facilitator
+
+
+def test_a_first_save_that_names_a_version_the_member_never_had_is_kept(member):
+    """A member's first plan has no other version to differ from: a stale or made-up "seen"
+    (an old tab, a plan deleted meanwhile) saves it rather than failing."""
+    response = client_for(member).post(
+        "/moderation/safety-plan/",
+        {**SECTIONS, "people_to_ask": "My neighbour Jo", "seen": "2026-01-01T00:00:00+00:00"},
+    )
+    assert response.status_code == 302
+    assert SafetyPlan.objects.get(owner=member).people_to_ask == "My neighbour Jo"
