@@ -27,6 +27,11 @@ MOST_MONTHS = 24
 EARLIEST = datetime.date(2000, 1, 1)
 MONTH_FORMAT = "%Y-%m"
 NOT_A_GROUP = _("Choose one of the groups listed.")
+NOT_A_SAFE_PERIOD = _(
+    "Where small numbers are withheld, figures cover the last 12 months or one whole past "
+    "year (from January to December): other periods could be subtracted from each other to "
+    "reveal them."
+)
 
 
 class MonthInput(forms.DateInput):
@@ -136,7 +141,23 @@ class ReportFilters(forms.Form):
         data["scope"] = self.reader.scope(own_only=self.own_only, group_id=data.get("group"))
         if data["scope"] is None:
             self.add_error("group", NOT_A_GROUP)
+        elif data["scope"].suppress_small_cells and not self._cannot_be_subtracted(latest):
+            self.add_error("start" if data.get("start") else "last", NOT_A_SAFE_PERIOD)
         return data
+
+    def _cannot_be_subtracted(self, latest: datetime.date) -> bool:
+        """The periods that never overlap one another except the default's: two overlapping
+        periods' totals, subtracted, would give a withheld month's count."""
+        data = self.cleaned_data
+        start, end, last = data.get("start"), data.get("end"), data.get("last")
+        if start is None and end is None:
+            return last in (None, DEFAULT_MONTHS)
+        return (
+            start is not None
+            and end is not None
+            and (start.month, end.month) == (1, 12)
+            and start.year == end.year < latest.year
+        )
 
     @property
     def period(self) -> Period:

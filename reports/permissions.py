@@ -45,12 +45,13 @@ class Reader:
         return tuple(sorted(self.facilitated))
 
     def scope(self, *, own_only: bool = False, group_id: int | None = None) -> Scope | None:
-        """The figures for their groups (or their own only), or for one of them; None for a
-        group that is not theirs to see. Small cells are shown only when every group counted
-        is one they facilitate."""
+        """The figures for their groups (or their own only), or for one group they facilitate;
+        None for any other group. Small cells are shown only when every group counted is one
+        they facilitate. One group's own figures are for its facilitators alone: beside the
+        organisation's table, they would let a withheld cell be worked out by subtraction."""
         group_ids = self.groups(own_only=own_only)
         if group_id is not None:
-            if group_ids is not None and group_id not in group_ids:
+            if group_id not in self.facilitated:
                 return None
             group_ids = (group_id,)
         in_full = group_ids is not None and self.facilitated.issuperset(group_ids)

@@ -16,7 +16,7 @@ from django.utils.cache import add_never_cache_headers
 from groups.reports import group_names
 
 from .charts import bar_chart
-from .forms import ReportFilters, wants_own_groups
+from .forms import ReportFilters
 from .permissions import Reader, needs_mfa_first, reader_for
 from .selectors import REPORTS, TITLES, Report
 from .tables import Row, as_csv, cell_text
@@ -40,7 +40,7 @@ def _in_scope(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 
 def _filters(request, reader: Reader) -> ReportFilters:
-    names = group_names(reader.groups(own_only=wants_own_groups(reader, request.GET)))
+    names = group_names(tuple(sorted(reader.facilitated)))  # the groups one may pick
     return ReportFilters(request.GET, reader=reader, names=names, now=timezone.now())
 
 
@@ -91,7 +91,7 @@ def report(request, reader: Reader, slug: str):
 def _group_link(form: ReportFilters, slug: str, row: Row) -> str:
     """A group's row links to the same report for that group alone (one group's attendance
     lists its every meeting)."""
-    if row.group_id is None or form.cleaned_data["group"] is not None:
+    if row.group_id not in form.reader.facilitated or form.cleaned_data["group"] is not None:
         return ""
     return f"{reverse('reports:report', args=[slug])}?{form.query(group_id=row.group_id)}"
 
