@@ -55,6 +55,8 @@ class PlanChanged(ValidationError):
 
 
 def _check_unchanged(plan: SafetyPlan, seen: str) -> None:
+    """Refuse a save over a version the writer did not see; a form opened before there was a
+    plan ("none") cannot overwrite one begun meanwhile (in another tab, or by an invitation)."""
     if seen and plan.pk is not None and plan.updated_at.isoformat() != seen:
         raise PlanChanged
 

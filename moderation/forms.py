@@ -104,6 +104,10 @@ class MemberMessageForm(forms.Form):
     )
 
 
+# What a form opened before the member had a plan says it saw (aftercare.PlanChanged).
+NO_PLAN_YET = "none"
+
+
 class SafetyPlanSectionsForm(forms.ModelForm):
     """The plan's Stanley-Brown sections, every one optional: what the facilitator the member
     invited to write it with them edits."""
@@ -116,6 +120,8 @@ class SafetyPlanSectionsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["seen"].initial = self.instance.updated_at.isoformat()
+        else:
+            self.fields["seen"].initial = NO_PLAN_YET
 
     def take_present_version(self, plan: SafetyPlan) -> None:
         """After a refused save: keep what they typed, and carry the plan's present version,

@@ -152,7 +152,7 @@ class ChatConsumer(LiveSocket):
             return
         if isinstance(outcome, services.ChatRefused):
             await self.error(outcome.code, outcome.message, content)
-            if outcome.about_access:
+            if writes or outcome.code == "forbidden":  # a write's refusal may be about them
                 await self.still_allowed(trust=0)
             return
         if writes:  # the service's own check, just now, let them: they may read too
@@ -192,7 +192,7 @@ class ChatConsumer(LiveSocket):
         """The action's frames (or why it was refused), after re-reading the person and their
         session if it writes, so that a write never rides on a change of access whose event is
         still on its way. Only the person: every write service asks the policy itself, under
-        the room's lock, and a refusal about access has the socket ask afresh (receive_json).
+        the room's lock, and after any refused write the socket asks afresh (receive_json).
         Both in one trip to the database thread, which every socket of the process shares: a
         sender waits behind the room's heartbeats once rather than twice."""
         if recheck and self.reread_person() is None:

@@ -40,19 +40,16 @@ DEBRIEF_LOOKBACK = timedelta(hours=12)
 
 
 class ChatRefused(Exception):
-    """A write the person may not make; ``code`` goes to the client in an error frame.
-    ``about_access``: refused for who the person is now (not for what they wrote), so the
-    socket asks afresh what they may read and write."""
+    """A write the person may not make; ``code`` goes to the client in an error frame."""
 
-    def __init__(self, code: str, message: str, *, about_access: bool = False):
+    def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code = code
         self.message = message
-        self.about_access = about_access or code == "forbidden"
 
     @classmethod
     def from_verdict(cls, verdict: Verdict) -> "ChatRefused":
-        return cls(verdict.code, verdict.reason, about_access=True)
+        return cls(verdict.code, verdict.reason)
 
 
 @dataclass(frozen=True)

@@ -197,3 +197,24 @@ def test_a_write_reads_the_session_afresh_even_before_any_event(room_people):
     told, code = run(scenario)
     assert code == 4403 and "session has ended" in told["message"]
     assert not ChatMessage.objects.exists()
+
+
+@pytest.mark.parametrize("frame", [{"body": ""}, {"body": "hi", "client_msg_id": "not an id"}])
+def test_any_refused_write_asks_afresh_even_before_any_event(room_people, frame):
+    """Removed from the group without an event reaching the socket (a lost publish): even a
+    write refused for what it holds (empty, unreadable) has the socket ask again, and close."""
+    group, alice = room_people["group"], room_people["alice"]
+
+    def leave_quietly():
+        Membership.objects.filter(user=alice, group=group).update(state=Membership.State.LEFT)
+
+    async def scenario():
+        _, a = await open_socket(room_people["cookies"][alice.pk], group.slug)
+        await database_sync_to_async(leave_quietly)()
+        await a.send({"type": "send", "client_msg_id": str(uuid.uuid4()), **frame})
+        await a.expect("error", timeout=1)
+        return await a.expect("closed", timeout=1), await a.expect_closed(timeout=1)
+
+    told, code = run(scenario)
+    assert code == 4403 and told["message"]
+    assert not ChatMessage.objects.exists()

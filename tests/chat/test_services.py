@@ -99,7 +99,7 @@ def test_presence_drops_stale_entries(settings):
 
 
 @pytest.mark.django_db
-def test_a_member_s_message_is_checked_stored_and_screened_in_eight_queries(
+def test_a_member_s_message_is_checked_stored_and_screened_in_ten_queries(
     django_assert_num_queries,
 ):
     """A large room's sockets all wait for the sender's write: the room's lock, the person's

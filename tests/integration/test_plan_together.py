@@ -214,3 +214,22 @@ def test_a_first_save_that_names_a_version_the_member_never_had_is_kept(member):
     )
     assert response.status_code == 302
     assert SafetyPlan.objects.get(owner=member).people_to_ask == "My neighbour Jo"
+
+
+def test_two_first_plans_written_at_once_keep_the_first_and_the_second_s_words(member):
+    """Two tabs opened before the member had a plan: the first save makes it; the second is
+    refused with its words kept, rather than writing over the first."""
+    page = client_for(member).get("/moderation/safety-plan/")
+    seen = page.context["form"]["seen"].value() or ""
+    first = client_for(member).post(
+        "/moderation/safety-plan/", {**SECTIONS, "people_to_ask": "My sister Ana", "seen": seen}
+    )
+    assert first.status_code == 302
+    second = client_for(member).post(
+        "/moderation/safety-plan/", {**SECTIONS, "safer_space": "Walking my dog Bo", "seen": seen}
+    )
+    assert second.status_code == 400
+    html = second.content.decode()
+    assert "changed while you were writing" in html and "Walking my dog Bo" in html
+    plan = SafetyPlan.objects.get(owner=member)
+    assert (plan.people_to_ask, plan.safer_space) == ("My sister Ana", "")
