@@ -1,6 +1,9 @@
-"""Directory cards rendered once and reused (supportgroups.fragments): groups/_group_card.html
-reads nothing but the plain values card_context() gives it, so a card is cached under a digest
-of what it shows, and an edit to the group simply asks for another key."""
+"""The directory rendered once and reused. Its filters and results are the same for everyone
+who asks for the same address, so they are kept whole beside a version of the tables they are
+worked out from (supportgroups.versions): a group renamed, listed, given a new cancer type or a
+meeting shows at the next request. Below that, a card (groups/_group_card.html reads nothing but
+the plain values card_context() gives it) is cached under a digest of what it shows
+(supportgroups.fragments), and an edit to the group simply asks for another key."""
 
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -9,9 +12,11 @@ from django.utils.safestring import SafeString
 
 from supportgroups.fragments import render_each
 from supportgroups.links import url_maker
+from supportgroups.versions import TablesVersion
 
 from .countries import country_name
-from .models import SupportGroup
+from .meetings.models import MeetingSeries, Occurrence
+from .models import Audience, CancerType, Language, SupportGroup
 from .selectors import ListedGroup
 
 CARD_TEMPLATES = ("groups/_group_card.html",)
@@ -51,3 +56,24 @@ def render_cards(groups: Iterable[ListedGroup]) -> SafeString:
     policies = {key: str(label) for key, label in SupportGroup.JoinPolicy.choices}
     contexts = [card_context(g, link=link, formats=formats, policies=policies) for g in groups]
     return render_each(CARD_TEMPLATES, contexts)
+
+
+# What the directory's filters and results are worked out from: the groups, their cancer types,
+# audiences and languages, and their meetings ("meets this week").
+DIRECTORY = TablesVersion(
+    "groups-directory",
+    tables=[
+        model._meta.db_table
+        for model in (
+            SupportGroup,
+            SupportGroup.cancer_types.through,
+            SupportGroup.audiences.through,
+            SupportGroup.languages.through,
+            CancerType,
+            Audience,
+            Language,
+            MeetingSeries,
+            Occurrence,
+        )
+    ],
+)

@@ -11,8 +11,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from supportgroups.markdown import render_markdown_once
 from supportgroups.models import User
+from supportgroups.versions import kept_beside
 
 from . import (
     activity,
@@ -87,17 +89,29 @@ def _managed(request, slug: str):
 
 @vary_on_headers("HX-Request")
 def directory(request):
+    # htmx swaps in just the results; restoring history needs the whole page.
+    partial = bool(request.htmx and not request.htmx.history_restore_request)
+    template = "groups/_results.html" if partial else "groups/_directory.html"
+    # The same for everyone who asks for this address: kept whole until a group changes.
+    body = kept_beside(
+        rendering.DIRECTORY,
+        [request.get_full_path(), template],
+        lambda: render_to_string(template, _directory_context(request), request),
+    )
+    if partial:
+        return HttpResponse(body)
+    return render(request, "groups/directory.html", {"body": body})
+
+
+def _directory_context(request) -> dict[str, Any]:
     form = DirectoryFilterForm(request.GET or None)
     groups = selectors.DirectoryListing(form.filters())
     # Paginator asks a listing only for count() and slices (django-stubs' protocol wants a
     # whole sequence).
     paginator: Paginator[selectors.ListedGroup] = Paginator(cast(Any, groups), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    # htmx swaps in just the results; restoring history needs the whole page.
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = "groups/_results.html" if partial else "groups/directory.html"
     cards = rendering.render_cards(page.object_list)
-    return render(request, template, {"form": form, "page": page, "cards": cards})
+    return {"form": form, "page": page, "cards": cards}
 
 
 def detail(request, slug):
