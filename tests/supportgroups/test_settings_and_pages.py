@@ -214,3 +214,23 @@ def test_a_fragment_without_the_header_asks_for_none_of_its_counts(member_client
     keys = [key for call in asked.call_args_list for key in call.args[0]]
     assert not [key for key in keys if "unread" in key or "access-generation" in key]
     assert len(swap.captured_queries) < len(whole.captured_queries)
+
+
+def test_the_notifications_page_shows_a_change_at_once(member_client, user):
+    """Its lines are a cached fragment: what it shows is its key, so a new line or a read mark
+    is a new fragment at the next request."""
+    from supportgroups.services import mark_notifications_read, notify
+
+    url = reverse("notifications")
+    notify(user=user, kind="reply", title="First reply")
+    body = member_client.get(url).content.decode()
+    assert "First reply" in body and "(unread)" in body
+    mark_notifications_read(user=user)
+    body = member_client.get(url).content.decode()
+    assert "First reply" in body and "(unread)" not in body
+    notify(user=user, kind="reply", title="Second reply")
+    body = member_client.get(url).content.decode()
+    assert body.index("Second reply") < body.index("First reply") and body.count("(unread)") == 1
+    user.time_zone = "Asia/Tokyo"  # the times are in the reader's zone, however kept
+    user.save(update_fields=["time_zone"])
+    assert "+09:00" in member_client.get(url).content.decode()
