@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -122,11 +123,8 @@ def detail(request, slug):
         activity.record_activity(user=request.user, group=group)
     context = {
         "group": group,
-        "facts": selectors.group_facts(group=group),
         "access": access,
         "can_view_private": access.can_view_private,
-        "facilitators": selectors.facilitator_names(group=group),
-        "description_html": render_markdown_once(group.description),
         # Pinned at the top for everyone who may read the group's private parts.
         "announcements": announcements.pinned_for(
             group=group, user=request.user if request.user.is_authenticated else None
@@ -143,6 +141,27 @@ def detail(request, slug):
         )
         if not context["join_refusal"]:
             context["join_outcome"] = selectors.join_outcome(group=group)
+
+    facilitators = selectors.facilitator_names(group=group)
+
+    def body() -> str:
+        return render_to_string(
+            "groups/_group_body.html",
+            {
+                **context,
+                "facts": selectors.group_facts(group=group),
+                "facilitators": facilitators,
+                "description_html": render_markdown_once(group.description),
+            },
+            request,
+        )
+
+    # The rest of the page is the same for everyone who stands where this reader does (signed
+    # in or not, staff, their membership's state and role) in the same time zone: kept whole
+    # until the group, its facilitators, meetings or resources change.
+    stands = (access.is_authenticated, access.is_staff, access.state, access.is_facilitator)
+    parts = [str(group.pk), repr(stands), timezone.get_current_timezone_name(), *facilitators]
+    context["body"] = kept_beside(rendering.GROUP_PAGE, parts, body)
     return render(request, "groups/detail.html", context)
 
 

@@ -23,19 +23,25 @@ from .degrade import when_cache_is_down
 
 PART_SECONDS = 120  # a part's key holds its minute: it is never read after the next one
 
-_BY_TABLE: dict[str, list["TablesVersion"]] = {}
+_VERSIONS: list["TablesVersion"] = []
+_BY_TABLE: dict[str, list["TablesVersion"]] = {}  # worked out once per table written
 _NO_VERSION: str | None = None
 
 
 class TablesVersion:
-    """A version of `tables` (their names in the database), moved once per transaction that
-    writes to any of them, after it commits."""
+    """A version of `tables` (their names in the database) and of every table whose name starts
+    with one of `prefixes` (an app's tables), moved once per transaction that writes to any of
+    them, after it commits."""
 
-    def __init__(self, name: str, tables: Iterable[str]) -> None:
+    def __init__(self, name: str, tables: Iterable[str], prefixes: tuple[str, ...] = ()) -> None:
         self.key = f"tables-version:{name}"
         self.tables = frozenset(tables)
-        for table in self.tables:
-            _BY_TABLE.setdefault(table, []).append(self)
+        self.prefixes = prefixes
+        _VERSIONS.append(self)
+        _BY_TABLE.clear()
+
+    def covers(self, table: str) -> bool:
+        return table in self.tables or table.startswith(self.prefixes)
 
     @when_cache_is_down(None)
     def move(self) -> None:
@@ -50,7 +56,9 @@ class TablesVersion:
 
 def versions_of(table: str) -> list[TablesVersion]:
     """The versions a write to `table` moves."""
-    return _BY_TABLE.get(table, [])
+    if table not in _BY_TABLE:
+        _BY_TABLE[table] = [version for version in _VERSIONS if version.covers(table)]
+    return _BY_TABLE[table]
 
 
 _NOTHING: tuple[str | None, tuple[str, str] | None] = (None, None)
@@ -73,7 +81,7 @@ def kept_beside(
     """The HTML `render` gives, kept under `parts` (what else it depends on: the address, the
     kind of answer), the language and the minute, beside `version`."""
     minute = int(timezone.now().timestamp() // 60)
-    named = "\x1f".join([version.key, get_language(), str(minute), *parts])
+    named = repr((version.key, get_language(), minute, tuple(parts)))
     key = "kept-part:" + hashlib.blake2b(named.encode(), digest_size=16).hexdigest()
     current, kept = _read(version, key)
     if current is not None and kept is not None and kept[0] == current:

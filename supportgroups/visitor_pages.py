@@ -114,10 +114,10 @@ def _watch_writes(
     is enough; a savepoint rolled back takes its move with it, and a later write asks again."""
     result = execute(sql, params, many, context)
     table = _written_table(sql)
-    if table is None:
+    if table is None or sql.startswith(_SIGN_IN_STAMP):
         return result
     moves: list[Callable[[], None]] = [version.move for version in versions_of(table)]
-    if _seen(table) and not sql.startswith(_SIGN_IN_STAMP):
+    if _seen(table):
         moves.append(move_version)
     connection = context["connection"]
     for move in moves:

@@ -11,6 +11,7 @@ from icalendar import Calendar
 
 from groups.meetings import services
 from groups.meetings.models import RSVP
+from groups.rendering import GROUP_PAGE
 from tests.factories import (
     FacilitatorMembershipFactory,
     MeetingSeriesFactory,
@@ -88,6 +89,7 @@ def test_group_panel_query_count_does_not_grow_with_meetings(client, django_asse
     client.force_login(FacilitatorMembershipFactory(group=group).user)
     url = reverse("groups:detail", args=[group.slug])
     client.get(url)  # the first visit also records things once (e.g. last activity)
+    GROUP_PAGE.move()  # the page's kept part is worked out again, as after the meetings below
     with CaptureQueriesContext(connection) as one_meeting:
         client.get(url)
     for days in range(1, 6):
