@@ -140,11 +140,11 @@ def test_notifications_page_costs_the_same_for_few_and_many(member_client, user)
         assert response.status_code == 200
         return len(queries)
 
-    # session, user, the list, the unread count for the bell, whether the header links to the
-    # moderation queue (facilitated groups, moderation.context_processors): 5, whatever the
-    # number of items
-    assert page_queries(2) == 5
-    assert page_queries(40) == 5
+    # session, user, the list, the unread count for the bell (whether the header links to the
+    # moderation queue is worked out at sign-in and kept, moderation.context_processors): 4,
+    # whatever the number of items
+    assert page_queries(2) == 4
+    assert page_queries(40) == 4
 
 
 def test_marking_notifications_read_clears_the_bell(member_client, user):
