@@ -234,3 +234,16 @@ def test_the_notifications_page_shows_a_change_at_once(member_client, user):
     user.time_zone = "Asia/Tokyo"  # the times are in the reader's zone, however kept
     user.save(update_fields=["time_zone"])
     assert "+09:00" in member_client.get(url).content.decode()
+
+
+def test_the_language_switcher_carries_each_pages_own_address(client, member_client):
+    """A cached fragment with the page's address put in after (escaped), and the form token
+    only for people signed in."""
+    first = client.get("/groups/?q=%3Cb%3Ex&page=2").content.decode()
+    assert '<input type="hidden" name="next" value="/groups/?q=%3Cb%3Ex&amp;page=2">' in first
+    second = client.get("/resources/").content.decode()
+    assert '<input type="hidden" name="next" value="/resources/">' in second
+    assert "csrfmiddlewaretoken" not in second
+    mine = member_client.get("/resources/").content.decode()
+    switcher = mine[mine.index('<nav class="language-switcher') :]
+    assert "csrfmiddlewaretoken" in switcher and 'value="/resources/"' in switcher
