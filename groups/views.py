@@ -11,8 +11,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from supportgroups.markdown import render_markdown_once
 from supportgroups.models import User
+from supportgroups.versions import kept_beside
 
 from . import (
     activity,
@@ -87,17 +90,29 @@ def _managed(request, slug: str):
 
 @vary_on_headers("HX-Request")
 def directory(request):
+    # htmx swaps in just the results; restoring history needs the whole page.
+    partial = bool(request.htmx and not request.htmx.history_restore_request)
+    template = "groups/_results.html" if partial else "groups/_directory.html"
+    # The same for everyone who asks for this address: kept whole until a group changes.
+    body = kept_beside(
+        rendering.DIRECTORY,
+        [request.get_full_path(), template],
+        lambda: render_to_string(template, _directory_context(request), request),
+    )
+    if partial:
+        return HttpResponse(body)
+    return render(request, "groups/directory.html", {"body": body})
+
+
+def _directory_context(request) -> dict[str, Any]:
     form = DirectoryFilterForm(request.GET or None)
     groups = selectors.DirectoryListing(form.filters())
     # Paginator asks a listing only for count() and slices (django-stubs' protocol wants a
     # whole sequence).
     paginator: Paginator[selectors.ListedGroup] = Paginator(cast(Any, groups), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    # htmx swaps in just the results; restoring history needs the whole page.
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = "groups/_results.html" if partial else "groups/directory.html"
     cards = rendering.render_cards(page.object_list)
-    return render(request, template, {"form": form, "page": page, "cards": cards})
+    return {"form": form, "page": page, "cards": cards}
 
 
 def detail(request, slug):
@@ -108,11 +123,8 @@ def detail(request, slug):
         activity.record_activity(user=request.user, group=group)
     context = {
         "group": group,
-        "facts": selectors.group_facts(group=group),
         "access": access,
         "can_view_private": access.can_view_private,
-        "facilitators": selectors.facilitator_names(group=group),
-        "description_html": render_markdown_once(group.description),
         # Pinned at the top for everyone who may read the group's private parts.
         "announcements": announcements.pinned_for(
             group=group, user=request.user if request.user.is_authenticated else None
@@ -129,6 +141,27 @@ def detail(request, slug):
         )
         if not context["join_refusal"]:
             context["join_outcome"] = selectors.join_outcome(group=group)
+
+    facilitators = selectors.facilitator_names(group=group)
+
+    def body() -> str:
+        return render_to_string(
+            "groups/_group_body.html",
+            {
+                **context,
+                "facts": selectors.group_facts(group=group),
+                "facilitators": facilitators,
+                "description_html": render_markdown_once(group.description),
+            },
+            request,
+        )
+
+    # The rest of the page is the same for everyone who stands where this reader does (signed
+    # in or not, staff, their membership's state and role) in the same time zone: kept whole
+    # until the group, its facilitators, meetings or resources change.
+    stands = (access.is_authenticated, access.is_staff, access.state, access.is_facilitator)
+    parts = [str(group.pk), repr(stands), timezone.get_current_timezone_name(), *facilitators]
+    context["body"] = kept_beside(rendering.GROUP_PAGE, parts, body)
     return render(request, "groups/detail.html", context)
 
 

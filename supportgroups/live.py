@@ -16,8 +16,9 @@ may address lives here: a person's own, told when their access may have changed.
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from asgiref.sync import async_to_sync
 from channels.layers import BaseChannelLayer, get_channel_layer
@@ -94,6 +95,38 @@ def access_generation_key(user_id: int) -> str:
     person may read (the header's unread messages) is kept beside the counter it was worked
     out under, and worked out again once the counter has moved (or the cache was emptied)."""
     return f"access-generation:{user_id}"
+
+
+T = TypeVar("T")
+_NOTHING_KEPT: dict[str, Any] = {}
+
+
+@when_cache_is_down(_NOTHING_KEPT)
+def _kept(keys: list[str]) -> dict[str, Any]:
+    return cache.get_many(keys)
+
+
+@when_cache_is_down(None)
+def _keep(key: str, value: Any, seconds: float) -> None:
+    cache.set(key, value, timeout=seconds)
+
+
+def kept_for_access(user_id: int, name: str, work_out: Callable[[], T], *, seconds: float) -> T:
+    """A fact derived from what this person may do (the header's link to the moderation
+    queue), kept in the cache beside their access generation: worked out again once it has
+    moved, the cache was emptied or `seconds` have passed (the net for changes made around the
+    services, in the admin or a shell), and every time while the cache is down."""
+    keys = [f"{name}:{user_id}", access_generation_key(user_id)]
+    found = _kept(keys)
+    generation = found.get(keys[1], 0)
+    kept = found.get(keys[0])
+    if kept is not None and kept[0] == generation:
+        return kept[1]
+    # Kept under the generation read before working it out: a change that commits meanwhile
+    # moves it, and the next page works it out again.
+    value = work_out()
+    _keep(keys[0], (generation, value), seconds)
+    return value
 
 
 @when_cache_is_down(None)

@@ -5,7 +5,6 @@ from typing import TypedDict
 
 from django.db.models import Count, QuerySet
 
-from .dates import DateTimeLabels
 from .models import Notification, User
 from .names import name_key
 from .prepared import Prepared
@@ -37,30 +36,21 @@ def unread_notification_count(*, user: User) -> int:
 
 
 class NotificationRow(TypedDict):
-    """One line of the notifications page, its time as the reader reads it (a dict: the
-    template's lookups find its keys at the first try)."""
+    """One line of the notifications page (a dict: the template's lookups find its keys at the
+    first try)."""
 
     title: str
     body: str
     url: str
-    read_at: datetime | None
-    created_label: str
-    created_iso: str
+    unread: bool
+    created_at: datetime
 
 
 def notifications_for(*, user: User, limit: int = NOTIFICATIONS_SHOWN) -> list[NotificationRow]:
-    """The newest first, their times formatted once for the page."""
-    dates = DateTimeLabels()
+    """The newest first."""
     return [
-        {
-            "title": title,
-            "body": body,
-            "url": url,
-            "read_at": read_at,
-            "created_label": dates.text(created_at),
-            "created_iso": dates.iso(created_at),
-        }
-        for title, body, url, read_at, created_at in _NOTIFICATIONS(user.pk, limit=limit)
+        {"title": title, "body": body, "url": url, "unread": read_at is None, "created_at": at}
+        for title, body, url, read_at, at in _NOTIFICATIONS(user.pk, limit=limit)
     ]
 
 

@@ -633,6 +633,10 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append(
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(
     "reports.context_processors.reports"  # lazy `shows_reports_link` for the header
 )
+# The header's link to the moderation queue is kept this long at most: every change made through
+# the services (staff status, a facilitator's role, a membership) renews it at once; this is
+# the net for changes made around them (the membership admin). The queue checks again itself.
+QUEUE_LINK_CACHE_FOR = timedelta(minutes=10)
 
 # --- formats ---
 # Dates read "25 Nov 2026" and times "25 Nov 2026, 08:46" everywhere (supportgroups/formats/en).

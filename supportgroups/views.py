@@ -6,7 +6,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -16,6 +16,7 @@ from django.views.i18n import set_language as set_cookie_language
 
 from . import selectors, services
 from .forms import ProfileForm
+from .fragments import render_each
 from .languages import site_name, supported
 
 
@@ -97,10 +98,17 @@ def profile(request):
     return render(request, "account/profile.html", {"form": form})
 
 
+NOTIFICATION_TEMPLATES = ("_notification_list.html",)
+
+
 @login_required
 def notifications(request):
     items = selectors.notifications_for(user=request.user)
-    return render(request, "notifications.html", {"notifications": items})
+    # The lines are plain values, shown in the reader's time zone: rendered once for a list that
+    # has not changed since (supportgroups.fragments), so their dates are formatted only then.
+    context = {"notifications": items, "zone": timezone.get_current_timezone_name()}
+    lines = render_each(NOTIFICATION_TEMPLATES, [context]) if items else ""
+    return render(request, "notifications.html", {"notifications": items, "lines": lines})
 
 
 @login_required

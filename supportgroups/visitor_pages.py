@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from .degrade import when_cache_is_down
+from .versions import versions_of
 
 VERSION_KEY = "visitor-pages:version"
 PAGE_SECONDS = 120  # a page's key holds its minute: it is never read after the next one
@@ -81,14 +82,21 @@ _SIGN_IN_STAMP = 'UPDATE "supportgroups_user" SET "last_login" = %s WHERE '
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
 
 
+def _written_table(sql: str) -> str | None:
+    """The table this statement writes (SELECTs never write)."""
+    if sql[:1] in ("S", "s"):
+        return None
+    match = _WRITE.match(sql)
+    return None if match is None else match.group(1)
+
+
 def _shows_to_visitors(sql: str) -> bool:
     """Whether this statement writes a table a visitor's page could show (SELECTs never)."""
-    if sql[:1] in ("S", "s") or sql.startswith(_SIGN_IN_STAMP):
-        return False
-    match = _WRITE.match(sql)
-    if match is None:
-        return False
-    table = match.group(1)
+    table = _written_table(sql)
+    return table is not None and _seen(table) and not sql.startswith(_SIGN_IN_STAMP)
+
+
+def _seen(table: str) -> bool:
     return table not in _UNSEEN_TABLES and not table.startswith(_UNSEEN_PREFIXES)
 
 
@@ -101,17 +109,22 @@ def _watch_writes(
     execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
 ) -> Any:
     """A database execute wrapper: a write visitors could see moves the version once its
-    transaction commits (at once outside one). One pending move per transaction is enough; a
-    savepoint rolled back takes its move with it, and a later write asks again."""
+    transaction commits (at once outside one), and so does a write to the tables of a
+    `supportgroups.versions.TablesVersion` move that version. One pending move per transaction
+    is enough; a savepoint rolled back takes its move with it, and a later write asks again."""
     result = execute(sql, params, many, context)
-    if _shows_to_visitors(sql):
-        connection = context["connection"]
+    table = _written_table(sql)
+    if table is None or sql.startswith(_SIGN_IN_STAMP):
+        return result
+    moves: list[Callable[[], None]] = [version.move for version in versions_of(table)]
+    if _seen(table):
+        moves.append(move_version)
+    connection = context["connection"]
+    for move in moves:
         if _inside_a_test_case(connection):
-            move_version()
-            return result
-        pending = any(func is move_version for _sids, func, *_rest in connection.run_on_commit)
-        if not pending:
-            transaction.on_commit(move_version, using=connection.alias)
+            move()
+        elif not any(func == move for _sids, func, *_rest in connection.run_on_commit):
+            transaction.on_commit(move, using=connection.alias)
     return result
 
 

@@ -1,13 +1,17 @@
-"""The site's header and footer: the same on every page for everyone in the same situation
-(signed in or not, their name, their unread count, whether they moderate or read the
-reports), so rendered once and reused (supportgroups.fragments) from the few plain values they
-show. Their addresses are reversed once per process and address prefix, and are part of those
-values, so a changed URL makes new keys like any other change."""
+"""The site's header, footer and language switcher: the same on every page for everyone in the
+same situation (signed in or not, their name, their unread count, whether they moderate or read
+the reports), so rendered once and reused (supportgroups.fragments) from the few plain values
+they show. Their addresses are reversed once per process and address prefix, and are part of
+those values, so a changed URL makes new keys like any other change. The switcher carries the
+page's address, put in after: a fragment per address would let anyone fill the cache."""
 
 from collections.abc import Callable
 
 from django import template
-from django.utils.safestring import SafeString
+from django.conf import settings
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from ..fragments import render_each
 from ..links import fixed_urls
@@ -34,6 +38,10 @@ HEADER_URLS = (
     ("join", "account_signup"),
 )
 FOOTER_URLS = (("privacy", "privacy"), ("terms", "terms"))
+SWITCHER_TEMPLATES = ("_language_switcher.html",)
+SWITCHER_URLS = (("set_language", "set_language"),)
+# Where the page's address goes in the switcher's fragment: no language's name holds it.
+PAGE_ADDRESS = "\x1fpage-address\x1f"
 
 
 def _worked_out(count: Callable[[], int] | int) -> int:
@@ -74,3 +82,25 @@ def site_header(context) -> SafeString:
 @register.simple_tag
 def site_footer() -> SafeString:
     return render_each(FOOTER_TEMPLATES, [footer_context()])
+
+
+def switcher_context(*, signed_in: bool) -> dict:
+    return {
+        "switcher": {
+            "urls": fixed_urls(SWITCHER_URLS),
+            "signed_in": signed_in,
+            "next": PAGE_ADDRESS,
+            "current": get_language(),
+            "languages": [(code, str(name)) for code, name in settings.LANGUAGES],
+        }
+    }
+
+
+@register.simple_tag(takes_context=True)
+def language_switcher(context) -> SafeString:
+    user, request = context.get("user"), context.get("request")
+    signed_in = bool(user is not None and user.is_authenticated)
+    switcher = switcher_context(signed_in=signed_in)
+    html = render_each(SWITCHER_TEMPLATES, [switcher], csrf_token=context.get("csrf_token", ""))
+    address = escape(request.get_full_path()) if request is not None else ""
+    return mark_safe(html.replace(PAGE_ADDRESS, address))  # noqa: S308 - the address is escaped

@@ -3,10 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from groups import selectors
+from groups.models import SupportGroup
 from groups.selectors import DirectoryFilters, directory_groups
 from tests.factories import (
     AudienceFactory,
@@ -14,6 +17,8 @@ from tests.factories import (
     LanguageFactory,
     OccurrenceFactory,
     SupportGroupFactory,
+    UserFactory,
+    client_for,
 )
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +171,60 @@ def test_country_filter_and_cards_show_country_names_not_codes(client, catalogue
     assert body.index(">Spain<") < body.index(">United Kingdom<"), "ordered by name"
     assert "(United Kingdom)" in body and "(GB)" not in body  # the group cards
     assert selectors.directory_choices()["country"] == [("ES", "Spain"), ("GB", "United Kingdom")]
+
+
+# --- kept whole (supportgroups.versions) ------------------------------------------------------
+
+
+def main_part(response) -> str:
+    body = response.content.decode()
+    return body[body.index("<main") : body.index("</main>")]
+
+
+def group_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries if "groups_supportgroup" in q["sql"]]
+
+
+def test_members_get_the_visitors_directory_kept_whole(catalogue):
+    visitor, member = client_for(None), client_for(UserFactory())
+    shown = main_part(visitor.get(URL, {"audience": "caregivers"}))
+    with CaptureQueriesContext(connection) as queries:
+        again = main_part(member.get(URL, {"audience": "caregivers"}))
+    assert again == shown and "2 groups found" in again
+    assert group_queries(queries.captured_queries) == [], "kept: no directory query runs"
+    results = member.get(URL, {"audience": "caregivers"}, headers={"HX-Request": "true"})
+    assert "2 groups found" in results.content.decode() and "<form" not in results.content.decode()
+
+
+def test_a_change_to_a_group_shows_at_the_next_request(catalogue):
+    member = client_for(UserFactory())
+    assert "Caring for someone" in main_part(member.get(URL))
+    group = catalogue["online_carers"]
+    group.name = "Carers together"
+    group.save()
+    body = main_part(member.get(URL))
+    assert "Carers together" in body and "Caring for someone" not in body
+    group.audiences.clear()  # a write to a link table alone
+    assert "1 group found" in member.get(URL, {"audience": "caregivers"}).content.decode()
+    SupportGroup.objects.filter(pk=group.pk).update(is_listed=False)  # no save(): noticed as SQL
+    assert "Carers together" not in main_part(member.get(URL))
+
+
+def test_a_new_meeting_shows_in_meets_this_week_at_the_next_request(catalogue):
+    member = client_for(UserFactory())
+    asked = {"meets_this_week": "on"}
+    assert "0 groups found" in member.get(URL, asked).content.decode()
+    OccurrenceFactory(series__group=catalogue["madrid"], starts_at=timezone.now() + timedelta(1))
+    assert "1 group found" in member.get(URL, asked).content.decode()
+
+
+def test_the_directory_answers_while_the_cache_is_down(settings, catalogue):
+    live = settings.CACHES["default"]
+    settings.CACHES = {"default": {**live, "LOCATION": "redis://127.0.0.1:1/0"}}  # refused
+    try:
+        for _ in range(2):
+            response = client_for(UserFactory()).get(URL, {"audience": "caregivers"})
+            assert response.status_code == 200
+            assert "2 groups found" in response.content.decode()
+    finally:
+        settings.CACHES = {"default": live}

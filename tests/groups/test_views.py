@@ -133,10 +133,11 @@ def test_group_page_query_count_is_constant(django_assert_num_queries):
     # session, user, group, its cancer types, audiences and languages (one query), the
     # viewer's membership (which the board panel reuses), the facilitators, the next meetings,
     # the resources panel, the announcements pinned for members, and the header's unread count
-    # and moderation link: 11, and the same however big the group grows.
+    # (its moderation link is worked out at sign-in and kept): 10, and the same however big
+    # the group grows.
     with CaptureQueriesContext(connection) as small:
         body = detail(client, group)
-    assert len(small) == 11, "\n".join(q["sql"] for q in small)
+    assert len(small) == 10, "\n".join(q["sql"] for q in small)
     assert "<strong>Warm</strong>" in body and "<script>alert" not in body
     for _ in range(5):
         FacilitatorMembershipFactory(group=group)
@@ -151,12 +152,12 @@ def test_members_page_query_count_is_constant(django_assert_num_queries):
     client = logged_in(member)
     url = reverse("groups:members", kwargs={"slug": group.slug})
     # session, user, unread notifications, group, the viewer's membership, the members with
-    # their display names, and whether the header links to the moderation queue (the viewer's
-    # facilitated groups, see moderation.context_processors).
-    with django_assert_num_queries(7):
+    # their display names (whether the header links to the moderation queue is worked out at
+    # sign-in and kept, see moderation.context_processors).
+    with django_assert_num_queries(6):
         client.get(url)
     MembershipFactory.create_batch(6, group=group)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         body = client.get(url).content.decode()
     assert body.count("<li>") >= 7
 
@@ -176,13 +177,13 @@ def test_manage_page_query_count_is_constant(django_assert_num_queries):
 
     add_people()
     # session, user, unread notifications, group, the viewer's membership, free places,
-    # pending requests, waitlist, members, history, open invitations, and the header's
-    # moderation link (the viewer's facilitated groups, see moderation.context_processors).
-    with django_assert_num_queries(12):
+    # pending requests, waitlist, members, history, open invitations (the header's moderation
+    # link is worked out at sign-in and kept, see moderation.context_processors).
+    with django_assert_num_queries(11):
         client.get(url)
     for _ in range(4):
         add_people()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert response.status_code == 200
 
