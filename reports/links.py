@@ -7,11 +7,9 @@ an emptied cache, or LINK_KEPT_FOR (and signing in works it out before the first
 
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 
 from supportgroups import live
-from supportgroups.degrade import when_cache_is_down
 from supportgroups.models import User
 
 from .permissions import reader_for
@@ -20,34 +18,14 @@ LINK_KEPT_FOR = 600  # seconds: the net for changes made around the services
 READERS_GENERATION = "reports:readers-generation"
 
 
-def _link_key(user_id: int) -> str:
-    return f"reports:link:{user_id}"
-
-
 def shows_reports_link(user: User) -> bool:
-    keys = [_link_key(user.pk), live.access_generation_key(user.pk), READERS_GENERATION]
-    found = _read(keys)
-    generations = (found.get(keys[1], 0), found.get(keys[2], 0))
-    kept = found.get(keys[0])
-    if kept is not None and kept[0] == generations:
-        return bool(kept[1])
-    shown = reader_for(user) is not None
-    _keep(keys[0], (generations, shown))
-    return shown
-
-
-# While the cache is down the answer is worked out from the database on every page.
-_NOTHING_KEPT: dict[str, Any] = {}
-
-
-@when_cache_is_down(_NOTHING_KEPT)
-def _read(keys: list[str]) -> dict[str, Any]:
-    return cache.get_many(keys)
-
-
-@when_cache_is_down(None)
-def _keep(key: str, value: tuple[tuple[int, int], bool]) -> None:
-    cache.set(key, value, timeout=LINK_KEPT_FOR)
+    return live.kept_for_access(
+        user.pk,
+        "reports-link",
+        lambda: reader_for(user) is not None,
+        seconds=LINK_KEPT_FOR,
+        also=[READERS_GENERATION],
+    )
 
 
 def link_at_sign_in(sender: Any, user: User, **kwargs: Any) -> None:

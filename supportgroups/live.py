@@ -16,7 +16,7 @@ may address lives here: a person's own, told when their access may have changed.
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -111,14 +111,22 @@ def _keep(key: str, value: Any, seconds: float) -> None:
     cache.set(key, value, timeout=seconds)
 
 
-def kept_for_access(user_id: int, name: str, work_out: Callable[[], T], *, seconds: float) -> T:
-    """A fact derived from what this person may do (the header's link to the moderation
-    queue), kept in the cache beside their access generation: worked out again once it has
-    moved, the cache was emptied or `seconds` have passed (the net for changes made around the
-    services, in the admin or a shell), and every time while the cache is down."""
-    keys = [f"{name}:{user_id}", access_generation_key(user_id)]
+def kept_for_access(
+    user_id: int,
+    name: str,
+    work_out: Callable[[], T],
+    *,
+    seconds: float,
+    also: Sequence[str] = (),
+) -> T:
+    """A fact derived from what this person may do (the header's links to the moderation
+    queue and the reports), kept in the cache beside their access generation (and the
+    generations named in `also`): worked out again once one has moved, the cache was emptied
+    or `seconds` have passed (the net for changes made around the services, in the admin or a
+    shell), and every time while the cache is down."""
+    keys = [f"{name}:{user_id}", access_generation_key(user_id), *also]
     found = _kept(keys)
-    generation = found.get(keys[1], 0)
+    generation = tuple(found.get(key, 0) for key in keys[1:])
     kept = found.get(keys[0])
     if kept is not None and kept[0] == generation:
         return kept[1]
