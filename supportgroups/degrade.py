@@ -4,19 +4,23 @@ While the cache (Redis) cannot be reached, a function wrapped in `when_cache_is_
 fallback (for a rate limit: let the request through), so forms keep working and typed text is
 kept. Every other cache call (allauth's sign-in limits and its guard against a TOTP code used
 twice, the forums' rendered posts) finds the cache empty: `RedisCacheThatForgets`. The outage is
-logged once when it starts and once when the cache answers again, not on every request.
+logged once when it starts and once when the cache answers again, not on every request. A cache
+that hangs rather than refuses costs one timeout, not one per call: after a call times out, the
+cache is not asked for SKIP_AFTER_TIMEOUT seconds.
 """
 
 import contextvars
 import functools
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeout
 
 from .metrics import CACHE_SECONDS
 
@@ -24,6 +28,11 @@ logger = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+# A hung Redis makes every call wait out the socket timeout, and a page makes several: after
+# one, the cache is not asked at all for this many seconds (one call then tries again).
+SKIP_AFTER_TIMEOUT = 30.0
 
 
 class Outage:
@@ -34,7 +43,14 @@ class Outage:
         self.service = service
         self.consequence = consequence
         self.down = False
+        # When a call last waited out its timeout (the service hung rather than gone).
+        self.timed_out_at: float | None = None
         self._lock = threading.Lock()
+
+    def hung(self) -> bool:
+        """Whether a call timed out within the last SKIP_AFTER_TIMEOUT seconds."""
+        at = self.timed_out_at
+        return at is not None and time.monotonic() - at < SKIP_AFTER_TIMEOUT
 
     def _flip(self, down: bool) -> bool:
         with self._lock:
@@ -42,14 +58,21 @@ class Outage:
         return changed
 
     def failed(self, error: Exception, what: str) -> None:
+        if isinstance(error, RedisTimeout):
+            self.timed_out_at = time.monotonic()
         if self._flip(True):
             logger.warning(
                 "%s is unreachable (%s); %s %s.", self.service, error, what, self.consequence
             )
 
     def answered(self) -> None:
+        self.timed_out_at = None
         if self.down and self._flip(False):
             logger.warning("%s answers again.", self.service)
+
+
+class CacheSkipped(RedisError):
+    """Raised instead of asking a cache that timed out lately (see Outage.hung)."""
 
 
 cache_outage = Outage("The cache", "lets requests through")  # what: the function that failed
@@ -89,6 +112,8 @@ def _or_as_if_empty(name: str) -> Callable:
 
     def method(self, *args, **kwargs):
         try:
+            if cache_outage.hung():
+                raise CacheSkipped("the cache timed out lately")
             with timed.time():
                 result = getattr(RedisCache, name)(self, *args, **kwargs)
         except RedisError as error:

@@ -108,9 +108,13 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits and other cached state must not leak between tests."""
+    """Rate limits and other cached state must not leak between tests, nor a timed-out
+    cache's pause (supportgroups.degrade.SKIP_AFTER_TIMEOUT)."""
     from django.core.cache import cache
 
+    from supportgroups.degrade import cache_outage
+
+    cache_outage.timed_out_at = None
     cache.clear()
     yield
 

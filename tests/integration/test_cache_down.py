@@ -6,7 +6,10 @@ used) in the cache: there the cache answers as an empty one.
 The cache is pointed at a real Redis client on a closed port, so every cache call really fails.
 """
 
+import contextlib
 import logging
+import socket
+import threading
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -163,3 +166,45 @@ def test_thread_and_board_pages_read_while_the_cache_is_down(thread, member, cac
     board = client.get(thread.board.get_absolute_url())
     assert board.status_code == 200 and thread.title in board.content.decode()
     assert len(outage_log(caplog)) == 1
+
+
+@pytest.fixture
+def hung_cache(settings):
+    """A server that takes connections and never answers, as a stalled Redis does; yields how
+    many connections it was asked for. Each waits out a short timeout."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    asked: list[socket.socket] = []
+
+    def take() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                asked.append(listener.accept()[0])
+
+    threading.Thread(target=take, daemon=True).start()
+    live = settings.CACHES["default"]
+    port = listener.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            **live,
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {**live.get("OPTIONS", {}), "socket_timeout": 0.25},
+        }
+    }
+    yield asked
+    settings.CACHES = {"default": live}
+    listener.close()
+    for connection in asked:
+        connection.close()
+
+
+def test_a_hung_cache_costs_a_page_one_timeout_not_one_per_cache_call(
+    group, member, hung_cache, caplog
+):
+    """A member's group page asks the cache several times (the header's links, the kept part,
+    the unread count); once one has waited out its timeout, the rest do not ask."""
+    response = client_for(member).get(reverse("groups:detail", args=[group.slug]))
+    assert response.status_code == 200 and group.name in response.content.decode()
+    assert len(hung_cache) == 1
+    assert len(outage_log(caplog)) == 1 and "unreachable" in outage_log(caplog)[0]
