@@ -2,13 +2,9 @@
 members or visitors; it costs no query once worked out, and appears or goes at the next page
 after someone becomes a facilitator or a lead, or stops being one."""
 
-import copy
-
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from groups import services as groups
 from tests.factories import (
@@ -17,25 +13,13 @@ from tests.factories import (
     UserFactory,
     client_for,
 )
+from tests.header import home, without_processor
 
 from .builders import organisation_lead
 
 pytestmark = pytest.mark.django_db
 
 LINK = '<a class="nav-link" href="/reports/">Reports</a>'
-
-
-def _home(client) -> tuple[str, int]:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get("/")
-    assert response.status_code == 200
-    return response.content.decode(), len(ctx.captured_queries)
-
-
-def _without_the_link(settings) -> None:
-    templates = copy.deepcopy(settings.TEMPLATES)
-    templates[0]["OPTIONS"]["context_processors"].remove("reports.context_processors.reports")
-    settings.TEMPLATES = templates
 
 
 @pytest.mark.parametrize(
@@ -58,11 +42,11 @@ def test_who_sees_the_link_and_that_it_costs_no_query(who, shown, settings):
     }
     person = make[who]()
     client = client_for(person) if person else Client()
-    _home(client)  # warm per-process caches, and the link's answer
-    html, with_link = _home(client)
+    home(client)  # warm per-process caches, and the link's answer
+    html, with_link = home(client)
     assert (LINK in html) is shown
-    _without_the_link(settings)
-    html, without_link = _home(client)
+    without_processor(settings, "reports.context_processors.reports")
+    html, without_link = home(client)
     assert LINK not in html
     assert with_link == without_link
 
@@ -71,21 +55,21 @@ def test_the_link_follows_a_new_facilitator_and_a_new_lead(django_capture_on_com
     membership = MembershipFactory()
     facilitator = FacilitatorMembershipFactory(group=membership.group).user
     client = client_for(membership.user)
-    assert LINK not in _home(client)[0]
+    assert LINK not in home(client)[0]
     with django_capture_on_commit_callbacks(execute=True):
         groups.promote(membership=membership, by=facilitator)
-    assert LINK in _home(client)[0]
+    assert LINK in home(client)[0]
     with django_capture_on_commit_callbacks(execute=True):
         groups.demote(membership=membership, by=membership.user)
-    assert LINK not in _home(client)[0]
+    assert LINK not in home(client)[0]
 
     leads = Group.objects.create(name="Clinical leads")
     with django_capture_on_commit_callbacks(execute=True):
         membership.user.groups.add(leads)
-    assert LINK not in _home(client)[0]
+    assert LINK not in home(client)[0]
     with django_capture_on_commit_callbacks(execute=True):
         leads.permissions.add(Permission.objects.get(codename="view_organisation_reports"))
-    assert LINK in _home(client)[0]
+    assert LINK in home(client)[0]
     with django_capture_on_commit_callbacks(execute=True):
         membership.user.groups.remove(leads)
-    assert LINK not in _home(client)[0]
+    assert LINK not in home(client)[0]
