@@ -28,8 +28,8 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from groups.models import Membership
 from supportgroups.dates import DateTimeLabels
@@ -65,23 +65,6 @@ SORTS = {
     "supported": gettext_lazy("Most supported"),
 }
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-# Date texts kept in this process, (instant, zone, format, language) -> (text, ISO form): a
-# post's date never changes and its page is read again and again. Cleared when full.
-_DATE_TEXTS: dict[tuple[datetime, object, str, str], tuple[str, str]] = {}
-_DATE_TEXTS_KEPT = 20_000
-
-
-def _date_texts(dates: DateTimeLabels, language: str, value: datetime) -> tuple[str, str]:
-    """(dates.text(value), dates.iso(value)), worked out once per process."""
-    key = (value, dates.zone, dates.format, language)
-    found = _DATE_TEXTS.get(key)
-    if found is None:
-        if len(_DATE_TEXTS) >= _DATE_TEXTS_KEPT:
-            _DATE_TEXTS.clear()
-        found = _DATE_TEXTS[key] = (dates.text(value), dates.iso(value))
-    return found
 
 
 def page_size() -> int:
@@ -336,7 +319,7 @@ def threads_page(*, user: Reader, board: Board, cursor: str | None = None) -> Th
         pinned = _THREADS(*args, None, None, moderator=moderator, limit=PINNED_LIMIT, pinned=True)
     shown = [*pinned, *rows[: page_size()]]
     reveal = permissions.can_see_anonymous_author(user, board)
-    dates, link, language = DateTimeLabels(), url_maker("forums:thread"), get_language()
+    dates, link = DateTimeLabels(), url_maker("forums:thread")
     topics = _topic_names([thread.pk for thread in shown])
     signed_in = user.is_authenticated
     threads = [
@@ -351,7 +334,7 @@ def threads_page(*, user: Reader, board: Board, cursor: str | None = None) -> Th
                 anonymous=bool(thread.starter_anonymous),
                 reveal=reveal,
             ),
-            last_post_label=(texts := _date_texts(dates, language, thread.last_post_at))[0],
+            last_post_label=(texts := dates.texts(thread.last_post_at))[0],
             last_post_iso=texts[1],
             topic_names=topics.get(thread.pk, []),
         )
@@ -638,7 +621,7 @@ def _decorate(
     unreacted: list[ReactionCount] = [
         {"kind": kind, "label": label, "count": 0, "mine": False} for kind, label in labels
     ]
-    dates, language = DateTimeLabels(), get_language()
+    dates = DateTimeLabels()
     permalink = url_maker("forums:permalink")
     reply = url_maker("forums:reply")(thread.pk)
     edit, delete = url_maker("forums:edit"), url_maker("forums:delete")
@@ -653,7 +636,7 @@ def _decorate(
         depth = post.depth - base_depth
         removed, hidden = post.removed_by_author_at is not None, post.hidden_at is not None
         anonymous, has_author = post.is_anonymous, author_id is not None
-        created_label, created_iso = _date_texts(dates, language, post.created_at)
+        created_label, created_iso = dates.texts(post.created_at)
         rows.append(
             PostRow(
                 pk=pk,

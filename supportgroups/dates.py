@@ -46,6 +46,7 @@ class DateTimeLabels:
     def __init__(self, format_name: str = "DATETIME_FORMAT") -> None:
         self.zone = timezone.get_current_timezone()
         self.format = get_format(format_name)
+        self.language = get_language()
         self._pieces = self._compile(self.format)
 
     @staticmethod
@@ -76,3 +77,18 @@ class DateTimeLabels:
     def iso(self, value: datetime) -> str:
         """What `{{ value|date:'c' }}` shows: for <time datetime="...">."""
         return self.local(value).isoformat()
+
+    def texts(self, value: datetime) -> tuple[str, str]:
+        """(text, iso), worked out once per process for each instant, zone, format and
+        language: a page of posts shows the same few dates to everyone."""
+        key = (value, self.zone, self.format, self.language)
+        found = _TEXTS.get(key)
+        if found is None:
+            if len(_TEXTS) >= _TEXTS_KEPT:
+                _TEXTS.clear()
+            found = _TEXTS[key] = (self.text(value), self.iso(value))
+        return found
+
+
+_TEXTS: dict[tuple[datetime, object, str, str], tuple[str, str]] = {}
+_TEXTS_KEPT = 20_000
