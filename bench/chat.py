@@ -1,7 +1,8 @@
 """Chat fan-out: how long a room's message takes from its sender to every open socket.
 
 One sender posts 10 messages a second (--rate) for 15 seconds (--seconds) into one room, through
-daphne, PostgreSQL and channels-redis, on fresh daphne processes for each scenario:
+daphne (as production runs it: `python -m supportgroups.ws_server`), PostgreSQL and
+channels-redis, on fresh daphne processes for each scenario:
 
   room   200 clients on one daphne process
   flood  the same, then again with one more person flooding their socket with junk frames as fast
@@ -344,7 +345,7 @@ def start_daphne(port: int, layer: str, workdir: str) -> subprocess.Popen:
             PYTHONPATH=os.pathsep.join([workdir, str(ROOT)]),
             DJANGO_SETTINGS_MODULE="bench_chat_settings",
         )
-    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
+    command = [sys.executable, "-m", "supportgroups.ws_server", "-b", "127.0.0.1", "-p", str(port)]
     with server_log(workdir, port).open("w") as log:
         return subprocess.Popen(
             [*command, "supportgroups.asgi:application"],

@@ -11,6 +11,7 @@ from django.urls import reverse
 from moderation.adapters import ModerationAdapter, register
 from moderation.registry import register_group_scope
 from supportgroups.models import User
+from supportgroups.prepared import Prepared
 
 from . import permissions, selectors
 from .models import GroupEmail, Membership, SupportGroup
@@ -20,9 +21,16 @@ def _facilitators(group_id: int) -> list[User]:
     return list(selectors.facilitators_of(group=group_id))
 
 
+# Asked when screening every chat message and post in a group: compiled once.
+_PREMODERATED_POSTS = Prepared(
+    lambda group_id: SupportGroup.objects.filter(pk=group_id).values_list(
+        "premoderated_posts", flat=True
+    )
+)
+
+
 def _premoderated_posts(group_id: int) -> int:
-    held = SupportGroup.objects.filter(pk=group_id).values_list("premoderated_posts", flat=True)
-    return held.first() or 0
+    return next(iter(_PREMODERATED_POSTS(group_id)), None) or 0
 
 
 def _names(ids: Iterable[int]) -> dict[int, str]:

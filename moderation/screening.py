@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from supportgroups.degrade import when_cache_is_down
 from supportgroups.folding import fold
+from supportgroups.prepared import Prepared
 
 from .models import CrisisPhrase
 
@@ -47,9 +48,15 @@ def _normalised_phrase(phrase: str) -> str:
     return normalise(phrase)
 
 
+# Read for every chat message and post: compiled once.
+_ACTIVE_PHRASES = Prepared(
+    lambda: CrisisPhrase.objects.filter(active=True).values_list("phrase", "is_exclusion")
+)
+
+
 def crisis_match(text: str) -> str | None:
     """The first crisis phrase found in the text, or None."""
-    phrases = list(CrisisPhrase.objects.filter(active=True).values_list("phrase", "is_exclusion"))
+    phrases = _ACTIVE_PHRASES()
     body = normalise(text)
     for phrase, is_exclusion in phrases:
         if is_exclusion:

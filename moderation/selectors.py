@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from supportgroups.models import Memorial, User
+from supportgroups.prepared import Prepared
 
 from . import appeals, permissions
 from .models import (
@@ -129,13 +130,23 @@ _SEVERITY: dict[str, int] = {
 }
 
 
-def blocking_sanction(user: User, group_id: int | None = None) -> Sanction | None:
-    """The sanction that stops this person writing (in this group) now, if any: a suspension,
-    a site-wide silence, or a mute in this group. One query."""
+def _blocking_sanctions(user_id: int, group_id: int | None, now: datetime) -> QuerySet[Sanction]:
     blocking = Q(kind=Sanction.Kind.SILENCE) | Q(kind=Sanction.Kind.SUSPEND)
     if group_id is not None:
         blocking |= Q(kind=Sanction.Kind.MUTE, group_id=group_id)
-    found = list(_active_sanctions(user).filter(blocking))
+    return Sanction.objects.filter(
+        Q(until__isnull=True) | Q(until__gt=now), blocking, user_id=user_id, lifted_at__isnull=True
+    )
+
+
+# Asked before every write, and by every chat socket's re-check: compiled once.
+_BLOCKING_SANCTIONS = Prepared(_blocking_sanctions)
+
+
+def blocking_sanction(user: User, group_id: int | None = None) -> Sanction | None:
+    """The sanction that stops this person writing (in this group) now, if any: a suspension,
+    a site-wide silence, or a mute in this group. One query."""
+    found = _BLOCKING_SANCTIONS(user.pk, group_id, timezone.now())
     return min(found, key=lambda s: _SEVERITY[s.kind], default=None)
 
 

@@ -10,7 +10,7 @@ Django's own machinery (model instances, select_related, annotations, values, co
 prefetch_related) exactly as if the queryset had been evaluated.
 
 `build(*values, **shape)` must make its queryset from its arguments alone. `values` are ids,
-slugs and instants used as plain filter values, None (passed through as it is: it changes the
+slugs, UUIDs and instants used as plain filter values, None (passed through as it is: it changes the
 SQL, so it is part of the key), or tuples of ids (an `__in` list: its length is part of the key,
 so pad it with `padded`). Everything else that changes the SQL's text (a sort, a flag, a page
 size, a setting) goes in `shape`, which is part of the key too. A value that does not reach the
@@ -19,6 +19,7 @@ through the ORM every time: slower, never wrong.
 """
 
 import copy
+import uuid
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,10 +30,11 @@ from django.db import connections
 from django.db.models import QuerySet
 
 T = TypeVar("T")
-Scalar = int | str | datetime
+Scalar = int | str | uuid.UUID | datetime
 Value = Scalar | tuple[Scalar, ...] | None  # the tuples: ids for an `__in` filter
 
 _INT_MARKER = 7_418_203_996_000  # no id, count or limit in this site comes near it
+_UUID_MARKER = 0x5EED_0000_0000_0000_0000_0000_0000_0000  # a random id is this one by 2**-128
 _MAX_SHAPES = 64  # shapes are few (sorts, flags); a bound keeps a mistake from growing memory
 
 
@@ -51,7 +53,9 @@ def _kind(value: Value) -> Hashable:
     if isinstance(value, tuple):
         return ("tuple", len(value))
     if value is not None and not isinstance(value, Scalar):
-        raise TypeError(f"a prepared read takes ids, strings, instants and None, not {value!r}")
+        raise TypeError(
+            f"a prepared read takes ids, strings, UUIDs, instants and None, not {value!r}"
+        )
     return type(value).__name__
 
 
@@ -72,6 +76,8 @@ def _marker(index: int, value: Scalar) -> Scalar:
         return _INT_MARKER + index
     if isinstance(value, str):
         return f"\x1fprepared-marker-{index}\x1f"
+    if isinstance(value, uuid.UUID):
+        return uuid.UUID(int=_UUID_MARKER + index)
     return datetime(2999, 1, 1, 0, 0, index, tzinfo=UTC)
 
 
@@ -97,12 +103,14 @@ class _Compiled:
     compiler: Any  # the SQLCompiler that compiled it, holding the row layout it worked out
     sql: str
     params: tuple
-    slots: tuple[tuple[int, int], ...]  # (position among the params, index of the leaf)
+    # (position among the params, index of the leaf, the type Django gave the value there)
+    slots: tuple[tuple[int, int, type], ...]
 
     def rows(self, leaves: list[Scalar]) -> list:
         params = list(self.params)
-        for position, index in self.slots:
-            params[position] = leaves[index]
+        for position, index, kind in self.slots:
+            leaf = leaves[index]
+            params[position] = leaf if type(leaf) is kind else kind(leaf)
         compiler = copy.copy(self.compiler)
         compiler.connection = connections[self.queryset.db]  # this thread's connection
         compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
@@ -122,8 +130,10 @@ def _compile(queryset: QuerySet, markers: list[Scalar]) -> _Compiled | None:
     slots, found = [], set()
     for position, param in enumerate(params):
         for index, marker in enumerate(markers):
-            if type(param) is type(marker) and param == marker:
-                slots.append((position, index))
+            # Django may hand an id over as a subtype that tells the driver its SQL type
+            # (psycopg's Int8): the caller's value goes in as the same.
+            if isinstance(param, type(marker)) and param == marker:
+                slots.append((position, index, type(param)))
                 found.add(index)
             elif isinstance(param, str) and isinstance(marker, str) and marker in param:
                 return None  # altered (a LIKE pattern): the value is not a parameter as such

@@ -2,6 +2,7 @@
 once; where its values cannot be put in (a LIKE pattern), it still answers right, the slow way."""
 
 import re
+import uuid
 
 import pytest
 from django.db import connection
@@ -9,7 +10,11 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from groups.chat.models import ChatMessage
+from groups.chat.services import post_message, room_for_group
 from groups.models import Membership, SupportGroup
+from moderation.models import AuditLogEntry, Sanction
+from moderation.selectors import _BLOCKING_SANCTIONS, blocking_sanction
 from supportgroups.models import Notification, User
 from supportgroups.prepared import Prepared, padded
 from tests.factories import (
@@ -146,6 +151,39 @@ def test_none_is_part_of_the_shape_and_id_lists_take_their_values():
     assert read(None, padded([groups[1].pk])) == ["B"]
     assert read(None, padded([groups[2].pk, groups[1].pk])) == ["B"]
     assert len(read._compiled) == 4  # IS NULL with lists of 4, 1 and 2; "= id" with 4
+
+
+def test_uuids_and_ids_django_types_for_the_driver_take_their_values():
+    """A chat message's client id (a UUID), and a group id Django hands psycopg as its Int8 (a
+    mute's group): both compiled once, the caller's values put in as Django would."""
+    group, other = SupportGroupFactory(), SupportGroupFactory()
+    ann = MembershipFactory(group=group).user
+    room = room_for_group(group=group)
+    sent = [
+        post_message(room=room, author=ann, body=f"m{n}", client_msg_id=uuid.uuid4())
+        for n in range(2)
+    ]
+    muted = Sanction.objects.create(
+        user=ann,
+        kind=Sanction.Kind.MUTE,
+        group_id=group.pk,
+        reason="",
+        action=AuditLogEntry.objects.create(action=AuditLogEntry.Action.WARN),
+    )
+
+    def by_client_id(room_id, client_id):
+        return ChatMessage.objects.filter(room_id=room_id, client_msg_id=client_id).values_list(
+            "body", flat=True
+        )
+
+    messages = Prepared(by_client_id)
+    for result in sent:
+        assert messages(room.pk, result.message.client_msg_id) == [result.message.body]
+    assert messages(room.pk, uuid.uuid4()) == []
+    assert blocking_sanction(ann, group.pk) == muted
+    assert blocking_sanction(ann, other.pk) is None
+    compiled = [*messages._compiled.values(), *_BLOCKING_SANCTIONS._compiled.values()]
+    assert compiled and None not in compiled
 
 
 def test_padding_keeps_the_lists_to_a_few_lengths():
