@@ -297,6 +297,7 @@ class LiveSocket(AsyncJsonWebsocketConsumer):
     """
 
     user: User
+    user_id = 0  # the person's, read once: `user` may be the lazy object the scope holds
     hear_group = ""  # set by load()
     accepted = False
     joined = False  # the person's group (and, through the relay, hear_group)
@@ -310,6 +311,8 @@ class LiveSocket(AsyncJsonWebsocketConsumer):
         self.busy = 0  # handling one of its own frames or events
         self.listening = False
         self.forwarding: asyncio.Task[None] | None = None
+        # Asked for every room event: read from the settings once.
+        self.trust_seconds: float = settings.CHAT_ACCESS_RECHECK_SECONDS
         self.bucket = chat_bucket()  # actions that read or write the database
         self.frames = frame_bucket()  # every frame
         self.refusals = TokenBucket(capacity=settings.CHAT_FLOOD_STRIKES, rate=1.0)
@@ -404,7 +407,7 @@ class LiveSocket(AsyncJsonWebsocketConsumer):
         socket is accepted (so that the page sees the code and backs off) and closed."""
         person = self.scope.get("user")
         if isinstance(person, User) and person.is_authenticated:
-            self.user = person
+            self.user, self.user_id = person, person.pk
             if not await database_sync_to_async(_connects_allowed)(self.connects_key()):
                 await self.accept()
                 await self.close(code=CLOSE_TOO_MANY_CONNECTS)
@@ -458,7 +461,7 @@ class LiveSocket(AsyncJsonWebsocketConsumer):
     async def hear(self, event: dict[str, Any]) -> None:
         """An event for the group, from the relay: forwarded now if nothing is waiting, this
         socket is idle and its last access check is recent."""
-        if event.get("not_to") == self.user.pk:  # "X is typing", to X
+        if event.get("not_to") == self.user_id:  # "X is typing", to X
             return
         if self.backlog or self.busy or not self._trusted():
             self.backlog.append(event)
@@ -503,7 +506,7 @@ class LiveSocket(AsyncJsonWebsocketConsumer):
     # --- the access re-check ------------------------------------------------------------------
     def _trusted(self, trust: float | None = None) -> bool:
         if trust is None:
-            trust = settings.CHAT_ACCESS_RECHECK_SECONDS
+            trust = self.trust_seconds
         return time.monotonic() - self.checked_at < trust
 
     async def still_allowed(self, *, trust: float | None = None) -> bool:
