@@ -268,7 +268,7 @@ class ChatConsumer(LiveSocket):
                 return verdicts, None
             up_to = self.room.last_sequence
         else:
-            up_to = ChatRoom.objects.values_list("last_sequence", flat=True).get(pk=self.room.pk)
+            up_to = selectors.last_sequence(self.room.pk)
         announce, people = presence.touch(
             room_id=self.room.pk,
             channel=self.channel_name,
@@ -278,8 +278,7 @@ class ChatConsumer(LiveSocket):
         return verdicts, (announce, people, up_to)
 
     def typing_verdict(self) -> Verdict:
-        room = ChatRoom.objects.select_related("group").get(pk=self.room.pk)
-        return permissions.write_verdict(self.user, room)
+        return permissions.write_verdict(self.user, selectors.room(self.room.pk))
 
     def _check_can_read(self) -> None:
         verdict = permissions.read_verdict(self.user, self.room.group)
@@ -309,7 +308,7 @@ class ChatConsumer(LiveSocket):
         """
         self._check_can_read()
         after = max(as_int(content.get("after")), 0)
-        up_to = ChatRoom.objects.values_list("last_sequence", flat=True).get(pk=self.room.pk)
+        up_to = selectors.last_sequence(self.room.pk)
         limit = settings.CHAT_CATCH_UP_LIMIT
         messages = selectors.messages_after(
             room=self.room, user=self.user, after=after, limit=limit
@@ -371,7 +370,7 @@ class ChatConsumer(LiveSocket):
             return signed_out(), signed_out()
         # The group afresh too: archived, or a cohort that has finished, is read-only. (With the
         # room, in one query: a heartbeat reads the room's last sequence too.)
-        self.room = ChatRoom.objects.select_related("group").get(pk=self.room.pk)
+        self.room = selectors.room(self.room.pk)
         group = self.room.group
         access = permissions.page_access(user, group)  # both answers from one membership query
         if access.can_read:

@@ -12,8 +12,36 @@ from django.utils.translation import gettext as _
 from groups.selectors import facilitators_of
 from moderation.models import ReviewItem
 from supportgroups.models import User
+from supportgroups.prepared import Prepared
 
 from .models import ChatMessage, ChatRoom
+
+
+def _with_group(room_id: int, *, locked: bool) -> QuerySet[ChatRoom]:
+    rooms = ChatRoom.objects.select_related("group").filter(pk=room_id)
+    return rooms.select_for_update() if locked else rooms
+
+
+# Read for every message written and every socket's re-check and heartbeat: compiled once.
+_ROOM = Prepared(_with_group)
+_LAST_SEQUENCE = Prepared(
+    lambda room_id: ChatRoom.objects.filter(pk=room_id).values_list("last_sequence", flat=True)
+)
+
+
+def room(room_id: int, *, locked: bool = False) -> ChatRoom:
+    """The room and its group as they are now; ``locked``: with the room's row locked until the
+    transaction ends, for a write."""
+    for found in _ROOM(room_id, locked=locked):
+        return found
+    raise ChatRoom.DoesNotExist
+
+
+def last_sequence(room_id: int) -> int:
+    """The sequence number of the room's latest message."""
+    for sequence in _LAST_SEQUENCE(room_id):
+        return sequence
+    raise ChatRoom.DoesNotExist
 
 
 def carried_a_crisis(*, room: ChatRoom, since: datetime) -> bool:
