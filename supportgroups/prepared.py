@@ -28,6 +28,7 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.transaction import TransactionManagementError
 
 T = TypeVar("T")
 Scalar = int | str | uuid.UUID | datetime
@@ -110,9 +111,17 @@ class _Compiled:
         params = list(self.params)
         for position, index, kind in self.slots:
             leaf = leaves[index]
-            params[position] = leaf if type(leaf) is kind else kind(leaf)
+            params[position] = (
+                kind(leaf) if issubclass(kind, int) and kind is not type(leaf) else leaf
+            )
+        connection = connections[self.queryset.db]  # this thread's connection
+        if self.queryset.query.select_for_update and connection.get_autocommit():
+            # What Django's own compiler says, which a compiled read no longer asks.
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
         compiler = copy.copy(self.compiler)
-        compiler.connection = connections[self.queryset.db]  # this thread's connection
+        compiler.connection = connection
         compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
         queryset = self.queryset.all()
         # The one seam Django offers between a queryset and its SQL: this copy's compiler.

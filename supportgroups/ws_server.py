@@ -76,6 +76,9 @@ def _write_at_once(self: tcp.Connection, data: bytes) -> None:
         and not self.TLS
         and self.connected
         and not self._writeDisconnected
+        and not self._aborting
+        # A pull producer is asked for more only when Twisted's buffer drains.
+        and (self.producer is None or self.streamingProducer)
         and not self._tempDataBuffer
         and self.offset == len(self.dataBuffer)
     ):

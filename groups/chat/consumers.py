@@ -169,10 +169,10 @@ class ChatConsumer(LiveSocket):
             # catches up from the database.
             await self.close(code=CLOSE_TRY_AGAIN)
             return
-        recheck = not self._trusted(trust)
-        if recheck:
-            self.checked_at = time.monotonic()
+        recheck, asked_at = not self._trusted(trust), time.monotonic()
         verdicts, beat = await database_sync_to_async(self._beat)(recheck)
+        if recheck:
+            self.checked_at = asked_at
         if verdicts is not None and not await self.take_verdicts(*verdicts):
             return
         if beat is None:

@@ -484,6 +484,11 @@ class LiveSocket(AsyncJsonWebsocketConsumer):
                 # Taken off only once sent: what arrives meanwhile queues behind it.
                 await self.send(text_data=self.backlog[0]["text"])
                 self.backlog.popleft()
+        except Exception as error:
+            # Unchecked, the waiting frames must not go out (nor the check be asked again in a
+            # loop): the page reconnects, is checked on the way in and catches up.
+            logger.warning("A socket could not check its access again: %r", error)
+            await self.close(code=CLOSE_TRY_AGAIN)
         finally:
             self.forwarding = None
             self._forward_backlog()
@@ -522,8 +527,10 @@ class LiveSocket(AsyncJsonWebsocketConsumer):
         """
         if self._trusted(trust):
             return True
-        self.checked_at = time.monotonic()
-        return await self.take_verdicts(*await database_sync_to_async(self.recheck)())
+        asked_at = time.monotonic()
+        verdicts = await database_sync_to_async(self.recheck)()
+        self.checked_at = asked_at  # only once answered: a check that failed trusts nothing
+        return await self.take_verdicts(*verdicts)
 
     async def take_verdicts(self, read: Verdict, write: Verdict) -> bool:
         """Act on a re-check's answers: close, or tell the page whether it may write."""

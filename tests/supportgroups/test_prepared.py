@@ -5,11 +5,13 @@ import re
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from groups.chat import selectors as chat_selectors
 from groups.chat.models import ChatMessage
 from groups.chat.services import post_message, room_for_group
 from groups.models import Membership, SupportGroup
@@ -176,6 +178,10 @@ def test_uuids_and_ids_django_types_for_the_driver_take_their_values():
             "body", flat=True
         )
 
+    if ann.pk == group.pk:  # ids that differ, so that one put in the other's place would show
+        ann = MembershipFactory(group=group).user
+        muted.user = ann
+        muted.save()
     messages = Prepared(by_client_id)
     for result in sent:
         assert messages(room.pk, result.message.client_msg_id) == [result.message.body]
@@ -184,6 +190,17 @@ def test_uuids_and_ids_django_types_for_the_driver_take_their_values():
     assert blocking_sanction(ann, other.pk) is None
     compiled = [*messages._compiled.values(), *_BLOCKING_SANCTIONS._compiled.values()]
     assert compiled and None not in compiled
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locking_read_still_needs_its_transaction_once_compiled():
+    """Without one, FOR UPDATE would let go of the row at once: refused, as Django refuses."""
+    room = room_for_group(group=SupportGroupFactory())
+    with transaction.atomic():
+        assert chat_selectors.room(room.pk, locked=True) == room
+    with pytest.raises(TransactionManagementError):
+        chat_selectors.room(room.pk, locked=True)
+    assert chat_selectors.room(room.pk) == room
 
 
 def test_padding_keeps_the_lists_to_a_few_lengths():
