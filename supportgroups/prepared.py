@@ -111,9 +111,8 @@ class _Compiled:
         params = list(self.params)
         for position, index, kind in self.slots:
             leaf = leaves[index]
-            params[position] = (
-                kind(leaf) if issubclass(kind, int) and kind is not type(leaf) else leaf
-            )
+            wrapped = isinstance(leaf, int) and issubclass(kind, int) and kind is not type(leaf)
+            params[position] = kind(leaf) if wrapped else leaf
         connection = connections[self.queryset.db]  # this thread's connection
         if self.queryset.query.select_for_update and connection.get_autocommit():
             # What Django's own compiler says, which a compiled read no longer asks.
