@@ -16,6 +16,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from supportgroups.languages import default_search_config
+from supportgroups.links import address
 
 PATH_SEGMENT_WIDTH = 12  # ids up to 10^12 - 1
 
@@ -81,7 +82,7 @@ class Board(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("forums:board", kwargs={"slug": self.slug})
+        return address("forums:board", self.slug)  # asked on every board page
 
     @property
     def is_private(self) -> bool:

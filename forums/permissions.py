@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from groups import permissions as group_permissions
 from groups import policy
 from groups.models import Membership, SupportGroup
+from supportgroups import live
 from supportgroups.models import User
 from supportgroups.prepared import Prepared
 from supportgroups.privacy.permissions import can_contact
@@ -66,10 +67,35 @@ def _group_of(board: Board) -> SupportGroup:
     return group
 
 
+# The net for addresses changed around allauth and the admin (a queryset update, a shell).
+VERIFIED_KEPT_FOR = 600  # seconds
+
+
+def verified_email(user: User) -> live.Kept[bool]:
+    """Whether the person has a verified address, kept in the cache beside their access
+    generation, which saving or deleting any of their addresses moves
+    (receivers.email_address_changed). One for the rest of the request: a page may hand it to
+    the site header, which reads it with its own facts (supportgroups.live.PAGE_FACTS)."""
+    return _remember(user, ("verified",), lambda: _kept_verified(user))
+
+
+def _kept_verified(user: User) -> live.Kept[bool]:
+    return live.Kept(
+        user.pk,
+        "verified-email",
+        lambda: bool(_VERIFIED_EMAIL(user.pk)),
+        seconds=VERIFIED_KEPT_FOR,
+    )
+
+
+def verified_email_at_sign_in(sender: Any, user: User, **kwargs: Any) -> None:
+    """On signing in (user_logged_in): worked out then, if it is not kept already, rather than
+    by the first page (and not remembered on `user`, which may live on after the request)."""
+    _kept_verified(user).value()
+
+
 def has_verified_email(user: User | AnonymousUser) -> bool:
-    if not user.is_authenticated:
-        return False
-    return _remember(user, ("verified",), lambda: bool(_VERIFIED_EMAIL(user.pk)))
+    return user.is_authenticated and verified_email(user).value()
 
 
 def _group_access(user: User | AnonymousUser, board: Board) -> group_permissions.GroupAccess:

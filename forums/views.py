@@ -23,6 +23,7 @@ from moderation import in_place
 from moderation.actions import TABLE, Act
 from moderation.errors import ActionRefused, ModerationError
 from moderation.selectors import crisis_context
+from supportgroups import live
 from supportgroups.markdown import render_markdown
 from supportgroups.privacy.middleware import allow_indexing
 
@@ -165,6 +166,10 @@ def board(request, slug):
                 "page": page,
                 "following": following,
                 "indexable": permissions.is_indexable(board),
+                # "Start a thread" asks it: read with the header's facts.
+                live.PAGE_FACTS: [permissions.verified_email(request.user)]
+                if request.user.is_authenticated and not board.is_private
+                else [],
             },
         ),
     )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from supportgroups.models import Notification, User
 from supportgroups.push import services as push
-from supportgroups.services import notify
+from supportgroups.services import notifications_changed, notify
 
 from .models import Announcement, CohortOffer, Membership, MembershipEvent, SupportGroup
 
@@ -178,6 +178,7 @@ def deliver_announcement(*, announcement_id: int, now: dt.datetime | None = None
             )
             for user_id in people
         )
+        notifications_changed(people)
         push.mirror_many(
             user_ids=people,
             notification_kind=Notification.Kind.ANNOUNCEMENT,

@@ -18,14 +18,18 @@ LINK_KEPT_FOR = 600  # seconds: the net for changes made around the services
 READERS_GENERATION = "reports:readers-generation"
 
 
-def shows_reports_link(user: User) -> bool:
-    return live.kept_for_access(
+def reports_link(user: User) -> live.Kept[bool]:
+    return live.Kept(
         user.pk,
         "reports-link",
         lambda: reader_for(user) is not None,
         seconds=LINK_KEPT_FOR,
         also=[READERS_GENERATION],
     )
+
+
+def shows_reports_link(user: User) -> bool:
+    return reports_link(user).value()
 
 
 def link_at_sign_in(sender: Any, user: User, **kwargs: Any) -> None:

@@ -17,3 +17,10 @@ class SupportGroupsConfig(AppConfig):
         from .visitor_pages import watch_connection
 
         connection_created.connect(watch_connection, dispatch_uid="visitor-pages")
+        from django.contrib.auth.signals import user_logged_in
+
+        from .selectors import unread_notifications_at_sign_in
+
+        user_logged_in.connect(
+            unread_notifications_at_sign_in, dispatch_uid="notifications_count_at_sign_in"
+        )

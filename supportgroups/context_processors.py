@@ -1,19 +1,15 @@
-from functools import partial
-
 from django.conf import settings
 
 from .languages import site_name
-from .selectors import unread_notification_count
+from .selectors import kept_unread_notifications
 
 
 def site(request):
-    """`unread_notifications` for the site header, as a function the header calls: a response
-    that shows no header (an htmx fragment) asks nothing."""
+    """`unread_notifications` for the site header, which reads it with its other kept facts
+    (a response that shows no header asks nothing)."""
     user = getattr(request, "user", None)
     unread = (
-        partial(unread_notification_count, user=user)
-        if user is not None and user.is_authenticated
-        else 0
+        kept_unread_notifications(user=user) if user is not None and user.is_authenticated else 0
     )
     return {
         "SITE_NAME": site_name(),

@@ -37,3 +37,11 @@ def fixed_urls(names: tuple[tuple[str, str], ...]) -> dict[str, str]:
     """{key: address} for (key, view name) pairs of views that take no arguments: the site's
     header and footer ask for the same few on every page."""
     return dict(_fixed_many(names, get_script_prefix(), get_urlconf()))
+
+
+def address(viewname: str, *args: object) -> str:
+    """reverse(viewname, args=args) for views whose last argument, if any, is an id or a slug
+    (put in as it is, as url_maker does)."""
+    if not args:
+        return _fixed(viewname, get_script_prefix(), get_urlconf())
+    return url_maker(viewname, *args[:-1])(args[-1])

@@ -16,9 +16,9 @@ may address lives here: a person's own, told when their access may have changed.
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from asgiref.sync import async_to_sync
 from channels.layers import BaseChannelLayer, get_channel_layer
@@ -111,30 +111,78 @@ def _keep(key: str, value: Any, seconds: float) -> None:
     cache.set(key, value, timeout=seconds)
 
 
-def kept_for_access(
-    user_id: int,
-    name: str,
-    work_out: Callable[[], T],
-    *,
-    seconds: float,
-    also: Sequence[str] = (),
-) -> T:
-    """A fact derived from what this person may do (the header's links to the moderation
-    queue and the reports), kept in the cache beside their access generation (and the
-    generations named in `also`): worked out again once one has moved, the cache was emptied
-    or `seconds` have passed (the net for changes made around the services, in the admin or a
-    shell), and every time while the cache is down."""
-    keys = [f"{name}:{user_id}", access_generation_key(user_id), *also]
-    found = _kept(keys)
-    generation = tuple(found.get(key, 0) for key in keys[1:])
-    kept = found.get(keys[0])
-    if kept is not None and kept[0] == generation:
-        return kept[1]
-    # Kept under the generation read before working it out: a change that commits meanwhile
-    # moves it, and the next page works it out again.
-    value = work_out()
-    _keep(keys[0], (generation, value), seconds)
-    return value
+class Kept(Generic[T]):
+    """A fact derived from what this person may do or has waiting for them (the header's links
+    to the moderation queue and the reports, its unread counts, whether they may write on the
+    public boards), kept in the cache beside their access generation (and the generations
+    named in `also`): worked out again once one has moved, the cache was emptied or `seconds`
+    have passed (the net for changes made around the services, in the admin or a shell), and
+    every time while the cache is down.
+
+    Worked out when first asked for (`value()`, or as a template's condition), or with others
+    in one cache round trip (`kept_together`): the site header asks for all of its own so."""
+
+    def __init__(
+        self,
+        user_id: int,
+        name: str,
+        work_out: Callable[[], T],
+        *,
+        seconds: float,
+        also: Sequence[str] = (),
+    ) -> None:
+        self.keys = [f"{name}:{user_id}", access_generation_key(user_id), *also]
+        self.work_out, self.seconds = work_out, seconds
+        self._known: tuple[T] | None = None
+
+    def value(self) -> T:
+        if self._known is None:
+            kept_together([self])
+        assert self._known is not None
+        return self._known[0]
+
+    def __bool__(self) -> bool:
+        return bool(self.value())
+
+    def _from(self, found: dict[str, Any]) -> T:
+        generation = tuple(found.get(key, 0) for key in self.keys[1:])
+        kept = found.get(self.keys[0])
+        if kept is not None and kept[0] == generation:
+            value: T = kept[1]
+            return value
+        # Kept under the generation read before working it out: a change that commits
+        # meanwhile moves it, and the next page works it out again.
+        value = self.work_out()
+        _keep(self.keys[0], (generation, value), self.seconds)
+        return value
+
+
+# A page's context may name, under this key, the Kept facts its template will ask for: the site
+# header reads them with its own in one cache round trip.
+PAGE_FACTS = "kept_facts"
+
+
+def kept_together(facts: Sequence[Kept[Any]]) -> None:
+    """Each fact not known yet, read from the cache in one round trip (worked out if stale)."""
+    unknown = [fact for fact in facts if fact._known is None]
+    if not unknown:
+        return
+    found = _kept(list(dict.fromkeys(key for fact in unknown for key in fact.keys)))
+    for fact in unknown:
+        fact._known = (fact._from(found),)
+
+
+def generations_moved(keys: Iterable[str]) -> None:
+    """The facts kept beside these generations are worked out again at their next asking,
+    once the change has committed."""
+    keys = set(keys)
+
+    def bump() -> None:
+        for key in keys:
+            bump_generation(key)
+
+    if keys:
+        transaction.on_commit(bump, robust=True)
 
 
 @when_cache_is_down(None)

@@ -1,10 +1,11 @@
 """Reads for accounts and notifications."""
 
 from datetime import datetime
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.db.models import Count, QuerySet
 
+from . import live
 from .models import Notification, User
 from .names import name_key
 from .prepared import Prepared
@@ -33,6 +34,33 @@ _NOTIFICATIONS = Prepared(
 
 def unread_notification_count(*, user: User) -> int:
     return next(iter(_UNREAD_COUNT(user.pk)), 0)
+
+
+# The net for notifications added or read around the services (the admin, a shell).
+UNREAD_KEPT_FOR = 600  # seconds
+
+
+def notifications_generation_key(user_id: int) -> str:
+    """Moved by every service that adds or reads a person's notifications
+    (services.notifications_changed)."""
+    return f"notifications:unread-generation:{user_id}"
+
+
+def kept_unread_notifications(*, user: User) -> live.Kept[int]:
+    """The header's count, kept in the cache beside the person's notifications generation."""
+    return live.Kept(
+        user.pk,
+        "notifications:unread",
+        lambda: unread_notification_count(user=user),
+        seconds=UNREAD_KEPT_FOR,
+        also=[notifications_generation_key(user.pk)],
+    )
+
+
+def unread_notifications_at_sign_in(sender: Any, user: User, **kwargs: Any) -> None:
+    """On signing in (user_logged_in): the header's count is worked out then, if it is not
+    kept already, rather than by the first page."""
+    kept_unread_notifications(user=user).value()
 
 
 class NotificationRow(TypedDict):

@@ -11,6 +11,7 @@ from . import live
 from .models import Notification, User
 from .names import TOO_CLOSE
 from .push import services as push
+from .selectors import notifications_generation_key
 
 PROFILE_FIELDS = ["display_name", "time_zone", "about_role", "language"]
 # A change of any of these can take access away, so open sockets must re-read the person.
@@ -76,15 +77,25 @@ def notify(*, user: User, kind: str, title: str, body: str = "", url: str = "") 
     notification = Notification.objects.create(
         user=user, kind=kind, title=title, body=body, url=url
     )
+    notifications_changed([user.pk])
     push.mirror(user_id=user.pk, notification_kind=kind, url=url)
     return notification
 
 
+def notifications_changed(user_ids: Iterable[int]) -> None:
+    """These people's unread counts moved (a notification added or read): the header works
+    them out again at their next page, once the change has committed."""
+    live.generations_moved(notifications_generation_key(pk) for pk in user_ids)
+
+
 @transaction.atomic
 def mark_notifications_read(*, user: User) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+    read = Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if read:
+        notifications_changed([user.pk])
+    return read
 
 
 def clear_expired_sessions() -> int:

@@ -11,11 +11,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 
 from supportgroups import live
-from supportgroups.degrade import when_cache_is_down
 from supportgroups.models import User
 
 from . import selectors
@@ -31,51 +28,33 @@ def send(
     return live.send_on_commit(conversation.channel_group, event)
 
 
-def _count_key(user_id: int) -> str:
-    return f"conversations:unread:{user_id}"
-
-
 def _generation_key(user_id: int) -> str:
     return f"conversations:unread-generation:{user_id}"
 
 
-@when_cache_is_down(0)
-def unread_count(user: User) -> int:
-    """The header's count: a derived value kept in the cache beside the generations it was
-    worked out under: the person's conversations' (moved by every service here that can
-    change the count: `unread_counts_changed`) and their access's (moved by
-    `supportgroups.live.access_changed`: joining or leaving a group, becoming a facilitator,
-    a sanction). A missing or older count is worked out again from the database and kept, so
-    a page pays for it only after a change, an emptied cache, or
-    CONVERSATIONS_UNREAD_CACHE_FOR (the net for changes made around the services)."""
-    keys = [_count_key(user.pk), _generation_key(user.pk), live.access_generation_key(user.pk)]
-    found = cache.get_many(keys)
-    generations = (found.get(keys[1], 0), found.get(keys[2], 0))
-    kept = found.get(keys[0])
-    if kept is not None and kept[0] == generations:
-        return int(kept[1])
-    # Kept under the generations read before counting: a change that commits meanwhile moves
-    # one, and the next page counts again.
-    count = selectors.unread_total(user=user)
-    timeout = settings.CONVERSATIONS_UNREAD_CACHE_FOR.total_seconds()
-    cache.set(keys[0], (generations, count), timeout=timeout)
-    return count
+def unread_count(user: User) -> live.Kept[int]:
+    """The header's count: kept in the cache beside the generations it was worked out under:
+    the person's conversations' (moved by every service here that can change the count:
+    `unread_counts_changed`) and their access's (moved by `supportgroups.live.access_changed`:
+    joining or leaving a group, becoming a facilitator, a sanction). A page pays for it only
+    after a change, an emptied cache, or CONVERSATIONS_UNREAD_CACHE_FOR (the net for changes
+    made around the services)."""
+    return live.Kept(
+        user.pk,
+        "conversations:unread",
+        lambda: selectors.unread_total(user=user),
+        seconds=settings.CONVERSATIONS_UNREAD_CACHE_FOR.total_seconds(),
+        also=[_generation_key(user.pk)],
+    )
 
 
 def count_at_sign_in(sender: Any, user: User, **kwargs: Any) -> None:
     """On signing in (user_logged_in): the header's count is worked out then, if it is not
     kept already, rather than by the first page."""
-    unread_count(user)
+    unread_count(user).value()
 
 
 def unread_counts_changed(user_ids: Iterable[int | None]) -> None:
     """These people's header counts may have moved: they are worked out again at their next
     page, once the change has committed."""
-    keys = {_generation_key(pk) for pk in user_ids if pk is not None}
-
-    def bump() -> None:
-        for key in keys:
-            live.bump_generation(key)
-
-    if keys:
-        transaction.on_commit(bump, robust=True)
+    live.generations_moved(_generation_key(pk) for pk in user_ids if pk is not None)

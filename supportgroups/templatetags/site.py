@@ -3,18 +3,23 @@ same situation (signed in or not, their name, their unread count, whether they m
 the reports), so rendered once and reused (supportgroups.fragments) from the few plain values
 they show. Their addresses are reversed once per process and address prefix, and are part of
 those values, so a changed URL makes new keys like any other change. The switcher carries the
-page's address, put in after: a fragment per address would let anyone fill the cache."""
+page's address, put in after: a fragment per address would let anyone fill the cache. Every
+page's own addresses and static files are worked out once per process too (`address`, `asset`)."""
 
-from collections.abc import Callable
+from functools import cache
+from typing import Any
 
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from ..fragments import render_each
+from ..links import address as _address
 from ..links import fixed_urls
+from ..live import PAGE_FACTS, Kept, kept_together
 
 register = template.Library()
 
@@ -44,27 +49,38 @@ SWITCHER_URLS = (("set_language", "set_language"),)
 PAGE_ADDRESS = "\x1fpage-address\x1f"
 
 
-def _worked_out(count: Callable[[], int] | int) -> int:
-    """The context processors give the header's counts as functions, asked only here."""
-    return count() if callable(count) else count
+# What the context processors give the header (supportgroups, groups.conversations,
+# moderation, reports): for people signed in, facts kept in the cache (live.Kept).
+HEADER_FACTS = (
+    ("unread", "unread_notifications"),
+    ("unread_messages", "unread_conversations"),
+    ("queue_link", "shows_queue_link"),
+    ("reports_link", "shows_reports_link"),
+)
+
+
+def _worked_out(fact: Kept[Any] | Any) -> Any:
+    return fact.value() if isinstance(fact, Kept) else fact
 
 
 def header_context(context) -> dict:
     user = context.get("user")
     signed_in = bool(user is not None and user.is_authenticated)
+    facts = {name: context.get(variable) for name, variable in HEADER_FACTS} if signed_in else {}
+    # One cache round trip for them all and the page's own (live.PAGE_FACTS); worked out only
+    # for people signed in.
+    kept = [fact for fact in facts.values() if isinstance(fact, Kept)]
+    kept_together([*kept, *context.get(PAGE_FACTS, ())] if signed_in else [])
     return {
         "header": {
             "urls": fixed_urls(HEADER_URLS),
             "site_name": context.get("SITE_NAME", ""),
             "signed_in": signed_in,
             "display_name": user.display_name if signed_in else "",
-            "unread": _worked_out(context.get("unread_notifications", 0)) if signed_in else 0,
-            "unread_messages": _worked_out(context.get("unread_conversations", 0))
-            if signed_in
-            else 0,
-            # Worked out only for people signed in: it may ask the database.
-            "queue_link": bool(context.get("shows_queue_link")) if signed_in else False,
-            "reports_link": bool(context.get("shows_reports_link")) if signed_in else False,
+            "unread": _worked_out(facts.get("unread")) or 0,
+            "unread_messages": _worked_out(facts.get("unread_messages")) or 0,
+            "queue_link": bool(_worked_out(facts.get("queue_link"))),
+            "reports_link": bool(_worked_out(facts.get("reports_link"))),
         }
     }
 
@@ -104,3 +120,21 @@ def language_switcher(context) -> SafeString:
     html = render_each(SWITCHER_TEMPLATES, [switcher], csrf_token=context.get("csrf_token", ""))
     address = escape(request.get_full_path()) if request is not None else ""
     return mark_safe(html.replace(PAGE_ADDRESS, address))  # noqa: S308 - the address is escaped
+
+
+@register.simple_tag
+def address(viewname: str, *args: object) -> str:
+    """`{% url %}` for the addresses pages show on every request, reversed once per process
+    (supportgroups.links): the last argument, if any, must be an id or a slug."""
+    return _address(viewname, *args)
+
+
+@cache
+def _asset(path: str, static_url: str | None) -> str:
+    return static(path)
+
+
+@register.simple_tag
+def asset(path: str) -> str:
+    """`{% static %}` worked out once per process for each file (and STATIC_URL)."""
+    return _asset(path, settings.STATIC_URL)

@@ -27,10 +27,10 @@ def test_member_sees_the_room_with_recent_messages(client, membership, django_as
     client.force_login(membership.user)
     url = reverse("chat:room", args=[membership.group.slug])
     # 1 session, 2 user, 3 group, 4 membership (read, write and manage), 5 sanctions (may they
-    # write), 6 room, 7 messages with their authors, 8 unread notifications (base template),
-    # 9 the people this member blocked (privacy folds their messages away); the header's
-    # moderation link is worked out at sign-in and kept (moderation.context_processors).
-    with django_assert_num_queries(9):
+    # write), 6 room, 7 messages with their authors, 8 the people this member blocked (privacy
+    # folds their messages away); the header's unread count and moderation link are worked
+    # out at sign-in and kept (supportgroups.live.Kept).
+    with django_assert_num_queries(8):
         response = client.get(url)
     page = response.content.decode()
     assert response.status_code == 200
@@ -48,7 +48,7 @@ def test_history_shows_a_badge_on_facilitators_messages_only(client, django_asse
     for author, body in [(facilitator.user, "from the facilitator"), (poser.user, "from Kim")]:
         services.post_message(room=room, author=author, body=body, client_msg_id=uuid.uuid4())
     client.force_login(poser.user)
-    with django_assert_num_queries(9):  # as for any member (above): the badge adds none
+    with django_assert_num_queries(8):  # as for any member (above): the badge adds none
         response = client.get(reverse("chat:room", args=[group.slug]))
     page = response.content.decode()
     items = page.split('<li class="chat-message"')[1:]

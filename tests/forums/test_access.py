@@ -110,6 +110,27 @@ def test_unverified_people_read_but_cannot_write_on_public_boards(board, member)
     assert thread.posts.count() == 1
 
 
+def test_confirming_or_removing_an_address_shows_on_the_board_at_once(
+    board, django_capture_on_commit_callbacks
+):
+    """Whether someone may write on the public boards is kept in the cache from sign-in; saving
+    or deleting one of their addresses works it out again."""
+    from allauth.account.models import EmailAddress
+
+    person = UserFactory(verified=False)
+    client = client_for(person)
+    start = "Start a thread"
+    assert start not in client.get(board.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        EmailAddress.objects.filter(user=person).get().set_verified()
+    assert start in client.get(board.get_absolute_url()).content.decode()
+    assert client.get(f"/forums/b/{board.slug}/new/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        EmailAddress.objects.filter(user=person).delete()
+    assert start not in client.get(board.get_absolute_url()).content.decode()
+    assert client.get(f"/forums/b/{board.slug}/new/").status_code == 403
+
+
 def test_a_member_who_left_loses_the_board(private_board, member):
     from groups.models import Membership
 

@@ -37,13 +37,13 @@ def make_board_threads(board, author, count):
 def test_thread_and_board_pages_cost_the_same_for_10_and_1000_posts(
     private_board, board, member, facilitator, writer, viewer_kind
 ):
-    """Thread page for a signed-in member on a private board, 11 queries:
-    session, user, thread (with board, group, read mark, follow), the member's access to the
-    group (groups.permissions.access_for), can_contribute (groups), the page of top-level
-    replies with their subtrees, their reaction counts, topics with the reader's choices,
-    the read-mark upsert, the unread-notification count and blocked ids (base template).
-    Board page, 10: session, user, board, access, topic choices, threads, their topics,
-    board follow, notification count, can_contribute."""
+    """Thread page for a signed-in member on a private board: session, user, thread (with
+    board, group, read mark, follow), the member's access to the group
+    (groups.permissions.access_for), can_contribute (groups), the page of top-level replies
+    with their subtrees, their reaction counts, topics with the reader's choices, the
+    read-mark upsert and blocked ids (base template). Board page: session, user, board (with
+    the reader's follow), access, the threads (with their topics, the reader's topic choices
+    and read marks), can_contribute. The header's unread count is kept from sign-in."""
     viewer = {"anonymous": None, "member": member, "facilitator": facilitator}[viewer_kind]
     target = board if viewer is None else private_board
     client = client_for(viewer)

@@ -132,12 +132,12 @@ def test_group_page_query_count_is_constant(django_assert_num_queries):
     client = logged_in(member)
     # session, user, group, its cancer types, audiences and languages (one query), the
     # viewer's membership (which the board panel reuses), the facilitators, the next meetings,
-    # the resources panel, the announcements pinned for members, and the header's unread count
-    # (its moderation link is worked out at sign-in and kept): 10, and the same however big
-    # the group grows.
+    # the resources panel and the announcements pinned for members (the header's unread count
+    # and moderation link are worked out at sign-in and kept): 9, and the same however big the
+    # group grows.
     with CaptureQueriesContext(connection) as small:
         body = detail(client, group)
-    assert len(small) == 10, "\n".join(q["sql"] for q in small)
+    assert len(small) == 9, "\n".join(q["sql"] for q in small)
     assert "<strong>Warm</strong>" in body and "<script>alert" not in body
     for _ in range(5):
         FacilitatorMembershipFactory(group=group)
@@ -151,13 +151,12 @@ def test_members_page_query_count_is_constant(django_assert_num_queries):
     member = MembershipFactory(group=group).user
     client = logged_in(member)
     url = reverse("groups:members", kwargs={"slug": group.slug})
-    # session, user, unread notifications, group, the viewer's membership, the members with
-    # their display names (whether the header links to the moderation queue is worked out at
-    # sign-in and kept, see moderation.context_processors).
-    with django_assert_num_queries(6):
+    # session, user, group, the viewer's membership, the members with their display names (the
+    # header's unread count and moderation link are worked out at sign-in and kept).
+    with django_assert_num_queries(5):
         client.get(url)
     MembershipFactory.create_batch(6, group=group)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         body = client.get(url).content.decode()
     assert body.count("<li>") >= 7
 
@@ -176,14 +175,14 @@ def test_manage_page_query_count_is_constant(django_assert_num_queries):
         invitations.create(group=group, by=facilitator)
 
     add_people()
-    # session, user, unread notifications, group, the viewer's membership, free places,
-    # pending requests, waitlist, members, history, open invitations (the header's moderation
-    # link is worked out at sign-in and kept, see moderation.context_processors).
-    with django_assert_num_queries(11):
+    # session, user, group, the viewer's membership, free places, pending requests, waitlist,
+    # members, history, open invitations (the header's unread count and moderation link are
+    # worked out at sign-in and kept).
+    with django_assert_num_queries(10):
         client.get(url)
     for _ in range(4):
         add_people()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert response.status_code == 200
 

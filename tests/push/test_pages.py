@@ -80,7 +80,7 @@ def test_the_offline_page_shows_my_next_meetings_and_the_crisis_lines(
     OccurrenceFactory(series__title="Someone else's group")
     client = signed_in(person)
     client.get("/offline/")  # the session and header caches warm up
-    with django_assert_num_queries(5):  # session, user, unread count, crisis lines, meetings
+    with django_assert_num_queries(4):  # session, user, crisis lines, meetings
         response = client.get("/offline/")
     page = response.content.decode()
     assert "no-store" in response["Cache-Control"]

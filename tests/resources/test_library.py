@@ -184,15 +184,14 @@ def test_library_query_count_for_a_signed_in_member(
     crisis_line(name="A line for the UK", country="GB")  # the member's zone is Europe/London
     # session, user (2); the chosen language (1); count, page, 3 prefetches (5); 5 filter option
     # lists (5); crisis lines for where the member lives (1); can_curate: the member's and their
-    # groups' permissions, facilitated groups (3); unread notifications in the header (1);
-    # whether the header links to the moderation queue is worked out at sign-in and kept
-    # (moderation.context_processors).
-    with django_assert_num_queries(18):
+    # groups' permissions, facilitated groups (3); the header's unread count and whether it
+    # links to the moderation queue are worked out at sign-in and kept (supportgroups.live).
+    with django_assert_num_queries(17):
         member_client.get(LIBRARY, {"language": "en"})
     a, _ = tagged
     for _ in range(12):
         ResourceFactory(tags={"languages": list(a.languages.all())})
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = member_client.get(LIBRARY, {"language": "en"})
     assert len(response.context["page"]) == 13
 
