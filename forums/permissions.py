@@ -94,8 +94,12 @@ def verified_email_at_sign_in(sender: Any, user: User, **kwargs: Any) -> None:
     _kept_verified(user).value()
 
 
-def has_verified_email(user: User | AnonymousUser) -> bool:
-    return user.is_authenticated and verified_email(user).value()
+def has_verified_email(user: User | AnonymousUser, *, fresh: bool = False) -> bool:
+    """``fresh``: asked of the database, for a write itself; the kept answer may lag a change
+    made around the receivers (or while the cache was skipped) by up to VERIFIED_KEPT_FOR."""
+    if not user.is_authenticated:
+        return False
+    return bool(_VERIFIED_EMAIL(user.pk)) if fresh else verified_email(user).value()
 
 
 def _group_access(user: User | AnonymousUser, board: Board) -> group_permissions.GroupAccess:
@@ -155,16 +159,17 @@ def can_post_in(user: User | AnonymousUser, board: Board) -> bool:
 
 
 def write_verdict(
-    user: User | AnonymousUser, board: Board, *, thread: Thread | None = None
+    user: User | AnonymousUser, board: Board, *, thread: Thread | None = None, fresh: bool = False
 ) -> policy.Verdict:
     """The site's one write policy for this board (groups.policy), plus the public boards' own
     rule (a verified email address) and, for a reply, reaction or edit in `thread`, the
-    thread's: a locked or closed thread takes them from its board's moderators only."""
+    thread's: a locked or closed thread takes them from its board's moderators only.
+    ``fresh``: for the write itself, every answer read from the database."""
     if board.is_private:
         verdict = policy.write_verdict(user, board.group, access=_group_access(user, board))
     else:
         verdict = policy.write_verdict(user, None)
-        if verdict and not has_verified_email(user):
+        if verdict and not has_verified_email(user, fresh=fresh):
             return policy.Verdict(
                 allowed=False,
                 code="unverified",
@@ -196,7 +201,7 @@ def require_write(
     user: User | AnonymousUser, board: Board, *, thread: Thread | None = None
 ) -> None:
     """For services: raise policy.WriteRefused (with the reason) unless this person may write."""
-    policy.require(write_verdict(user, board, thread=thread))
+    policy.require(write_verdict(user, board, thread=thread, fresh=True))
 
 
 def is_indexable(board: Board) -> bool:

@@ -24,9 +24,20 @@ TIMEOUT_SECONDS = 3
 def _service_of(backend: str) -> str:
     """A short, human name for a backend class path or URL scheme."""
     backend = backend.lower()
-    for name in ("postgresql", "sqlite", "redis", "locmem", "inmemory", "filesystem", "amqp"):
+    names = (
+        "postgresql",
+        "sqlite",
+        "redis",
+        "locmem",
+        "inmemory",
+        "filebased",
+        "filesystem",
+        "amqp",
+    )
+    for name in names:
         if name in backend:
-            return {"locmem": "local memory", "inmemory": "in memory"}.get(name, name)
+            spelled = {"locmem": "local memory", "inmemory": "in memory", "filebased": "files"}
+            return spelled.get(name, name)
     return backend
 
 

@@ -165,7 +165,14 @@ if CACHE_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files under var/, which the demo's web and worker processes share: what one of them moves
+    # (a person's unread count, a kept page's version) the other sees at once.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {

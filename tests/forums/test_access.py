@@ -131,6 +131,25 @@ def test_confirming_or_removing_an_address_shows_on_the_board_at_once(
     assert client.get(f"/forums/b/{board.slug}/new/").status_code == 403
 
 
+def test_an_address_unverified_around_the_receivers_stops_the_write_itself(board, member):
+    """A bulk update (the admin, a shell) moves no generation, so the page may still offer the
+    button for a while; the write asks the database and is refused, keeping the words."""
+    from allauth.account.models import EmailAddress
+
+    client = client_for(member)
+    thread = start_thread(board, member).post.thread
+    assert "Start a thread" in client.get(board.get_absolute_url()).content.decode()
+    EmailAddress.objects.filter(user=member).update(verified=False)
+
+    response = client.post(
+        f"/forums/t/{thread.pk}/reply/", {"body": "Still here", "action": "post"}
+    )
+
+    assert response.status_code == 403
+    assert "Still here" in response.content.decode()
+    assert thread.posts.count() == 1
+
+
 def test_a_member_who_left_loses_the_board(private_board, member):
     from groups.models import Membership
 

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from prometheus_client import REGISTRY
 
 from forums.models import Thread, ThreadReadState
 from tests.factories import MembershipFactory, client_for
@@ -119,3 +120,28 @@ def test_the_read_mark_is_written_only_when_there_is_something_new(board, writer
     reply = reply_to(thread, writer, body="Something new")
     assert len(writes()) == 1  # the mark moves on
     assert ThreadReadState.objects.get(user=member, thread=thread).last_read_post_id == reply.pk
+
+
+def cache_calls() -> float:
+    """Every call made to the cache so far, as /metrics counts them."""
+    return sum(
+        sample.value
+        for metric in REGISTRY.collect()
+        if metric.name == "supportgroups_cache_operation_seconds"
+        for sample in metric.samples
+        if sample.name.endswith("_count")
+    )
+
+
+def test_a_public_board_for_a_member_is_four_queries_and_one_cache_trip(board, member, writer):
+    """Session, user, board, threads; the header's facts and whether the member may start a
+    thread come from the cache together, once they are kept (from sign-in, or a first page)."""
+    make_board_threads(board, writer, 30)
+    client = client_for(member)
+    client.get(board.get_absolute_url())
+
+    before = cache_calls()
+    sql = queries_for(client, board.get_absolute_url())
+
+    assert len(sql) == 4, "\n".join(sql)
+    assert cache_calls() - before == 1

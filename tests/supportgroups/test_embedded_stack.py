@@ -137,7 +137,7 @@ def test_embedded_default_stack_serves_pages_and_runs_tasks(tmp_path):
         services = {name: c["service"] for name, c in json.loads(body)["checks"].items()}
         assert services == {
             "database": "sqlite",
-            "cache": "local memory",
+            "cache": "files",
             "channel_layer": "in memory",
             "broker": "filesystem",
         }
