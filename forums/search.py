@@ -1,6 +1,6 @@
 """Search across the posts a person may read: newest first, a page at a time.
 
-The board ids the person may read (permissions.readable_boards) are fetched first, so the
+The board ids the person may read (permissions.boards_readable_by) are fetched first, so the
 search itself filters on a short list of constants that PostgreSQL can plan with. Results come
 newest first and page by keyset (the id of the last post shown), so a later page costs what the
 first does and nothing counts every match: for a common word PostgreSQL walks the posts' primary
