@@ -1,6 +1,6 @@
 """Search across the posts a person may read: newest first, a page at a time.
 
-The board ids the person may read (permissions.readable_boards) are fetched first, so the
+The board ids the person may read (permissions.boards_readable_by) are fetched first, so the
 search itself filters on a short list of constants that PostgreSQL can plan with. Results come
 newest first and page by keyset (the id of the last post shown), so a later page costs what the
 first does and nothing counts every match: for a common word PostgreSQL walks the posts' primary
@@ -22,11 +22,14 @@ from django.db.models import F, Func, Q, QuerySet, TextField, Value
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from groups.permissions import is_staff_with_mfa
 from supportgroups.dates import DateTimeLabels
 from supportgroups.languages import search_config
+from supportgroups.links import url_maker
+from supportgroups.prepared import Prepared, padded
 
 from . import permissions
-from .models import Post
+from .models import Board, Post
 from .selectors import author_label, page_size
 
 # Highlight markers: control characters, taken out of what people wrote (see _plain), so only
@@ -52,6 +55,7 @@ class Hit:
     author_label: str
     written_label: str
     written_iso: str
+    permalink: str
 
 
 @dataclass
@@ -143,16 +147,31 @@ def plain_snippet(body_html: str, query: str) -> str:
     return ("…" if start else "") + window + ("…" if start + SNIPPET_CHARS < len(text) else "")
 
 
+def _board_languages(user_id: int | None, *, everything: bool) -> QuerySet[Board, tuple]:
+    return permissions.boards_readable_by(user_id, everything=everything).values_list(
+        "id", "group__language"
+    )
+
+
+# Asked on every search: built and compiled once per process (see supportgroups.prepared).
+_BOARD_LANGUAGES = Prepared(_board_languages)
+
+
 def _readable_boards(user) -> tuple[list[int], list[str]]:
     """The ids of the boards the person may read, and the text search configurations their
     posts are indexed with (their groups' languages; the site's for public boards)."""
-    rows = list(permissions.readable_boards(user).values_list("id", "group__language"))
+    rows = _BOARD_LANGUAGES(
+        user.pk if user.is_authenticated else None,
+        everything=is_staff_with_mfa(user),
+    )
     return [board_id for board_id, _language in rows], sorted(
         {search_config(language) for _board_id, language in rows}
     )
 
 
-def _matching(user, query: str) -> QuerySet[Post]:
+def _matching(
+    board_ids: tuple[int, ...], configs: tuple[str, ...], query: str, *, postgres: bool
+) -> QuerySet[Post]:
     """Every post the person may read that matches: shown to everyone (never held, hidden or
     removed, nor in a thread whose opening post waits for a facilitator), on a readable board.
 
@@ -160,7 +179,6 @@ def _matching(user, query: str) -> QuerySet[Post]:
     stemmed as Spanish for the Madrid group's posts and as English for the public boards'. One
     condition per configuration among the readable boards (usually one, at most one per
     language), each answerable from the one GIN index of the search vector."""
-    board_ids, configs = _readable_boards(user)
     posts = (
         Post.objects.filter(
             thread__board_id__in=board_ids,
@@ -172,7 +190,7 @@ def _matching(user, query: str) -> QuerySet[Post]:
         .select_related("thread__board", "author")
         .only(*SHOWN_FIELDS)
     )
-    if not settings.USING_POSTGRES:
+    if not postgres:
         return plain_search(posts.only(*SHOWN_FIELDS, "body_html"), query)
     from django.contrib.postgres.search import SearchHeadline, SearchQuery
 
@@ -191,10 +209,35 @@ def _matching(user, query: str) -> QuerySet[Post]:
     return posts.filter(matches).annotate(headline=headline)
 
 
+def _page(
+    board_ids: tuple[int, ...],
+    query: str,
+    after: int | None,
+    before: int | None,
+    *,
+    configs: tuple[str, ...],
+    limit: int,
+    postgres: bool,
+) -> QuerySet[Post]:
+    """`limit` matches: the newest, those before the post `after`, or (oldest first) those
+    after the post `before`."""
+    posts = _matching(board_ids, configs, query, postgres=postgres)
+    if before is not None:
+        return posts.filter(id__gt=before).order_by("id")[:limit]
+    if after is not None:
+        posts = posts.filter(id__lt=after)
+    return posts.order_by("-id")[:limit]
+
+
+# Building and compiling this query cost more CPU than PostgreSQL spends running it.
+_PAGE = Prepared(_page)
+
+
 def _hits(user, posts: list[Post], query: str) -> list[Hit]:
     # Only anonymous posts ask who may see their writer: one question for all their boards.
     permissions.remember_boards(user, [p.thread.board for p in posts if p.is_anonymous])
     dates = DateTimeLabels()
+    permalink = url_maker("forums:permalink")
     hits = []
     for post in posts:
         board = post.thread.board
@@ -211,6 +254,7 @@ def _hits(user, posts: list[Post], query: str) -> list[Hit]:
                 author_label=author_label(post.author, anonymous=post.is_anonymous, reveal=reveal),
                 written_label=dates.text(post.created_at),
                 written_iso=dates.iso(post.created_at),
+                permalink=permalink(post.pk),
             )
         )
     return hits
@@ -230,17 +274,23 @@ def search_posts(
     query = clean_query(query)
     if not query:
         return ResultPage(hits=[])
-    posts, size = _matching(user, query), page_size()
+    board_ids, configs = _readable_boards(user)
+    size = page_size()
+    rows = _PAGE(
+        padded(board_ids),
+        query,
+        after,
+        before,
+        configs=tuple(configs),
+        limit=size + 1,
+        postgres=settings.USING_POSTGRES,
+    )
     if before is not None:
-        rows = list(posts.filter(id__gt=before).order_by("id")[: size + 1])
         shown = rows[:size][::-1]
         newer = shown[0].pk if len(rows) > size else None
         older = shown[-1].pk if shown else None
         number = number if newer else 1
     else:
-        if after is not None:
-            posts = posts.filter(id__lt=after)
-        rows = list(posts.order_by("-id")[: size + 1])
         shown = rows[:size]
         newer = shown[0].pk if after is not None and shown else None
         older = shown[-1].pk if len(rows) > size else None

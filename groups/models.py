@@ -73,7 +73,7 @@ class SupportGroupQuerySet(models.QuerySet["SupportGroup"]):
         """What the public directory shows: listed and not archived."""
         return self.filter(is_listed=True, is_archived=False)
 
-    def with_member(self, user: User) -> Self:
+    def with_member(self, user: User | int) -> Self:
         return self.filter(
             memberships__user=user,
             memberships__state=Membership.State.ACTIVE,
