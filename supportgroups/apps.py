@@ -24,3 +24,12 @@ class SupportGroupsConfig(AppConfig):
         user_logged_in.connect(
             unread_notifications_at_sign_in, dispatch_uid="notifications_count_at_sign_in"
         )
+        # A notification edited or deleted around the services (the admin, its bulk delete)
+        # moves its person's count too; the services move it themselves.
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Notification
+        from .services import notification_edited
+
+        post_save.connect(notification_edited, sender=Notification, dispatch_uid="bell-save")
+        post_delete.connect(notification_edited, sender=Notification, dispatch_uid="bell-delete")

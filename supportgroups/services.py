@@ -1,6 +1,7 @@
 """Writes for accounts and notifications."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -74,12 +75,16 @@ def set_password(*, user: User, password: str) -> User:
 def notify(*, user: User, kind: str, title: str, body: str = "", url: str = "") -> Notification:
     """Add a line to a person's in-app notification list, and push it to their devices if they
     chose its kind (a generic title and the link, never the words)."""
-    notification = Notification.objects.create(
+    notification = Notification.objects.create(  # moves the count (notification_edited)
         user=user, kind=kind, title=title, body=body, url=url
     )
-    notifications_changed([user.pk])
     push.mirror(user_id=user.pk, notification_kind=kind, url=url)
     return notification
+
+
+def notification_edited(sender: Any, instance: Notification, **kwargs: Any) -> None:
+    """A notification saved or deleted (post_save, post_delete): its person's count moved."""
+    notifications_changed([instance.user_id])
 
 
 def notifications_changed(user_ids: Iterable[int]) -> None:

@@ -165,6 +165,47 @@ def test_the_bell_is_kept_and_shows_a_new_notification_at_the_next_page(
     assert "unread</span>" not in bell()
 
 
+def test_the_bell_follows_an_announcement_and_notifications_removed_in_the_admin(
+    member_client, user, admin_client, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from groups.models import Announcement
+    from groups.notifications import deliver_announcement
+    from supportgroups.models import Notification
+    from tests.factories import MembershipFactory, UserFactory
+
+    def bell() -> str:
+        return member_client.get(reverse("home")).content.decode().replace(" ", "")
+
+    group = MembershipFactory(user=user).group
+    assert "unread</span>" not in bell()
+    announcement = Announcement.objects.create(
+        group=group,
+        author=UserFactory(),
+        title="Tonight moves online",
+        body="Same time.",
+        publish_at=timezone.now(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_announcement(announcement_id=announcement.pk)
+    assert "1<spanclass" in bell()
+
+    changelist = reverse("admin:supportgroups_notification_changelist")
+    with django_capture_on_commit_callbacks(execute=True):
+        deleted = admin_client.post(
+            changelist,
+            {
+                "action": "delete_selected",
+                "_selected_action": list(Notification.objects.values_list("pk", flat=True)),
+                "post": "yes",
+            },
+        )
+    assert deleted.status_code == 302
+    assert not Notification.objects.exists()
+    assert "unread</span>" not in bell()
+
+
 def test_marking_notifications_read_clears_the_bell(
     member_client, user, django_capture_on_commit_callbacks
 ):
